@@ -1,0 +1,62 @@
+"""Shared data types of the pipeline.
+
+Every stage is a set of pure functions over these types; nothing here imports
+another layer. The flat keys of :class:`Record` (``doc.number``, ``doc.date``,
+``citations[].key``, ``dates[]``, ``amounts[].vnd`` ...) are the stable surface
+other systems read; detail (spans, boxes, confidence, text as written) sits
+beside them, never instead of them.
+"""
+
+from schemas.document import (
+    Box,
+    Document,
+    Page,
+    PageKind,
+    PageRoute,
+    RepairEdit,
+    Source,
+    SourceKind,
+    Span,
+    Word,
+)
+from schemas.errors import ErrorKind, ExitCode, SohoaError
+from schemas.record import (
+    SCHEMA_VERSION,
+    Amount,
+    Citation,
+    Count,
+    DateMention,
+    DocHeader,
+    Entity,
+    FieldDetail,
+    Provenance,
+    Record,
+    RecordWarning,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "Amount",
+    "Box",
+    "Citation",
+    "Count",
+    "DateMention",
+    "DocHeader",
+    "Document",
+    "Entity",
+    "ErrorKind",
+    "ExitCode",
+    "FieldDetail",
+    "Page",
+    "PageKind",
+    "PageRoute",
+    "Provenance",
+    "Record",
+    "RecordWarning",
+    "RepairEdit",
+    "SohoaError",
+    "Source",
+    "SourceKind",
+    "Span",
+    "Word",
+]

@@ -1,0 +1,117 @@
+"""A document as the early stages see it: its source and its pages of text."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from pydantic import BaseModel, Field
+
+
+class SourceKind(StrEnum):
+    """How the document's text came to be; decided per page, summarised here."""
+
+    SCANNED = "scanned"
+    BORN_DIGITAL = "born_digital"
+    MIXED = "mixed"
+    TEXT = "text"
+
+
+class PageRoute(StrEnum):
+    """Which way a page's text was obtained, recorded so users can see why."""
+
+    TEXT_LAYER = "text_layer"  # the PDF's own text is the page content
+    OCR = "ocr"  # no usable text layer: the page image was OCRed
+    CONVERTED = "converted"  # legacy font encoding (TCVN3/VNI) converted to Unicode
+    TEXT_FILE = "text_file"  # a plain-text source file
+
+
+class PageKind(StrEnum):
+    """What a page holds. Blank and seal-only pages are kinds, not errors."""
+
+    CONTENT = "content"
+    BLANK = "blank"
+    SEAL_ONLY = "seal_only"
+
+
+class Box(BaseModel):
+    """A rectangle in page-image pixels at the page's ``dpi`` (origin top-left)."""
+
+    x0: int
+    y0: int
+    x1: int
+    y1: int
+
+
+class Span(BaseModel):
+    """Where a value stands: 1-based page, character offsets into that page's NFC text."""
+
+    page: int
+    start: int
+    end: int
+    box: Box | None = None
+    confidence: float | None = None
+
+
+class Word(BaseModel):
+    """One OCR word with its box and Tesseract confidence (0-100)."""
+
+    text: str
+    box: Box
+    conf: float
+    block: int = 0
+    line: int = 0
+    start: int | None = Field(default=None, description="offset of the word in the page text")
+
+
+class RepairEdit(BaseModel):
+    """A stretch of page text changed by diacritic repair: what was there before."""
+
+    start: int
+    end: int
+    original: str
+
+
+class Page(BaseModel):
+    """One page's text and how it was obtained."""
+
+    number: int
+    text: str = ""
+    route: PageRoute
+    route_reason: str = ""
+    kind: PageKind = PageKind.CONTENT
+    width: int | None = None
+    height: int | None = None
+    dpi: int | None = None
+    words: list[Word] = Field(default_factory=list)
+    confidence: float | None = None
+    original_text: str | None = Field(
+        default=None, description="text before repair, when repair changed it"
+    )
+    repairs: list[RepairEdit] = Field(default_factory=list)
+    stamp_text: str | None = Field(
+        default=None, description="digital-signature stamp text found on the page, kept apart"
+    )
+
+
+class Source(BaseModel):
+    """The file a document came from, identified by content."""
+
+    file: str
+    sha256: str
+    pages: int
+    kind: SourceKind
+    mime: str = ""
+    size: int = 0
+
+
+class Document(BaseModel):
+    """A document after ingest (+ OCR + normalize): the input of extraction."""
+
+    source: Source
+    pages: list[Page]
+    metadata: dict[str, str] = Field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        """All page texts, pages separated by a form feed."""
+        return "\f".join(p.text for p in self.pages)

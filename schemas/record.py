@@ -1,0 +1,130 @@
+"""The extracted record: what ``sohoa extract`` prints and other systems consume.
+
+Bump :data:`SCHEMA_VERSION` on any change to the flat keys; adding optional
+detail is a minor bump, renaming or removing a key a major one.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from schemas.document import Source, Span
+
+SCHEMA_VERSION = "1.0"
+
+
+class FieldDetail(BaseModel):
+    """Provenance of one header field: the text as written and where it stands."""
+
+    text: str = ""
+    spans: list[Span] = Field(default_factory=list)
+    confidence: float | None = None
+    precision: str | None = Field(default=None, description="for dates: day | month | year")
+    flags: list[str] = Field(default_factory=list, description="e.g. 'uncertain_digits'")
+
+
+class DocHeader(BaseModel):
+    """Header components per Nghị định 30/2020/NĐ-CP. ``date`` is ISO or ``YYYY-MM``."""
+
+    issuer: str | None = None
+    parent_issuer: str | None = None
+    number: str | None = None
+    doc_type: str | None = None
+    date: str | None = None
+    place: str | None = None
+    title: str | None = None
+    signer: str | None = None
+    signer_title: str | None = None
+    recipients: list[str] = Field(default_factory=list)
+    detail: dict[str, FieldDetail] = Field(
+        default_factory=dict, description="per-field provenance, keyed by field name"
+    )
+
+
+class Citation(BaseModel):
+    """A document cited in the text, under its canonical key (``677/QĐ-TTg``)."""
+
+    key: str
+    type: str | None = None
+    number: str | None = None
+    year: int | None = None
+    issuer_code: str | None = None
+    date: str | None = None
+    partial: bool = False
+    text: str = Field(default="", description="as written in the document")
+    spans: list[Span] = Field(default_factory=list)
+    confidence: float | None = None
+
+
+class DateMention(BaseModel):
+    """A date in the text with its precision (day, month or year)."""
+
+    value: str
+    precision: str = "day"
+    text: str = ""
+    end: str | None = Field(default=None, description="end of a range, ISO")
+    spans: list[Span] = Field(default_factory=list)
+
+
+class Amount(BaseModel):
+    """A sum of money, as an integer number of đồng."""
+
+    vnd: int
+    text: str = ""
+    words: str | None = Field(default=None, description="the amount in words, when given")
+    checked: bool | None = Field(default=None, description="digits agree with words")
+    spans: list[Span] = Field(default_factory=list)
+
+
+class Count(BaseModel):
+    """A number with the unit noun it counts, or a percentage (``unit='%'``)."""
+
+    value: float | int
+    unit: str
+    text: str = ""
+    of: float | int | None = Field(default=None, description="denominator of a ratio")
+    ambiguous: bool = False
+    spans: list[Span] = Field(default_factory=list)
+
+
+class Entity(BaseModel):
+    """A named entity (ORG, PER, LOC ...) found by the spaCy pipeline."""
+
+    label: str
+    text: str
+    norm: str | None = None
+    spans: list[Span] = Field(default_factory=list)
+
+
+class RecordWarning(BaseModel):
+    """Something the user should know about the record (damaged page, doubtful value)."""
+
+    code: str
+    message: str
+    page: int | None = None
+
+
+class Provenance(BaseModel):
+    """Which versions of which stages produced the record."""
+
+    pipeline_version: str = ""
+    extractor_version: str = ""
+    ocr_engine: str | None = None
+    repair_model: str | None = None
+    page_routes: list[str] = Field(default_factory=list)
+
+
+class Record(BaseModel):
+    """The structured record of one document."""
+
+    schema_version: str = SCHEMA_VERSION
+    source: Source
+    doc: DocHeader = Field(default_factory=DocHeader)
+    citations: list[Citation] = Field(default_factory=list)
+    dates: list[str] = Field(default_factory=list)
+    date_details: list[DateMention] = Field(default_factory=list)
+    amounts: list[Amount] = Field(default_factory=list)
+    counts: list[Count] = Field(default_factory=list)
+    entities: list[Entity] = Field(default_factory=list)
+    warnings: list[RecordWarning] = Field(default_factory=list)
+    provenance: Provenance = Field(default_factory=Provenance)
