@@ -20,6 +20,7 @@ from schemas.document import (
     Word,
 )
 from schemas.errors import ErrorKind, ExitCode, SohoaError
+from schemas.limits import Limits
 from schemas.record import (
     SCHEMA_VERSION,
     Amount,
@@ -47,6 +48,7 @@ __all__ = [
     "ErrorKind",
     "ExitCode",
     "FieldDetail",
+    "Limits",
     "Page",
     "PageKind",
     "PageRoute",

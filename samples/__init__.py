@@ -1,0 +1,1 @@
+"""Synthetic material the project makes itself: page renders, degradations, samples."""
