@@ -1,0 +1,68 @@
+"""Settings from the environment (and CLI flags), one object passed around explicitly."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from schemas import Limits
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value else default
+
+
+@dataclass
+class Settings:
+    """Where the archive lives and how it runs.
+
+    ``data_dir`` holds the SQLite database (unless ``database_url`` points elsewhere),
+    the content-addressed originals, derived artefacts and the OCR cache.
+    """
+
+    data_dir: Path
+    database_url: str = ""
+    workers: int = 0
+    limits: Limits = field(default_factory=Limits)
+    broker_url: str = ""
+
+    def __post_init__(self) -> None:
+        self.data_dir = Path(self.data_dir).resolve()
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.data_dir / 'sohoa.db'}"
+        if self.workers <= 0:
+            self.workers = max(1, os.cpu_count() or 1)
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.data_dir / "originals"
+
+    @property
+    def derived_dir(self) -> Path:
+        return self.data_dir / "derived"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.data_dir / "models"
+
+    @classmethod
+    def from_env(cls, data_dir: str | Path | None = None) -> Settings:
+        """Build settings from SOHOA_* variables; an explicit data dir wins over the env."""
+        limits = Limits(
+            max_file_bytes=_int_env("SOHOA_MAX_FILE_BYTES", Limits().max_file_bytes),
+            max_pages=_int_env("SOHOA_MAX_PAGES", Limits().max_pages),
+            max_page_pixels=_int_env("SOHOA_MAX_PAGE_PIXELS", Limits().max_page_pixels),
+        )
+        return cls(
+            data_dir=Path(data_dir or os.environ.get("SOHOA_DATA") or "sohoa-data"),
+            database_url=os.environ.get("SOHOA_DATABASE_URL", ""),
+            workers=_int_env("SOHOA_WORKERS", 0),
+            limits=limits,
+            broker_url=os.environ.get("SOHOA_BROKER_URL", ""),
+        )

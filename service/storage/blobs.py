@@ -1,0 +1,58 @@
+"""Content-addressed store for originals and derived files: never modified once written."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+
+def _atomic_write(dest: Path, write) -> None:
+    """Write to a temp file in the same folder, fsync, then rename: no half-written file."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            write(f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, dest)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class BlobStore:
+    """Files named by their sha256 under ``root/ab/abcdef...``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+
+    def path(self, sha256: str) -> Path:
+        return self.root / sha256[:2] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+    def put_file(self, src: Path, sha256: str) -> Path:
+        """Copy ``src`` in unless the same content is already there."""
+        dest = self.path(sha256)
+        if not dest.exists():
+            with open(src, "rb") as inp:
+                _atomic_write(dest, lambda out: shutil.copyfileobj(inp, out, 1 << 20))
+        return dest
+
+    def put_bytes(self, data: bytes) -> str:
+        """Store bytes; return their sha256."""
+        sha = hashlib.sha256(data).hexdigest()
+        dest = self.path(sha)
+        if not dest.exists():
+            _atomic_write(dest, lambda out: out.write(data))
+        return sha
+
+
+def write_atomic(dest: Path, data: bytes) -> None:
+    """Write a derived artefact atomically (cache entries, searchable PDFs)."""
+    _atomic_write(dest, lambda out: out.write(data))

@@ -1,0 +1,151 @@
+"""Database tables (SQLAlchemy 2). The schema itself is owned by Alembic migrations."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class DocumentRow(Base):
+    """One stored document: identified by the sha256 of its original bytes."""
+
+    __tablename__ = "documents"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)
+    filename: Mapped[str] = mapped_column(String(1024))
+    mime: Mapped[str] = mapped_column(String(100), default="")
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20), default="")
+    number: Mapped[str | None] = mapped_column(String(200), index=True)
+    doc_type: Mapped[str | None] = mapped_column(String(100), index=True)
+    doc_date: Mapped[str | None] = mapped_column(String(10), index=True)
+    issuer: Mapped[str | None] = mapped_column(String(500), index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    has_figures: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text, default="")
+    folded: Mapped[str] = mapped_column(Text, default="")
+    record: Mapped[dict] = mapped_column(JSON, default=dict)
+    pages_json: Mapped[list] = mapped_column(JSON, default=list)
+    pipeline_version: Mapped[str] = mapped_column(String(40), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    citations: Mapped[list[CitationRow]] = relationship(
+        back_populates="document", cascade="all, delete-orphan"
+    )
+
+
+class CitationRow(Base):
+    """A cited document key, indexed so "documents citing X" is one index lookup."""
+
+    __tablename__ = "citations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(300))
+    number: Mapped[str | None] = mapped_column(String(50))
+    year: Mapped[int | None] = mapped_column(Integer)
+    type_code: Mapped[str | None] = mapped_column(String(30))
+    issuer_code: Mapped[str | None] = mapped_column(String(100))
+    date: Mapped[str | None] = mapped_column(String(10))
+    partial: Mapped[bool] = mapped_column(Boolean, default=False)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    document: Mapped[DocumentRow] = relationship(back_populates="citations")
+
+    __table_args__ = (
+        Index("ix_citations_key", "key"),
+        Index("ix_citations_number_type", "number", "type_code"),
+        Index("ix_citations_document", "document_id"),
+    )
+
+
+class CorrectionRow(Base):
+    """A human correction of one record field; re-applied after every re-extraction."""
+
+    __tablename__ = "corrections"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    field: Mapped[str] = mapped_column(String(100))
+    value: Mapped[str | None] = mapped_column(Text)
+    previous: Mapped[str | None] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class TokenRow(Base):
+    """An API token; only its sha256 is stored."""
+
+    __tablename__ = "tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class BatchRow(Base):
+    """A batch of files submitted together; its items carry the per-file state."""
+
+    __tablename__ = "batches"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    source: Mapped[str] = mapped_column(String(1024), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    items: Mapped[list[BatchItemRow]] = relationship(
+        back_populates="batch", cascade="all, delete-orphan", order_by="BatchItemRow.id"
+    )
+
+
+class BatchItemRow(Base):
+    """One file of a batch: queued -> processing -> done | failed."""
+
+    __tablename__ = "batch_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    batch_id: Mapped[int] = mapped_column(ForeignKey("batches.id", ondelete="CASCADE"), index=True)
+    filename: Mapped[str] = mapped_column(String(1024))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    state: Mapped[str] = mapped_column(String(20), default="queued", index=True)
+    outcome: Mapped[str | None] = mapped_column(String(20))  # stored | known
+    error_kind: Mapped[str | None] = mapped_column(String(40))
+    error: Mapped[str | None] = mapped_column(Text)
+    retryable: Mapped[bool] = mapped_column(Boolean, default=False)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    pages_total: Mapped[int] = mapped_column(Integer, default=0)
+    pages_done: Mapped[int] = mapped_column(Integer, default=0)
+    document_id: Mapped[int | None] = mapped_column(Integer)
+    claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    batch: Mapped[BatchRow] = relationship(back_populates="items")
+
+    __table_args__ = (UniqueConstraint("batch_id", "sha256", name="uq_batch_item_sha"),)
