@@ -109,8 +109,10 @@ def _seal(rgb: np.ndarray, rng: random.Random) -> np.ndarray:
     cv2.circle(layer, (cx, cy), r, red, 14)
     cv2.circle(layer, (cx, cy), r - 40, red, 6)
     pts = [
-        (cx + int(90 * math.cos(math.pi / 2 + k * 4 * math.pi / 5)),
-         cy - int(90 * math.sin(math.pi / 2 + k * 4 * math.pi / 5)))
+        (
+            cx + int(90 * math.cos(math.pi / 2 + k * 4 * math.pi / 5)),
+            cy - int(90 * math.sin(math.pi / 2 + k * 4 * math.pi / 5)),
+        )
         for k in range(5)
     ]
     cv2.fillPoly(layer, [np.array(pts, np.int32)], red)

@@ -27,6 +27,7 @@ class Settings:
     workers: int = 0
     limits: Limits = field(default_factory=Limits)
     broker_url: str = ""
+    cache_root: Path | None = None  # OCR cache; default <data>/cache (tests share one)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -45,7 +46,7 @@ class Settings:
 
     @property
     def cache_dir(self) -> Path:
-        return self.data_dir / "cache"
+        return Path(self.cache_root) if self.cache_root else self.data_dir / "cache"
 
     @property
     def models_dir(self) -> Path:
@@ -65,4 +66,7 @@ class Settings:
             workers=_int_env("SOHOA_WORKERS", 0),
             limits=limits,
             broker_url=os.environ.get("SOHOA_BROKER_URL", ""),
+            cache_root=Path(os.environ["SOHOA_CACHE_DIR"])
+            if os.environ.get("SOHOA_CACHE_DIR")
+            else None,
         )

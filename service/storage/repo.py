@@ -15,9 +15,16 @@ from service.storage.models import CitationRow, CorrectionRow, DocumentRow, utcn
 
 # Header fields a human may correct; the value replaces the extracted one on every re-extraction.
 CORRECTABLE = (
-    "issuer", "parent_issuer", "number", "doc_type", "date", "place",
-    "title", "signer", "signer_title",
-)  # fmt: skip
+    "issuer",
+    "parent_issuer",
+    "number",
+    "doc_type",
+    "date",
+    "place",
+    "title",
+    "signer",
+    "signer_title",
+)
 
 
 @dataclass
@@ -63,8 +70,10 @@ def save_document(
     if row is None:
         row = DocumentRow(sha256=document.source.sha256, filename=filename)
         s.add(row)
-    corrections = [] if created else list(
-        s.scalars(select(CorrectionRow).where(CorrectionRow.document_id == row.id))
+    corrections = (
+        []
+        if created
+        else list(s.scalars(select(CorrectionRow).where(CorrectionRow.document_id == row.id)))
     )
     data = apply_corrections(record.model_dump(mode="json"), corrections)
     head = data["doc"]
@@ -82,11 +91,17 @@ def save_document(
     row.updated_at = utcnow()
     row.citations = [
         CitationRow(
-            key=c.key, number=c.number, year=c.year, type_code=c.type,
-            issuer_code=c.issuer_code, date=c.date, partial=c.partial, text=c.text,
+            key=c.key,
+            number=c.number,
+            year=c.year,
+            type_code=c.type,
+            issuer_code=c.issuer_code,
+            date=c.date,
+            partial=c.partial,
+            text=c.text,
         )
         for c in record.citations
-    ]  # fmt: skip
+    ]
     s.flush()
     return row, created
 

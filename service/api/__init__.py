@@ -1,0 +1,1 @@
+"""The REST API (FastAPI) and the app that also serves the web UI."""

@@ -1,0 +1,108 @@
+"""The FastAPI application: API, web UI and the embedded background worker."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from http import HTTPStatus
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from schemas import SohoaError
+from service import PIPELINE_VERSION, jobs
+from service.api.deps import AppState, problem, sohoa_error_status
+from service.api.routes import router
+from service.config import Settings
+from service.pipeline import Pipeline
+from service.storage.blobs import BlobStore
+from service.storage.db import Database
+from service.ui import routes as ui_routes
+
+log = logging.getLogger("sohoa.api")
+
+
+def _worker_loop(st: AppState, stop: threading.Event) -> None:
+    """The embedded worker: processes queued batch items whenever an upload wakes it."""
+    while not stop.is_set():
+        st.wake.wait(timeout=2.0)
+        st.wake.clear()
+        if stop.is_set():
+            break
+        try:
+            jobs.run_queued(st.db, st.pipeline, st.blobs)
+        except Exception:  # keep serving; the items stay queued and are retried
+            log.exception("background batch run failed")
+            stop.wait(5.0)
+
+
+def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
+    """Build the app for a data dir; the worker thread starts with the server."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        db = Database(settings.database_url)
+        st = AppState(settings, db, BlobStore(settings.blobs_dir), Pipeline(settings))
+        app.state.sohoa = st
+        stop = threading.Event()
+        thread = None
+        if run_worker:
+            jobs.requeue_orphans(db)
+            thread = threading.Thread(target=_worker_loop, args=(st, stop), daemon=True)
+            thread.start()
+            st.wake.set()
+        yield
+        stop.set()
+        st.wake.set()
+        if thread:
+            thread.join(timeout=30)
+        st.pipeline.close()
+        db.close()
+
+    app = FastAPI(
+        title="sohoa",
+        version=PIPELINE_VERSION,
+        description="Vietnamese administrative archives: records, citations, full-text search.",
+        lifespan=lifespan,
+    )
+    app.include_router(router)
+    _install_problem_handlers(app)
+    app.include_router(ui_routes.router)
+    app.mount("/static", ui_routes.static_files(), name="static")
+    return app
+
+
+def _install_problem_handlers(app: FastAPI) -> None:
+    """Every error leaves as RFC 9457 problem details, never as a bare traceback."""
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException):
+        resp = problem(exc.status_code, _title(exc.status_code), str(exc.detail))
+        for k, v in (exc.headers or {}).items():
+            resp.headers[k] = v
+        return resp
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(_: Request, exc: RequestValidationError):
+        detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
+        return problem(422, "Invalid request", detail)
+
+    @app.exception_handler(SohoaError)
+    async def sohoa_error(_: Request, exc: SohoaError):
+        return problem(sohoa_error_status(exc), exc.kind.value, exc.message)
+
+    @app.exception_handler(Exception)
+    async def internal_error(_: Request, exc: Exception):
+        log.exception("unhandled error", exc_info=exc)
+        return problem(500, "Internal error", "the server could not handle this request")
+
+
+def _title(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return "Error"

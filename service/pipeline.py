@@ -1,0 +1,235 @@
+"""Wires the stages: ingest -> OCR (process pool, cached) -> normalize/repair -> extract.
+
+This module alone knows the order of stages. OCR page tasks of every document go to
+one process pool for the whole machine; results are cached by (sha256, OCR version,
+page) so re-extraction and tests never OCR the same page twice.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import multiprocessing
+import os
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import extract
+import ingest
+import ocr
+from normalize import repair
+from schemas import (
+    Document,
+    ErrorKind,
+    Page,
+    PageRoute,
+    Record,
+    RecordWarning,
+    SohoaError,
+)
+from service import PIPELINE_VERSION
+from service.config import Settings
+from service.storage.blobs import write_atomic
+
+log = logging.getLogger("sohoa.pipeline")
+
+ProgressFn = Callable[[str, int, int], None]  # (file, pages done, pages total)
+
+
+def _worker_init() -> None:
+    """Tesseract's OpenMP threads slow a page ~5x on this hardware: one thread per process."""
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+
+
+@dataclass
+class Outcome:
+    """What became of one input file."""
+
+    path: Path
+    document: Document | None = None
+    record: Record | None = None
+    error: SohoaError | None = None
+
+
+@dataclass
+class _Pending:
+    path: Path
+    intake: ingest.Intake | None = None
+    error: SohoaError | None = None
+    futures: dict[int, Future] = field(default_factory=dict)
+
+
+class Pipeline:
+    """The document pipeline with its shared resources (pool, repair model, caches)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._pool: ProcessPoolExecutor | None = None
+        self._repair: repair.RepairModel | None = None
+
+    # -- resources -------------------------------------------------------------
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            ctx = multiprocessing.get_context("spawn")
+            self._pool = ProcessPoolExecutor(
+                self.settings.workers, mp_context=ctx, initializer=_worker_init
+            )
+        return self._pool
+
+    def repair_model(self) -> repair.RepairModel:
+        if self._repair is None:
+            self._repair = repair.load_model(self.settings.models_dir)
+        return self._repair
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    # -- OCR cache -------------------------------------------------------------
+    def _cache_path(self, sha256: str, page: int) -> Path:
+        return self.settings.cache_dir / "ocr" / sha256 / ocr.OCR_VERSION / f"{page:04d}.json"
+
+    def _cached(self, sha256: str, page: int) -> Page | None:
+        path = self._cache_path(sha256, page)
+        if path.exists():
+            try:
+                return Page.model_validate_json(path.read_bytes())
+            except ValueError:
+                path.unlink(missing_ok=True)
+        return None
+
+    def _store_cache(self, sha256: str, page: Page) -> None:
+        write_atomic(self._cache_path(sha256, page.number), page.model_dump_json().encode())
+
+    # -- stages ----------------------------------------------------------------
+    def _start(self, path: Path) -> _Pending:
+        """Inspect a file and queue OCR for the pages that need it."""
+        pending = _Pending(path)
+        try:
+            pending.intake = ingest.inspect(path, self.settings.limits)
+        except SohoaError as err:
+            pending.error = err
+            return pending
+        intake = pending.intake
+        for page in intake.pages:
+            if page.route != PageRoute.OCR or self._cached(intake.source.sha256, page.number):
+                continue
+            ocr.check_dependencies()
+            pending.futures[page.number] = self.pool().submit(
+                ocr.ocr_page,
+                str(path),
+                page.number,
+                intake.source.mime,
+                300,
+                self.settings.limits.ocr_timeout_s,
+            )
+        return pending
+
+    def _ocr_result(self, pending: _Pending, page: Page) -> Page:
+        sha = pending.intake.source.sha256
+        future = pending.futures.get(page.number)
+        if future is None:
+            cached = self._cached(sha, page.number)
+            return cached if cached is not None else page
+        try:
+            result = future.result()
+        except SohoaError as err:
+            if err.kind != ErrorKind.TIMEOUT:
+                raise
+            return page.model_copy(update={"route_reason": f"OCR failed: {err.message}"})
+        result = result.model_copy(update={"route_reason": page.route_reason})
+        self._store_cache(sha, result)
+        return result
+
+    def _repair_page(self, page: Page) -> Page:
+        """Repair text that an English OCR model damaged; keep the original beside it."""
+        if page.route == PageRoute.OCR or not page.text.strip():
+            return page
+        model = self.repair_model()
+        if not repair.needs_repair(page.text, model):
+            return page
+        fixed = model.repair(page.text)
+        if fixed.text == page.text:
+            return page
+        return page.model_copy(
+            update={"text": fixed.text, "original_text": page.text, "repairs": fixed.edits}
+        )
+
+    def _finish(self, pending: _Pending, progress: ProgressFn | None) -> Outcome:
+        if pending.error is not None:
+            return Outcome(pending.path, error=pending.error)
+        intake = pending.intake
+        pages: list[Page] = []
+        try:
+            for i, page in enumerate(intake.pages, 1):
+                pages.append(self._repair_page(self._ocr_result(pending, page)))
+                if progress:
+                    progress(str(pending.path), i, len(intake.pages))
+        except SohoaError as err:
+            return Outcome(pending.path, error=err)
+        except Exception as err:  # a worker crash must fail one file, never the batch
+            log.exception("processing %s failed", pending.path)
+            return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, str(err)))
+        document = Document(source=intake.source, pages=pages, metadata=intake.metadata)
+        return Outcome(pending.path, document, self.extract(document))
+
+    def extract(self, document: Document) -> Record:
+        """Build the record and state which versions of which stages made it."""
+        record = extract.build_record(document)
+        prov = record.provenance
+        prov.pipeline_version = PIPELINE_VERSION
+        prov.extractor_version = extract.EXTRACTOR_VERSION
+        prov.page_routes = [p.route.value for p in document.pages]
+        if any(p.route == PageRoute.OCR for p in document.pages):
+            prov.ocr_engine = f"tesseract vie ({ocr.OCR_VERSION})"
+        if any(p.repairs for p in document.pages):
+            prov.repair_model = repair.MODEL_VERSION
+        for p in document.pages:
+            if p.route_reason.startswith("OCR failed"):
+                record.warnings.append(
+                    RecordWarning(code="ocr_failed", message=p.route_reason, page=p.number)
+                )
+        return record
+
+    def process_many(
+        self, paths: Iterable[Path], progress: ProgressFn | None = None
+    ) -> Iterator[Outcome]:
+        """Process files in order, keeping the pool busy with the next files' pages."""
+        window: deque[_Pending] = deque()
+        for path in paths:
+            window.append(self._start(Path(path)))
+            if len(window) > 2 * self.settings.workers:
+                yield self._finish(window.popleft(), progress)
+        while window:
+            yield self._finish(window.popleft(), progress)
+
+    def process(self, path: Path) -> Outcome:
+        return next(self.process_many([path]))
+
+    def load_document(self, path: Path) -> Document:
+        """A document's pages (OCRed and repaired as needed) without extraction."""
+        pending = self._start(Path(path))
+        if pending.error is not None:
+            raise pending.error
+        return Document(
+            source=pending.intake.source,
+            pages=[self._repair_page(self._ocr_result(pending, p)) for p in pending.intake.pages],
+            metadata=pending.intake.metadata,
+        )
+
+
+def load_document(path: Path, data_dir: Path) -> Document:
+    """Convenience for benchmarks: one document through ingest, OCR (cached) and repair."""
+    pipe = Pipeline(Settings(data_dir=data_dir))
+    try:
+        return pipe.load_document(path)
+    finally:
+        pipe.close()
+
+
+def record_json(record: Record) -> str:
+    return json.dumps(record.model_dump(mode="json"), ensure_ascii=False, indent=2)

@@ -1,0 +1,1 @@
+"""The web UI: server-rendered pages in Vietnamese over the same storage as the API."""

@@ -1,0 +1,126 @@
+"""The API through a real HTTP server (uvicorn on a free port) and an httpx client."""
+
+from __future__ import annotations
+
+import json
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from service import auth
+from service.api.app import create_app
+from service.config import Settings
+from service.storage.db import Database
+from tests.conftest import SAMPLES
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    def __init__(self, settings: Settings) -> None:
+        self.port = _free_port()
+        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port,
+                                log_level="warning")  # fmt: skip
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        deadline = time.time() + 30
+        while not self.server.started:
+            assert time.time() < deadline, "server did not start"
+            time.sleep(0.05)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=30)
+
+
+@pytest.fixture
+def server(data_dir: Path) -> Iterator[tuple[Server, dict[str, str]]]:
+    settings = Settings.from_env(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_url)
+    tokens = {role: auth.create_token(db, f"{role}@test", role) for role in auth.ROLES}
+    db.close()
+    with Server(settings) as srv:
+        yield srv, tokens
+
+
+def _wait_batch(client: httpx.Client, batch_id: int, timeout: float = 300) -> dict:
+    deadline = time.time() + timeout
+    while True:
+        batch = client.get(f"/api/v1/batches/{batch_id}").json()
+        if batch["queued"] + batch["processing"] == 0:
+            return batch
+        assert time.time() < deadline, f"batch not finished: {batch}"
+        time.sleep(0.5)
+
+
+def test_every_call_needs_a_token_and_errors_are_problem_details(server) -> None:
+    srv, tokens = server
+    r = httpx.get(f"{srv.url}/api/v1/documents")
+    assert r.status_code == 401
+    assert r.headers["content-type"].startswith("application/problem+json")
+    assert r.json()["status"] == 401
+    reader = httpx.Client(base_url=srv.url, headers={"Authorization": f"Bearer {tokens['reader']}"})
+    files = {"files": ("x.txt", b"abc", "text/plain")}
+    assert reader.post("/api/v1/documents", files=files).status_code == 403
+    assert reader.get("/api/v1/tokens").status_code == 403
+    assert reader.get("/api/v1/documents/999").json()["title"] == "Not Found"
+
+
+def test_upload_search_detail_correct(server) -> None:
+    srv, tokens = server
+    client = httpx.Client(base_url=srv.url, timeout=60,
+                          headers={"Authorization": f"Bearer {tokens['archivist']}"})  # fmt: skip
+    facts = json.loads((SAMPLES.parent / "facts.json").read_text())
+    texts = sorted(SAMPLES.glob("*.txt"))
+    assert texts, "the samples have text documents"
+    files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in texts]
+    r = client.post("/api/v1/documents", files=files)
+    assert r.status_code == 202, r.text
+    batch = _wait_batch(client, r.json()["id"])
+    assert batch["failed"] == 0 and batch["done"] == len(texts)
+
+    # Uploading the same files again stores nothing new.
+    again = _wait_batch(client, client.post("/api/v1/documents", files=files).json()["id"])
+    assert {i["outcome"] for i in again["items"]} == {"known"}
+
+    found = client.get("/api/v1/documents", params={"cites": "QĐ 677"}).json()
+    expected = {
+        f for f, fact in facts.items() if "677/QĐ-TTg" in fact["citations"] and f.endswith(".txt")
+    }
+    assert {Path(d["file"]).name for d in found["results"]} == expected
+
+    doc_id = found["results"][0]["id"]
+    detail = client.get(f"/api/v1/documents/{doc_id}").json()
+    assert detail["record"]["schema_version"]
+    assert any(c["key"] == "677/QĐ-TTg" for c in detail["record"]["citations"])
+    r = client.post(f"/api/v1/documents/{doc_id}/corrections",
+                    json={"field": "signer", "value": "Nguyễn Văn Test"})  # fmt: skip
+    assert r.status_code == 201
+    assert (
+        client.get(f"/api/v1/documents/{doc_id}").json()["record"]["doc"]["signer"]
+        == "Nguyễn Văn Test"
+    )
+    history = client.get(f"/api/v1/documents/{doc_id}/corrections").json()
+    assert history[0]["author"] == "archivist@test"
+
+    csv_text = client.get("/api/v1/export/citations.csv").text
+    assert csv_text.startswith("\ufeff") and "677/QĐ-TTg" in csv_text

@@ -1,0 +1,75 @@
+"""The `sohoa` command as a user runs it: real processes, real files, exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from schemas import ExitCode, Record
+from tests.conftest import SAMPLES, SEEDS
+
+
+def sohoa(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "service", *args], capture_output=True,
+                          input=stdin, timeout=900)  # fmt: skip
+
+
+def test_ingest_twice_stores_once_and_search_cites(data_dir: Path) -> None:
+    first = sohoa("ingest", str(SAMPLES))
+    assert first.returncode == 0, first.stderr.decode()
+    second = sohoa("ingest", str(SAMPLES))
+    assert second.returncode == 0
+    out = second.stdout.decode()
+    n = len([p for p in SAMPLES.iterdir() if p.is_file()])
+    assert f"done: 0  already known: {n}  failed: 0" in out
+
+    facts = json.loads((SAMPLES.parent / "facts.json").read_text())
+    res = sohoa("search", "--cites", "QĐ 677", "--json")
+    assert res.returncode == 0, res.stderr.decode()
+    found = {Path(r["file"]).name for r in json.loads(res.stdout)["results"]}
+    assert found == {f for f, fact in facts.items() if "677/QĐ-TTg" in fact["citations"]}
+
+    words = json.loads(sohoa("search", "--q", "khuyen hoc", "--json").stdout)["results"]
+    assert words and all(r["snippet"] for r in words)
+
+
+@pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
+def test_extract_each_seed_gives_a_valid_record(seed: Path, data_dir: Path) -> None:
+    res = sohoa("extract", str(seed))
+    assert res.returncode == 0, res.stderr.decode()
+    record = Record.model_validate_json(res.stdout)
+    assert record.source.kind == "text"
+    assert record.doc.number and "/" in record.doc.number
+
+
+def test_bad_input_gets_one_line_and_its_exit_code(tmp_path: Path, data_dir: Path) -> None:
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"%PDF-1.7\n")
+    res = sohoa("extract", str(junk))
+    assert res.returncode == ExitCode.INPUT_FILE
+    assert len(res.stderr.decode().strip().splitlines()) == 1
+    assert "Traceback" not in res.stderr.decode()
+    missing = sohoa("text", str(tmp_path / "nope.pdf"))
+    assert missing.returncode == ExitCode.FILE_ACCESS
+
+
+def test_batch_with_a_bad_file_finishes_the_rest(tmp_path: Path, data_dir: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "empty.pdf").write_bytes(b"")
+    good = sorted(SAMPLES.glob("*.txt"))[0]
+    (folder / good.name).write_bytes(good.read_bytes())
+    res = sohoa("ingest", str(folder))
+    assert res.returncode == ExitCode.PARTIAL
+    assert "done: 1  already known: 0  failed: 1" in res.stdout.decode()
+
+
+def test_repair_is_line_preserving_on_stdin(data_dir: Path) -> None:
+    damaged = b"Hoi Khuyen hoc tinh Son La\n\nS6: 16 /BC-HKH\n"
+    res = sohoa("repair", "-", stdin=damaged)
+    assert res.returncode == 0, res.stderr.decode()
+    assert len(res.stdout.decode().splitlines()) == len(damaged.decode().splitlines())
