@@ -23,7 +23,7 @@ import ocr
 from normalize import repair
 from normalize.keys import parse_query
 from schemas import Document, ErrorKind, ExitCode, Record, SohoaError
-from service import auth, exports, jobs
+from service import auth, backup, exports, jobs
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
 from service.storage import repo
@@ -296,6 +296,27 @@ def export_cmd(
     lines = exports.csv_lines(db, what) if fmt == "csv" else exports.ndjson(db, what)
     for line in lines:
         sys.stdout.write(line)
+
+
+@app.command("backup")
+@handled
+def backup_cmd(dest: Path) -> None:
+    """Back up the whole archive (database, originals, models, OCR cache) into a new folder."""
+    manifest = backup.backup(state.settings, dest)
+    out.print(
+        f"backed up {manifest['counts']['documents']} documents, "
+        f"{len(manifest['files'])} files to {dest}"
+    )
+
+
+@app.command("restore")
+@handled
+def restore_cmd(src: Path) -> None:
+    """Restore a backup into an empty data dir (checks every file against the manifest)."""
+    manifest = backup.restore(src, state.settings)
+    out.print(
+        f"restored {manifest['counts']['documents']} documents into {state.settings.data_dir}"
+    )
 
 
 @app.command()
