@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from extract.dates import date_at
 from extract.text import PageText
+from normalize.fold import fold
 from normalize.keys import (
     ISSUER_PHRASES,
     PARTY_ISSUERS,
@@ -24,9 +25,9 @@ from normalize.keys import (
 
 __all__ = ["CiteHit", "find_citations", "resolve_partials"]
 
-_SEG = r"[A-ZĐÐ][A-Za-zĐđÐ0-9&]{0,19}"
+_SEG = r"[A-ZĐÐ][A-Za-zà-ỹĐđÐ0-9&]{0,19}(?!\w)"
 _SP = r"[ \t]{0,2}"
-_HY = r"[ \t]{0,2}[-–][ \t]{0,2}(?:\n[ \t]{0,2})?"
+_HY = r"[ \t]{0,2}[-–][ \t]{0,2}(?:-[ \t]{0,2})?(?:\n[ \t]{0,2})?"
 _KEY = re.compile(
     rf"(?<![\w/.,])(?P<num>\d{{1,5}})(?:"
     rf"{_SP}/{_SP}(?:(?:19|20)\d\d{_SP}/{_SP})?{_SEG}(?:(?:{_HY}| ){_SEG}){{0,4}}"
@@ -127,8 +128,9 @@ def _full_keys(page: PageText) -> list[CiteHit]:
 def _laws(page: PageText) -> list[CiteHit]:
     hits = []
     for m in _LAW.finditer(page.folded):
-        name = re.sub(r"\s+", " ", page.text[m.start("name") : m.end("name")]).strip(" ,")
-        if not name or not (name[0].isupper() or name.startswith(("sửa đổi", "sua doi"))):
+        name = page.text[m.start("name") : m.end("name")]
+        name = re.sub(r"\s+", " ", re.sub(r"[^\w\s,\-–]", " ", name)).strip(" ,")
+        if not name or not (name[0].isupper() or fold(name).startswith("sua doi")):
             continue
         if len(name) > 200:
             continue

@@ -25,7 +25,7 @@ _QUOC_HIEU = re.compile(r"c\w{0,2}ng h\w{1,3} x\w h\w{1,3} ch\w{1,2} ngh\w{1,3} 
 _TIEU_NGU = re.compile(
     r"\S{1,4}\s+\S{1,4}\s*[-–—]\s*t\w{0,2}\s*d\w\s*[-–—]\s*h\w{1,3}nh\s+ph\w{1,3}c"
 )
-_STAMP = re.compile(r"ky boi|thoi gian ky|co quan:|gov\.vn|@|\+07:00|email|trung tam cong bao")
+_STAMP = re.compile(r"ky boi|thoi gian ky|co quan:|\.vn\b|\+07:00|email|trung tam cong bao")
 _NUMBER_LINE = re.compile(r"(?:^|\s)s[o6ebô]\s*:?\s*(?P<rest>\S.*)$")
 _DATE_LINE = re.compile(
     r",?\s*ng\w{1,3}\s*(?P<d>[^\s]{0,4}?)\s*th[aeé]ng\s*(?P<m>\S{1,2})\s*n[aiđd]m\s*(?P<y>\d{4})"
@@ -187,6 +187,8 @@ def _top(page: PageText, lines: list[tuple[int, str, str]], out: dict[str, Heade
                     line, fl = line[: pm.start()], fl[: pm.start()]
         if num_idx is None:
             cut, cfl = _cut_right(line, fl)
+            if cfl != fl and not motto and _is_upper(cut):
+                left = []  # interleaved: the issuer starts on the motto's line, not above it
             motto = motto or cfl != fl
             if _is_upper(cut) and len(cut.strip()) > 2:
                 left.append((pos, cut))

@@ -33,7 +33,8 @@ def build_record(doc: Document) -> Record:
     pages = [PageText.from_page(p) for p in doc.pages]
     header = _header(pages)
     record = Record(source=doc.source, doc=header)
-    record.citations = _citations(pages, header.number)
+    own = header.detail.get("number")
+    record.citations = _citations(pages, header.number, own.spans[0] if own and own.spans else None)
     record.date_details = _dates(pages)
     record.dates = list(dict.fromkeys(d.value for d in record.date_details))
     record.amounts = _amounts(pages)
@@ -68,7 +69,8 @@ def _header(pages: list[PageText]) -> DocHeader:
     return header
 
 
-def _citations(pages: list[PageText], own_number: str | None) -> list[Citation]:
+def _citations(pages: list[PageText], own_number: str | None, own_span) -> list[Citation]:
+    """Cited documents in order of first mention, one per key; never the document's own number."""
     own = parse_key(own_number).key if own_number and parse_key(own_number) else None
     hits: list[tuple[PageText, CiteHit]] = []
     pending = []
@@ -85,7 +87,9 @@ def _citations(pages: list[PageText], own_number: str | None) -> list[Citation]:
     hits.sort(key=lambda ph: (ph[0].number, ph[1].start))
     out: dict[str, Citation] = {}
     for page, h in hits:
-        if h.key == own:
+        if h.key == own or (
+            own_span and own_span.page == page.number and own_span.start <= h.start < own_span.end
+        ):
             continue
         span = page.span(h.start, h.end)
         c = out.get(h.key)

@@ -178,6 +178,7 @@ def _build_type_lookup() -> tuple[dict[str, str], dict[str, str]]:
 
 _TYPE_UPPER, _TYPE_FOLD = _build_type_lookup()
 _ISSUER_FOLD = {fold(k): k for k in ISSUER_CODES}
+_MIXED_CASE = [k for k in ISSUER_CODES if not k.isupper()]
 _ISSUER_PREFIXES = sorted(ISSUER_CODES, key=len, reverse=True)
 
 
@@ -223,6 +224,9 @@ def normalize_issuer_segment(seg: str) -> str:
         return _ISSUER_FOLD[f]
     for alias, code in ISSUER_ALIASES.items():
         if fold(alias) == f and len(f) > 2:
+            return code
+    for code in _MIXED_CASE:  # "FTg" -> "TTg": one letter off a mixed-case code is OCR damage
+        if len(seg) == len(code) and seg[1:] == code[1:] and seg[0].isupper():
             return code
     for code in _ISSUER_PREFIXES:  # BCD389QNg -> BCĐ389QNg, QH13 stays QH13
         fc = fold(code)
