@@ -48,27 +48,25 @@ def items_of(doc: DocumentRow) -> list[Item]:
     rec = doc.record or {}
     detail = (rec.get("doc") or {}).get("detail") or {}
     out = []
+    field_flags: set[str] = set()
     for ref in record_refs(rec):
         name = ref.id.removeprefix("doc.")
-        if ref.id.startswith("doc.") and (detail.get(name) or {}).get("corrected_by"):
-            continue
+        is_field = name in FIELD_LABELS and ref.id.startswith("doc.")
+        if is_field:
+            field_flags.update(ref.flags)
+            if (detail.get(name) or {}).get("corrected_by"):
+                continue
         reasons = _reasons(ref.confidence, ref.flags)
         if reasons:
+            page = ref.pages[0] if ref.pages else None
+            field = name if is_field else None
             out.append(
-                Item(
-                    doc,
-                    ref.id,
-                    ref.label,
-                    ref.value or "—",
-                    "; ".join(reasons),
-                    name if name in FIELD_LABELS else None,
-                    ref.pages[0] if ref.pages else None,
-                )
+                Item(doc, ref.id, ref.label, ref.value or "—", "; ".join(reasons), field, page)
             )
     for w in rec.get("warnings") or []:
-        out.append(
-            Item(
-                doc, "", "Cảnh báo", w.get("code") or "", w.get("message") or "", page=w.get("page")
-            )
-        )
+        code = w.get("code") or ""
+        if code in field_flags:
+            continue  # said by the field's own entry, or settled by its correction
+        label = FLAG_LABELS.get(code, code)
+        out.append(Item(doc, "", "Cảnh báo", label, w.get("message") or "", page=w.get("page")))
     return out
