@@ -16,7 +16,7 @@ from service import auth
 from service.api.app import create_app
 from service.config import Settings
 from service.storage.db import Database
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, sample_files_citing
 
 
 def _free_port() -> int:
