@@ -38,7 +38,7 @@ app = typer.Typer(
 )
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
@@ -65,6 +65,12 @@ def handled(fn):
         except PermissionError as e:
             err.print(f"[red]sohoa: file access:[/red] {e.filename}: permission denied")
             raise typer.Exit(int(ExitCode.FILE_ACCESS)) from None
+        except (typer.Exit, KeyboardInterrupt):
+            raise
+        except Exception as e:  # a bug: one line for the user, the traceback with -v
+            logging.getLogger("sohoa").debug("internal error", exc_info=True)
+            err.print(f"[red]sohoa: internal error:[/red] {type(e).__name__}: {e} (run with -v)")
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper
 
@@ -78,7 +84,7 @@ def main_options(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log to stderr.")] = False,
 ) -> None:
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
+        level=logging.DEBUG if verbose else logging.WARNING,
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )

@@ -110,9 +110,28 @@ def test_any_string_keeps_line_count(model, s):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=FIXTURE_OK)
-@given(st.lists(st.sampled_from(
-    ["Hoi", "Khuyén", "hoc", "S6:", "I6p", "1a", "cdng", "\n", " ", ",", "2025", "UBND", "Qb-"]
-), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Hoi",
+                "Khuyén",
+                "hoc",
+                "S6:",
+                "I6p",
+                "1a",
+                "cdng",
+                "\n",
+                " ",
+                ",",
+                "2025",
+                "UBND",
+                "Qb-",
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_damaged_fragments_keep_lines(model, parts):
     s = " ".join(parts)
     assert model.repair(s).text.count("\n") == s.count("\n")

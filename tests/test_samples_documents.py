@@ -69,7 +69,7 @@ def test_facts_are_stated_in_the_clean_text(slug: str) -> None:
     for cite in facts["citations"]:
         assert cite["key"] in text
         if cite["date"]:
-            after = text[text.index(cite["key"]):][:40]
+            after = text[text.index(cite["key"]) :][:40]
             assert any(f in after for f in _date_forms(cite["date"])), cite
     for iso in facts["dates"]:
         assert any(f in text for f in _date_forms(iso)), iso

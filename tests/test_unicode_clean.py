@@ -46,8 +46,10 @@ def test_clean_text_is_idempotent_and_keeps_lines(s):
     assert once.count("\n") == s.count("\n")
 
 
-@given(st.text(alphabet="aăâeêioôơuưydđghknqrt", min_size=1, max_size=6),
-       st.sampled_from(["", "f", "s", "r", "x", "j"]))
+@given(
+    st.text(alphabet="aăâeêioôơuưydđghknqrt", min_size=1, max_size=6),
+    st.sampled_from(["", "f", "s", "r", "x", "j"]),
+)
 def test_split_and_place_tone_round_trip(base, tone):
     word = place_tone(base, tone)
     got_base, got_tone = split_tone(word)

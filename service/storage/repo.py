@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, func, or_, select, text
+from sqlalchemy import Float, Integer, Select, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from normalize.fold import fold
@@ -193,11 +193,19 @@ def fulltext(
         return []
     if s.get_bind().dialect.name == "sqlite":
         match = " ".join(f'"{t}"' for t in terms)
+        fts = (
+            text(
+                "SELECT rowid AS id, bm25(documents_fts) AS rank FROM documents_fts "
+                "WHERE documents_fts MATCH :m"
+            )
+            .bindparams(m=match)
+            .columns(id=Integer, rank=Float)
+            .subquery()
+        )
         stmt = (
             select(DocumentRow)
-            .join(text("documents_fts ON documents_fts.rowid = documents.id"))
-            .where(text("documents_fts MATCH :m").bindparams(m=match))
-            .order_by(text("bm25(documents_fts)"))
+            .join(fts, fts.c.id == DocumentRow.id)
+            .order_by(fts.c.rank, DocumentRow.id)
         )
     else:
         tsq = func.plainto_tsquery("simple", " ".join(terms))
