@@ -173,6 +173,7 @@ def test_archivist_uploads_finds_reads_and_corrects(server, browser, tmp_path: P
 
     page.click("header nav >> text=Soát lỗi")
     assert page.locator("h1").inner_text().startswith("Soát lỗi")
+    assert page.locator("table.queue svg.crop image").count() >= 1  # the scan beside the value
     _shot(page, "09-review")
     page.click("header nav >> text=Số liệu")
     _shot(page, "10-figures")

@@ -110,7 +110,7 @@ def bar_chart(series: list[tuple[str, float, int]], unit: str, title: str) -> Ma
     """A vertical bar chart as inline SVG, scaled to its viewBox so it fits any width."""
     if not series:
         return Markup('<p class="hint">Chưa có số liệu để vẽ.</p>')
-    w, h, left, bottom, top = 520, 250, 64, 30, 44
+    w, h, left, bottom, top = 520, 250, 86, 30, 44
     peak = _nice_ceiling(max(v for _, v, _ in series))
     integral = all(float(v).is_integer() for _, v, _ in series)
     ticks = [t for t in (peak / 2, peak) if not integral or float(t).is_integer()]

@@ -34,6 +34,35 @@ class Item:
     reason: str
     field: str | None = None  # a correctable header field
     page: int | None = None
+    crop: Crop | None = None
+
+
+@dataclass
+class Crop:
+    """Where to look on a page image: a box (padded) and the page's size, in page pixels."""
+
+    page: int
+    x: int
+    y: int
+    w: int
+    h: int
+    page_w: int
+    page_h: int
+
+
+def _crop(doc: DocumentRow, spans: list[dict], pad: int = 12) -> Crop | None:
+    """The first located box of a value, so the reviewer sees the scan beside the value."""
+    infos = doc.pages_json or []
+    for s in spans:
+        box, n = s.get("box"), s.get("page")
+        info = infos[n - 1] if isinstance(n, int) and 1 <= n <= len(infos) else {}
+        pw, ph = info.get("width"), info.get("height")
+        if box and pw and ph and doc.kind != "text":
+            x0, y0 = max(0, box["x0"] - pad), max(0, box["y0"] - pad)
+            x1, y1 = min(pw, box["x1"] + pad), min(ph, box["y1"] + pad)
+            if x1 > x0 and y1 > y0:
+                return Crop(n, x0, y0, x1 - x0, y1 - y0, pw, ph)
+    return None
 
 
 def _reasons(confidence: float | None, flags: list[str]) -> list[str]:
@@ -60,8 +89,11 @@ def items_of(doc: DocumentRow) -> list[Item]:
         if reasons:
             page = ref.pages[0] if ref.pages else None
             field = name if is_field else None
+            crop = _crop(doc, ref.spans)
             out.append(
-                Item(doc, ref.id, ref.label, ref.value or "—", "; ".join(reasons), field, page)
+                Item(
+                    doc, ref.id, ref.label, ref.value or "—", "; ".join(reasons), field, page, crop
+                )
             )
     for w in rec.get("warnings") or []:
         code = w.get("code") or ""
