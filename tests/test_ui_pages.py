@@ -31,6 +31,7 @@ from service.api.app import create_app
 from service.config import Settings
 from service.storage import repo
 from service.storage.db import Database
+from service.ui.routes import iso_date
 
 TEXT = (
     "ỦY BAN NHÂN DÂN TỈNH SƠN LA\n"
@@ -195,7 +196,7 @@ def test_correction_keeps_who_and_leaves_the_review_queue(client) -> None:
     assert "trang có chữ mờ" in queue
     r = c.post(
         f"/documents/{doc_id}/correct",
-        data={"field": "date", "value": "2024-03-15"},
+        data={"field": "date", "value": "15/3/2024"},
         follow_redirects=False,
     )
     assert r.status_code == 303
@@ -227,3 +228,34 @@ def test_upload_and_batch_pages_render(client) -> None:
     assert c.get("/batches/999").status_code == 404
     for path in ("/static/upload.js", "/static/document.js", "/static/style.css"):
         assert c.get(path).status_code == 200
+
+
+def test_a_date_is_typed_the_vietnamese_way_and_a_wrong_one_is_refused(client) -> None:
+    c, tokens, doc_id = client
+    _login(c, tokens["archivist"])
+    r = c.post(
+        f"/documents/{doc_id}/correct",
+        data={"field": "date", "value": "31/02/2024"},
+        follow_redirects=False,
+    )
+    assert "bad=" in r.headers["location"]
+    assert "không phải ngày hợp lệ" in c.get(r.headers["location"]).text
+    assert c.get(f"/api/v1/documents/{doc_id}").json()["record"]["doc"]["date"] == "2024-03-05"
+
+
+@pytest.mark.parametrize(
+    ("typed", "iso"),
+    [
+        ("24/01/2025", "2025-01-24"),
+        ("4.1.2025", "2025-01-04"),
+        ("01/2025", "2025-01"),
+        ("2025", "2025"),
+        ("2025-01-24", "2025-01-24"),
+        ("2025-1-4", None),
+        ("31/02/2024", None),
+        ("13/2025", None),
+        ("hôm qua", None),
+    ],
+)
+def test_iso_date(typed: str, iso: str | None) -> None:
+    assert iso_date(typed) == iso

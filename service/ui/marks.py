@@ -36,6 +36,7 @@ class Ref:
     spans: list[dict] = field(default_factory=list)
     confidence: float | None = None
     flags: list[str] = field(default_factory=list)
+    note: str = ""  # how the document writes it, or what else is known (a citation's date)
 
     @property
     def pages(self) -> list[int]:
@@ -72,6 +73,8 @@ def record_refs(record: dict) -> list[Ref]:
             )
         )
     for i, c in enumerate(record.get("citations") or []):
+        flags = ["partial"] if c.get("partial") else []
+        note = f"ngày {c['date']}" if c.get("date") else ""
         refs.append(
             Ref(
                 f"cit.{i}",
@@ -79,15 +82,31 @@ def record_refs(record: dict) -> list[Ref]:
                 c.get("key") or "",
                 c.get("spans") or [],
                 c.get("confidence"),
-                ["partial"] if c.get("partial") else [],
+                flags,
+                note,
             )
         )
     for i, d in enumerate(record.get("date_details") or []):
-        refs.append(Ref(f"date.{i}", "Ngày", d.get("value") or "", d.get("spans") or []))
+        refs.append(
+            Ref(
+                f"date.{i}",
+                "Ngày",
+                d.get("value") or "",
+                d.get("spans") or [],
+                note=d.get("text") or "",
+            )
+        )
     for i, a in enumerate(record.get("amounts") or []):
         flags = ["words_disagree"] if a.get("checked") is False else []
         refs.append(
-            Ref(f"amt.{i}", "Số tiền", _vnd(a.get("vnd")), a.get("spans") or [], flags=flags)
+            Ref(
+                f"amt.{i}",
+                "Số tiền",
+                _vnd(a.get("vnd")),
+                a.get("spans") or [],
+                flags=flags,
+                note=a.get("words") or a.get("text") or "",
+            )
         )
     for i, c in enumerate(record.get("counts") or []):
         value = f"{_num(c.get('value'))} {c.get('unit') or ''}".strip()
@@ -100,6 +119,7 @@ def record_refs(record: dict) -> list[Ref]:
                 value,
                 c.get("spans") or [],
                 flags=["ambiguous"] if c.get("ambiguous") else [],
+                note=c.get("text") or "",
             )
         )
     return refs

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -275,7 +276,9 @@ def _corrections(s, doc_id: int) -> list[CorrectionRow]:
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
-def document_page(request: Request, doc_id: int, st: State, saved: str = "") -> Response:
+def document_page(
+    request: Request, doc_id: int, st: State, saved: str = "", bad: str = ""
+) -> Response:
     user = _user(request, st)
     if user is None:
         return _login_redirect(request)
@@ -303,8 +306,30 @@ def document_page(request: Request, doc_id: int, st: State, saved: str = "") -> 
             cited_by=repo.cited_by(s, doc),
             corrections=_corrections(s, doc.id),
             saved=saved,
+            bad=bad,
             review=review.items_of(doc),
         )
+
+
+_DMY = re.compile(r"^(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def iso_date(text: str) -> str | None:
+    """A date typed the Vietnamese way (24/01/2025, 01/2025) or ISO, as the record's ISO form
+    (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``); None when it is not a real date."""
+    text = text.strip()
+    if m := _DMY.match(text):
+        day, month, year = m.group(1), m.group(2), m.group(3)
+    elif m := _ISO.match(text):
+        year, month, day = m.groups()
+    else:
+        return None
+    try:
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return "-".join(f"{int(p):02d}" if len(p) < 4 else p for p in (year, month, day) if p)
 
 
 @router.post("/documents/{doc_id}/correct")
@@ -322,13 +347,19 @@ def correct(
         return _login_redirect(request)
     if not auth.allows(user.role, "archivist"):
         return _forbidden(request, user)
+    if field not in repo.CORRECTABLE:
+        return _page(request, "missing.html", user, status=422)
+    new = value.strip() or None
+    if field == "date" and new is not None:
+        new = iso_date(new)
+        if new is None:
+            target = f"/documents/{doc_id}?bad={quote(value.strip())}#ref=doc.date"
+            return RedirectResponse(target, status_code=303)
     with st.db.session() as s:
         doc = s.get(DocumentRow, doc_id)
         if doc is None:
             return _page(request, "missing.html", user, status=404)
-        if field not in repo.CORRECTABLE:
-            return _page(request, "missing.html", user, status=422)
-        repo.add_correction(s, doc, field, value.strip() or None, user.name)
+        repo.add_correction(s, doc, field, new, user.name)
     if back.startswith("/review"):
         return RedirectResponse(back, status_code=303)
     return RedirectResponse(f"/documents/{doc_id}?saved={field}#ref=doc.{field}", status_code=303)
