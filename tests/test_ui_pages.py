@@ -164,6 +164,8 @@ def test_search_by_citation_and_without_diacritics(client) -> None:
     r = c.get("/", params={"q": "QĐ 677"})
     assert f'href="/documents/{doc_id}"' in r.text
     assert "<mark>677/QĐ-TTg</mark>" in r.text  # the citation as written, in its sentence
+    assert f'href="/documents/{doc_id}"' in c.get("/", params={"q": "QĐ 677 khuyen hoc"}).text
+    assert f'href="/documents/{doc_id}"' not in c.get("/", params={"q": "QĐ 677 tuyen sinh"}).text
     r = c.get("/", params={"q": "khuyen hoc"})
     assert f'href="/documents/{doc_id}"' in r.text
     assert "<mark>Khuyến</mark> <mark>học</mark>" in r.text

@@ -175,6 +175,16 @@ def _facets(s) -> dict:
     return {"types": types, "issuers": issuers, "years": years}
 
 
+def _citing(s, kq, f: repo.Filters, offset: int) -> list[repo.Hit]:
+    """Documents citing the key; with words beside the key ("QĐ 677 khuyến học"), only
+    those whose text also has the words."""
+    if not kq.text.strip():
+        return repo.citing(s, kq, f, PER_PAGE + 1, offset)
+    ids = {h.document.id for h in repo.fulltext(s, kq.text, f, 10_000)}
+    hits = [h for h in repo.citing(s, kq, f, 10_000) if h.document.id in ids]
+    return hits[offset : offset + PER_PAGE + 1]
+
+
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
@@ -191,14 +201,14 @@ def search_page(
     f = _filters(type, issuer, year)
     page = max(1, page)
     offset = (page - 1) * PER_PAGE
-    results, keys, mode, total = [], [], "", None
+    results, keys, mode, total, words = [], [], "", None, ""
     with st.db.session() as s:
         if q.strip():
             kq = parse_query(q)
             if kq.number:
                 keys = repo.cited_keys(s, kq)
-                hits = repo.citing(s, kq, f, PER_PAGE + 1, offset)
-                mode = "cites" if hits else ""
+                hits = _citing(s, kq, f, offset)
+                mode, words = ("cites", kq.text.strip()) if hits else ("", "")
             if not mode:
                 hits = repo.fulltext(s, q, f, PER_PAGE + 1, offset)
                 mode = "text"
@@ -223,6 +233,7 @@ def search_page(
             results=results,
             keys=keys,
             mode=mode,
+            words=words,
             type=type,
             issuer=issuer,
             year=year,
