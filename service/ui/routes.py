@@ -201,7 +201,7 @@ def search_page(
     f = _filters(type, issuer, year)
     page = max(1, page)
     offset = (page - 1) * PER_PAGE
-    results, keys, mode, total, words = [], [], "", None, ""
+    results, keys, mode, total, words, top = [], [], "", None, "", []
     with st.db.session() as s:
         if q.strip():
             kq = parse_query(q)
@@ -215,6 +215,7 @@ def search_page(
         else:
             hits = [repo.Hit(d) for d in repo.list_documents(s, f, PER_PAGE + 1, offset)]
             total = repo.count_documents(s, f)
+            top = repo.most_cited(s, 12)
         terms = _WORD.findall(fold(q))
         for h in hits[:PER_PAGE]:
             if mode == "cites":
@@ -234,6 +235,7 @@ def search_page(
             keys=keys,
             mode=mode,
             words=words,
+            top=top,
             type=type,
             issuer=issuer,
             year=year,

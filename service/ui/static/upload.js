@@ -19,7 +19,8 @@
   }
 
   function render(batch) {
-    const left = batch.queued + batch.processing;
+    const retrying = batch.items.filter((i) => i.state === "failed" && i.retryable).length;
+    const left = batch.queued + batch.processing + retrying;
     const rows = batch.items.map((i) =>
       `<tr class="${esc(i.state)}" data-item="${i.id}"><td class="file">${esc(i.filename)}</td>` +
       `<td class="state">${progress(i)}</td>` +
@@ -32,7 +33,7 @@
     status.innerHTML =
       `<p class="summary" data-left="${left}"><a href="/batches/${batch.id}">Lô ${batch.id}</a>: ` +
       `<b>${batch.done}</b>/${batch.total} xong, <b>${batch.failed}</b> lỗi` +
-      `${left ? `, ${left} đang xử lý…` : " — hoàn tất."}</p>` +
+      `${left ? `, ${left} đang xử lý${retrying ? ` (${retrying} sẽ thử lại)` : ""}…` : " — hoàn tất."}</p>` +
       `<progress class="overall" max="${batch.total}" value="${batch.done + batch.failed}"></progress>` +
       `<table class="batch"><thead><tr><th>Tệp</th><th>Trạng thái</th><th></th></tr></thead><tbody>${rows}</tbody></table>` + fails;
   }
@@ -43,7 +44,9 @@
       if (r.status === 401) { location.href = `/login?next=${encodeURIComponent(location.pathname)}`; return; }
       const batch = await r.json();
       render(batch);
-      if (batch.queued + batch.processing > 0) setTimeout(() => poll(id), 1000);
+      const busy = batch.queued + batch.processing > 0;
+      const retrying = batch.items.some((i) => i.state === "failed" && i.retryable);
+      if (busy || retrying) setTimeout(() => poll(id), busy ? 1000 : 5000);
     } catch (e) {
       setTimeout(() => poll(id), 3000);  // server restarting: keep trying
     }
