@@ -184,7 +184,9 @@ def test_document_page_draws_boxes_and_marks_values_and_repairs(client) -> None:
     assert re.search(r'<rect data-ref="doc.number" x="300" y="400" width="600" height="60"', html)
     assert '<span class="m" data-refs="cit.0">677/QĐ-TTg</span>' in html
     assert re.search(
-        r'<ins class="repair" title="Trước khi sửa dấu: Khuyen hoc">Khuyến học</ins>', html
+        r'<ins class="repair" data-orig="Khuyen hoc" title="Trước khi sửa dấu: Khuyen hoc">'
+        r"Khuyến học</ins>",
+        html,
     )
     for link in ("/original", "/pdf", f'/api/v1/documents/{doc_id}"'):
         assert link in html

@@ -481,6 +481,7 @@ def figures_page(
         user,
         rows=shown[:1000],
         n_rows=len(shown),
+        undated=sum(1 for r in shown if r.year is None),
         units=unit_list,
         unit=unit,
         chart=chart,

@@ -42,6 +42,15 @@
       ev.target.textContent = fig.classList.contains("zoomed") ? "Thu nhỏ" : "Phóng to";
       return;
     }
+    const fix = ev.target.closest("ins.repair");
+    if (fix) {
+      // Touch screens have no tooltips: a tap shows the text as it was before repair.
+      const shown = fix.dataset.fixed !== undefined;
+      if (shown) { fix.textContent = fix.dataset.fixed; delete fix.dataset.fixed; }
+      else { fix.dataset.fixed = fix.textContent; fix.textContent = fix.dataset.orig; }
+      fix.classList.toggle("orig", !shown);
+      return;
+    }
     const hit = ev.target.closest("[data-ref], .m[data-refs]");
     if (!hit) return;
     const ref = hit.dataset.ref || hit.dataset.refs.split(" ")[0];
