@@ -121,10 +121,15 @@ def _marked(text: str, ranges: list[tuple[int, int]]) -> Markup:
 def _term_ranges(snippet: str, terms: list[str]) -> list[tuple[int, int]]:
     """Every occurrence of every query word in a snippet, diacritics and case ignored."""
     folded = fold(snippet)
-    out = []
-    for t in terms:
-        for m in re.finditer(r"(?<!\w)" + re.escape(t), folded):
-            out.append((m.start(), m.end()))
+    found = sorted(
+        (m.start(), m.end()) for t in terms for m in re.finditer(r"(?<!\w)" + re.escape(t), folded)
+    )
+    out: list[tuple[int, int]] = []
+    for a, b in found:
+        if out and not snippet[out[-1][1] : a].strip():
+            out[-1] = (out[-1][0], max(b, out[-1][1]))  # words next to each other: one mark
+        else:
+            out.append((a, b))
     return out
 
 
