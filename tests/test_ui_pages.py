@@ -263,3 +263,16 @@ def test_a_date_is_typed_the_vietnamese_way_and_a_wrong_one_is_refused(client) -
 )
 def test_iso_date(typed: str, iso: str | None) -> None:
     assert iso_date(typed) == iso
+
+
+def test_a_correction_made_in_the_ui_survives_re_extraction(client, data_dir: Path) -> None:
+    c, tokens, doc_id = client
+    _login(c, tokens["archivist"])
+    c.post(f"/documents/{doc_id}/correct", data={"field": "signer", "value": "Lò Văn Hặc"})
+    db = Database(Settings.from_env(data_dir).database_url)
+    with db.session() as s:
+        doc, rec = _document()
+        repo.save_document(s, "qd12.pdf", doc, rec, "test-2")  # the same file extracted again
+    db.close()
+    html = c.get(f"/documents/{doc_id}").text
+    assert 'data-ref="doc.signer"' in html and "Lò Văn Hặc" in html and "archivist@test" in html
