@@ -28,6 +28,7 @@ from schemas import (
     PageRoute,
     Record,
     RecordWarning,
+    Signature,
     SohoaError,
 )
 from service import PIPELINE_VERSION
@@ -188,6 +189,7 @@ class Pipeline:
             prov.ocr_engine = f"tesseract vie ({ocr.OCR_VERSION})"
         if any(p.repairs for p in document.pages):
             prov.repair_model = repair.MODEL_VERSION
+        record.signatures = _signatures(document.metadata)
         for p in document.pages:
             if p.route_reason.startswith("OCR failed"):
                 record.warnings.append(
@@ -220,6 +222,22 @@ class Pipeline:
             pages=[self._repair_page(self._ocr_result(pending, p)) for p in pending.intake.pages],
             metadata=pending.intake.metadata,
         )
+
+
+def _signatures(meta: dict[str, str]) -> list[Signature]:
+    """The signature stamp's fields, as ingest found them, as record metadata."""
+    if not any(k.startswith("stamp_") or k == "signed_at" for k in meta):
+        return []
+    times = [t for t in meta.get("stamp_times", "").split(",") if t]
+    return [
+        Signature(
+            signer=meta.get("stamp_signer"),
+            organisation=meta.get("stamp_organisation"),
+            email=meta.get("stamp_email"),
+            signed_at=meta.get("signed_at"),
+            times=times,
+        )
+    ]
 
 
 def load_document(path: Path, data_dir: Path) -> Document:
