@@ -23,7 +23,7 @@ import ocr
 from normalize import repair
 from normalize.keys import parse_query
 from schemas import Document, ErrorKind, ExitCode, Record, SohoaError
-from service import auth, backup, exports, jobs
+from service import auth, backup, exports, jobs, watch
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
 from service.storage import repo
@@ -302,6 +302,27 @@ def export_cmd(
     lines = exports.csv_lines(db, what) if fmt == "csv" else exports.ndjson(db, what)
     for line in lines:
         sys.stdout.write(line)
+
+
+@app.command("watch")
+@handled
+def watch_cmd(
+    folder: Path,
+    once: Annotated[bool, typer.Option(help="Stop when the folder is empty.")] = False,
+    settle: Annotated[float, typer.Option(help="Seconds a file must stay unchanged.")] = 5.0,
+    interval: Annotated[float, typer.Option(help="Seconds between scans.")] = 2.0,
+) -> None:
+    """Ingest files dropped into a folder; move them to .done/ or .failed/ afterwards."""
+    _require(folder)
+    pipe = Pipeline(state.settings)
+    err.print(f"watching {folder} (Ctrl-C to stop)")
+    try:
+        total = watch.watch(
+            _open_db(), pipe, BlobStore(state.settings.blobs_dir), folder, interval, settle, once
+        )
+    finally:
+        pipe.close()
+    out.print(f"done: {total.done}  already known: {total.known}  failed: {total.failed}")
 
 
 @app.command("backup")
