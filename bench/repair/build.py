@@ -19,8 +19,9 @@ from collections import Counter
 from pathlib import Path
 
 from normalize.repair import MODEL_VERSION, data_path
+from normalize.repair.lm import NUM
 from normalize.repair.sources import hunspell_words, viet74k_words, vlsp_sentences
-from normalize.repair.syllables import TOKEN, is_valid, rhyme_of
+from normalize.repair.syllables import RHYME_SHAPE, TOKEN, is_valid, rhyme_of
 from normalize.unicode import tone_key
 
 
@@ -32,6 +33,9 @@ def syllable_stream(text: str, rhymes: frozenset[str]) -> list[str | None]:
         gap = text[pos : m.start()]
         if gap.strip() and out and out[-1] is not None:
             out.append(None)
+        if m.group().isdigit():
+            out.append(NUM)
+            continue
         key = tone_key(m.group())
         out.append(key if is_valid(key, rhymes) else None)
         pos = m.end()
@@ -46,7 +50,8 @@ def count_ngrams(texts: list[str], rhymes: frozenset[str], uni: Counter, bi: Cou
             if key is None:
                 prev = "<s>"
                 continue
-            uni[key] += 1
+            if key != NUM:
+                uni[key] += 1
             bi[f"{prev} {key}"] += 1
             prev = key
 
@@ -76,7 +81,7 @@ def confusion(pairs_file: Path, rhymes: frozenset[str]) -> tuple[dict, Counter]:
 
 def build(pairs_file: Path | None) -> dict:
     hun = [w for w in hunspell_words() if " " not in w and w.isalpha()]
-    rhymes = frozenset(rhyme_of(w) for w in hun)
+    rhymes = frozenset(r for r in map(rhyme_of, hun) if RHYME_SHAPE.match(r))
     uni: Counter = Counter()
     bi: Counter = Counter()
     sents = vlsp_sentences()

@@ -117,7 +117,7 @@ def load_model(adapt_dir: Path | None = None) -> RepairModel:
 
 def learn_clean_text(adapt_dir: Path, text: str) -> None:
     """Add a clean document's syllable counts to the archive's in-domain model (atomic)."""
-    from normalize.repair.lm import START
+    from normalize.repair.lm import NUM, START
     from normalize.repair.model import STRONG_BREAK
     from normalize.repair.syllables import TOKEN, is_valid
     from normalize.unicode import clean_text, tone_key
@@ -134,11 +134,12 @@ def learn_clean_text(adapt_dir: Path, text: str) -> None:
         if STRONG_BREAK.search(text[pos : m.start()]):
             prev = START
         pos = m.end()
-        key = tone_key(m.group())
-        if not is_valid(key, rhymes):
+        key = NUM if m.group().isdigit() else tone_key(m.group())
+        if key != NUM and not is_valid(key, rhymes):
             prev = START
             continue
-        uni[key] += 1
+        if key != NUM:
+            uni[key] += 1
         bi[f"{prev} {key}"] += 1
         prev = key
     payload = json.dumps({"unigrams": uni, "bigrams": bi, "updated": time.time()},

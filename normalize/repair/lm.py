@@ -11,6 +11,7 @@ from collections import Counter
 
 DISCOUNT = 0.75
 START = "<s>"
+NUM = "<num>"  # any run of digits: "năm <num>", "ngày <num>", "số <num>"
 
 
 class KneserNey:

@@ -17,12 +17,16 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from normalize.repair.lm import START, MixedLM
+from normalize.repair.lm import NUM, START, MixedLM
 from normalize.repair.syllables import TOKEN, has_marks, is_valid, skeleton
 from normalize.unicode import tone_key
 
 # Characters English OCR puts in place of Vietnamese letters, mapped before skeleton lookup.
-CHAR_MAP = str.maketrans({"6": "o", "0": "o", "¢": "o", "@": "o", "4": "a", "§": "y", "1": "l"})
+CHAR_MAP = str.maketrans({"6": "o", "0": "o", "4": "a", "1": "l"})
+# Symbols standing for a marked vowel (du¢c = được, ngh¢ = nghệ) or nothing (k§y = kỹ).
+CHAR_ALTS = {"¢": (("o", 0.0), ("e", 0.5)), "@": (("o", 0.0), ("e", 0.5)),
+             "§": (("", 0.0), ("y", 0.5)), "8": (("e", 0.5), ("", 1.0))}
+ROMAN = re.compile(r"^[IVXLl1]{1,5}$")
 # Optional rewrites of the skeleton, with a cost (nats) each: OCR confusions seen in the seeds.
 RULES = (
     ("q", "o", 0.5), ("i", "l", 1.0), ("l", "i", 1.0), ("ir", "u", 1.0), ("it", "u", 1.0),
@@ -59,6 +63,15 @@ def apply_case(src: str, key: str) -> str:
     if src[:1].isupper():
         return key[:1].upper() + key[1:]
     return key
+
+
+def _bases(tok: str) -> list[tuple[str, float]]:
+    """Skeletons of a token with OCR symbols read each possible way (cheapest first)."""
+    out = [("", 0.0)]
+    for ch in tok.translate(CHAR_MAP):
+        alts = CHAR_ALTS.get(ch) or ((skeleton(ch), 0.0),)
+        out = [(s + a, c + ca) for s, c in out for a, ca in alts][:16]
+    return sorted(out, key=lambda x: x[1])
 
 
 def _rewrites(s: str) -> list[tuple[str, float]]:
@@ -100,10 +113,11 @@ class Repairer:
     # ---- candidates -------------------------------------------------------------------
     def _skeleton_cands(self, tok: str) -> dict[str, float]:
         """Syllable -> rule cost, from the skeleton after OCR character rules (<= 2 rules)."""
-        base = skeleton(tok.translate(CHAR_MAP))
+        bases = _bases(tok)
+        base = bases[0][0]
         found: dict[str, float] = {}
-        frontier = [(base, 0.0)]
-        seen = {base: 0.0}
+        frontier = list(bases)
+        seen = dict(bases)
         for _ in range(2):
             nxt = []
             for s, c in frontier:
@@ -120,9 +134,9 @@ class Repairer:
         caps = len(letters) >= 2 and all(ch.isupper() for ch in letters)
         if not caps and 2 <= len(base) <= 7:
             for s, dist, _ in process.extract(
-                base, self.skeletons, scorer=Levenshtein.distance, score_cutoff=1, limit=6
+                base, self.skeletons, scorer=Levenshtein.distance, score_cutoff=1, limit=12
             ):
-                for k in self.index[s][:3]:
+                for k in self.index[s][:4]:
                     found.setdefault(k, EDIT_COST * dist)
         return found
 
@@ -130,7 +144,9 @@ class Repairer:
         low = tok.lower()
         ident_key = tone_key(tok)
         ident_ok = self.valid(ident_key)
-        if tok.isdigit() or (not ident_ok and not _may_be_damaged(tok)):
+        if tok.isdigit():
+            return (Cand(NUM, tok, 0.0),)
+        if not ident_ok and (ROMAN.match(tok) or not _may_be_damaged(tok)):
             return (Cand(None, tok, 0.0),)
         seen = self.table.get(low, {})
         costs = self._skeleton_cands(tok)

@@ -21,6 +21,8 @@ CHECKED = ("p", "t", "c", "ch")  # stop finals: only sắc (s) or nặng (j) ton
 # A word token: letters/digits plus symbols English OCR puts in place of Vietnamese letters.
 TOKEN = re.compile(r"(?:[^\W_]|[¢§@])+")
 _VOWEL_RE = re.compile("[aăâeêioôơuưy]")
+# A rhyme: 1-3 vowels and an optional final; filters junk entries out of word lists.
+RHYME_SHAPE = re.compile("^[aăâeêioôơuưy]{1,3}(?:c|ch|m|n|ng|nh|p|t)?$")
 
 
 def split_onset(base: str) -> tuple[str, str]:
