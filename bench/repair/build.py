@@ -21,7 +21,7 @@ from pathlib import Path
 from normalize.repair import MODEL_VERSION, data_path
 from normalize.repair.lm import NUM
 from normalize.repair.sources import hunspell_words, viet74k_words, vlsp_sentences
-from normalize.repair.syllables import RHYME_SHAPE, TOKEN, is_valid, rhyme_of
+from normalize.repair.syllables import RHYME_SHAPE, TOKEN, acronyms_of, is_valid, rhyme_of
 from normalize.unicode import tone_key
 
 
@@ -54,6 +54,15 @@ def count_ngrams(texts: list[str], rhymes: frozenset[str], uni: Counter, bi: Cou
                 uni[key] += 1
             bi[f"{prev} {key}"] += 1
             prev = key
+
+
+# Administrative abbreviations with Đ that plain OCR writes with D (Nghị định 30/2020 usage).
+COMMON_ACRONYMS = ["HĐND", "QĐ", "NĐ", "BCĐ", "HĐQT", "ĐCSVN"]
+
+
+def acronyms(texts: list[str]) -> dict[str, str]:
+    """All-caps abbreviations with Đ (HĐND, BCĐ), keyed by their unaccented form."""
+    return acronyms_of("\n".join([*texts, *COMMON_ACRONYMS]))
 
 
 def confusion(pairs_file: Path, rhymes: frozenset[str]) -> tuple[dict, Counter]:
@@ -96,6 +105,7 @@ def build(pairs_file: Path | None) -> dict:
         "syllables": {k: uni.get(k, 0) for k in sorted(inventory)},
         "bigrams": dict(bi),
         "confusion": table,
+        "acronyms": acronyms(sents),
         "confusion_totals": dict(totals),
     }
 

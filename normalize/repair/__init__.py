@@ -22,7 +22,7 @@ from schemas import RepairEdit
 MODEL_VERSION = "vi-repair-2026.11-1"
 ADAPT_FILE = "repair-adapt.json"
 NEEDS_REPAIR_THRESHOLD = 0.12
-MIN_JUDGED_TOKENS = 3
+PRIOR_TOKENS = 10
 
 
 def data_path() -> Path:
@@ -58,7 +58,7 @@ class RepairModel:
         """
         src = text
         score, n = self._r.damage(src)
-        p_dmg = score if n >= MIN_JUDGED_TOKENS else min(score, 0.05)
+        p_dmg = score * n / (n + PRIOR_TOKENS)  # short texts: lean towards "clean"
         out, edits, pos, shift = [], [], 0, 0
         for start, end, new in self._r.decode(src, p_dmg):
             out.append(src[pos:start])
@@ -104,22 +104,23 @@ def load_model(adapt_dir: Path | None = None) -> RepairModel:
 
     snap, base = _base()
     version = snap["version"]
-    domain, mu, extra = None, 0.0, None
+    domain, mu, extra, acro = None, 0.0, None, None
     if adapt_dir is not None:
         ad = _read_adapt(adapt_dir)
         if ad["bigrams"]:
             domain = KneserNey(ad["bigrams"], len(snap["syllables"]))
             mu = min(0.5, domain.size / (domain.size + 3000))
             extra = ad["unigrams"]
+            acro = ad.get("acronyms", {})
             version = f"{version}+adapt{domain.size}"
-    return RepairModel(Repairer(snap, MixedLM(base, domain, mu), extra), version)
+    return RepairModel(Repairer(snap, MixedLM(base, domain, mu), extra, acro), version)
 
 
 def learn_clean_text(adapt_dir: Path, text: str) -> None:
     """Add a clean document's syllable counts to the archive's in-domain model (atomic)."""
     from normalize.repair.lm import NUM, START
     from normalize.repair.model import STRONG_BREAK
-    from normalize.repair.syllables import TOKEN, is_valid
+    from normalize.repair.syllables import TOKEN, acronyms_of, is_valid
     from normalize.unicode import clean_text, tone_key
 
     snap, _ = _base()
@@ -142,8 +143,11 @@ def learn_clean_text(adapt_dir: Path, text: str) -> None:
             uni[key] += 1
         bi[f"{prev} {key}"] += 1
         prev = key
-    payload = json.dumps({"unigrams": uni, "bigrams": bi, "updated": time.time()},
-                         ensure_ascii=False)
+    acro = {**ad.get("acronyms", {}), **acronyms_of(text)}
+    payload = json.dumps(
+        {"unigrams": uni, "bigrams": bi, "acronyms": acro, "updated": time.time()},
+        ensure_ascii=False,
+    )
     fd, tmp = tempfile.mkstemp(dir=adapt_dir, prefix=".repair-", suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as f:
         f.write(payload)

@@ -53,15 +53,15 @@ class MixedLM:
 
     def __init__(self, base: KneserNey, domain: KneserNey | None = None, mu: float = 0.0):
         self.base, self.domain, self.mu = base, domain, mu
-        self._memo: dict[tuple[str, str], float] = {}
+        self.memo: dict[tuple[str, str], float] = {}
 
     def logp(self, w1: str, w2: str) -> float:
         key = (w1, w2)
-        lp = self._memo.get(key)
+        lp = self.memo.get(key)
         if lp is None:
             p = self.base.prob(w1, w2)
             if self.domain is not None:
                 p = (1 - self.mu) * p + self.mu * self.domain.prob(w1, w2)
             lp = math.log(p)
-            self._memo[key] = lp
+            self.memo[key] = lp
         return lp

@@ -26,7 +26,7 @@ CHAR_MAP = str.maketrans({"6": "o", "0": "o", "4": "a", "1": "l"})
 # Symbols standing for a marked vowel (du¢c = được, ngh¢ = nghệ) or nothing (k§y = kỹ).
 CHAR_ALTS = {"¢": (("o", 0.0), ("e", 0.5)), "@": (("o", 0.0), ("e", 0.5)),
              "§": (("", 0.0), ("y", 0.5)), "8": (("e", 0.5), ("", 1.0))}
-ROMAN = re.compile(r"^[IVXLl1]{1,5}$")
+ROMAN = re.compile(r"^(?:[IVXL1]{1,5}|[ivx]{1,4})$")
 # Optional rewrites of the skeleton, with a cost (nats) each: OCR confusions seen in the seeds.
 RULES = (
     ("q", "o", 0.5), ("i", "l", 1.0), ("l", "i", 1.0), ("ir", "u", 1.0), ("it", "u", 1.0),
@@ -34,11 +34,13 @@ RULES = (
     ("d", "o", 1.5), ("g", "o", 2.0), ("e", "o", 1.5), ("e", "a", 1.5), ("a", "o", 2.0),
     ("d", "a", 2.0), ("c", "e", 2.0), ("8", "e", 1.0),
 )
-INITIAL_RULES = (("p", "d", 1.0), ("b", "d", 1.5))
+INITIAL_RULES = (("p", "d", 1.0), ("b", "d", 1.5), ("t", "u", 2.0))
 OOV_LOGP = -14.0  # LM cost of keeping a token that is not a Vietnamese syllable
 BACKOFF_P = 0.02  # P(token | syllable) for a skeleton match never seen in the table
 EDIT_COST = 4.0
 MAX_CANDS = 6
+PRUNE = 9.0  # drop candidates this far (nats) below the best channel score
+BEAM = 7.0  # Viterbi states this far below the best are dropped
 STRONG_BREAK = re.compile(r"[.;:!?()\[\]\"“”/]|\n\s*\n")
 # Damaged document-type abbreviations inside keys: 677/Qb-TTg, 30/ND-CP.
 KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
@@ -90,7 +92,9 @@ def _rewrites(s: str) -> list[tuple[str, float]]:
 class Repairer:
     """Candidate generation and decoding over one snapshot + optional in-domain counts."""
 
-    def __init__(self, snap: dict, lm: MixedLM, extra_vocab: dict[str, int] | None = None):
+    def __init__(self, snap: dict, lm: MixedLM, extra_vocab: dict[str, int] | None = None,
+                 extra_acronyms: dict[str, str] | None = None):
+        self.acronyms = {**snap.get("acronyms", {}), **(extra_acronyms or {})}
         self.rhymes = frozenset(snap["rhymes"])
         vocab = dict(snap["syllables"])
         for k, n in (extra_vocab or {}).items():
@@ -144,12 +148,17 @@ class Repairer:
         low = tok.lower()
         ident_key = tone_key(tok)
         ident_ok = self.valid(ident_key)
-        if tok.isdigit():
-            return (Cand(NUM, tok, 0.0),)
-        if not ident_ok and (ROMAN.match(tok) or not _may_be_damaged(tok)):
-            return (Cand(None, tok, 0.0),)
         seen = self.table.get(low, {})
-        costs = self._skeleton_cands(tok)
+        if tok.isdigit():
+            return self._digit_cands(tok, p_dmg, seen)
+        acro = self.acronyms.get(skeleton(tok).upper()) if tok.isupper() and not ident_ok else None
+        if acro and acro != tok:  # HDND -> HĐND, learned from clean text
+            return (Cand(None, tok, math.log(1 - p_dmg)), Cand(None, acro, math.log(p_dmg)))
+        if not ident_ok and (ROMAN.match(tok) or not (seen or _may_be_damaged(tok))):
+            return (Cand(None, tok, 0.0),)
+        if _is_caps(tok) and not _may_be_damaged(tok):
+            return (Cand(None, tok, 0.0),)
+        costs = self._skeleton_cands(tok) if _may_be_damaged(tok) else {}
         for k in seen:
             costs.setdefault(k, 0.0)
         scored = []
@@ -165,7 +174,18 @@ class Repairer:
             out.append(Cand(ident_key, tok, math.log((1 - p_dmg) + p_dmg * p_same)))
         else:
             out.append(Cand(None, tok, math.log(1 - p_dmg)))
-        out.extend(Cand(k, apply_case(tok, k), lp) for lp, k in scored[:MAX_CANDS])
+        floor = (scored[0][0] if scored else 0.0) - PRUNE
+        out.extend(Cand(k, apply_case(tok, k), lp) for lp, k in scored[:MAX_CANDS] if lp >= floor)
+        return tuple(out)
+
+    def _digit_cands(self, tok: str, p_dmg: float, seen: dict[str, int]) -> tuple[Cand, ...]:
+        """A number, or a short digit token the table saw standing for a syllable (6 = ở)."""
+        if len(tok) > 2 or not seen:
+            return (Cand(NUM, tok, 0.0),)
+        total = sum(seen.values())
+        out = [Cand(NUM, tok, math.log(1 - p_dmg / 2))]
+        for k, n in sorted(seen.items(), key=lambda kv: -kv[1])[:3]:
+            out.append(Cand(k, k, math.log(p_dmg / 2 * n / total)))
         return tuple(out)
 
     def _channel(self, low: str, key: str, cost: float, seen: dict[str, int]) -> float:
@@ -182,8 +202,8 @@ class Repairer:
         toks = list(TOKEN.finditer(text))
         if not toks:
             return []
-        p_dmg = round(min(max(p_dmg, 1e-3), 0.95), 3)
-        lm = self.lm.logp
+        p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
+        logp, memo = self.lm.logp, self.lm.memo
         prev_states: list[tuple[float, str, int]] = [(0.0, START, -1)]
         back: list[list[tuple[Cand, int]]] = []
         pos = 0
@@ -191,31 +211,44 @@ class Repairer:
             tok = m.group()
             gap = text[pos : m.start()]
             pos = m.end()
-            if KEY_ABBR.match(tok) and text[m.end() : m.end() + 1] == "-":
+            after = text[m.end() : m.end() + 1]
+            if KEY_ABBR.match(tok) and after == "-":
                 cands: tuple[Cand, ...] = (Cand(None, tok[0] + "Đ", 0.0),)
+            elif tok.isupper() and ((after in "-/" and after) or gap.endswith(("/", "-"))):
+                cands = (Cand(None, tok, 0.0),)  # a part of a document key: 49-KL/TW
             else:
                 cands = self.candidates(tok, p_dmg)
             if STRONG_BREAK.search(gap):
-                best = max(range(len(prev_states)), key=lambda i: prev_states[i][0])
-                prev_states = [(prev_states[best][0], START, best)]
+                best = max(prev_states)
+                prev_states = [(best[0], START, best[2])]
             states, ptrs = [], []
+            forced = len(cands) == 1
             for c in cands:
-                best_s, best_i = -math.inf, 0
-                for i, (s, ctx, _) in enumerate(prev_states):
-                    v = s + (lm(ctx, c.key) if c.key is not None else OOV_LOGP)
-                    if v > best_s:
-                        best_s, best_i = v, i
-                if len(cands) == 1 and c.key is None:
-                    best_s -= OOV_LOGP  # a forced token costs nothing
-                states.append((best_s + c.logp, c.key or START))
-                ptrs.append((c, prev_states[best_i][2]))
+                key = c.key
+                best_s, best_j = -math.inf, 0
+                if key is None:
+                    for s, _, j in prev_states:
+                        if s > best_s:
+                            best_s, best_j = s, j
+                    best_s += 0.0 if forced else OOV_LOGP
+                else:
+                    for s, ctx, j in prev_states:
+                        v = memo.get((ctx, key))
+                        if v is None:
+                            v = logp(ctx, key)
+                        v += s
+                        if v > best_s:
+                            best_s, best_j = v, j
+                states.append((best_s + c.logp, key or START))
+                ptrs.append((c, best_j))
             back.append(ptrs)
-            prev_states = [(s, k, j) for j, (s, k) in enumerate(states)]
+            top = max(s for s, _ in states)
+            prev_states = [(s, k, j) for j, (s, k) in enumerate(states) if s >= top - BEAM]
         return self._trace(toks, back, prev_states)
 
     @staticmethod
     def _trace(toks, back, last) -> list[tuple[int, int, str]]:
-        j = max(range(len(last)), key=lambda i: last[i][0])
+        j = max(last)[2]
         out = []
         for t in range(len(toks) - 1, -1, -1):
             cand, prev = back[t][j]
@@ -249,6 +282,11 @@ class Repairer:
 
 
 CLEAN_PLAIN_RATE = 0.25
+
+
+def _is_caps(tok: str) -> bool:
+    letters = [c for c in tok if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _may_be_damaged(tok: str) -> bool:
