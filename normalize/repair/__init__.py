@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import pickle
 import tempfile
 import time
 from collections import Counter
@@ -23,6 +24,7 @@ MODEL_VERSION = "vi-repair-2026.11-1"
 ADAPT_FILE = "repair-adapt.json"
 NEEDS_REPAIR_THRESHOLD = 0.12
 PRIOR_TOKENS = 10
+CACHE_FORMAT = 2  # bump when the pickled structures change
 
 
 def data_path() -> Path:
@@ -79,15 +81,48 @@ def _read_snapshot() -> dict:
 _BASE: dict = {}
 
 
-def _base():
-    """Snapshot and base LM, built once per process."""
-    if not _BASE:
-        from normalize.repair.lm import KneserNey
+def _cache_file() -> Path:
+    from normalize.repair.sources import cache_dir
 
-        snap = _read_snapshot()
-        _BASE["snap"] = snap
-        _BASE["lm"] = KneserNey(snap["bigrams"], len(snap["syllables"]))
+    st = data_path().stat()
+    name = f"repair-{MODEL_VERSION}-c{CACHE_FORMAT}-{st.st_size}-{int(st.st_mtime)}.pickle"
+    return cache_dir() / name
+
+
+def _build_base() -> tuple[dict, object]:
+    """Parse the snapshot and smooth the LM (slow: seconds); the result is cached."""
+    from normalize.repair.lm import KneserNey
+
+    snap = _read_snapshot()
+    lm = KneserNey(snap.pop("bigrams"), len(snap["syllables"]), snap.pop("trigrams", None),
+                   min_trigram=2)
+    return snap, lm
+
+
+def _base():
+    """Snapshot and base LM: once per process, from a pickle cache after the first build."""
+    if not _BASE:
+        cache = _cache_file()
+        try:
+            with cache.open("rb") as f:
+                snap, lm = pickle.load(f)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            snap, lm = _build_base()
+            _write_cache(cache, (snap, lm))
+        _BASE["snap"], _BASE["lm"] = snap, lm
     return _BASE["snap"], _BASE["lm"]
+
+
+def _write_cache(path: Path, obj: object) -> None:
+    """Atomic write; a read-only or missing cache dir only costs speed."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
 
 
 def _read_adapt(adapt_dir: Path) -> dict:
@@ -108,7 +143,7 @@ def load_model(adapt_dir: Path | None = None) -> RepairModel:
     if adapt_dir is not None:
         ad = _read_adapt(adapt_dir)
         if ad["bigrams"]:
-            domain = KneserNey(ad["bigrams"], len(snap["syllables"]))
+            domain = KneserNey(ad["bigrams"], len(snap["syllables"]), ad.get("trigrams"))
             mu = min(0.5, domain.size / (domain.size + 3000))
             extra = ad["unigrams"]
             acro = ad.get("acronyms", {})
@@ -118,34 +153,20 @@ def load_model(adapt_dir: Path | None = None) -> RepairModel:
 
 def learn_clean_text(adapt_dir: Path, text: str) -> None:
     """Add a clean document's syllable counts to the archive's in-domain model (atomic)."""
-    from normalize.repair.lm import NUM, START
-    from normalize.repair.model import STRONG_BREAK
-    from normalize.repair.syllables import TOKEN, acronyms_of, is_valid
-    from normalize.unicode import clean_text, tone_key
+    from normalize.repair.lm import count_ngrams
+    from normalize.repair.syllables import acronyms_of
+    from normalize.unicode import clean_text
 
     snap, _ = _base()
-    rhymes = frozenset(snap["rhymes"])
     adapt_dir = Path(adapt_dir)
     adapt_dir.mkdir(parents=True, exist_ok=True)
     ad = _read_adapt(adapt_dir)
-    uni, bi = Counter(ad["unigrams"]), Counter(ad["bigrams"])
+    counts = {k: Counter(ad.get(k, {})) for k in ("unigrams", "bigrams", "trigrams")}
     text = clean_text(text)
-    prev, pos = START, 0
-    for m in TOKEN.finditer(text):
-        if STRONG_BREAK.search(text[pos : m.start()]):
-            prev = START
-        pos = m.end()
-        key = NUM if m.group().isdigit() else tone_key(m.group())
-        if key != NUM and not is_valid(key, rhymes):
-            prev = START
-            continue
-        if key != NUM:
-            uni[key] += 1
-        bi[f"{prev} {key}"] += 1
-        prev = key
+    count_ngrams(text, frozenset(snap["rhymes"]), counts)
     acro = {**ad.get("acronyms", {}), **acronyms_of(text)}
     payload = json.dumps(
-        {"unigrams": uni, "bigrams": bi, "acronyms": acro, "updated": time.time()},
+        {**counts, "acronyms": acro, "updated": time.time()},
         ensure_ascii=False,
     )
     fd, tmp = tempfile.mkstemp(dir=adapt_dir, prefix=".repair-", suffix=".tmp")

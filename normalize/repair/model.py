@@ -18,7 +18,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from normalize.repair.lm import NUM, START, MixedLM
-from normalize.repair.syllables import TOKEN, has_marks, is_valid, skeleton
+from normalize.repair.syllables import STRONG_BREAK, TOKEN, has_marks, is_valid, skeleton
 from normalize.unicode import tone_key
 
 # Characters English OCR puts in place of Vietnamese letters, mapped before skeleton lookup.
@@ -41,7 +41,6 @@ EDIT_COST = 4.0
 MAX_CANDS = 6
 PRUNE = 9.0  # drop candidates this far (nats) below the best channel score
 BEAM = 7.0  # Viterbi states this far below the best are dropped
-STRONG_BREAK = re.compile(r"[.;:!?()\[\]\"“”/]|\n\s*\n")
 # Damaged document-type abbreviations inside keys: 677/Qb-TTg, 30/ND-CP.
 KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
 
@@ -206,6 +205,7 @@ class Repairer:
         logp, memo = self.lm.logp, self.lm.memo
         prev_states: list[tuple[float, str, int]] = [(0.0, START, -1)]
         back: list[list[tuple[Cand, int]]] = []
+        breaks: list[bool] = []
         pos = 0
         for m in toks:
             tok = m.group()
@@ -218,7 +218,8 @@ class Repairer:
                 cands = (Cand(None, tok, 0.0),)  # a part of a document key: 49-KL/TW
             else:
                 cands = self.candidates(tok, p_dmg)
-            if STRONG_BREAK.search(gap):
+            breaks.append(bool(STRONG_BREAK.search(gap)))
+            if breaks[-1]:
                 best = max(prev_states)
                 prev_states = [(best[0], START, best[2])]
             states, ptrs = [], []
@@ -244,20 +245,58 @@ class Repairer:
             back.append(ptrs)
             top = max(s for s, _ in states)
             prev_states = [(s, k, j) for j, (s, k) in enumerate(states) if s >= top - BEAM]
-        return self._trace(toks, back, prev_states)
+        cands_at = [[c for c, _ in ptrs] for ptrs in back]
+        choice = self._trace(back, prev_states)
+        self._refine(cands_at, choice, breaks)
+        out = []
+        for m, cs, j in zip(toks, cands_at, choice, strict=True):
+            if cs[j].text != m.group():
+                out.append((m.start(), m.end(), cs[j].text))
+        return out
 
     @staticmethod
-    def _trace(toks, back, last) -> list[tuple[int, int, str]]:
+    def _trace(back, last) -> list[int]:
         j = max(last)[2]
-        out = []
-        for t in range(len(toks) - 1, -1, -1):
-            cand, prev = back[t][j]
-            m = toks[t]
-            if cand.text != m.group():
-                out.append((m.start(), m.end(), cand.text))
-            j = prev
-        out.reverse()
-        return out
+        choice = [0] * len(back)
+        for t in range(len(back) - 1, -1, -1):
+            choice[t] = j
+            j = back[t][j][1]
+        return choice
+
+    def _refine(self, cands_at: list[list[Cand]], choice: list[int], breaks: list[bool]) -> None:
+        """Re-choose each ambiguous token with the trigram LM, neighbours fixed (2 sweeps)."""
+        n = len(choice)
+        keys = [cands_at[t][choice[t]].key for t in range(n)]
+        logp3 = self.lm.logp3
+
+        def ctx(t: int) -> tuple[str, str]:
+            if t == 0 or breaks[t] or keys[t - 1] is None:
+                return START, START
+            if t == 1 or breaks[t - 1] or keys[t - 2] is None:
+                return START, keys[t - 1]
+            return keys[t - 2], keys[t - 1]
+
+        def term(t: int) -> float:
+            k = keys[t]
+            if k is None:
+                return 0.0 if len(cands_at[t]) == 1 else OOV_LOGP
+            u, v = ctx(t)
+            return logp3(u, v, k)
+
+        for _ in range(2):
+            for t in range(n):
+                cs = cands_at[t]
+                if len(cs) == 1:
+                    continue
+                best, best_j = -math.inf, choice[t]
+                span = [j for j in range(t, min(n, t + 3)) if j == t or not breaks[j]]
+                for j, c in enumerate(cs):
+                    keys[t] = c.key
+                    v = c.logp + sum(term(i) for i in span)
+                    if v > best:
+                        best, best_j = v, j
+                choice[t] = best_j
+                keys[t] = cs[best_j].key
 
     # ---- damage -----------------------------------------------------------------------
     def damage(self, text: str) -> tuple[float, int]:
