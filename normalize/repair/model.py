@@ -25,6 +25,7 @@ from normalize.unicode import tone_key
 CHAR_MAP = str.maketrans({"6": "o", "0": "o", "4": "a", "1": "l"})
 # Symbols standing for a marked vowel (du¢c = được, ngh¢ = nghệ) or nothing (k§y = kỹ).
 CHAR_ALTS = {"¢": (("o", 0.0), ("e", 0.5)), "@": (("o", 0.0), ("e", 0.5)),
+             "&": (("a", 0.0), ("e", 0.5), ("o", 1.0)),
              "§": (("", 0.0), ("y", 0.5)), "8": (("e", 0.5), ("", 1.0))}
 ROMAN = re.compile(r"^(?:[IVXL1]{1,5}|[ivx]{1,4})$")
 # Optional rewrites of the skeleton, with a cost (nats) each: OCR confusions seen in the seeds.
@@ -35,6 +36,7 @@ RULES = (
     ("d", "a", 2.0), ("c", "e", 2.0), ("8", "e", 1.0),
 )
 INITIAL_RULES = (("p", "d", 1.0), ("b", "d", 1.5), ("t", "u", 2.0))
+CAPITAL_D_COST = 0.5
 OOV_LOGP = -14.0  # LM cost of keeping a token that is not a Vietnamese syllable
 BACKOFF_P = 0.02  # P(token | syllable) for a skeleton match never seen in the table
 EDIT_COST = 4.0
@@ -118,6 +120,8 @@ class Repairer:
         """Syllable -> rule cost, from the skeleton after OCR character rules (<= 2 rules)."""
         bases = _bases(tok)
         base = bases[0][0]
+        if tok[:1] in ("P", "B"):  # a capital Đ read as P or B (Pang, Bang = Đảng)
+            bases.append(("d" + base[1:], CAPITAL_D_COST))
         found: dict[str, float] = {}
         frontier = list(bases)
         seen = dict(bases)
@@ -136,9 +140,11 @@ class Repairer:
         letters = [ch for ch in tok if ch.isalpha()]
         caps = len(letters) >= 2 and all(ch.isupper() for ch in letters)
         if not caps and 2 <= len(base) <= 7:
-            for s, dist, _ in process.extract(
-                base, self.skeletons, scorer=Levenshtein.distance, score_cutoff=1, limit=12
-            ):
+            near = process.extract(
+                base, self.skeletons, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+            )
+            near.sort(key=lambda x: -self.vocab.get(self.index[x[0]][0], 0))
+            for s, dist, _ in near[:12]:
                 for k in self.index[s][:4]:
                     found.setdefault(k, EDIT_COST * dist)
         return found
@@ -264,39 +270,46 @@ class Repairer:
         return choice
 
     def _refine(self, cands_at: list[list[Cand]], choice: list[int], breaks: list[bool]) -> None:
-        """Re-choose each ambiguous token with the trigram LM, neighbours fixed (2 sweeps)."""
+        """Re-choose each ambiguous token with the trigram LM, its neighbours fixed (one sweep).
+
+        The bigram Viterbi path is the starting point; a token's score is its channel cost plus
+        the trigram log-probabilities of itself and the next two tokens of its chain.
+        """
         n = len(choice)
         keys = [cands_at[t][choice[t]].key for t in range(n)]
-        logp3 = self.lm.logp3
-
-        def ctx(t: int) -> tuple[str, str]:
-            if t == 0 or breaks[t] or keys[t - 1] is None:
-                return START, START
-            if t == 1 or breaks[t - 1] or keys[t - 2] is None:
-                return START, keys[t - 1]
-            return keys[t - 2], keys[t - 1]
-
-        def term(t: int) -> float:
-            k = keys[t]
-            if k is None:
-                return 0.0 if len(cands_at[t]) == 1 else OOV_LOGP
-            u, v = ctx(t)
-            return logp3(u, v, k)
-
-        for _ in range(2):
-            for t in range(n):
-                cs = cands_at[t]
-                if len(cs) == 1:
-                    continue
-                best, best_j = -math.inf, choice[t]
-                span = [j for j in range(t, min(n, t + 3)) if j == t or not breaks[j]]
-                for j, c in enumerate(cs):
-                    keys[t] = c.key
-                    v = c.logp + sum(term(i) for i in span)
-                    if v > best:
-                        best, best_j = v, j
-                choice[t] = best_j
-                keys[t] = cs[best_j].key
+        # chain links: linked[t] is True when token t continues the chain of token t-1
+        linked = [t > 0 and not breaks[t] and keys[t - 1] is not None for t in range(n)]
+        logp3, memo3 = self.lm.logp3, self.lm.memo3
+        for t in range(n):
+            cs = cands_at[t]
+            if len(cs) == 1:
+                continue
+            u = keys[t - 2] if t >= 2 and linked[t] and linked[t - 1] else START
+            v = keys[t - 1] if linked[t] else START
+            n1 = keys[t + 1] if t + 1 < n and not breaks[t + 1] else None
+            n2 = keys[t + 2] if n1 is not None and t + 2 < n and not breaks[t + 2] else None
+            best, best_j = -math.inf, choice[t]
+            for j, c in enumerate(cs):
+                k = c.key
+                if k is None:
+                    val = c.logp + OOV_LOGP
+                    if n1 is not None:
+                        val += logp3(START, START, n1)
+                        if n2 is not None:
+                            val += logp3(START, n1, n2)
+                else:
+                    lp = memo3.get((u, v, k))
+                    val = c.logp + (lp if lp is not None else logp3(u, v, k))
+                    if n1 is not None:
+                        val += logp3(v, k, n1)
+                        if n2 is not None:
+                            val += logp3(k, n1, n2)
+                if val > best:
+                    best, best_j = val, j
+            choice[t] = best_j
+            keys[t] = cs[best_j].key
+            if t + 1 < n:
+                linked[t + 1] = not breaks[t + 1] and keys[t] is not None
 
     # ---- damage -----------------------------------------------------------------------
     def damage(self, text: str) -> tuple[float, int]:

@@ -19,7 +19,7 @@ ONSETS = sorted(
 )
 CHECKED = ("p", "t", "c", "ch")  # stop finals: only sắc (s) or nặng (j) tones
 # A word token: letters/digits plus symbols English OCR puts in place of Vietnamese letters.
-TOKEN = re.compile(r"(?:[^\W_]|[¢§@\u0300-\u036f])+")
+TOKEN = re.compile(r"(?:[^\W_]|[¢§@&\u0300-\u036f])+")
 # Punctuation that ends a language-model chain (commas and line breaks do not).
 STRONG_BREAK = re.compile(r"[.;:!?()\[\]\"“”/]|\n\s*\n")
 _VOWEL_RE = re.compile("[aăâeêioôơuưy]")
