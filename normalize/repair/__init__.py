@@ -8,6 +8,7 @@ Public API (used by service/): ``load_model``, ``RepairModel.repair`` / ``damage
 
 from __future__ import annotations
 
+import fcntl
 import gzip
 import json
 import os
@@ -160,19 +161,20 @@ def learn_clean_text(adapt_dir: Path, text: str) -> None:
     snap, _ = _base()
     adapt_dir = Path(adapt_dir)
     adapt_dir.mkdir(parents=True, exist_ok=True)
-    ad = _read_adapt(adapt_dir)
-    counts = {k: Counter(ad.get(k, {})) for k in ("unigrams", "bigrams", "trigrams")}
     text = clean_text(text)
-    count_ngrams(text, frozenset(snap["rhymes"]), counts)
-    acro = {**ad.get("acronyms", {}), **acronyms_of(text)}
-    payload = json.dumps(
-        {**counts, "acronyms": acro, "updated": time.time()},
-        ensure_ascii=False,
-    )
-    fd, tmp = tempfile.mkstemp(dir=adapt_dir, prefix=".repair-", suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(payload)
-    os.replace(tmp, adapt_dir / ADAPT_FILE)
+    # Worker processes ingest in parallel: serialise read-modify-write with a lock file.
+    with (adapt_dir / ".repair-adapt.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        ad = _read_adapt(adapt_dir)
+        counts = {k: Counter(ad.get(k, {})) for k in ("unigrams", "bigrams", "trigrams")}
+        count_ngrams(text, frozenset(snap["rhymes"]), counts)
+        acro = {**ad.get("acronyms", {}), **acronyms_of(text)}
+        payload = json.dumps({**counts, "acronyms": acro, "updated": time.time()},
+                             ensure_ascii=False)
+        fd, tmp = tempfile.mkstemp(dir=adapt_dir, prefix=".repair-", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(payload)
+        os.replace(tmp, adapt_dir / ADAPT_FILE)
 
 
 def needs_repair(text: str, model: RepairModel | None = None) -> bool:

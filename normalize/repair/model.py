@@ -31,6 +31,7 @@ ROMAN = re.compile(r"^(?:[IVXL1]{1,5}|[ivx]{1,4})$")
 # Optional rewrites of the skeleton, with a cost (nats) each: OCR confusions seen in the seeds.
 RULES = (
     ("q", "o", 0.5), ("i", "l", 1.0), ("l", "i", 1.0), ("ir", "u", 1.0), ("it", "u", 1.0),
+    ("il", "u", 1.0),
     ("ti", "u", 1.5), ("ii", "u", 1.0), ("tt", "u", 1.5), ("w", "u", 0.5), ("rn", "m", 1.0),
     ("d", "o", 1.5), ("g", "o", 2.0), ("e", "o", 1.5), ("e", "a", 1.5), ("a", "o", 2.0),
     ("d", "a", 2.0), ("c", "e", 2.0), ("8", "e", 1.0),
@@ -38,7 +39,8 @@ RULES = (
 INITIAL_RULES = (("p", "d", 1.0), ("b", "d", 1.5), ("t", "u", 2.0))
 CAPITAL_D_COST = 0.5
 OOV_LOGP = -14.0  # LM cost of keeping a token that is not a Vietnamese syllable
-BACKOFF_P = 0.02  # P(token | syllable) for a skeleton match never seen in the table
+BACKOFF_P = 0.05  # P(token | syllable) for a skeleton match never seen in the table
+UNSEEN_DECAY = 0.5  # ...lower for syllables the table saw often (and never in this form)
 EDIT_COST = 4.0
 MAX_CANDS = 6
 PRUNE = 9.0  # drop candidates this far (nats) below the best channel score
@@ -199,7 +201,7 @@ class Repairer:
         total = self.totals.get(key, 0)
         if n:
             return n / (total + 1)
-        return BACKOFF_P * math.exp(-cost) * math.sqrt(5 / (5 + total))
+        return BACKOFF_P * math.exp(-cost) * (5 / (5 + total)) ** UNSEEN_DECAY
 
     # ---- decoding ---------------------------------------------------------------------
     def decode(self, text: str, p_dmg: float) -> list[tuple[int, int, str]]:
