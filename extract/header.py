@@ -168,7 +168,11 @@ def _top(page: PageText, lines: list[tuple[int, str, str]], out: dict[str, Heade
             break
         if num_idx is None:
             nm = _NUMBER_LINE.search(fl)
-            if nm and "/" in line[nm.start("rest") :][:20]:
+            before = line[: nm.start()].strip() if nm else ""
+            starts_s = nm is not None and line[nm.start() :].lstrip()[:1] == "S"
+            if nm and starts_s and (not before or _is_upper(before)) and "/" in line[
+                nm.start("rest") :
+            ][:20]:
                 end = _number(page, pos, line, nm, out)
                 if end:
                     num_idx = i
