@@ -8,6 +8,7 @@ around them are read from the folded text, so OCR-damaged forms
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -27,7 +28,7 @@ __all__ = ["CiteHit", "find_citations", "resolve_partials"]
 
 _SEG = r"[A-ZĐÐ][A-Za-zà-ỹĐđÐ0-9&]{0,19}(?!\w)"
 _SP = r"[ \t]{0,2}"
-_HY = r"[ \t]{0,2}[-–][ \t]{0,2}(?:-[ \t]{0,2})?(?:\n[ \t]{0,2})?"
+_HY = r"[ \t]{0,2}[-–][ \t]{0,2}(?:-[ \t]{0,2})?(?:\n[ \t]*){0,2}"
 _KEY = re.compile(
     rf"(?<![\w/.,])(?P<num>\d{{1,5}})(?:"
     rf"{_SP}/{_SP}(?:(?:19|20)\d\d{_SP}/{_SP})?{_SEG}(?:(?:{_HY}| ){_SEG}){{0,4}}"
@@ -151,9 +152,16 @@ def _laws(page: PageText) -> list[CiteHit]:
 def _list_refs(page: PageText) -> list[tuple[str, str, int, int, str | None]]:
     """(type code, number, start, end, issuer code) for numbers cited without a full key."""
     out = []
+    groups = []
     for m in _LIST.finditer(page.folded):
         code = TYPE_WORDS.get(m.group("type").replace("thj", "thi"))
-        issuer = _issuer_after(page.folded, m.end())
+        groups.append([m, code, _issuer_after(page.folded, m.end())])
+    # "Quyết định 1373; Quyết định 387 và 677 của Thủ tướng": the issuer covers the run
+    for prev, nxt in reversed(list(itertools.pairwise(groups))):
+        gap = page.folded[prev[0].end() : nxt[0].start()]
+        if prev[2] is None and prev[1] == nxt[1] and re.fullmatch(r"[\s;,]*(?:va\s+)?", gap):
+            prev[2] = nxt[2]
+    for m, code, issuer in groups:
         for n in re.finditer(r"\d{1,5}", m.group("nums")):
             s = m.start("nums") + n.start()
             out.append((code, n.group(), s, s + len(n.group()), issuer))

@@ -24,7 +24,7 @@ _DIGITS = re.compile(
 _PART = re.compile(rf"({_NUM})[ \t]*({_MULT})?")
 _CONTEXT = re.compile(
     r"(?:tien|kinh phi|ngan sach|quy|von|tri gia|ho tro|du toan|tong thu|tong chi|"
-    r"thu nhap|chi phi|gia tri|dau tu|ung ho|dong gop|tai tro)\b[^.;\n]{0,50}$"
+    r"thu nhap|chi phi|gia tri|dau tu|ung ho|dong gop|tai tro)\b[^.;]{0,50}$"
 )
 _WORD = "|".join(sorted(WORD_TOKENS, key=len, reverse=True))
 _WORDS = re.compile(rf"\b(?P<w>(?:(?:{_WORD})[\s,]+)+)dong(?:[ \t]+chan)?\b")
