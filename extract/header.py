@@ -91,7 +91,7 @@ def _cut_right(line: str, fl: str) -> tuple[str, str]:
 
 def _org_key(folded: str) -> str:
     """Folded text with the OCR ``q`` for ``ộ`` undone: Vietnamese ``q`` is always ``qu``."""
-    return re.sub(r"q(?!u)", "o", folded)
+    return re.sub(r"o?q(?!u)", "o", folded)
 
 
 def _is_upper(s: str) -> bool:
@@ -113,7 +113,7 @@ def _normal_case(text: str) -> str:
             if chunk in _LOCALITY and not place_mode and out:
                 out.append(_LOCALITY[chunk])
                 rest = " ".join(words[i + n :])
-                out.append(proper_place(rest) or rest.title())
+                out.append(proper_place(rest, fuzzy=True) or rest.title())
                 return " ".join(out)
             if chunk in _ORG_PHRASES and (n > 1 or not out):
                 out.append(_ORG_PHRASES[chunk])
@@ -295,31 +295,70 @@ def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) ->
         text = " ".join(t for _, t in title)
         if re.match(r"(?:va|ve|vo)\s+viec\b", fold(text)):  # OCR: "và việc" for "Về việc"
             text = "Về" + text[text.index(" ") :]
+        text = text[:1].upper() + text[1:]
         out["title"] = HeaderField(text, page.number, title[0][0], title[-1][0] + len(title[-1][1]))
 
 
+_TITLE_WORDS_LIST = (
+    "CHỦ TỊCH PHÓ TRƯỞNG BAN UBND HĐND TỈNH HUYỆN XÃ CHÁNH VĂN PHÒNG GIÁM ĐỐC THƯỜNG TRỰC "
+    "HỘI KHUYẾN HỌC ỦY NHÂN DÂN BÍ THƯ THỦ TƯỚNG BỘ CỤC SỞ VỤ VIỆN HIỆU THANH TRA "
+    "BCH CHẤP HÀNH ĐẢNG ĐOÀN TỔNG BIÊN TẬP"
+)
+_TITLE_VOCAB = {fold(w): w for w in _TITLE_WORDS_LIST.split(" ")}
+_GAP = re.compile(r"[ \t]{3,}")
+
+
+def _fix_title(title: str) -> str:
+    """``CHU TỊCH UBND TĨNH`` -> ``CHỦ TỊCH UBND TỈNH``: uppercase title words by their fold."""
+    return " ".join(
+        _TITLE_VOCAB.get(fold(w), w) if w.isupper() and not w.endswith(".") else w
+        for w in title.split()
+    )
+
+
+def _sign_parts(line: str) -> tuple[str, int, str]:
+    """(left column text, offset of the right column, right column text) of a line."""
+    gaps = list(_GAP.finditer(line.rstrip()))
+    if gaps and line[: gaps[0].start()].strip():
+        cut = gaps[-1].end()
+        return line[: gaps[0].start()], cut, line[cut:].rstrip()
+    m = _SIGN_TITLE.search(line.rstrip())
+    if m:
+        return line[: m.start(1)], m.start(1), m.group(1)
+    return line, len(line), ""
+
+
+def _is_title(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and _is_upper(t) and bool(_TITLE_WORDS.search(fold(t)) or _TITLE_HEAD.match(t))
+
+
 def _signature(pages: list[PageText], out: dict) -> None:
-    for page in reversed(pages):
+    content = [p for p in pages if p.text.strip()]
+    for page in reversed(content):
         lines = _lines(page)
         idx = next((i for i, ln in enumerate(lines) if _NOI_NHAN.search(ln[2])), None)
-        if idx is None:
+        if idx is None and page is not content[-1]:
             continue
-        zone = lines[max(0, idx - 3) :]
+        zone = lines[max(0, idx - 3) :] if idx is not None else lines[-25:]
         titles: list[tuple[int, str]] = []
         recips: list[str] = []
         name = None
         for pos, line, _ in zone:
-            m = _SIGN_TITLE.search(line.rstrip())
-            body = line
-            if m and (_TITLE_WORDS.search(fold(m.group(1))) or _TITLE_HEAD.match(m.group(1))):
-                titles.append((pos + m.start(1), m.group(1).strip()))
-                body = line[: m.start(1)]
+            body, rpos, right = _sign_parts(line)
+            whole = line.strip()
+            if not right and _is_title(whole) and not whole.startswith(("-", "+")):
+                body, rpos, right = "", line.index(whole), whole
+            if _is_title(right):
+                titles.append((pos + rpos, _fix_title(right.strip())))
+            elif right.strip():
+                body = line
             nm = _NAME.search(body)
             if nm and fold(nm.group(1)).split()[0] in _SURNAMES and titles:
                 name = (pos + nm.start(1), nm.group(1).strip())
                 body = body[: nm.start(1)]
             b = body.strip()
-            if b.startswith(("-", "+", "•")):
+            if b.startswith(("-", "+", "•")) and idx is not None:
                 recips.append(b.lstrip("-+• ").rstrip(" ;,."))
         if titles:
             out["signer_title"] = HeaderField(" / ".join(t for _, t in titles), page.number,

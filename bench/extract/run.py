@@ -45,7 +45,12 @@ def text_doc(texts: list[str], name: str, route: PageRoute) -> Document:
     return Document(source=src, pages=pages)
 
 
-def load_scan(pdf: Path, texts_dir: Path | None, data_dir: Path) -> Document | None:
+def load_scan(
+    pdf: Path, texts_dir: Path | None, data_dir: Path, docs_dir: Path | None = None
+) -> Document | None:
+    if docs_dir is not None:
+        dumped = docs_dir / f"{pdf.stem}.json"
+        return Document.model_validate_json(dumped.read_text()) if dumped.exists() else None
     try:
         from service.pipeline import load_document  # type: ignore[import-not-found]
     except ImportError:
@@ -157,6 +162,8 @@ def speed(texts: list[str]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--texts", type=Path, help="pre-OCRed scan pages <stem>-<n>.txt")
+    ap.add_argument("--docs", type=Path, help="Documents dumped as JSON (<pdf stem>.json), "
+                    "e.g. from service.pipeline.load_document")
     ap.add_argument("--data", type=Path, default=Path("/tmp/sohoa-bench-data"))
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
@@ -176,7 +183,7 @@ def main() -> None:
     scan_pairs = []
     for g in sorted((SCANS / "gold").glob("*.json")):
         gold = json.loads(g.read_text())
-        doc = load_scan(SCANS / gold["file"], args.texts, args.data)
+        doc = load_scan(SCANS / gold["file"], args.texts, args.data, args.docs)
         if doc is None:
             continue
         scan_pairs.append((gold, build_record(doc)))
