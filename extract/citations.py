@@ -52,14 +52,24 @@ _LIST = re.compile(
 _CODE_LIST = re.compile(
     rf"\b(?P<type>{_CODE_WORD})[ \t]+(?:số[ \t]*)?(?P<nums>\d{{1,5}})(?![\d/\-])"
 )
+def _tolerant(word: str) -> str:
+    """A folded word with room for one or two OCR slips inside it ("ciia" for "cua")."""
+    if len(word) <= 2:
+        return re.escape(word[0]) + r"\w{0,2}"
+    return re.escape(word[0]) + rf"\w{{0,{len(word)}}}" + re.escape(word[-1])
+
+
+_PHRASES = sorted(ISSUER_PHRASES, key=len, reverse=True)
 _ISSUER_AFTER = re.compile(
-    r"[ \t\n]*(?:cua|do)[ \t\n]+(?P<p>"
-    + "|".join(sorted((re.escape(p).replace("\\ ", r"[ \t\n]+") for p in ISSUER_PHRASES),
-                      key=len, reverse=True))
+    r"[ \t\n]*(?:c\w{1,3}|do)[ \t\n]+(?:"
+    + "|".join(
+        f"(?P<p{i}>" + r"[ \t\n]+".join(_tolerant(w) for w in p.split()) + ")"
+        for i, p in enumerate(_PHRASES)
+    )
     + r")\b"
 )
 _LAW = re.compile(
-    r"\b(?P<head>bo luat|luat)[ \t]+(?P<name>(?:(?!\b(?:ngay|nam|so|da|duoc|hien hanh)\b)"
+    r"\b(?P<head>bo luat|luat)\s+(?P<name>(?:(?!\b(?:ngay|nam|da|duoc|hien hanh)\b)"
     r"[^;.()\d:\"“”])+?)[ \t\n]*,?[ \t\n]*"
     r"(?:ngay[ \t]*(?P<d>\d{1,2})[ \t]*(?:/|thang)[ \t]*(?P<m>\d{1,2})[ \t]*(?:/|nam)[ \t]*"
     r"(?P<y1>\d{4})"
@@ -131,6 +141,11 @@ def _laws(page: PageText) -> list[CiteHit]:
     for m in _LAW.finditer(page.folded):
         name = page.text[m.start("name") : m.end("name")]
         name = re.sub(r"\s+", " ", re.sub(r"[^\w\s,\-–]", " ", name)).strip(" ,")
+        # OCR capitals inside a word sequence ("Luật TỐ tụng"): short all-caps with marks
+        name = " ".join(
+            w.capitalize() if w.isupper() and len(w) <= 3 and not w.isascii() else w
+            for w in name.split(" ")
+        )
         if not name or not (name[0].isupper() or fold(name).startswith("sua doi")):
             continue
         if len(name) > 200:
@@ -161,13 +176,14 @@ def _list_refs(page: PageText) -> list[tuple[str, str, int, int, str | None]]:
         gap = page.folded[prev[0].end() : nxt[0].start()]
         if prev[2] is None and prev[1] == nxt[1] and re.fullmatch(r"[\s;,]*(?:va\s+)?", gap):
             prev[2] = nxt[2]
-    for m, code, issuer in groups:
+    for g, (m, code, issuer) in enumerate(groups):
         for n in re.finditer(r"\d{1,5}", m.group("nums")):
             s = m.start("nums") + n.start()
-            out.append((code, n.group(), s, s + len(n.group()), issuer))
+            out.append((code, n.group(), s, s + len(n.group()), issuer, g))
     for m in _CODE_LIST.finditer(page.text):
         issuer = _issuer_after(page.folded, m.end())
-        out.append((m.group("type"), m.group("nums"), m.start("nums"), m.end("nums"), issuer))
+        out.append((m.group("type"), m.group("nums"), m.start("nums"), m.end("nums"), issuer,
+                    -1 - m.start()))
     return out
 
 
@@ -175,7 +191,8 @@ def _issuer_after(folded: str, pos: int) -> str | None:
     m = _ISSUER_AFTER.match(folded, pos)
     if not m:
         return None
-    return ISSUER_PHRASES.get(re.sub(r"\s+", " ", m.group("p")))
+    i = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
+    return ISSUER_PHRASES[_PHRASES[i]]
 
 
 def find_citations(page: PageText) -> tuple[list[CiteHit], list[tuple]]:
@@ -203,8 +220,18 @@ def resolve_partials(
 ) -> list[CiteHit]:
     """Give bare references a key: the document's own full citation, or the issuer phrase."""
     hits = []
-    for code, number, start, end, issuer in refs:
+    # "Quyết định 242 và 244 của Hội Khuyến học Việt Nam": a list resolved by one of its
+    # numbers lends that key's issuer to the others
+    group_issuer: dict[int, KeyParts] = {}
+    for code, number, _, _, _, group in refs:
         parts = known.get((code, number.lstrip("0")))
+        if parts is not None:
+            group_issuer.setdefault(group, parts)
+    for code, number, start, end, issuer, group in refs:
+        parts = known.get((code, number.lstrip("0")))
+        sibling = group_issuer.get(group)
+        if parts is None and sibling is not None and issuer is None:
+            parts = KeyParts(number, None, code, sibling.issuer_code, sibling.party)
         if parts is None and issuer and code not in ("NĐ", "TT", "TTLT", "CV"):
             party = issuer in PARTY_ISSUERS
             if party or code in ("QĐ", "CT", "KH", "TB", "BC", "CĐ"):

@@ -106,9 +106,15 @@ def _folded(doc: Doc) -> list[str]:
 def sohoa_places(doc: Doc) -> Doc:
     """LOC: an administrative word and a known place, or a province name alone."""
     folded = _folded(doc)
+    caps = doc.user_data["caps"]
+    admin_first = _index(_ADMIN)
     spans = []
     i = 0
-    while i < len(doc):
+    size = len(folded)
+    while i < size:
+        if not caps[i] and folded[i] not in admin_first:  # fast path: most words
+            i += 1
+            continue
         n_admin = _phrase_at(folded, i, _ADMIN)
         n = _place_after(doc, folded, i + n_admin) if n_admin else 0
         if n:
@@ -134,10 +140,13 @@ def _issuer_names() -> frozenset[str]:
 def sohoa_orgs(doc: Doc) -> Doc:
     """ORG: a body's head words, then its place ("UBND tỉnh Sơn La") or capitalised name."""
     folded = _folded(doc)
+    caps = doc.user_data["caps"]
     spans = []
     i = 0
-    while i < len(doc):
-        caps = doc.user_data["caps"]
+    while i < len(folded):
+        if not caps[i]:
+            i += 1
+            continue
         n = _phrase_at(folded, i, _issuer_names()) if caps[i] else 0
         head = _phrase_at(folded, i, _ORG_HEADS) if caps[i] else 0
         generic = _phrase_at(folded, i, _ORG_GENERIC) if caps[i] else 0
@@ -204,8 +213,11 @@ def pipeline() -> Language:
     return nlp
 
 
-def find_entities(text: str) -> list[tuple[str, int, int]]:
-    """(label, start, end) spans of ORG, LOC and PER entities, offsets into the NFC text."""
+def find_entities(text: str, folded: str | None = None) -> list[tuple[str, int, int]]:
+    """(label, start, end) spans of ORG, LOC and PER entities, offsets into the NFC text.
+
+    ``folded`` is ``fold(text)`` when the caller has it already.
+    """
     text = unicodedata.normalize("NFC", text)
     if not text.strip():
         return []
@@ -219,7 +231,7 @@ def find_entities(text: str) -> list[tuple[str, int, int]]:
         for k, m in enumerate(tokens)
     ]
     doc = Doc(nlp.vocab, words=words, spaces=spaces)
-    folded_text = fold(text)
+    folded_text = folded if folded is not None and len(folded) == len(text) else fold(text)
     doc.user_data["folded"] = [folded_text[m.start() : m.end()] for m in tokens]
     doc.user_data["caps"] = [w[:1].isupper() for w in words]
     doc = nlp(doc)

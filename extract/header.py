@@ -295,7 +295,12 @@ def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) ->
         text = " ".join(t for _, t in title)
         if re.match(r"(?:va|ve|vo)\s+viec\b", fold(text)):  # OCR: "và việc" for "Về việc"
             text = "Về" + text[text.index(" ") :]
-        text = text[:1].upper() + text[1:]
+        # drop OCR junk from stamps over the title: no Vietnamese syllable is that long
+        text = " ".join(w for w in text.split() if len(re.sub(r"\W", "", w)) <= 9)
+        first, _, rest = text.partition(" ")
+        if first.isupper() and rest and not rest.isupper():
+            first = first.capitalize()
+        text = (first[:1].upper() + first[1:] + (" " + rest if rest else "")).strip()
         out["title"] = HeaderField(text, page.number, title[0][0], title[-1][0] + len(title[-1][1]))
 
 

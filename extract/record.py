@@ -185,7 +185,7 @@ def _entities(pages: list[PageText], record: Record) -> list[Entity]:
     """ORG / LOC / PER from the spaCy pipeline, one per (label, name) with all its spans."""
     out: dict[tuple[str, str], Entity] = {}
     for page in pages:
-        for label, start, end in find_entities(page.text):
+        for label, start, end in find_entities(page.text, page.folded):
             text = " ".join(page.text[start:end].split())
             norm = (proper_place(text) or text) if label == "LOC" else text
             key = (label, fold(norm))

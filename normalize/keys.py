@@ -289,6 +289,9 @@ def _parse_party(text: str) -> KeyParts | None:
     if not type_code or not segs:
         return None
     issuer = "-".join(normalize_issuer_segment(s) for s in segs)
+    if issuer not in PARTY_ISSUERS and len(issuer) == 2:  # "IW": one OCR slip off "TW"
+        near = [p for p in PARTY_ISSUERS if len(p) == 2 and sum(map(str.__ne__, p, issuer)) == 1]
+        issuer = near[0] if len(near) == 1 else issuer
     return KeyParts(m.group(1), None, type_code, issuer, True)
 
 
