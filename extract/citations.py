@@ -12,7 +12,10 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from extract.dates import date_at
+from extract.laws import restore_law_name
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.keys import (
@@ -24,7 +27,7 @@ from normalize.keys import (
     parse_key,
 )
 
-__all__ = ["CiteHit", "find_citations", "resolve_partials"]
+__all__ = ["CiteHit", "consolidate", "find_citations", "resolve_partials"]
 
 _SEG = r"[A-ZĐÐ][A-Za-zà-ỹĐđÐ0-9&]{0,19}(?!\w)"
 _SP = r"[ \t]{0,2}"
@@ -146,6 +149,7 @@ def _laws(page: PageText) -> list[CiteHit]:
             w.capitalize() if w.isupper() and len(w) <= 3 and not w.isascii() else w
             for w in name.split(" ")
         )
+        name = restore_law_name(name)
         if not name or not (name[0].isupper() or fold(name).startswith("sua doi")):
             continue
         if len(name) > 200:
@@ -241,3 +245,46 @@ def resolve_partials(
         hits.append(CiteHit(parts.key, parts, TYPE_CODES.get(code), None, True, start, end,
                             page.text[start:end]))
     return hits
+
+
+def consolidate(hits: list[CiteHit]) -> dict[str, KeyParts]:
+    """Map keys that are OCR variants of a better-attested key in the same document to it.
+
+    Within one document, ``01/KH-BCĐ3S9QNGg`` beside ``01/KH-BCĐ389QNg`` (same number and
+    type, issuer one or two characters off) and ``119/KH-BCĐ38`` beside ``…/KH-BCĐ389QNg``
+    (issuer cut short at a line end) are read slips, not other documents.
+    """
+    counts: dict[str, int] = {}
+    parts: dict[str, KeyParts] = {}
+    for h in hits:
+        if h.parts is not None and h.parts.issuer_code:
+            counts[h.key] = counts.get(h.key, 0) + 1
+            parts[h.key] = h.parts
+    out: dict[str, KeyParts] = {}
+    for key, p in parts.items():  # issuer cut short: complete it from a longer attested one
+        fp = fold(p.issuer_code or "")
+        for other, q in parts.items():
+            fq = fold(q.issuer_code or "")
+            same_kind = other != key and (q.type_code, q.party) == (p.type_code, p.party)
+            if same_kind and len(fp) >= 4 and fq.startswith(fp) and len(fq) > len(fp):
+                out[key] = KeyParts(p.number, p.year, p.type_code, q.issuer_code, p.party)
+    fixed = {k: out.get(k, p) for k, p in parts.items()}
+    users: dict[str, int] = {}
+    for p in fixed.values():
+        users[p.issuer_code or ""] = users.get(p.issuer_code or "", 0) + 1
+
+    def support(key: str) -> tuple[int, int]:
+        return counts[key], users[fixed[key].issuer_code or ""]
+
+    for key, p in fixed.items():  # same number and type, issuer a slip off a better-attested one
+        fp = fold(p.issuer_code or "")
+        for other, q in fixed.items():
+            if other == key or (q.number, q.year, q.type_code, q.party) != (
+                p.number, p.year, p.type_code, p.party
+            ):
+                continue
+            if len(fp) >= 4 and fuzz.ratio(fp, fold(q.issuer_code or "")) >= 80 and (
+                support(other) > support(key)
+            ):
+                out[key] = q
+    return {k: v for k, v in out.items() if v.key != k}

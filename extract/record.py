@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extract.citations import CiteHit, find_citations, resolve_partials
+from extract.citations import CiteHit, consolidate, find_citations, resolve_partials
 from extract.counts import find_counts
 from extract.dates import find_dates
 from extract.entities import find_entities
@@ -98,6 +98,11 @@ def _citations(pages: list[PageText], own_number: str | None, own_span) -> list[
     for page, refs in pending:
         hits += [(page, h) for h in resolve_partials(page, refs, known)]
     hits.sort(key=lambda ph: (ph[0].number, ph[1].start))
+    variants = consolidate([h for _, h in hits])
+    for _, h in hits:
+        if h.key in variants:
+            h.parts = variants[h.key]
+            h.key = h.parts.key
     out: dict[str, Citation] = {}
     for page, h in hits:
         if h.key == own or (
