@@ -29,7 +29,7 @@ from normalize.keys import (
 
 __all__ = ["CiteHit", "consolidate", "find_citations", "resolve_partials"]
 
-_SEG = r"[A-ZĐÐ][A-Za-zà-ỹĐđÐ0-9&]{0,19}(?!\w)"
+_SEG = r"[A-ZĐÐ](?:[^\W_]|&){0,19}(?!\w)"
 _SP = r"[ \t]{0,2}"
 _HY = r"[ \t]{0,2}[-–][ \t]{0,2}(?:-[ \t]{0,2})?(?:\n[ \t]*){0,2}"
 _KEY = re.compile(

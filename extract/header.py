@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+
 from extract.dates import iso
 from extract.gazetteer import proper_place
 from extract.text import PageText
@@ -41,6 +43,13 @@ _ORG_PHRASES = {
     "ban chi dao": "Ban Chỉ đạo", "hoi khuyen hoc": "Hội Khuyến học", "ubnd": "UBND",
     "hdnd": "HĐND", "van phong": "Văn phòng", "so": "Sở", "ban": "Ban", "hoi": "Hội",
 }
+# a plausible Vietnamese syllable (folded); an uppercase word that is not one is an
+# abbreviation (UBND, KHVN, TĐKT) and keeps its capitals
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?$"
+)
+_HEADS = {"so", "bo", "ban", "phong", "cuc", "chi cuc", "trung tam", "truong", "hoi", "vien"}
+_ORG_MULTI = [k for k in _ORG_PHRASES if " " in k]
 _TITLE_WORDS = re.compile(
     r"\b(?:chu tich|truong|giam doc|chanh van phong|bi thu|thu truong|bo truong|pho|"
     r"hieu truong|vien truong|cuc truong|tong bien tap)\b"
@@ -96,7 +105,7 @@ def _org_key(folded: str) -> str:
 
 def _is_upper(s: str) -> bool:
     letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) >= 0.7
 
 
 def _normal_case(text: str) -> str:
@@ -104,30 +113,32 @@ def _normal_case(text: str) -> str:
     words = text.split()
     out: list[str] = []
     i = 0
-    place_mode = False
     while i < len(words):
         for n in (4, 3, 2, 1):
             chunk = _org_key(fold(" ".join(words[i : i + n])))
             if i + n > len(words):
                 continue
-            if chunk in _LOCALITY and not place_mode and out:
+            if chunk in _LOCALITY and out:
                 out.append(_LOCALITY[chunk])
                 rest = " ".join(words[i + n :])
                 out.append(proper_place(rest, fuzzy=True) or rest.title())
                 return " ".join(out)
+            if n > 1 and chunk not in _ORG_PHRASES:  # "HỘI KHUYÊN HOÓC": OCR/repair slips
+                near = process.extractOne(chunk, _ORG_MULTI, scorer=fuzz.ratio, score_cutoff=88)
+                chunk = near[0] if near else chunk
             if chunk in _ORG_PHRASES and (n > 1 or not out):
                 out.append(_ORG_PHRASES[chunk])
                 i += n
                 break
         else:
             w = words[i]
-            if re.search(r"\d", w) or (w.isupper() and len(w) <= 5 and out != []):
+            if re.search(r"\d", w) or (w.isupper() and out != [] and not _SYLLABLE.match(fold(w))):
                 out.append(w if re.search(r"\d", w) or fold(w) not in ("va", "cua") else w.lower())
-            else:
-                out.append(w.capitalize() if not out else w.lower())
+            else:  # "Sở Nội vụ": the name after a body's head word starts with a capital
+                after_head = len(out) == 1 and fold(out[0]) in _HEADS
+                out.append(w.capitalize() if not out or after_head else w.lower())
             i += 1
-        place_mode = False
-    text = " ".join(out)
+    text = " ".join(out).strip()
     return text[:1].upper() + text[1:]
 
 
@@ -274,25 +285,39 @@ _TYPE_NAMES = {fold(v): v for v in TYPE_CODES.values()}
 
 def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) -> None:
     title: list[tuple[int, str]] = []
+    upper_title = False  # "KẾ HOẠCH TUYÊN TRUYỀN / NĂM 2025": type and title in capitals
     for pos, line, fl in lines[:14]:
         s = _org_key(fl).strip()
         if not s:
             continue
+        if upper_title and not _is_upper(line):
+            break
         if "doc_type" not in out:
             if s in _TYPE_NAMES and _is_upper(line):
                 out["doc_type"] = HeaderField(_TYPE_NAMES[s], page.number, pos, pos + len(line))
+                continue
+            head = next((t for t in _TYPE_NAMES if s.startswith(t + " ")), None)
+            if head and _is_upper(line):
+                out["doc_type"] = HeaderField(_TYPE_NAMES[head], page.number, pos, pos + len(line))
+                lead = len(line) - len(line.lstrip())
+                title.append((pos + lead + len(head), line.strip()[len(head) :].strip()))
+                upper_title = True
                 continue
             if s.startswith(("v/v", "v/v.")) or s.startswith("ve viec"):
                 out["doc_type"] = HeaderField("Công văn", page.number, pos, pos + len(line))
             elif not title:
                 continue
-        if _TITLE_STOP.match(s) or (title and _is_upper(line)) or len(title) >= 4:
+        if _TITLE_STOP.match(s) or (title and _is_upper(line) and not upper_title) or len(
+            title
+        ) >= 4:
             break
         if title and (len(line.strip()) > 85 or title[-1][1].endswith((".", ";", ":"))):
             break
         title.append((pos, line.strip()))
     if title:
         text = " ".join(t for _, t in title)
+        if upper_title:
+            text = " ".join(w if not _SYLLABLE.match(fold(w)) else w.lower() for w in text.split())
         if re.match(r"(?:va|ve|vo)\s+viec\b", fold(text)):  # OCR: "và việc" for "Về việc"
             text = "Về" + text[text.index(" ") :]
         # drop OCR junk from stamps over the title: no Vietnamese syllable is that long

@@ -166,23 +166,32 @@ def speed(texts: list[str]) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--texts", type=Path, help="pre-OCRed scan pages <stem>-<n>.txt")
-    ap.add_argument("--docs", type=Path, help="Documents dumped as JSON (<pdf stem>.json), "
-                    "e.g. from service.pipeline.load_document")
+    ap.add_argument("--docs", type=Path, help="Documents dumped as JSON (<file stem>.json), "
+                    "e.g. from service.pipeline.load_document, for scans and seeds")
     ap.add_argument("--data", type=Path, default=Path("/tmp/sohoa-bench-data"))
+    ap.add_argument("--raw-seeds", action="store_true",
+                    help="do not run the seeds through the pipeline's repair")
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
 
-    seed_pairs = []
+    seed_pairs, piped_pairs = [], []
     seed_texts = []
     for g in sorted(GOLD.glob("*.json")):
         gold = json.loads(g.read_text())
         text = (SEEDS / gold["file"]).read_text()
         seed_texts.append(text)
         seed_pairs.append((gold, build_record(text_doc([text], gold["file"], PageRoute.TEXT_FILE))))
+        piped = load_scan(SEEDS / gold["file"], None, args.data, args.docs)
+        if piped is not None and not args.raw_seeds:
+            piped_pairs.append((gold, build_record(piped)))
     clean = [(g, r) for g, r in seed_pairs if not g.get("damaged")]
     damaged = [(g, r) for g, r in seed_pairs if g.get("damaged")]
     report("seeds, clean text", evaluate(clean, args.verbose))
-    report("seeds, English-OCR damaged text", evaluate(damaged, args.verbose))
+    report("seeds, English-OCR damaged text, as is", evaluate(damaged, args.verbose))
+    piped_damaged = [(g, r) for g, r in piped_pairs if g.get("damaged")]
+    if piped_damaged:
+        report("seeds, English-OCR damaged text, through the pipeline (ingest + repair)",
+               evaluate(piped_damaged, args.verbose))
 
     scan_pairs = []
     for g in sorted((SCANS / "gold").glob("*.json")):
