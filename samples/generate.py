@@ -10,7 +10,8 @@ bytes. For each document it writes into ``samples/documents/``:
 and for some documents:
 
 - ``<slug>-scan.pdf``: that PDF rasterised at 300 dpi, degraded like a scan
-  (``samples.synth.degrade(level="scan")``), stored as grayscale JPEG pages with no text,
+  (``samples.synth.degrade``, level "scan"; one at level "bad": grey uneven paper, speckle,
+  a red seal), stored as 150-dpi JPEG pages with no text,
   except optionally a digital-signature stamp, the only text layer of real signed scans;
 - ``<slug>-eng-ocr.txt``: the clean render read by ``tesseract -l eng`` — how the
   user's damaged seeds arose (diacritics lost or turned into Latin look-alikes).
@@ -60,8 +61,11 @@ RENDER_DPI = 300
 
 @dataclass(frozen=True)
 class ScanSpec:
-    """How one document is scanned: output resolution, JPEG quality, stamp or not."""
+    """How one document is scanned: degradation level, colour, resolution, JPEG quality,
+    signature stamp or not."""
 
+    level: str = "scan"
+    colour: bool = False  # 'bad' pages carry a red seal, kept only in colour
     dpi: int = 150
     quality: int = 45
     stamp: str | None = "Hội Khuyến học tỉnh Sơn La"  # who signed, or no stamp
@@ -72,6 +76,7 @@ SCANS: dict[str, ScanSpec] = {
     "bc-12-quy-i-2025": ScanSpec(),
     "qd-08-hoc-bong-to-hieu": ScanSpec(),
     "bc-09-mai-son-2024": ScanSpec(stamp=None),
+    "cv-21-danh-gia-cong-dong-hoc-tap": ScanSpec(level="bad", colour=True),
 }
 ENG_OCR = ("bc-12-quy-i-2025", "kh-31-cong-dan-hoc-tap-2025", "bc-09-mai-son-2024")
 
@@ -251,7 +256,8 @@ def build_scan(doc: Doc, pdf: bytes, spec: ScanSpec, seed: int) -> bytes:
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
     c.setCreator("sohoa samples (simulated scan)")
     for i, page in enumerate(rasterise(pdf)):
-        scanned = degrade(page, "scan", seed=seed * 100 + i).convert("L")
+        scanned = degrade(page, spec.level, seed=seed * 100 + i)
+        scanned = scanned if spec.colour else scanned.convert("L")
         size = (round(A4[0] / 72 * spec.dpi), round(A4[1] / 72 * spec.dpi))
         jpg = io.BytesIO()
         scanned.resize(size, Image.Resampling.LANCZOS).save(
