@@ -14,6 +14,7 @@ import shutil
 import struct
 import subprocess
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import pdfplumber
@@ -21,7 +22,7 @@ import pikepdf
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from PIL import Image
+from PIL import Image, ImageOps
 
 from schemas.limits import Limits
 from tests.corpus import make_corpus as mc
@@ -104,15 +105,17 @@ def test_single_line_text_is_ten_megabytes_within_the_text_limit(
     data.decode("utf-8")
 
 
-PDFS = [r for r in COMMITTED if r["pages"] is not None]
+def _magic(record: dict) -> bytes:
+    return bytes.fromhex(record["magic"])
+
+
+PDFS = [r for r in COMMITTED if _magic(r).startswith(b"%PDF") and r["pages"] is not None]
+IMAGES = [r for r in COMMITTED if r["pages"] and not _magic(r).startswith(b"%PDF")]
 
 
 @pytest.mark.parametrize("record", PDFS, ids=_ids)
 def test_pdf_page_counts_and_text(record: dict) -> None:
     path = mc.CORPUS / record["name"]
-    if record["magic"] != b"%PDF".hex() + record["magic"][8:]:
-        assert record["name"].endswith("png-named.pdf")
-        return
     if record["expected"] == "encrypted":
         with pytest.raises(pikepdf.PasswordError):
             pikepdf.open(path)
@@ -127,6 +130,32 @@ def test_pdf_page_counts_and_text(record: dict) -> None:
         with pdfplumber.open(repaired) as doc:
             text = "\n".join(p.extract_text() or "" for p in doc.pages)
         assert all(s in text for s in record["text_contains"])
+
+
+@pytest.mark.parametrize("record", IMAGES, ids=_ids)
+def test_images_open_with_their_page_count_and_upright_orientation(record: dict) -> None:
+    with Image.open(mc.CORPUS / record["name"]) as img:
+        assert getattr(img, "n_frames", 1) == record["pages"]
+        upright = ImageOps.exif_transpose(img)
+        assert upright.width > upright.height or upright.height > 3000  # lines or A4 page
+        if "rotated" in record["name"]:
+            assert img.getexif()[0x0112] == 6 and img.height > img.width
+
+
+ZIPS = [r for r in COMMITTED if r["members"]]
+
+
+@pytest.mark.parametrize("record", ZIPS, ids=_ids)
+def test_zip_members_match_manifest(record: dict) -> None:
+    with zipfile.ZipFile(mc.CORPUS / record["name"]) as zf:
+        infos = zf.infolist()
+        assert [i.filename for i in infos] == [m["name"] for m in record["members"]]
+        assert zf.testzip() is None
+    for info, member in zip(infos, record["members"], strict=True):
+        unsafe = info.filename.startswith("/") or ".." in Path(info.filename).parts
+        assert (member["expected"] == "bad_input") == unsafe
+        if not info.filename.isascii():
+            assert info.flag_bits & 0x800  # names flagged UTF-8
 
 
 def test_broken_pdfs_do_not_open() -> None:

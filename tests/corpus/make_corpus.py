@@ -24,10 +24,18 @@ import random
 import struct
 import sys
 import unicodedata
+import zipfile
 import zlib
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+
+import pikepdf
+from PIL import Image, ImageDraw, ImageFont
+from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
 CORPUS = Path(__file__).resolve().parent
 FILES = CORPUS / "files"
@@ -154,9 +162,6 @@ Tổng số tiền là 315.000.000 đồng (Ba trăm mười lăm triệu đồn
 
 
 def _register_font() -> str:
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-
     pdfmetrics.registerFont(TTFont("CorpusSerif", str(FONT)))
     return "CorpusSerif"
 
@@ -166,9 +171,6 @@ def text_pdf(lines: list[str], size: tuple[float, float] = (595.28, 841.89),
     """A small born-digital PDF with a Vietnamese text layer (fixed metadata).
 
     reportlab writes the page tree and the xref last, so a cut file loses its pages."""
-    from reportlab import rl_config
-    from reportlab.pdfgen import canvas
-
     rl_config.useA85 = 0
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=size, invariant=1)
@@ -185,8 +187,6 @@ def text_pdf(lines: list[str], size: tuple[float, float] = (595.28, 841.89),
 
 
 def _pike_bytes(build: Callable) -> bytes:
-    import pikepdf
-
     pdf = pikepdf.new()
     build(pdf)
     buf = io.BytesIO()
@@ -211,8 +211,6 @@ def truncated_tail_pdf() -> bytes:
 
 
 def encrypted_pdf(user: str) -> bytes:
-    import pikepdf
-
     pdf = pikepdf.open(io.BytesIO(text_pdf(UTF8_TEXT.splitlines())))
     buf = io.BytesIO()
     pdf.save(buf, encryption=pikepdf.Encryption(user=user, owner="sohoa-owner", R=6),
@@ -270,8 +268,6 @@ def huge_png() -> bytes:
 
 def image_bomb_pdf() -> bytes:
     """One A4 page showing a 50000 x 50000 image: rendering it decodes 2.5 Gpx."""
-    import pikepdf
-
     side = 50000
     data = zlib_zeros(bytes((side + 7) // 8), side)
 
@@ -291,18 +287,10 @@ def image_bomb_pdf() -> bytes:
 
 
 def scan_png() -> bytes:
-    """A small grayscale PNG of printed Vietnamese text, as a phone or scanner makes."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    fnt = ImageFont.truetype(str(FONT), size=54)  # 13 pt at 300 dpi
-    lines = UTF8_TEXT.splitlines()
-    img = Image.new("L", (2300, 120 + 80 * len(lines)), 255)
-    draw = ImageDraw.Draw(img)
-    for i, line in enumerate(lines):
-        draw.text((60, 60 + 80 * i), line, font=fnt, fill=0)
+    """A small PNG of printed Vietnamese text, as a phone or scanner makes."""
+    img = _text_image(UTF8_TEXT.splitlines(), (2300, 640)).convert("1")
     buf = io.BytesIO()
-    img.convert("1", dither=Image.Dither.NONE).save(buf, "PNG", optimize=True,
-                                                    dpi=(300, 300))
+    img.save(buf, "PNG", optimize=True, dpi=(300, 300))
     return buf.getvalue()
 
 
@@ -327,6 +315,65 @@ def single_line_10mb() -> bytes:
             "tổng số tiền 315.000.000 đồng. ").encode()
     size = 10 * 1024 * 1024
     return (unit * (size // len(unit) + 1))[:size].rsplit(b" ", 1)[0] + b"."
+
+
+def _text_image(lines: list[str], size: tuple[int, int]) -> Image.Image:
+    """Lines of 13 pt text on white, at 300 dpi, 1 bit deep like a fax-mode scan."""
+    fnt = ImageFont.truetype(str(FONT), size=54)
+    img = Image.new("L", size, 255)
+    draw = ImageDraw.Draw(img)
+    for i, line in enumerate(lines):
+        draw.text((120, 150 + 80 * i), line, font=fnt, fill=0)
+    return img
+
+
+def multipage_tiff() -> bytes:
+    """Two A4 pages, CCITT G4, as archive scanners still write them."""
+    pages = [_text_image(t.splitlines(), (2480, 3508)).convert("1")
+             for t in (UTF8_TEXT, LEGACY_TEXT)]
+    buf = io.BytesIO()
+    pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:],
+                  compression="group4", dpi=(300, 300))
+    return buf.getvalue()
+
+
+def rotated_jpeg() -> bytes:
+    """A phone photo held sideways: pixels stored turned 90 degrees, EXIF Orientation 6
+    says how to turn them back; OCR of the raw pixels reads nothing."""
+    upright = _text_image(UTF8_TEXT.splitlines(), (2300, 640))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    buf = io.BytesIO()
+    upright.rotate(90, expand=True).save(buf, "JPEG", quality=70, exif=exif.tobytes(),
+                                         dpi=(300, 300))
+    return buf.getvalue()
+
+
+def _zip(members: dict[str, bytes]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in members.items():
+            zf.writestr(zipfile.ZipInfo(name, date_time=(2025, 3, 14, 8, 0, 0)), data,
+                        compress_type=zipfile.ZIP_DEFLATED)
+    return buf.getvalue()
+
+
+def batch_zip() -> bytes:
+    """A zipped folder with Vietnamese names (UTF-8 flag set) and a nested folder."""
+    return _zip({
+        "Hồ sơ 2025/Quyết định 08 (đã ký).txt": UTF8_TEXT.encode("utf-8"),
+        "Hồ sơ 2025/Báo cáo/bản sao số 12.pdf": text_pdf(UTF8_TEXT.splitlines()),
+        "Hồ sơ 2025/cũ/tcvn3.txt": encode_tcvn3(LEGACY_TEXT),
+    })
+
+
+def zip_slip() -> bytes:
+    """A zip whose members try to escape the folder they are unpacked into."""
+    return _zip({
+        "ok.txt": UTF8_TEXT.encode("utf-8"),
+        "../escape.txt": b"written outside the batch folder\n",
+        "/tmp/absolute.txt": b"written to an absolute path\n",
+    })
 
 
 def random_bytes() -> bytes:
@@ -354,6 +401,7 @@ class Entry:
     page_kinds: list[str] | None = None
     password: str | None = None
     note: str | None = None
+    members: list[dict] | None = None  # for archives: each member's name and outcome
     stable: bool = True  # False: each build differs (random salts), so keep the old file
 
 
@@ -414,6 +462,24 @@ def entries() -> list[Entry]:
         Entry("files/" + unicodedata.normalize("NFD", "Quyết định 08 (đã ký).txt"),
               "UTF-8 text; file name in NFD (as macOS writes it)", "ok",
               lambda: UTF8_TEXT.encode("utf-8"), encoding="utf-8", text_contains=contains),
+        Entry("files/scan-2pages.tif", "2-page A4 TIFF, CCITT G4, 300 dpi", "ok",
+              multipage_tiff, pages=2, text_contains=["Tô Hiệu"]),
+        Entry("files/photo-exif-rotated.jpg",
+              "JPEG stored sideways with EXIF Orientation 6", "ok", rotated_jpeg, pages=1,
+              text_contains=["Tô Hiệu"], note="apply the EXIF orientation before OCR"),
+        Entry("files/batch-vietnamese-names.zip",
+              "zip of a folder tree with Vietnamese names (UTF-8 flag)", "ok", batch_zip,
+              members=[{"name": n, "expected": "ok"} for n in (
+                  "Hồ sơ 2025/Quyết định 08 (đã ký).txt",
+                  "Hồ sơ 2025/Báo cáo/bản sao số 12.pdf", "Hồ sơ 2025/cũ/tcvn3.txt")],
+              note="a batch source: each member becomes one document"),
+        Entry("files/zip-slip.zip", "zip with '../' and absolute member paths",
+              "bad_input", zip_slip,
+              members=[{"name": "ok.txt", "expected": "ok"},
+                       {"name": "../escape.txt", "expected": "bad_input"},
+                       {"name": "/tmp/absolute.txt", "expected": "bad_input"}],
+              note="unsafe members refused, nothing written outside the batch folder; "
+                   "the safe member is still processed"),
         Entry("generated/huge-60000x60000.png", "valid 60000 x 60000 1-bit PNG", "limits",
               huge_png, generated=True, note="3.6 Gpx: refuse from the header, unread"),
         Entry("generated/image-bomb.pdf", "A4 page drawing a 50000 x 50000 image",
