@@ -288,12 +288,14 @@ def ocr_eng(pages: list[Image.Image]) -> str:
     return "\n".join(t.rstrip("\n") for t in out) + "\n"
 
 
-def facts(doc: Doc, files: list[str]) -> dict:
-    """What a document states, in the record's flat vocabulary."""
+def facts(doc: Doc, files: list[str], pages: int) -> dict:
+    """What a document states, in the record's flat vocabulary and the conventions of
+    ``shared/real-scans/gold`` (issuers in normal case, signer lines joined by " / ")."""
     return {
         "files": files,
+        "pages": pages,
         "doc": {
-            "parent_issuer": doc.parent_issuer, "issuer": doc.issuer, "number": doc.number,
+            "parent_issuer": doc.names[0], "issuer": doc.names[1], "number": doc.number,
             "doc_type": doc.doc_type.capitalize() if doc.doc_type else "Công văn",
             "date": doc.date.isoformat(), "place": doc.place, "title": doc.title,
             "signer": doc.signer, "signer_title": " / ".join(doc.signer_title),
@@ -323,7 +325,7 @@ def main() -> None:
         if doc.slug in ENG_OCR:
             files.append(f"{doc.slug}-eng-ocr.txt")
             (OUT / files[-1]).write_text(ocr_eng(rasterise(pdf)), encoding="utf-8")
-        all_facts[doc.slug] = facts(doc, files)
+        all_facts[doc.slug] = facts(doc, files, len(pdfium.PdfDocument(pdf)))
         print(f"{doc.slug}: {', '.join(files)}")
     FACTS.write_text(json.dumps(all_facts, ensure_ascii=False, indent=2) + "\n",
                      encoding="utf-8")

@@ -64,6 +64,8 @@ def test_facts_are_stated_in_the_clean_text(slug: str) -> None:
     head = facts["doc"]
     assert f"Số: {head['number']}" in text
     assert head["title"] in text and head["signer"] in text
+    for issuer in (head["issuer"], head["parent_issuer"]):
+        assert issuer is None or issuer.upper() in text  # printed in capitals
     y, m, d = head["date"].split("-")
     assert f"{head['place']}, ngày {d} tháng {m} năm {y}" in text
     for cite in facts["citations"]:
@@ -82,6 +84,7 @@ def test_facts_are_stated_in_the_clean_text(slug: str) -> None:
 @pytest.mark.parametrize("slug", sorted(FACTS))
 def test_born_digital_pdf_carries_the_text(slug: str) -> None:
     pages = _pdf_text(DOCS_DIR / f"{slug}.pdf")
+    assert len(pages) == FACTS[slug]["pages"]
     text = _flat(" ".join(pages))
     words = _flat(_clean(slug)).split()
     missing = [w for w in set(words) if w not in text]
@@ -94,7 +97,9 @@ SCANS = sorted(p for p in DOCS_DIR.glob("*-scan.pdf"))
 
 @pytest.mark.parametrize("path", SCANS, ids=lambda p: p.name)
 def test_scans_hold_images_and_at_most_a_signature_stamp(path: Path) -> None:
+    slug = path.name.removesuffix("-scan.pdf")
     with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) == FACTS[slug]["pages"]
         for i, page in enumerate(pdf.pages):
             assert len(page.images) == 1
             text = page.extract_text() or ""
@@ -102,7 +107,6 @@ def test_scans_hold_images_and_at_most_a_signature_stamp(path: Path) -> None:
                 assert not text
                 continue
             assert text.startswith("Ký bởi:") and "Thời gian ký:" in text
-            slug = path.name.removesuffix("-scan.pdf")
             assert FACTS[slug]["doc"]["number"] not in text
 
 
