@@ -149,7 +149,8 @@ Quỹ khuyến học huy động được 215.600.000 đồng (hai trăm mười
 """
 
 # The same report with the capitals VNI and cp1258 can write.
-LEGACY_TEXT_CAPS = "ỦY BAN NHÂN DÂN TỈNH SƠN LA\nHỘI KHUYẾN HỌC TỈNH\n" + LEGACY_TEXT
+LEGACY_CAPS_LINES = ["ỦY BAN NHÂN DÂN TỈNH SƠN LA", "HỘI KHUYẾN HỌC TỈNH"]
+LEGACY_TEXT_CAPS = "\n".join(LEGACY_CAPS_LINES) + "\n" + LEGACY_TEXT
 
 UTF8_TEXT = """HỘI KHUYẾN HỌC TỈNH SƠN LA
 Số: 08/QĐ-HKH
@@ -182,6 +183,45 @@ def text_pdf(lines: list[str], size: tuple[float, float] = (595.28, 841.89),
             c.drawString(72, y, line)
             y -= pt * 1.4
         c.showPage()
+    c.save()
+    return buf.getvalue()
+
+
+def _vntime_font(name: str, caps: bool) -> str:
+    """A font laid out like the old ABC fonts: byte codes of TCVN3 (here, their Latin-1
+    code points) draw Vietnamese letters. ``caps`` makes the ".VnTimeH" variant, which
+    draws capitals for the lowercase codes: capitals were typed as lowercase text in it."""
+    font = TTFont(name, str(FONT))  # a fresh face: the remapping stays in this font
+    face = font.face
+    face.name = ("." + name).encode()  # reportlab merges fonts by face name; PDFs show it
+    pairs = [(code, ch) for ch, code in _TCVN3.items()]
+    if caps:
+        pairs += [(ord(c), c) for c in "abcdefghijklmnopqrstuvwxyz"]
+    for code, ch in pairs:
+        shown = ord(ch.upper() if caps else ch)
+        face.charToGlyph[code] = face.charToGlyph[shown]
+        face.charWidths[code] = face.charWidths[shown]
+    pdfmetrics.registerFont(font)
+    return name
+
+
+def vntime_pdf() -> bytes:
+    """A PDF as Word 97 with .VnTime fonts made them: it looks right, but its text layer
+    holds TCVN3 byte codes (extracted as 'Héi KhuyÕn häc'), capitals in .VnTimeH."""
+    rl_config.useA85 = 0
+    buf = io.BytesIO()
+    c = canvas.Canvas(buf, pagesize=(595.28, 841.89), invariant=1)
+    body, caps = _vntime_font("VnTime", caps=False), _vntime_font("VnTimeH", caps=True)
+    y = 770.0
+    for line in LEGACY_CAPS_LINES:
+        c.setFont(caps, 13)
+        c.drawString(72, y, encode_tcvn3(line.lower()).decode("latin-1"))
+        y -= 18
+    c.setFont(body, 13)
+    for line in LEGACY_TEXT.splitlines():
+        c.drawString(72, y, encode_tcvn3(line).decode("latin-1"))
+        y -= 18
+    c.showPage()
     c.save()
     return buf.getvalue()
 
@@ -447,6 +487,12 @@ def entries() -> list[Entry]:
         Entry("files/cp1258.txt", "Windows-1258 bytes, tone marks combining", "ok",
               lambda: encode_cp1258(LEGACY_TEXT_CAPS), encoding="cp1258",
               expected_text="expected/cp1258.txt", text_contains=legacy),
+        Entry("files/vntime-tcvn3.pdf",
+              "born-digital PDF in .VnTime/.VnTimeH fonts: TCVN3 codes in the text layer",
+              "ok", vntime_pdf, pages=1, encoding="tcvn3",
+              expected_text="expected/vntime-tcvn3.txt", text_contains=legacy,
+              note="convert the text layer (route 'converted'); lines in the .VnTimeH "
+                   "capitals font come out as lowercase codes and are capitals"),
         Entry("files/invalid-utf8.txt", "UTF-8 text with 5 invalid bytes", "ok",
               invalid_utf8, encoding="utf-8",
               text_contains=["677/QĐ-TTg", "315.000.000 đồng"],
@@ -528,7 +574,7 @@ def main() -> None:
         records.append(_record(entry, data))
         print(f"{entry.expected:10} {len(data):>10}  {entry.name}", file=sys.stderr)
     for name, text in {"tcvn3": LEGACY_TEXT, "vni": LEGACY_TEXT_CAPS,
-                       "cp1258": LEGACY_TEXT_CAPS}.items():
+                       "cp1258": LEGACY_TEXT_CAPS, "vntime-tcvn3": LEGACY_TEXT_CAPS}.items():
         (EXPECTED / f"{name}.txt").write_text(text, encoding="utf-8")
     manifest = {"version": 1, "outcomes": list(OUTCOMES), "files": records}
     MANIFEST.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
