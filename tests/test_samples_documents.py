@@ -128,6 +128,19 @@ def test_english_ocr_text_lost_the_diacritics_but_kept_the_numbers(path: Path) -
     assert len(kept) >= 0.8 * len(digits)
 
 
+@pytest.mark.parametrize("path", sorted(DOCS_DIR.glob("*-scan-eng-layer.pdf")),
+                         ids=lambda p: p.name)
+def test_english_ocr_layer_over_a_scan_is_damaged_text(path: Path) -> None:
+    slug = path.name.removesuffix("-scan-eng-layer.pdf")
+    clean = _clean(slug)
+    with pdfplumber.open(path) as pdf:
+        assert all(len(page.images) == 1 for page in pdf.pages)
+        layer = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    viet = len(VIET_LETTERS.findall(unicodedata.normalize("NFD", layer)))
+    assert 0 < viet < 0.25 * len(VIET_LETTERS.findall(unicodedata.normalize("NFD", clean)))
+    assert FACTS[slug]["doc"]["number"] in layer  # digits and ASCII survive
+
+
 def test_generator_reproduces_the_committed_text_and_pdfs(tmp_path: Path) -> None:
     pytest.importorskip("reportlab")
     from samples.generate import build_pdf, configure
