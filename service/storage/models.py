@@ -77,11 +77,13 @@ class CitationRow(Base):
     date: Mapped[str | None] = mapped_column(String(10))
     partial: Mapped[bool] = mapped_column(Boolean, default=False)
     text: Mapped[str] = mapped_column(Text, default="")
+    # the citing document's date ("" when undated): "citing X, newest first" is one index range
+    doc_date: Mapped[str] = mapped_column(String(10), default="")
 
     document: Mapped[DocumentRow] = relationship(back_populates="citations")
 
     __table_args__ = (
-        Index("ix_citations_key_doc", "key", "document_id"),
+        Index("ix_citations_key_date", "key", "doc_date", "document_id"),
         Index("ix_citations_number_type", "number", "type_code"),
         Index("ix_citations_document", "document_id"),
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, case, column, func, literal_column, select, table, text
+from sqlalchemy import Select, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 from normalize.fold import fold
@@ -64,19 +64,19 @@ def document_key(number: str | None) -> str | None:
     return canonical_key(number) or number.strip() or None
 
 
-def _citation_row(c: Citation) -> CitationRow:
-    """A citation with its key's parts in indexed columns (type as its code: QĐ, NQ ...)."""
+def citation_columns(c: Citation) -> dict:
+    """A citation's row: its key's parts in indexed columns (type as its code: QĐ, NQ ...)."""
     parts = parse_key(c.key)
-    return CitationRow(
-        key=c.key,
-        number=_norm_number(parts.number if parts else c.number),
-        year=parts.year if parts else c.year,
-        type_code=parts.type_code if parts else None,
-        issuer_code=parts.issuer_code if parts else c.issuer_code,
-        date=c.date,
-        partial=c.partial,
-        text=c.text,
-    )
+    return {
+        "key": c.key,
+        "number": _norm_number(parts.number if parts else c.number),
+        "year": parts.year if parts else c.year,
+        "type_code": parts.type_code if parts else None,
+        "issuer_code": parts.issuer_code if parts else c.issuer_code,
+        "date": c.date,
+        "partial": c.partial,
+        "text": c.text,
+    }
 
 
 def _values_like(s: Session, column, wanted: str, whole: bool) -> list[str]:
@@ -145,7 +145,9 @@ def save_document(
     row.pipeline_version = pipeline_version
     row.updated_at = utcnow()
     row.doc_key = document_key(row.number)
-    row.citations = [_citation_row(c) for c in record.citations]
+    row.citations = [
+        CitationRow(**citation_columns(c), doc_date=row.doc_date or "") for c in record.citations
+    ]
     s.flush()
     return row, created
 
@@ -158,8 +160,8 @@ class KeyCandidate:
     """A stored key a (possibly incomplete) query matches; several of them = ambiguity."""
 
     key: str
-    documents: int
-    partial: int
+    documents: int  # how many documents cite it, up to COUNT_CAP
+    exact: bool = True  # False: more than COUNT_CAP documents cite it
     document_id: int | None = None  # the cited document itself, when it is in the archive
 
 
@@ -189,33 +191,34 @@ def _candidate_rows(s: Session, q: KeyQuery) -> list:
 
 
 def matching_keys(s: Session, q: KeyQuery) -> list[str]:
-    """The stored citation keys a query stands for (exact key, or all candidates)."""
+    """The stored citation keys a query stands for (the exact key, or all candidates)."""
     if q.key and not q.number:
         return [q.key]
-    keys = sorted({r.key for r in _candidate_rows(s, q)})
-    if q.key and q.key not in keys:
-        keys.append(q.key)  # cited under no parsed parts (old rows): still look it up
-    return keys
+    return sorted({r.key for r in _candidate_rows(s, q)})
 
 
 def key_candidates(s: Session, q: KeyQuery) -> list[KeyCandidate]:
     """Every key the query matches, with how many documents cite it (partially or not)
     and the archived document that carries it, if any. More than one = ambiguous."""
     keys = matching_keys(s, q)
-    if not keys:
+    lookup = [*keys, q.key] if q.key and q.key not in keys else keys
+    if not lookup:
         return []
-    counts = s.execute(
-        select(
-            CitationRow.key,
-            func.count(func.distinct(CitationRow.document_id)),
-            func.sum(case((CitationRow.partial.is_(True), 1), else_=0)),
-        )
-        .where(CitationRow.key.in_(keys))
-        .group_by(CitationRow.key)
-    ).all()
-    docs = documents_by_key(s, keys)
+    counts = {}
+    for k in keys:
+        n, exact = _capped_count(s, select(CitationRow.document_id).where(CitationRow.key == k))
+        counts[k] = (n, exact)
+    docs = dict(
+        s.execute(
+            select(DocumentRow.doc_key, func.min(DocumentRow.id))
+            .where(DocumentRow.doc_key.in_(lookup))
+            .group_by(DocumentRow.doc_key)
+        ).all()
+    )
     out = [
-        KeyCandidate(k, n, int(p or 0), docs[k].id if k in docs else None) for k, n, p in counts
+        KeyCandidate(k, *counts.get(k, (0, True)), docs.get(k))
+        for k in lookup
+        if k in counts or k in docs
     ]
     return sorted(out, key=lambda c: (-c.documents, c.key))
 
@@ -230,7 +233,8 @@ def _citing_ids(keys: list[str]) -> Select:
 
 
 def _order(stmt: Select) -> Select:
-    return stmt.order_by(DocumentRow.doc_date.desc(), DocumentRow.id.desc())
+    """Newest document date first, undated last, on both backends."""
+    return stmt.order_by(DocumentRow.doc_date.desc().nulls_last(), DocumentRow.id.desc())
 
 
 def _attach_citations(s: Session, docs: list[DocumentRow], keys: list[str]) -> list[Hit]:
@@ -355,12 +359,126 @@ def fulltext(
 
 # --- one search: words, cited key, filters ------------------------------------------------------
 
+# Totals above this are reported as "more than COUNT_CAP" (counting every match of a common
+# word costs as much as the search itself); per-key citing counts stay exact (candidates).
+COUNT_CAP = 1000
+# Relevance (bm25 / ts_rank) is computed over the newest RANK_WINDOW matches: exact whenever
+# a query matches fewer documents, bounded work when it matches most of the archive.
+RANK_WINDOW = 1000
+
 
 @dataclass
 class SearchResult:
     hits: list[Hit]
     total: int
+    total_exact: bool = True
     candidates: list[KeyCandidate] = field(default_factory=list)
+
+
+def _is_sqlite(s: Session) -> bool:
+    return s.get_bind().dialect.name == "sqlite"
+
+
+def _text_ids(s: Session, terms: list[str]):
+    """A condition on documents.id: the document matches every query word."""
+    if _is_sqlite(s):
+        return DocumentRow.id.in_(select(_SQLITE_FTS.c.rowid).where(_sqlite_match(terms)))
+    return _PG_FTS.op("@@")(_pg_query(terms))
+
+
+def _sqlite_match(terms: list[str]):
+    return text("documents_fts MATCH :m").bindparams(m=_fts_sqlite(terms))
+
+
+def _pg_query(terms: list[str]):
+    return func.to_tsquery("simple", _fts_postgres(terms))
+
+
+def _pg_prefer_index(s: Session) -> None:
+    """The planner prices ``tsvector @@ tsquery`` at one operator per row and picks a
+    sequential scan when a word is common; every row's tsvector is then detoasted (10x
+    slower than the GIN bitmap). Scoped to this transaction only."""
+    s.execute(text("SET LOCAL enable_seqscan = off"))
+
+
+def _capped_count(s: Session, ids: Select) -> tuple[int, bool]:
+    n = s.scalar(select(func.count()).select_from(ids.limit(COUNT_CAP + 1).subquery())) or 0
+    return min(n, COUNT_CAP), n <= COUNT_CAP
+
+
+def _ranked_text_ids(
+    s: Session, terms: list[str], f: Filters, limit: int, offset: int
+) -> tuple[list[int], int, bool]:
+    """Best-first ids of documents matching the words, and the (capped) number of matches."""
+    window = max(RANK_WINDOW, offset + limit)
+    if _is_sqlite(s):
+        base = select(_SQLITE_FTS.c.rowid.label("id")).where(_sqlite_match(terms))
+        if _has_filters(f):
+            base = _filtered(s, base.join(DocumentRow, DocumentRow.id == _SQLITE_FTS.c.rowid), f)
+        total = _capped_count(s, base)
+        newest = (
+            base.add_columns(_SQLITE_FTS.c.rank.label("r"))
+            .order_by(_SQLITE_FTS.c.rowid.desc())
+            .limit(window)
+            .subquery()
+        )
+        ranked = select(newest.c.id).order_by(newest.c.r, newest.c.id.desc())
+    else:
+        _pg_prefer_index(s)
+        tsq = _pg_query(terms)
+        base = _filtered(s, select(DocumentRow.id).where(_PG_FTS.op("@@")(tsq)), f)
+        total = _capped_count(s, base)
+        newest = (
+            base.add_columns(_PG_FTS.label("v")).order_by(DocumentRow.id.desc()).limit(window)
+        ).subquery()
+        ranked = select(newest.c.id).order_by(
+            func.ts_rank(newest.c.v, tsq).desc(), newest.c.id.desc()
+        )
+    ids = list(s.scalars(ranked.limit(limit).offset(offset)))
+    return ids, *total
+
+
+def _has_filters(f: Filters) -> bool:
+    return any(v is not None and v != "" for v in vars(f).values())
+
+
+def _citing_ids_page(
+    s: Session, keys: list[str], f: Filters, terms: list[str], limit: int, offset: int
+) -> tuple[list[int], int, bool]:
+    """Ids of documents citing any of the keys, newest document date first.
+
+    Each key is one ordered range of the (key, doc_date, document_id) index read only as far
+    as the page needs; the ranges are merged here, so a key cited by half the archive costs
+    no more than a rare one."""
+    join = _has_filters(f) or bool(terms)
+
+    def per_key(stmt: Select) -> Select:
+        if join:
+            stmt = _filtered(
+                s, stmt.join(DocumentRow, DocumentRow.id == CitationRow.document_id), f
+            )
+            if terms:
+                stmt = stmt.where(_text_ids(s, terms))
+        return stmt
+
+    if terms and not _is_sqlite(s):
+        _pg_prefer_index(s)
+    rows: set[tuple[str, int]] = set()
+    for k in keys:
+        stmt = select(CitationRow.doc_date, CitationRow.document_id).where(CitationRow.key == k)
+        stmt = per_key(stmt).order_by(CitationRow.doc_date.desc(), CitationRow.document_id.desc())
+        rows.update(s.execute(stmt.limit(offset + limit)).all())
+    seen: dict[int, None] = {}
+    for _, doc_id in sorted(rows, reverse=True):
+        seen.setdefault(doc_id)
+    ids = list(seen)[offset : offset + limit]
+    all_ids = per_key(select(CitationRow.document_id).where(CitationRow.key.in_(keys))).distinct()
+    return ids, *_capped_count(s, all_ids)
+
+
+def _load(s: Session, ids: list[int]) -> list[DocumentRow]:
+    by_id = {d.id: d for d in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids)))}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def search(
@@ -370,44 +488,33 @@ def search(
     f: Filters | None = None,
     limit: int = 50,
     offset: int = 0,
-    with_total: bool = True,
 ) -> SearchResult:
-    """Documents matching words (ranked, with highlighted snippets) and/or citing a key
-    (newest first), under the list filters. Every step is an index lookup; paging in SQL."""
+    """Documents matching words (best first, with highlighted snippets) and/or citing a key
+    (newest first, with the matching citations and the candidate keys), under the filters.
+    Every step reads an index range no longer than the page needs (see COUNT_CAP)."""
     f = f or Filters()
-    stmt = select(DocumentRow)
+    terms = _terms(query or "")
+    if query and query.strip() and not terms:
+        return SearchResult([], 0)
     candidates: list[KeyCandidate] = []
     keys: list[str] = []
     if cites is not None:
         candidates = key_candidates(s, cites)
-        keys = matching_keys(s, cites)
+        keys = [c.key for c in candidates if c.documents]
         if not keys:
-            return SearchResult([], 0, candidates)
-        stmt = stmt.where(DocumentRow.id.in_(_citing_ids(keys)))
-    terms = _terms(query or "")
-    if query is not None and query.strip() and not terms:
-        return SearchResult([], 0, candidates)
-    rank = None
-    if terms and s.get_bind().dialect.name == "sqlite":
-        stmt = stmt.join(_SQLITE_FTS, _SQLITE_FTS.c.rowid == DocumentRow.id).where(
-            text("documents_fts MATCH :m").bindparams(m=_fts_sqlite(terms))
-        )
-        rank = _SQLITE_FTS.c.rank  # bm25: smaller is better
+            return SearchResult([], 0, True, candidates)
+        ids, total, exact = _citing_ids_page(s, keys, f, terms, limit, offset)
     elif terms:
-        tsq = func.to_tsquery("simple", _fts_postgres(terms))
-        stmt = stmt.where(_PG_FTS.op("@@")(tsq))
-        rank = func.ts_rank(_PG_FTS, tsq).desc()
-    stmt = _filtered(s, stmt, f)
-    total = 0
-    if with_total:
-        total = s.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-    stmt = _order(stmt) if rank is None else stmt.order_by(rank, DocumentRow.id.desc())
-    docs = list(s.scalars(stmt.limit(limit).offset(offset)))
+        ids, total, exact = _ranked_text_ids(s, terms, f, limit, offset)
+    else:
+        docs = list_documents(s, f, limit, offset)
+        return SearchResult([Hit(d) for d in docs], count_documents(s, f))
+    docs = _load(s, ids)
     hits = _attach_citations(s, docs, keys) if keys else [Hit(d) for d in docs]
     if terms:
         for h in hits:
             h.snippet, h.highlights = _snippet(h.document, terms)
-    return SearchResult(hits, total, candidates)
+    return SearchResult(hits, total, exact, candidates)
 
 
 def list_documents(
@@ -437,5 +544,8 @@ def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | N
         setattr(doc, column, value)
     if field_name == "number":
         doc.doc_key = document_key(value)
+    if field_name == "date":
+        for c in doc.citations:
+            c.doc_date = value or ""
     doc.updated_at = utcnow()
     return row
