@@ -23,7 +23,7 @@ import ocr
 from normalize import repair
 from normalize.keys import parse_query
 from schemas import Document, ErrorKind, ExitCode, Record, SohoaError
-from service import auth, exports, jobs
+from service import auth, backup, exports, jobs
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
 from service.storage import repo
@@ -38,7 +38,7 @@ app = typer.Typer(
 )
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
 
@@ -65,6 +65,12 @@ def handled(fn):
         except PermissionError as e:
             err.print(f"[red]sohoa: file access:[/red] {e.filename}: permission denied")
             raise typer.Exit(int(ExitCode.FILE_ACCESS)) from None
+        except (typer.Exit, KeyboardInterrupt):
+            raise
+        except Exception as e:  # a bug: one line for the user, the traceback with -v
+            logging.getLogger("sohoa").debug("internal error", exc_info=True)
+            err.print(f"[red]sohoa: internal error:[/red] {type(e).__name__}: {e} (run with -v)")
+            raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper
 
@@ -78,7 +84,7 @@ def main_options(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log to stderr.")] = False,
 ) -> None:
     logging.basicConfig(
-        level=logging.INFO if verbose else logging.WARNING,
+        level=logging.DEBUG if verbose else logging.WARNING,
         stream=sys.stderr,
         format="%(levelname)s %(name)s: %(message)s",
     )
@@ -296,6 +302,27 @@ def export_cmd(
     lines = exports.csv_lines(db, what) if fmt == "csv" else exports.ndjson(db, what)
     for line in lines:
         sys.stdout.write(line)
+
+
+@app.command("backup")
+@handled
+def backup_cmd(dest: Path) -> None:
+    """Back up the whole archive (database, originals, models, OCR cache) into a new folder."""
+    manifest = backup.backup(state.settings, dest)
+    out.print(
+        f"backed up {manifest['counts']['documents']} documents, "
+        f"{len(manifest['files'])} files to {dest}"
+    )
+
+
+@app.command("restore")
+@handled
+def restore_cmd(src: Path) -> None:
+    """Restore a backup into an empty data dir (checks every file against the manifest)."""
+    manifest = backup.restore(src, state.settings)
+    out.print(
+        f"restored {manifest['counts']['documents']} documents into {state.settings.data_dir}"
+    )
 
 
 @app.command()

@@ -80,3 +80,16 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'test.db'}"
     return request.getfixturevalue("pg_url")
+
+
+def sample_files_citing(key: str) -> set[str]:
+    """Sample file names whose document cites ``key``, from samples/facts.json."""
+    import json
+
+    facts = json.loads((SAMPLES.parent / "facts.json").read_text())
+    return {
+        f
+        for fact in facts.values()
+        if key in {c["key"] for c in fact["citations"]}
+        for f in fact["files"]
+    }

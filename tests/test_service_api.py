@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import socket
 import threading
 import time
@@ -17,7 +16,7 @@ from service import auth
 from service.api.app import create_app
 from service.config import Settings
 from service.storage.db import Database
-from tests.conftest import SAMPLES
+from tests.conftest import SAMPLES, sample_files_citing
 
 
 def _free_port() -> int:
@@ -89,7 +88,6 @@ def test_upload_search_detail_correct(server) -> None:
     srv, tokens = server
     client = httpx.Client(base_url=srv.url, timeout=60,
                           headers={"Authorization": f"Bearer {tokens['archivist']}"})  # fmt: skip
-    facts = json.loads((SAMPLES.parent / "facts.json").read_text())
     texts = sorted(SAMPLES.glob("*.txt"))
     assert texts, "the samples have text documents"
     files = [("files", (p.name, p.read_bytes(), "text/plain")) for p in texts]
@@ -103,9 +101,7 @@ def test_upload_search_detail_correct(server) -> None:
     assert {i["outcome"] for i in again["items"]} == {"known"}
 
     found = client.get("/api/v1/documents", params={"cites": "QĐ 677"}).json()
-    expected = {
-        f for f, fact in facts.items() if "677/QĐ-TTg" in fact["citations"] and f.endswith(".txt")
-    }
+    expected = {f for f in sample_files_citing("677/QĐ-TTg") if f.endswith(".txt")}
     assert {Path(d["file"]).name for d in found["results"]} == expected
 
     doc_id = found["results"][0]["id"]

@@ -33,6 +33,15 @@ class BlobStore:
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
 
+    @staticmethod
+    def sha256_of(path: Path) -> str:
+        """Hash a file in chunks: originals may be large."""
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        return h.hexdigest()
+
     def has(self, sha256: str) -> bool:
         return self.path(sha256).exists()
 

@@ -1,0 +1,115 @@
+"""Rebuild the repair model snapshot normalize/repair/data/<MODEL_VERSION>.json.gz.
+
+Inputs (build time only): Debian hunspell-vi (syllable inventory, rhyme inventory), the
+underthesea wheel's VLSP-2013 text (train split: sentence index % 10 != 0; the rest is held
+out for the bench) and Viet74K word list (syllable bigrams), and English-OCR pairs made by
+``python -m bench.repair.pairs`` (the confusion table P(damaged token | syllable)).
+
+    python -m bench.repair.pairs /tmp/train.jsonl --split train
+    python -m bench.repair.build /tmp/train.jsonl
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import sys
+from collections import Counter
+from pathlib import Path
+
+from normalize.repair import MODEL_VERSION, data_path
+from normalize.repair.sources import hunspell_words, viet74k_words, vlsp_sentences
+from normalize.repair.syllables import TOKEN, is_valid, rhyme_of
+from normalize.unicode import tone_key
+
+
+def syllable_stream(text: str, rhymes: frozenset[str]) -> list[str | None]:
+    """Model keys of a text's tokens; None where the chain breaks (non-syllables, punctuation)."""
+    out: list[str | None] = []
+    pos = 0
+    for m in TOKEN.finditer(text):
+        gap = text[pos : m.start()]
+        if gap.strip() and out and out[-1] is not None:
+            out.append(None)
+        key = tone_key(m.group())
+        out.append(key if is_valid(key, rhymes) else None)
+        pos = m.end()
+    return out
+
+
+def count_ngrams(texts: list[str], rhymes: frozenset[str], uni: Counter, bi: Counter) -> None:
+    """Add unigram and bigram counts ('<s>' marks a chain start) of texts."""
+    for text in texts:
+        prev = "<s>"
+        for key in syllable_stream(text, rhymes):
+            if key is None:
+                prev = "<s>"
+                continue
+            uni[key] += 1
+            bi[f"{prev} {key}"] += 1
+            prev = key
+
+
+def confusion(pairs_file: Path, rhymes: frozenset[str]) -> tuple[dict, Counter]:
+    """Count (damaged token lower-case -> clean syllable key) over line pairs of equal length."""
+    table: dict[str, Counter] = {}
+    totals: Counter = Counter()
+    n_lines = n_used = 0
+    for line in pairs_file.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        clean = [m.group() for m in TOKEN.finditer(rec["clean"])]
+        dmg = [m.group() for m in TOKEN.finditer(rec["damaged"])]
+        n_lines += 1
+        if len(clean) != len(dmg):
+            continue
+        n_used += 1
+        for c, d in zip(clean, dmg, strict=True):
+            key = tone_key(c)
+            if not is_valid(key, rhymes):
+                continue
+            totals[key] += 1
+            table.setdefault(d.lower(), Counter())[key] += 1
+    print(f"confusion: {n_used}/{n_lines} line pairs aligned", file=sys.stderr)
+    return {d: dict(c) for d, c in table.items()}, totals
+
+
+def build(pairs_file: Path | None) -> dict:
+    hun = [w for w in hunspell_words() if " " not in w and w.isalpha()]
+    rhymes = frozenset(rhyme_of(w) for w in hun)
+    uni: Counter = Counter()
+    bi: Counter = Counter()
+    sents = vlsp_sentences()
+    count_ngrams([s for i, s in enumerate(sents) if i % 10 != 0], rhymes, uni, bi)
+    count_ngrams(viet74k_words(), rhymes, uni, bi)
+    inventory = {tone_key(w) for w in hun} | set(uni)
+    inventory = {k for k in inventory if is_valid(k, rhymes)}
+    table, totals = confusion(pairs_file, rhymes) if pairs_file else ({}, Counter())
+    return {
+        "version": MODEL_VERSION,
+        "rhymes": sorted(rhymes),
+        "syllables": {k: uni.get(k, 0) for k in sorted(inventory)},
+        "bigrams": dict(bi),
+        "confusion": table,
+        "confusion_totals": dict(totals),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("pairs", type=Path, nargs="?", help="JSONL from bench.repair.pairs")
+    a = ap.parse_args()
+    snap = build(a.pairs)
+    out = data_path()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as f:
+        json.dump(snap, f, ensure_ascii=False, separators=(",", ":"))
+    print(
+        f"{out}: {len(snap['syllables'])} syllables, {len(snap['bigrams'])} bigrams, "
+        f"{len(snap['confusion'])} damaged forms, {out.stat().st_size / 1e6:.2f} MB",
+        file=sys.stderr,
+    )
+
+
+if __name__ == "__main__":
+    main()

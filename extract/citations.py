@@ -1,0 +1,208 @@
+"""Cited documents: full keys, partial and list references, laws by name.
+
+Keys are found in the stored text (case matters: ``TTg``) and canonicalised by
+:func:`normalize.keys.parse_key`; type words, ``số``, dates and issuer phrases
+around them are read from the folded text, so OCR-damaged forms
+(``Quyét dinh sb 387/Qb-TTg``) are found as well as clean ones.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.dates import date_at
+from extract.text import PageText
+from normalize.fold import fold
+from normalize.keys import (
+    ISSUER_PHRASES,
+    PARTY_ISSUERS,
+    TYPE_CODES,
+    TYPE_WORDS,
+    KeyParts,
+    parse_key,
+)
+
+__all__ = ["CiteHit", "find_citations", "resolve_partials"]
+
+_SEG = r"[A-ZĐÐ][A-Za-zà-ỹĐđÐ0-9&]{0,19}(?!\w)"
+_SP = r"[ \t]{0,2}"
+_HY = r"[ \t]{0,2}[-–][ \t]{0,2}(?:-[ \t]{0,2})?(?:\n[ \t]{0,2})?"
+_KEY = re.compile(
+    rf"(?<![\w/.,])(?P<num>\d{{1,5}})(?:"
+    rf"{_SP}/{_SP}(?:(?:19|20)\d\d{_SP}/{_SP})?{_SEG}(?:(?:{_HY}| ){_SEG}){{0,4}}"
+    rf"|{_HY}(?:-{_SP})?{_SEG}{_SP}/{_SP}{_SEG})"
+)
+_TYPE_WORD = "|".join(
+    sorted(
+        (re.escape(w).replace("chi\\ thi", "chi th[ij]") for w in TYPE_WORDS),
+        key=len,
+        reverse=True,
+    )
+)
+_TYPE_BEFORE = re.compile(rf"(?:{_TYPE_WORD})[ \t\n]*(?:s[o6be]\b[ \t]*:?[ \t]*)?$")
+_CODE_WORD = "|".join(
+    sorted((re.escape(c) for c in TYPE_CODES if len(c) > 1), key=len, reverse=True)
+)
+_LIST = re.compile(
+    rf"\b(?P<type>{_TYPE_WORD})[ \t\n]+(?:s[o6be]\b[ \t]*:?[ \t]*)?"
+    rf"(?P<nums>\d{{1,5}}(?:[ \t]*(?:,|va)[ \t\n]*\d{{1,5}})*)(?![\d/\-.,]*\d)(?![ \t]*[/\-])"
+)
+_CODE_LIST = re.compile(
+    rf"\b(?P<type>{_CODE_WORD})[ \t]+(?:số[ \t]*)?(?P<nums>\d{{1,5}})(?![\d/\-])"
+)
+_ISSUER_AFTER = re.compile(
+    r"[ \t\n]*(?:cua|do)[ \t\n]+(?P<p>"
+    + "|".join(sorted((re.escape(p).replace("\\ ", r"[ \t\n]+") for p in ISSUER_PHRASES),
+                      key=len, reverse=True))
+    + r")\b"
+)
+_LAW = re.compile(
+    r"\b(?P<head>bo luat|luat)[ \t]+(?P<name>(?:(?!\b(?:ngay|nam|so|da|duoc|hien hanh)\b)"
+    r"[^;.()\d:\"“”])+?)[ \t\n]*,?[ \t\n]*"
+    r"(?:ngay[ \t]*(?P<d>\d{1,2})[ \t]*(?:/|thang)[ \t]*(?P<m>\d{1,2})[ \t]*(?:/|nam)[ \t]*"
+    r"(?P<y1>\d{4})"
+    r"|nam[ \t]+(?P<y2>\d{4}))"
+)
+
+
+_LIST_GAP = re.compile(r"[ \t\n]*(?:,|va)[ \t\n]*(?:\d{1,5}[ \t]*(?:,|va)[ \t\n]*)*")
+
+
+@dataclass
+class CiteHit:
+    """One mention of a cited document on a page."""
+
+    key: str
+    parts: KeyParts | None
+    type: str | None
+    date: str | None
+    partial: bool
+    start: int
+    end: int
+    text: str
+    flags: list[str] = field(default_factory=list)
+
+
+def _trim_candidates(raw: str) -> list[str]:
+    out = [raw]
+    while " " in raw.strip() or "\n" in raw.strip():
+        raw = re.split(r"[ \n](?=[^ \n]*$)", raw.rstrip(), maxsplit=1)[0]
+        out.append(raw)
+    return out
+
+
+def _type_name(parts: KeyParts | None, before: str) -> str | None:
+    if parts and parts.type_code:
+        return TYPE_CODES[parts.type_code]
+    m = _TYPE_BEFORE.search(before)
+    if m:
+        word = re.match(rf"{_TYPE_WORD}", m.group())
+        if word:
+            code = TYPE_WORDS.get(word.group().replace("thj", "thi"))
+            return TYPE_CODES.get(code) if code else None
+    return "Công văn" if parts else None
+
+
+def _full_keys(page: PageText) -> list[CiteHit]:
+    hits = []
+    for m in _KEY.finditer(page.text):
+        for cand in _trim_candidates(m.group()):
+            parts = parse_key(cand)
+            if parts:
+                end = m.start() + len(cand.rstrip())
+                seg = page.text[m.start() : end]
+                glued = re.search(r"[a-zà-ỹđ]{3,}$", seg)
+                if glued and not parts.key.endswith(glued.group()):
+                    end -= len(glued.group())
+                date = date_at(page.folded, end)
+                before = page.folded[max(0, m.start() - 30) : m.start()]
+                hits.append(CiteHit(
+                    parts.key, parts, _type_name(parts, before), date.value if date else None,
+                    False, m.start(), end, page.text[m.start() : end],
+                ))
+                break
+    return hits
+
+
+def _laws(page: PageText) -> list[CiteHit]:
+    hits = []
+    for m in _LAW.finditer(page.folded):
+        name = page.text[m.start("name") : m.end("name")]
+        name = re.sub(r"\s+", " ", re.sub(r"[^\w\s,\-–]", " ", name)).strip(" ,")
+        if not name or not (name[0].isupper() or fold(name).startswith("sua doi")):
+            continue
+        if len(name) > 200:
+            continue
+        head = "Bộ luật" if m.group("head") == "bo luat" else "Luật"
+        year = m.group("y1") or m.group("y2")
+        date = None
+        if m.group("y1"):
+            from extract.dates import iso
+
+            date = iso(int(year), int(m.group("m")), int(m.group("d")))
+        hits.append(CiteHit(
+            f"{head} {name} {year}", None, head, date, False, m.start(), m.end(),
+            page.text[m.start() : m.end()],
+        ))
+    return hits
+
+
+def _list_refs(page: PageText) -> list[tuple[str, str, int, int, str | None]]:
+    """(type code, number, start, end, issuer code) for numbers cited without a full key."""
+    out = []
+    for m in _LIST.finditer(page.folded):
+        code = TYPE_WORDS.get(m.group("type").replace("thj", "thi"))
+        issuer = _issuer_after(page.folded, m.end())
+        for n in re.finditer(r"\d{1,5}", m.group("nums")):
+            s = m.start("nums") + n.start()
+            out.append((code, n.group(), s, s + len(n.group()), issuer))
+    for m in _CODE_LIST.finditer(page.text):
+        issuer = _issuer_after(page.folded, m.end())
+        out.append((m.group("type"), m.group("nums"), m.start("nums"), m.end("nums"), issuer))
+    return out
+
+
+def _issuer_after(folded: str, pos: int) -> str | None:
+    m = _ISSUER_AFTER.match(folded, pos)
+    if not m:
+        return None
+    return ISSUER_PHRASES.get(re.sub(r"\s+", " ", m.group("p")))
+
+
+def find_citations(page: PageText) -> tuple[list[CiteHit], list[tuple]]:
+    """Full keys and laws on a page, plus the bare list references still to resolve."""
+    full = _full_keys(page)
+    laws = [h for h in _laws(page) if not any(h.start <= f.start < h.end for f in full)]
+    refs = [r for r in _list_refs(page) if not any(f.start <= r[2] < f.end for f in full)]
+    # "Quyết định số 242 và 244/QĐ-KHVN": the list's numbers share the following key's suffix
+    for f in full:
+        for i, r in enumerate(refs):
+            if r is None or r[4] is not None or f.parts is None:
+                continue
+            between = page.folded[r[3] : f.start]
+            if r[3] <= f.start and _LIST_GAP.fullmatch(between):
+                p = f.parts
+                parts = KeyParts(r[1], p.year, p.type_code, p.issuer_code, p.party)
+                full.append(CiteHit(parts.key, parts, f.type, None, True, r[2], r[3],
+                                    page.text[r[2] : r[3]]))
+                refs[i] = None
+    return sorted(full + laws, key=lambda h: h.start), [r for r in refs if r is not None]
+
+
+def resolve_partials(
+    page: PageText, refs: list[tuple], known: dict[tuple[str, str], KeyParts]
+) -> list[CiteHit]:
+    """Give bare references a key: the document's own full citation, or the issuer phrase."""
+    hits = []
+    for code, number, start, end, issuer in refs:
+        parts = known.get((code, number.lstrip("0")))
+        if parts is None and issuer and code not in ("NĐ", "TT", "TTLT", "CV"):
+            party = issuer in PARTY_ISSUERS
+            if party or code in ("QĐ", "CT", "KH", "TB", "BC", "CĐ"):
+                parts = KeyParts(number, None, code, issuer, party)
+        if parts is None:
+            continue
+        hits.append(CiteHit(parts.key, parts, TYPE_CODES.get(code), None, True, start, end,
+                            page.text[start:end]))
+    return hits

@@ -1,0 +1,111 @@
+"""Dates: ``30/5/2025``, ``07.3.1944``, ``ngày 24 tháng 4 năm 2023``, ranges, month forms.
+
+Patterns run over the folded page text (so OCR-damaged ``ngay``/``thang``/``nim``
+still match) and map back to the stored text by offset.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["DateHit", "date_at", "find_dates", "iso"]
+
+_SEP = r"[ \t]{0,2}(?:\n[ \t]*){0,2}"
+_NAM = r"n[aiđd]m"
+_THANG = r"th[aeé]ng"
+_TEXTUAL = (
+    rf"(?:ngay[ \t]*(?P<d>\d{{1,2}})?|(?<![\d/.])(?P<d2>\d{{1,2}}))[ \t]*{_THANG}[ \t]*"
+    rf"(?P<m>\d{{1,2}})[ \t]*{_NAM}[ \t]*(?P<y>\d{{4}})"
+)
+_NUMERIC = (
+    rf"(?<![\d/.])(?P<d>\d{{1,2}}){_SEP}(?P<s>[/.\-]){_SEP}(?P<m>\d{{1,2}}){_SEP}"
+    rf"(?P=s){_SEP}(?P<y>(?:19|20)\d\d)(?!\d)"
+)
+_RANGE = (
+    r"tu[ \t]+(?:ngay[ \t]*)?(?P<d1>\d{1,2})(?:[/.](?P<m1>\d{1,2}))?[ \t]*(?:den|-|–)[ \t]*"
+    r"(?:ngay[ \t]*)?(?P<d2>\d{1,2})[/.](?P<m2>\d{1,2})[/.](?P<y>(?:19|20)\d\d)(?!\d)"
+)
+_MONTH = rf"{_THANG}[ \t]*(?P<m>\d{{1,2}})[ \t]*(?:/|{_NAM})[ \t]*(?P<y>(?:19|20)\d\d)(?!\d)"
+
+_PATTERNS = [
+    ("range", re.compile(_RANGE)),
+    ("textual", re.compile(_TEXTUAL)),
+    ("numeric", re.compile(_NUMERIC)),
+    ("month", re.compile(_MONTH)),
+]
+
+
+@dataclass(frozen=True)
+class DateHit:
+    """A date found in folded text: ISO value, precision, [start, end), range end."""
+
+    value: str
+    precision: str
+    start: int
+    end: int
+    range_end: str | None = None
+
+
+def iso(year: int, month: int, day: int | None = None) -> str | None:
+    """ISO ``YYYY-MM-DD`` (or ``YYYY-MM`` without a day) if the parts make a real date."""
+    if not (1900 <= year <= 2100 and 1 <= month <= 12):
+        return None
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+            31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    if not 1 <= day <= days[month - 1]:
+        return None
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _hit(kind: str, m: re.Match[str]) -> DateHit | None:
+    g = m.groupdict()
+    if kind == "range":
+        y, m2 = int(g["y"]), int(g["m2"])
+        m1 = int(g["m1"]) if g["m1"] else m2
+        start, end = iso(y, m1, int(g["d1"])), iso(y, m2, int(g["d2"]))
+        if not start or not end or start > end:
+            return None
+        return DateHit(start, "day", m.start(), m.end(), end)
+    if kind == "month":
+        value = iso(int(g["y"]), int(g["m"]))
+        return DateHit(value, "month", m.start(), m.end()) if value else None
+    d = g.get("d") or g.get("d2")
+    day = int(d) if d else None
+    value = iso(int(g["y"]), int(g["m"]), day)
+    if not value:
+        return None
+    return DateHit(value, "day" if day else "month", m.start(), m.end())
+
+
+def find_dates(folded: str) -> list[DateHit]:
+    """All dates in a folded text, longest forms first, without overlaps, in text order."""
+    taken: list[tuple[int, int]] = []
+    hits: list[DateHit] = []
+    for kind, pattern in _PATTERNS:
+        for m in pattern.finditer(folded):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            hit = _hit(kind, m)
+            if hit:
+                hits.append(hit)
+                taken.append((m.start(), m.end()))
+    return sorted(hits, key=lambda h: h.start)
+
+
+_AFTER_KEY = re.compile(r"[ \t]*,?[ \t]*(?:\n[ \t]*)?(?:ban hanh[ \t]+)?ngay[ \t]*(?:\n[ \t]*)?")
+
+
+def date_at(folded: str, pos: int, window: int = 40) -> DateHit | None:
+    """The date written right after ``pos`` as ``, ngày 03/6/2022`` (a cited document's date)."""
+    m = _AFTER_KEY.match(folded, pos)
+    if not m:
+        return None
+    start = m.end()
+    for hit in find_dates(folded[start : start + window]):
+        if hit.start == 0:
+            return DateHit(hit.value, hit.precision, hit.start + start, hit.end + start)
+        break
+    return None

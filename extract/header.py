@@ -1,0 +1,328 @@
+"""The document header prescribed by Nghị định 30/2020/NĐ-CP.
+
+Top left: parent body and issuer, then ``Số: 16/BC-HKH``; top right: the national
+motto and ``Sơn La, ngày 30 tháng 5 năm 2025``; centred: the type (BÁO CÁO) and
+the trích yếu; at the end: nơi nhận on the left, the signature block on the
+right. OCR text of a scanned page interleaves the two columns on one line, so
+the right-column phrases are recognised and cut out rather than relied upon
+to stand on their own lines.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from extract.dates import iso
+from extract.gazetteer import proper_place
+from extract.text import PageText
+from normalize.fold import fold
+from normalize.keys import TYPE_CODES, canonical_key, parse_key
+
+__all__ = ["HeaderField", "find_header"]
+
+_QUOC_HIEU = re.compile(r"c\w{0,2}ng h\w{1,3} x\w h\w{1,3} ch\w{1,2} ngh\w{1,3} vi\w{1,2}t nam")
+_TIEU_NGU = re.compile(
+    r"\S{1,4}\s+\S{1,4}\s*[-–—]\s*t\w{0,2}\s*d\w\s*[-–—]\s*h\w{1,3}nh\s+ph\w{1,3}c"
+)
+_STAMP = re.compile(r"ky boi|thoi gian ky|co quan:|\.vn\b|\+07:00|email|trung tam cong bao")
+_NUMBER_LINE = re.compile(r"(?:^|\s)s[o6ebô]\s*:?\s*(?P<rest>\S.*)$")
+_DATE_LINE = re.compile(
+    r",?\s*ng\w{1,3}\s*(?P<d>[^\s]{0,4}?)\s*th[aeé]ng\s*(?P<m>\S{1,2})\s*n[aiđd]m\s*(?P<y>\d{4})"
+)
+_PLACE = re.compile(r"((?:[A-ZÀ-ỸĐ][\wÀ-ỹđĐ]*[ \t]+){0,3}[A-ZÀ-ỸĐ][\wÀ-ỹđĐ]*)[ \t]*,?[ \t]*$")
+_TITLE_STOP = re.compile(r"^(?:kinh gui|can cu|thuc hien|nhằm|phan \w|i\.|1\.|-{3,}|_{3,})")
+_LOCALITY = {
+    "tinh": "tỉnh", "huyen": "huyện", "thanh pho": "thành phố", "xa": "xã", "phuong": "phường",
+    "quan": "quận", "thi xa": "thị xã", "thi tran": "thị trấn",
+}
+_ORG_PHRASES = {
+    "uy ban nhan dan": "Ủy ban nhân dân", "hoi dong nhan dan": "Hội đồng nhân dân",
+    "ban chi dao": "Ban Chỉ đạo", "hoi khuyen hoc": "Hội Khuyến học", "ubnd": "UBND",
+    "hdnd": "HĐND", "van phong": "Văn phòng", "so": "Sở", "ban": "Ban", "hoi": "Hội",
+}
+_TITLE_WORDS = re.compile(
+    r"\b(?:chu tich|truong|giam doc|chanh van phong|bi thu|thu truong|bo truong|pho|"
+    r"hieu truong|vien truong|cuc truong|tong bien tap)\b"
+)
+_DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "]": "1"})
+_NAME = re.compile(r"((?:[A-ZÀ-ỸĐ][a-zà-ỹđ]+[ \t]+){1,4}[A-ZÀ-ỸĐ][a-zà-ỹđ]+)[ \t.]*$")
+_SURNAMES = {
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
+    "ho", "ngo", "duong", "ly", "phung", "dinh", "luong", "mai", "lo", "cam", "quang", "tong",
+    "ha", "dao", "trinh", "lu", "vi", "sam", "to", "truong", "doan", "lam", "cao", "kieu", "ta",
+    "chu", "thai", "luu", "nong", "hua", "la", "giang", "quach", "tang", "ton", "vuong", "khuat",
+}
+
+
+_TITLE_HEAD = re.compile(r"(?:TM|KT|TL|Q|TUQ)[. ]")
+_NOI_NHAN = re.compile(r"noi nh\w{1,2}n\s*:")
+_SIGN_TITLE = re.compile(r"((?:(?:TM|KT|TL|Q|TUQ)\.\s*)?(?:[A-ZÀ-ỸĐ]{2,}[ \t]*){1,8})$")
+
+
+@dataclass
+class HeaderField:
+    """A header value with where it was read from and any doubts about it."""
+
+    value: str | list[str] | None
+    page: int
+    start: int
+    end: int
+    precision: str | None = None
+    flags: list[str] = field(default_factory=list)
+
+
+def _lines(page: PageText) -> list[tuple[int, str, str]]:
+    out, pos = [], 0
+    for line in page.text.split("\n"):
+        out.append((pos, line, page.folded[pos : pos + len(line)]))
+        pos += len(line) + 1
+    return out
+
+
+def _cut_right(line: str, fl: str) -> tuple[str, str]:
+    """Remove the right-column phrases (motto, place-date) from an interleaved line."""
+    for rx in (_QUOC_HIEU, _TIEU_NGU):
+        m = rx.search(fl)
+        if m:
+            line, fl = line[: m.start()], fl[: m.start()]
+    return line, fl
+
+
+def _org_key(folded: str) -> str:
+    """Folded text with the OCR ``q`` for ``ộ`` undone: Vietnamese ``q`` is always ``qu``."""
+    return re.sub(r"q(?!u)", "o", folded)
+
+
+def _is_upper(s: str) -> bool:
+    letters = [c for c in s if c.isalpha()]
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+
+
+def _normal_case(text: str) -> str:
+    """``ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI`` -> ``Ủy ban nhân dân tỉnh Quảng Ngãi``."""
+    words = text.split()
+    out: list[str] = []
+    i = 0
+    place_mode = False
+    while i < len(words):
+        for n in (4, 3, 2, 1):
+            chunk = _org_key(fold(" ".join(words[i : i + n])))
+            if i + n > len(words):
+                continue
+            if chunk in _LOCALITY and not place_mode and out:
+                out.append(_LOCALITY[chunk])
+                rest = " ".join(words[i + n :])
+                out.append(proper_place(rest) or rest.title())
+                return " ".join(out)
+            if chunk in _ORG_PHRASES and (n > 1 or not out):
+                out.append(_ORG_PHRASES[chunk])
+                i += n
+                break
+        else:
+            w = words[i]
+            if re.search(r"\d", w) or (w.isupper() and len(w) <= 5 and out != []):
+                out.append(w if re.search(r"\d", w) or fold(w) not in ("va", "cua") else w.lower())
+            else:
+                out.append(w.capitalize() if not out else w.lower())
+            i += 1
+        place_mode = False
+    text = " ".join(out)
+    return text[:1].upper() + text[1:]
+
+
+def _group_issuer(lines: list[str]) -> list[str]:
+    groups: list[str] = []
+    for line in lines:
+        f = fold(line).strip()
+        first = f.split()[0] if f.split() else ""
+        cont = first in ("tinh", "huyen", "xa", "phuong", "quan", "thi", "thanh", "va", "cua")
+        if groups and (cont or fold(groups[-1]).split()[-1] in ("va", "cua")):
+            groups[-1] += " " + line.strip()
+        else:
+            groups.append(line.strip())
+    return groups
+
+
+def find_header(pages: list[PageText]) -> dict[str, HeaderField]:
+    """Header fields of a document from its first page and its signature page."""
+    out: dict[str, HeaderField] = {}
+    if not pages:
+        return out
+    first = next((p for p in pages if p.text.strip()), pages[0])
+    lines = _lines(first)
+    _top(first, lines[:40], out)
+    _signature(pages, out)
+    return out
+
+
+def _top(page: PageText, lines: list[tuple[int, str, str]], out: dict[str, HeaderField]) -> None:
+    num_idx = date_idx = None
+    motto = False
+    left: list[tuple[int, str]] = []
+    for i, (pos, line, fl) in enumerate(lines):
+        if _STAMP.search(fl):
+            continue
+        if _org_key(fl).strip() in _TYPE_NAMES and _is_upper(line):
+            _type_title(page, lines[i:], out)
+            break
+        if num_idx is None:
+            nm = _NUMBER_LINE.search(fl)
+            if nm and "/" in line[nm.start("rest") :][:20]:
+                end = _number(page, pos, line, nm, out)
+                if end:
+                    num_idx = i
+                    left_part = line[: nm.start()]
+                    line = " " * end + line[end:]
+                    fl = " " * end + fl[end:]
+                    if _is_upper(left_part):
+                        left.append((pos, left_part))
+        if date_idx is None and (num_idx is not None or motto):
+            dm = _DATE_LINE.search(fl)
+            if dm and _date(page, pos, line, dm, out):
+                date_idx = i
+                line, fl = line[: dm.start()], fl[: dm.start()]
+                pm = _PLACE.search(line)
+                if pm:
+                    line, fl = line[: pm.start()], fl[: pm.start()]
+        if num_idx is None:
+            cut, cfl = _cut_right(line, fl)
+            if cfl != fl and not motto and _is_upper(cut):
+                left = []  # interleaved: the issuer starts on the motto's line, not above it
+            motto = motto or cfl != fl
+            if _is_upper(cut) and len(cut.strip()) > 2:
+                left.append((pos, cut))
+        if num_idx is not None and date_idx is not None:
+            _type_title(page, lines[i + 1 :], out)
+            break
+    if num_idx is not None or motto:
+        _issuer(page, left, out)
+    if "doc_type" not in out and "number" in out:
+        parts = parse_key(str(out["number"].value))
+        if parts and parts.type_code:
+            n = out["number"]
+            out["doc_type"] = HeaderField(TYPE_CODES[parts.type_code], n.page, n.start, n.end)
+
+
+def _issuer(page: PageText, left: list[tuple[int, str]], out: dict[str, HeaderField]) -> None:
+    # keep the block right before the number line: stamp noise may sit above it
+    block = left[-3:]
+    if not block:
+        return
+    groups = _group_issuer([t for _, t in block])
+    start = block[0][0]
+    end = block[-1][0] + len(block[-1][1])
+    out["issuer"] = HeaderField(_normal_case(groups[-1]), page.number, start, end)
+    if len(groups) >= 2:
+        out["parent_issuer"] = HeaderField(_normal_case(groups[-2]), page.number, start, end)
+
+
+def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: dict) -> int:
+    """Read the số ký hiệu; returns the line offset where it ends (0 if none)."""
+    rest = line[nm.start("rest") :]
+    m = re.match(r"(?P<num>[^\s/]{0,6})\s*/\s*(?P<sym>(?:\d{4}\s*/\s*)?[A-ZĐÐ][\wĐđÐ]*"
+                 r"(?:\s*[-–]\s*[A-ZĐÐ][\wĐđÐ]*)*)", rest)
+    if not m:
+        return 0
+    sym = re.sub(r"\s+", "", m.group("sym"))
+    num = m.group("num")
+    start = pos + nm.start("rest")
+    end = start + m.end()
+    flags = []
+    key = canonical_key(f"{num}/{sym}") if re.fullmatch(r"\d{1,5}", num) else None
+    if key is None:
+        symkey = canonical_key(f"1/{sym}")
+        sym = symkey[2:] if symkey else sym
+        flags.append("uncertain_digits")
+        value = None
+    else:
+        value = key
+    field_ = HeaderField(value, page.number, start, end, flags=flags)
+    field_.precision = sym
+    out["number"] = field_
+    return nm.start("rest") + m.end()
+
+
+def _date(page: PageText, pos: int, line: str, dm: re.Match[str], out: dict) -> bool:
+    month = dm.group("m").translate(_DIGIT_FIX)
+    day_raw = dm.group("d").translate(_DIGIT_FIX)
+    if not month.isdigit():
+        return False
+    day = int(day_raw) if re.fullmatch(r"\d{1,2}", day_raw) else None
+    value = iso(int(dm.group("y")), int(month), day)
+    if not value and day is not None:
+        value, day = iso(int(dm.group("y")), int(month)), None
+    if not value:
+        return False
+    flags = [] if day is not None or not day_raw else ["uncertain_digits"]
+    out["date"] = HeaderField(value, page.number, pos + dm.start(), pos + dm.end(),
+                              precision="day" if day else "month", flags=flags)
+    pm = _PLACE.search(line[: dm.start()])
+    if pm:
+        place = pm.group(1).strip()
+        out["place"] = HeaderField(proper_place(place) or place, page.number,
+                                   pos + pm.start(1), pos + pm.end(1))
+    return True
+
+
+_TYPE_NAMES = {fold(v): v for v in TYPE_CODES.values()}
+
+
+def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) -> None:
+    title: list[tuple[int, str]] = []
+    for pos, line, fl in lines[:14]:
+        s = _org_key(fl).strip()
+        if not s:
+            continue
+        if "doc_type" not in out:
+            if s in _TYPE_NAMES and _is_upper(line):
+                out["doc_type"] = HeaderField(_TYPE_NAMES[s], page.number, pos, pos + len(line))
+                continue
+            if s.startswith(("v/v", "v/v.")) or s.startswith("ve viec"):
+                out["doc_type"] = HeaderField("Công văn", page.number, pos, pos + len(line))
+            elif not title:
+                continue
+        if _TITLE_STOP.match(s) or (title and _is_upper(line)) or len(title) >= 4:
+            break
+        if title and (len(line.strip()) > 85 or title[-1][1].endswith((".", ";", ":"))):
+            break
+        title.append((pos, line.strip()))
+    if title:
+        text = " ".join(t for _, t in title)
+        if re.match(r"(?:va|ve|vo)\s+viec\b", fold(text)):  # OCR: "và việc" for "Về việc"
+            text = "Về" + text[text.index(" ") :]
+        out["title"] = HeaderField(text, page.number, title[0][0], title[-1][0] + len(title[-1][1]))
+
+
+def _signature(pages: list[PageText], out: dict) -> None:
+    for page in reversed(pages):
+        lines = _lines(page)
+        idx = next((i for i, ln in enumerate(lines) if _NOI_NHAN.search(ln[2])), None)
+        if idx is None:
+            continue
+        zone = lines[max(0, idx - 3) :]
+        titles: list[tuple[int, str]] = []
+        recips: list[str] = []
+        name = None
+        for pos, line, _ in zone:
+            m = _SIGN_TITLE.search(line.rstrip())
+            body = line
+            if m and (_TITLE_WORDS.search(fold(m.group(1))) or _TITLE_HEAD.match(m.group(1))):
+                titles.append((pos + m.start(1), m.group(1).strip()))
+                body = line[: m.start(1)]
+            nm = _NAME.search(body)
+            if nm and fold(nm.group(1)).split()[0] in _SURNAMES and titles:
+                name = (pos + nm.start(1), nm.group(1).strip())
+                body = body[: nm.start(1)]
+            b = body.strip()
+            if b.startswith(("-", "+", "•")):
+                recips.append(b.lstrip("-+• ").rstrip(" ;,."))
+        if titles:
+            out["signer_title"] = HeaderField(" / ".join(t for _, t in titles), page.number,
+                                              titles[0][0], titles[-1][0] + len(titles[-1][1]))
+        if name:
+            out["signer"] = HeaderField(name[1], page.number, name[0], name[0] + len(name[1]))
+        if recips:
+            out["recipients"] = HeaderField([r for r in recips if r], page.number, zone[0][0],
+                                            zone[-1][0] + len(zone[-1][1]))
+        return

@@ -1,0 +1,148 @@
+"""Assemble a :class:`schemas.Record` from the per-page extractors."""
+
+from __future__ import annotations
+
+from extract.citations import CiteHit, find_citations, resolve_partials
+from extract.dates import find_dates
+from extract.header import HeaderField, find_header
+from extract.money import find_money
+from extract.text import PageText
+from normalize.keys import parse_key
+from schemas import (
+    Amount,
+    Citation,
+    DateMention,
+    DocHeader,
+    Document,
+    FieldDetail,
+    Provenance,
+    Record,
+    RecordWarning,
+)
+
+__all__ = ["EXTRACTOR_VERSION", "build_record"]
+
+EXTRACTOR_VERSION = "extract-0.1.0"
+
+_HEADER_FIELDS = ("issuer", "parent_issuer", "number", "doc_type", "date", "place", "title",
+                  "signer", "signer_title", "recipients")
+
+
+def build_record(doc: Document) -> Record:
+    """The record of a document: never raises on any text."""
+    pages = [PageText.from_page(p) for p in doc.pages]
+    header = _header(pages)
+    record = Record(source=doc.source, doc=header)
+    own = header.detail.get("number")
+    record.citations = _citations(pages, header.number, own.spans[0] if own and own.spans else None)
+    record.date_details = _dates(pages)
+    record.dates = list(dict.fromkeys(d.value for d in record.date_details))
+    record.amounts = _amounts(pages)
+    record.warnings = _warnings(header)
+    record.provenance = Provenance(
+        extractor_version=EXTRACTOR_VERSION,
+        page_routes=[str(p.route) for p in doc.pages],
+    )
+    return record
+
+
+def _header(pages: list[PageText]) -> DocHeader:
+    fields = find_header(pages)
+    header = DocHeader()
+    by_number = {p.number: p for p in pages}
+    for name in _HEADER_FIELDS:
+        f: HeaderField | None = fields.get(name)
+        if f is None:
+            continue
+        page = by_number[f.page]
+        detail = FieldDetail(
+            text=page.text[f.start : f.end],
+            spans=[page.span(f.start, f.end)],
+            flags=f.flags,
+            precision=f.precision if name == "date" else None,
+        )
+        if detail.spans[0].confidence is not None:
+            detail.confidence = detail.spans[0].confidence
+        header.detail[name] = detail
+        if f.value is not None:
+            setattr(header, name, f.value)
+    return header
+
+
+def _citations(pages: list[PageText], own_number: str | None, own_span) -> list[Citation]:
+    """Cited documents in order of first mention, one per key; never the document's own number."""
+    own = parse_key(own_number).key if own_number and parse_key(own_number) else None
+    hits: list[tuple[PageText, CiteHit]] = []
+    pending = []
+    for page in pages:
+        full, refs = find_citations(page)
+        hits += [(page, h) for h in full]
+        pending.append((page, refs))
+    known = {
+        (h.parts.type_code, h.parts.number.lstrip("0")): h.parts
+        for _, h in hits if h.parts and not h.partial and h.parts.type_code
+    }
+    for page, refs in pending:
+        hits += [(page, h) for h in resolve_partials(page, refs, known)]
+    hits.sort(key=lambda ph: (ph[0].number, ph[1].start))
+    out: dict[str, Citation] = {}
+    for page, h in hits:
+        if h.key == own or (
+            own_span and own_span.page == page.number and own_span.start <= h.start < own_span.end
+        ):
+            continue
+        span = page.span(h.start, h.end)
+        c = out.get(h.key)
+        if c is None:
+            p = h.parts
+            out[h.key] = Citation(
+                key=h.key, type=h.type, number=p.number if p else None,
+                year=p.year if p else None, issuer_code=p.issuer_code if p else None,
+                date=h.date, partial=h.partial, text=h.text, spans=[span],
+                confidence=span.confidence,
+            )
+            continue
+        c.spans.append(span)
+        c.date = c.date or h.date
+        if c.partial and not h.partial:
+            c.partial, c.text = False, h.text
+    return list(out.values())
+
+
+def _dates(pages: list[PageText]) -> list[DateMention]:
+    out = []
+    for page in pages:
+        for h in find_dates(page.folded):
+            out.append(DateMention(
+                value=h.value, precision=h.precision, text=page.text[h.start : h.end],
+                end=h.range_end, spans=[page.span(h.start, h.end)],
+            ))
+    return out
+
+
+def _amounts(pages: list[PageText]) -> list[Amount]:
+    out = []
+    for page in pages:
+        for h in find_money(page.folded, page.text):
+            words = " ".join(page.text[h.words[0] : h.words[1]].split()) if h.words else None
+            checked = None
+            if h.words_value is not None and h.digits:
+                checked = h.words_value == h.vnd
+            out.append(Amount(
+                vnd=h.vnd, text=page.text[h.start : h.end], words=words, checked=checked,
+                spans=[page.span(h.start, h.end)],
+            ))
+    return out
+
+
+def _warnings(header: DocHeader) -> list[RecordWarning]:
+    out = []
+    for name, d in header.detail.items():
+        if "uncertain_digits" in d.flags:
+            page = d.spans[0].page if d.spans else None
+            out.append(RecordWarning(
+                code="uncertain_digits",
+                message=f"{name}: digits not read with certainty in {d.text!r}",
+                page=page,
+            ))
+    return out

@@ -1,0 +1,54 @@
+"""Page text as the extractors see it: NFC text, its fold, and spans with OCR boxes."""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass, field
+
+from normalize.fold import fold
+from schemas import Box, Page, Span, Word
+
+
+@dataclass
+class PageText:
+    """One page's NFC text, its length-preserving fold, and its OCR words by offset."""
+
+    number: int
+    text: str
+    folded: str
+    words: list[Word] = field(default_factory=list)
+    _starts: list[int] = field(default_factory=list)
+
+    @classmethod
+    def from_page(cls, page: Page) -> PageText:
+        text = unicodedata.normalize("NFC", page.text or "")
+        words = sorted((w for w in page.words if w.start is not None), key=lambda w: w.start)
+        return cls(page.number, text, fold(text), words, [w.start for w in words])
+
+    @classmethod
+    def from_text(cls, text: str, number: int = 1) -> PageText:
+        text = unicodedata.normalize("NFC", text)
+        return cls(number, text, fold(text))
+
+    def span(self, start: int, end: int) -> Span:
+        """A span over [start, end) with the union box and lowest confidence of its words."""
+        if not self.words:
+            return Span(page=self.number, start=start, end=end)
+        i = max(bisect.bisect_right(self._starts, start) - 1, 0)
+        hit: list[Word] = []
+        for w in self.words[i:]:
+            if w.start >= end:
+                break
+            if w.start + len(w.text) > start:
+                hit.append(w)
+        if not hit:
+            return Span(page=self.number, start=start, end=end)
+        box = Box(
+            x0=min(w.box.x0 for w in hit),
+            y0=min(w.box.y0 for w in hit),
+            x1=max(w.box.x1 for w in hit),
+            y1=max(w.box.y1 for w in hit),
+        )
+        conf = min(w.conf for w in hit) / 100.0
+        return Span(page=self.number, start=start, end=end, box=box, confidence=conf)

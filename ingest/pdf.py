@@ -1,0 +1,284 @@
+"""PDF pages: read the text layer, keep signature stamps apart, route each page.
+
+A scanned archive PDF often carries text that is not its content: the signing
+system's stamp, a handful of words over a full-page image, an old OCR layer made
+with an English model, or TCVN3/VNI font codes that extract as mojibake. Each page
+gets a route (text layer, OCR, converted) and the reason for it.
+
+Signing tools also write fill-ins (the number, the day) as signature-widget
+appearances; those are flattened and merged into the body text at their position,
+while widget appearances that read as a stamp go to ``Page.stamp_text``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+
+from ingest.legacy import best_reading, diacritic_share, vietnamese_score
+from ingest.stamp import looks_like_stamp
+from schemas import ErrorKind, Limits, Page, PageRoute, SohoaError
+
+FULL_PAGE_IMAGE = 0.6  # share of the page area one image must cover to count as a scan
+FEW_WORDS = 40  # fewer words than this over a full-page image is not the page's text
+MIN_DIACRITICS = 0.10  # Vietnamese prose has ~0.3; English-model OCR of it ~0.05
+MIN_VIETNAMESE = 0.45  # share of well-formed syllables below which a layer is garbled
+STAMP_BAND = 0.15  # stamps embedded in page content sit in the top/bottom band
+
+
+@dataclass
+class _Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """Open with PDFium; map its failures to clear errors (password -> ENCRYPTED)."""
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        msg = str(exc)
+        if "password" in msg.lower():
+            raise SohoaError(ErrorKind.ENCRYPTED, "PDF is password-protected") from exc
+        raise SohoaError(ErrorKind.BAD_INPUT, f"PDF is corrupt or truncated ({msg})") from exc
+
+
+def _words(textpage: pdfium.PdfTextPage, height: float) -> list[_Word]:
+    """Whitespace-separated words with their loose boxes, top-left origin in points."""
+    out: list[_Word] = []
+    chars: list[str] = []
+    box: list[float] = []
+
+    def flush() -> None:
+        if chars:
+            out.append(_Word("".join(chars), box[0], height - box[3], box[2], height - box[1]))
+            chars.clear()
+            box.clear()
+
+    for i in range(textpage.count_chars()):
+        ch = textpage.get_text_range(i, 1)
+        if not ch or ch.isspace() or ch == "\x00":
+            flush()
+            continue
+        left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        if box:
+            box[:] = [min(box[0], left), min(box[1], bottom), max(box[2], right), max(box[3], top)]
+        else:
+            box[:] = [left, bottom, right, top]
+        chars.append(ch)
+    flush()
+    return out
+
+
+def _key(w: _Word) -> tuple[str, int, int]:
+    return (w.text, round(w.x0), round(w.top))
+
+
+def _lines(words: list[_Word]) -> list[list[_Word]]:
+    """Group words into visual lines by vertical overlap, each sorted left to right."""
+    lines: list[list[_Word]] = []
+    spans: list[tuple[float, float]] = []
+    for w in sorted(words, key=lambda w: (w.top + w.bottom) / 2):
+        h = max(w.bottom - w.top, 1e-3)
+        for k in range(len(lines) - 1, max(len(lines) - 4, -1), -1):
+            top, bottom = spans[k]
+            overlap = min(bottom, w.bottom) - max(top, w.top)
+            if overlap >= 0.5 * min(h, bottom - top):
+                lines[k].append(w)
+                spans[k] = (min(top, w.top), max(bottom, w.bottom))
+                break
+        else:
+            lines.append([w])
+            spans.append((w.top, w.bottom))
+    order = sorted(range(len(lines)), key=lambda k: spans[k][0])
+    return [sorted(lines[k], key=lambda w: w.x0) for k in order]
+
+
+def line_text(line: list[_Word]) -> str:
+    """Join a line's words; a gap wider than two line heights becomes a column break."""
+    height = max(w.bottom - w.top for w in line)
+    parts = [line[0].text]
+    for prev, w in itertools.pairwise(line):
+        parts.append("    " if w.x0 - prev.x1 > 2 * height else " ")
+        parts.append(w.text)
+    return "".join(parts)
+
+
+@dataclass
+class _Layer:
+    body: list[_Word]
+    stamps: list[str]
+    image_cover: float
+    invisible: bool
+
+
+def _annotation_rects(page: pdfium.PdfPage) -> list[tuple[float, float, float, float]]:
+    rects = []
+    for k in range(pdfium_c.FPDFPage_GetAnnotCount(page.raw)):
+        annot = pdfium_c.FPDFPage_GetAnnot(page.raw, k)
+        rect = pdfium_c.FS_RECTF()
+        if pdfium_c.FPDFAnnot_GetRect(annot, rect):
+            rects.append((rect.left, rect.bottom, rect.right, rect.top))
+        pdfium_c.FPDFPage_CloseAnnot(annot)
+    return rects
+
+
+def _image_cover_and_render(page: pdfium.PdfPage) -> tuple[float, bool]:
+    """Largest image's share of the page, and whether all text is invisible (OCR layer)."""
+    width, height = page.get_size()
+    area = max(width * height, 1.0)
+    cover = 0.0
+    modes: Counter[int] = Counter()
+    for obj in page.get_objects(max_depth=4):
+        if obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            left, bottom, right, top = obj.get_bounds()
+            w = min(right, width) - max(left, 0)
+            h = min(top, height) - max(bottom, 0)
+            cover = max(cover, max(w, 0) * max(h, 0) / area)
+        elif obj.type == pdfium_c.FPDF_PAGEOBJ_TEXT:
+            modes[pdfium_c.FPDFTextObj_GetTextRenderMode(obj.raw)] += 1
+    invisible = bool(modes) and set(modes) == {pdfium_c.FPDF_TEXTRENDERMODE_INVISIBLE}
+    return cover, invisible
+
+
+def _inside(w: _Word, rect: tuple[float, float, float, float], height: float) -> bool:
+    cx, cy = (w.x0 + w.x1) / 2, height - (w.top + w.bottom) / 2
+    return rect[0] - 1 <= cx <= rect[2] + 1 and rect[1] - 1 <= cy <= rect[3] + 1
+
+
+def _read_layer(plain: pdfium.PdfDocument, forms: pdfium.PdfDocument, index: int) -> _Layer:
+    """Body words (content + non-stamp widget fill-ins) and the stamp texts of one page."""
+    page = plain[index]
+    height = page.get_height()
+    content = _words(page.get_textpage(), height)
+    cover, invisible = _image_cover_and_render(page)
+    fpage = forms[index]
+    rects = _annotation_rects(fpage)
+    stamps: list[str] = []
+    extra: list[_Word] = []
+    if rects:
+        fpage.flatten()
+        fpage = forms[index]
+        seen = Counter(_key(w) for w in content)
+        for w in _words(fpage.get_textpage(), height):
+            if seen[_key(w)]:
+                seen[_key(w)] -= 1
+            else:
+                extra.append(w)
+    for group in _group_by_annotation(extra, rects, height):
+        text = _stream_text(group)
+        if looks_like_stamp(text):
+            stamps.append(text)
+        else:
+            content.extend(group)
+    return _Layer(content, stamps, cover, invisible)
+
+
+def _group_by_annotation(
+    words: list[_Word], rects: list[tuple[float, float, float, float]], height: float
+) -> list[list[_Word]]:
+    """Split flattened widget words by annotation, in content-stream order.
+
+    Appearance streams are appended one after another when flattened, so a word
+    stays with the previous word's annotation while it lies inside its rectangle.
+    """
+    groups: dict[int, list[_Word]] = {}
+    current = -1
+    for w in words:
+        if current < 0 or not _inside(w, rects[current], height):
+            current = next((k for k, r in enumerate(rects) if _inside(w, r, height)), -1)
+        if current >= 0:
+            groups.setdefault(current, []).append(w)
+    return list(groups.values())
+
+
+def _stream_text(words: list[_Word]) -> str:
+    """Words in stream order; a new line where the next word starts lower or to the left."""
+    parts = [words[0].text]
+    for prev, w in itertools.pairwise(words):
+        new_line = w.top > prev.top + 0.5 * (prev.bottom - prev.top) or w.x0 < prev.x0
+        parts.append("\n" if new_line else " ")
+        parts.append(w.text)
+    return "".join(parts)
+
+
+def _split_embedded_stamps(lines: list[list[_Word]], height: float) -> tuple[list[str], list[str]]:
+    """Move stamp lines written into the page content (top/bottom band) out of the body."""
+    body, stamp = [], []
+    for ln in lines:
+        text = line_text(ln)
+        mid = (ln[0].top + ln[0].bottom) / 2
+        in_band = mid < STAMP_BAND * height or mid > (1 - STAMP_BAND) * height
+        (stamp if in_band and looks_like_stamp(text) else body).append(text)
+    return body, stamp
+
+
+def _route(text: str, layer: _Layer, stamp_found: bool) -> tuple[PageRoute, str, str]:
+    """Decide how the page's text is obtained: (route, reason, text)."""
+    words = [w for w in text.split() if any(c.isalpha() for c in w)]
+    if not words:
+        why = "text layer holds only a signature stamp" if stamp_found else "no text layer"
+        return PageRoute.OCR, why, ""
+    converted, encoding = best_reading(text)
+    if encoding != "unicode":
+        return PageRoute.CONVERTED, f"legacy {encoding.upper()} font encoding converted", converted
+    scan = layer.image_cover >= FULL_PAGE_IMAGE
+    if scan and len(words) < FEW_WORDS:
+        return PageRoute.OCR, f"only {len(words)} words over a full-page image", ""
+    if len(words) >= 10 and vietnamese_score(text) < MIN_VIETNAMESE:
+        return PageRoute.OCR, "text layer does not read as Vietnamese (garbled font encoding)", ""
+    if scan and diacritic_share(text) < MIN_DIACRITICS:
+        return PageRoute.OCR, "old OCR layer without Vietnamese diacritics (wrong model)", ""
+    if scan or layer.invisible:
+        return PageRoute.TEXT_LAYER, "existing OCR layer over the page image is Vietnamese", text
+    return PageRoute.TEXT_LAYER, "text layer", text
+
+
+def read_pdf(path: Path, limits: Limits) -> list[Page]:
+    """Route every page of a PDF; text-layer pages come with their NFC text."""
+    plain = open_pdf(path)
+    count = len(plain)
+    if count == 0:
+        raise SohoaError(ErrorKind.BAD_INPUT, "PDF has no pages")
+    if count > limits.max_pages:
+        raise SohoaError(ErrorKind.LIMITS, f"PDF has {count} pages (limit {limits.max_pages})")
+    forms = open_pdf(path)
+    forms.init_forms()
+    pages = []
+    try:
+        for i in range(count):
+            pages.append(_read_page(plain, forms, i))
+    except pdfium.PdfiumError as exc:
+        raise SohoaError(ErrorKind.BAD_INPUT, f"PDF page unreadable ({exc})") from exc
+    finally:
+        forms.close()
+        plain.close()
+    return pages
+
+
+def _read_page(plain: pdfium.PdfDocument, forms: pdfium.PdfDocument, i: int) -> Page:
+    layer = _read_layer(plain, forms, i)
+    width, height = plain[i].get_size()
+    body, embedded = _split_embedded_stamps(_lines(layer.body), height)
+    stamps = layer.stamps + embedded
+    text = unicodedata.normalize("NFC", "\n".join(body))
+    route, reason, text = _route(text, layer, bool(stamps))
+    return Page(
+        number=i + 1,
+        text=unicodedata.normalize("NFC", text),
+        route=route,
+        route_reason=reason,
+        width=round(width),
+        height=round(height),
+        dpi=72,
+        stamp_text=unicodedata.normalize("NFC", "\n".join(stamps)) or None,
+    )

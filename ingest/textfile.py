@@ -1,0 +1,78 @@
+"""Plain-text files: encoding detection and legacy Vietnamese conversion.
+
+Old archives hold UTF-8, UTF-16 (Windows Notepad), cp1258 and TCVN3/VNI byte files.
+Decoding never fails on invalid bytes: they become U+FFFD and the choice of
+encoding is made by how Vietnamese the result reads.
+"""
+
+from __future__ import annotations
+
+import codecs
+import unicodedata
+
+from ingest.legacy import best_reading, vietnamese_score
+from schemas import ErrorKind, SohoaError
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even_nul = sample[0::2].count(0) / len(sample[0::2])
+    odd_nul = sample[1::2].count(0) / len(sample[1::2])
+    if odd_nul > 0.3 and even_nul < 0.05:
+        return "utf-16-le"
+    if even_nul > 0.3 and odd_nul < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def looks_binary(data: bytes) -> bool:
+    """Control bytes (other than tab/newlines/form feed) mark a file as not text."""
+    sample = data[:8192]
+    if not sample:
+        return False
+    if _utf16_without_bom(sample) or any(sample.startswith(b) for b, _ in _BOMS):
+        return False
+    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
+    return bad / len(sample) > 0.02
+
+
+def _clean(text: str) -> str:
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    return unicodedata.normalize("NFC", text)
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """Decode a text file; return (NFC text, encoding name such as 'utf-8' or 'tcvn3')."""
+    if looks_binary(data):
+        raise SohoaError(ErrorKind.BAD_INPUT, "not a text file (binary content)")
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return _clean(data[len(bom) :].decode(enc, errors="replace")), enc
+    if enc := _utf16_without_bom(data):
+        return _clean(data.decode(enc, errors="replace")), enc
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        read, legacy = best_reading(text)
+        return _clean(read), "utf-8" if legacy == "unicode" else f"utf-8+{legacy}"
+    candidates = []
+    for enc in ("utf-8", "cp1258", "cp1252"):
+        decoded = _clean(data.decode(enc, errors="replace"))
+        read, legacy = best_reading(decoded) if enc == "cp1252" else (decoded, "unicode")
+        name = enc if legacy == "unicode" else legacy
+        penalty = read.count("\ufffd") / max(len(read), 1)
+        candidates.append((vietnamese_score(read) - penalty, name, read))
+    _, name, read = max(candidates, key=lambda c: c[0])
+    return read, name

@@ -1,0 +1,65 @@
+"""Vietnamese syllable structure: tokenising, phonotactic validity, unaccented skeletons."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from unidecode import unidecode
+
+from normalize.unicode import split_tone, tone_key
+
+ONSETS = sorted(
+    [
+        "b", "c", "ch", "d", "đ", "g", "gh", "gi", "h", "k", "kh", "l", "m", "n",
+        "ng", "ngh", "nh", "p", "ph", "qu", "r", "s", "t", "th", "tr", "v", "x",
+    ],
+    key=len,
+    reverse=True,
+)
+CHECKED = ("p", "t", "c", "ch")  # stop finals: only sắc (s) or nặng (j) tones
+# A word token: letters/digits plus symbols English OCR puts in place of Vietnamese letters.
+TOKEN = re.compile(r"(?:[^\W_]|[¢§@])+")
+_VOWEL_RE = re.compile("[aăâeêioôơuưy]")
+
+
+def split_onset(base: str) -> tuple[str, str]:
+    """(onset, rhyme) of a toneless lower-case syllable; 'gi' before a consonant is g + i."""
+    for on in ONSETS:
+        if base.startswith(on) and (len(base) > len(on) or on == "gi"):
+            rest = base[len(on) :]
+            if on == "gi" and rest and not _VOWEL_RE.match(rest):
+                return "g", base[1:]
+            if on == "qu" and not rest:
+                continue
+            return on, rest
+    return "", base
+
+
+def rhyme_of(syllable: str) -> str:
+    """Toneless rhyme of a syllable (for learning the rhyme inventory)."""
+    base, _ = split_tone(tone_key(syllable))
+    return split_onset(base)[1]
+
+
+def is_valid(key: str, rhymes: frozenset[str]) -> bool:
+    """Onset + known rhyme + tone rule (stop finals take only sắc/nặng)."""
+    if not key or not key.isalpha():
+        return False
+    base, tone = split_tone(key)
+    onset, rhyme = split_onset(base)
+    if rhyme not in rhymes:
+        return False
+    if rhyme.endswith(CHECKED) and tone not in ("s", "j"):
+        return False
+    return not (onset in ("k", "gh", "ngh") and rhyme[:1] not in ("i", "e", "ê", "y"))
+
+
+def skeleton(s: str) -> str:
+    """Lower-case ASCII skeleton: 'Đảng' -> 'dang'."""
+    return unidecode(unicodedata.normalize("NFC", s).lower())
+
+
+def has_marks(s: str) -> bool:
+    """True if the word carries any Vietnamese diacritic (tone or vowel quality, or đ)."""
+    return skeleton(s) != s.lower()

@@ -1,0 +1,122 @@
+"""OCR of one page: rasterize, clean up, Tesseract, words mapped back to the page."""
+
+from __future__ import annotations
+
+import time
+
+import cv2
+import numpy as np
+
+from ocr import engine
+from ocr.cleanup import DEFAULT_STEPS, Cleaned, clean
+from ocr.layout import compose
+from ocr.raster import load_page
+from schemas import Box, ErrorKind, Page, PageKind, PageRoute, SohoaError, Word
+
+LOW_CONF = 60.0  # words below this are flagged for the repair stage (Word.conf)
+_MIN_WORDS = 3
+_SEAL_COLOUR = 0.003  # share of coloured pixels that suggests a seal or signature
+
+
+def _to_original(cleaned: Cleaned, w: engine.TessWord, width: int, height: int) -> Box:
+    inv = cv2.invertAffineTransform(cleaned.matrix)
+    x0, y0, x1, y1 = w.left, w.top, w.left + w.width, w.top + w.height
+    pts = np.float32([[x0, y0], [x1, y0], [x0, y1], [x1, y1]])
+    mapped = pts @ inv[:, :2].T + inv[:, 2]
+    xs, ys = mapped[:, 0], mapped[:, 1]
+    return Box(
+        x0=max(0, int(xs.min())),
+        y0=max(0, int(ys.min())),
+        x1=min(width, round(xs.max())),
+        y1=min(height, round(ys.max())),
+    )
+
+
+def _real(words: list[engine.TessWord]) -> list[engine.TessWord]:
+    """Words that are text, not noise: confident, or long enough to mean something."""
+    return [w for w in words if w.conf >= 0 and (w.conf >= 30 or len(w.text) >= 3)]
+
+
+def _oriented(cleaned: Cleaned, timeout: float) -> Cleaned:
+    """Turn a sideways or upside-down page upright when Tesseract's OSD is sure of it."""
+    rotate, conf = engine.orientation(cleaned.gray, timeout=timeout)
+    if rotate not in (90, 180, 270) or conf < 2.0:
+        return cleaned
+    code = {90: cv2.ROTATE_90_CLOCKWISE, 180: cv2.ROTATE_180, 270: cv2.ROTATE_90_COUNTERCLOCKWISE}[
+        rotate
+    ]
+    h, w = cleaned.gray.shape
+    turned = cv2.rotate(cleaned.gray, code)
+    centre = (w / 2, h / 2)
+    m = cv2.getRotationMatrix2D(centre, -rotate, 1.0)
+    nh, nw = turned.shape
+    m[0, 2] += nw / 2 - centre[0]
+    m[1, 2] += nh / 2 - centre[1]
+    full = np.vstack([m, [0, 0, 1]]) @ np.vstack([cleaned.matrix, [0, 0, 1]])
+    return Cleaned(turned, full[:2].astype(np.float32), cleaned.angle, cleaned.colour_share)
+
+
+def ocr_image(
+    rgb: np.ndarray, dpi: int, timeout: float = 180.0, steps: tuple[str, ...] = DEFAULT_STEPS
+) -> tuple[str, list[Word], float, PageKind]:
+    """OCR an RGB page: (NFC text, words with boxes in ``rgb`` pixels, confidence, kind)."""
+    deadline = time.monotonic() + timeout
+    cleaned = clean(rgb, steps)
+    found = engine.words(cleaned.gray, psm=3, dpi=dpi, timeout=timeout)
+    real = _real(found)
+    mean = _mean_conf(real)
+    if len(real) < 20 or mean < 50:
+        left = deadline - time.monotonic()
+        if left <= 1:
+            raise SohoaError(ErrorKind.TIMEOUT, "OCR of the page timed out")
+        turned = _oriented(cleaned, min(left, 60.0))
+        if turned is not cleaned:
+            cleaned = turned
+            found = engine.words(
+                cleaned.gray, psm=3, dpi=dpi, timeout=max(1.0, deadline - time.monotonic())
+            )
+            real = _real(found)
+            mean = _mean_conf(real)
+    text, placed = compose(real)
+    h, w = rgb.shape[:2]
+    words = [
+        Word(
+            text=t,
+            box=_to_original(cleaned, tw, w, h),
+            conf=tw.conf,
+            block=tw.block,
+            line=tw.line,
+            start=start,
+        )
+        for tw, t, start in placed
+    ]
+    kind = PageKind.CONTENT
+    if len([x for x in real if sum(c.isalnum() for c in x.text) >= 2]) < _MIN_WORDS:
+        kind = PageKind.SEAL_ONLY if cleaned.colour_share > _SEAL_COLOUR else PageKind.BLANK
+    return text, words, mean, kind
+
+
+def _mean_conf(words: list[engine.TessWord]) -> float:
+    total = sum(len(w.text) for w in words)
+    return sum(w.conf * len(w.text) for w in words) / total if total else 0.0
+
+
+def ocr_page(
+    path: str, page_number: int, mime: str, dpi: int = 300, timeout: float = 180.0
+) -> Page:
+    """OCR page ``page_number`` (1-based) of a PDF or image file into a :class:`Page`."""
+    raster = load_page(path, page_number, mime, dpi)
+    text, words, conf, kind = ocr_image(raster.rgb, raster.dpi, timeout)
+    h, w = raster.rgb.shape[:2]
+    return Page(
+        number=page_number,
+        text=text,
+        route=PageRoute.OCR,
+        route_reason="OCR (tesseract vie)",
+        kind=kind,
+        width=w,
+        height=h,
+        dpi=raster.dpi,
+        words=words,
+        confidence=round(conf, 1),
+    )

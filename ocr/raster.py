@@ -1,0 +1,108 @@
+"""Page images: PDFs rendered with PDFium, image files decoded with Pillow, both bounded.
+
+A page never becomes more than :data:`MAX_PIXELS` pixels: huge pages (a poster, a
+2400-dpi scan) are rendered or decoded downscaled, so one worker's memory stays small.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+import pypdfium2 as pdfium
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from schemas import ErrorKind, Limits, SohoaError
+
+MAX_PIXELS = 40_000_000  # ~A2 at 300 dpi; an RGB page of this size is 120 MB
+_LIMITS = Limits()
+
+
+@dataclass
+class Raster:
+    """An RGB page image and the resolution it stands at."""
+
+    rgb: np.ndarray
+    dpi: int
+
+
+def _bounded_scale(width_pt: float, height_pt: float, dpi: int, max_pixels: int) -> float:
+    scale = dpi / 72
+    pixels = width_pt * height_pt * scale * scale
+    if pixels > max_pixels:
+        scale *= math.sqrt(max_pixels / pixels)
+    return scale
+
+
+def _pdf_page(path: str, index: int, dpi: int, max_pixels: int) -> Raster:
+    try:
+        doc = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as exc:
+        kind = ErrorKind.ENCRYPTED if "password" in str(exc).lower() else ErrorKind.BAD_INPUT
+        raise SohoaError(kind, f"cannot open PDF ({exc})") from exc
+    try:
+        if not 0 <= index < len(doc):
+            raise SohoaError(ErrorKind.BAD_INPUT, f"PDF has no page {index + 1}")
+        page = doc[index]
+        width, height = page.get_size()
+        scale = _bounded_scale(width, height, dpi, max_pixels)
+        bitmap = page.render(scale=scale, draw_annots=True)
+        rgb = bitmap.to_numpy()[:, :, :3][:, :, ::-1].copy()  # BGRx -> RGB
+        return Raster(rgb, round(scale * 72))
+    finally:
+        doc.close()
+
+
+def _image_frame(path: str, index: int, dpi: int, max_pixels: int) -> Raster:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                if index >= getattr(im, "n_frames", 1):
+                    raise SohoaError(ErrorKind.BAD_INPUT, f"image has no frame {index + 1}")
+                im.seek(index)
+                w, h = im.size
+                if w * h > _LIMITS.max_image_pixels:
+                    raise SohoaError(ErrorKind.LIMITS, f"image is {w}x{h} pixels")
+                src_dpi = _image_dpi(im, w)
+                factor = min(dpi / src_dpi, math.sqrt(max_pixels / (w * h)))
+                if factor < 1 and im.format == "JPEG":
+                    im.draft("RGB", (max(1, int(w * factor)), max(1, int(h * factor))))
+                frame = ImageOps.exif_transpose(im.convert("RGB"))
+    except SohoaError:
+        raise
+    except Image.DecompressionBombError as exc:
+        raise SohoaError(ErrorKind.LIMITS, f"image too large ({exc})") from exc
+    except (UnidentifiedImageError, OSError, EOFError, ValueError, SyntaxError) as exc:
+        raise SohoaError(ErrorKind.BAD_INPUT, f"image is corrupt or truncated ({exc})") from exc
+    target = (max(1, round(w * factor)), max(1, round(h * factor)))
+    if frame.size != target:
+        frame = frame.resize(target, Image.Resampling.LANCZOS)
+    return Raster(np.asarray(frame), round(src_dpi * factor))
+
+
+def _image_dpi(im: Image.Image, width: int) -> float:
+    """The image's own resolution when plausible, else 300 dpi (a typical scan).
+
+    Many files carry a default 72 dpi tag: a tag that makes the page wider than 17
+    inches is taken as wrong.
+    """
+    dpi = im.info.get("dpi")
+    try:
+        value = float(dpi[0]) if dpi else 0.0
+    except (TypeError, ValueError, IndexError):
+        value = 0.0
+    return value if 70 <= value <= 2400 and width / value <= 17 else 300.0
+
+
+def load_page(
+    path: str, page_number: int, mime: str, dpi: int = 300, max_pixels: int = MAX_PIXELS
+) -> Raster:
+    """Page ``page_number`` (1-based) of a PDF or image file as RGB at about ``dpi``."""
+    if mime == "application/pdf":
+        return _pdf_page(path, page_number - 1, dpi, max_pixels)
+    if mime.startswith("image/"):
+        return _image_frame(path, page_number - 1, dpi, max_pixels)
+    raise SohoaError(ErrorKind.BAD_INPUT, f"cannot rasterize {mime or 'unknown type'}")
