@@ -221,6 +221,8 @@ def _new_item(s, batch_id: int, entry: _Entry, blobs: BlobStore, n: int) -> Batc
         try:
             item.sha256 = ingest.sha256_file(entry.path)
             blobs.put_file(entry.path, item.sha256)
+        except SohoaError as err:
+            entry.error = err
         except OSError as err:
             entry.error = SohoaError(ErrorKind.FILE_ACCESS, f"cannot read file: {err.strerror}")
     if entry.error is not None:
