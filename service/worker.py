@@ -104,11 +104,18 @@ Watch = Callable[[list[BatchItemRow]], None]
 
 
 def wait(
-    db: Database, batch_id: int, on_change: Watch | None = None, poll_s: float = 0.5
+    db: Database,
+    batch_id: int,
+    on_change: Watch | None = None,
+    poll_s: float = 0.5,
+    timeout_s: float | None = None,
 ) -> list[BatchItemRow]:
     """Wait for a batch that other processes work on; report its items as they change."""
     last: tuple = ()
+    deadline = time.monotonic() + timeout_s if timeout_s else None
     while True:
+        if deadline and time.monotonic() > deadline:
+            raise TimeoutError(f"batch {batch_id} not finished after {timeout_s} s")
         items = jobs.batch_items(db, batch_id)
         snapshot = tuple((i.state, i.pages_done) for i in items)
         if on_change and snapshot != last:
