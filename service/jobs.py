@@ -113,8 +113,9 @@ def expand_zip(
 ) -> list[_Entry]:
     """The files of a zip, extracted under numbered names (member paths never touch the disk).
 
-    Path traversal cannot happen: a member's path is only its display name. Zip bombs are
-    bounded by counting decompressed bytes per member and per archive.
+    A member's path is only its display name, so nothing can land outside ``workdir``;
+    members with absolute or '..' paths are refused all the same, as the hostile files
+    they are. Zip bombs are bounded by counting decompressed bytes per member and archive.
     """
     try:
         zf = zipfile.ZipFile(archive)
@@ -130,7 +131,11 @@ def expand_zip(
         for n, m in enumerate(members):
             entry = _Entry(f"{name}/{m.filename}")
             entries.append(entry)
-            if stat.S_ISLNK(m.external_attr >> 16):
+            if _unsafe_name(m.filename):
+                entry.error = SohoaError(
+                    ErrorKind.BAD_INPUT, "unsafe path in zip (absolute or '..'): not extracted"
+                )
+            elif stat.S_ISLNK(m.external_attr >> 16):
                 entry.error = SohoaError(ErrorKind.BAD_INPUT, "symbolic link in zip not followed")
             elif m.flag_bits & 0x1:
                 entry.error = SohoaError(ErrorKind.ENCRYPTED, "password-protected zip member")
@@ -143,6 +148,12 @@ def expand_zip(
                 total += max(size, 0)
                 entry.path = None if entry.error else workdir / f"{n:06d}"
         return entries
+
+
+def _unsafe_name(name: str) -> bool:
+    """A member that would land outside the folder if unpacked naively (zip slip)."""
+    parts = name.replace("\\", "/").split("/")
+    return name.startswith(("/", "\\")) or ".." in parts or ":" in parts[0]
 
 
 def _extract_member(

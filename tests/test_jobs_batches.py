@@ -85,25 +85,30 @@ def _zip(path: Path, members: dict[str, bytes]) -> Path:
     return path
 
 
-def test_zip_member_paths_never_touch_the_disk(lite: Env, tmp_path: Path):
-    texts = write_texts(tmp_path / "t", 3)
+def test_zip_slip_members_are_refused_and_the_rest_processed(lite: Env, tmp_path: Path):
+    texts = write_texts(tmp_path / "t", 4)
     archive = _zip(tmp_path / "lô 1.zip", {
         "../../escaped.txt": texts[0].read_bytes(),
         "/etc/abs.txt": texts[1].read_bytes(),
+        "C:/win.txt": texts[1].read_bytes(),
         "thư mục/văn bản (1).txt": texts[2].read_bytes(),
+        "a/..b/ok..txt": texts[3].read_bytes(),
         "empty-dir/": b"",
     })  # fmt: skip
     batch = lite.batch([archive], ["lô 1.zip"])
-    items = jobs.batch_items(lite.db, batch)
-    assert [i.filename for i in items] == [
+    rows = jobs.report(lite.db, batch)
+    assert [r.file for r in rows] == [
         "lô 1.zip/../../escaped.txt",
         "lô 1.zip//etc/abs.txt",
+        "lô 1.zip/C:/win.txt",
         "lô 1.zip/thư mục/văn bản (1).txt",
+        "lô 1.zip/a/..b/ok..txt",
     ]
-    assert not (tmp_path.parent / "escaped.txt").exists()
-    assert not list(tmp_path.rglob("escaped.txt"))
+    assert [r.error_kind for r in rows] == ["bad_input"] * 3 + [""] * 2
+    assert all("unsafe path" in r.error for r in rows[:3])
+    assert not list(tmp_path.parent.rglob("escaped.txt"))
     assert not list((lite.settings.data_dir / "incoming").iterdir())  # scratch cleaned up
-    assert lite.run(batch).done == 3
+    assert lite.run(batch).done == 2
 
 
 def test_zip_bombs_and_damaged_archives_fail_their_members_only(lite: Env, tmp_path: Path):
