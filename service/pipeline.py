@@ -11,9 +11,11 @@ import json
 import logging
 import multiprocessing
 import os
+import resource
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,9 +42,16 @@ log = logging.getLogger("sohoa.pipeline")
 ProgressFn = Callable[[str, int, int], None]  # (file, pages done, pages total)
 
 
-def _worker_init() -> None:
-    """Tesseract's OpenMP threads slow a page ~5x on this hardware: one thread per process."""
+def _worker_init(memory_mb: int = 0) -> None:
+    """Tesseract's OpenMP threads slow a page ~5x on this hardware: one thread per process.
+
+    ``memory_mb`` caps the worker's address space (inherited by tesseract): a hostile page
+    then kills one worker, which fails one file as retryable, not the machine.
+    """
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if memory_mb > 0:
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
 @dataclass
@@ -76,9 +85,25 @@ class Pipeline:
         if self._pool is None:
             ctx = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
-                self.settings.workers, mp_context=ctx, initializer=_worker_init
+                self.settings.workers,
+                mp_context=ctx,
+                initializer=_worker_init,
+                initargs=(self.settings.worker_memory_mb,),
             )
         return self._pool
+
+    def _submit(self, *args) -> Future:
+        """Submit a page task; a pool broken by a dead worker is replaced once."""
+        try:
+            return self.pool().submit(*args)
+        except BrokenProcessPool:
+            self._drop_pool()
+            return self.pool().submit(*args)
+
+    def _drop_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     def repair_model(self) -> repair.RepairModel:
         if self._repair is None:
@@ -120,7 +145,7 @@ class Pipeline:
             if page.route != PageRoute.OCR or self._cached(intake.source.sha256, page.number):
                 continue
             ocr.check_dependencies()
-            pending.futures[page.number] = self.pool().submit(
+            pending.futures[page.number] = self._submit(
                 ocr.ocr_page,
                 str(path),
                 page.number,
@@ -172,6 +197,10 @@ class Pipeline:
                     progress(str(pending.path), i, len(intake.pages))
         except SohoaError as err:
             return Outcome(pending.path, error=err)
+        except BrokenProcessPool:  # killed (out of memory, signal): transient, retried
+            self._drop_pool()
+            msg = "an OCR worker process died (memory limit or killed)"
+            return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, msg))
         except Exception as err:  # a worker crash must fail one file, never the batch
             log.exception("processing %s failed", pending.path)
             return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, str(err)))
