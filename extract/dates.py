@@ -95,7 +95,10 @@ def find_dates(folded: str) -> list[DateHit]:
     return sorted(hits, key=lambda h: h.start)
 
 
-_AFTER_KEY = re.compile(r"[ \t]*,?[ \t]*(?:\n[ \t]*)?(?:ban hanh[ \t]+)?ngay[ \t]*(?:\n[ \t]*)?")
+# after a key: a few stray OCR characters, a comma, "ngày", possibly across line breaks
+_AFTER_KEY = re.compile(
+    r"\S{0,6}?[ \t]*,?[ \t]*(?:\n[ \t]*)?(?:ban hanh[ \t]+)?ngay[ \t]*(?:\n[ \t]*){0,2}"
+)
 
 
 def date_at(folded: str, pos: int, window: int = 40) -> DateHit | None:

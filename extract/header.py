@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz, process
+
 from extract.dates import iso
 from extract.gazetteer import proper_place
 from extract.text import PageText
@@ -41,6 +43,13 @@ _ORG_PHRASES = {
     "ban chi dao": "Ban Chỉ đạo", "hoi khuyen hoc": "Hội Khuyến học", "ubnd": "UBND",
     "hdnd": "HĐND", "van phong": "Văn phòng", "so": "Sở", "ban": "Ban", "hoi": "Hội",
 }
+# a plausible Vietnamese syllable (folded); an uppercase word that is not one is an
+# abbreviation (UBND, KHVN, TĐKT) and keeps its capitals
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?$"
+)
+_HEADS = {"so", "bo", "ban", "phong", "cuc", "chi cuc", "trung tam", "truong", "hoi", "vien"}
+_ORG_MULTI = [k for k in _ORG_PHRASES if " " in k]
 _TITLE_WORDS = re.compile(
     r"\b(?:chu tich|truong|giam doc|chanh van phong|bi thu|thu truong|bo truong|pho|"
     r"hieu truong|vien truong|cuc truong|tong bien tap)\b"
@@ -91,12 +100,12 @@ def _cut_right(line: str, fl: str) -> tuple[str, str]:
 
 def _org_key(folded: str) -> str:
     """Folded text with the OCR ``q`` for ``ộ`` undone: Vietnamese ``q`` is always ``qu``."""
-    return re.sub(r"q(?!u)", "o", folded)
+    return re.sub(r"o?q(?!u)", "o", folded)
 
 
 def _is_upper(s: str) -> bool:
     letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) >= 0.7
 
 
 def _normal_case(text: str) -> str:
@@ -104,30 +113,32 @@ def _normal_case(text: str) -> str:
     words = text.split()
     out: list[str] = []
     i = 0
-    place_mode = False
     while i < len(words):
         for n in (4, 3, 2, 1):
             chunk = _org_key(fold(" ".join(words[i : i + n])))
             if i + n > len(words):
                 continue
-            if chunk in _LOCALITY and not place_mode and out:
+            if chunk in _LOCALITY and out:
                 out.append(_LOCALITY[chunk])
                 rest = " ".join(words[i + n :])
-                out.append(proper_place(rest) or rest.title())
+                out.append(proper_place(rest, fuzzy=True) or rest.title())
                 return " ".join(out)
+            if n > 1 and chunk not in _ORG_PHRASES:  # "HỘI KHUYÊN HOÓC": OCR/repair slips
+                near = process.extractOne(chunk, _ORG_MULTI, scorer=fuzz.ratio, score_cutoff=88)
+                chunk = near[0] if near else chunk
             if chunk in _ORG_PHRASES and (n > 1 or not out):
                 out.append(_ORG_PHRASES[chunk])
                 i += n
                 break
         else:
             w = words[i]
-            if re.search(r"\d", w) or (w.isupper() and len(w) <= 5 and out != []):
+            if re.search(r"\d", w) or (w.isupper() and out != [] and not _SYLLABLE.match(fold(w))):
                 out.append(w if re.search(r"\d", w) or fold(w) not in ("va", "cua") else w.lower())
-            else:
-                out.append(w.capitalize() if not out else w.lower())
+            else:  # "Sở Nội vụ": the name after a body's head word starts with a capital
+                after_head = len(out) == 1 and fold(out[0]) in _HEADS
+                out.append(w.capitalize() if not out or after_head else w.lower())
             i += 1
-        place_mode = False
-    text = " ".join(out)
+    text = " ".join(out).strip()
     return text[:1].upper() + text[1:]
 
 
@@ -168,7 +179,11 @@ def _top(page: PageText, lines: list[tuple[int, str, str]], out: dict[str, Heade
             break
         if num_idx is None:
             nm = _NUMBER_LINE.search(fl)
-            if nm and "/" in line[nm.start("rest") :][:20]:
+            before = line[: nm.start()].strip() if nm else ""
+            starts_s = nm is not None and line[nm.start() :].lstrip()[:1] == "S"
+            if nm and starts_s and (not before or _is_upper(before)) and "/" in line[
+                nm.start("rest") :
+            ][:20]:
                 end = _number(page, pos, line, nm, out)
                 if end:
                     num_idx = i
@@ -270,52 +285,110 @@ _TYPE_NAMES = {fold(v): v for v in TYPE_CODES.values()}
 
 def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) -> None:
     title: list[tuple[int, str]] = []
+    upper_title = False  # "KẾ HOẠCH TUYÊN TRUYỀN / NĂM 2025": type and title in capitals
     for pos, line, fl in lines[:14]:
         s = _org_key(fl).strip()
         if not s:
             continue
+        if upper_title and not _is_upper(line):
+            break
         if "doc_type" not in out:
             if s in _TYPE_NAMES and _is_upper(line):
                 out["doc_type"] = HeaderField(_TYPE_NAMES[s], page.number, pos, pos + len(line))
+                continue
+            head = next((t for t in _TYPE_NAMES if s.startswith(t + " ")), None)
+            if head and _is_upper(line):
+                out["doc_type"] = HeaderField(_TYPE_NAMES[head], page.number, pos, pos + len(line))
+                lead = len(line) - len(line.lstrip())
+                title.append((pos + lead + len(head), line.strip()[len(head) :].strip()))
+                upper_title = True
                 continue
             if s.startswith(("v/v", "v/v.")) or s.startswith("ve viec"):
                 out["doc_type"] = HeaderField("Công văn", page.number, pos, pos + len(line))
             elif not title:
                 continue
-        if _TITLE_STOP.match(s) or (title and _is_upper(line)) or len(title) >= 4:
+        if _TITLE_STOP.match(s) or (title and _is_upper(line) and not upper_title) or len(
+            title
+        ) >= 4:
             break
         if title and (len(line.strip()) > 85 or title[-1][1].endswith((".", ";", ":"))):
             break
         title.append((pos, line.strip()))
     if title:
         text = " ".join(t for _, t in title)
+        if upper_title:
+            text = " ".join(w if not _SYLLABLE.match(fold(w)) else w.lower() for w in text.split())
         if re.match(r"(?:va|ve|vo)\s+viec\b", fold(text)):  # OCR: "và việc" for "Về việc"
             text = "Về" + text[text.index(" ") :]
+        # drop OCR junk from stamps over the title: no Vietnamese syllable is that long
+        text = " ".join(w for w in text.split() if len(re.sub(r"\W", "", w)) <= 9)
+        first, _, rest = text.partition(" ")
+        if first.isupper() and rest and not rest.isupper():
+            first = first.capitalize()
+        text = (first[:1].upper() + first[1:] + (" " + rest if rest else "")).strip()
         out["title"] = HeaderField(text, page.number, title[0][0], title[-1][0] + len(title[-1][1]))
 
 
+_TITLE_WORDS_LIST = (
+    "CHỦ TỊCH PHÓ TRƯỞNG BAN UBND HĐND TỈNH HUYỆN XÃ CHÁNH VĂN PHÒNG GIÁM ĐỐC THƯỜNG TRỰC "
+    "HỘI KHUYẾN HỌC ỦY NHÂN DÂN BÍ THƯ THỦ TƯỚNG BỘ CỤC SỞ VỤ VIỆN HIỆU THANH TRA "
+    "BCH CHẤP HÀNH ĐẢNG ĐOÀN TỔNG BIÊN TẬP"
+)
+_TITLE_VOCAB = {fold(w): w for w in _TITLE_WORDS_LIST.split(" ")}
+_GAP = re.compile(r"[ \t]{3,}")
+
+
+def _fix_title(title: str) -> str:
+    """``CHU TỊCH UBND TĨNH`` -> ``CHỦ TỊCH UBND TỈNH``: uppercase title words by their fold."""
+    return " ".join(
+        _TITLE_VOCAB.get(fold(w), w) if w.isupper() and not w.endswith(".") else w
+        for w in title.split()
+    )
+
+
+def _sign_parts(line: str) -> tuple[str, int, str]:
+    """(left column text, offset of the right column, right column text) of a line."""
+    gaps = list(_GAP.finditer(line.rstrip()))
+    if gaps and line[: gaps[0].start()].strip():
+        cut = gaps[-1].end()
+        return line[: gaps[0].start()], cut, line[cut:].rstrip()
+    m = _SIGN_TITLE.search(line.rstrip())
+    if m:
+        return line[: m.start(1)], m.start(1), m.group(1)
+    return line, len(line), ""
+
+
+def _is_title(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and _is_upper(t) and bool(_TITLE_WORDS.search(fold(t)) or _TITLE_HEAD.match(t))
+
+
 def _signature(pages: list[PageText], out: dict) -> None:
-    for page in reversed(pages):
+    content = [p for p in pages if p.text.strip()]
+    for page in reversed(content):
         lines = _lines(page)
         idx = next((i for i, ln in enumerate(lines) if _NOI_NHAN.search(ln[2])), None)
-        if idx is None:
+        if idx is None and page is not content[-1]:
             continue
-        zone = lines[max(0, idx - 3) :]
+        zone = lines[max(0, idx - 3) :] if idx is not None else lines[-25:]
         titles: list[tuple[int, str]] = []
         recips: list[str] = []
         name = None
         for pos, line, _ in zone:
-            m = _SIGN_TITLE.search(line.rstrip())
-            body = line
-            if m and (_TITLE_WORDS.search(fold(m.group(1))) or _TITLE_HEAD.match(m.group(1))):
-                titles.append((pos + m.start(1), m.group(1).strip()))
-                body = line[: m.start(1)]
+            body, rpos, right = _sign_parts(line)
+            whole = line.strip()
+            if not right and _is_title(whole) and not whole.startswith(("-", "+")):
+                body, rpos, right = "", line.index(whole), whole
+            if _is_title(right):
+                titles.append((pos + rpos, _fix_title(right.strip())))
+            elif right.strip():
+                body = line
             nm = _NAME.search(body)
             if nm and fold(nm.group(1)).split()[0] in _SURNAMES and titles:
                 name = (pos + nm.start(1), nm.group(1).strip())
                 body = body[: nm.start(1)]
             b = body.strip()
-            if b.startswith(("-", "+", "•")):
+            if b.startswith(("-", "+", "•")) and idx is not None:
                 recips.append(b.lstrip("-+• ").rstrip(" ;,."))
         if titles:
             out["signer_title"] = HeaderField(" / ".join(t for _, t in titles), page.number,

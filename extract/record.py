@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from extract.citations import CiteHit, find_citations, resolve_partials
+from extract.citations import CiteHit, consolidate, find_citations, resolve_partials
+from extract.counts import find_counts
 from extract.dates import find_dates
+from extract.entities import find_entities
+from extract.gazetteer import proper_place
 from extract.header import HeaderField, find_header
 from extract.money import find_money
 from extract.text import PageText
+from normalize.fold import fold
 from normalize.keys import parse_key
 from schemas import (
     Amount,
     Citation,
+    Count,
     DateMention,
     DocHeader,
     Document,
+    Entity,
     FieldDetail,
     Provenance,
     Record,
     RecordWarning,
+    Span,
 )
 
 __all__ = ["EXTRACTOR_VERSION", "build_record"]
@@ -38,7 +45,13 @@ def build_record(doc: Document) -> Record:
     record.date_details = _dates(pages)
     record.dates = list(dict.fromkeys(d.value for d in record.date_details))
     record.amounts = _amounts(pages)
-    record.warnings = _warnings(header)
+    record.counts = _counts(pages, record)
+    record.entities = _entities(pages, record)
+    record.warnings = _warnings(header) + [
+        RecordWarning(code="ambiguous_number", message=f"{c.text!r} {c.unit}: separators allow "
+                      "two readings", page=c.spans[0].page if c.spans else None)
+        for c in record.counts if c.ambiguous
+    ]
     record.provenance = Provenance(
         extractor_version=EXTRACTOR_VERSION,
         page_routes=[str(p.route) for p in doc.pages],
@@ -85,6 +98,11 @@ def _citations(pages: list[PageText], own_number: str | None, own_span) -> list[
     for page, refs in pending:
         hits += [(page, h) for h in resolve_partials(page, refs, known)]
     hits.sort(key=lambda ph: (ph[0].number, ph[1].start))
+    variants = consolidate([h for _, h in hits])
+    for _, h in hits:
+        if h.key in variants:
+            h.parts = variants[h.key]
+            h.key = h.parts.key
     out: dict[str, Citation] = {}
     for page, h in hits:
         if h.key == own or (
@@ -146,3 +164,39 @@ def _warnings(header: DocHeader) -> list[RecordWarning]:
                 page=page,
             ))
     return out
+
+
+def _taken(record: Record, page: int) -> list[tuple[int, int]]:
+    spans: list[Span] = [s for d in record.date_details for s in d.spans]
+    spans += [s for a in record.amounts for s in a.spans]
+    spans += [s for c in record.citations for s in c.spans]
+    number = record.doc.detail.get("number")
+    spans += number.spans if number else []
+    return [(s.start, s.end) for s in spans if s.page == page]
+
+
+def _counts(pages: list[PageText], record: Record) -> list[Count]:
+    out = []
+    for page in pages:
+        for h in find_counts(page.folded, page.text, _taken(record, page.number)):
+            out.append(Count(
+                value=h.value, unit=h.unit, text=page.text[h.start : h.num_end], of=h.of,
+                ambiguous=h.ambiguous, spans=[page.span(h.start, h.end)],
+            ))
+    return out
+
+
+def _entities(pages: list[PageText], record: Record) -> list[Entity]:
+    """ORG / LOC / PER from the spaCy pipeline, one per (label, name) with all its spans."""
+    out: dict[tuple[str, str], Entity] = {}
+    for page in pages:
+        for label, start, end in find_entities(page.text, page.folded):
+            text = " ".join(page.text[start:end].split())
+            norm = (proper_place(text) or text) if label == "LOC" else text
+            key = (label, fold(norm))
+            ent = out.get(key)
+            if ent is None:
+                out[key] = Entity(label=label, text=text, norm=norm, spans=[page.span(start, end)])
+            else:
+                ent.spans.append(page.span(start, end))
+    return list(out.values())

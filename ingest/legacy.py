@@ -98,14 +98,14 @@ def _vni_pairs() -> dict[str, str]:
     return pairs | upper
 
 
-_VNI_RE = re.compile("|".join(sorted(map(re.escape, _vni_pairs()), key=len, reverse=True)))
 _VNI_SINGLE_ALL = _VNI_SINGLE | {k.upper(): v.upper() for k, v in _VNI_SINGLE.items()}
+_VNI_ALL = _vni_pairs() | _VNI_SINGLE_ALL
+_VNI_RE = re.compile("|".join(sorted(map(re.escape, _VNI_ALL), key=len, reverse=True)))
 
 
 def vni_to_unicode(text: str) -> str:
     """Read text whose bytes were VNI-Windows codes (decoded as cp1252) as Unicode."""
-    out = _VNI_RE.sub(lambda m: _vni_pairs()[m.group(0)], text)
-    out = "".join(_VNI_SINGLE_ALL.get(c, c) for c in out)
+    out = _VNI_RE.sub(lambda m: _VNI_ALL[m.group(0)], text)  # one pass, longest match first
     return unicodedata.normalize("NFC", out)
 
 

@@ -135,3 +135,13 @@ def test_any_string_keeps_line_count(model, s):
 def test_damaged_fragments_keep_lines(model, parts):
     s = " ".join(parts)
     assert model.repair(s).text.count("\n") == s.count("\n")
+
+
+def test_adaptation_counts_accumulate(tmp_path):
+    learn_clean_text(tmp_path, "Hội Khuyến học tỉnh Sơn La. Quỹ học bổng Tô Hiệu.")
+    learn_clean_text(tmp_path, "Hội Khuyến học tỉnh Sơn La")
+    files = [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    assert files == ["repair-adapt.json"]
+    m = load_model(tmp_path)
+    assert m.version.startswith(MODEL_VERSION + "+adapt")
+    assert m.repair("Hoi Khuyén hoc tinh Son La").text == "Hội Khuyến học tỉnh Sơn La"

@@ -19,36 +19,18 @@ from collections import Counter
 from pathlib import Path
 
 from normalize.repair import MODEL_VERSION, data_path
-from normalize.repair.sources import hunspell_words, viet74k_words, vlsp_sentences
-from normalize.repair.syllables import TOKEN, is_valid, rhyme_of
+from normalize.repair.lm import count_ngrams
+from normalize.repair.sources import admin_names, hunspell_words, viet74k_words, vlsp_sentences
+from normalize.repair.syllables import RHYME_SHAPE, TOKEN, acronyms_of, is_valid, rhyme_of
 from normalize.unicode import tone_key
 
-
-def syllable_stream(text: str, rhymes: frozenset[str]) -> list[str | None]:
-    """Model keys of a text's tokens; None where the chain breaks (non-syllables, punctuation)."""
-    out: list[str | None] = []
-    pos = 0
-    for m in TOKEN.finditer(text):
-        gap = text[pos : m.start()]
-        if gap.strip() and out and out[-1] is not None:
-            out.append(None)
-        key = tone_key(m.group())
-        out.append(key if is_valid(key, rhymes) else None)
-        pos = m.end()
-    return out
+# Administrative abbreviations with Đ that plain OCR writes with D (Nghị định 30/2020 usage).
+COMMON_ACRONYMS = ["HĐND", "QĐ", "NĐ", "BCĐ", "HĐQT", "ĐCSVN"]
 
 
-def count_ngrams(texts: list[str], rhymes: frozenset[str], uni: Counter, bi: Counter) -> None:
-    """Add unigram and bigram counts ('<s>' marks a chain start) of texts."""
-    for text in texts:
-        prev = "<s>"
-        for key in syllable_stream(text, rhymes):
-            if key is None:
-                prev = "<s>"
-                continue
-            uni[key] += 1
-            bi[f"{prev} {key}"] += 1
-            prev = key
+def acronyms(texts: list[str]) -> dict[str, str]:
+    """All-caps abbreviations with Đ (HĐND, BCĐ), keyed by their unaccented form."""
+    return acronyms_of("\n".join([*texts, *COMMON_ACRONYMS]))
 
 
 def confusion(pairs_file: Path, rhymes: frozenset[str]) -> tuple[dict, Counter]:
@@ -76,12 +58,13 @@ def confusion(pairs_file: Path, rhymes: frozenset[str]) -> tuple[dict, Counter]:
 
 def build(pairs_file: Path | None) -> dict:
     hun = [w for w in hunspell_words() if " " not in w and w.isalpha()]
-    rhymes = frozenset(rhyme_of(w) for w in hun)
-    uni: Counter = Counter()
-    bi: Counter = Counter()
+    rhymes = frozenset(r for r in map(rhyme_of, hun) if RHYME_SHAPE.match(r))
+    counts = {k: Counter() for k in ("unigrams", "bigrams", "trigrams")}
     sents = vlsp_sentences()
-    count_ngrams([s for i, s in enumerate(sents) if i % 10 != 0], rhymes, uni, bi)
-    count_ngrams(viet74k_words(), rhymes, uni, bi)
+    texts = [s for i, s in enumerate(sents) if i % 10 != 0] + viet74k_words() + admin_names()
+    for text in texts:
+        count_ngrams(text, rhymes, counts)
+    uni = counts["unigrams"]
     inventory = {tone_key(w) for w in hun} | set(uni)
     inventory = {k for k in inventory if is_valid(k, rhymes)}
     table, totals = confusion(pairs_file, rhymes) if pairs_file else ({}, Counter())
@@ -89,8 +72,10 @@ def build(pairs_file: Path | None) -> dict:
         "version": MODEL_VERSION,
         "rhymes": sorted(rhymes),
         "syllables": {k: uni.get(k, 0) for k in sorted(inventory)},
-        "bigrams": dict(bi),
+        "bigrams": dict(counts["bigrams"]),
+        "trigrams": dict(counts["trigrams"]),
         "confusion": table,
+        "acronyms": acronyms(sents),
         "confusion_totals": dict(totals),
     }
 

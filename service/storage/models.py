@@ -39,6 +39,8 @@ class DocumentRow(Base):
     pages: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(20), default="")
     number: Mapped[str | None] = mapped_column(String(200), index=True)
+    # canonical key of the number (677/QĐ-TTg): what citations of this document are stored under
+    doc_key: Mapped[str | None] = mapped_column(String(300), index=True)
     doc_type: Mapped[str | None] = mapped_column(String(100), index=True)
     doc_date: Mapped[str | None] = mapped_column(String(10), index=True)
     issuer: Mapped[str | None] = mapped_column(String(500), index=True)
@@ -58,7 +60,10 @@ class DocumentRow(Base):
 
 
 class CitationRow(Base):
-    """A cited document key, indexed so "documents citing X" is one index lookup."""
+    """A cited document key, indexed so "documents citing X" is one index lookup.
+
+    ``number`` (no leading zeros), ``type_code`` (QĐ, NQ ...), ``issuer_code`` and ``year``
+    are the parts of ``key``, so an incomplete query ("QĐ 677") is an index range too."""
 
     __tablename__ = "citations"
 
@@ -72,11 +77,13 @@ class CitationRow(Base):
     date: Mapped[str | None] = mapped_column(String(10))
     partial: Mapped[bool] = mapped_column(Boolean, default=False)
     text: Mapped[str] = mapped_column(Text, default="")
+    # the citing document's date ("" when undated): "citing X, newest first" is one index range
+    doc_date: Mapped[str] = mapped_column(String(10), default="")
 
     document: Mapped[DocumentRow] = relationship(back_populates="citations")
 
     __table_args__ = (
-        Index("ix_citations_key", "key"),
+        Index("ix_citations_key_date", "key", "doc_date", "document_id"),
         Index("ix_citations_number_type", "number", "type_code"),
         Index("ix_citations_document", "document_id"),
     )

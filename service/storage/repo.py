@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Float, Integer, Select, func, or_, select, text
+from sqlalchemy import Select, column, func, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 from normalize.fold import fold
-from normalize.keys import KeyQuery
-from schemas import Document, Record
+from normalize.keys import PARTY_ISSUERS, KeyParts, KeyQuery, canonical_key, parse_key
+from schemas import Citation, Document, Record
 from service.storage.models import CitationRow, CorrectionRow, DocumentRow, utcnow
 
 # Header fields a human may correct; the value replaces the extracted one on every re-extraction.
@@ -29,7 +29,9 @@ CORRECTABLE = (
 
 @dataclass
 class Filters:
-    """Document list filters shared by CLI, API and UI."""
+    """Document list filters shared by CLI, API and UI. ``doc_type`` and ``issuer`` ignore
+    case and diacritics ("bao cao" finds "Báo cáo"; an issuer matches on any part of it);
+    dates are ISO prefixes (``2024``, ``2024-05``, ``2024-05-30``), bounds included."""
 
     doc_type: str | None = None
     issuer: str | None = None
@@ -46,6 +48,59 @@ class Hit:
     snippet: str = ""
     highlights: list[tuple[int, int]] = field(default_factory=list)
     citations: list[CitationRow] = field(default_factory=list)
+
+
+def _norm_number(number: str | None) -> str | None:
+    """Numbers compare without leading zeros (``0677`` is ``677``)."""
+    if not number:
+        return None
+    return number.lstrip("0") or "0"
+
+
+def document_key(number: str | None) -> str | None:
+    """The canonical key of a document's own number: what citations of it are stored under."""
+    if not number:
+        return None
+    return canonical_key(number) or number.strip() or None
+
+
+def citation_columns(c: Citation) -> dict:
+    """A citation's row: its key's parts in indexed columns (type as its code: QĐ, NQ ...)."""
+    parts = parse_key(c.key)
+    return {
+        "key": c.key,
+        "number": _norm_number(parts.number if parts else c.number),
+        "year": parts.year if parts else c.year,
+        "type_code": parts.type_code if parts else None,
+        "issuer_code": parts.issuer_code if parts else c.issuer_code,
+        "date": c.date,
+        "partial": c.partial,
+        "text": c.text,
+    }
+
+
+def _values_like(s: Session, column, wanted: str, whole: bool) -> list[str]:
+    """Stored values of an indexed column equal to (or containing) ``wanted`` once folded.
+    The distinct values are few (types, issuers), so this is cheap and index-only."""
+    w = " ".join(fold(wanted).split())
+    values = s.scalars(select(column).where(column.is_not(None)).distinct())
+    return [v for v in values if (fold(v) == w if whole else w in " ".join(fold(v).split()))]
+
+
+def _filtered(s: Session, stmt: Select, f: Filters) -> Select:
+    if f.doc_type:
+        types = _values_like(s, DocumentRow.doc_type, f.doc_type, whole=True)
+        stmt = stmt.where(DocumentRow.doc_type.in_(types))
+    if f.issuer:
+        issuers = _values_like(s, DocumentRow.issuer, f.issuer, whole=False)
+        stmt = stmt.where(DocumentRow.issuer.in_(issuers))
+    if f.date_from:
+        stmt = stmt.where(DocumentRow.doc_date >= f.date_from)
+    if f.date_to:
+        stmt = stmt.where(DocumentRow.doc_date <= f.date_to + "\uffff")
+    if f.has_figures is not None:
+        stmt = stmt.where(DocumentRow.has_figures.is_(f.has_figures))
+    return stmt
 
 
 def find_by_sha(s: Session, sha256: str) -> DocumentRow | None:
@@ -89,98 +144,209 @@ def save_document(
     row.pages_json = [p.model_dump(mode="json", exclude={"text"}) for p in document.pages]
     row.pipeline_version = pipeline_version
     row.updated_at = utcnow()
+    row.doc_key = document_key(row.number)
     row.citations = [
-        CitationRow(
-            key=c.key,
-            number=c.number,
-            year=c.year,
-            type_code=c.type,
-            issuer_code=c.issuer_code,
-            date=c.date,
-            partial=c.partial,
-            text=c.text,
-        )
-        for c in record.citations
+        CitationRow(**citation_columns(c), doc_date=row.doc_date or "") for c in record.citations
     ]
     s.flush()
     return row, created
 
 
-def _citation_clause(q: KeyQuery):
-    if q.key:
-        # The exact key, or a partial citation whose parts agree with it.
-        parts = [CitationRow.key == q.key]
-        if q.number:
-            parts.append((CitationRow.number == q.number) & (CitationRow.partial.is_(True)))
-        return or_(*parts)
-    clause = CitationRow.number == q.number
-    if q.type_code:
-        clause &= CitationRow.key.like(f"%{q.type_code}%")
-    if q.issuer_code:
-        clause &= CitationRow.key.like(f"%{q.issuer_code}%")
-    if q.year:
-        clause &= or_(CitationRow.year == q.year, CitationRow.year.is_(None))
-    return clause
+# --- citations: "documents citing X", candidates, the graph -----------------------------------
 
 
-def _filtered(stmt: Select, f: Filters) -> Select:
-    if f.doc_type:
-        stmt = stmt.where(DocumentRow.doc_type == f.doc_type)
-    if f.issuer:
-        stmt = stmt.where(DocumentRow.issuer.ilike(f"%{f.issuer}%"))
-    if f.date_from:
-        stmt = stmt.where(DocumentRow.doc_date >= f.date_from)
-    if f.date_to:
-        stmt = stmt.where(DocumentRow.doc_date <= f.date_to + "\uffff")
-    if f.has_figures is not None:
-        stmt = stmt.where(DocumentRow.has_figures.is_(f.has_figures))
-    return stmt
+@dataclass
+class KeyCandidate:
+    """A stored key a (possibly incomplete) query matches; several of them = ambiguity."""
+
+    key: str
+    documents: int  # how many documents cite it, up to COUNT_CAP
+    exact: bool = True  # False: more than COUNT_CAP documents cite it
+    document_id: int | None = None  # the cited document itself, when it is in the archive
+
+
+def _parts(row) -> KeyParts:
+    party = row.issuer_code in PARTY_ISSUERS
+    return KeyParts(row.number or "", row.year, row.type_code, row.issuer_code, party)
+
+
+def _candidate_rows(s: Session, q: KeyQuery) -> list:
+    """Distinct stored keys for the query's number (an index range), checked part by part
+    with the parser's own matching rule, so "QĐ 677" lists 677/QĐ-TTg and 677/QĐ-UBND."""
+    number = _norm_number(q.number)
+    if number is None:
+        return []
+    stmt = select(
+        CitationRow.key,
+        CitationRow.number,
+        CitationRow.year,
+        CitationRow.type_code,
+        CitationRow.issuer_code,
+    ).where(CitationRow.number == number)
+    if q.type_code and q.type_code != "CV":
+        stmt = stmt.where(CitationRow.type_code == q.type_code)
+    rows = s.execute(stmt.distinct()).all()
+    probe = KeyQuery(None, q.number, q.year, q.type_code, q.issuer_code)
+    return [r for r in rows if (r.key == q.key if q.key else probe.matches(_parts(r)))]
+
+
+def matching_keys(s: Session, q: KeyQuery) -> list[str]:
+    """The stored citation keys a query stands for (the exact key, or all candidates)."""
+    if q.key and not q.number:
+        return [q.key]
+    return sorted({r.key for r in _candidate_rows(s, q)})
+
+
+def key_candidates(s: Session, q: KeyQuery) -> list[KeyCandidate]:
+    """Every key the query matches, with how many documents cite it (partially or not)
+    and the archived document that carries it, if any. More than one = ambiguous."""
+    keys = matching_keys(s, q)
+    lookup = [*keys, q.key] if q.key and q.key not in keys else keys
+    if not lookup:
+        return []
+    counts = {}
+    for k in keys:
+        n, exact = _capped_count(s, select(CitationRow.document_id).where(CitationRow.key == k))
+        counts[k] = (n, exact)
+    docs = dict(
+        s.execute(
+            select(DocumentRow.doc_key, func.min(DocumentRow.id))
+            .where(DocumentRow.doc_key.in_(lookup))
+            .group_by(DocumentRow.doc_key)
+        ).all()
+    )
+    out = [
+        KeyCandidate(k, *counts.get(k, (0, True)), docs.get(k))
+        for k in lookup
+        if k in counts or k in docs
+    ]
+    return sorted(out, key=lambda c: (-c.documents, c.key))
+
+
+def cited_keys(s: Session, q: KeyQuery) -> list[str]:
+    """The distinct cited keys a query matches: shows ambiguity to the user."""
+    return sorted(c.key for c in key_candidates(s, q))
+
+
+def _citing_ids(keys: list[str]) -> Select:
+    return select(CitationRow.document_id).where(CitationRow.key.in_(keys))
+
+
+def _order(stmt: Select) -> Select:
+    """Newest document date first, undated last, on both backends."""
+    return stmt.order_by(DocumentRow.doc_date.desc().nulls_last(), DocumentRow.id.desc())
+
+
+def _attach_citations(s: Session, docs: list[DocumentRow], keys: list[str]) -> list[Hit]:
+    hits = {d.id: Hit(d) for d in docs}
+    if docs:
+        cits = s.scalars(
+            select(CitationRow)
+            .where(CitationRow.document_id.in_(hits), CitationRow.key.in_(keys))
+            .order_by(CitationRow.id)
+        )
+        for c in cits:
+            hits[c.document_id].citations.append(c)
+    return list(hits.values())
 
 
 def citing(
     s: Session, q: KeyQuery, f: Filters | None = None, limit: int = 50, offset: int = 0
 ) -> list[Hit]:
-    """Documents citing the queried key (partial citations included and flagged)."""
-    if not (q.key or q.number):
+    """Documents citing the queried key, newest first; each hit carries the matching
+    citations, so partial ones (key completed from context) show their flag."""
+    return search(s, cites=q, f=f, limit=limit, offset=offset).hits
+
+
+def documents_by_key(s: Session, keys: list[str]) -> dict[str, DocumentRow]:
+    """Archived documents whose own number has one of these canonical keys."""
+    if not keys:
+        return {}
+    rows = s.scalars(
+        select(DocumentRow).where(DocumentRow.doc_key.in_(keys)).order_by(DocumentRow.id)
+    )
+    out: dict[str, DocumentRow] = {}
+    for d in rows:
+        out.setdefault(d.doc_key, d)
+    return out
+
+
+def cites_of(s: Session, doc: DocumentRow) -> list[tuple[CitationRow, DocumentRow | None]]:
+    """What a document cites, with the cited document when it is itself in the archive."""
+    cits = sorted(doc.citations, key=lambda c: c.id)
+    targets = documents_by_key(s, [c.key for c in cits])
+    return [(c, targets.get(c.key)) for c in cits]
+
+
+def cited_by(s: Session, doc: DocumentRow) -> list[DocumentRow]:
+    """Documents whose citations name this document's canonical key."""
+    if not doc.doc_key:
         return []
-    rows = s.execute(
-        _filtered(
-            select(DocumentRow, CitationRow)
-            .join(CitationRow, CitationRow.document_id == DocumentRow.id)
-            .where(_citation_clause(q)),
-            f or Filters(),
-        ).order_by(DocumentRow.doc_date.desc(), DocumentRow.id)
-    ).all()
-    hits: dict[int, Hit] = {}
-    for doc, cit in rows:
-        hits.setdefault(doc.id, Hit(doc)).citations.append(cit)
-    return list(hits.values())[offset : offset + limit]
+    stmt = select(DocumentRow).where(
+        DocumentRow.id.in_(_citing_ids([doc.doc_key])), DocumentRow.id != doc.id
+    )
+    return list(s.scalars(_order(stmt)))
 
 
-def cited_keys(s: Session, q: KeyQuery) -> list[str]:
-    """The distinct keys a (possibly incomplete) query matches: shows ambiguity to the user."""
-    if not (q.key or q.number):
-        return []
-    stmt = select(CitationRow.key).where(_citation_clause(q)).distinct().order_by(CitationRow.key)
-    return list(s.scalars(stmt))
+def most_cited(s: Session, limit: int = 20) -> list[tuple[str, int]]:
+    """The keys cited by the most documents."""
+    n = func.count(func.distinct(CitationRow.document_id)).label("n")
+    stmt = (
+        select(CitationRow.key, n)
+        .group_by(CitationRow.key)
+        .order_by(n.desc(), CitationRow.key)
+        .limit(limit)
+    )
+    return [(k, c) for k, c in s.execute(stmt).all()]
 
 
-_TOKEN = re.compile(r"\w+")
+# --- full text ---------------------------------------------------------------------------------
+
+# SQLite only: the FTS5 table over the folded text (migration 0001).
+_SQLITE_FTS = table("documents_fts", column("rowid"), column("rank"))
+# PostgreSQL only: a stored tsvector of the folded text (migration 0002), GIN-indexed.
+_PG_FTS = literal_column("documents.fts")
+_TERM = re.compile(r"\w+\*?")
 
 
-def _snippet(doc: DocumentRow, terms: list[str], width: int = 80) -> tuple[str, list]:
-    """Cut the text around the first match; fold is length-preserving so offsets map back."""
-    phrase = " ".join(terms)
-    pos = doc.folded.find(phrase)
-    length = len(phrase)
-    if pos < 0:
-        pos, length = next(
-            ((doc.folded.find(t), len(t)) for t in terms if doc.folded.find(t) >= 0), (0, 0)
-        )
+def _terms(query: str) -> list[str]:
+    """Folded words of a query; a trailing * asks for a prefix ("khuy*")."""
+    return [t for t in _TERM.findall(fold(query)) if t.rstrip("*")]
+
+
+def _fts_sqlite(terms: list[str]) -> str:
+    return " ".join(f'"{t[:-1]}"*' if t.endswith("*") else f'"{t}"' for t in terms)
+
+
+def _fts_postgres(terms: list[str]) -> str:
+    return " & ".join(f"{t[:-1]}:*" if t.endswith("*") else t for t in terms)
+
+
+def _marks(folded: str, terms: list[str]) -> re.Pattern:
+    alts = sorted((t[:-1] + r"\w*" if t.endswith("*") else t for t in terms), key=len)
+    return re.compile(r"(?<!\w)(?:" + "|".join(reversed(alts)) + r")(?!\w)")
+
+
+def _snippet(doc: DocumentRow, terms: list[str], width: int = 90) -> tuple[str, list]:
+    """Cut the text around the first match and mark every query word inside the cut.
+    The fold is length-preserving, so offsets found in folded text index the stored text."""
+    pattern = _marks(doc.folded, terms)
+    phrase = re.compile(r"(?<!\w)" + r"\W+".join(re.escape(t.rstrip("*")) for t in terms))
+    first = phrase.search(doc.folded) or pattern.search(doc.folded)
+    pos = first.start() if first else 0
     start = max(0, pos - width)
-    end = min(len(doc.text), pos + length + width)
-    snippet = doc.text[start:end].replace("\f", " ")
-    marks = [(pos - start, pos - start + length)] if length else []
+    end = min(len(doc.text), pos + width * 2)
+    while start > 0 and not doc.text[start - 1].isspace() and pos - start < width + 20:
+        start -= 1
+    while end < len(doc.text) and not doc.text[end].isspace() and end - pos < width * 2 + 20:
+        end += 1
+    snippet = doc.text[start:end].replace("\f", " ").replace("\n", " ")
+    marks: list[tuple[int, int]] = []
+    for m in pattern.finditer(doc.folded, start, end):
+        a, b = m.start() - start, m.end() - start
+        if marks and not snippet[marks[-1][1] : a].strip():
+            a = marks.pop()[0]  # adjacent words of the query: one highlight
+        marks.append((a, b))
     return snippet, marks
 
 
@@ -188,83 +354,178 @@ def fulltext(
     s: Session, query: str, f: Filters | None = None, limit: int = 50, offset: int = 0
 ) -> list[Hit]:
     """Diacritic- and case-insensitive search over the folded text, best matches first."""
-    terms = _TOKEN.findall(fold(query))
-    if not terms:
-        return []
-    if s.get_bind().dialect.name == "sqlite":
-        match = " ".join(f'"{t}"' for t in terms)
-        fts = (
-            text(
-                "SELECT rowid AS id, bm25(documents_fts) AS rank FROM documents_fts "
-                "WHERE documents_fts MATCH :m"
-            )
-            .bindparams(m=match)
-            .columns(id=Integer, rank=Float)
+    return search(s, query, f=f, limit=limit, offset=offset).hits
+
+
+# --- one search: words, cited key, filters ------------------------------------------------------
+
+# Totals above this are reported as "more than COUNT_CAP" (counting every match of a common
+# word costs as much as the search itself); per-key citing counts stay exact (candidates).
+COUNT_CAP = 1000
+# Relevance (bm25 / ts_rank) is computed over the newest RANK_WINDOW matches: exact whenever
+# a query matches fewer documents, bounded work when it matches most of the archive.
+RANK_WINDOW = 1000
+
+
+@dataclass
+class SearchResult:
+    hits: list[Hit]
+    total: int
+    total_exact: bool = True
+    candidates: list[KeyCandidate] = field(default_factory=list)
+
+
+def _is_sqlite(s: Session) -> bool:
+    return s.get_bind().dialect.name == "sqlite"
+
+
+def _text_ids(s: Session, terms: list[str]):
+    """A condition on documents.id: the document matches every query word."""
+    if _is_sqlite(s):
+        return DocumentRow.id.in_(select(_SQLITE_FTS.c.rowid).where(_sqlite_match(terms)))
+    return _PG_FTS.op("@@")(_pg_query(terms))
+
+
+def _sqlite_match(terms: list[str]):
+    return text("documents_fts MATCH :m").bindparams(m=_fts_sqlite(terms))
+
+
+def _pg_query(terms: list[str]):
+    return func.to_tsquery("simple", _fts_postgres(terms))
+
+
+def _pg_prefer_index(s: Session) -> None:
+    """The planner prices ``tsvector @@ tsquery`` at one operator per row and picks a
+    sequential scan when a word is common; every row's tsvector is then detoasted (10x
+    slower than the GIN bitmap). Scoped to this transaction only."""
+    s.execute(text("SET LOCAL enable_seqscan = off"))
+
+
+def _capped_count(s: Session, ids: Select) -> tuple[int, bool]:
+    n = s.scalar(select(func.count()).select_from(ids.limit(COUNT_CAP + 1).subquery())) or 0
+    return min(n, COUNT_CAP), n <= COUNT_CAP
+
+
+def _ranked_text_ids(
+    s: Session, terms: list[str], f: Filters, limit: int, offset: int
+) -> tuple[list[int], int, bool]:
+    """Best-first ids of documents matching the words, and the (capped) number of matches."""
+    window = max(RANK_WINDOW, offset + limit)
+    if _is_sqlite(s):
+        base = select(_SQLITE_FTS.c.rowid.label("id")).where(_sqlite_match(terms))
+        if _has_filters(f):
+            base = _filtered(s, base.join(DocumentRow, DocumentRow.id == _SQLITE_FTS.c.rowid), f)
+        total = _capped_count(s, base)
+        newest = (
+            base.add_columns(_SQLITE_FTS.c.rank.label("r"))
+            .order_by(_SQLITE_FTS.c.rowid.desc())
+            .limit(window)
             .subquery()
         )
-        stmt = (
-            select(DocumentRow)
-            .join(fts, fts.c.id == DocumentRow.id)
-            .order_by(fts.c.rank, DocumentRow.id)
-        )
+        ranked = select(newest.c.id).order_by(newest.c.r, newest.c.id.desc())
     else:
-        tsq = func.plainto_tsquery("simple", " ".join(terms))
-        vec = func.to_tsvector("simple", DocumentRow.folded)
-        stmt = (
-            select(DocumentRow)
-            .where(vec.op("@@")(tsq))
-            .order_by(func.ts_rank(vec, tsq).desc(), DocumentRow.id)
+        _pg_prefer_index(s)
+        tsq = _pg_query(terms)
+        base = _filtered(s, select(DocumentRow.id).where(_PG_FTS.op("@@")(tsq)), f)
+        total = _capped_count(s, base)
+        newest = (
+            base.add_columns(_PG_FTS.label("v")).order_by(DocumentRow.id.desc()).limit(window)
+        ).subquery()
+        ranked = select(newest.c.id).order_by(
+            func.ts_rank(newest.c.v, tsq).desc(), newest.c.id.desc()
         )
-    stmt = _filtered(stmt, f or Filters()).limit(limit).offset(offset)
-    hits = []
-    for doc in s.scalars(stmt):
-        snippet, marks = _snippet(doc, terms)
-        hits.append(Hit(doc, snippet, marks))
-    return hits
+    ids = list(s.scalars(ranked.limit(limit).offset(offset)))
+    return ids, *total
+
+
+def _has_filters(f: Filters) -> bool:
+    return any(v is not None and v != "" for v in vars(f).values())
+
+
+def _citing_ids_page(
+    s: Session, keys: list[str], f: Filters, terms: list[str], limit: int, offset: int
+) -> tuple[list[int], int, bool]:
+    """Ids of documents citing any of the keys, newest document date first.
+
+    Each key is one ordered range of the (key, doc_date, document_id) index read only as far
+    as the page needs; the ranges are merged here, so a key cited by half the archive costs
+    no more than a rare one."""
+    join = _has_filters(f) or bool(terms)
+
+    def per_key(stmt: Select) -> Select:
+        if join:
+            stmt = _filtered(
+                s, stmt.join(DocumentRow, DocumentRow.id == CitationRow.document_id), f
+            )
+            if terms:
+                stmt = stmt.where(_text_ids(s, terms))
+        return stmt
+
+    if terms and not _is_sqlite(s):
+        _pg_prefer_index(s)
+    rows: set[tuple[str, int]] = set()
+    for k in keys:
+        stmt = select(CitationRow.doc_date, CitationRow.document_id).where(CitationRow.key == k)
+        stmt = per_key(stmt).order_by(CitationRow.doc_date.desc(), CitationRow.document_id.desc())
+        rows.update(s.execute(stmt.limit(offset + limit)).all())
+    seen: dict[int, None] = {}
+    for _, doc_id in sorted(rows, reverse=True):
+        seen.setdefault(doc_id)
+    ids = list(seen)[offset : offset + limit]
+    all_ids = per_key(select(CitationRow.document_id).where(CitationRow.key.in_(keys))).distinct()
+    return ids, *_capped_count(s, all_ids)
+
+
+def _load(s: Session, ids: list[int]) -> list[DocumentRow]:
+    by_id = {d.id: d for d in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids)))}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def search(
+    s: Session,
+    query: str | None = None,
+    cites: KeyQuery | None = None,
+    f: Filters | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> SearchResult:
+    """Documents matching words (best first, with highlighted snippets) and/or citing a key
+    (newest first, with the matching citations and the candidate keys), under the filters.
+    Every step reads an index range no longer than the page needs (see COUNT_CAP)."""
+    f = f or Filters()
+    terms = _terms(query or "")
+    if query and query.strip() and not terms:
+        return SearchResult([], 0)
+    candidates: list[KeyCandidate] = []
+    keys: list[str] = []
+    if cites is not None:
+        candidates = key_candidates(s, cites)
+        keys = [c.key for c in candidates if c.documents]
+        if not keys:
+            return SearchResult([], 0, True, candidates)
+        ids, total, exact = _citing_ids_page(s, keys, f, terms, limit, offset)
+    elif terms:
+        ids, total, exact = _ranked_text_ids(s, terms, f, limit, offset)
+    else:
+        docs = list_documents(s, f, limit, offset)
+        return SearchResult([Hit(d) for d in docs], count_documents(s, f))
+    docs = _load(s, ids)
+    hits = _attach_citations(s, docs, keys) if keys else [Hit(d) for d in docs]
+    if terms:
+        for h in hits:
+            h.snippet, h.highlights = _snippet(h.document, terms)
+    return SearchResult(hits, total, exact, candidates)
 
 
 def list_documents(
     s: Session, f: Filters | None = None, limit: int = 50, offset: int = 0
 ) -> list[DocumentRow]:
-    stmt = _filtered(select(DocumentRow), f or Filters())
-    stmt = stmt.order_by(DocumentRow.doc_date.desc(), DocumentRow.id.desc())
-    return list(s.scalars(stmt.limit(limit).offset(offset)))
+    stmt = _filtered(s, select(DocumentRow), f or Filters())
+    return list(s.scalars(_order(stmt).limit(limit).offset(offset)))
 
 
 def count_documents(s: Session, f: Filters | None = None) -> int:
-    return s.scalar(_filtered(select(func.count(DocumentRow.id)), f or Filters())) or 0
-
-
-def cites_of(s: Session, doc: DocumentRow) -> list[tuple[CitationRow, DocumentRow | None]]:
-    """What a document cites, with the cited document when it is itself in the archive."""
-    out = []
-    for c in doc.citations:
-        target = s.scalar(select(DocumentRow).where(DocumentRow.number == c.key).limit(1))
-        out.append((c, target))
-    return out
-
-
-def cited_by(s: Session, doc: DocumentRow) -> list[DocumentRow]:
-    """Documents whose citations name this document's number."""
-    if not doc.number:
-        return []
-    stmt = (
-        select(DocumentRow)
-        .join(CitationRow, CitationRow.document_id == DocumentRow.id)
-        .where(CitationRow.key == doc.number, DocumentRow.id != doc.id)
-        .distinct()
-    )
-    return list(s.scalars(stmt))
-
-
-def most_cited(s: Session, limit: int = 20) -> list[tuple[str, int]]:
-    stmt = (
-        select(CitationRow.key, func.count(func.distinct(CitationRow.document_id)).label("n"))
-        .group_by(CitationRow.key)
-        .order_by(text("n DESC"), CitationRow.key)
-        .limit(limit)
-    )
-    return [(k, n) for k, n in s.execute(stmt).all()]
+    return s.scalar(_filtered(s, select(func.count(DocumentRow.id)), f or Filters())) or 0
 
 
 def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | None, who: str):
@@ -281,5 +542,10 @@ def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | N
     column = {"date": "doc_date"}.get(field_name, field_name)
     if hasattr(DocumentRow, column):
         setattr(doc, column, value)
+    if field_name == "number":
+        doc.doc_key = document_key(value)
+    if field_name == "date":
+        for c in doc.citations:
+            c.doc_date = value or ""
     doc.updated_at = utcnow()
     return row

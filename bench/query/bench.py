@@ -1,0 +1,420 @@
+"""Query speed at archive scale: "documents citing X" and full-text search, SQLite and PostgreSQL.
+
+Generates N synthetic records (Vietnamese-like text built from the seed documents' own
+word sequences, Zipf-popular citations over a QĐ/NQ/TT/KH key space, 0-15 citations per
+document), bulk-inserts them through the real migrations, then times the service's own
+query function (``repo.search``, the code path of the API and the UI) and prints p50/p95.
+
+The baseline, timed in the same process against the same database, is a primary-key fetch
+of one document through the same session machinery: the ratio column shows what a query
+costs over the floor, which is steadier than milliseconds on a shared machine.
+
+    .venv/bin/python bench/query/bench.py            # 10k and 100k documents
+    .venv/bin/python bench/query/bench.py --quick    # 10k only
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import itertools
+import json
+import os
+import random
+import re
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from sqlalchemy import create_engine, insert, text
+
+from normalize.fold import fold
+from normalize.keys import parse_query
+from schemas import Citation
+from service.storage import repo
+from service.storage.db import Database
+from service.storage.models import CitationRow, DocumentRow
+
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = ROOT.parent / "shared" / "seeds"
+CLEAN_SEEDS = ("001_", "003_", "004_")  # 000 and 002 are OCR-damaged: not a text model
+PG_ADMIN = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+TARGETS_MS = {"citing": 20.0, "fulltext": 100.0}
+
+# Key space: what Vietnamese administrative documents cite most.
+KEY_FORMS = [
+    ("QĐ", ["TTg", "UBND", "BGDĐT", "BNV", "HKH", "KHVN"], 3000),
+    ("NQ", ["CP", "HĐND", "QH"], 600),
+    ("NQ", ["TW", "TU"], 300),  # party form: 29-NQ/TW
+    ("TT", ["BGDĐT", "BTC", "BNV", "BLĐTBXH"], 400),
+    ("KH", ["UBND", "HKH", "TU"], 1500),
+]
+DOC_TYPES = {"QĐ": "Quyết định", "NQ": "Nghị quyết", "TT": "Thông tư", "KH": "Kế hoạch"}
+OWN_TYPES = [("BC", "Báo cáo"), ("KH", "Kế hoạch"), ("QĐ", "Quyết định"), ("TB", "Thông báo")]
+PLACES = ["tỉnh Sơn La", "huyện Mai Sơn", "huyện Mộc Châu", "thành phố Sơn La",
+          "huyện Yên Châu", "huyện Thuận Châu", "huyện Phù Yên", "huyện Bắc Yên"]  # fmt: skip
+BODIES = ("Hội Khuyến học", "Ủy ban nhân dân", "Sở Giáo dục và Đào tạo")
+ISSUERS = [f"{body} {p}" for body in BODIES for p in PLACES]
+
+
+# --- synthetic archive --------------------------------------------------------------------------
+
+
+def _key(type_code: str, number: int, issuer: str, year: int | None) -> str:
+    if issuer in ("TW", "TU"):
+        return f"{number}-{type_code}/{issuer}"
+    return f"{number}/{year}/{type_code}-{issuer}" if year else f"{number}/{type_code}-{issuer}"
+
+
+def key_space(rng: random.Random) -> list[str]:
+    """Distinct canonical keys, shuffled so popularity does not follow the number."""
+    out: set[str] = set()
+    for type_code, issuers, n in KEY_FORMS:
+        keys: set[str] = set()
+        while len(keys) < n:
+            issuer = rng.choice(issuers)
+            year = rng.choice([None, None, None, rng.randint(2005, 2024)])
+            if type_code == "TT":
+                year = rng.randint(2005, 2024)  # circulars carry their year
+            keys.add(_key(type_code, rng.randint(1, 2500), issuer, year))
+        out |= keys
+    out = sorted(out)
+    rng.shuffle(out)
+    return out
+
+
+class Zipf:
+    """Sample indexes 0..n-1 with P(i) ~ 1/(i+1)^s: a few keys are cited everywhere."""
+
+    def __init__(self, n: int, s: float, rng: random.Random) -> None:
+        weights = [1.0 / (i + 1) ** s for i in range(n)]
+        total = sum(weights)
+        self.cum, acc = [], 0.0
+        for w in weights:
+            acc += w / total
+            self.cum.append(acc)
+        self.rng = rng
+
+    def sample(self, k: int) -> list[int]:
+        from bisect import bisect_left
+
+        return [min(bisect_left(self.cum, self.rng.random()), len(self.cum) - 1) for _ in range(k)]
+
+
+def seed_words() -> list[str]:
+    """The word sequence of the clean seed documents (case kept, punctuation attached)."""
+    files = [p for p in sorted(SEEDS.glob("*.txt")) if p.name.startswith(CLEAN_SEEDS)]
+    if not files:
+        sys.exit(f"no seed documents under {SEEDS}")
+    return [w for p in files for w in p.read_text(encoding="utf-8").split()]
+
+
+def sentence_pool(words: list[str], rng: random.Random, n: int = 6000) -> list[str]:
+    """Sentences from a first-order Markov chain over the seeds' words: real vocabulary,
+    real word frequencies, new combinations."""
+    follow: dict[str, list[str]] = defaultdict(list)
+    for a, b in itertools.pairwise(words):
+        follow[a].append(b)
+    starts = [w for w in words if w[:1].isupper()]
+    pool = []
+    for _ in range(n):
+        w, out = rng.choice(starts), []
+        for _ in range(rng.randint(8, 30)):
+            out.append(w)
+            nxt = follow.get(w)
+            w = rng.choice(nxt) if nxt else rng.choice(starts)
+        pool.append(" ".join(out).rstrip(",;:") + ".")
+    return pool
+
+
+@dataclass
+class Archive:
+    keys: list[str]
+    zipf: Zipf
+    pool: list[str]
+    pool_folded: list[str]
+    rng: random.Random
+
+
+def make_archive(seed: int = 7) -> Archive:
+    rng = random.Random(seed)
+    keys = key_space(rng)
+    pool = sentence_pool(seed_words(), rng)
+    return Archive(keys, Zipf(len(keys), 1.07, rng), pool, [fold(s) for s in pool], rng)
+
+
+@cache
+def _cite_phrase(key: str) -> tuple[str, str]:
+    """How a citation is written in the text, and its fold."""
+    phrase = f"Căn cứ {DOC_TYPES.get(parse_query(key).type_code or '', 'Văn bản')} số {key};"
+    return phrase, fold(phrase)
+
+
+@cache
+def _citation(key: str, partial: bool) -> dict:
+    return repo.citation_columns(Citation(key=key, partial=partial, text=key))
+
+
+def documents(a: Archive, n: int) -> Iterator[tuple[dict, list[dict]]]:
+    """(document row, citation rows): 0-15 Zipf-drawn citations, one in ten partial."""
+    rng, now = a.rng, datetime.now(UTC)
+    for i in range(1, n + 1):
+        cited = sorted({a.keys[j] for j in a.zipf.sample(rng.randint(0, 15))})
+        partial = {k for k in cited if rng.random() < 0.1}
+        # a fifth of the archive is itself a cited document: links in the citation graph
+        if rng.random() < 0.2:
+            number = a.keys[a.zipf.sample(1)[0]]
+            own_type = DOC_TYPES.get(parse_query(number).type_code or "")
+        else:
+            code, own_type = rng.choice(OWN_TYPES)
+            number = f"{rng.randint(1, 400)}/{code}-HKH"
+        idx = [rng.randrange(len(a.pool)) for _ in range(rng.randint(15, 50))]
+        body = [a.pool[j] for j in idx]
+        folded = [a.pool_folded[j] for j in idx]
+        for k in cited:
+            at = rng.randrange(len(body) + 1)
+            phrase, folded_phrase = _cite_phrase(k)
+            body.insert(at, phrase)
+            folded.insert(at, folded_phrase)
+        txt, fld = " ".join(body), " ".join(folded)
+        year = rng.randint(2010, 2025)
+        date = f"{year}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        doc = {
+            "id": i,
+            "sha256": hashlib.sha256(f"{i}".encode()).hexdigest(),
+            "filename": f"doc{i:06d}.pdf",
+            "mime": "application/pdf",
+            "size": len(txt) * 3,
+            "pages": 1 + len(txt) // 2500,
+            "kind": "scanned",
+            "number": number,
+            "doc_key": number,
+            "doc_type": own_type or "Công văn",
+            "doc_date": date,
+            "issuer": rng.choice(ISSUERS),
+            "title": body[0][:120],
+            "has_figures": rng.random() < 0.6,
+            "text": txt,
+            "folded": fld,
+            "record": {
+                "doc": {"number": number, "date": date},
+                "citations": [{"key": k} for k in cited],
+            },
+            "pages_json": [],
+            "pipeline_version": "bench",
+            "created_at": now,
+            "updated_at": now,
+        }
+        cits = [{"document_id": i, "doc_date": date, **_citation(k, k in partial)} for k in cited]
+        yield doc, cits
+
+
+def _copy_rows(db: Database, table: str, rows: list[dict]) -> None:
+    """PostgreSQL COPY: the bulk path (executemany is several times slower)."""
+    cols = list(rows[0])
+    raw = db.engine.raw_connection()
+    try:
+        cur = raw.driver_connection.cursor()
+        with cur.copy(f"COPY {table} ({', '.join(cols)}) FROM STDIN") as cp:
+            for r in rows:
+                cp.write_row(
+                    [json.dumps(v) if isinstance(v, dict | list) else v for v in r.values()]
+                )
+        raw.commit()
+    finally:
+        raw.close()
+
+
+def bulk_insert(db: Database, a: Archive, n: int, chunk: int = 2000) -> tuple[float, Counter]:
+    """Insert n documents in chunks (COPY on PostgreSQL, executemany in one transaction per
+    chunk on SQLite, where the FTS triggers index each row); returns (seconds, popularity)."""
+    t0, popularity = time.perf_counter(), Counter()
+    batch_d: list[dict] = []
+    batch_c: list[dict] = []
+
+    def flush() -> None:
+        if db.is_sqlite:
+            with db.engine.begin() as conn:
+                conn.execute(insert(DocumentRow.__table__), batch_d)
+                if batch_c:
+                    conn.execute(insert(CitationRow.__table__), batch_c)
+        else:
+            _copy_rows(db, "documents", batch_d)
+            if batch_c:
+                _copy_rows(db, "citations", batch_c)
+        batch_d.clear()
+        batch_c.clear()
+
+    for doc, cits in documents(a, n):
+        batch_d.append(doc)
+        batch_c.extend(cits)
+        popularity.update(c["key"] for c in cits)
+        if len(batch_d) >= chunk:
+            flush()
+    if batch_d:
+        flush()
+    if db.is_sqlite:
+        with db.engine.begin() as conn:
+            conn.execute(text("ANALYZE"))
+            conn.execute(text("INSERT INTO documents_fts(documents_fts) VALUES ('optimize')"))
+    else:
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))  # what autovacuum does on a live archive
+            conn.execute(text("SELECT setval('documents_id_seq', :n)"), {"n": n})
+    return time.perf_counter() - t0, popularity
+
+
+# --- queries ------------------------------------------------------------------------------------
+
+
+def citing_queries(a: Archive, popularity: Counter, k: int) -> list[str]:
+    """What people ask: popular keys more often (drawn like the citations), in the forms
+    they type them: the full key, "qd 677 ttg", or an ambiguous "QĐ 677"."""
+    rng = random.Random(11)
+    out = []
+    for j in a.zipf.sample(k):
+        key = a.keys[j]
+        q = parse_query(key)
+        form = rng.random()
+        if form < 0.5 or not q.number:
+            out.append(key)
+        elif form < 0.8:
+            out.append(f"{fold(q.type_code or '')} {q.number} {fold(q.issuer_code or '')}")
+        else:
+            out.append(f"{q.type_code} {q.number}")
+    return out
+
+
+def fulltext_queries(a: Archive, k: int) -> list[str]:
+    """One to three diacritic-free words taken from the generated text (so they match)."""
+    rng = random.Random(13)
+    out = []
+    for _ in range(k):
+        words = re.findall(r"[a-z]{2,}", rng.choice(a.pool_folded))
+        if not words:
+            continue
+        start = rng.randrange(len(words))
+        out.append(" ".join(words[start : start + rng.choice([1, 2, 2, 3])]))
+    return out
+
+
+def timed(fn: Callable[[], object], runs: list[float]) -> None:
+    t0 = time.perf_counter()
+    fn()
+    runs.append((time.perf_counter() - t0) * 1000)
+
+
+def pct(values: list[float], p: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
+
+
+def measure(db: Database, a: Archive, popularity: Counter, n_queries: int) -> dict[str, list]:
+    cq = citing_queries(a, popularity, n_queries)
+    fq = fulltext_queries(a, n_queries)
+    rng = random.Random(17)
+    results: dict[str, list] = {"baseline": [], "citing": [], "fulltext": [], "sizes": []}
+
+    def run_citing(q: str) -> None:
+        with db.session() as s:
+            r = repo.search(s, cites=parse_query(q), limit=20)
+            results["sizes"].append(("citing", r.total))
+
+    def run_fulltext(q: str) -> None:
+        with db.session() as s:
+            r = repo.search(s, q, limit=20)
+            results["sizes"].append(("fulltext", r.total))
+
+    def run_baseline() -> None:
+        with db.session() as s:
+            s.get(DocumentRow, rng.randint(1, 1000)).text  # noqa: B018 (fetch the row)
+
+    for q in cq[:10]:  # warm caches and plans
+        run_citing(q)
+    for q in fq[:10]:
+        run_fulltext(q)
+    results["sizes"].clear()
+    for i in range(n_queries):
+        timed(run_baseline, results["baseline"])
+        timed(lambda i=i: run_citing(cq[i]), results["citing"])
+        timed(lambda i=i: run_fulltext(fq[i % len(fq)]), results["fulltext"])
+    return results
+
+
+# --- backends -----------------------------------------------------------------------------------
+
+
+def with_sqlite(tmp: Path, n: int) -> tuple[Database, Callable[[], None]]:
+    db = Database(f"sqlite:///{tmp / f'bench-{n}.db'}")
+    return db, db.close
+
+
+def with_postgres(n: int) -> tuple[Database, Callable[[], None]]:
+    name = f"sohoa_bench_{n}_{uuid.uuid4().hex[:6]}"
+    admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f'CREATE DATABASE "{name}"'))
+    db = Database(PG_ADMIN.rsplit("/", 1)[0] + f"/{name}")
+
+    def drop() -> None:
+        db.close()
+        with admin.connect() as c:
+            c.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+    return db, drop
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--quick", action="store_true", help="10k documents only")
+    ap.add_argument("--sizes", type=int, nargs="*", default=None, help="default: 10000 100000")
+    ap.add_argument("--backends", default="sqlite,postgresql")
+    ap.add_argument("--queries", type=int, default=200, help="queries of each kind")
+    args = ap.parse_args()
+    sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000])
+    a = make_archive()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="sohoa-bench-") as tmp:
+        for n in sizes:
+            for backend in args.backends.split(","):
+                db, close = with_sqlite(Path(tmp), n) if backend == "sqlite" else with_postgres(n)
+                try:
+                    a.rng.seed(n)
+                    secs, popularity = bulk_insert(db, a, n)
+                    print(f"{backend:10} {n:>7} docs, {sum(popularity.values())} citations "
+                          f"inserted in {secs:.1f} s", file=sys.stderr, flush=True)  # fmt: skip
+                    rows.append((backend, n, secs, measure(db, a, popularity, args.queries)))
+                finally:
+                    close()
+    report(rows)
+
+
+def report(rows: list) -> None:
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} (1/5/15 min) at the end")
+    head = (f"{'backend':10} {'docs':>7} {'insert s':>8}  {'query':9} {'p50 ms':>7} {'p95 ms':>7}"
+            f" {'p95/base':>8} {'target':>7}  {'median hits':>11}")  # fmt: skip
+    print(head)
+    print("-" * len(head))
+    for backend, n, secs, r in rows:
+        base = pct(r["baseline"], 50)
+        print(f"{backend:10} {n:>7} {secs:>8.1f}  {'pk fetch':9} {base:>7.2f} "
+              f"{pct(r['baseline'], 95):>7.2f} {'1.0':>8} {'':>7}")  # fmt: skip
+        for kind in ("citing", "fulltext"):
+            p50, p95 = pct(r[kind], 50), pct(r[kind], 95)
+            hits = statistics.median(t for k, t in r["sizes"] if k == kind)
+            ok = "ok" if p95 <= TARGETS_MS[kind] else "MISSED"
+            print(f"{'':10} {'':>7} {'':>8}  {kind:9} {p50:>7.2f} {p95:>7.2f} {p95 / base:>8.1f} "
+                  f"{ok + ' ' + str(int(TARGETS_MS[kind])):>7}  {hits:>11.0f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
