@@ -21,7 +21,6 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
-from normalize.fold import fold
 from normalize.keys import parse_query
 from service import auth, jobs
 from service.api.deps import AppState, get_state
@@ -101,8 +100,6 @@ def logout() -> Response:
 
 # --- search -------------------------------------------------------------------------------
 
-_WORD = re.compile(r"\w+")
-
 
 def _marked(text: str, ranges: list[tuple[int, int]]) -> Markup:
     """Escape ``text`` and wrap the (non-overlapping, merged) ranges in <mark>."""
@@ -116,21 +113,6 @@ def _marked(text: str, ranges: list[tuple[int, int]]) -> Markup:
         pos = b
     out.append(escape(text[pos:]))
     return Markup("").join(out)
-
-
-def _term_ranges(snippet: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Every occurrence of every query word in a snippet, diacritics and case ignored."""
-    folded = fold(snippet)
-    found = sorted(
-        (m.start(), m.end()) for t in terms for m in re.finditer(r"(?<!\w)" + re.escape(t), folded)
-    )
-    out: list[tuple[int, int]] = []
-    for a, b in found:
-        if out and not snippet[out[-1][1] : a].strip():
-            out[-1] = (out[-1][0], max(b, out[-1][1]))  # words next to each other: one mark
-        else:
-            out.append((a, b))
-    return out
 
 
 def _citation_snippet(doc: DocumentRow, keys: set[str], width: int = 90) -> Markup | None:
@@ -180,14 +162,30 @@ def _facets(s) -> dict:
     return {"types": types, "issuers": issuers, "years": years}
 
 
-def _citing(s, kq, f: repo.Filters, offset: int) -> list[repo.Hit]:
-    """Documents citing the key; with words beside the key ("QĐ 677 khuyến học"), only
-    those whose text also has the words."""
-    if not kq.text.strip():
-        return repo.citing(s, kq, f, PER_PAGE + 1, offset)
-    ids = {h.document.id for h in repo.fulltext(s, kq.text, f, 10_000)}
-    hits = [h for h in repo.citing(s, kq, f, 10_000) if h.document.id in ids]
-    return hits[offset : offset + PER_PAGE + 1]
+def _search(s, q: str, f: repo.Filters, offset: int) -> tuple[repo.SearchResult, str, str]:
+    """One box: a citation ("QĐ 677", with or without words beside it) is looked up by key;
+    anything else, or a citation nobody cites, is a search of the words in the text.
+    Returns the result, the mode ("cites" | "text" | "") and the words searched with a key."""
+    if not q.strip():
+        return repo.search(s, None, None, f, PER_PAGE, offset), "", ""
+    kq = parse_query(q)
+    if kq.number:
+        words = kq.text.strip()
+        res = repo.search(s, words or None, kq, f, PER_PAGE, offset)
+        if res.hits or offset:
+            return res, "cites", words
+        text = repo.search(s, q, None, f, PER_PAGE, offset)
+        text.candidates = res.candidates
+        return text, "text", ""
+    return repo.search(s, q, None, f, PER_PAGE, offset), "text", ""
+
+
+def _snippet_html(h: repo.Hit, mode: str) -> Markup | None:
+    if mode == "cites" and h.citations:
+        return _citation_snippet(h.document, {c.key for c in h.citations})
+    if h.snippet:
+        return _marked(h.snippet, [tuple(m) for m in h.highlights])
+    return None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -206,48 +204,30 @@ def search_page(
     f = _filters(type, issuer, year)
     page = max(1, page)
     offset = (page - 1) * PER_PAGE
-    results, keys, mode, total, words, top = [], [], "", None, "", []
     with st.db.session() as s:
-        if q.strip():
-            kq = parse_query(q)
-            if kq.number:
-                keys = repo.cited_keys(s, kq)
-                hits = _citing(s, kq, f, offset)
-                mode, words = ("cites", kq.text.strip()) if hits else ("", "")
-            if not mode:
-                hits = repo.fulltext(s, q, f, PER_PAGE + 1, offset)
-                mode = "text"
-        else:
-            hits = [repo.Hit(d) for d in repo.list_documents(s, f, PER_PAGE + 1, offset)]
-            total = repo.count_documents(s, f)
-            top = repo.most_cited(s, 12)
-        terms = _WORD.findall(fold(q))
-        for h in hits[:PER_PAGE]:
-            if mode == "cites":
-                snippet = _citation_snippet(h.document, {c.key for c in h.citations})
-            elif h.snippet:
-                snippet = _marked(h.snippet.replace("\n", " "), _term_ranges(h.snippet, terms))
-            else:
-                snippet = None
-            results.append({"doc": h.document, "citations": h.citations, "snippet": snippet})
-        facets = _facets(s)
+        res, mode, words = _search(s, q, f, offset)
+        results = [
+            {"doc": h.document, "citations": h.citations, "snippet": _snippet_html(h, mode)}
+            for h in res.hits
+        ]
         return _page(
             request,
             "search.html",
             user,
             q=q,
             results=results,
-            keys=keys,
+            candidates=res.candidates,
             mode=mode,
             words=words,
-            top=top,
+            top=[] if q.strip() else repo.most_cited(s, 12),
             type=type,
             issuer=issuer,
             year=year,
             page=page,
-            total=total,
-            more=len(hits) > PER_PAGE,
-            **facets,
+            total=res.total,
+            total_exact=res.total_exact,
+            more=offset + len(res.hits) < res.total,
+            **_facets(s),
         )
 
 
