@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
+from sqlalchemy.orm import load_only
 
 from normalize.keys import parse_query
 from service import auth, jobs
@@ -390,6 +391,16 @@ def batch_page(request: Request, batch_id: int, st: State) -> Response:
 # --- review -------------------------------------------------------------------------------
 
 REVIEW_SCAN = 500
+# What the review queue and the figures read of a document: never its text or OCR words.
+_LIGHT = (
+    DocumentRow.id,
+    DocumentRow.filename,
+    DocumentRow.number,
+    DocumentRow.doc_type,
+    DocumentRow.doc_date,
+    DocumentRow.kind,
+    DocumentRow.record,
+)
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -400,10 +411,11 @@ def review_page(request: Request, st: State, page: int = 1) -> Response:
         return _login_redirect(request)
     page = max(1, page)
     with st.db.session() as s:
-        docs = s.scalars(select(DocumentRow).order_by(DocumentRow.id.desc()).limit(REVIEW_SCAN))
-        items = [i for d in docs for i in review.items_of(d)]
+        stmt = select(DocumentRow).options(load_only(*_LIGHT)).order_by(DocumentRow.id.desc())
+        docs = s.scalars(stmt.limit(REVIEW_SCAN))
+        items = [i for d in docs for i in review.items_of(d, crops=False)]
         start = (page - 1) * 50
-        shown = items[start : start + 50]
+        shown = review.with_crops(items[start : start + 50])
         groups: dict[int, list[review.Item]] = {}
         for i in shown:
             groups.setdefault(i.document.id, []).append(i)
@@ -426,11 +438,15 @@ FIGURE_DOCS = 20_000
 
 
 def _figure_rows(st: AppState, type_: str, year: str) -> list[fig.Figure]:
-    f = _filters(type_, "", year)
-    f.has_figures = True
+    """Figures of the documents that state some, oldest first (records only are read)."""
+    stmt = select(DocumentRow).options(load_only(*_LIGHT)).where(DocumentRow.has_figures)
+    if type_:
+        stmt = stmt.where(DocumentRow.doc_type == type_)
+    if year.isdigit() and len(year) == 4:
+        stmt = stmt.where(DocumentRow.doc_date.like(f"{year}%"))
+    stmt = stmt.order_by(DocumentRow.doc_date, DocumentRow.id).limit(FIGURE_DOCS)
     with st.db.session() as s:
-        docs = repo.list_documents(s, f, FIGURE_DOCS)
-        return [x for d in reversed(docs) for x in fig.figures_of(d)]
+        return [x for d in s.scalars(stmt) for x in fig.figures_of(d)]
 
 
 def _chart_title(unit: str) -> str:
