@@ -73,7 +73,7 @@ def upload(st: State, _: Archivist, files: Annotated[list[UploadFile], File()]) 
     with tempfile.TemporaryDirectory(dir=incoming) as tmp:
         paths, names = [], []
         for n, up in enumerate(files):
-            dest = Path(tmp) / f"{n:05d}"
+            dest = Path(tmp) / f"{n:05d}{Path(up.filename or '').suffix.lower()}"  # .zip expands
             with open(dest, "wb") as out:
                 shutil.copyfileobj(up.file, out, 1 << 20)
             if dest.stat().st_size > limit:
