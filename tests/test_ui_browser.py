@@ -57,7 +57,7 @@ def server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
     settings = Settings.from_env(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)
-    tokens = {role: auth.create_token(db, f"{role}-ui", role) for role in ("reader", "archivist")}
+    tokens = {role: auth.create_token(db, f"{role}-ui", role) for role in auth.ROLES}
     db.close()
     port = _free_port()
     srv = uvicorn.Server(
@@ -214,3 +214,13 @@ def test_archivist_uploads_finds_reads_and_corrects(server, browser, tmp_path: P
         reader.locator(".record button.value[data-ref='doc.number']").inner_text().strip()
         == (gold["doc"]["number"])
     )
+
+    # An admin hands out tokens from the UI.
+    admin = browser.new_page(viewport=WIDE)
+    _login(admin, base, tokens["admin"])
+    admin.click("header nav >> text=Mã truy cập")
+    admin.fill("input[name=name]", "Văn thư")
+    admin.select_option("select[name=role]", "archivist")
+    admin.click("text=Tạo mã")
+    assert admin.locator("input.token-out").input_value().startswith("sohoa_")
+    _shot(admin, "12-tokens")

@@ -276,3 +276,23 @@ def test_a_correction_made_in_the_ui_survives_re_extraction(client, data_dir: Pa
     db.close()
     html = c.get(f"/documents/{doc_id}").text
     assert 'data-ref="doc.signer"' in html and "Lò Văn Hặc" in html and "archivist@test" in html
+
+
+def test_admin_creates_and_revokes_tokens_others_cannot(client) -> None:
+    c, tokens, _ = client
+    _login(c, tokens["archivist"])
+    assert c.get("/tokens").status_code == 403
+    assert c.post("/tokens", data={"name": "x", "role": "admin"}).status_code == 403
+    _login(c, tokens["admin"])
+    r = c.post("/tokens", data={"name": "Chị Lan", "role": "reader"})
+    assert r.status_code == 201
+    new = re.search(r'class="token-out" value="(sohoa_[^"]+)"', r.text).group(1)
+    assert new not in c.get("/tokens").text  # shown once only
+    _login(c, new)
+    assert c.get("/upload").status_code == 403  # a reader
+    _login(c, tokens["admin"])
+    row = re.search(
+        r'<tr><td>Chị Lan</td>.*?action="/tokens/(\d+)/revoke"', c.get("/tokens").text, re.S
+    )
+    c.post(f"/tokens/{row.group(1)}/revoke")
+    assert c.post("/login", data={"token": new, "next": "/"}).status_code == 401

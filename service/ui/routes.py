@@ -539,3 +539,69 @@ def figures_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="so-lieu.csv"'},
     )
+
+
+# --- tokens (admin) -----------------------------------------------------------------------
+
+
+def _admin(request: Request, st: AppState) -> TokenRow | Response:
+    user = _user(request, st)
+    if user is None:
+        return _login_redirect(request)
+    if not auth.allows(user.role, "admin"):
+        return _forbidden(request, user)
+    return user
+
+
+@router.get("/tokens", response_class=HTMLResponse)
+def tokens_page(request: Request, st: State) -> Response:
+    user = _admin(request, st)
+    if isinstance(user, Response):
+        return user
+    return _page(
+        request,
+        "tokens.html",
+        user,
+        tokens=auth.list_tokens(st.db),
+        roles=auth.ROLES,
+        created=None,
+        error=None,
+    )
+
+
+@router.post("/tokens", response_class=HTMLResponse)
+def token_create(
+    request: Request,
+    st: State,
+    name: Annotated[str, Form()],
+    role: Annotated[str, Form()] = "reader",
+) -> Response:
+    """A new token is shown once, on this page; only its hash is kept."""
+    user = _admin(request, st)
+    if isinstance(user, Response):
+        return user
+    created, error = None, None
+    if not name.strip() or role not in auth.ROLES:
+        error = "Cần tên người dùng và một vai trò hợp lệ."
+    else:
+        created = auth.create_token(st.db, name.strip(), role)
+    return _page(
+        request,
+        "tokens.html",
+        user,
+        status=422 if error else 201,
+        tokens=auth.list_tokens(st.db),
+        roles=auth.ROLES,
+        created=created,
+        created_name=name.strip(),
+        error=error,
+    )
+
+
+@router.post("/tokens/{token_id}/revoke")
+def token_revoke(request: Request, token_id: int, st: State) -> Response:
+    user = _admin(request, st)
+    if isinstance(user, Response):
+        return user
+    auth.revoke(st.db, token_id)
+    return RedirectResponse("/tokens", status_code=303)
