@@ -9,6 +9,7 @@ a reload. A reader sees no upload or correction. Screenshots of every page (1366
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import socket
 import threading
@@ -77,8 +78,10 @@ def server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
 @pytest.fixture
 def browser():
     need(CHROMIUM.exists(), "Debian's chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
+    need(importlib.util.find_spec("playwright") is not None, "the playwright package is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         yield b
         b.close()
