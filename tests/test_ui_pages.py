@@ -174,6 +174,7 @@ def test_search_by_citation_and_without_diacritics(client) -> None:
         not in c.get("/", params={"q": "khuyen hoc", "year": "2019"}).text
     )
     assert f'href="/documents/{doc_id}"' in c.get("/", params={"issuer": "sơn la"}).text
+    assert f'href="/documents/{doc_id}"' in c.get("/", params={"year": "2024"}).text
 
 
 def test_document_page_draws_boxes_and_marks_values_and_repairs(client) -> None:

@@ -140,7 +140,7 @@ def _citation_snippet(doc: DocumentRow, keys: set[str], width: int = 90) -> Mark
 def _filters(type_: str, issuer: str, year: str) -> repo.Filters:
     f = repo.Filters(doc_type=type_ or None, issuer=issuer.strip() or None)
     if year.isdigit() and len(year) == 4:
-        f.date_from, f.date_to = f"{year}-01-01", f"{year}-12-31"
+        f.date_from = f.date_to = year  # an ISO prefix: day, month and year-only dates
     return f
 
 
