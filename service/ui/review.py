@@ -66,8 +66,13 @@ def _crop(doc: DocumentRow, spans: tuple | list, pad: int = 12) -> Crop | None:
     return None
 
 
+# Flags shown on the document page but not queued: a partial citation (its key completed
+# from context) is normal, and nobody could settle it from the queue.
+NOT_QUEUED = {"partial"}
+
+
 def _reasons(confidence: float | None, flags: list[str]) -> list[str]:
-    out = [FLAG_LABELS.get(f, f) for f in flags]
+    out = [FLAG_LABELS.get(f, f) for f in flags if f not in NOT_QUEUED]
     if confidence is not None and confidence < LOW_CONFIDENCE:
         out.insert(0, f"độ tin cậy thấp ({confidence:.0%})")
     return out
