@@ -70,10 +70,16 @@
     clear.hidden = files.length === 0;
     send.textContent = files.length ? `Tải lên ${files.length} tệp` : "Tải lên";
   }
+  const maxBytes = Number(form.dataset.maxBytes) || Infinity;
   function add(more) {
     const seen = new Set(files.map((f) => `${f.name}:${f.size}`));
-    for (const f of more) if (!seen.has(`${f.name}:${f.size}`)) files.push(f);
+    const big = [];
+    for (const f of more) {
+      if (f.size > maxBytes) big.push(f.name);
+      else if (!seen.has(`${f.name}:${f.size}`)) files.push(f);
+    }
     list();
+    status.innerHTML = big.length ? `<p class="error" role="alert">Quá ${size(maxBytes)}, không gửi: ${big.map(esc).join(", ")}</p>` : "";
   }
   input.addEventListener("change", () => { add(input.files); input.value = ""; });
   chosen.addEventListener("click", (ev) => {
