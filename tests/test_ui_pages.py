@@ -297,3 +297,18 @@ def test_admin_creates_and_revokes_tokens_others_cannot(client) -> None:
     )
     c.post(f"/tokens/{row.group(1)}/revoke")
     assert c.post("/login", data={"token": new, "next": "/"}).status_code == 401
+
+
+def test_recent_batches_and_retry_of_failed_files(client, tmp_path: Path) -> None:
+    c, tokens, _ = client
+    _login(c, tokens["archivist"])
+    bad = tmp_path / "hong.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    r = c.post("/api/v1/documents", files=[("files", ("hong.pdf", bad.read_bytes()))])
+    batch = r.json()["id"]
+    assert f'href="/batches/{batch}"' in c.get("/upload").text
+    _login(c, tokens["reader"])
+    assert c.post(f"/batches/{batch}/retry", follow_redirects=False).status_code == 403
+    _login(c, tokens["archivist"])
+    r = c.post(f"/batches/{batch}/retry", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/batches/{batch}"

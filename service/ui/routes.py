@@ -374,7 +374,13 @@ def upload_page(request: Request, st: State) -> Response:
         return _login_redirect(request)
     if not auth.allows(user.role, "archivist"):
         return _forbidden(request, user)
-    return _page(request, "upload.html", user, max_mb=st.settings.limits.max_file_bytes >> 20)
+    return _page(
+        request,
+        "upload.html",
+        user,
+        max_mb=st.settings.limits.max_file_bytes >> 20,
+        batches=jobs.list_batches(st.db, 10),
+    )
 
 
 @router.get("/batches/{batch_id}", response_class=HTMLResponse)
@@ -386,6 +392,19 @@ def batch_page(request: Request, batch_id: int, st: State) -> Response:
     if not items:
         return _page(request, "missing.html", user, status=404)
     return _page(request, "batch.html", user, batch_id=batch_id, items=items)
+
+
+@router.post("/batches/{batch_id}/retry")
+def batch_retry(request: Request, batch_id: int, st: State) -> Response:
+    """Queue a batch's failed files again (after a limit was raised, a tool installed ...)."""
+    user = _user(request, st)
+    if user is None:
+        return _login_redirect(request)
+    if not auth.allows(user.role, "archivist"):
+        return _forbidden(request, user)
+    if jobs.retry_failed(st.db, batch_id):
+        st.wake.set()
+    return RedirectResponse(f"/batches/{batch_id}", status_code=303)
 
 
 # --- review -------------------------------------------------------------------------------
