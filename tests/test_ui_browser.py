@@ -165,6 +165,10 @@ def test_archivist_uploads_finds_reads_and_corrects(server, browser, tmp_path: P
     assert rect.count() >= 1 and rect.first.is_visible()
     assert page.locator(".page:not([hidden]) .page-text .m.on").count() >= 1
     _shot(page, "07-document-highlight")
+    page.keyboard.press("ArrowRight")  # the arrow keys turn the pages
+    assert page.locator(".page[data-page='2']").is_visible()
+    page.keyboard.press("ArrowLeft")
+    assert page.locator(".page[data-page='1']").is_visible()
 
     # Correct the document number; after a reload the value and who corrected it remain.
     row = page.locator("tr[data-field='number']")
