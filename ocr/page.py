@@ -15,7 +15,7 @@ from schemas import Box, ErrorKind, Page, PageKind, PageRoute, SohoaError, Word
 
 LOW_CONF = 60.0  # words below this are flagged for the repair stage (Word.conf)
 _MIN_WORDS = 3
-_SEAL_COLOUR = 0.003  # share of coloured pixels that suggests a seal or signature
+_SEAL_COLOUR = 0.0003  # red pixels (0.03% of the page) that mark a seal on an empty page
 
 
 def _to_original(cleaned: Cleaned, w: engine.TessWord, width: int, height: int) -> Box:
@@ -53,7 +53,9 @@ def _oriented(cleaned: Cleaned, timeout: float) -> Cleaned:
     m[0, 2] += nw / 2 - centre[0]
     m[1, 2] += nh / 2 - centre[1]
     full = np.vstack([m, [0, 0, 1]]) @ np.vstack([cleaned.matrix, [0, 0, 1]])
-    return Cleaned(turned, full[:2].astype(np.float32), cleaned.angle, cleaned.colour_share)
+    return Cleaned(
+        turned, full[:2].astype(np.float32), cleaned.angle, cleaned.colour_share, cleaned.binarised
+    )
 
 
 def ocr_image(
@@ -105,7 +107,7 @@ def ocr_page(
     path: str, page_number: int, mime: str, dpi: int = 300, timeout: float = 180.0
 ) -> Page:
     """OCR page ``page_number`` (1-based) of a PDF or image file into a :class:`Page`."""
-    raster = load_page(path, page_number, mime, dpi)
+    raster = load_page(path, page_number, mime, dpi, annots=False)
     text, words, conf, kind = ocr_image(raster.rgb, raster.dpi, timeout)
     h, w = raster.rgb.shape[:2]
     return Page(

@@ -9,6 +9,7 @@ No second OCR pass: the words of ``ocr_page`` are reused.
 from __future__ import annotations
 
 import ctypes
+import io
 from pathlib import Path
 
 import cv2
@@ -81,7 +82,7 @@ def _image_page(doc: pdfium.PdfDocument, path: str, mime: str, number: int) -> p
     width, height = w * 72 / raster.dpi, h * 72 / raster.dpi
     page = doc.new_page(width, height)
     image = pdfium.PdfImage.new(doc)
-    image.load_jpeg(jpeg.tobytes(), inline=True)
+    image.load_jpeg(io.BytesIO(jpeg.tobytes()), inline=True)
     image.set_matrix(pdfium.PdfMatrix().scale(width, height))
     page.insert_obj(image)
     page.gen_content()

@@ -36,7 +36,7 @@ def _bounded_scale(width_pt: float, height_pt: float, dpi: int, max_pixels: int)
     return scale
 
 
-def _pdf_page(path: str, index: int, dpi: int, max_pixels: int) -> Raster:
+def _pdf_page(path: str, index: int, dpi: int, max_pixels: int, annots: bool) -> Raster:
     try:
         doc = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
@@ -48,7 +48,7 @@ def _pdf_page(path: str, index: int, dpi: int, max_pixels: int) -> Raster:
         page = doc[index]
         width, height = page.get_size()
         scale = _bounded_scale(width, height, dpi, max_pixels)
-        bitmap = page.render(scale=scale, draw_annots=True)
+        bitmap = page.render(scale=scale, draw_annots=annots)
         rgb = bitmap.to_numpy()[:, :, :3][:, :, ::-1].copy()  # BGRx -> RGB
         return Raster(rgb, round(scale * 72))
     finally:
@@ -98,11 +98,20 @@ def _image_dpi(im: Image.Image, width: int) -> float:
 
 
 def load_page(
-    path: str, page_number: int, mime: str, dpi: int = 300, max_pixels: int = MAX_PIXELS
+    path: str,
+    page_number: int,
+    mime: str,
+    dpi: int = 300,
+    max_pixels: int = MAX_PIXELS,
+    annots: bool = True,
 ) -> Raster:
-    """Page ``page_number`` (1-based) of a PDF or image file as RGB at about ``dpi``."""
+    """Page ``page_number`` (1-based) of a PDF or image file as RGB at about ``dpi``.
+
+    ``annots=False`` leaves out annotation appearances: the signing system's stamp
+    (its text is kept apart by ingest) then never reaches OCR.
+    """
     if mime == "application/pdf":
-        return _pdf_page(path, page_number - 1, dpi, max_pixels)
+        return _pdf_page(path, page_number - 1, dpi, max_pixels, annots)
     if mime.startswith("image/"):
         return _image_frame(path, page_number - 1, dpi, max_pixels)
     raise SohoaError(ErrorKind.BAD_INPUT, f"cannot rasterize {mime or 'unknown type'}")
