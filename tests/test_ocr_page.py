@@ -146,3 +146,12 @@ def test_fix_word() -> None:
     assert fix_word("QĐÐ-TTg") == "QĐ-TTg"
     assert fix_word("Ðiều") == "Điều"
     assert fix_word("đ") == "đ"
+
+
+def test_sideways_page_is_turned_upright(synth_png: Path, tmp_path: Path) -> None:
+    path = tmp_path / "sideways.png"
+    Image.open(synth_png).rotate(90, expand=True).save(path, dpi=(300, 300))
+    page = ocr.ocr_page(str(path), 1, "image/png")
+    assert "Khuyến học" in page.text
+    w = next(w for w in page.words if w.text.startswith("Khuyến"))
+    assert w.box.y1 - w.box.y0 > w.box.x1 - w.box.x0  # box in the original (sideways) frame

@@ -8,6 +8,7 @@ and peak memory per worker; the real scans give header fields found against gold
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 import os
 import re
@@ -117,8 +118,43 @@ def accuracy(pages: list[tuple[str, str, Path]], jobs: int, variants: bool) -> d
     return results
 
 
+def _ocrmypdf_seconds(paths: list[Path], jobs: int) -> float | None:
+    """Seconds OCRmyPDF ``--jobs N -l vie`` takes on a PDF of the same pages, if installed."""
+    if importlib.util.find_spec("ocrmypdf") is None:
+        return None
+    from PIL import Image
+
+    src, out = OUT / "throughput.pdf", OUT / "throughput-ocrmypdf.pdf"
+    images = [Image.open(p).convert("RGB") for p in paths]
+    images[0].save(src, "PDF", resolution=300, save_all=True, append_images=images[1:])
+    cmd = [
+        sys.executable,
+        "-m",
+        "ocrmypdf",
+        "--jobs",
+        str(jobs),
+        "-l",
+        "vie",
+        "--force-ocr",
+        "--output-type",
+        "pdf",
+        "--optimize",
+        "0",
+        "--quiet",
+        str(src),
+        str(out),
+    ]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, env=ENV, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        print(f"  (ocrmypdf failed: {done.stderr.strip()[-200:]})")
+        return None
+    return time.perf_counter() - t0
+
+
 def throughput(paths: list[Path], jobs: int) -> dict:
-    """Pages/min: sohoa with ``jobs`` processes vs raw Tesseract in one process."""
+    """Pages/min: sohoa with ``jobs`` processes vs raw Tesseract in one process
+    (and OCRmyPDF with ``jobs`` when it is installed)."""
     t0 = time.perf_counter()
     for p in paths:
         raw_text(str(p))
@@ -127,12 +163,14 @@ def throughput(paths: list[Path], jobs: int) -> dict:
     with ProcessPoolExecutor(jobs) as pool:
         mem = [(r[1], r[2]) for r in pool.map(sohoa_text, [str(p) for p in paths])]
     sohoa_s = time.perf_counter() - t0
+    omp_s = _ocrmypdf_seconds(paths, jobs)
     n = len(paths)
     return {
         "pages": n,
         "raw_ppm": 60 * n / raw_s,
         "sohoa_ppm": 60 * n / sohoa_s,
         "ratio": raw_s / sohoa_s,
+        "ocrmypdf_ppm": 60 * n / omp_s if omp_s else None,
         "peak_worker_mb": max(m[0] for m in mem),
         "peak_tesseract_mb": max(m[1] for m in mem),
     }
@@ -156,32 +194,51 @@ def header_hits(text: str, number: str, date: str) -> tuple[bool, bool]:
     return got_number, got_date
 
 
-def real_pages(path: Path) -> list[str]:
-    """sohoa's text of every page of a real scan (OCR or text layer, as routed)."""
+def real_pages(path: Path) -> tuple[list[tuple[str, str]], float]:
+    """sohoa's (text, page kind) of every page of a real scan, OCRed or not as routed,
+    and the share of OCR words that ``pdftotext`` finds in its searchable PDF."""
     from ingest import inspect
-    from ocr import ocr_page
+    from ocr import ocr_page, write_searchable_pdf
 
     intake = inspect(path)
-    return [
-        ocr_page(str(path), p.number, intake.source.mime).text if p.route == "ocr" else p.text
+    pages = [
+        ocr_page(str(path), p.number, intake.source.mime) if p.route == "ocr" else p
         for p in intake.pages
     ]
+    out = OUT / "real" / f"{path.stem}.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_searchable_pdf(str(path), intake.source.mime, pages, out)
+    found = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=False
+    ).stdout.split()
+    ocr_words = [w.text for p in pages for w in p.words]
+    have = set(found)
+    share = sum(w in have for w in ocr_words) / len(ocr_words) if ocr_words else 1.0
+    return [(p.text, p.kind.value) for p in pages], share
 
 
-def real(jobs: int, quick: bool) -> dict:
+def real(jobs: int) -> dict:
     """Header number/date found on page 1, and body words found on every page."""
     files = sorted(REAL.glob("*.pdf"))
     with ProcessPoolExecutor(jobs) as pool:
         texts = list(pool.map(real_pages, files))
     rows = []
     (OUT / "real").mkdir(parents=True, exist_ok=True)
-    for path, pages in zip(files, texts, strict=True):
+    for path, (pages, share) in zip(files, texts, strict=True):
         for k, (text, _) in enumerate(pages, 1):
             (OUT / "real" / f"{path.stem}-p{k}.txt").write_text(text, encoding="utf-8")
         number, date = _gold_fields(path)
         n_ok, d_ok = header_hits(pages[0][0], number, date)
         words = [len(t.split()) if kind == "content" else kind for t, kind in pages]
-        rows.append({"file": path.name, "number": n_ok, "date": d_ok, "words_per_page": words})
+        rows.append(
+            {
+                "file": path.name,
+                "number": n_ok,
+                "date": d_ok,
+                "words_per_page": words,
+                "pdftotext_finds": share,
+            }
+        )
     return {"files": rows}
 
 
@@ -213,14 +270,20 @@ def main(argv: list[str] | None = None) -> None:
             f"pages/min, ratio {t['ratio']:.2f}x; peak memory per worker "
             f"{t['peak_worker_mb']:.0f} MB + tesseract {t['peak_tesseract_mb']:.0f} MB"
         )
+        if t["ocrmypdf_ppm"]:
+            print(
+                f"  OCRmyPDF --jobs {args.jobs} -l vie: {t['ocrmypdf_ppm']:.1f} pages/min; "
+                f"sohoa / OCRmyPDF = {t['sohoa_ppm'] / t['ocrmypdf_ppm']:.2f}x"
+            )
     if "real" not in skip and REAL.exists():
-        r = report["real"] = real(args.jobs, args.quick)
+        r = report["real"] = real(args.jobs)
         n = sum(f["number"] for f in r["files"])
         d = sum(f["date"] for f in r["files"])
         print(f"real scans: number found {n}/{len(r['files'])}, date found {d}/{len(r['files'])}")
         for f in r["files"]:
             print(
                 f"  {f['file'][:40]:40s} number={f['number']!s:5s} date={f['date']!s:5s} "
+                f"searchable-PDF words found {f['pdftotext_finds']:.0%}  "
                 f"words/page={f['words_per_page']}"
             )
     OUT.mkdir(parents=True, exist_ok=True)
