@@ -35,19 +35,24 @@ class Cleaned:
 
 
 def suppress_colour(rgb: np.ndarray) -> tuple[np.ndarray, float]:
-    """Grayscale in which red seals and red/pink ink fade to paper.
+    """Grayscale in which red seals (and other non-blue colour ink) fade to paper.
 
-    Red ink is bright in the red channel while black print is dark in every channel,
-    so red-dominant pixels take their red value. Blue ink is left dark on purpose:
-    handwritten numbers and dates are often blue and they are content.
-    Returns the gray page and the share of red pixels (seal evidence).
+    A saturated pixel takes its brightest channel (red ink is bright in R), while black
+    print stays dark in every channel. Blue ink is left dark on purpose: handwritten
+    numbers and dates are often written in blue and they are content. Measured on the
+    bad level of bench/ocr: the brightest channel of every saturated non-blue pixel
+    beats replacing red-dominant pixels only (2.35% vs 6.8% CER on seed 003), since
+    JPEG smears the seal's colour into pink and orange fringes.
+    Returns the gray page and the share of such colour pixels (seal evidence).
     """
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    hi = rgb.max(axis=2)
     r = rgb[:, :, 0].astype(np.int16)
-    other = np.maximum(rgb[:, :, 1], rgb[:, :, 2]).astype(np.int16)
-    red = (r - other > 50) & (r > 110)
-    out = np.where(red, rgb[:, :, 0], gray)
-    return out.astype(np.uint8), float(red.mean())
+    b = rgb[:, :, 2].astype(np.int16)
+    blue = (b >= rgb[:, :, 1]) & (b - r > 40)
+    coloured = ((hi.astype(np.int16) - rgb.min(axis=2)) > 60) & ~blue
+    out = np.where(coloured, hi, gray)
+    return out.astype(np.uint8), float(coloured.mean())
 
 
 def _binary_small(gray: np.ndarray, width: int = 1000) -> np.ndarray:
