@@ -74,9 +74,10 @@ def _score(words: list[engine.TessWord]) -> float:
     return sum(w.conf * len(w.text) for w in words)
 
 
-def _has_ink(gray: np.ndarray) -> bool:
+def _ink(gray: np.ndarray) -> float:
+    """Share of dark pixels: ~0 on a blank page, a few percent on a page of text."""
     small = cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    return float((small < 128).mean()) > 0.002
+    return float((small < 128).mean())
 
 
 def ocr_image(
@@ -90,8 +91,9 @@ def ocr_image(
     """
     deadline = time.monotonic() + timeout
     cleaned = clean(rgb, steps)
-    real = _read(cleaned, dpi, 3, deadline)
-    if _has_ink(cleaned.gray) and (len(real) < 20 or _mean_conf(real) < 50):
+    ink = _ink(cleaned.gray)
+    real = _read(cleaned, dpi, 3, deadline) if ink > 0.0001 else []
+    if ink > 0.002 and (len(real) < 20 or _mean_conf(real) < 50):
         turned = _oriented(cleaned, min(_left(deadline), 60.0))
         if turned is not cleaned:
             cleaned, real = turned, _read(turned, dpi, 3, deadline)
