@@ -155,3 +155,19 @@ def test_sideways_page_is_turned_upright(synth_png: Path, tmp_path: Path) -> Non
     assert "Khuyến học" in page.text
     w = next(w for w in page.words if w.text.startswith("Khuyến"))
     assert w.box.y1 - w.box.y0 > w.box.x1 - w.box.x0  # box in the original (sideways) frame
+
+
+def test_searchable_pdf_of_a_rotated_pdf_page(synth_png: Path, tmp_path: Path) -> None:
+    src = tmp_path / "rot.pdf"
+    Image.open(synth_png).rotate(90, expand=True).convert("RGB").save(src, "PDF", resolution=300)
+    with pikepdf.open(src, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].Rotate = 90  # displayed upright
+        pdf.save(src)
+    page = ocr.ocr_page(str(src), 1, PDF)
+    assert "Khuyến học" in page.text
+    out = tmp_path / "rot-ocr.pdf"
+    ocr.write_searchable_pdf(str(src), PDF, [page], out)
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Khuyến học tỉnh Sơn La" in text
