@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pypdfium2 as pdfium
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from schemas import ErrorKind, Limits, SohoaError
 
@@ -55,7 +55,21 @@ def _pdf_page(path: str, index: int, dpi: int, max_pixels: int, annots: bool) ->
         doc.close()
 
 
+_EXIF_TURN = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_GRAY_MODES = ("1", "L", "LA", "I", "I;16", "F")
+
+
 def _image_frame(path: str, index: int, dpi: int, max_pixels: int) -> Raster:
+    """Decode one frame, downscaled before colour conversion so memory stays bounded
+    (JPEGs are even decoded downscaled); EXIF orientation applied."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -68,19 +82,22 @@ def _image_frame(path: str, index: int, dpi: int, max_pixels: int) -> Raster:
                     raise SohoaError(ErrorKind.LIMITS, f"image is {w}x{h} pixels")
                 src_dpi = _image_dpi(im, w)
                 factor = min(dpi / src_dpi, math.sqrt(max_pixels / (w * h)))
+                target = (max(1, round(w * factor)), max(1, round(h * factor)))
                 if factor < 1 and im.format == "JPEG":
-                    im.draft("RGB", (max(1, int(w * factor)), max(1, int(h * factor))))
-                frame = ImageOps.exif_transpose(im.convert("RGB"))
+                    im.draft(im.mode, target)
+                turn = _EXIF_TURN.get(im.getexif().get(0x0112, 1))
+                frame = im.convert("L" if im.mode in _GRAY_MODES else "RGB")
     except SohoaError:
         raise
     except Image.DecompressionBombError as exc:
         raise SohoaError(ErrorKind.LIMITS, f"image too large ({exc})") from exc
     except (UnidentifiedImageError, OSError, EOFError, ValueError, SyntaxError) as exc:
         raise SohoaError(ErrorKind.BAD_INPUT, f"image is corrupt or truncated ({exc})") from exc
-    target = (max(1, round(w * factor)), max(1, round(h * factor)))
     if frame.size != target:
         frame = frame.resize(target, Image.Resampling.LANCZOS)
-    return Raster(np.asarray(frame), round(src_dpi * factor))
+    if turn is not None:
+        frame = frame.transpose(turn)
+    return Raster(np.asarray(frame.convert("RGB")), round(src_dpi * factor))
 
 
 def _image_dpi(im: Image.Image, width: int) -> float:

@@ -171,3 +171,15 @@ def test_searchable_pdf_of_a_rotated_pdf_page(synth_png: Path, tmp_path: Path) -
         ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
     ).stdout
     assert "Khuyến học tỉnh Sơn La" in text
+
+
+def test_high_dpi_and_exif_images_are_normalised(tmp_path: Path) -> None:
+    path = tmp_path / "2400dpi.tif"
+    Image.new("1", (8000, 6000), 1).save(path, dpi=(2400, 2400))
+    raster = load_page(str(path), 1, "image/tiff")
+    assert raster.dpi == 300 and raster.rgb.shape[:2] == (750, 1000)
+    img = Image.new("RGB", (300, 200), "white")
+    exif = img.getexif()
+    exif[0x0112] = 6  # camera held sideways
+    img.save(tmp_path / "cam.jpg", exif=exif, dpi=(300, 300))
+    assert load_page(str(tmp_path / "cam.jpg"), 1, "image/jpeg").rgb.shape[:2] == (300, 200)
