@@ -25,7 +25,7 @@ MODEL_VERSION = "vi-repair-2026.11-1"
 ADAPT_FILE = "repair-adapt.json"
 NEEDS_REPAIR_THRESHOLD = 0.12
 PRIOR_TOKENS = 10
-CACHE_FORMAT = 2  # bump when the pickled structures change
+CACHE_FORMAT = 3  # bump when the pickled structures change
 
 
 def data_path() -> Path:
@@ -92,11 +92,12 @@ def _cache_file() -> Path:
 
 def _build_base() -> tuple[dict, object]:
     """Parse the snapshot and smooth the LM (slow: seconds); the result is cached."""
-    from normalize.repair.lm import KneserNey
+    from normalize.repair.lm import KneserNey, new_ids
 
     snap = _read_snapshot()
-    lm = KneserNey(snap.pop("bigrams"), len(snap["syllables"]), snap.pop("trigrams", None),
-                   min_trigram=2)
+    snap["ids"] = new_ids()
+    lm = KneserNey(snap["ids"], snap.pop("bigrams"), len(snap["syllables"]),
+                   snap.pop("trigrams", None), min_trigram=2)
     return snap, lm
 
 
@@ -144,12 +145,13 @@ def load_model(adapt_dir: Path | None = None) -> RepairModel:
     if adapt_dir is not None:
         ad = _read_adapt(adapt_dir)
         if ad["bigrams"]:
-            domain = KneserNey(ad["bigrams"], len(snap["syllables"]), ad.get("trigrams"))
+            domain = KneserNey(snap["ids"], ad["bigrams"], len(snap["syllables"]),
+                               ad.get("trigrams"))
             mu = min(0.5, domain.size / (domain.size + 3000))
             extra = ad["unigrams"]
             acro = ad.get("acronyms", {})
             version = f"{version}+adapt{domain.size}"
-    return RepairModel(Repairer(snap, MixedLM(base, domain, mu), extra, acro), version)
+    return RepairModel(Repairer(snap, MixedLM(snap["ids"], base, domain, mu), extra, acro), version)
 
 
 def learn_clean_text(adapt_dir: Path, text: str) -> None:

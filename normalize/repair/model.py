@@ -17,7 +17,7 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from normalize.repair.lm import NUM, START, MixedLM
+from normalize.repair.lm import NUM, SHIFT, MixedLM
 from normalize.repair.syllables import STRONG_BREAK, TOKEN, has_marks, is_valid, skeleton
 from normalize.unicode import tone_key
 
@@ -56,6 +56,7 @@ class Cand:
     key: str | None
     text: str
     logp: float
+    kid: int = -1  # the key's id in the LM (-1: none)
 
 
 def apply_case(src: str, key: str) -> str:
@@ -178,22 +179,26 @@ class Repairer:
         out = []
         if ident_ok:
             p_same = self._channel(low, ident_key, 0.0, seen)
-            out.append(Cand(ident_key, tok, math.log((1 - p_dmg) + p_dmg * p_same)))
+            out.append(self._cand(ident_key, tok, math.log((1 - p_dmg) + p_dmg * p_same)))
         else:
             out.append(Cand(None, tok, math.log(1 - p_dmg)))
         floor = (scored[0][0] if scored else 0.0) - PRUNE
-        out.extend(Cand(k, apply_case(tok, k), lp) for lp, k in scored[:MAX_CANDS] if lp >= floor)
+        out.extend(self._cand(k, apply_case(tok, k), lp)
+                   for lp, k in scored[:MAX_CANDS] if lp >= floor)
         return tuple(out)
 
     def _digit_cands(self, tok: str, p_dmg: float, seen: dict[str, int]) -> tuple[Cand, ...]:
         """A number, or a short digit token the table saw standing for a syllable (6 = ở)."""
         if len(tok) > 2 or not seen:
-            return (Cand(NUM, tok, 0.0),)
+            return (self._cand(NUM, tok, 0.0),)
         total = sum(seen.values())
-        out = [Cand(NUM, tok, math.log(1 - p_dmg / 2))]
+        out = [self._cand(NUM, tok, math.log(1 - p_dmg / 2))]
         for k, n in sorted(seen.items(), key=lambda kv: -kv[1])[:3]:
-            out.append(Cand(k, k, math.log(p_dmg / 2 * n / total)))
+            out.append(self._cand(k, k, math.log(p_dmg / 2 * n / total)))
         return tuple(out)
+
+    def _cand(self, key: str, text: str, logp: float) -> Cand:
+        return Cand(key, text, logp, self.lm.id(key))
 
     def _channel(self, low: str, key: str, cost: float, seen: dict[str, int]) -> float:
         """P(damaged token | syllable): the table if it saw the pair, else a rule backoff."""
@@ -211,7 +216,7 @@ class Repairer:
             return []
         p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
         logp, memo = self.lm.logp, self.lm.memo
-        prev_states: list[tuple[float, str, int]] = [(0.0, START, -1)]
+        prev_states: list[tuple[float, int, int]] = [(0.0, START_ID, -1)]
         back: list[list[tuple[Cand, int]]] = []
         breaks: list[bool] = []
         pos = 0
@@ -229,7 +234,7 @@ class Repairer:
             breaks.append(bool(STRONG_BREAK.search(gap)))
             if breaks[-1]:
                 best = max(prev_states)
-                prev_states = [(best[0], START, best[2])]
+                prev_states = [(best[0], START_ID, best[2])]
             states, ptrs = [], []
             forced = len(cands) == 1
             for c in cands:
@@ -241,14 +246,15 @@ class Repairer:
                             best_s, best_j = s, j
                     best_s += 0.0 if forced else OOV_LOGP
                 else:
+                    kid = c.kid
                     for s, ctx, j in prev_states:
-                        v = memo.get((ctx, key))
+                        v = memo.get((ctx << SHIFT) | kid)
                         if v is None:
-                            v = logp(ctx, key)
+                            v = logp(ctx, kid)
                         v += s
                         if v > best_s:
                             best_s, best_j = v, j
-                states.append((best_s + c.logp, key or START))
+                states.append((best_s + c.logp, START_ID if key is None else c.kid))
                 ptrs.append((c, best_j))
             back.append(ptrs)
             top = max(s for s, _ in states)
@@ -278,7 +284,7 @@ class Repairer:
         the trigram log-probabilities of itself and the next two tokens of its chain.
         """
         n = len(choice)
-        keys = [cands_at[t][choice[t]].key for t in range(n)]
+        keys = [_kid(cands_at[t][choice[t]]) for t in range(n)]
         # chain links: linked[t] is True when token t continues the chain of token t-1
         linked = [t > 0 and not breaks[t] and keys[t - 1] is not None for t in range(n)]
         logp3, memo3 = self.lm.logp3, self.lm.memo3
@@ -286,21 +292,21 @@ class Repairer:
             cs = cands_at[t]
             if len(cs) == 1:
                 continue
-            u = keys[t - 2] if t >= 2 and linked[t] and linked[t - 1] else START
-            v = keys[t - 1] if linked[t] else START
+            u = keys[t - 2] if t >= 2 and linked[t] and linked[t - 1] else START_ID
+            v = keys[t - 1] if linked[t] else START_ID
             n1 = keys[t + 1] if t + 1 < n and not breaks[t + 1] else None
             n2 = keys[t + 2] if n1 is not None and t + 2 < n and not breaks[t + 2] else None
             best, best_j = -math.inf, choice[t]
             for j, c in enumerate(cs):
-                k = c.key
+                k = _kid(c)
                 if k is None:
                     val = c.logp + OOV_LOGP
                     if n1 is not None:
-                        val += logp3(START, START, n1)
+                        val += logp3(START_ID, START_ID, n1)
                         if n2 is not None:
-                            val += logp3(START, n1, n2)
+                            val += logp3(START_ID, n1, n2)
                 else:
-                    lp = memo3.get((u, v, k))
+                    lp = memo3.get((((u << SHIFT) | v) << SHIFT) | k)
                     val = c.logp + (lp if lp is not None else logp3(u, v, k))
                     if n1 is not None:
                         val += logp3(v, k, n1)
@@ -309,7 +315,7 @@ class Repairer:
                 if val > best:
                     best, best_j = val, j
             choice[t] = best_j
-            keys[t] = cs[best_j].key
+            keys[t] = _kid(cs[best_j])
             if t + 1 < n:
                 linked[t + 1] = not breaks[t + 1] and keys[t] is not None
 
@@ -336,6 +342,13 @@ class Repairer:
 
 
 CLEAN_PLAIN_RATE = 0.25
+
+
+START_ID = 0  # lm.new_ids(): START
+
+
+def _kid(c: Cand) -> int | None:
+    return None if c.key is None else c.kid
 
 
 def _is_caps(tok: str) -> bool:
