@@ -31,7 +31,7 @@ ROMAN = re.compile(r"^(?:[IVXL1]{1,5}|[ivx]{1,4})$")
 # Optional rewrites of the skeleton, with a cost (nats) each: OCR confusions seen in the seeds.
 RULES = (
     ("q", "o", 0.5), ("i", "l", 1.0), ("l", "i", 1.0), ("ir", "u", 1.0), ("it", "u", 1.0),
-    ("il", "u", 1.0),
+    ("il", "u", 1.0), ("oq", "o", 0.5), ("qo", "o", 0.5),
     ("ti", "u", 1.5), ("ii", "u", 1.0), ("tt", "u", 1.5), ("w", "u", 0.5), ("rn", "m", 1.0),
     ("d", "o", 1.5), ("g", "o", 2.0), ("e", "o", 1.5), ("e", "a", 1.5), ("a", "o", 2.0),
     ("d", "a", 2.0), ("c", "e", 2.0), ("8", "e", 1.0),
@@ -322,7 +322,7 @@ class Repairer:
     # ---- damage -----------------------------------------------------------------------
     def damage(self, text: str) -> tuple[float, int]:
         """Estimated fraction of damaged syllables, and the number of word tokens judged."""
-        n = invalid = plain = 0
+        n = invalid = plain = foreign = 0
         for m in TOKEN.finditer(text):
             tok = m.group()
             letters = [c for c in tok if c.isalpha()]
@@ -332,16 +332,23 @@ class Repairer:
             n += 1
             if not self.valid(tone_key(tok)):
                 invalid += 1
+                if skeleton(tok.translate(CHAR_MAP)) not in self.index:
+                    foreign += 1
             elif not has_marks(tok):
                 plain += 1
         if not n:
             return 0.0, 0
+        if foreign > FOREIGN_SHARE * n:
+            return 0.0, n  # not Vietnamese (English, code...): nothing to repair
         # Clean Vietnamese prose has about 25% unmarked syllables; more means lost marks.
         lost = max(0.0, plain / n - CLEAN_PLAIN_RATE * (1 - invalid / n)) / (1 - CLEAN_PLAIN_RATE)
         return min(1.0, invalid / n + lost), n
 
 
 CLEAN_PLAIN_RATE = 0.25
+# Share of words that do not even look like a syllable once OCR symbols are read: damaged
+# Vietnamese stays well under it (seed 000: ~0.1), English prose is far above.
+FOREIGN_SHARE = 0.35
 
 
 START_ID = 0  # lm.new_ids(): START
