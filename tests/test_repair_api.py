@@ -133,3 +133,11 @@ def test_english_text_is_not_vietnamese_damage(model):
           "of the evaluation on scanned documents from several provinces.")
     assert not needs_repair(en, model)
     assert model.repair(en).text == en
+
+
+def test_addresses_kept_and_glued_words_split(model):
+    res = model.repair("Lien hé: hkhsonla@gmail.com, trang www.sonla.gov.vn cua Hoi Khuyén hoc")
+    assert "hkhsonla@gmail.com" in res.text and "www.sonla.gov.vn" in res.text
+    assert res.text.startswith("Liên hệ")
+    out = model.repair("tang I6p nhan danvé vai tro cua hoc sinh, sinh vién").text
+    assert "dân về" in out

@@ -38,6 +38,7 @@ RULES = (
 )
 INITIAL_RULES = (("p", "d", 1.0), ("b", "d", 1.5), ("t", "u", 2.0))
 CAPITAL_D_COST = 0.5
+SPLIT_P = 0.005  # P(two syllables came out glued as one token)
 OOV_LOGP = -14.0  # LM cost of keeping a token that is not a Vietnamese syllable
 BACKOFF_P = 0.05  # P(token | syllable) for a skeleton match never seen in the table
 UNSEEN_DECAY = 0.5  # ...lower for syllables the table saw often (and never in this form)
@@ -57,6 +58,7 @@ class Cand:
     text: str
     logp: float
     kid: int = -1  # the key's id in the LM (-1: none)
+    fid: int = -1  # a split glued token ("danvé" = "dân về"): the first syllable's id
 
 
 def apply_case(src: str, key: str) -> str:
@@ -162,7 +164,8 @@ class Repairer:
         acro = self.acronyms.get(skeleton(tok).upper()) if tok.isupper() and not ident_ok else None
         if acro and acro != tok:  # HDND -> HĐND, learned from clean text
             return (Cand(None, tok, math.log(1 - p_dmg)), Cand(None, acro, math.log(p_dmg)))
-        if not ident_ok and (ROMAN.match(tok) or not (seen or _may_be_damaged(tok))):
+        lone_symbol = not any(ch.isalnum() for ch in tok) and tok not in ("@", "¢")
+        if not ident_ok and (lone_symbol or ROMAN.match(tok) or not (seen or _may_be_damaged(tok))):
             return (Cand(None, tok, 0.0),)
         if _is_caps(tok) and not _may_be_damaged(tok):
             return (Cand(None, tok, 0.0),)
@@ -185,7 +188,26 @@ class Repairer:
         floor = (scored[0][0] if scored else 0.0) - PRUNE
         out.extend(self._cand(k, apply_case(tok, k), lp)
                    for lp, k in scored[:MAX_CANDS] if lp >= floor)
+        if not ident_ok and tok.isalpha() and len(tok) >= 4 and min(costs.values(), default=9) > 1:
+            out.extend(self._splits(tok, p_dmg))
         return tuple(out)
+
+    def _splits(self, tok: str, p_dmg: float) -> list[Cand]:
+        """Two syllables glued by OCR ('danvé' -> 'dân về'): both halves must be skeletons."""
+        base = skeleton(tok.translate(CHAR_MAP))
+        if len(base) != len(tok):
+            return []
+        out = []
+        for i in range(1, len(base)):
+            firsts, seconds = self.index.get(base[:i]), self.index.get(base[i:])
+            if not firsts or not seconds:
+                continue
+            a = firsts[0]
+            for b in seconds[:2]:
+                text = f"{apply_case(tok[:i], a)} {apply_case(tok[i:], b)}"
+                c = self._cand(b, text, math.log(p_dmg * SPLIT_P))
+                out.append(Cand(c.key, c.text, c.logp, c.kid, self.lm.id(a)))
+        return out[:4]
 
     def _digit_cands(self, tok: str, p_dmg: float, seen: dict[str, int]) -> tuple[Cand, ...]:
         """A number, or a short digit token the table saw standing for a syllable (6 = ở)."""
@@ -219,14 +241,17 @@ class Repairer:
         prev_states: list[tuple[float, int, int]] = [(0.0, START_ID, -1)]
         back: list[list[tuple[Cand, int]]] = []
         breaks: list[bool] = []
+        protected = _protected_spans(text)
         pos = 0
         for m in toks:
             tok = m.group()
             gap = text[pos : m.start()]
             pos = m.end()
             after = text[m.end() : m.end() + 1]
-            if KEY_ABBR.match(tok) and after == "-":
-                cands: tuple[Cand, ...] = (Cand(None, tok[0] + "Đ", 0.0),)
+            if protected and any(a <= m.start() < b for a, b in protected):
+                cands: tuple[Cand, ...] = (Cand(None, tok, 0.0),)
+            elif KEY_ABBR.match(tok) and after == "-":
+                cands = (Cand(None, tok[0] + "Đ", 0.0),)
             elif tok.isupper() and ((after in "-/" and after) or gap.endswith(("/", "-"))):
                 cands = (Cand(None, tok, 0.0),)  # a part of a document key: 49-KL/TW
             else:
@@ -247,10 +272,14 @@ class Repairer:
                     best_s += 0.0 if forced else OOV_LOGP
                 else:
                     kid = c.kid
+                    first = logp(c.fid, kid) if c.fid >= 0 else 0.0
                     for s, ctx, j in prev_states:
-                        v = memo.get((ctx << SHIFT) | kid)
-                        if v is None:
-                            v = logp(ctx, kid)
+                        if c.fid >= 0:
+                            v = logp(ctx, c.fid) + first
+                        else:
+                            v = memo.get((ctx << SHIFT) | kid)
+                            if v is None:
+                                v = logp(ctx, kid)
                         v += s
                         if v > best_s:
                             best_s, best_j = v, j
@@ -305,6 +334,12 @@ class Repairer:
                         val += logp3(START_ID, START_ID, n1)
                         if n2 is not None:
                             val += logp3(START_ID, n1, n2)
+                elif c.fid >= 0:
+                    val = c.logp + logp3(u, v, c.fid) + logp3(v, c.fid, k)
+                    if n1 is not None:
+                        val += logp3(c.fid, k, n1)
+                        if n2 is not None:
+                            val += logp3(k, n1, n2)
                 else:
                     lp = memo3.get((((u << SHIFT) | v) << SHIFT) | k)
                     val = c.logp + (lp if lp is not None else logp3(u, v, k))
@@ -323,8 +358,11 @@ class Repairer:
     def damage(self, text: str) -> tuple[float, int]:
         """Estimated fraction of damaged syllables, and the number of word tokens judged."""
         n = invalid = plain = foreign = 0
+        protected = _protected_spans(text)
         for m in TOKEN.finditer(text):
             tok = m.group()
+            if protected and any(a <= m.start() < b for a, b in protected):
+                continue
             letters = [c for c in tok if c.isalpha()]
             if not letters or (len(letters) >= 2 and all(c.isupper() for c in letters)
                                and not has_marks(tok) and not self.valid(tone_key(tok))):
@@ -352,6 +390,13 @@ FOREIGN_SHARE = 0.35
 
 
 START_ID = 0  # lm.new_ids(): START
+# E-mail addresses, web addresses and domain names are kept as written.
+_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\."
+                      r"(?:vn|com|org|net|gov|edu|info)\b", re.IGNORECASE)
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _ADDRESS.finditer(text)]
 
 
 def _kid(c: Cand) -> int | None:
