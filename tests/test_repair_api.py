@@ -141,3 +141,10 @@ def test_addresses_kept_and_glued_words_split(model):
     assert res.text.startswith("Liên hệ")
     out = model.repair("tang I6p nhan danvé vai tro cua hoc sinh, sinh vién").text
     assert "dân về" in out
+
+
+def test_unreadable_adaptation_file_is_ignored(tmp_path):
+    (tmp_path / "repair-adapt.json").write_text("{not json", encoding="utf-8")
+    assert load_model(tmp_path).version == MODEL_VERSION
+    learn_clean_text(tmp_path, "Hội Khuyến học tỉnh Sơn La")
+    assert load_model(tmp_path).version.startswith(MODEL_VERSION + "+adapt")

@@ -130,9 +130,11 @@ def _write_cache(path: Path, obj: object) -> None:
 
 def _read_adapt(adapt_dir: Path) -> dict:
     p = Path(adapt_dir) / ADAPT_FILE
-    if not p.exists():
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except (OSError, ValueError):  # none yet, or unreadable: adaptation starts afresh
         return {"unigrams": {}, "bigrams": {}}
-    return json.loads(p.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) and "bigrams" in data else {"unigrams": {}, "bigrams": {}}
 
 
 def load_model(adapt_dir: Path | None = None) -> RepairModel:
