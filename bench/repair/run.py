@@ -25,7 +25,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
-from normalize.repair import _base, learn_clean_text, load_model
+from normalize.repair import _base, _load, learn_clean_text, load_model
 from normalize.repair.syllables import TOKEN, skeleton
 from normalize.unicode import tone_key
 
@@ -98,7 +98,7 @@ def speed(first: list[tuple[str, str]], second: list[tuple[str, str]]) -> tuple[
     """Syllables/s: a fresh model on the first text (cold caches), the same model on a second,
     different text (warm: a long-running worker), and the plain baseline on the first."""
     texts = ["\n".join(d for _, d in pairs) for pairs in (first, second)]
-    model = load_model()
+    model = _load(None)  # a fresh model: empty caches
     rates = []
     for text in texts:
         n = len(TOKEN.findall(text))

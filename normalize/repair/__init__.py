@@ -137,8 +137,27 @@ def _read_adapt(adapt_dir: Path) -> dict:
     return data if isinstance(data, dict) and "bigrams" in data else {"unigrams": {}, "bigrams": {}}
 
 
+_MODELS: dict[tuple[str, int], RepairModel] = {}
+
+
 def load_model(adapt_dir: Path | None = None) -> RepairModel:
-    """Load the snapshot (+ in-domain counts from adapt_dir, if any). Fast after first use."""
+    """Load the snapshot (+ in-domain counts from adapt_dir, if any). Fast after first use.
+
+    The same model (and its warm caches) is returned again while the adaptation file is
+    unchanged, so callers may load per job.
+    """
+    key = ("", 0)
+    if adapt_dir is not None:
+        p = Path(adapt_dir) / ADAPT_FILE
+        key = (str(p.resolve()), p.stat().st_mtime_ns if p.exists() else 0)
+    if key not in _MODELS:
+        if len(_MODELS) >= 4:
+            _MODELS.clear()
+        _MODELS[key] = _load(adapt_dir)
+    return _MODELS[key]
+
+
+def _load(adapt_dir: Path | None) -> RepairModel:
     from normalize.repair.lm import KneserNey, MixedLM
     from normalize.repair.model import Repairer
 
