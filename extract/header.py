@@ -270,7 +270,8 @@ def _date(page: PageText, pos: int, line: str, dm: re.Match[str], out: dict) -> 
     if not value:
         return False
     flags = [] if day is not None or not day_raw else ["uncertain_digits"]
-    out["date"] = HeaderField(value, page.number, pos + dm.start(), pos + dm.end(),
+    lead = len(dm.group()) - len(dm.group().lstrip(", \t"))
+    out["date"] = HeaderField(value, page.number, pos + dm.start() + lead, pos + dm.end(),
                               precision="day" if day else "month", flags=flags)
     pm = _PLACE.search(line[: dm.start()])
     if pm:
@@ -340,22 +341,40 @@ _GAP = re.compile(r"[ \t]{3,}")
 
 def _fix_title(title: str) -> str:
     """``CHU TỊCH UBND TĨNH`` -> ``CHỦ TỊCH UBND TỈNH``: uppercase title words by their fold."""
-    return " ".join(
-        _TITLE_VOCAB.get(fold(w), w) if w.isupper() and not w.endswith(".") else w
-        for w in title.split()
-    )
+    return " ".join(_fix_title_word(w) for w in title.split())
 
 
-def _sign_parts(line: str) -> tuple[str, int, str]:
-    """(left column text, offset of the right column, right column text) of a line."""
-    gaps = list(_GAP.finditer(line.rstrip()))
-    if gaps and line[: gaps[0].start()].strip():
-        cut = gaps[-1].end()
-        return line[: gaps[0].start()], cut, line[cut:].rstrip()
-    m = _SIGN_TITLE.search(line.rstrip())
-    if m:
-        return line[: m.start(1)], m.start(1), m.group(1)
-    return line, len(line), ""
+def _fix_title_word(w: str) -> str:
+    if not w.isupper() or w.endswith("."):
+        return w
+    hit = _TITLE_VOCAB.get(fold(w))
+    if hit is None and len(w) >= 3:  # "TỊC": a letter lost
+        near = process.extractOne(fold(w), list(_TITLE_VOCAB), scorer=fuzz.ratio, score_cutoff=85)
+        hit = _TITLE_VOCAB[near[0]] if near else None
+    return hit or w
+
+
+def _segments(line: str) -> list[tuple[int, str]]:
+    """Column pieces of a line split at wide gaps, with their offsets."""
+    out, pos = [], 0
+    for m in _GAP.finditer(line):
+        out.append((pos, line[pos : m.start()]))
+        pos = m.end()
+    out.append((pos, line[pos:]))
+    return [(p, t) for p, t in out if t.strip()]
+
+
+_LEAD_TITLE = re.compile(r"^\s*((?:(?:TM|KT|TL|Q|TUQ)\.\s*)?(?:[A-ZÀ-ỸĐ]{2,}[ \t]*)+)")
+_JUNK_TAIL = re.compile(r"(?:\s+(?:\S|[^\w\s]+))+\s*$")
+
+
+def _name_in(text: str) -> tuple[int, str] | None:
+    """A signer's name filling a column piece ("Trần Hoàng Tuấn", stray marks around it)."""
+    core = _JUNK_TAIL.sub("", text.rstrip())
+    m = _NAME.search(core)
+    if not m or core[: m.start(1)].strip() or fold(m.group(1)).split()[0] not in _SURNAMES:
+        return None
+    return m.start(1), m.group(1).strip()
 
 
 def _is_title(text: str) -> bool:
@@ -375,21 +394,28 @@ def _signature(pages: list[PageText], out: dict) -> None:
         recips: list[str] = []
         name = None
         for pos, line, _ in zone:
-            body, rpos, right = _sign_parts(line)
-            whole = line.strip()
-            if not right and _is_title(whole) and not whole.startswith(("-", "+")):
-                body, rpos, right = "", line.index(whole), whole
-            if _is_title(right):
-                titles.append((pos + rpos, _fix_title(right.strip())))
-            elif right.strip():
-                body = line
-            nm = _NAME.search(body)
-            if nm and fold(nm.group(1)).split()[0] in _SURNAMES and titles:
-                name = (pos + nm.start(1), nm.group(1).strip())
-                body = body[: nm.start(1)]
-            b = body.strip()
-            if b.startswith(("-", "+", "•")) and idx is not None:
-                recips.append(b.lstrip("-+• ").rstrip(" ;,."))
+            pieces = _segments(line)
+            if not pieces:
+                continue
+            left_off, left = pieces[0]
+            rights = pieces[1:] if left_off == 0 and len(pieces) > 1 else pieces
+            if rights is pieces:
+                left = ""
+            for off, piece in rights:
+                m = _LEAD_TITLE.match(piece)
+                if m and _is_title(m.group(1)):
+                    titles.append((pos + off + m.start(1), _fix_title(m.group(1).strip())))
+                    continue
+                found = _name_in(piece) if titles else None
+                if found:
+                    name = (pos + off + found[0], found[1])
+                elif rights is pieces:
+                    left = piece
+            if not left and len(pieces) == 1 and not rights:
+                left = pieces[0][1]
+            b = left.strip()
+            if b.startswith(("-", "+", "•", "“")) and idx is not None:
+                recips.append(b.lstrip("-+•“ ").rstrip(" ;,."))
         if titles:
             out["signer_title"] = HeaderField(" / ".join(t for _, t in titles), page.number,
                                               titles[0][0], titles[-1][0] + len(titles[-1][1]))

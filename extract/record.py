@@ -42,8 +42,10 @@ def build_record(doc: Document) -> Record:
     record = Record(source=doc.source, doc=header)
     own = header.detail.get("number")
     record.citations = _citations(pages, header.number, own.spans[0] if own and own.spans else None)
-    record.date_details = _dates(pages)
-    record.dates = list(dict.fromkeys(d.value for d in record.date_details))
+    record.date_details = _dates(pages, header)
+    record.dates = list(dict.fromkeys(
+        v for d in record.date_details for v in (d.value, d.end) if v is not None
+    ))
     record.amounts = _amounts(pages)
     record.counts = _counts(pages, record)
     record.entities = _entities(pages, record)
@@ -127,10 +129,20 @@ def _citations(pages: list[PageText], own_number: str | None, own_span) -> list[
     return list(out.values())
 
 
-def _dates(pages: list[PageText]) -> list[DateMention]:
+def _dates(pages: list[PageText], header: DocHeader) -> list[DateMention]:
+    """Dates in text order; the header's own date as the header read it (doubtful day or not)."""
     out = []
+    own = header.detail.get("date")
+    own_span = own.spans[0] if own and own.spans else None
     for page in pages:
         for h in find_dates(page.folded):
+            if own_span and own_span.page == page.number and (
+                h.start < own_span.end and own_span.start < h.end
+            ):
+                if header.date:
+                    out.append(DateMention(value=header.date, precision=own.precision or "day",
+                                           text=own.text, spans=[own_span]))
+                continue
             out.append(DateMention(
                 value=h.value, precision=h.precision, text=page.text[h.start : h.end],
                 end=h.range_end, spans=[page.span(h.start, h.end)],
