@@ -1,0 +1,76 @@
+"""Header and signature block on OCR-like layouts: interleaved columns, stamps, slips."""
+
+from extract import build_record
+from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
+
+# An invented decision laid out as Tesseract prints a two-column header: both columns on
+# one line, separated by a wide gap, with a signature stamp above and OCR slips inside.
+PAGE1 = """Ký bởi: Ủy ban nhân dân tỉnh Lào Cai
+Thời gian ký: 02/03/2024 10:00:00
+ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TĨNH LAO CAI    Độc lập - Tự do - Hạnh phúc
+Số: 215 /QĐÐ-UBND    Lào Cai, ngày 0} tháng 3 năm 2024
+QUYÉT ĐỊNH
+và việc phê duyệt kế hoạch đào tạo
+năm 2024 của tỉnh Lào Cai
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LÀO CAI
+Căn cứ Quyết định số 12/QĐ-TTg ngày 05/01/2024 của Thủ tướng Chính phủ;
+"""
+PAGE2 = """Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.
+Nơi nhận:    KT. CHỦ TỊCH
+- Như Điều 2;    PHÓ CHỦ TỊC
+- Lưu: VT.    Hoàng Văn Nam  `
+"""
+
+
+def doc(*pages: str) -> Document:
+    ps = [Page(number=i + 1, text=t, route=PageRoute.OCR) for i, t in enumerate(pages)]
+    return Document(source=Source(file="d.pdf", sha256="0" * 64, pages=len(ps),
+                                  kind=SourceKind.SCANNED), pages=ps)
+
+
+def test_interleaved_header() -> None:
+    h = build_record(doc(PAGE1, PAGE2)).doc
+    assert h.issuer == "Ủy ban nhân dân tỉnh Lào Cai"
+    assert h.parent_issuer is None
+    assert h.number == "215/QĐ-UBND"
+    assert h.doc_type == "Quyết định"
+    assert (h.date, h.detail["date"].precision) == ("2024-03", "month")
+    assert "uncertain_digits" in h.detail["date"].flags
+    assert h.place == "Lào Cai"
+    assert h.title == "Về việc phê duyệt kế hoạch đào tạo năm 2024 của tỉnh Lào Cai"
+
+
+def test_signature_block_by_columns() -> None:
+    h = build_record(doc(PAGE1, PAGE2)).doc
+    assert h.signer_title == "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    assert h.signer == "Hoàng Văn Nam"
+    assert h.recipients == ["Như Điều 2", "Lưu: VT"]
+
+
+def test_stamp_lines_are_not_the_issuer() -> None:
+    text = "TRUNG TÂM CÔNG BÁO\nVÀ TIN HỌC\n" + PAGE1
+    h = build_record(doc(text)).doc
+    assert h.issuer == "Ủy ban nhân dân tỉnh Lào Cai" and h.parent_issuer is None
+
+
+def test_no_header_block_gives_no_issuer() -> None:
+    h = build_record(doc("BÁO CÁO\nKết quả học tập năm 2023\n\nThực hiện kế hoạch...")).doc
+    assert (h.issuer, h.number, h.date, h.doc_type) == (None, None, None, "Báo cáo")
+
+
+def test_spans_carry_ocr_boxes() -> None:
+    text = "Căn cứ Quyết định số 12/QĐ-TTg ngày 05/01/2024"
+    words, pos = [], 0
+    for k, w in enumerate(text.split(" ")):
+        words.append(Word(text=w, box=Box(x0=100 * k, y0=10, x1=100 * k + 90, y1=40),
+                          conf=90 - k, start=pos))
+        pos += len(w) + 1
+    page = Page(number=1, text=text, route=PageRoute.OCR, words=words)
+    d = Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
+                 pages=[page])
+    (c,) = build_record(d).citations
+    span = c.spans[0]
+    assert text[span.start : span.end] == "12/QĐ-TTg"
+    assert span.box == Box(x0=500, y0=10, x1=590, y1=40)  # the sixth word
+    assert span.confidence == 0.85
