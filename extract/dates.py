@@ -49,7 +49,7 @@ class DateHit:
 
 def iso(year: int, month: int, day: int | None = None) -> str | None:
     """ISO ``YYYY-MM-DD`` (or ``YYYY-MM`` without a day) if the parts make a real date."""
-    if not (1900 <= year <= 2100 and 1 <= month <= 12):
+    if not (1900 <= year <= 2099 and 1 <= month <= 12):
         return None
     if day is None:
         return f"{year:04d}-{month:02d}"
