@@ -368,6 +368,18 @@ _LEAD_TITLE = re.compile(r"^\s*((?:(?:TM|KT|TL|Q|TUQ)\.\s*)?(?:[A-ZÀ-ỸĐ]{2,}
 _JUNK_TAIL = re.compile(r"(?:\s+(?:\S|[^\w\s]+))+\s*$")
 
 
+def _split_tail(line: str) -> list[tuple[int, str]] | None:
+    """``Nơi nhận: KT. CHỦ TỊCH`` / ``- Lưu: VT. Nguyễn Văn A`` as (left, right) pieces."""
+    core = line.rstrip()
+    m = _SIGN_TITLE.search(core)
+    if m and _is_title(m.group(1)) and core[: m.start(1)].strip():
+        return [(0, core[: m.start(1)]), (m.start(1), m.group(1))]
+    m = _NAME.search(_JUNK_TAIL.sub("", core))
+    if m and core[: m.start(1)].strip() and fold(m.group(1)).split()[0] in _SURNAMES:
+        return [(0, core[: m.start(1)]), (m.start(1), m.group(1))]
+    return None
+
+
 def _name_in(text: str) -> tuple[int, str] | None:
     """A signer's name filling a column piece ("Trần Hoàng Tuấn", stray marks around it)."""
     core = _JUNK_TAIL.sub("", text.rstrip())
@@ -397,6 +409,8 @@ def _signature(pages: list[PageText], out: dict) -> None:
             pieces = _segments(line)
             if not pieces:
                 continue
+            if len(pieces) == 1:  # no column gap: the right column is the line's tail
+                pieces = _split_tail(line) or pieces
             left_off, left = pieces[0]
             rights = pieces[1:] if left_off == 0 and len(pieces) > 1 else pieces
             if rights is pieces:
