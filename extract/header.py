@@ -232,6 +232,15 @@ def _issuer(page: PageText, left: list[tuple[int, str]], out: dict[str, HeaderFi
         out["parent_issuer"] = HeaderField(_normal_case(groups[-2]), page.number, start, end)
 
 
+# Tesseract word confidence under which digits (often handwritten here) are not trusted
+MIN_DIGIT_CONFIDENCE = 0.7
+
+
+def _doubtful(page: PageText, start: int, end: int) -> bool:
+    conf = page.span(start, end).confidence
+    return conf is not None and conf < MIN_DIGIT_CONFIDENCE
+
+
 def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: dict) -> int:
     """Read the số ký hiệu; returns the line offset where it ends (0 if none)."""
     rest = line[nm.start("rest") :]
@@ -245,6 +254,9 @@ def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: dict) -
     end = start + m.end()
     flags = []
     key = canonical_key(f"{num}/{sym}") if re.fullmatch(r"\d{1,5}", num) else None
+    num_start = start + m.start("num")
+    if key is not None and _doubtful(page, num_start, num_start + len(num)):
+        key = None  # handwritten digits OCR read with low confidence: not sure, so not given
     if key is None:
         symkey = canonical_key(f"1/{sym}")
         sym = symkey[2:] if symkey else sym
@@ -264,6 +276,8 @@ def _date(page: PageText, pos: int, line: str, dm: re.Match[str], out: dict) -> 
     if not month.isdigit():
         return False
     day = int(day_raw) if re.fullmatch(r"\d{1,2}", day_raw) else None
+    if day is not None and _doubtful(page, pos + dm.start("d"), pos + dm.end("d")):
+        day = None
     value = iso(int(dm.group("y")), int(month), day)
     if not value and day is not None:
         value, day = iso(int(dm.group("y")), int(month)), None

@@ -74,3 +74,23 @@ def test_spans_carry_ocr_boxes() -> None:
     assert text[span.start : span.end] == "12/QĐ-TTg"
     assert span.box == Box(x0=500, y0=10, x1=590, y1=40)  # the sixth word
     assert span.confidence == 0.85
+
+
+def test_low_confidence_digits_are_not_given() -> None:
+    text = ("UBND TỈNH LÀO CAI\nSố: 04 /TTr-UBND    Lào Cai, ngày 06 tháng 01 năm 2025\n"
+            "TỜ TRÌNH\nVề việc")
+    words, pos = [], 0
+    for line in text.split("\n"):
+        for w in line.split():
+            start = text.index(w, pos)
+            conf = 50.0 if w in ("04", "06") else 95.0  # handwritten digits, read badly
+            words.append(Word(text=w, box=Box(x0=0, y0=0, x1=10, y1=10), conf=conf, start=start))
+            pos = start + len(w)
+    page = Page(number=1, text=text, route=PageRoute.OCR, words=words)
+    d = Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
+                 pages=[page])
+    rec = build_record(d)
+    assert rec.doc.number is None and "uncertain_digits" in rec.doc.detail["number"].flags
+    assert rec.doc.detail["number"].text.startswith("04 /TTr-UBND")
+    assert (rec.doc.date, rec.doc.detail["date"].precision) == ("2025-01", "month")
+    assert {w.code for w in rec.warnings} == {"uncertain_digits"}

@@ -97,6 +97,10 @@ def evaluate(pairs: list[tuple[dict, object]], verbose: bool) -> dict[str, Score
             s.add({(f, g)} if g else set(), {(f, p)} if p else set())
             if verbose and g != p:
                 print(f"  [{name}] {f}: gold={g!r} got={p!r}")
+        g, p = norm(gold["doc"].get("date")), norm(rec.doc.date)
+        scores.setdefault("doc.date, to the month", Score()).add(
+            {g[:7]} if g else set(), {p[:7]} if p else set()
+        )
         gk = {norm(c["key"]) for c in gold.get("citations", [])}
         pk = {norm(c.key) for c in rec.citations}
         scores.setdefault("citations", Score()).add(gk, pk)
@@ -130,7 +134,7 @@ def report(title: str, scores: dict[str, Score]) -> None:
         print(f"  {k:28} {p:6.3f} {r:6.3f} {f:6.3f}  ({s.tp}/{s.fp}/{s.fn})")
     hdr = Score()
     for k, s in scores.items():
-        if k.startswith("doc."):
+        if k.startswith("doc.") and "," not in k:
             hdr.tp, hdr.fp, hdr.fn = hdr.tp + s.tp, hdr.fp + s.fp, hdr.fn + s.fn
     p, r, f = hdr.prf()
     print(f"  {'header (all fields)':28} {p:6.3f} {r:6.3f} {f:6.3f}  ({hdr.tp}/{hdr.fp}/{hdr.fn})")
