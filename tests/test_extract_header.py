@@ -1,5 +1,8 @@
 """Header and signature block on OCR-like layouts: interleaved columns, stamps, slips."""
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from extract import build_record
 from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
 
@@ -94,3 +97,16 @@ def test_low_confidence_digits_are_not_given() -> None:
     assert rec.doc.detail["number"].text.startswith("04 /TTr-UBND")
     assert (rec.doc.date, rec.doc.detail["date"].precision) == ("2025-01", "month")
     assert {w.code for w in rec.warnings} == {"uncertain_digits"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200), st.lists(st.tuples(st.text(max_size=8), st.integers(-5, 300),
+                                                 st.floats(-1, 101)), max_size=20))
+def test_never_crashes_with_any_words(text: str, raw_words: list) -> None:
+    words = [Word(text=w, box=Box(x0=0, y0=0, x1=1, y1=1), conf=c, start=s)
+             for w, s, c in raw_words]
+    page = Page(number=1, text=text, route=PageRoute.OCR, words=words)
+    d = Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
+                 pages=[page])
+    rec = build_record(d)
+    assert all(s.page == 1 for c in rec.citations for s in c.spans)
