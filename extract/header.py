@@ -32,7 +32,11 @@ _NUMBER_LINE = re.compile(r"(?:^|\s)s[o6ebô]\s*:?\s*(?P<rest>\S.*)$")
 _DATE_LINE = re.compile(
     r",?\s*ng\w{1,3}\s*(?P<d>[^\s]{0,4}?)\s*th[aeé]ng\s*(?P<m>\S{1,2})\s*n[aiđd]m\s*(?P<y>\d{4})"
 )
-_PLACE = re.compile(r"((?:[A-ZÀ-ỸĐ][\wÀ-ỹđĐ]*[ \t]+){0,3}[A-ZÀ-ỸĐ][\wÀ-ỹđĐ]*)[ \t]*,?[ \t]*$")
+# Vietnamese letters by case ("À-Ỹ" as a range would take lowercase letters too)
+_VN = [chr(c) for c in range(0xC0, 0x1EFA) if chr(c).isalpha() and fold(chr(c)).isascii()]
+_UP = "[A-Z" + "".join(c for c in _VN if c.isupper()) + "]"
+_LO = "[a-z" + "".join(c for c in _VN if c.islower()) + "]"
+_PLACE = re.compile(rf"((?:{_UP}\w*[ \t]+){{0,3}}{_UP}\w*)[ \t]*,?[ \t]*$")
 _TITLE_STOP = re.compile(r"^(?:kinh gui|can cu|thuc hien|nhằm|phan \w|i\.|1\.|-{3,}|_{3,})")
 _LOCALITY = {
     "tinh": "tỉnh", "huyen": "huyện", "thanh pho": "thành phố", "xa": "xã", "phuong": "phường",
@@ -55,7 +59,7 @@ _TITLE_WORDS = re.compile(
     r"hieu truong|vien truong|cuc truong|tong bien tap)\b"
 )
 _DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "]": "1"})
-_NAME = re.compile(r"((?:[A-ZÀ-ỸĐ][a-zà-ỹđ]+[ \t]+){1,4}[A-ZÀ-ỸĐ][a-zà-ỹđ]+)[ \t.]*$")
+_NAME = re.compile(rf"((?:{_UP}{_LO}+[ \t]+){{1,4}}{_UP}{_LO}+)[ \t.]*$")
 _SURNAMES = {
     "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
     "ho", "ngo", "duong", "ly", "phung", "dinh", "luong", "mai", "lo", "cam", "quang", "tong",
@@ -208,15 +212,19 @@ def _top(page: PageText, lines: list[tuple[int, str, str]], out: dict[str, Heade
             if _is_upper(cut) and len(cut.strip()) > 2:
                 left.append((pos, cut))
         if num_idx is not None and date_idx is not None:
-            _type_title(page, lines[i + 1 :], out)
+            rest = lines[i + 1 :]
+            if re.match(r"\s*v\s*/\s*v\b", fl):  # "V/v ..." on the date's line, left column
+                rest = [(pos, line, fl), *rest]
+            _type_title(page, rest, out)
             break
     if num_idx is not None or motto:
         _issuer(page, left, out)
     if "doc_type" not in out and "number" in out:
-        parts = parse_key(str(out["number"].value))
-        if parts and parts.type_code:
-            n = out["number"]
-            out["doc_type"] = HeaderField(TYPE_CODES[parts.type_code], n.page, n.start, n.end)
+        n = out["number"]
+        parts = parse_key(f"1/{n.precision}")
+        # no type in the symbol (123/UBND-KT) and no type heading: a letter, công văn
+        name = TYPE_CODES[parts.type_code] if parts and parts.type_code else "Công văn"
+        out["doc_type"] = HeaderField(name, n.page, n.start, n.end)
 
 
 def _issuer(page: PageText, left: list[tuple[int, str]], out: dict[str, HeaderField]) -> None:
@@ -302,6 +310,9 @@ def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) ->
     title: list[tuple[int, str]] = []
     upper_title = False  # "KẾ HOẠCH TUYÊN TRUYỀN / NĂM 2025": type and title in capitals
     for pos, line, fl in lines[:14]:
+        gap = _GAP.search(line)
+        if gap and line[: gap.start()].strip():  # the right column's text is not the title's
+            line, fl = line[: gap.start()], fl[: gap.start()]
         s = _org_key(fl).strip()
         if not s:
             continue

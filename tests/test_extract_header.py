@@ -110,3 +110,18 @@ def test_never_crashes_with_any_words(text: str, raw_words: list) -> None:
                  pages=[page])
     rec = build_record(d)
     assert all(s.page == 1 for c in rec.citations for s in c.spans)
+
+
+LETTER = """ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH LÀO CAI    Độc lập - Tự do - Hạnh phúc
+Số: 123/UBND-KT
+V/v triển khai kế hoạch    Lào Cai, ngày 05 tháng 3 năm 2024
+đào tạo năm 2024
+    Kính gửi: Sở Nội vụ
+"""
+
+
+def test_letter_vv_title_and_type() -> None:
+    h = build_record(doc(LETTER)).doc
+    assert (h.number, h.doc_type, h.date) == ("123/UBND-KT", "Công văn", "2024-03-05")
+    assert h.title == "V/v triển khai kế hoạch đào tạo năm 2024"
