@@ -126,7 +126,7 @@ def _normal_case(text: str) -> str:
                 out.append(_LOCALITY[chunk])
                 rest = " ".join(words[i + n :])
                 out.append(proper_place(rest, fuzzy=True) or rest.title())
-                return " ".join(out)
+                return " ".join(out).strip()
             if n > 1 and chunk not in _ORG_PHRASES:  # "HỘI KHUYÊN HOÓC": OCR/repair slips
                 near = process.extractOne(chunk, _ORG_MULTI, scorer=fuzz.ratio, score_cutoff=88)
                 chunk = near[0] if near else chunk
@@ -211,7 +211,11 @@ def _top(page: PageText, lines: list[tuple[int, str, str]], out: dict[str, Heade
             motto = motto or cfl != fl
             if _is_upper(cut) and len(cut.strip()) > 2:
                 left.append((pos, cut))
+        if num_idx is not None and "title" not in out and re.match(r"\s*v\s*/\s*v\b", fl):
+            _type_title(page, [(pos, line, fl), *lines[i + 1 :]], out)  # "V/v" under the number
         if num_idx is not None and date_idx is not None:
+            if "title" in out:
+                break
             rest = lines[i + 1 :]
             if re.match(r"\s*v\s*/\s*v\b", fl):  # "V/v ..." on the date's line, left column
                 rest = [(pos, line, fl), *rest]
@@ -313,6 +317,12 @@ def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) ->
         gap = _GAP.search(line)
         if gap and line[: gap.start()].strip():  # the right column's text is not the title's
             line, fl = line[: gap.start()], fl[: gap.start()]
+        line, fl = _cut_right(line, fl)
+        dm = _DATE_LINE.search(fl)
+        if dm and upper_title is False and "doc_type" in out:
+            pm = _PLACE.search(line[: dm.start()])
+            cut = pm.start() if pm else dm.start()
+            line, fl = line[:cut], fl[:cut]
         s = _org_key(fl).strip()
         if not s:
             continue
