@@ -83,6 +83,7 @@ class HeaderField:
     end: int
     precision: str | None = None
     flags: list[str] = field(default_factory=list)
+    symbol: str | None = None  # for the number: the symbol part read, sure even when digits aren't
 
 
 def _lines(page: PageText) -> list[tuple[int, str, str]]:
@@ -225,7 +226,7 @@ def _top(page: PageText, lines: list[tuple[int, str, str]], out: dict[str, Heade
         _issuer(page, left, out)
     if "doc_type" not in out and "number" in out:
         n = out["number"]
-        parts = parse_key(f"1/{n.precision}")
+        parts = parse_key(f"1/{n.symbol}")
         # no type in the symbol (123/UBND-KT) and no type heading: a letter, công văn
         name = TYPE_CODES[parts.type_code] if parts and parts.type_code else "Công văn"
         out["doc_type"] = HeaderField(name, n.page, n.start, n.end)
@@ -276,9 +277,7 @@ def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: dict) -
         value = None
     else:
         value = key
-    field_ = HeaderField(value, page.number, start, end, flags=flags)
-    field_.precision = sym
-    out["number"] = field_
+    out["number"] = HeaderField(value, page.number, start, end, flags=flags, symbol=sym)
     return nm.start("rest") + m.end()
 
 

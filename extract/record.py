@@ -84,7 +84,9 @@ def _header(pages: list[PageText]) -> DocHeader:
     return header
 
 
-def _citations(pages: list[PageText], own_number: str | None, own_span) -> list[Citation]:
+def _citations(
+    pages: list[PageText], own_number: str | None, own_span: Span | None
+) -> list[Citation]:
     """Cited documents in order of first mention, one per key; never the document's own number."""
     own = parse_key(own_number).key if own_number and parse_key(own_number) else None
     hits: list[tuple[PageText, CiteHit]] = []

@@ -26,11 +26,6 @@ class PageText:
         words = sorted((w for w in page.words if w.start is not None), key=lambda w: w.start)
         return cls(page.number, text, fold(text), words, [w.start for w in words])
 
-    @classmethod
-    def from_text(cls, text: str, number: int = 1) -> PageText:
-        text = unicodedata.normalize("NFC", text)
-        return cls(number, text, fold(text))
-
     def span(self, start: int, end: int) -> Span:
         """A span over [start, end) with the union box and lowest confidence of its words."""
         if not self.words:
