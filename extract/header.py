@@ -28,7 +28,8 @@ _TIEU_NGU = re.compile(
     r"\S{1,4}\s+\S{1,4}\s*[-–—]\s*t\w{0,2}\s*d\w\s*[-–—]\s*h\w{1,3}nh\s+ph\w{1,3}c"
 )
 _STAMP = re.compile(r"ky boi|thoi gian ky|co quan:|\.vn\b|\+07:00|email|trung tam cong bao")
-_NUMBER_LINE = re.compile(r"(?:^|\s)s[o6ebô]\s*:?\s*(?P<rest>\S.*)$")
+# "Số:", and its damaged forms: "S6:", "Sé", "Sơn:" (a repair that took "S6" for a word)
+_NUMBER_LINE = re.compile(r"(?:^|\s)(?:s\w{1,2}\s*:|s[o6ebô]\s*:?)\s*(?P<rest>\S.*)$")
 _DATE_LINE = re.compile(
     r",?\s*ng\w{1,3}\s*(?P<d>[^\s]{0,4}?)\s*th[aeé]ng\s*(?P<m>\S{1,2})\s*n[aiđd]m\s*(?P<y>\d{4})"
 )
@@ -153,6 +154,10 @@ def _group_issuer(lines: list[str]) -> list[str]:
         f = fold(line).strip()
         first = f.split()[0] if f.split() else ""
         cont = first in ("tinh", "huyen", "xa", "phuong", "quan", "thi", "thanh", "va", "cua")
+        # "HỘI KHUYẾN HỌC HUYỆN MAI / SƠN": a place name wrapped onto the next line
+        cont = cont or (len(f.split()) <= 2 and bool(groups) and bool(
+            re.search(r"\b(?:tinh|huyen|xa|phuong|quan|thanh pho|thi xa)\b", fold(groups[-1]))
+        ))
         if groups and (cont or fold(groups[-1]).split()[-1] in ("va", "cua")):
             groups[-1] += " " + line.strip()
         else:
@@ -250,8 +255,10 @@ MIN_DIGIT_CONFIDENCE = 0.7
 
 
 def _doubtful(page: PageText, start: int, end: int) -> bool:
-    conf = page.span(start, end).confidence
-    return conf is not None and conf < MIN_DIGIT_CONFIDENCE
+    """Digits OCR read as a word of their own with low confidence (a word that also holds
+    the printed symbol, ``08/QĐ-HKH``, says nothing about the digits alone)."""
+    digits = [w for w in page.words_in(start, end) if re.fullmatch(r"\W*\d+\W*", w.text)]
+    return any(w.conf / 100 < MIN_DIGIT_CONFIDENCE for w in digits)
 
 
 def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: dict) -> int:
@@ -309,6 +316,19 @@ def _date(page: PageText, pos: int, line: str, dm: re.Match[str], out: dict) -> 
 _TYPE_NAMES = {fold(v): v for v in TYPE_CODES.values()}
 
 
+def _wordlike(line: str) -> bool:
+    """Whether most tokens of a line are Vietnamese syllables (or numbers), not OCR junk."""
+    tokens = [re.sub(r"^\W+|\W+$", "", t) for t in line.split()]
+    tokens = [t for t in tokens if t]
+    good = sum(
+        1 for t in tokens
+        if t.isdigit() or (len(t) > 1 and (
+            _SYLLABLE.match(fold(t)) or (t.isupper() and len(t) <= 5 and t.isascii())
+        ))
+    )
+    return bool(tokens) and good / len(tokens) >= 0.8
+
+
 def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) -> None:
     title: list[tuple[int, str]] = []
     upper_title = False  # "KẾ HOẠCH TUYÊN TRUYỀN / NĂM 2025": type and title in capitals
@@ -347,6 +367,8 @@ def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) ->
         ) >= 4:
             break
         if title and (len(line.strip()) > 85 or title[-1][1].endswith((".", ";", ":"))):
+            break
+        if title and not _wordlike(line):  # a stamp or a scribble over the title's tail
             break
         title.append((pos, line.strip()))
     if title:
