@@ -201,7 +201,8 @@ def _counts(pages: list[PageText], record: Record) -> list[Count]:
 
 
 def _entities(pages: list[PageText], record: Record) -> list[Entity]:
-    """ORG / LOC / PER from the spaCy pipeline, one per (label, name) with all its spans."""
+    """ORG / LOC / PER from the spaCy pipeline, and DOC / DATE / MONEY / QUANTITY / PERCENT
+    from the rule extractors: one entity per (label, normalised value) with all its spans."""
     out: dict[tuple[str, str], Entity] = {}
     for page in pages:
         for label, start, end in find_entities(page.text, page.folded):
@@ -213,4 +214,16 @@ def _entities(pages: list[PageText], record: Record) -> list[Entity]:
                 out[key] = Entity(label=label, text=text, norm=norm, spans=[page.span(start, end)])
             else:
                 ent.spans.append(page.span(start, end))
+    # the rule extractors' values under entity labels too, so one list shows every mention
+    mentions = [("DOC", c.key, c.text, c.spans) for c in record.citations]
+    mentions += [("DATE", d.value, d.text, d.spans) for d in record.date_details]
+    mentions += [("MONEY", str(a.vnd), a.text, a.spans) for a in record.amounts]
+    mentions += [("PERCENT" if c.unit == "%" else "QUANTITY", f"{c.value} {c.unit}", c.text,
+                  c.spans) for c in record.counts]
+    for label, norm, text, spans in mentions:
+        ent = out.get((label, norm))
+        if ent is None:
+            out[(label, norm)] = Entity(label=label, text=text, norm=norm, spans=list(spans))
+        else:
+            ent.spans.extend(spans)
     return list(out.values())
