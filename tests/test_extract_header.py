@@ -125,3 +125,16 @@ def test_letter_vv_title_and_type() -> None:
     h = build_record(doc(LETTER)).doc
     assert (h.number, h.doc_type, h.date) == ("123/UBND-KT", "Công văn", "2024-03-05")
     assert h.title == "V/v triển khai kế hoạch đào tạo năm 2024"
+
+
+def test_title_marks_follow_the_document() -> None:
+    from extract.header import consensus_marks
+    from extract.text import PageText
+
+    body = ("công nhận địa bàn chuyển hóa đạt; địa bàn chuyển hóa năm nay; "
+            "kết quả chuyển hóa tốt; Về việc công nhận")
+    pages = [PageText.from_page(Page(number=1, text=body, route=PageRoute.OCR))]
+    assert consensus_marks("Về việc công nhận địa bàn chuyên hóa đạt", pages) == (
+        "Về việc công nhận địa bàn chuyển hóa đạt")
+    # a form the body uses no more often than the title is left alone
+    assert consensus_marks("Về chuyên môn hóa", pages) == "Về chuyên môn hóa"
