@@ -20,11 +20,15 @@ from extract.dates import iso
 from extract.gazetteer import proper_place
 from extract.text import PageText
 from normalize.fold import fold
-from normalize.keys import TYPE_CODES, canonical_key, parse_key
+from normalize.keys import ISSUER_CODES, TYPE_CODES, canonical_key, parse_key
 
 __all__ = ["HeaderField", "find_header"]
 
-_QUOC_HIEU = re.compile(r"c\w{0,2}ng h\w{1,3} x\w h\w{1,3} ch\w{1,2} ngh\w{1,3} vi\w{1,2}t nam")
+# the national motto, or the Party's ("ĐẢNG CỘNG SẢN VIỆT NAM") on Party documents
+_QUOC_HIEU = re.compile(
+    r"c\w{0,2}ng h\w{1,3} x\w h\w{1,3} ch\w{1,2} ngh\w{1,3} vi\w{1,2}t nam"
+    r"|d\w{1,2}ng c\w{0,2}ng s\w{1,2}n vi\w{1,2}t nam"
+)
 _TIEU_NGU = re.compile(
     r"\S{1,4}\s+\S{1,4}\s*[-–—]\s*t\w{0,2}\s*d\w\s*[-–—]\s*h\w{1,3}nh\s+ph\w{1,3}c"
 )
@@ -54,6 +58,7 @@ _ORG_PHRASES = {
 _SYLLABLE = re.compile(
     r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?$"
 )
+_KNOWN_BODIES = {fold(name): name for name in ISSUER_CODES.values()}
 _HEADS = {"so", "bo", "ban", "phong", "cuc", "chi cuc", "trung tam", "truong", "hoi", "vien"}
 _ORG_MULTI = [k for k in _ORG_PHRASES if " " in k]
 _TITLE_WORDS = re.compile(
@@ -70,9 +75,12 @@ _SURNAMES = {
 }
 
 
-_TITLE_HEAD = re.compile(r"(?:TM|KT|TL|Q|TUQ)[. ]")
+_SIGN_FOR = r"(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)"  # "thay mặt", "ký thay", "thừa lệnh" ...
+_TITLE_HEAD = re.compile(rf"{_SIGN_FOR}[. ]")
 _NOI_NHAN = re.compile(r"noi nh\w{1,2}n\s*:")
-_SIGN_TITLE = re.compile(r"((?:(?:TM|KT|TL|Q|TUQ)\.\s*)?(?:[A-ZÀ-ỸĐ]{2,}[ \t]*){1,8})$")
+_SIGN_TITLE = re.compile(
+    rf"((?:{_SIGN_FOR}\.\s*|{_SIGN_FOR}\s+)?(?:[A-ZÀ-ỸĐ]{{2,}}[ \t]*){{1,8}})$"
+)
 
 
 @dataclass
@@ -117,6 +125,9 @@ def _is_upper(s: str) -> bool:
 
 def _normal_case(text: str) -> str:
     """``ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI`` -> ``Ủy ban nhân dân tỉnh Quảng Ngãi``."""
+    known = _KNOWN_BODIES.get(_org_key(fold(" ".join(text.split()))))
+    if known:  # "BỘ GIÁO DỤC VÀ ĐÀO TẠO" -> "Bộ Giáo dục và Đào tạo"
+        return known
     words = text.split()
     out: list[str] = []
     i = 0
@@ -155,10 +166,12 @@ def _group_issuer(lines: list[str]) -> list[str]:
         f = fold(line).strip()
         first = f.split()[0] if f.split() else ""
         cont = first in ("tinh", "huyen", "xa", "phuong", "quan", "thi", "thanh", "va", "cua")
+        body = re.match(r"(?:tinh|huyen|thanh|quan|dang) uy\b", f)  # "TỈNH ỦY" is a body
         # "HỘI KHUYẾN HỌC HUYỆN MAI / SƠN": a place name wrapped onto the next line
         cont = cont or (len(f.split()) <= 2 and bool(groups) and bool(
             re.search(r"\b(?:tinh|huyen|xa|phuong|quan|thanh pho|thi xa)\b", fold(groups[-1]))
         ))
+        cont = cont and not body
         if groups and (cont or fold(groups[-1]).split()[-1] in ("va", "cua")):
             groups[-1] += " " + line.strip()
         else:
@@ -271,7 +284,7 @@ def _top(page: PageText, lines: list[tuple[int, str, str]], out: dict[str, Heade
         _issuer(page, left, out)
     if "doc_type" not in out and "number" in out:
         n = out["number"]
-        parts = parse_key(f"1/{n.symbol}")
+        parts = parse_key(str(n.value)) if n.value else parse_key(f"1/{n.symbol}")
         # no type in the symbol (123/UBND-KT) and no type heading: a letter, công văn
         name = TYPE_CODES[parts.type_code] if parts and parts.type_code else "Công văn"
         out["doc_type"] = HeaderField(name, n.page, n.start, n.end)
@@ -304,6 +317,14 @@ def _doubtful(page: PageText, start: int, end: int) -> bool:
 def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: dict) -> int:
     """Read the số ký hiệu; returns the line offset where it ends (0 if none)."""
     rest = line[nm.start("rest") :]
+    party = re.match(r"(?P<num>\d{1,5})\s*-\s*(?P<sym>[A-ZĐÐ]\w*\s*/\s*[A-ZĐÐ][\wĐđÐ]*)", rest)
+    if party:  # "Số 49-KL/TW": the Party form
+        key = canonical_key(party.group())
+        if key:
+            start = pos + nm.start("rest")
+            sym = re.sub(r"\s+", "", party.group("sym"))
+            out["number"] = HeaderField(key, page.number, start, start + party.end(), symbol=sym)
+            return nm.start("rest") + party.end()
     m = re.match(r"(?P<num>[^\s/]{0,6})\s*/\s*(?P<sym>(?:\d{4}\s*/\s*)?[A-ZĐÐ][\wĐđÐ]*"
                  r"(?:\s*[-–]\s*[A-ZĐÐ][\wĐđÐ]*)*)", rest)
     if not m:
@@ -402,9 +423,10 @@ def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) ->
                 out["doc_type"] = HeaderField("Công văn", page.number, pos, pos + len(line))
             elif not title:
                 continue
-        if _TITLE_STOP.match(s) or (title and _is_upper(line) and not upper_title) or len(
-            title
-        ) >= 4:
+        # a body opening ("Thực hiện ...", "Căn cứ ...") ends the title; in lowercase right
+        # under the type it is the title itself ("thực hiện Kết luận số 49-KL/TW ...")
+        body_start = _TITLE_STOP.match(s) and (title or line.strip()[:1].isupper())
+        if body_start or (title and _is_upper(line) and not upper_title) or len(title) >= 4:
             break
         if title and (len(line.strip()) > 85 or title[-1][1].endswith((".", ";", ":"))):
             break
@@ -431,7 +453,12 @@ _TITLE_WORDS_LIST = (
     "HỘI KHUYẾN HỌC ỦY NHÂN DÂN BÍ THƯ THỦ TƯỚNG BỘ CỤC SỞ VỤ VIỆN HIỆU THANH TRA "
     "BCH CHẤP HÀNH ĐẢNG ĐOÀN TỔNG BIÊN TẬP"
 )
-_TITLE_VOCAB = {fold(w): w for w in _TITLE_WORDS_LIST.split(" ")}
+_TITLE_FORMS: dict[str, set[str]] = {}
+for _w in _TITLE_WORDS_LIST.split(" "):
+    _TITLE_FORMS.setdefault(fold(_w), set()).add(_w)
+# only folds with one spelling can be restored (THƯ and THỦ both fold to "thu")
+_TITLE_VOCAB = {k: next(iter(v)) for k, v in _TITLE_FORMS.items() if len(v) == 1}
+_TITLE_KNOWN = {w for forms in _TITLE_FORMS.values() for w in forms}
 _GAP = re.compile(r"[ \t]{3,}")
 
 
@@ -441,7 +468,7 @@ def _fix_title(title: str) -> str:
 
 
 def _fix_title_word(w: str) -> str:
-    if not w.isupper() or w.endswith("."):
+    if not w.isupper() or w.endswith(".") or w in _TITLE_KNOWN:
         return w
     hit = _TITLE_VOCAB.get(fold(w))
     if hit is None and len(w) >= 3:  # "TỊC": a letter lost
@@ -460,7 +487,7 @@ def _segments(line: str) -> list[tuple[int, str]]:
     return [(p, t) for p, t in out if t.strip()]
 
 
-_LEAD_TITLE = re.compile(r"^\s*((?:(?:TM|KT|TL|Q|TUQ)\.\s*)?(?:[A-ZÀ-ỸĐ]{2,}[ \t]*)+)")
+_LEAD_TITLE = re.compile(rf"^\s*((?:{_SIGN_FOR}\.?\s*)?(?:[A-ZÀ-ỸĐ]{{2,}}[ \t]*)+)")
 _JUNK_TAIL = re.compile(r"(?:\s+(?:\S|[^\w\s]+))+\s*$")
 
 

@@ -138,3 +138,36 @@ def test_title_marks_follow_the_document() -> None:
         "Về việc công nhận địa bàn chuyển hóa đạt")
     # a form the body uses no more often than the title is left alone
     assert consensus_marks("Về chuyên môn hóa", pages) == "Về chuyên môn hóa"
+
+
+PARTY = """ĐẢNG BỘ TỈNH YÊN BÁI    ĐẢNG CỘNG SẢN VIỆT NAM
+TỈNH ỦY
+Số 215-KH/TU    Yên Bái, ngày 12 tháng 4 năm 2023
+KẾ HOẠCH
+thực hiện Kết luận số 49-KL/TW của Ban Bí thư
+
+Thực hiện Kết luận số 49-KL/TW ngày 10/5/2019 của Ban Bí thư ...
+Nơi nhận:    T/M BAN THƯỜNG VỤ
+- Các đồng chí Tỉnh ủy viên,    PHÓ BÍ THƯ THƯỜNG TRỰC
+- Lưu Văn phòng Tỉnh ủy.    Nguyễn Thị Lan
+"""
+
+
+def test_party_document_header() -> None:
+    rec = build_record(doc(PARTY))
+    h = rec.doc
+    assert (h.parent_issuer, h.issuer) == ("Đảng bộ tỉnh Yên Bái", "Tỉnh ủy")
+    assert (h.number, h.doc_type, h.date, h.place) == ("215-KH/TU", "Kế hoạch", "2023-04-12",
+                                                      "Yên Bái")
+    assert h.title == "Thực hiện Kết luận số 49-KL/TW của Ban Bí thư"
+    assert h.signer_title == "T/M BAN THƯỜNG VỤ / PHÓ BÍ THƯ THƯỜNG TRỰC"
+    assert h.signer == "Nguyễn Thị Lan"
+    assert [c.key for c in rec.citations] == ["49-KL/TW"]
+
+
+def test_ministry_issuer_spelling() -> None:
+    text = ("BỘ GIÁO DỤC VÀ ĐÀO TẠO    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Số: 22/2020/TT-BGDĐT    Hà Nội, ngày 06 tháng 8 năm 2020\nTHÔNG TƯ\nQuy định")
+    h = build_record(doc(text)).doc
+    assert (h.issuer, h.number, h.doc_type, h.place) == (
+        "Bộ Giáo dục và Đào tạo", "22/2020/TT-BGDĐT", "Thông tư", "Hà Nội")
