@@ -37,6 +37,8 @@ _STAMP = re.compile(r"ky boi|thoi gian ky|co quan:|\.vn\b|\+07:00|email|trung ta
 _NUMBER_LINE = re.compile(r"(?:^|\s)(?:s\w{1,2}\s*:|s[o6ebô]\s*:?)\s*(?P<rest>\S.*)$")
 _DATE_LINE = re.compile(
     r",?\s*ng\w{1,3}\s*(?P<d>[^\s]{0,4}?)\s*th[aeé]ng\s*(?P<m>\S{1,2})\s*n[aiđd]m\s*(?P<y>\d{4})"
+    r"|,\s*ng\w{1,3}\s*(?P<d2>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m2>\d{1,2})\s*(?P=sep)\s*"
+    r"(?P<y2>\d{4})"
 )
 # Vietnamese letters by case ("À-Ỹ" as a range would take lowercase letters too)
 _VN = [chr(c) for c in range(0xC0, 0x1EFA) if chr(c).isalpha() and fold(chr(c)).isascii()]
@@ -350,16 +352,19 @@ def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: dict) -
 
 
 def _date(page: PageText, pos: int, line: str, dm: re.Match[str], out: dict) -> bool:
-    month = dm.group("m").translate(_DIGIT_FIX)
-    day_raw = dm.group("d").translate(_DIGIT_FIX)
+    numeric = dm.group("m") is None  # "Hà Nội, ngày 05/3/2024"
+    month = (dm.group("m2") if numeric else dm.group("m")).translate(_DIGIT_FIX)
+    day_raw = (dm.group("d2") if numeric else dm.group("d")).translate(_DIGIT_FIX)
+    year = dm.group("y2") if numeric else dm.group("y")
     if not month.isdigit():
         return False
     day = int(day_raw) if re.fullmatch(r"\d{1,2}", day_raw) else None
-    if day is not None and _doubtful(page, pos + dm.start("d"), pos + dm.end("d")):
+    day_group = "d2" if numeric else "d"
+    if day is not None and _doubtful(page, pos + dm.start(day_group), pos + dm.end(day_group)):
         day = None
-    value = iso(int(dm.group("y")), int(month), day)
+    value = iso(int(year), int(month), day)
     if not value and day is not None:
-        value, day = iso(int(dm.group("y")), int(month)), None
+        value, day = iso(int(year), int(month)), None
     if not value:
         return False
     flags = [] if day is not None or not day_raw else ["uncertain_digits"]

@@ -171,3 +171,10 @@ def test_ministry_issuer_spelling() -> None:
     h = build_record(doc(text)).doc
     assert (h.issuer, h.number, h.doc_type, h.place) == (
         "Bộ Giáo dục và Đào tạo", "22/2020/TT-BGDĐT", "Thông tư", "Hà Nội")
+
+
+def test_numeric_header_date() -> None:
+    text = ("UBND TỈNH HÀ GIANG    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Số: 15/BC-UBND    Hà Giang, ngày 05/3/2024\nBÁO CÁO\nKết quả năm 2023")
+    h = build_record(doc(text)).doc
+    assert (h.date, h.place, h.number) == ("2024-03-05", "Hà Giang", "15/BC-UBND")
