@@ -22,7 +22,7 @@ from extract.text import PageText
 from normalize.fold import fold
 from normalize.keys import ISSUER_CODES, TYPE_CODES, canonical_key, parse_key
 
-__all__ = ["HeaderField", "find_header"]
+__all__ = ["HeaderField", "consensus_marks", "find_header", "normal_case"]
 
 # the national motto, or the Party's ("ĐẢNG CỘNG SẢN VIỆT NAM") on Party documents
 _QUOC_HIEU = re.compile(
@@ -125,7 +125,7 @@ def _is_upper(s: str) -> bool:
     return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) >= 0.7
 
 
-def _normal_case(text: str) -> str:
+def normal_case(text: str) -> str:
     """``ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI`` -> ``Ủy ban nhân dân tỉnh Quảng Ngãi``."""
     known = _KNOWN_BODIES.get(_org_key(fold(" ".join(text.split()))))
     if known:  # "BỘ GIÁO DỤC VÀ ĐÀO TẠO" -> "Bộ Giáo dục và Đào tạo"
@@ -300,9 +300,9 @@ def _issuer(page: PageText, left: list[tuple[int, str]], out: dict[str, HeaderFi
     groups = _group_issuer([t for _, t in block])
     start = block[0][0]
     end = block[-1][0] + len(block[-1][1])
-    out["issuer"] = HeaderField(_normal_case(groups[-1]), page.number, start, end)
+    out["issuer"] = HeaderField(normal_case(groups[-1]), page.number, start, end)
     if len(groups) >= 2:
-        out["parent_issuer"] = HeaderField(_normal_case(groups[-2]), page.number, start, end)
+        out["parent_issuer"] = HeaderField(normal_case(groups[-2]), page.number, start, end)
 
 
 # Tesseract word confidence under which digits (often handwritten here) are not trusted

@@ -7,7 +7,7 @@ from extract.counts import find_counts
 from extract.dates import find_dates
 from extract.entities import find_entities
 from extract.gazetteer import proper_place
-from extract.header import HeaderField, find_header
+from extract.header import HeaderField, find_header, normal_case
 from extract.money import find_money
 from extract.text import PageText
 from normalize.fold import fold
@@ -200,6 +200,21 @@ def _counts(pages: list[PageText], record: Record) -> list[Count]:
     return out
 
 
+_ADMIN_WORDS = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã", "phuong": "phường", "quan": "quận",
+                "thi xa": "thị xã", "thi tran": "thị trấn", "thanh pho": "thành phố"}
+
+
+def _place_norm(text: str) -> str:
+    """``TỈNH QUẢNG NGÃI`` / ``tỉnh Quảng Ngãi`` -> ``tỉnh Quảng Ngãi`` (gazetteer spelling)."""
+    words = text.split()
+    for n in (2, 1):
+        admin = _ADMIN_WORDS.get(fold(" ".join(words[:n])))
+        if admin and len(words) > n:
+            rest = " ".join(words[n:])
+            return f"{admin} {proper_place(rest, fuzzy=True) or rest}"
+    return proper_place(text, fuzzy=True) or text
+
+
 def _entities(pages: list[PageText], record: Record) -> list[Entity]:
     """ORG / LOC / PER from the spaCy pipeline, and DOC / DATE / MONEY / QUANTITY / PERCENT
     from the rule extractors: one entity per (label, normalised value) with all its spans."""
@@ -207,7 +222,10 @@ def _entities(pages: list[PageText], record: Record) -> list[Entity]:
     for page in pages:
         for label, start, end in find_entities(page.text, page.folded):
             text = " ".join(page.text[start:end].split())
-            norm = (proper_place(text) or text) if label == "LOC" else text
+            if label == "LOC":
+                norm = _place_norm(text)
+            else:  # header capitals: ỦY BAN NHÂN DÂN -> Ủy ban nhân dân
+                norm = normal_case(text) if text.isupper() else text
             key = (label, fold(norm))
             ent = out.get(key)
             if ent is None:
