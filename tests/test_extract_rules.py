@@ -1,5 +1,6 @@
 """Extraction rules, Duckling style: positive and negative examples per rule."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -213,3 +214,17 @@ def test_clean_seeds_cite(stem: str, expected: set[str]) -> None:
     (path,) = SEEDS.glob(f"{stem}_*.txt")
     found = {c.key for c in build_record(doc(path.read_text())).citations}
     assert expected <= found
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+       st.sampled_from(["{d}/{m}/{y}", "{d:02d}/{m:02d}/{y}", "{d}.{m}.{y}",
+                        "ngày {d} tháng {m} năm {y}", "ngay {d:02d} thang {m} nam {y}"]))
+def test_date_round_trip(day, style: str) -> None:
+    text = "ký " + style.format(d=day.day, m=day.month, y=day.year) + " tại"
+    assert [h.value for h in find_dates(fold(text))] == [day.isoformat()]
+
+
+@given(st.integers(1000, 10**13), st.sampled_from([" đồng", "đ", "đồng", " VNĐ"]))
+def test_money_round_trip(vnd: int, currency: str) -> None:
+    text = f"số tiền {vnd:,}".replace(",", ".") + currency
+    assert [h.vnd for h in find_money(fold(text), text)] == [vnd]
