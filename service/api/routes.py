@@ -52,10 +52,10 @@ from service.storage.models import BatchItemRow, CorrectionRow, DocumentRow, Tok
 
 def _problems(*codes: int) -> dict:
     """OpenAPI entries for the problem-details errors an operation may answer."""
-    return {c: {"model": Problem, "content": {"application/problem+json": {}}} for c in codes}
+    return {c: {"model": Problem} for c in codes}  # media type: see app._problem_media_type
 
 
-router = APIRouter(prefix="/api/v1", responses=_problems(401, 403, 422))
+router = APIRouter(prefix="/api/v1", responses=_problems(400, 401, 403, 422))
 Reader = Annotated[TokenRow, Depends(require("reader"))]
 Archivist = Annotated[TokenRow, Depends(require("archivist"))]
 Admin = Annotated[TokenRow, Depends(require("admin"))]
@@ -280,15 +280,23 @@ def document_text(doc_id: Id, st: State, _: Reader) -> str:
 @router.get(
     "/documents/{doc_id}/original",
     response_class=FileResponse,
-    responses={200: {"content": {"application/octet-stream": {}}}, **_problems(404)},
+    responses={200: {"content": {"*/*": {}}, "description": "as uploaded"}, **_problems(404)},
 )
 def document_original(doc_id: Id, st: State, _: Reader) -> FileResponse:
     """The original file, byte for byte as uploaded."""
     with st.db.session() as s:
         doc = _get_doc(s, doc_id)
     return FileResponse(
-        st.blobs.path(doc.sha256), media_type=doc.mime or None, filename=Path(doc.filename).name
+        _original(st, doc), media_type=doc.mime or None, filename=Path(doc.filename).name
     )
+
+
+def _original(st: AppState, doc: DocumentRow) -> Path:
+    """The stored original; a store restored without it is a clear 404, not a crash."""
+    path = st.blobs.path(doc.sha256)
+    if not path.exists():
+        raise HTTPException(404, f"the original of document {doc.id} is not in the store")
+    return path
 
 
 def _doc_pages(doc: DocumentRow) -> list[Page]:
@@ -315,7 +323,7 @@ def document_pdf(doc_id: Id, st: State, _: Reader) -> FileResponse:
     if not dest.exists():
         tmp = dest.with_suffix(".part.pdf")
         dest.parent.mkdir(parents=True, exist_ok=True)
-        ocr.write_searchable_pdf(str(st.blobs.path(doc.sha256)), doc.mime, _doc_pages(doc), tmp)
+        ocr.write_searchable_pdf(str(_original(st, doc)), doc.mime, _doc_pages(doc), tmp)
         tmp.replace(dest)
     return FileResponse(
         dest, media_type="application/pdf", filename=Path(doc.filename).stem + ".ocr.pdf"
@@ -341,7 +349,7 @@ def page_image(
         raise HTTPException(404, f"no page image {number}")
     dest = st.settings.derived_dir / doc.sha256[:2] / f"{doc.sha256}-p{number:04d}-{dpi}.png"
     if not dest.exists():
-        png = ocr.render_page_png(str(st.blobs.path(doc.sha256)), number, doc.mime, dpi)
+        png = ocr.render_page_png(str(_original(st, doc)), number, doc.mime, dpi)
         write_atomic(dest, png)
     return FileResponse(dest, media_type="image/png")
 
