@@ -79,8 +79,15 @@ def consume(db: Database, pipeline: Pipeline, blobs: BlobStore, watcher: Watcher
     batch_id = jobs.create_batch(
         db, blobs, files, f"watch:{watcher.folder}", [str(f) for f in files]
     )
-    summary = jobs.run_queued(db, pipeline, blobs, batch_id)
+    jobs.run_queued(db, pipeline, blobs, batch_id, wait_retries=True)
+    summary = jobs.Summary()
     for item in jobs.batch_items(db, batch_id):
+        if item.state == "failed":
+            summary.failed += 1
+        elif item.outcome == "known":
+            summary.known += 1
+        else:
+            summary.done += 1
         path = Path(item.filename)
         if not path.exists():
             continue
