@@ -249,21 +249,20 @@ def read_pdf(path: Path, limits: Limits) -> list[Page]:
     plain = open_pdf(path)
     count = len(plain)
     if count == 0:
+        plain.close()
         raise SohoaError(ErrorKind.BAD_INPUT, "PDF has no pages")
     if count > limits.max_pages:
+        plain.close()
         raise SohoaError(ErrorKind.LIMITS, f"PDF has {count} pages (limit {limits.max_pages})")
     forms = open_pdf(path)
-    forms.init_forms()
-    pages = []
     try:
-        for i in range(count):
-            pages.append(_read_page(plain, forms, i))
-    except pdfium.PdfiumError as exc:
+        forms.init_forms()
+        return [_read_page(plain, forms, i) for i in range(count)]
+    except (pdfium.PdfiumError, ValueError, OSError) as exc:
         raise SohoaError(ErrorKind.BAD_INPUT, f"PDF page unreadable ({exc})") from exc
     finally:
         forms.close()
         plain.close()
-    return pages
 
 
 def _read_page(plain: pdfium.PdfDocument, forms: pdfium.PdfDocument, i: int) -> Page:
