@@ -175,6 +175,12 @@ def throughput(paths: list[Path], jobs: int) -> dict:
         mem = [(r[1], r[2]) for r in pool.map(sohoa_text, [str(p) for p in paths])]
         sohoa_s = time.perf_counter() - t0
     raw_s = (raw_before + _raw_seconds(paths)) / 2
+    # control: the same raw Tesseract in ``jobs`` processes shows how much parallel
+    # capacity the (shared) machine has right now
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(raw_text, [str(p) for p in paths]))
+    raw_par_s = time.perf_counter() - t0
     omp_s = _ocrmypdf_seconds(paths, jobs)
     n = len(paths)
     return {
@@ -182,6 +188,7 @@ def throughput(paths: list[Path], jobs: int) -> dict:
         "raw_ppm": 60 * n / raw_s,
         "sohoa_ppm": 60 * n / sohoa_s,
         "ratio": raw_s / sohoa_s,
+        "raw_parallel_ppm": 60 * n / raw_par_s,
         "ocrmypdf_ppm": 60 * n / omp_s if omp_s else None,
         "peak_worker_mb": max(m[0] for m in mem),
         "peak_tesseract_mb": max(m[1] for m in mem),
@@ -281,6 +288,12 @@ def main(argv: list[str] | None = None) -> None:
             f"{t['sohoa_ppm']:.1f} pages/min, raw tesseract (1 process) {t['raw_ppm']:.1f} "
             f"pages/min, ratio {t['ratio']:.2f}x; peak memory per worker "
             f"{t['peak_worker_mb']:.0f} MB + tesseract {t['peak_tesseract_mb']:.0f} MB"
+        )
+        print(
+            f"  control: raw tesseract in {args.jobs} processes {t['raw_parallel_ppm']:.1f} "
+            f"pages/min = {t['raw_parallel_ppm'] / t['raw_ppm']:.2f}x one process (the "
+            f"machine's spare capacity now); sohoa / raw-in-{args.jobs} = "
+            f"{t['sohoa_ppm'] / t['raw_parallel_ppm']:.2f}x"
         )
         if t["ocrmypdf_ppm"]:
             print(
