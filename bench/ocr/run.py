@@ -204,13 +204,17 @@ _NUMBER = re.compile(r"Số\s*[:.]?\s*(\S+(?:\s*/\s*\S+)?)")
 _DATE = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})")
 
 
-def header_hits(text: str, number: str, date: str) -> tuple[bool, bool]:
-    """Whether the gold number and date can be read off the first page's text."""
+def header_hits(text: str, number: str, date: str) -> tuple[bool, bool, bool, bool]:
+    """Whether the gold number, its printed symbol (from the '/'), the date and its
+    printed month+year can be read off the first page's text. Numbers and days are
+    often handwritten; symbol and month/year are printed."""
     squashed = re.sub(r"\s+", "", text).replace("Ð", "Đ")
-    got_number = number in squashed
+    symbol = number[number.index("/") :] if "/" in number else number
     m = _DATE.search(text)
     got_date = bool(m) and f"{int(m[3]):04d}-{int(m[2]):02d}-{int(m[1]):02d}" == date
-    return got_number, got_date
+    month = re.search(r"tháng\s*(\d{1,2})\s*năm\s*(\d{4})", text)
+    got_month = bool(month) and f"{int(month[2]):04d}-{int(month[1]):02d}" == date[:7]
+    return number in squashed, f"Số:{symbol}" in squashed or symbol in squashed, got_date, got_month
 
 
 def real_pages(path: Path) -> tuple[list[tuple[str, str]], float]:
@@ -247,13 +251,15 @@ def real(jobs: int) -> dict:
         for k, (text, _) in enumerate(pages, 1):
             (OUT / "real" / f"{path.stem}-p{k}.txt").write_text(text, encoding="utf-8")
         number, date = _gold_fields(path)
-        n_ok, d_ok = header_hits(pages[0][0], number, date)
+        n_ok, sym_ok, d_ok, m_ok = header_hits(pages[0][0], number, date)
         words = [len(t.split()) if kind == "content" else kind for t, kind in pages]
         rows.append(
             {
                 "file": path.name,
                 "number": n_ok,
+                "symbol": sym_ok,
                 "date": d_ok,
+                "month": m_ok,
                 "words_per_page": words,
                 "pdftotext_finds": share,
             }
@@ -304,7 +310,13 @@ def main(argv: list[str] | None = None) -> None:
         r = report["real"] = real(args.jobs)
         n = sum(f["number"] for f in r["files"])
         d = sum(f["date"] for f in r["files"])
-        print(f"real scans: number found {n}/{len(r['files'])}, date found {d}/{len(r['files'])}")
+        sym = sum(f["symbol"] for f in r["files"])
+        mon = sum(f["month"] for f in r["files"])
+        k = len(r["files"])
+        print(
+            f"real scans, page 1 against gold: number {n}/{k} (its printed symbol {sym}/{k}), "
+            f"date {d}/{k} (its printed month and year {mon}/{k})"
+        )
         for f in r["files"]:
             print(
                 f"  {f['file'][:40]:40s} number={f['number']!s:5s} date={f['date']!s:5s} "
