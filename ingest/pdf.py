@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -47,10 +48,21 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        msg = str(exc)
-        if "password" in msg.lower():
+        if needs_password(path):
             raise SohoaError(ErrorKind.ENCRYPTED, "PDF is password-protected") from exc
-        raise SohoaError(ErrorKind.BAD_INPUT, f"PDF is corrupt or truncated ({msg})") from exc
+        raise SohoaError(ErrorKind.BAD_INPUT, "PDF is corrupt, truncated or has no pages") from exc
+
+
+def needs_password(path: Path) -> bool:
+    """Ask qpdf (pikepdf) whether a PDF that PDFium refused is password-protected:
+    PDFium's last-error code can be stale from an earlier document."""
+    try:
+        pikepdf.open(path).close()
+    except pikepdf.PasswordError:
+        return True
+    except (pikepdf.PdfError, OSError, ValueError):
+        return False
+    return False
 
 
 def _words(textpage: pdfium.PdfTextPage, height: float) -> list[_Word]:
