@@ -460,8 +460,13 @@ def process_item(
     if got != "claimed":
         return "skipped", None
     item = get_item(db, item_id)
-    out = pipeline.process(blobs.path(item.sha256))
-    state = record_outcome(db, item_id, out, pipeline.settings.models_dir)
+    pages = lambda _path, done, total: _set_pages(db, item_id, done, total)  # noqa: E731
+    try:
+        out = next(pipeline.process_many([blobs.path(item.sha256)], pages))
+        state = record_outcome(db, item_id, out, pipeline.settings.models_dir)
+    except BaseException:  # a bug or a shutdown: hand the item back, the message comes back
+        release(db, [item_id])
+        raise
     item = get_item(db, item_id)
     if state == "failed" and item.retryable:
         return state, backoff_s(item.attempts, backoff)
