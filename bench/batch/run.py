@@ -76,6 +76,10 @@ def throughput(folder: Path, files: int, workers: int, root: Path) -> dict:
     secs = time.perf_counter() - t0
     [(docs, pages)] = _query(data, "select count(*), coalesce(sum(pages), 0) from documents")
     failed = _query(data, "select count(*) from batch_items where state = 'failed'")[0][0]
+    reasons = _query(data, "select error_kind, error, count(*) from batch_items "
+                           "where state = 'failed' group by error_kind, error")  # fmt: skip
+    for kind, error, count in reasons:
+        print(f"  {workers} worker(s): {count} failed: {kind}: {error}", file=sys.stderr)
     if res.returncode not in (0, 10):
         sys.exit(f"ingest failed ({res.returncode}): {res.stderr.decode()[-2000:]}")
     return {"workers": workers, "files": files, "documents": docs, "failed": failed,
