@@ -23,7 +23,7 @@ import ocr
 from normalize import repair
 from normalize.keys import parse_query
 from schemas import Document, ErrorKind, ExitCode, Record, SohoaError
-from service import auth, backup, exports, jobs, watch, worker
+from service import auth, backup, exports, jobs, ops_cli, watch, worker
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
 from service.storage import repo
@@ -534,6 +534,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
         )
     err.print(f"serving on http://{host}:{port}  (Ctrl-C to stop)")
     uvicorn.run(create_app(state.settings), host=host, port=port, log_level="warning")
+
+
+ops_cli.register(app)
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 import ocr
 from normalize.keys import parse_query
 from schemas import Page
-from service import auth, exports, jobs
+from service import auth, exports, jobs, rescans
 from service.api.deps import AppState, get_state, require
 from service.storage import repo
 from service.storage.blobs import write_atomic
@@ -188,6 +188,7 @@ def document_detail(doc_id: int, st: State, _: Reader) -> dict:
             "pipeline_version": doc.pipeline_version,
             "cites": cites,
             "cited_by": cited_by,
+            "rescans": rescans.group(s, doc),
         }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from normalize.fold import fold
 from normalize.keys import PARTY_ISSUERS, KeyParts, KeyQuery, canonical_key, parse_key
 from schemas import Citation, Document, Record
+from service import feed, rescans
 from service.storage.models import CitationRow, CorrectionRow, DocumentRow, utcnow
 
 # Header fields a human may correct; the value replaces the extracted one on every re-extraction.
@@ -88,6 +89,7 @@ def _values_like(s: Session, column, wanted: str, whole: bool) -> list[str]:
 
 
 def _filtered(s: Session, stmt: Select, f: Filters) -> Select:
+    stmt = stmt.where(DocumentRow.id.not_in(rescans.hidden_ids()))  # listed via the original
     if f.doc_type:
         types = _values_like(s, DocumentRow.doc_type, f.doc_type, whole=True)
         stmt = stmt.where(DocumentRow.doc_type.in_(types))
@@ -149,6 +151,9 @@ def save_document(
         CitationRow(**citation_columns(c), doc_date=row.doc_date or "") for c in record.citations
     ]
     s.flush()
+    if created:
+        rescans.link(s, row)
+    feed.record(s, row, "created" if created else "updated")
     return row, created
 
 
@@ -477,7 +482,10 @@ def _citing_ids_page(
 
 
 def _load(s: Session, ids: list[int]) -> list[DocumentRow]:
-    by_id = {d.id: d for d in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids)))}
+    stmt = select(DocumentRow).where(
+        DocumentRow.id.in_(ids), DocumentRow.id.not_in(rescans.hidden_ids())
+    )
+    by_id = {d.id: d for d in s.scalars(stmt)}
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -548,4 +556,5 @@ def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | N
         for c in doc.citations:
             c.doc_date = value or ""
     doc.updated_at = utcnow()
+    feed.record(s, doc, "corrected", {"field": field_name, "value": value})
     return row
