@@ -359,14 +359,17 @@ def search(
     issuer: Annotated[str | None, typer.Option()] = None,
     date_from: Annotated[str | None, typer.Option("--from")] = None,
     date_to: Annotated[str | None, typer.Option("--to")] = None,
+    place: Annotated[
+        str | None, typer.Option(help="A province/district/commune, former names included.")
+    ] = None,
     limit: int = 50,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List stored documents citing a key and/or matching words."""
-    if not (cites or q):
-        raise SohoaError(ErrorKind.BAD_INPUT, "give --cites KEY and/or --q TEXT")
+    if not (cites or q or place):
+        raise SohoaError(ErrorKind.BAD_INPUT, "give --cites KEY, --q TEXT and/or --place")
     db = _open_db()
-    filters = repo.Filters(doc_type, issuer, date_from, date_to)
+    filters = repo.Filters(doc_type, issuer, date_from, date_to, place=place)
     with db.session() as s:
         if cites:
             kq = parse_query(cites)

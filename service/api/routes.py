@@ -129,11 +129,12 @@ def list_documents(
     date_from: Annotated[str | None, Query(alias="from")] = None,
     date_to: Annotated[str | None, Query(alias="to")] = None,
     has_figures: bool | None = None,
+    place: str | None = None,
     page: Annotated[int, Query(ge=1)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> dict:
     """List or search documents: by cited key, by words (diacritics optional), with filters."""
-    f = repo.Filters(doc_type, issuer, date_from, date_to, has_figures)
+    f = repo.Filters(doc_type, issuer, date_from, date_to, has_figures, place)
     offset = (page - 1) * per_page
     with st.db.session() as s:
         keys: list[str] = []

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from normalize.fold import fold
 from normalize.keys import PARTY_ISSUERS, KeyParts, KeyQuery, canonical_key, parse_key
 from schemas import Citation, Document, Record
-from service import feed, rescans
+from service import feed, places, rescans
 from service.storage.models import CitationRow, CorrectionRow, DocumentRow, utcnow
 
 # Header fields a human may correct; the value replaces the extracted one on every re-extraction.
@@ -39,6 +39,7 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     has_figures: bool | None = None
+    place: str | None = None  # a unit, current or former name (service.places)
 
 
 @dataclass
@@ -102,6 +103,8 @@ def _filtered(s: Session, stmt: Select, f: Filters) -> Select:
         stmt = stmt.where(DocumentRow.doc_date <= f.date_to + "\uffff")
     if f.has_figures is not None:
         stmt = stmt.where(DocumentRow.has_figures.is_(f.has_figures))
+    if f.place:
+        stmt = stmt.where(places.condition(s, f.place))
     return stmt
 
 
