@@ -23,7 +23,7 @@ import ocr
 from normalize import repair
 from normalize.keys import parse_query
 from schemas import Document, ErrorKind, ExitCode, Record, SohoaError
-from service import auth, backup, exports, jobs, ops_cli, watch, worker
+from service import auth, backup, exports, jobs, ops_cli, rescans, watch, worker
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
 from service.storage import repo
@@ -333,7 +333,7 @@ def worker_cmd(
     worker.run_celery_worker(state.settings, concurrency)
 
 
-def _hit_json(hit: repo.Hit) -> dict:
+def _hit_json(hit: repo.Hit, scans: list | None = None) -> dict:
     d = hit.document
     return {
         "id": d.id,
@@ -345,6 +345,7 @@ def _hit_json(hit: repo.Hit) -> dict:
         "title": d.title,
         "snippet": hit.snippet or None,
         "citations": [{"key": c.key, "partial": c.partial, "text": c.text} for c in hit.citations],
+        "rescans": [{"id": r.id, "file": r.filename} for r in scans or []],
     }
 
 
@@ -380,7 +381,8 @@ def search(
                 hits = [h for h in hits if h.document.id in text_ids]
         else:
             keys, hits = [], repo.fulltext(s, q, filters, limit)
-        result = [_hit_json(h) for h in hits]
+        scans = rescans.members(s, [h.document.id for h in hits])
+        result = [_hit_json(h, scans.get(h.document.id)) for h in hits]
     if as_json:
         sys.stdout.write(
             json.dumps({"keys": keys, "results": result}, ensure_ascii=False, indent=2) + "\n"

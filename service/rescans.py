@@ -134,3 +134,19 @@ def unlink_group(s: Session, doc: DocumentRow) -> int | None:
         m.original_id = head
     s.flush()
     return head
+
+
+def members(s: Session, original_ids: list[int]) -> dict[int, list[DocumentRow]]:
+    """The other scans of each listed original (search shows them under it)."""
+    out: dict[int, list[DocumentRow]] = {}
+    if not original_ids:
+        return out
+    rows = s.execute(
+        select(RescanRow.original_id, DocumentRow)
+        .join(DocumentRow, DocumentRow.id == RescanRow.document_id)
+        .where(RescanRow.original_id.in_(original_ids))
+        .order_by(RescanRow.document_id)
+    ).all()
+    for original_id, doc in rows:
+        out.setdefault(original_id, []).append(doc)
+    return out

@@ -149,9 +149,11 @@ def list_documents(
             hits = repo.fulltext(s, q, f, per_page, offset)
         else:
             hits = [repo.Hit(d) for d in repo.list_documents(s, f, per_page, offset)]
+        scans = rescans.members(s, [h.document.id for h in hits])
         results = [
             {
                 **_summary(h.document),
+                "rescans": [_summary(r) for r in scans.get(h.document.id, [])],
                 "snippet": h.snippet or None,
                 "highlights": h.highlights,
                 "matched": [
