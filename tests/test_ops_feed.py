@@ -1,0 +1,144 @@
+"""The change feed through a real server: a consumer mirrors the archive and stays equal
+after creates, corrections, re-extraction and deletes; events share the change's transaction."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlalchemy import text
+
+from service import auth
+from service.config import Settings
+from service.storage import repo
+from service.storage.db import Database
+from tests.conftest import SAMPLES
+from tests.feed_mirror import mirror
+from tests.test_service_api import Server, _wait_batch
+
+TEXTS = (
+    "bc-12-quy-i-2025.txt",
+    "qd-08-hoc-bong-to-hieu.txt",
+    "cv-21-danh-gia-cong-dong-hoc-tap.txt",
+)
+
+
+@pytest.fixture
+def served(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
+    settings = Settings.from_env(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_url)
+    tokens = {role: auth.create_token(db, f"{role}@test", role) for role in auth.ROLES}
+    db.close()
+    with Server(settings) as srv:
+        yield srv.url, tokens
+
+
+def archive_state(data_dir: Path) -> dict:
+    with sqlite3.connect(data_dir / "sohoa.db") as c:
+        docs = {
+            r[0]: (r[1], r[2], r[3], r[4], r[5], r[6], json.loads(r[7]))
+            for r in c.execute(
+                "SELECT id, sha256, number, doc_type, doc_date, issuer, title, record "
+                "FROM documents"
+            )
+        }
+        cits = sorted(c.execute("SELECT document_id, key FROM citations").fetchall())
+    return {"documents": docs, "citations": cits}
+
+
+def mirror_state(path: Path) -> dict:
+    with sqlite3.connect(path) as c:
+        docs = {r[0]: (*r[1:7], json.loads(r[7])) for r in c.execute("SELECT * FROM documents")}
+        cits = sorted(c.execute("SELECT document_id, key FROM citations").fetchall())
+    return {"documents": docs, "citations": cits}
+
+
+def test_mirror_stays_equal_through_creates_corrections_and_deletes(
+    served, data_dir: Path, tmp_path: Path
+) -> None:
+    url, tokens = served
+    client = httpx.Client(base_url=url, timeout=120,
+                          headers={"Authorization": f"Bearer {tokens['archivist']}"})  # fmt: skip
+    target = tmp_path / "mirror.db"
+    files = [("files", (n, (SAMPLES / n).read_bytes(), "text/plain")) for n in TEXTS[:2]]
+    batch = _wait_batch(client, client.post("/api/v1/documents", files=files).json()["id"])
+    assert batch["done"] == 2
+    mirror(url, tokens["reader"], target, page=1)  # one event per request: paging works
+    assert mirror_state(target) == archive_state(data_dir)
+    assert len(archive_state(data_dir)["documents"]) == 2
+
+    doc_id = min(archive_state(data_dir)["documents"])
+    r = client.post(f"/api/v1/documents/{doc_id}/corrections",
+                    json={"field": "title", "value": "Tiêu đề đã sửa"})  # fmt: skip
+    assert r.status_code == 201
+    files = [("files", (TEXTS[2], (SAMPLES / TEXTS[2]).read_bytes(), "text/plain"))]
+    _wait_batch(client, client.post("/api/v1/documents", files=files).json()["id"])
+    mirror(url, tokens["reader"], target)
+    assert mirror_state(target) == archive_state(data_dir)
+    assert mirror_state(target)["documents"][doc_id][5] == "Tiêu đề đã sửa"
+
+    r = client.post(f"/api/v1/documents/{doc_id}/reprocess")
+    assert r.status_code == 200, r.text
+    assert r.json()["record"]["doc"]["title"] == "Tiêu đề đã sửa"  # the correction survives
+    other = max(archive_state(data_dir)["documents"])
+    as_reader = {"Authorization": f"Bearer {tokens['reader']}"}
+    assert httpx.delete(f"{url}/api/v1/documents/{other}", headers=as_reader).status_code == 403
+    assert client.delete(f"/api/v1/documents/{other}").status_code == 204
+    assert client.delete(f"/api/v1/documents/{other}").status_code == 404
+    cursor = mirror(url, tokens["reader"], target)
+    assert mirror_state(target) == archive_state(data_dir)
+    assert other not in mirror_state(target)["documents"]
+
+    feed = httpx.get(f"{url}/api/v1/changes", params={"since": 0, "limit": 1000},
+                     headers={"Authorization": f"Bearer {tokens['reader']}"}).json()  # fmt: skip
+    events = feed["events"]
+    assert [e["cursor"] for e in events] == sorted({e["cursor"] for e in events})
+    assert feed["next"] == cursor == events[-1]["cursor"]
+    actions = [(e["action"], e["document_id"]) for e in events]
+    assert actions.count(("corrected", doc_id)) == 1 and ("updated", doc_id) in actions
+    assert actions[-1] == ("deleted", other) and ("created", other) in actions
+    empty = httpx.get(f"{url}/api/v1/changes", params={"since": cursor},
+                      headers={"Authorization": f"Bearer {tokens['reader']}"}).json()  # fmt: skip
+    assert empty["events"] == [] and empty["next"] == cursor
+
+    # the same feed from the command line, as NDJSON from a cursor
+    cmd = [sys.executable, "-m", "service", "changes", "--since", str(events[1]["cursor"])]
+    out = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [e["cursor"] for e in lines] == [e["cursor"] for e in events[2:]]
+
+
+def test_an_event_is_written_only_with_its_change(data_dir: Path) -> None:
+    """A change rolled back leaves no event; a committed one always has its event."""
+    from schemas import Document
+    from service.pipeline import Pipeline
+
+    settings = Settings.from_env(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    pipe = Pipeline(settings)
+    try:
+        out = pipe.process(SAMPLES / TEXTS[0])
+    finally:
+        pipe.close()
+    assert isinstance(out.document, Document)
+    db = Database(settings.database_url)
+    with pytest.raises(RuntimeError), db.session() as s:
+        repo.save_document(s, TEXTS[0], out.document, out.record, "test")
+        raise RuntimeError("the batch failed after the row was written")
+    with db.session() as s:
+        assert repo.count_documents(s) == 0
+        assert s.scalar(text("SELECT count(*) FROM change_events")) == 0
+        row, created = repo.save_document(s, TEXTS[0], out.document, out.record, "test")
+        assert created
+    with db.session() as s:
+        events = s.execute(text(
+            "SELECT document_id, action FROM change_events")).all()  # fmt: skip
+    assert [tuple(e) for e in events] == [(row.id, "created")]
+    db.close()
