@@ -75,33 +75,34 @@ def _note(doc: DocumentRow, corrections: list[CorrectionRow], who: str) -> dict:
 def delete(settings: Settings, db: Database, doc_id: int, who: str) -> dict:
     """Delete one document; its original goes to the trash. Returns the trash note.
 
-    The original is moved first and moved back if the database change fails, so the
-    archive never holds a row without its original nor loses an original it still names."""
+    The original (with its note) is moved before the commit and moved back if the database
+    change fails, so the archive never holds a row without its original nor loses an
+    original it still names."""
     blobs = BlobStore(settings.blobs_dir)
-    with db.session() as s:
-        doc = s.get(DocumentRow, doc_id)
-        if doc is None:
-            raise SohoaError(ErrorKind.BAD_INPUT, f"no document {doc_id}")
-        corrections = list(
-            s.scalars(select(CorrectionRow).where(CorrectionRow.document_id == doc_id))
-        )
-        note = _note(doc, corrections, who)
-        dest = trash_dir(settings) / doc.sha256
-        dest.mkdir(parents=True, exist_ok=True)
-        original = blobs.path(doc.sha256)
-        moved = original.exists()
-        if moved:
-            os.replace(original, dest / "original")
-        try:
+    moved: tuple[Path, Path] | None = None
+    try:
+        with db.session() as s:
+            doc = s.get(DocumentRow, doc_id)
+            if doc is None:
+                raise SohoaError(ErrorKind.BAD_INPUT, f"no document {doc_id}")
+            corrections = s.scalars(
+                select(CorrectionRow).where(CorrectionRow.document_id == doc_id)
+            )
+            note = _note(doc, list(corrections), who)
             note["promoted_rescan"] = rescans.unlink_group(s, doc)
             feed.record(s, doc, "deleted", {"by": who, "number": doc.number})
             s.delete(doc)
             s.flush()
-        except BaseException:
-            if moved:
-                os.replace(dest / "original", original)
-            raise
-        write_atomic(dest / _NOTE, json.dumps(note, ensure_ascii=False, indent=1).encode())
+            dest = trash_dir(settings) / doc.sha256
+            write_atomic(dest / _NOTE, json.dumps(note, ensure_ascii=False, indent=1).encode())
+            original = blobs.path(doc.sha256)
+            if original.exists():
+                os.replace(original, dest / "original")
+                moved = (original, dest / "original")
+    except BaseException:
+        if moved:
+            os.replace(moved[1], moved[0])
+        raise
     for path in _derived_files(settings, note["sha256"]):
         path.unlink(missing_ok=True)
     return note
