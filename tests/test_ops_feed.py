@@ -12,7 +12,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from service import auth
 from service.config import Settings
@@ -141,4 +141,42 @@ def test_an_event_is_written_only_with_its_change(data_dir: Path) -> None:
         events = s.execute(text(
             "SELECT document_id, action FROM change_events")).all()  # fmt: skip
     assert [tuple(e) for e in events] == [(row.id, "created")]
+    db.close()
+
+
+def test_feed_delete_and_rescans_on_both_backends(
+    db_url: str, data_dir: Path, tmp_path: Path
+) -> None:
+    """The same event sequence, cascade and rescan promotion on SQLite and PostgreSQL."""
+    from service import feed, lifecycle
+    from service.pipeline import Pipeline
+    from service.storage.models import CitationRow, DocumentRow
+
+    original = (SAMPLES / TEXTS[0]).read_text(encoding="utf-8")
+    (tmp_path / "a.txt").write_text(original, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(original.replace("quý I", "quý l", 1), encoding="utf-8")
+    settings = Settings(data_dir=data_dir, database_url=db_url, cache_root=data_dir / "cache")
+    pipe = Pipeline(settings)
+    try:
+        outs = list(pipe.process_many([tmp_path / "a.txt", tmp_path / "b.txt"]))
+    finally:
+        pipe.close()
+    db = Database(db_url)
+    ids = []
+    for out in outs:
+        with db.session() as s:
+            ids.append(repo.save_document(s, out.path.name, out.document, out.record, "t")[0].id)
+    with db.session() as s:
+        repo.add_correction(s, s.get(DocumentRow, ids[0]), "signer", "Người Ký", "tester")
+        assert repo.count_documents(s) == 1  # b is a rescan of a: listed once
+    lifecycle.delete(settings, db, ids[0], "tester")
+    with db.session() as s:
+        assert s.scalar(select(func.count()).where(CitationRow.document_id == ids[0])) == 0
+        assert [d.id for d in repo.list_documents(s)] == [ids[1]]  # the rescan is listed now
+        events, cursor = feed.changes(s, 0, 100)
+    assert [(e["action"], e["document_id"]) for e in events] == [
+        ("created", ids[0]), ("created", ids[1]), ("corrected", ids[0]), ("deleted", ids[0]),
+    ]  # fmt: skip
+    assert cursor == events[-1]["cursor"] and events[0]["document"] is None
+    assert events[1]["document"]["number"] == "12/BC-HKH"
     db.close()
