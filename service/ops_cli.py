@@ -12,6 +12,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from schemas import ErrorKind, SohoaError
+
 
 def register(app: typer.Typer) -> None:
     """Add ``delete``, ``reprocess``, ``changes`` and the ``trash`` group to the app."""
@@ -74,6 +76,26 @@ def register(app: typer.Typer) -> None:
             events = feed.changes(s, since, limit)[0] if limit > 0 else feed.iter_changes(s, since)
             for event in events:
                 sys.stdout.write(json.dumps(event, ensure_ascii=False) + "\n")
+
+    @app.command("place")
+    @cli.handled
+    def place_cmd(name: str) -> None:
+        """A place name across the 2025 reorganisation: what it is now, what it was."""
+        from normalize import places
+
+        def show(title: str, units: list) -> None:
+            cli.out.print(f"[bold]{title}[/bold]")
+            for u in units:
+                where = ", ".join(x for x in (u.district, u.province) if x and x != u.short)
+                era = "now" if u.current else "before 7/2025"
+                cli.out.print(f"  {u.name}" + (f" ({where})" if where else "") + f" · {era}")
+
+        units = places.find(name)
+        if not units:
+            raise SohoaError(ErrorKind.BAD_INPUT, f"no administrative unit named {name!r}")
+        show("named", units)
+        show("now part of", places.to_current(name))
+        show("formed from", places.to_former(name))
 
     @trash_app.command("list")
     @cli.handled

@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
+
 from tests.conftest import SAMPLES
 
 
@@ -133,6 +135,27 @@ def test_rescan_is_linked_and_listed_once(data_dir: Path, tmp_path: Path) -> Non
     assert [r["file"] for r in found if r["file"] in ("a.txt", "b.txt")] == ["a.txt"]
     [hit] = [r for r in found if r["file"] == "a.txt"]
     assert [r["file"] for r in hit["rescans"]] == ["b.txt"]
+
+    # the document detail shows the link both ways
+    from service import auth
+    from service.config import Settings
+    from service.storage.db import Database
+    from tests.test_service_api import Server
+
+    settings = Settings.from_env(data_dir)
+    db = Database(settings.database_url)
+    token = auth.create_token(db, "reader@test", "reader")
+    db.close()
+    with Server(settings) as srv:
+        get = lambda i: httpx.get(f"{srv.url}/api/v1/documents/{i}",  # noqa: E731
+                                  headers={"Authorization": f"Bearer {token}"}).json()  # fmt: skip
+        assert get(ids["b.txt"])["rescans"]["rescan_of"] == ids["a.txt"]
+        assert [r["document_id"] for r in get(ids["a.txt"])["rescans"]["rescans"]] == [ids["b.txt"]]
+        assert get(ids["c.txt"])["rescans"] == {
+            "rescan_of": None,
+            "similarity": None,
+            "rescans": [],
+        }
 
     # deleting the group's original makes the rescan the listed one
     ok("delete", str(ids["a.txt"]))

@@ -87,3 +87,29 @@ def test_place_filter_finds_documents_under_former_names(archive: Path) -> None:
     assert _place("Sơn La") == {"mai-son.txt", "son-la.txt"}  # a former district of it
     assert _place("huyen Mai Son") == {"mai-son.txt"}
     assert _place("Hà Giang") == set()
+
+
+def test_place_filter_and_resolve_over_the_api(archive: Path, data_dir: Path) -> None:
+    import httpx
+
+    from service import auth
+    from service.config import Settings
+    from service.storage.db import Database
+    from tests.test_service_api import Server
+
+    settings = Settings.from_env(data_dir)
+    db = Database(settings.database_url)
+    token = auth.create_token(db, "reader@test", "reader")
+    db.close()
+    with Server(settings) as srv:
+        client = httpx.Client(base_url=srv.url, headers={"Authorization": f"Bearer {token}"})
+        found = client.get("/api/v1/documents", params={"place": "Quảng Ngãi"}).json()
+        assert [Path(r["file"]).name for r in found["results"]] == ["kon-tum.txt"]
+        assert found["total"] == 1
+        both = client.get("/api/v1/documents", params={"place": "Sơn La", "q": "khuyen hoc"})
+        assert {Path(r["file"]).name for r in both.json()["results"]} == {
+            "mai-son.txt", "son-la.txt",
+        }  # fmt: skip
+        res = client.get("/api/v1/places/resolve", params={"name": "Kon Tum"}).json()
+        assert [u["name"] for u in res["current"]] == ["Tỉnh Quảng Ngãi"]
+        assert {u["name"] for u in res["former"]} == {"Tỉnh Kon Tum", "Tỉnh Quảng Ngãi"}

@@ -64,3 +64,27 @@ def changes(
     with st.db.session() as s:
         events, cursor = feed.changes(s, since, limit)
     return {"since": since, "next": cursor, "events": events}
+
+
+def _unit(u) -> dict:
+    return {
+        "level": u.level,
+        "name": u.name,
+        "province": u.province,
+        "district": u.district,
+        "current": u.current,
+    }
+
+
+@router.get("/places/resolve")
+def resolve_place(name: str, _: Reader) -> dict:
+    """A place name across the 2025 reorganisation: the units it names, the current units
+    that cover them now, and the former units merged into those."""
+    from normalize import places
+
+    return {
+        "name": name,
+        "units": [_unit(u) for u in places.find(name)],
+        "current": [_unit(u) for u in places.to_current(name)],
+        "former": [_unit(u) for u in places.to_former(name)],
+    }
