@@ -5,24 +5,12 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
 
 from tests.conftest import SAMPLES
-
-
-def sohoa(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "service", *args], capture_output=True,
-                          text=True, timeout=600, env={**os.environ, **(env or {})})  # fmt: skip
-
-
-def ok(*args: str, env: dict | None = None) -> str:
-    res = sohoa(*args, env=env)
-    assert res.returncode == 0, res.stderr
-    return res.stdout
+from tests.ops_support import ok, sohoa
 
 
 def rows(data_dir: Path, sql: str, *params) -> list[tuple]:

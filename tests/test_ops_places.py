@@ -4,15 +4,13 @@ filter of search finding documents under a unit's former names."""
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from normalize import places
 from tests.conftest import SAMPLES
+from tests.ops_support import ok
 
 
 def _provinces(current: bool) -> list[places.Unit]:
@@ -68,17 +66,13 @@ def archive(data_dir: Path, tmp_path: Path) -> Path:
     folder.mkdir()
     for name, text in docs.items():
         (folder / name).write_text(text, encoding="utf-8")
-    res = subprocess.run([sys.executable, "-m", "service", "ingest", str(folder)],
-                         capture_output=True, text=True, timeout=600, env=os.environ)  # fmt: skip
-    assert res.returncode == 0, res.stderr
+    ok("ingest", str(folder))
     return folder
 
 
 def _place(name: str) -> set[str]:
-    res = subprocess.run([sys.executable, "-m", "service", "search", "--place", name, "--json"],
-                         capture_output=True, text=True, timeout=600, env=os.environ)  # fmt: skip
-    assert res.returncode == 0, res.stderr
-    return {Path(r["file"]).name for r in json.loads(res.stdout)["results"]}
+    found = json.loads(ok("search", "--place", name, "--json"))["results"]
+    return {Path(r["file"]).name for r in found}
 
 
 def test_place_filter_finds_documents_under_former_names(archive: Path) -> None:
