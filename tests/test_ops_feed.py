@@ -14,6 +14,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select, text
 
+from normalize.keys import parse_query
 from service import auth
 from service.config import Settings
 from service.storage import repo
@@ -169,6 +170,10 @@ def test_feed_delete_and_rescans_on_both_backends(
     with db.session() as s:
         repo.add_correction(s, s.get(DocumentRow, ids[0]), "signer", "Người Ký", "tester")
         assert repo.count_documents(s) == 1  # b is a rescan of a: listed once
+        by_words = repo.search(s, "khuyen hoc")
+        by_key = repo.search(s, cites=parse_query("677/QĐ-TTg"))
+        for found in (by_words, by_key):
+            assert [h.document.id for h in found.hits] == [ids[0]] and found.total == 1
     lifecycle.delete(settings, db, ids[0], "tester")
     with db.session() as s:
         assert s.scalar(select(func.count()).where(CitationRow.document_id == ids[0])) == 0

@@ -420,7 +420,9 @@ def _ranked_text_ids(
     """Best-first ids of documents matching the words, and the (capped) number of matches."""
     window = max(RANK_WINDOW, offset + limit)
     if _is_sqlite(s):
-        base = select(_SQLITE_FTS.c.rowid.label("id")).where(_sqlite_match(terms))
+        base = select(_SQLITE_FTS.c.rowid.label("id")).where(
+            _sqlite_match(terms), _SQLITE_FTS.c.rowid.not_in(rescans.hidden_ids())
+        )
         if _has_filters(f):
             base = _filtered(s, base.join(DocumentRow, DocumentRow.id == _SQLITE_FTS.c.rowid), f)
         total = _capped_count(s, base)
@@ -461,6 +463,7 @@ def _citing_ids_page(
     join = _has_filters(f) or bool(terms)
 
     def per_key(stmt: Select) -> Select:
+        stmt = stmt.where(CitationRow.document_id.not_in(rescans.hidden_ids()))
         if join:
             stmt = _filtered(
                 s, stmt.join(DocumentRow, DocumentRow.id == CitationRow.document_id), f
