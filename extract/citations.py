@@ -73,7 +73,7 @@ _ISSUER_AFTER = re.compile(
 )
 _LAW = re.compile(
     r"\b(?P<head>bo luat|luat)\s+(?P<name>(?:(?!\b(?:ngay|nam|da|duoc|hien hanh)\b)"
-    r"[^;.()\d:\"“”])+?)[ \t\n]*,?[ \t\n]*"
+    r"[^;.()\d:\"“”]){1,200}?)[ \t\n]*,?[ \t\n]*"
     r"(?:ngay[ \t]*(?P<d>\d{1,2})[ \t]*(?:/|thang)[ \t]*(?P<m>\d{1,2})[ \t]*(?:/|nam)[ \t]*"
     r"(?P<y1>\d{4})"
     r"|nam[ \t]+(?P<y2>\d{4}))"

@@ -26,14 +26,16 @@ truong hoc|suat|suat hoc bong|hoc bong|cuon|quyen|cau lac bo|clb|ho|ho gia dinh|
 trung tam|trung tam hoc tap cong dong|tap the|ca nhan|em|chau|bang vang|giay khen|bang khen|
 phan qua|mo hinh|chi bo|co quan|doanh nghiep|hoi nghi|buoi|lan|tin|bai|bai viet|
 chuong trinh|van ban|thu vien|phong|diem|tiet|doan|thanh vien|uy vien|dai bieu|tre|
-tre em|thay co|nha hao tam|lao dong|ho ngheo|hoc sinh gioi|sinh vien gioi|giai|huy chuong
+tre em|thay co|nha hao tam|lao dong|ho ngheo|hoc sinh gioi|sinh vien gioi|giai|huy chuong|
+ky|cong dan|luot hoc sinh|hoi khuyen hoc|chi hoi khuyen hoc|ban dai dien|bao|trang
 """.replace("\n", "").split("|"))
 _MAX_WORDS = max(len(u.split()) for u in UNITS)
 _NUM = r"\d{1,3}(?:[.,]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 _COUNT = re.compile(
     rf"(?<![\w.,/])(?P<num>{_NUM})(?:[ \t]*/[ \t]*(?P<of>{_NUM}))?(?P<gap>[ \t]+)"
-    rf"(?P<unit>[a-z]+(?:\s+[a-z]+){{0,{_MAX_WORDS - 1}}})"
+    rf"(?P<unit>[a-z]+(?:,?\s+[a-z]+){{0,{2 * _MAX_WORDS}}})"
 )
+_NOT_A_COUNT = re.compile(r"\b(?:nam|ngay|thang|khoan|dieu|thu|khoa|quy|doan|muc|diem)\s*:?\s*$")
 _PERCENT = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})[ \t]*%")
 
 
@@ -50,13 +52,27 @@ class CountHit:
     ambiguous: bool = False
 
 
-def _unit(words: str) -> str | None:
-    parts = words.split()
+def _one_unit(parts: list[str]) -> int:
     for n in range(min(len(parts), _MAX_WORDS), 0, -1):
-        cand = " ".join(parts[:n])
-        if cand in UNITS:
-            return cand
-    return None
+        if " ".join(parts[:n]) in UNITS and "," not in " ".join(parts[: n - 1]):
+            return n
+    return 0
+
+
+def _unit(words: str) -> str | None:
+    """The longest unit, or list of units ("xã, phường, thị trấn"), the words start with."""
+    parts = [p.rstrip(",") for p in words.split()]
+    commas = [p.endswith(",") for p in words.split()]
+    n = _one_unit(parts)
+    if not n:
+        return None
+    end = n
+    while end < len(parts) and commas[end - 1]:  # "tin, bài": units joined by commas
+        more = _one_unit(parts[end:])
+        if not more:
+            break
+        end += more
+    return " ".join(parts[:end])
 
 
 def find_counts(folded: str, text: str, taken: list[tuple[int, int]]) -> list[CountHit]:
@@ -70,6 +86,8 @@ def find_counts(folded: str, text: str, taken: list[tuple[int, int]]) -> list[Co
         unit = _unit(m.group("unit"))
         if unit is None or not free(m.start(), m.end("num")):
             continue
+        if _NOT_A_COUNT.search(folded[max(0, m.start() - 12) : m.start()]):
+            continue  # "năm 2023 các xã", "Điều 3 ban", "khóa 5 hội viên": labels, not counts
         num = parse_number(m.group("num"), prefer_int=True)
         if num is None:
             continue
@@ -79,6 +97,8 @@ def find_counts(folded: str, text: str, taken: list[tuple[int, int]]) -> list[Co
         for word in unit.split()[1:]:
             u_end = folded.index(word, u_end) + len(word)
         written = re.sub(r"\s+", " ", text[u_start:u_end]).lower()
+        if "," in unit or "," in written:
+            written = re.sub(r"\s*,\s*", ", ", written)
         hits.append(CountHit(
             num.value, written, m.start(), u_end, m.end("of") if of else m.end("num"),
             of.value if of else None, num.ambiguous or bool(of and of.ambiguous),

@@ -27,9 +27,10 @@ _CONTEXT = re.compile(
     r"thu nhap|chi phi|gia tri|dau tu|ung ho|dong gop|tai tro)\b[^.;]{0,50}$"
 )
 _WORD = "|".join(sorted(WORD_TOKENS, key=len, reverse=True))
-_WORDS = re.compile(rf"\b(?P<w>(?:(?:{_WORD})[\s,]+)+)dong(?:[ \t]+chan)?\b")
+# bounded repetitions keep every pattern linear on hostile text ("hai hai hai ...")
+_WORDS = re.compile(rf"\b(?P<w>(?:(?:{_WORD})[\s,]+){{1,24}})dong(?:[ \t]+chan)?\b")
 _WORDS_AFTER = re.compile(
-    rf"\s*\((?:\s*bang chu\s*:?)?\s*(?P<w>(?:(?:{_WORD})[\s,]+)+(?:dong(?:\s+chan)?)?)"
+    rf"\s*\((?:\s*bang chu\s*:?)?\s*(?P<w>(?:(?:{_WORD})[\s,]+){{1,24}}(?:dong(?:\s+chan)?)?)"
 )
 
 

@@ -7,7 +7,7 @@ from extract.counts import find_counts
 from extract.dates import find_dates
 from extract.entities import find_entities
 from extract.gazetteer import proper_place
-from extract.header import HeaderField, find_header
+from extract.header import HeaderField, find_header, normal_case
 from extract.money import find_money
 from extract.text import PageText
 from normalize.fold import fold
@@ -29,7 +29,7 @@ from schemas import (
 
 __all__ = ["EXTRACTOR_VERSION", "build_record"]
 
-EXTRACTOR_VERSION = "extract-0.1.0"
+EXTRACTOR_VERSION = "extract-0.2.0"
 
 _HEADER_FIELDS = ("issuer", "parent_issuer", "number", "doc_type", "date", "place", "title",
                   "signer", "signer_title", "recipients")
@@ -42,8 +42,10 @@ def build_record(doc: Document) -> Record:
     record = Record(source=doc.source, doc=header)
     own = header.detail.get("number")
     record.citations = _citations(pages, header.number, own.spans[0] if own and own.spans else None)
-    record.date_details = _dates(pages)
-    record.dates = list(dict.fromkeys(d.value for d in record.date_details))
+    record.date_details = _dates(pages, header)
+    record.dates = list(dict.fromkeys(
+        v for d in record.date_details for v in (d.value, d.end) if v is not None
+    ))
     record.amounts = _amounts(pages)
     record.counts = _counts(pages, record)
     record.entities = _entities(pages, record)
@@ -82,7 +84,9 @@ def _header(pages: list[PageText]) -> DocHeader:
     return header
 
 
-def _citations(pages: list[PageText], own_number: str | None, own_span) -> list[Citation]:
+def _citations(
+    pages: list[PageText], own_number: str | None, own_span: Span | None
+) -> list[Citation]:
     """Cited documents in order of first mention, one per key; never the document's own number."""
     own = parse_key(own_number).key if own_number and parse_key(own_number) else None
     hits: list[tuple[PageText, CiteHit]] = []
@@ -127,10 +131,20 @@ def _citations(pages: list[PageText], own_number: str | None, own_span) -> list[
     return list(out.values())
 
 
-def _dates(pages: list[PageText]) -> list[DateMention]:
+def _dates(pages: list[PageText], header: DocHeader) -> list[DateMention]:
+    """Dates in text order; the header's own date as the header read it (doubtful day or not)."""
     out = []
+    own = header.detail.get("date")
+    own_span = own.spans[0] if own and own.spans else None
     for page in pages:
         for h in find_dates(page.folded):
+            if own_span and own_span.page == page.number and (
+                h.start < own_span.end and own_span.start < h.end
+            ):
+                if header.date:
+                    out.append(DateMention(value=header.date, precision=own.precision or "day",
+                                           text=own.text, spans=[own_span]))
+                continue
             out.append(DateMention(
                 value=h.value, precision=h.precision, text=page.text[h.start : h.end],
                 end=h.range_end, spans=[page.span(h.start, h.end)],
@@ -186,17 +200,48 @@ def _counts(pages: list[PageText], record: Record) -> list[Count]:
     return out
 
 
+_ADMIN_WORDS = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã", "phuong": "phường", "quan": "quận",
+                "thi xa": "thị xã", "thi tran": "thị trấn", "thanh pho": "thành phố"}
+
+
+def _place_norm(text: str) -> str:
+    """``TỈNH QUẢNG NGÃI`` / ``tỉnh Quảng Ngãi`` -> ``tỉnh Quảng Ngãi`` (gazetteer spelling)."""
+    words = text.split()
+    for n in (2, 1):
+        admin = _ADMIN_WORDS.get(fold(" ".join(words[:n])))
+        if admin and len(words) > n:
+            rest = " ".join(words[n:])
+            return f"{admin} {proper_place(rest, fuzzy=True) or rest}"
+    return proper_place(text, fuzzy=True) or text
+
+
 def _entities(pages: list[PageText], record: Record) -> list[Entity]:
-    """ORG / LOC / PER from the spaCy pipeline, one per (label, name) with all its spans."""
+    """ORG / LOC / PER from the spaCy pipeline, and DOC / DATE / MONEY / QUANTITY / PERCENT
+    from the rule extractors: one entity per (label, normalised value) with all its spans."""
     out: dict[tuple[str, str], Entity] = {}
     for page in pages:
         for label, start, end in find_entities(page.text, page.folded):
             text = " ".join(page.text[start:end].split())
-            norm = (proper_place(text) or text) if label == "LOC" else text
+            if label == "LOC":
+                norm = _place_norm(text)
+            else:  # header capitals: ỦY BAN NHÂN DÂN -> Ủy ban nhân dân
+                norm = normal_case(text) if text.isupper() else text
             key = (label, fold(norm))
             ent = out.get(key)
             if ent is None:
                 out[key] = Entity(label=label, text=text, norm=norm, spans=[page.span(start, end)])
             else:
                 ent.spans.append(page.span(start, end))
+    # the rule extractors' values under entity labels too, so one list shows every mention
+    mentions = [("DOC", c.key, c.text, c.spans) for c in record.citations]
+    mentions += [("DATE", d.value, d.text, d.spans) for d in record.date_details]
+    mentions += [("MONEY", str(a.vnd), a.text, a.spans) for a in record.amounts]
+    mentions += [("PERCENT" if c.unit == "%" else "QUANTITY", f"{c.value} {c.unit}", c.text,
+                  c.spans) for c in record.counts]
+    for label, norm, text, spans in mentions:
+        ent = out.get((label, norm))
+        if ent is None:
+            out[(label, norm)] = Entity(label=label, text=text, norm=norm, spans=list(spans))
+        else:
+            ent.spans.extend(spans)
     return list(out.values())

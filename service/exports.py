@@ -23,6 +23,7 @@ _COLUMNS = {
         "sha256",
         "filename",
         "number",
+        "key",
         "doc_type",
         "date",
         "issuer",
@@ -83,7 +84,8 @@ def _doc_rows(doc: DocumentRow) -> dict[str, list[dict]]:
             "id": doc.id,
             "sha256": doc.sha256,
             "filename": doc.filename,
-            **{k: head.get(k) for k in _COLUMNS["documents"][3:12]},
+            **{k: head.get(k) for k in _COLUMNS["documents"][3:13]},
+            "key": doc.doc_key,
             "pages": doc.pages,
             "kind": doc.kind,
         }

@@ -42,6 +42,7 @@ from service.storage.models import BatchItemRow, BatchRow, DocumentRow, utcnow
 log = logging.getLogger("sohoa.jobs")
 
 MAX_ATTEMPTS = 3
+BUSY_RETRY_S = 5.0  # a Celery task whose content another item is processing comes back
 LEASE_S = 6 * 3600  # a claim older than this is presumed lost even on another host
 ZIP_MAX_MEMBERS = 10_000
 ZIP_MAX_TOTAL_BYTES = 8 * 1024**3
@@ -198,7 +199,8 @@ def create_batch(
     """Store each original and queue it; zips are expanded; unreadable files fail at once.
 
     ``names`` are the names users know the files by (uploads arrive as temp files).
-    A file whose content is already in the archive is done at once ("known").
+    A file whose content is already in the archive is done at once ("known"); a file
+    twice in the batch has two items, and the second copy ends "known".
     """
     names = names or [str(f) for f in files]
     cap = max_file_bytes or 1 << 62
@@ -208,14 +210,8 @@ def create_batch(
             batch = BatchRow(source=source[:1024])
             s.add(batch)
             s.flush()
-            seen: set[str] = set()
             for n, entry in enumerate(entries):
-                item = _new_item(s, batch.id, entry, blobs, n)
-                if item.sha256 in seen:
-                    log.info("%s: same content as an earlier file of the batch", entry.name)
-                    continue
-                seen.add(item.sha256)
-                s.add(item)
+                s.add(_new_item(s, batch.id, entry, blobs, n))
             return batch.id
 
 
@@ -342,30 +338,58 @@ def _candidates(batch_id: int | None, retries_only: bool = False):
     return stmt.order_by(BatchItemRow.id)
 
 
+def _busy(s) -> set[str]:
+    """Contents some runner is processing now: a copy of one waits, then is "known"."""
+    stmt = select(BatchItemRow.sha256).where(BatchItemRow.state == "processing").distinct()
+    return set(s.scalars(stmt))
+
+
+def _known(s, item: BatchItemRow) -> bool:
+    """An item whose content is stored by now (a copy, or a retry after a crash) is done."""
+    doc = repo.find_by_sha(s, item.sha256)
+    if doc is None:
+        return False
+    return _cas(s, item, state="done", outcome="known", document_id=doc.id, error_kind=None,
+                error=None, retryable=False, updated_at=utcnow())  # fmt: skip
+
+
 def claim(db: Database, batch_id: int | None, limit: int, backoff: float) -> list[int]:
-    """Take up to ``limit`` due items (queued, or failed-retryable past their backoff)."""
+    """Take up to ``limit`` due items (queued, or failed-retryable past their backoff).
+
+    Copies of a content being processed are left for later; copies of a stored content
+    are marked known without any work.
+    """
     now = datetime.now(UTC)
     got: list[int] = []
     with db.session() as s:
+        busy = _busy(s)
         for item in s.scalars(_candidates(batch_id).limit(limit * 20)):
             if len(got) >= limit:
                 break
-            if _due(item, backoff, now) and _claim_one(s, item):
+            if item.sha256 in busy or not _due(item, backoff, now) or _known(s, item):
+                continue
+            if _claim_one(s, item):
                 got.append(item.id)
+                busy.add(item.sha256)
     return got
 
 
-def claim_item(db: Database, item_id: int, backoff: float) -> bool:
-    """Take one item by id (a Celery task's item); False if it is done, taken or not due."""
+def claim_item(db: Database, item_id: int, backoff: float) -> str:
+    """Take one item by id (a Celery task's): 'claimed', 'busy' (its content is being
+    processed under another item: try again soon) or 'no' (done, taken, or not due)."""
     with db.session() as s:
         item = s.get(BatchItemRow, item_id)
         if item is None:
-            return False
+            return "no"
         # A task redelivered after its worker died takes the orphaned item over.
         orphan = item.state == "processing" and not _alive(item.claimed_by, item.claimed_at)
         if not orphan and not _due(item, backoff, datetime.now(UTC)):
-            return False
-        return _claim_one(s, item)
+            return "no"
+        if _known(s, item):
+            return "no"
+        if not orphan and item.sha256 in _busy(s):
+            return "busy"
+        return "claimed" if _claim_one(s, item) else "no"
 
 
 def record_outcome(db: Database, item_id: int, out: Outcome, models_dir: Path) -> str:
@@ -425,11 +449,15 @@ def process_item(
 ) -> tuple[str, float | None]:
     """One item by id, start to finish: the Celery task's body.
 
-    Returns the item's new state ('done', 'known', 'failed' or 'skipped' when another
-    runner has it) and, for a retryable failure, the seconds to wait before retrying.
+    Returns the item's new state ('done', 'known', 'failed'; 'skipped' when another
+    runner has it or it is done; 'waiting' when the same content is being processed
+    under another item) and, if it must come back, the seconds to wait before that.
     """
     backoff = pipeline.settings.retry_backoff_s
-    if not claim_item(db, item_id, backoff):
+    got = claim_item(db, item_id, backoff)
+    if got == "busy":
+        return "waiting", BUSY_RETRY_S
+    if got != "claimed":
         return "skipped", None
     item = get_item(db, item_id)
     out = pipeline.process(blobs.path(item.sha256))

@@ -202,9 +202,16 @@ class Pipeline:
             self._drop_pool()
             msg = "an OCR worker process died (memory limit or killed)"
             return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, msg))
+        except MemoryError:  # under the configured cap the same file would fail again
+            mb = self.settings.worker_memory_mb
+            if not mb:
+                return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, "out of memory"))
+            msg = f"needs more memory than the {mb} MB per worker (SOHOA_WORKER_MEMORY_MB)"
+            return Outcome(pending.path, error=SohoaError(ErrorKind.LIMITS, msg))
         except Exception as err:  # a worker crash must fail one file, never the batch
             log.exception("processing %s failed", pending.path)
-            return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, str(err)))
+            msg = f"{type(err).__name__}: {err}"
+            return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, msg))
         document = Document(source=intake.source, pages=pages, metadata=intake.metadata)
         record = self.extract(document)
         if intake.source.mime == "application/pdf":

@@ -37,9 +37,7 @@ def write_pdfs(folder: Path, n: int, scans: bool = False, start: int = 0) -> lis
     """``n`` PDF variants of the samples: born-digital, or scanned ones (real OCR work)."""
     folder.mkdir(parents=True, exist_ok=True)
     kind = "-scan.pdf" if scans else ".pdf"
-    bases = sorted(
-        p for p in SAMPLES.glob(f"*{kind}") if scans or not p.name.endswith("-scan.pdf")
-    )
+    bases = sorted(p for p in SAMPLES.glob(f"*{kind}") if scans or not p.name.endswith("-scan.pdf"))
     return [
         pdf_variant(bases[i % len(bases)], folder / f"{bases[i % len(bases)].stem}-{i:04d}.pdf", i)
         for i in range(start, start + n)

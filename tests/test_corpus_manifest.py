@@ -196,8 +196,9 @@ def test_legacy_files_are_not_utf8_and_expected_text_holds_the_phrases(record: d
 def _iconv_tcvn(data: bytes) -> str:
     if shutil.which("iconv") is None:
         pytest.skip("iconv not installed")
-    res = subprocess.run(["iconv", "-f", "TCVN5712-1", "-t", "UTF-8"], input=data,
-                         capture_output=True, check=False)
+    res = subprocess.run(
+        ["iconv", "-f", "TCVN5712-1", "-t", "UTF-8"], input=data, capture_output=True, check=False
+    )
     if res.returncode:
         pytest.skip("iconv has no TCVN5712-1")
     return unicodedata.normalize("NFC", res.stdout.decode("utf-8"))
@@ -215,11 +216,14 @@ def test_cp1258_file_decodes_with_python_codec_to_the_expected_text() -> None:
     assert got == (mc.CORPUS / rec["expected_text"]).read_text(encoding="utf-8")
 
 
-@pytest.mark.parametrize(("text", "vni"), [
-    ("Xin chào các bạn", "Xin chaøo caùc baïn"),  # vietnamese-conversion's README
-    ("Ấ Ặ Ỵ Ĩ Đ Ự Ở", "AÁ AË Î Ó Ñ ÖÏ ÔÛ"),  # xvnkb's VNI table
-    ("Hội Khuyến học tỉnh", "Hoäi Khuyeán hoïc tænh"),
-])
+@pytest.mark.parametrize(
+    ("text", "vni"),
+    [
+        ("Xin chào các bạn", "Xin chaøo caùc baïn"),  # vietnamese-conversion's README
+        ("Ấ Ặ Ỵ Ĩ Đ Ự Ở", "AÁ AË Î Ó Ñ ÖÏ ÔÛ"),  # xvnkb's VNI table
+        ("Hội Khuyến học tỉnh", "Hoäi Khuyeán hoïc tænh"),
+    ],
+)
 def test_vni_encoder_matches_published_examples(text: str, vni: str) -> None:
     assert mc.encode_vni(text) == vni.encode("cp1252")
 
@@ -232,12 +236,17 @@ def test_vni_file_is_the_expected_text_encoded() -> None:
 
 _VOWELS = "aăâeêioôơuưy"
 _TONE_MARKS = ["", "\u0300", "\u0309", "\u0303", "\u0301", "\u0323"]
-_LETTERS = sorted({
-    unicodedata.normalize("NFC", unicodedata.normalize("NFD", v) + t)
-    for v in _VOWELS for t in _TONE_MARKS
-} | {"đ"})
-_viet = st.text(st.sampled_from([*_LETTERS, *(c.upper() for c in _LETTERS), " ", "b", "N"]),
-                max_size=40)
+_LETTERS = sorted(
+    {
+        unicodedata.normalize("NFC", unicodedata.normalize("NFD", v) + t)
+        for v in _VOWELS
+        for t in _TONE_MARKS
+    }
+    | {"đ"}
+)
+_viet = st.text(
+    st.sampled_from([*_LETTERS, *(c.upper() for c in _LETTERS), " ", "b", "N"]), max_size=40
+)
 
 
 @given(_viet)
@@ -246,8 +255,11 @@ def test_cp1258_encoder_round_trips(text: str) -> None:
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.text(st.sampled_from([*_LETTERS, " ", "b", "N", "Ă", "Â", "Đ", "Ê", "Ô", "Ơ", "Ư"]),
-               max_size=40))
+@given(
+    st.text(
+        st.sampled_from([*_LETTERS, " ", "b", "N", "Ă", "Â", "Đ", "Ê", "Ô", "Ơ", "Ư"]), max_size=40
+    )
+)
 def test_tcvn3_encoder_agrees_with_glibc(text: str) -> None:
     assert _iconv_tcvn(mc.encode_tcvn3(text)) == text
 

@@ -1,5 +1,6 @@
 """Extraction rules, Duckling style: positive and negative examples per rule."""
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,9 @@ from schemas import Document, Page, PageRoute, Source, SourceKind
 
 def doc(*pages: str) -> Document:
     ps = [Page(number=i + 1, text=t, route=PageRoute.TEXT_FILE) for i, t in enumerate(pages)]
-    return Document(source=Source(file="t.txt", sha256="0" * 64, pages=len(ps),
-                                  kind=SourceKind.TEXT), pages=ps)
+    return Document(
+        source=Source(file="t.txt", sha256="0" * 64, pages=len(ps), kind=SourceKind.TEXT), pages=ps
+    )
 
 
 def keys(text: str) -> list[str]:
@@ -32,12 +34,16 @@ CITE_POS = [
     ("Thông tư số 22/2020/TT-BGDĐT ngày 06/8/2020", ["22/2020/TT-BGDĐT"]),
     ("Công văn số 5633/VPCP-KSTT ngày 25/7/2023", ["5633/VPCP-KSTT"]),
     ("Quyết định số 242 và 244/QĐ- KHVN của TW Hội", ["242/QĐ-KHVN", "244/QĐ-KHVN"]),
-    ("các Quyết định 1373, 387 và 677 của Thủ tướng Chính phủ",
-     ["1373/QĐ-TTg", "387/QĐ-TTg", "677/QĐ-TTg"]),
+    (
+        "các Quyết định 1373, 387 và 677 của Thủ tướng Chính phủ",
+        ["1373/QĐ-TTg", "387/QĐ-TTg", "677/QĐ-TTg"],
+    ),
     ("Nghị quyết 57, 59 của Bộ Chính trị", ["57-NQ/TW", "59-NQ/TW"]),
     ("Căn cứ Luật Đất đai năm 2013;", ["Luật Đất đai 2013"]),
-    ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
-     ["Luật Tổ chức chính quyền địa phương 2015"]),
+    (
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+        ["Luật Tổ chức chính quyền địa phương 2015"],
+    ),
 ]
 CITE_NEG = [
     "ngày 30/5/2025 có 30/38 Ban khuyến học báo cáo",
@@ -65,10 +71,12 @@ def test_citation_date_partial_and_text_as_written() -> None:
 
 
 def test_own_number_is_not_a_citation() -> None:
-    text = ("UBND TỈNH SƠN LA\nHỘI KHUYẾN HỌC\nSố: 60 /BC-HKH\n"
-            "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
-            "Sơn La, ngày 24 tháng 4 năm 2023\nBÁO CÁO\nCông tác quý I\n\n"
-            "Thực hiện Kết luận số 49-KL/TW ngày 10/5/2019 của Ban Bí thư")
+    text = (
+        "UBND TỈNH SƠN LA\nHỘI KHUYẾN HỌC\nSố: 60 /BC-HKH\n"
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Sơn La, ngày 24 tháng 4 năm 2023\nBÁO CÁO\nCông tác quý I\n\n"
+        "Thực hiện Kết luận số 49-KL/TW ngày 10/5/2019 của Ban Bí thư"
+    )
     rec = build_record(doc(text))
     assert rec.doc.number == "60/BC-HKH"
     assert [c.key for c in rec.citations] == ["49-KL/TW"]
@@ -79,8 +87,10 @@ def test_own_number_is_not_a_citation() -> None:
 
 
 def test_blank_day_gives_month_precision() -> None:
-    text = ("HỘI KHUYẾN HỌC\nSố 04 /KH-HKH\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
-            "Sơn La, ngày  tháng 01 năm 2024\nKẾ HOẠCH\nThi đua")
+    text = (
+        "HỘI KHUYẾN HỌC\nSố 04 /KH-HKH\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Sơn La, ngày  tháng 01 năm 2024\nKẾ HOẠCH\nThi đua"
+    )
     rec = build_record(doc(text))
     assert rec.doc.date == "2024-01"
     assert rec.doc.detail["date"].precision == "month"
@@ -192,12 +202,29 @@ SEEDS = Path("/work/shared/seeds")
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="shared seeds not present")
-@pytest.mark.parametrize(("stem", "expected"), [
-    ("001", {"677/QĐ-TTg", "387/QĐ-TTg", "1373/QĐ-TTg", "2547/QĐ-UBND", "49-KL/TW"}),
-    ("003", {"677/QĐ-TTg", "387/QĐ-TTg", "1315/QĐ-TTg", "01/CT-UBND"}),
-    ("004", {"677/QĐ-TTg", "387/QĐ-TTg", "22/2020/TT-BGDĐT", "558/QĐ-NC"}),
-])
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("001", {"677/QĐ-TTg", "387/QĐ-TTg", "1373/QĐ-TTg", "2547/QĐ-UBND", "49-KL/TW"}),
+        ("003", {"677/QĐ-TTg", "387/QĐ-TTg", "1315/QĐ-TTg", "01/CT-UBND"}),
+        ("004", {"677/QĐ-TTg", "387/QĐ-TTg", "22/2020/TT-BGDĐT", "558/QĐ-NC"}),
+    ],
+)
 def test_clean_seeds_cite(stem: str, expected: set[str]) -> None:
     (path,) = SEEDS.glob(f"{stem}_*.txt")
     found = {c.key for c in build_record(doc(path.read_text())).citations}
     assert expected <= found
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+       st.sampled_from(["{d}/{m}/{y}", "{d:02d}/{m:02d}/{y}", "{d}.{m}.{y}",
+                        "ngày {d} tháng {m} năm {y}", "ngay {d:02d} thang {m} nam {y}"]))
+def test_date_round_trip(day, style: str) -> None:
+    text = "ký " + style.format(d=day.day, m=day.month, y=day.year) + " tại"
+    assert [h.value for h in find_dates(fold(text))] == [day.isoformat()]
+
+
+@given(st.integers(1000, 10**13), st.sampled_from([" đồng", "đ", "đồng", " VNĐ"]))
+def test_money_round_trip(vnd: int, currency: str) -> None:
+    text = f"số tiền {vnd:,}".replace(",", ".") + currency
+    assert [h.vnd for h in find_money(fold(text), text)] == [vnd]

@@ -65,9 +65,12 @@ def test_same_content_is_one_document_within_and_across_batches(env: Env, tmp_pa
     dup = tmp_path / "in" / "copy of first.txt"
     dup.write_bytes(files[0].read_bytes())
     first = env.batch(jobs.iter_files([tmp_path / "in"]))
-    assert len(jobs.batch_items(env.db, first)) == 3  # the copy is the same document
+    assert len(jobs.batch_items(env.db, first)) == 4  # every file keeps its line ...
     summary = env.run(first)
-    assert (summary.done, summary.failed) == (3, 0)
+    assert (summary.done, summary.failed) == (3, 0)  # ... the copy costs no work
+    rows = {Path(r.file).name: r for r in jobs.report(env.db, first)}
+    assert rows["copy of first.txt"].state == "known"
+    assert rows["copy of first.txt"].document_id == rows[files[0].name].document_id
     second = env.batch(jobs.iter_files([tmp_path / "in"]))
     items = jobs.batch_items(env.db, second)
     assert {(i.state, i.outcome) for i in items} == {("done", "known")}
@@ -143,11 +146,11 @@ def test_a_claim_is_taken_once(env: Env, tmp_path: Path):
     first = jobs.claim(env.db, batch, 5, 60)
     assert len(first) == 2
     assert jobs.claim(env.db, batch, 5, 60) == []
-    assert not jobs.claim_item(env.db, first[0], 60)
+    assert jobs.claim_item(env.db, first[0], 60) == "no"
     item = jobs.get_item(env.db, first[0])
     assert (item.state, item.attempts, item.claimed_by) == ("processing", 1, jobs.runner_id())
     assert jobs.release(env.db, first) == 2
-    assert jobs.claim_item(env.db, first[0], 60)
+    assert jobs.claim_item(env.db, first[0], 60) == "claimed"
 
 
 def _failing(kind: ErrorKind):
@@ -233,7 +236,7 @@ def test_items_of_a_dead_runner_are_requeued(env: Env, tmp_path: Path):
         s.get(BatchItemRow, ids[1]).claimed_by = "another-host:1"  # lease still valid
     assert jobs.requeue_orphans(env.db) == 1
     assert jobs.get_item(env.db, ids[0]).state == "queued"
-    assert not jobs.claim_item(env.db, ids[1], 60)
+    assert jobs.claim_item(env.db, ids[1], 60) == "no"
     assert env.run(batch).done == 1  # the other one waits for its runner or its lease
 
 
@@ -265,3 +268,22 @@ def test_report_csv_quotes_awkward_names(lite: Env, tmp_path: Path):
     csv_text = "".join(jobs.report_csv(jobs.report(lite.db, batch)))
     rows = list(csv.DictReader(io.StringIO(csv_text.removeprefix("\ufeff"))))
     assert rows[0]["file"] == 'a.zip/báo cáo, "quý I".txt'
+
+
+def test_copies_of_a_content_in_progress_wait_then_are_known(env: Env, tmp_path: Path):
+    [text] = write_texts(tmp_path / "in", 1)
+    copy = tmp_path / "in" / "bản sao.txt"
+    copy.write_bytes(text.read_bytes())
+    batch = env.batch([text, copy])
+    other = env.batch([copy])
+    first, second = (i.id for i in jobs.batch_items(env.db, batch))
+    [third] = (i.id for i in jobs.batch_items(env.db, other))
+    assert jobs.claim(env.db, None, 5, 60) == [first]  # one at a time per content
+    assert jobs.claim_item(env.db, third, 60) == "busy"
+    jobs.release(env.db, [first])
+    summary = env.run()
+    assert (summary.done, summary.known) == (1, 0)  # the copies needed no processing
+    items = [jobs.get_item(env.db, i) for i in (first, second, third)]
+    assert [i.outcome for i in items] == ["stored", "known", "known"]
+    assert len({i.document_id for i in items}) == 1
+    assert env.documents() == 1

@@ -128,8 +128,9 @@ def test_english_ocr_text_lost_the_diacritics_but_kept_the_numbers(path: Path) -
     assert len(kept) >= 0.8 * len(digits)
 
 
-@pytest.mark.parametrize("path", sorted(DOCS_DIR.glob("*-scan-eng-layer.pdf")),
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize(
+    "path", sorted(DOCS_DIR.glob("*-scan-eng-layer.pdf")), ids=lambda p: p.name
+)
 def test_english_ocr_layer_over_a_scan_is_damaged_text(path: Path) -> None:
     slug = path.name.removesuffix("-scan-eng-layer.pdf")
     clean = _clean(slug)

@@ -26,10 +26,10 @@ def _free_port() -> int:
 
 
 class Server:
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, run_worker: bool = True) -> None:
         self.port = _free_port()
-        config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=self.port,
-                                log_level="warning")  # fmt: skip
+        app = create_app(settings, run_worker=run_worker)
+        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)
 

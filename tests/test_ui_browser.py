@@ -1,18 +1,20 @@
 """The web UI in a real browser: Debian's Chromium driven by Playwright, against a real server.
 
-An archivist logs in, uploads a real scan (and drops a broken file beside it), waits for the
-batch, finds the document by a citation it contains, opens it, lights a field on the page
-image, corrects a value and finds the correction kept after a reload. A reader sees no
-upload or correction. Screenshots of every page (1366×768, and 390 wide) go to
-test-artifacts/ui/.
+An archivist logs in, uploads a real scan and a zip of typed reports (and drops a broken
+file beside them), waits for the batch, finds the document by a citation it contains, opens
+it, lights a field on the page image, corrects a value and finds the correction kept after
+a reload. A reader sees no upload or correction. Screenshots of every page (1366×768, and
+390 wide) go to test-artifacts/ui/.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import socket
 import threading
 import time
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -23,7 +25,7 @@ from service import auth
 from service.api.app import create_app
 from service.config import Settings
 from service.storage.db import Database
-from tests.conftest import REAL_SCANS, ROOT, need
+from tests.conftest import REAL_SCANS, ROOT, SEEDS, need
 
 pytestmark = pytest.mark.slow
 
@@ -38,6 +40,7 @@ ARGS = [
     "--disable-sync",
 ]
 SCAN = REAL_SCANS / "46_TB.signed_20250510_123557.pdf"
+SEED = sorted(SEEDS.glob("*.txt"))[1]  # a clean typed report
 SHOTS = ROOT / "test-artifacts" / "ui"
 WIDE = {"width": 1366, "height": 768}
 NARROW = {"width": 390, "height": 844}
@@ -55,7 +58,7 @@ def server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
     settings = Settings.from_env(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.database_url)
-    tokens = {role: auth.create_token(db, f"{role}-ui", role) for role in ("reader", "archivist")}
+    tokens = {role: auth.create_token(db, f"{role}-ui", role) for role in auth.ROLES}
     db.close()
     port = _free_port()
     srv = uvicorn.Server(
@@ -75,8 +78,10 @@ def server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
 @pytest.fixture
 def browser():
     need(CHROMIUM.exists(), "Debian's chromium is not installed (apt-get install chromium)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
+    need(importlib.util.find_spec("playwright") is not None, "the playwright package is missing")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
         yield b
         b.close()
@@ -115,14 +120,17 @@ def test_archivist_uploads_finds_reads_and_corrects(server, browser, tmp_path: P
 
     # Upload: the scan through the file picker, a broken "PDF" dropped on the drop zone.
     page.click("header nav >> text=Tải lên")
-    page.set_input_files("#files", str(SCAN))
+    bundle = tmp_path / "ho-so.zip"  # a zip of typed reports goes in the same batch
+    with zipfile.ZipFile(bundle, "w") as zf:
+        zf.write(SEED, f"bao-cao/{SEED.name}")
+    page.set_input_files("#files", [str(SCAN), str(bundle)])
     drop = page.evaluate_handle(
         """() => { const dt = new DataTransfer();
            dt.items.add(new File(["%PDF-1.4 not really"], "hong.pdf", {type: "application/pdf"}));
            return dt; }"""
     )
     page.dispatch_event("#drop", "drop", {"dataTransfer": drop})
-    assert page.locator("#chosen li").count() == 2
+    assert page.locator("#chosen li").count() == 3
     _shot(page, "03-upload-chosen")
     page.click("#send")
     page.wait_for_selector(".summary[data-left='0']", timeout=240_000)
@@ -130,8 +138,8 @@ def test_archivist_uploads_finds_reads_and_corrects(server, browser, tmp_path: P
     assert "/batches/" in page.url
     failed = page.locator("ul.failures li")
     assert failed.count() == 1 and "hong.pdf" in failed.inner_text()
-    open_doc = page.locator("tr.done a", has_text="Mở văn bản")
-    assert open_doc.count() == 1
+    assert page.locator("tr.done", has_text=f"ho-so.zip/bao-cao/{SEED.name}").count() == 1
+    open_doc = page.locator("tr.done", has_text=SCAN.name).locator("a", has_text="Mở văn bản")
     doc_url = open_doc.get_attribute("href")
 
     # Search by a citation the scan contains, as a person would type it.
@@ -157,6 +165,10 @@ def test_archivist_uploads_finds_reads_and_corrects(server, browser, tmp_path: P
     assert rect.count() >= 1 and rect.first.is_visible()
     assert page.locator(".page:not([hidden]) .page-text .m.on").count() >= 1
     _shot(page, "07-document-highlight")
+    page.keyboard.press("ArrowRight")  # the arrow keys turn the pages
+    assert page.locator(".page[data-page='2']").is_visible()
+    page.keyboard.press("ArrowLeft")
+    assert page.locator(".page[data-page='1']").is_visible()
 
     # Correct the document number; after a reload the value and who corrected it remain.
     row = page.locator("tr[data-field='number']")
@@ -209,3 +221,13 @@ def test_archivist_uploads_finds_reads_and_corrects(server, browser, tmp_path: P
         reader.locator(".record button.value[data-ref='doc.number']").inner_text().strip()
         == (gold["doc"]["number"])
     )
+
+    # An admin hands out tokens from the UI.
+    admin = browser.new_page(viewport=WIDE)
+    _login(admin, base, tokens["admin"])
+    admin.click("header nav >> text=Mã truy cập")
+    admin.fill("input[name=name]", "Văn thư")
+    admin.select_option("select[name=role]", "archivist")
+    admin.click("text=Tạo mã")
+    assert admin.locator("input.token-out").input_value().startswith("sohoa_")
+    _shot(admin, "12-tokens")

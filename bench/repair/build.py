@@ -33,12 +33,13 @@ def acronyms(texts: list[str]) -> dict[str, str]:
     return acronyms_of("\n".join([*texts, *COMMON_ACRONYMS]))
 
 
-def confusion(pairs_file: Path, rhymes: frozenset[str]) -> tuple[dict, Counter]:
+def confusion(pairs_files: list[Path], rhymes: frozenset[str]) -> tuple[dict, Counter]:
     """Count (damaged token lower-case -> clean syllable key) over line pairs of equal length."""
     table: dict[str, Counter] = {}
     totals: Counter = Counter()
     n_lines = n_used = 0
-    for line in pairs_file.read_text(encoding="utf-8").splitlines():
+    lines = [x for f in pairs_files for x in f.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
         rec = json.loads(line)
         clean = [m.group() for m in TOKEN.finditer(rec["clean"])]
         dmg = [m.group() for m in TOKEN.finditer(rec["damaged"])]
@@ -56,7 +57,7 @@ def confusion(pairs_file: Path, rhymes: frozenset[str]) -> tuple[dict, Counter]:
     return {d: dict(c) for d, c in table.items()}, totals
 
 
-def build(pairs_file: Path | None) -> dict:
+def build(pairs_files: list[Path]) -> dict:
     hun = [w for w in hunspell_words() if " " not in w and w.isalpha()]
     rhymes = frozenset(r for r in map(rhyme_of, hun) if RHYME_SHAPE.match(r))
     counts = {k: Counter() for k in ("unigrams", "bigrams", "trigrams")}
@@ -67,7 +68,7 @@ def build(pairs_file: Path | None) -> dict:
     uni = counts["unigrams"]
     inventory = {tone_key(w) for w in hun} | set(uni)
     inventory = {k for k in inventory if is_valid(k, rhymes)}
-    table, totals = confusion(pairs_file, rhymes) if pairs_file else ({}, Counter())
+    table, totals = confusion(pairs_files, rhymes) if pairs_files else ({}, Counter())
     return {
         "version": MODEL_VERSION,
         "rhymes": sorted(rhymes),
@@ -82,7 +83,7 @@ def build(pairs_file: Path | None) -> dict:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("pairs", type=Path, nargs="?", help="JSONL from bench.repair.pairs")
+    ap.add_argument("pairs", type=Path, nargs="*", help="JSONL files from bench.repair.pairs")
     a = ap.parse_args()
     snap = build(a.pairs)
     out = data_path()

@@ -61,7 +61,7 @@ def is_valid(key: str, rhymes: frozenset[str]) -> bool:
 
 def skeleton(s: str) -> str:
     """Lower-case ASCII skeleton: 'Đảng' -> 'dang'."""
-    return unidecode(unicodedata.normalize("NFC", s).lower())
+    return unidecode(unicodedata.normalize("NFC", s)).lower()
 
 
 def has_marks(s: str) -> bool:

@@ -73,6 +73,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     app.include_router(router)
     app.include_router(ops_router)
     _install_problem_handlers(app)
+    _problem_media_type(app)
     app.include_router(ui_routes.router)
     app.mount("/static", ui_routes.static_files(), name="static")
     return app
@@ -101,6 +102,26 @@ def _install_problem_handlers(app: FastAPI) -> None:
     async def internal_error(_: Request, exc: Exception):
         log.exception("unhandled error", exc_info=exc)
         return problem(500, "Internal error", "the server could not handle this request")
+
+
+def _problem_media_type(app: FastAPI) -> None:
+    """Declare error bodies as application/problem+json, the media type they are sent with
+    (FastAPI files them under the route's own media type: JSON, text, PDF ...)."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        schema = build()
+        problem = {"$ref": "#/components/schemas/Problem"}
+        for ops in schema.get("paths", {}).values():
+            for op in ops.values():
+                for code, resp in op.get("responses", {}).items():
+                    if code[0] in "45":
+                        resp["content"] = {"application/problem+json": {"schema": problem}}
+        return schema
+
+    app.openapi = openapi
 
 
 def _title(status: int) -> str:

@@ -1,17 +1,20 @@
-"""REST endpoints under /api/v1. Roles: reader (query), archivist (upload, correct), admin."""
+"""REST endpoints under /api/v1. Roles: reader (query), archivist (upload, correct), admin.
+
+Every operation declares its response model and its error responses (RFC 9457 problem
+details), so the OpenAPI schema at /openapi.json is the contract clients and schemathesis use.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-import shutil
 import tempfile
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
+from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
-from pydantic import BaseModel
 from sqlalchemy import select
 
 import ocr
@@ -19,39 +22,48 @@ from normalize.keys import parse_query
 from schemas import Page
 from service import auth, exports, jobs, rescans
 from service.api.deps import AppState, get_state, require
+from service.api.models import (
+    BatchItemOut,
+    BatchOut,
+    CitationOut,
+    CorrectionIn,
+    CorrectionOut,
+    DocumentDetail,
+    DocumentSummary,
+    Graph,
+    GraphEdge,
+    GraphNode,
+    KeyCandidateOut,
+    MatchedCitation,
+    Me,
+    Problem,
+    Resolved,
+    SearchHit,
+    SearchPage,
+    TokenCreated,
+    TokenIn,
+    TokenOut,
+    TopCited,
+)
 from service.storage import repo
 from service.storage.blobs import write_atomic
 from service.storage.models import BatchItemRow, CorrectionRow, DocumentRow, TokenRow
 
-router = APIRouter(prefix="/api/v1")
+
+def _problems(*codes: int) -> dict:
+    """OpenAPI entries for the problem-details errors an operation may answer."""
+    return {c: {"model": Problem} for c in codes}  # media type: see app._problem_media_type
+
+
+router = APIRouter(prefix="/api/v1", responses=_problems(400, 401, 403, 422))
 Reader = Annotated[TokenRow, Depends(require("reader"))]
 Archivist = Annotated[TokenRow, Depends(require("archivist"))]
 Admin = Annotated[TokenRow, Depends(require("admin"))]
 State = Annotated[AppState, Depends(get_state)]
-
-
-class BatchItemOut(BaseModel):
-    id: int
-    filename: str
-    state: str
-    outcome: str | None
-    error_kind: str | None
-    error: str | None
-    retryable: bool
-    attempts: int
-    pages_total: int
-    pages_done: int
-    document_id: int | None
-
-
-class BatchOut(BaseModel):
-    id: int
-    total: int
-    queued: int
-    processing: int
-    done: int
-    failed: int
-    items: list[BatchItemOut]
+# Ids are database integers: bounded so that no request can overflow a column type.
+Id = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+Text = Annotated[str | None, Query(max_length=500)]
+IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", examples=["2024-05"])]
 
 
 def _batch_out(batch_id: int, items: list[BatchItemRow]) -> BatchOut:
@@ -64,106 +76,151 @@ def _batch_out(batch_id: int, items: list[BatchItemRow]) -> BatchOut:
     )
 
 
-@router.post("/documents", status_code=202, response_model=BatchOut)
+def _receive(up: UploadFile, dest: Path, limit: int) -> None:
+    """Copy one uploaded file to disk, refusing it as soon as it passes the size limit."""
+    size = 0
+    with open(dest, "wb") as out:
+        while chunk := up.file.read(1 << 20):
+            size += len(chunk)
+            if size > limit:
+                raise HTTPException(
+                    413,
+                    f"{up.filename}: larger than the {limit:,} byte limit (SOHOA_MAX_FILE_BYTES)",
+                )
+            out.write(chunk)
+
+
+@router.post("/documents", status_code=202, response_model=BatchOut, responses=_problems(413))
 def upload(st: State, _: Archivist, files: Annotated[list[UploadFile], File()]) -> BatchOut:
-    """Upload one or more files; they are stored at once and processed in the background."""
+    """Upload one or more files; they are stored at once and processed in the background.
+
+    A file over the size limit refuses the whole request (413); page and pixel limits are
+    checked when the file is read, and an item over them fails with error kind ``limits``."""
     limit = st.settings.limits.max_file_bytes
     incoming = st.settings.data_dir / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=incoming) as tmp:
         paths, names = [], []
         for n, up in enumerate(files):
-            dest = Path(tmp) / f"{n:05d}"
-            with open(dest, "wb") as out:
-                shutil.copyfileobj(up.file, out, 1 << 20)
-            if dest.stat().st_size > limit:
-                raise HTTPException(413, f"{up.filename}: larger than the {limit} byte limit")
+            dest = Path(tmp) / f"{n:05d}{Path(up.filename or '').suffix.lower()}"  # .zip expands
+            _receive(up, dest, limit)
             paths.append(dest)
-            names.append(Path(up.filename or f"upload-{n}").name)
+            names.append(Path(up.filename or "").name or f"upload-{n}")
         batch_id = jobs.create_batch(st.db, st.blobs, paths, "upload", names)
     st.wake.set()
     return _batch_out(batch_id, jobs.batch_items(st.db, batch_id))
 
 
-@router.get("/batches/{batch_id}", response_model=BatchOut)
-def batch_status(batch_id: int, st: State, _: Reader) -> BatchOut:
+@router.get("/batches/{batch_id}", response_model=BatchOut, responses=_problems(404))
+def batch_status(batch_id: Id, st: State, _: Reader) -> BatchOut:
+    """Per-file progress (pages done of total) and errors of one upload."""
     items = jobs.batch_items(st.db, batch_id)
     if not items:
         raise HTTPException(404, f"no batch {batch_id}")
     return _batch_out(batch_id, items)
 
 
-@router.get("/batches/{batch_id}/failures.csv", response_class=PlainTextResponse)
-def batch_failures(batch_id: int, st: State, _: Reader) -> Response:
+@router.get(
+    "/batches/{batch_id}/failures.csv",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/csv": {}}}, **_problems(404)},
+)
+def batch_failures(batch_id: Id, st: State, _: Reader) -> Response:
+    """The failed files of a batch with why, as CSV (for a spreadsheet)."""
+    items = jobs.batch_items(st.db, batch_id)
+    if not items:
+        raise HTTPException(404, f"no batch {batch_id}")
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(["file", "error_kind", "error", "retryable", "attempts"])
-    for i in jobs.batch_items(st.db, batch_id):
+    for i in items:
         if i.state == "failed":
             writer.writerow([i.filename, i.error_kind, i.error, i.retryable, i.attempts])
     return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8")
 
 
-def _summary(d: DocumentRow) -> dict:
-    return {
-        "id": d.id,
-        "file": d.filename,
-        "number": d.number,
-        "doc_type": d.doc_type,
-        "date": d.doc_date,
-        "issuer": d.issuer,
-        "title": d.title,
-        "pages": d.pages,
-        "kind": d.kind,
-    }
+def _summary(d: DocumentRow) -> DocumentSummary:
+    return DocumentSummary(
+        id=d.id,
+        file=d.filename,
+        number=d.number,
+        key=d.doc_key,
+        doc_type=d.doc_type,
+        date=d.doc_date,
+        issuer=d.issuer,
+        title=d.title,
+        pages=d.pages,
+        kind=d.kind,
+        has_figures=d.has_figures,
+    )
 
 
-@router.get("/documents")
+def _candidates(cands: list[repo.KeyCandidate]) -> list[KeyCandidateOut]:
+    return [
+        KeyCandidateOut(key=c.key, documents=c.documents, exact=c.exact, document_id=c.document_id)
+        for c in cands
+    ]
+
+
+def _clean(value: str | None) -> str | None:
+    """Drop control characters (a NUL byte is not text, and PostgreSQL refuses it)."""
+    if value is None:
+        return None
+    return "".join(ch for ch in value if ch >= " " or ch in "\t\n") or None
+
+
+@router.get("/documents", response_model=SearchPage)
 def list_documents(
     st: State,
     _: Reader,
-    q: str | None = None,
-    cites: str | None = None,
-    doc_type: Annotated[str | None, Query(alias="type")] = None,
-    issuer: str | None = None,
-    date_from: Annotated[str | None, Query(alias="from")] = None,
-    date_to: Annotated[str | None, Query(alias="to")] = None,
+    q: Annotated[
+        Text, Query(description="words; diacritics and case optional; 'khuy*' = prefix")
+    ] = None,
+    cites: Annotated[
+        Text, Query(description="a cited document: 'QĐ 677', '677/QD-TTg' ...")
+    ] = None,
+    doc_type: Annotated[Text, Query(alias="type", description="'Báo cáo', 'bao cao'")] = None,
+    issuer: Text = None,
+    date_from: Annotated[IsoDate, Query(alias="from")] = None,
+    date_to: Annotated[IsoDate, Query(alias="to")] = None,
     has_figures: bool | None = None,
-    place: str | None = None,
-    page: Annotated[int, Query(ge=1)] = 1,
+    place: Annotated[Text, Query(description="a unit, current or former name")] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 20,
-) -> dict:
-    """List or search documents: by cited key, by words (diacritics optional), with filters."""
-    f = repo.Filters(doc_type, issuer, date_from, date_to, has_figures, place)
+) -> SearchPage:
+    """List or search documents: by words (ranked, highlighted snippets), by cited key
+    (newest first; partial citations flagged; every candidate key when ambiguous), with the
+    filters; both ``q`` and ``cites`` = documents citing the key that contain the words."""
+    f = repo.Filters(
+        _clean(doc_type), _clean(issuer), date_from, date_to, has_figures, _clean(place)
+    )
     offset = (page - 1) * per_page
+    q, cites = _clean(q), _clean(cites)
     with st.db.session() as s:
-        keys: list[str] = []
-        if cites:
-            kq = parse_query(cites)
-            keys = repo.cited_keys(s, kq)
-            hits = repo.citing(s, kq, f, 10_000 if q else per_page, 0 if q else offset)
-            if q:
-                ids = {h.document.id for h in repo.fulltext(s, q, f, 10_000)}
-                hits = [h for h in hits if h.document.id in ids][offset : offset + per_page]
-        elif q:
-            hits = repo.fulltext(s, q, f, per_page, offset)
-        else:
-            hits = [repo.Hit(d) for d in repo.list_documents(s, f, per_page, offset)]
-        scans = rescans.members(s, [h.document.id for h in hits])
+        kq = parse_query(cites) if cites else None
+        r = repo.search(s, q, kq, f, per_page, offset)
+        scans = rescans.members(s, [h.document.id for h in r.hits])
         results = [
-            {
-                **_summary(h.document),
-                "rescans": [_summary(r) for r in scans.get(h.document.id, [])],
-                "snippet": h.snippet or None,
-                "highlights": h.highlights,
-                "matched": [
-                    {"key": c.key, "partial": c.partial, "text": c.text} for c in h.citations
+            SearchHit(
+                **_summary(h.document).model_dump(),
+                rescans=[_summary(d) for d in scans.get(h.document.id, [])],
+                snippet=h.snippet or None,
+                highlights=h.highlights,
+                matched=[
+                    MatchedCitation(key=c.key, partial=c.partial, text=c.text) for c in h.citations
                 ],
-            }
-            for h in hits
+            )
+            for h in r.hits
         ]
-        total = repo.count_documents(s, f) if not (q or cites) else None
-    return {"page": page, "per_page": per_page, "total": total, "keys": keys, "results": results}
+    return SearchPage(
+        page=page,
+        per_page=per_page,
+        total=r.total,
+        total_exact=r.total_exact,
+        keys=[c.key for c in r.candidates if c.documents],
+        candidates=_candidates(r.candidates),
+        results=results,
+    )
 
 
 def _get_doc(s, doc_id: int) -> DocumentRow:
@@ -173,41 +230,79 @@ def _get_doc(s, doc_id: int) -> DocumentRow:
     return doc
 
 
-@router.get("/documents/{doc_id}")
-def document_detail(doc_id: int, st: State, _: Reader) -> dict:
+def _cites(s, doc: DocumentRow) -> list[CitationOut]:
+    return [
+        CitationOut(key=c.key, partial=c.partial, text=c.text, document_id=t.id if t else None)
+        for c, t in repo.cites_of(s, doc)
+    ]
+
+
+@router.get("/documents/{doc_id}", response_model=DocumentDetail, responses=_problems(404))
+def document_detail(doc_id: Id, st: State, _: Reader) -> DocumentDetail:
     """The record with provenance, page routes, what it cites and what cites it."""
     with st.db.session() as s:
         doc = _get_doc(s, doc_id)
-        cites = [
-            {"key": c.key, "partial": c.partial, "document_id": t.id if t else None}
-            for c, t in repo.cites_of(s, doc)
-        ]
-        cited_by = [_summary(d) for d in repo.cited_by(s, doc)]
-        return {
-            **_summary(doc),
-            "sha256": doc.sha256,
-            "record": doc.record,
-            "pages_info": doc.pages_json,
-            "pipeline_version": doc.pipeline_version,
-            "cites": cites,
-            "cited_by": cited_by,
-            "rescans": rescans.group(s, doc),
-        }
+        return DocumentDetail(
+            **_summary(doc).model_dump(),
+            sha256=doc.sha256,
+            record=doc.record,
+            pages_info=doc.pages_json,
+            pipeline_version=doc.pipeline_version,
+            cites=_cites(s, doc),
+            cited_by=[_summary(d) for d in repo.cited_by(s, doc)],
+            rescans=rescans.group(s, doc),
+        )
 
 
-@router.get("/documents/{doc_id}/text", response_class=PlainTextResponse)
-def document_text(doc_id: int, st: State, _: Reader) -> str:
+@router.get("/documents/{doc_id}/cites", response_model=list[CitationOut], responses=_problems(404))
+def document_cites(doc_id: Id, st: State, _: Reader) -> list[CitationOut]:
+    """What a document cites, linked to the cited document when the archive holds it."""
+    with st.db.session() as s:
+        return _cites(s, _get_doc(s, doc_id))
+
+
+@router.get(
+    "/documents/{doc_id}/cited-by",
+    response_model=list[DocumentSummary],
+    responses=_problems(404),
+)
+def document_cited_by(doc_id: Id, st: State, _: Reader) -> list[DocumentSummary]:
+    """Documents citing this one (by the canonical key of its number), newest first."""
+    with st.db.session() as s:
+        return [_summary(d) for d in repo.cited_by(s, _get_doc(s, doc_id))]
+
+
+@router.get(
+    "/documents/{doc_id}/text",
+    response_class=PlainTextResponse,
+    responses={200: {"content": {"text/plain": {}}}, **_problems(404)},
+)
+def document_text(doc_id: Id, st: State, _: Reader) -> str:
+    """The document's text (NFC); pages separated by form feeds."""
     with st.db.session() as s:
         return _get_doc(s, doc_id).text
 
 
-@router.get("/documents/{doc_id}/original")
-def document_original(doc_id: int, st: State, _: Reader) -> FileResponse:
+@router.get(
+    "/documents/{doc_id}/original",
+    response_class=FileResponse,
+    responses={200: {"content": {"*/*": {}}, "description": "as uploaded"}, **_problems(404)},
+)
+def document_original(doc_id: Id, st: State, _: Reader) -> FileResponse:
+    """The original file, byte for byte as uploaded."""
     with st.db.session() as s:
         doc = _get_doc(s, doc_id)
     return FileResponse(
-        st.blobs.path(doc.sha256), media_type=doc.mime or None, filename=Path(doc.filename).name
+        _original(st, doc), media_type=doc.mime or None, filename=Path(doc.filename).name
     )
+
+
+def _original(st: AppState, doc: DocumentRow) -> Path:
+    """The stored original; a store restored without it is a clear 404, not a crash."""
+    path = st.blobs.path(doc.sha256)
+    if not path.exists():
+        raise HTTPException(404, f"the original of document {doc.id} is not in the store")
+    return path
 
 
 def _doc_pages(doc: DocumentRow) -> list[Page]:
@@ -219,8 +314,12 @@ def _doc_pages(doc: DocumentRow) -> list[Page]:
     ]
 
 
-@router.get("/documents/{doc_id}/pdf")
-def document_pdf(doc_id: int, st: State, _: Reader) -> FileResponse:
+@router.get(
+    "/documents/{doc_id}/pdf",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/pdf": {}}}, **_problems(404, 409)},
+)
+def document_pdf(doc_id: Id, st: State, _: Reader) -> FileResponse:
     """A searchable PDF: page images with an invisible text layer (made once, then kept)."""
     with st.db.session() as s:
         doc = _get_doc(s, doc_id)
@@ -230,53 +329,73 @@ def document_pdf(doc_id: int, st: State, _: Reader) -> FileResponse:
     if not dest.exists():
         tmp = dest.with_suffix(".part.pdf")
         dest.parent.mkdir(parents=True, exist_ok=True)
-        ocr.write_searchable_pdf(str(st.blobs.path(doc.sha256)), doc.mime, _doc_pages(doc), tmp)
+        ocr.write_searchable_pdf(str(_original(st, doc)), doc.mime, _doc_pages(doc), tmp)
         tmp.replace(dest)
     return FileResponse(
         dest, media_type="application/pdf", filename=Path(doc.filename).stem + ".ocr.pdf"
     )
 
 
-@router.get("/documents/{doc_id}/pages/{number}.png")
-def page_image(doc_id: int, number: int, st: State, _: Reader, dpi: int = 110) -> FileResponse:
+@router.get(
+    "/documents/{doc_id}/pages/{number}.png",
+    response_class=FileResponse,
+    responses={200: {"content": {"image/png": {}}}, **_problems(404)},
+)
+def page_image(
+    doc_id: Id,
+    number: Annotated[int, PathParam(ge=1, le=100_000)],
+    st: State,
+    _: Reader,
+    dpi: Annotated[int, Query(ge=50, le=200)] = 110,
+) -> FileResponse:
+    """One page rendered as PNG, for reading the text beside the image."""
     with st.db.session() as s:
         doc = _get_doc(s, doc_id)
     if doc.kind == "text" or not 1 <= number <= doc.pages:
         raise HTTPException(404, f"no page image {number}")
-    dpi = max(50, min(dpi, 200))
     dest = st.settings.derived_dir / doc.sha256[:2] / f"{doc.sha256}-p{number:04d}-{dpi}.png"
     if not dest.exists():
-        png = ocr.render_page_png(str(st.blobs.path(doc.sha256)), number, doc.mime, dpi)
+        png = ocr.render_page_png(str(_original(st, doc)), number, doc.mime, dpi)
         write_atomic(dest, png)
     return FileResponse(dest, media_type="image/png")
 
 
-class CorrectionIn(BaseModel):
-    field: str
-    value: str | None
+def _correction_out(r: CorrectionRow) -> CorrectionOut:
+    return CorrectionOut(
+        id=r.id,
+        field=r.field,
+        value=r.value,
+        previous=r.previous,
+        author=r.author,
+        created_at=r.created_at.isoformat(),
+    )
 
 
-@router.post("/documents/{doc_id}/corrections", status_code=201)
-def correct(doc_id: int, body: CorrectionIn, st: State, token: Archivist) -> dict:
+@router.post(
+    "/documents/{doc_id}/corrections",
+    status_code=201,
+    response_model=CorrectionOut,
+    responses=_problems(404),
+)
+def correct(doc_id: Id, body: CorrectionIn, st: State, token: Archivist) -> CorrectionOut:
     """Correct a header field; kept with who/when and re-applied after re-extraction."""
+    if body.field not in repo.CORRECTABLE:
+        raise HTTPException(
+            422, f"field {body.field!r} cannot be corrected; one of {', '.join(repo.CORRECTABLE)}"
+        )
     with st.db.session() as s:
         doc = _get_doc(s, doc_id)
-        try:
-            row = repo.add_correction(s, doc, body.field, body.value, token.name)
-        except ValueError as e:
-            raise HTTPException(422, str(e)) from None
-        return {
-            "id": row.id,
-            "field": row.field,
-            "value": row.value,
-            "previous": row.previous,
-            "author": row.author,
-            "created_at": row.created_at.isoformat(),
-        }
+        row = repo.add_correction(s, doc, body.field, _clean(body.value), token.name)
+        return _correction_out(row)
 
 
-@router.get("/documents/{doc_id}/corrections")
-def corrections(doc_id: int, st: State, _: Reader) -> list[dict]:
+@router.get(
+    "/documents/{doc_id}/corrections",
+    response_model=list[CorrectionOut],
+    responses=_problems(404),
+)
+def corrections(doc_id: Id, st: State, _: Reader) -> list[CorrectionOut]:
+    """Every correction of a document, oldest first, with who and when."""
     with st.db.session() as s:
         _get_doc(s, doc_id)
         rows = s.scalars(
@@ -284,110 +403,117 @@ def corrections(doc_id: int, st: State, _: Reader) -> list[dict]:
             .where(CorrectionRow.document_id == doc_id)
             .order_by(CorrectionRow.id)
         )
+        return [_correction_out(r) for r in rows]
+
+
+_EXPORT_TYPES = {"csv": "text/csv; charset=utf-8", "ndjson": "application/x-ndjson"}
+
+
+@router.get(
+    "/export/{kind}.{fmt}",
+    response_class=StreamingResponse,
+    responses={200: {"content": {"text/csv": {}, "application/x-ndjson": {}}}},
+)
+def export(
+    kind: Literal["documents", "citations", "figures"],
+    fmt: Literal["csv", "ndjson"],
+    st: State,
+    _: Reader,
+) -> StreamingResponse:
+    """The feed other systems consume: documents, citations or figures as CSV or NDJSON."""
+    lines = exports.csv_lines(st.db, kind) if fmt == "csv" else exports.ndjson(st.db, kind)
+    return StreamingResponse(lines, media_type=_EXPORT_TYPES[fmt])
+
+
+@router.get("/citations/top", response_model=list[TopCited])
+def most_cited(
+    st: State, _: Reader, limit: Annotated[int, Query(ge=1, le=500)] = 20
+) -> list[TopCited]:
+    """The most cited keys, linked to the cited document when the archive holds it."""
+    with st.db.session() as s:
+        top = repo.most_cited(s, limit)
+        docs = repo.documents_by_key(s, [k for k, _ in top])
         return [
-            {
-                "id": r.id,
-                "field": r.field,
-                "value": r.value,
-                "previous": r.previous,
-                "author": r.author,
-                "created_at": r.created_at.isoformat(),
-            }
-            for r in rows
+            TopCited(key=k, documents=n, document_id=docs[k].id if k in docs else None)
+            for k, n in top
         ]
 
 
-@router.get("/export/{kind}.{fmt}")
-def export(kind: str, fmt: str, st: State, _: Reader) -> StreamingResponse:
-    """The feed other systems consume: documents, citations or figures as CSV or NDJSON."""
-    if kind not in exports.KINDS or fmt not in ("csv", "ndjson"):
-        raise HTTPException(404, "export {documents|citations|figures}.{csv|ndjson}")
-    if fmt == "csv":
-        return StreamingResponse(
-            exports.csv_lines(st.db, kind), media_type="text/csv; charset=utf-8"
-        )
-    return StreamingResponse(exports.ndjson(st.db, kind), media_type="application/x-ndjson")
-
-
-@router.get("/citations/top")
-def most_cited(st: State, _: Reader, limit: Annotated[int, Query(ge=1, le=500)] = 20) -> list[dict]:
+@router.get("/citations/resolve", response_model=Resolved)
+def resolve_query(
+    q: Annotated[str, Query(min_length=1, max_length=500)], st: State, _: Reader
+) -> Resolved:
+    """What a typed citation query means: its parts, and the stored keys it matches (several
+    when ambiguous: 'QĐ 677' may be 677/QĐ-TTg or 677/QĐ-UBND)."""
+    kq = parse_query(_clean(q) or "")
     with st.db.session() as s:
-        return [{"key": k, "documents": n} for k, n in repo.most_cited(s, limit)]
+        cands = repo.key_candidates(s, kq)
+    return Resolved(
+        query=q,
+        key=kq.key,
+        number=kq.number,
+        type_code=kq.type_code,
+        issuer_code=kq.issuer_code,
+        year=kq.year,
+        matches=sorted(c.key for c in cands if c.documents),
+        candidates=_candidates(cands),
+    )
 
 
-@router.get("/citations/resolve")
-def resolve_query(q: str, st: State, _: Reader) -> dict:
-    """What a typed citation query means: its parts and the stored keys it matches."""
-    kq = parse_query(q)
-    with st.db.session() as s:
-        keys = repo.cited_keys(s, kq)
-    return {
-        "query": q,
-        "key": kq.key,
-        "number": kq.number,
-        "type_code": kq.type_code,
-        "issuer_code": kq.issuer_code,
-        "year": kq.year,
-        "matches": keys,
-    }
-
-
-@router.get("/citations/graph")
-def citation_graph(st: State, _: Reader, limit: Annotated[int, Query(ge=1, le=5000)] = 500) -> dict:
-    """Nodes (documents and cited keys) and edges (document cites key)."""
+@router.get("/citations/graph", response_model=Graph)
+def citation_graph(
+    st: State, _: Reader, limit: Annotated[int, Query(ge=1, le=5000)] = 500
+) -> Graph:
+    """Nodes (documents, and cited keys not in the archive) and edges (document cites):
+    an edge points at the archived document itself when it holds the cited key."""
     with st.db.session() as s:
         docs = repo.list_documents(s, None, limit, 0)
-        nodes = {
-            f"doc:{d.id}": {
-                "id": f"doc:{d.id}",
-                "label": d.number or d.filename,
-                "document_id": d.id,
-            }
-            for d in docs
-        }
+        cits = [c for d in docs for c in d.citations]
+        targets = repo.documents_by_key(s, [c.key for c in cits])
+        nodes: dict[str, GraphNode] = {}
+        for d in [*docs, *targets.values()]:
+            nodes[f"doc:{d.id}"] = GraphNode(
+                id=f"doc:{d.id}", label=d.number or d.filename, document_id=d.id
+            )
         edges = []
-        for d in docs:
-            for c in d.citations:
-                nodes.setdefault(f"key:{c.key}", {"id": f"key:{c.key}", "label": c.key})
-                edges.append({"from": f"doc:{d.id}", "to": f"key:{c.key}", "partial": c.partial})
-    return {"nodes": list(nodes.values()), "edges": edges}
+        for c in cits:
+            target = targets.get(c.key)
+            to = f"doc:{target.id}" if target else f"key:{c.key}"
+            nodes.setdefault(to, GraphNode(id=to, label=c.key))
+            edges.append(GraphEdge(source=f"doc:{c.document_id}", to=to, partial=c.partial))
+    return Graph(nodes=list(nodes.values()), edges=edges)
 
 
-class TokenIn(BaseModel):
-    name: str
-    role: str = "reader"
+@router.post("/tokens", status_code=201, response_model=TokenCreated)
+def create_token(body: TokenIn, st: State, _: Admin) -> TokenCreated:
+    """A new API token (shown once) for a person or a system, with its role."""
+    token = auth.create_token(st.db, _clean(body.name) or "token", body.role)
+    return TokenCreated(name=body.name, role=body.role, token=token)
 
 
-@router.post("/tokens", status_code=201)
-def create_token(body: TokenIn, st: State, _: Admin) -> dict:
-    try:
-        token = auth.create_token(st.db, body.name, body.role)
-    except ValueError as e:
-        raise HTTPException(422, str(e)) from None
-    return {"name": body.name, "role": body.role, "token": token}
-
-
-@router.get("/tokens")
-def list_tokens(st: State, _: Admin) -> list[dict]:
+@router.get("/tokens", response_model=list[TokenOut])
+def list_tokens(st: State, _: Admin) -> list[TokenOut]:
     return [
-        {
-            "id": t.id,
-            "name": t.name,
-            "role": t.role,
-            "revoked": t.revoked,
-            "created_at": t.created_at.isoformat(),
-        }
+        TokenOut(
+            id=t.id,
+            name=t.name,
+            role=t.role,
+            revoked=t.revoked,
+            created_at=t.created_at.isoformat(),
+        )
         for t in auth.list_tokens(st.db)
     ]
 
 
-@router.delete("/tokens/{token_id}", status_code=204)
-def revoke_token(token_id: int, st: State, _: Admin) -> Response:
+@router.delete(
+    "/tokens/{token_id}", status_code=204, response_class=Response, responses=_problems(404)
+)
+def revoke_token(token_id: Id, st: State, _: Admin) -> Response:
     if not auth.revoke(st.db, token_id):
         raise HTTPException(404, f"no token {token_id}")
     return Response(status_code=204)
 
 
-@router.get("/me")
-def whoami(token: Reader) -> dict:
-    return {"name": token.name, "role": token.role}
+@router.get("/me", response_model=Me)
+def whoami(token: Reader) -> Me:
+    return Me(name=token.name, role=token.role)

@@ -330,17 +330,19 @@ def _fts_postgres(terms: list[str]) -> str:
     return " & ".join(f"{t[:-1]}:*" if t.endswith("*") else t for t in terms)
 
 
-def _marks(folded: str, terms: list[str]) -> re.Pattern:
-    alts = sorted((t[:-1] + r"\w*" if t.endswith("*") else t for t in terms), key=len)
-    return re.compile(r"(?<!\w)(?:" + "|".join(reversed(alts)) + r")(?!\w)")
+def _marks(terms: list[str]) -> re.Pattern:
+    """The query as a phrase first, then each of its words (a trailing * = any ending)."""
+    words = [re.escape(t[:-1]) + r"\w*" if t.endswith("*") else re.escape(t) for t in terms]
+    alts = [r"\W+".join(words)] if len(words) > 1 else []
+    alts += sorted(words, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alts) + r")(?!\w)")
 
 
 def _snippet(doc: DocumentRow, terms: list[str], width: int = 90) -> tuple[str, list]:
-    """Cut the text around the first match and mark every query word inside the cut.
-    The fold is length-preserving, so offsets found in folded text index the stored text."""
-    pattern = _marks(doc.folded, terms)
-    phrase = re.compile(r"(?<!\w)" + r"\W+".join(re.escape(t.rstrip("*")) for t in terms))
-    first = phrase.search(doc.folded) or pattern.search(doc.folded)
+    """Cut the text around the first match and mark every match inside the cut. The fold is
+    length-preserving, so offsets found in the folded text index the stored text."""
+    pattern = _marks(terms)
+    first = pattern.search(doc.folded)
     pos = first.start() if first else 0
     start = max(0, pos - width)
     end = min(len(doc.text), pos + width * 2)
@@ -349,12 +351,7 @@ def _snippet(doc: DocumentRow, terms: list[str], width: int = 90) -> tuple[str, 
     while end < len(doc.text) and not doc.text[end].isspace() and end - pos < width * 2 + 20:
         end += 1
     snippet = doc.text[start:end].replace("\f", " ").replace("\n", " ")
-    marks: list[tuple[int, int]] = []
-    for m in pattern.finditer(doc.folded, start, end):
-        a, b = m.start() - start, m.end() - start
-        if marks and not snippet[marks[-1][1] : a].strip():
-            a = marks.pop()[0]  # adjacent words of the query: one highlight
-        marks.append((a, b))
+    marks = [(m.start() - start, m.end() - start) for m in pattern.finditer(doc.folded, start, end)]
     return snippet, marks
 
 
@@ -417,34 +414,37 @@ def _capped_count(s: Session, ids: Select) -> tuple[int, bool]:
 def _ranked_text_ids(
     s: Session, terms: list[str], f: Filters, limit: int, offset: int
 ) -> tuple[list[int], int, bool]:
-    """Best-first ids of documents matching the words, and the (capped) number of matches."""
-    window = max(RANK_WINDOW, offset + limit)
+    """Ids of documents matching the words, and the (capped) number of matches.
+
+    Order: the newest RANK_WINDOW matches best first, then any older ones newest first; the
+    order is the same whatever the page, and ranking work never exceeds the window."""
     if _is_sqlite(s):
         base = select(_SQLITE_FTS.c.rowid.label("id")).where(
             _sqlite_match(terms), _SQLITE_FTS.c.rowid.not_in(rescans.hidden_ids())
         )
         if _has_filters(f):
             base = _filtered(s, base.join(DocumentRow, DocumentRow.id == _SQLITE_FTS.c.rowid), f)
-        total = _capped_count(s, base)
-        newest = (
-            base.add_columns(_SQLITE_FTS.c.rank.label("r"))
-            .order_by(_SQLITE_FTS.c.rowid.desc())
-            .limit(window)
-            .subquery()
+        newest = base.add_columns(_SQLITE_FTS.c.rank.label("r")).order_by(
+            _SQLITE_FTS.c.rowid.desc()
         )
-        ranked = select(newest.c.id).order_by(newest.c.r, newest.c.id.desc())
+        score = None
     else:
         _pg_prefer_index(s)
         tsq = _pg_query(terms)
         base = _filtered(s, select(DocumentRow.id).where(_PG_FTS.op("@@")(tsq)), f)
-        total = _capped_count(s, base)
-        newest = (
-            base.add_columns(_PG_FTS.label("v")).order_by(DocumentRow.id.desc()).limit(window)
-        ).subquery()
-        ranked = select(newest.c.id).order_by(
-            func.ts_rank(newest.c.v, tsq).desc(), newest.c.id.desc()
-        )
-    ids = list(s.scalars(ranked.limit(limit).offset(offset)))
+        newest = base.add_columns(_PG_FTS.label("v")).order_by(DocumentRow.id.desc())
+        score = tsq
+    total = _capped_count(s, base)
+    ids: list[int] = []
+    if offset < RANK_WINDOW:
+        window = newest.limit(RANK_WINDOW).subquery()
+        rank = window.c.r if score is None else func.ts_rank(window.c.v, score).desc()
+        ranked = select(window.c.id).order_by(rank, window.c.id.desc())
+        ids = list(s.scalars(ranked.limit(min(limit, RANK_WINDOW - offset)).offset(offset)))
+    if offset + limit > RANK_WINDOW:
+        older = newest.with_only_columns(newest.selected_columns[0])
+        skip = max(offset, RANK_WINDOW)
+        ids += list(s.scalars(older.offset(skip).limit(offset + limit - skip)))
     return ids, *total
 
 

@@ -30,6 +30,8 @@ class Figure:
     of: float | None
     text: str
     page: int | None
+    ref: str = ""  # the value's ref on the document page (amt.N / cnt.N)
+    filename: str = ""
 
     @property
     def year(self) -> str | None:
@@ -45,24 +47,38 @@ def figures_of(doc: DocumentRow) -> list[Figure]:
     def page(item: dict) -> int | None:
         return (item.get("spans") or [{}])[0].get("page")
 
-    out = [
-        Figure(*base, "amount", a["vnd"], "đồng", None, a.get("text") or "", page(a))
-        for a in rec.get("amounts") or []
-        if isinstance(a.get("vnd"), int | float)
-    ]
-    out += [
-        Figure(
-            *base,
-            "count",
-            c["value"],
-            (c.get("unit") or "").strip().lower(),
-            c.get("of"),
-            c.get("text") or "",
-            page(c),
-        )
-        for c in rec.get("counts") or []
-        if isinstance(c.get("value"), int | float)
-    ]
+    out = []
+    for i, a in enumerate(rec.get("amounts") or []):
+        if isinstance(a.get("vnd"), int | float):
+            out.append(
+                Figure(
+                    *base,
+                    "amount",
+                    a["vnd"],
+                    "đồng",
+                    None,
+                    a.get("text") or "",
+                    page(a),
+                    f"amt.{i}",
+                    doc.filename,
+                )
+            )
+    for i, c in enumerate(rec.get("counts") or []):
+        if isinstance(c.get("value"), int | float):
+            unit = (c.get("unit") or "").strip().lower()
+            out.append(
+                Figure(
+                    *base,
+                    "count",
+                    c["value"],
+                    unit,
+                    c.get("of"),
+                    c.get("text") or "",
+                    page(c),
+                    f"cnt.{i}",
+                    doc.filename,
+                )
+            )
     return out
 
 

@@ -164,9 +164,9 @@ def render_segments(segments: list[Segment]) -> Markup:
     for seg in segments:
         html = escape(seg.text)
         if seg.repaired_from is not None:
-            html = Markup('<ins class="repair" title="Trước khi sửa dấu: {}">{}</ins>').format(
-                seg.repaired_from, html
-            )
+            html = Markup(
+                '<ins class="repair" data-orig="{0}" title="Trước khi sửa dấu: {0}">{1}</ins>'
+            ).format(seg.repaired_from, html)
         if seg.refs:
             html = Markup('<span class="m" data-refs="{}">{}</span>').format(
                 " ".join(seg.refs), html

@@ -35,6 +35,7 @@ class Item:
     field: str | None = None  # a correctable header field
     page: int | None = None
     crop: Crop | None = None
+    spans: tuple[dict, ...] = ()  # where the value stands, for the crop
 
 
 @dataclass
@@ -50,7 +51,7 @@ class Crop:
     page_h: int
 
 
-def _crop(doc: DocumentRow, spans: list[dict], pad: int = 12) -> Crop | None:
+def _crop(doc: DocumentRow, spans: tuple | list, pad: int = 12) -> Crop | None:
     """The first located box of a value, so the reviewer sees the scan beside the value."""
     infos = doc.pages_json or []
     for s in spans:
@@ -65,15 +66,21 @@ def _crop(doc: DocumentRow, spans: list[dict], pad: int = 12) -> Crop | None:
     return None
 
 
+# Flags shown on the document page but not queued: a partial citation (its key completed
+# from context) is normal, and nobody could settle it from the queue.
+NOT_QUEUED = {"partial"}
+
+
 def _reasons(confidence: float | None, flags: list[str]) -> list[str]:
-    out = [FLAG_LABELS.get(f, f) for f in flags]
+    out = [FLAG_LABELS.get(f, f) for f in flags if f not in NOT_QUEUED]
     if confidence is not None and confidence < LOW_CONFIDENCE:
         out.insert(0, f"độ tin cậy thấp ({confidence:.0%})")
     return out
 
 
-def items_of(doc: DocumentRow) -> list[Item]:
-    """The values of one document that need a look, header fields first."""
+def items_of(doc: DocumentRow, crops: bool = True) -> list[Item]:
+    """The values of one document that need a look, header fields first. ``crops=False``
+    leaves the page-image crops for :func:`with_crops` (they read the page sizes)."""
     rec = doc.record or {}
     detail = (rec.get("doc") or {}).get("detail") or {}
     out = []
@@ -88,13 +95,19 @@ def items_of(doc: DocumentRow) -> list[Item]:
         reasons = _reasons(ref.confidence, ref.flags)
         if reasons:
             page = ref.pages[0] if ref.pages else None
-            field = name if is_field else None
-            crop = _crop(doc, ref.spans)
-            out.append(
-                Item(
-                    doc, ref.id, ref.label, ref.value or "—", "; ".join(reasons), field, page, crop
-                )
+            item = Item(
+                doc,
+                ref.id,
+                ref.label,
+                ref.value or "—",
+                "; ".join(reasons),
+                name if is_field else None,
+                page,
+                spans=ref.spans,
             )
+            if crops:
+                item.crop = _crop(doc, ref.spans)
+            out.append(item)
     for w in rec.get("warnings") or []:
         code = w.get("code") or ""
         if code in field_flags:
@@ -102,3 +115,11 @@ def items_of(doc: DocumentRow) -> list[Item]:
         label = FLAG_LABELS.get(code, code)
         out.append(Item(doc, "", "Cảnh báo", label, w.get("message") or "", page=w.get("page")))
     return out
+
+
+def with_crops(items: list[Item]) -> list[Item]:
+    """Add the page-image crops to the items about to be shown (and only to those)."""
+    for i in items:
+        if i.crop is None and i.spans:
+            i.crop = _crop(i.document, i.spans)
+    return items

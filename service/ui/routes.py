@@ -20,8 +20,8 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
+from sqlalchemy.orm import load_only
 
-from normalize.fold import fold
 from normalize.keys import parse_query
 from service import auth, jobs
 from service.api.deps import AppState, get_state
@@ -101,8 +101,6 @@ def logout() -> Response:
 
 # --- search -------------------------------------------------------------------------------
 
-_WORD = re.compile(r"\w+")
-
 
 def _marked(text: str, ranges: list[tuple[int, int]]) -> Markup:
     """Escape ``text`` and wrap the (non-overlapping, merged) ranges in <mark>."""
@@ -116,16 +114,6 @@ def _marked(text: str, ranges: list[tuple[int, int]]) -> Markup:
         pos = b
     out.append(escape(text[pos:]))
     return Markup("").join(out)
-
-
-def _term_ranges(snippet: str, terms: list[str]) -> list[tuple[int, int]]:
-    """Every occurrence of every query word in a snippet, diacritics and case ignored."""
-    folded = fold(snippet)
-    out = []
-    for t in terms:
-        for m in re.finditer(r"(?<!\w)" + re.escape(t), folded):
-            out.append((m.start(), m.end()))
-    return out
 
 
 def _citation_snippet(doc: DocumentRow, keys: set[str], width: int = 90) -> Markup | None:
@@ -152,7 +140,7 @@ def _citation_snippet(doc: DocumentRow, keys: set[str], width: int = 90) -> Mark
 def _filters(type_: str, issuer: str, year: str) -> repo.Filters:
     f = repo.Filters(doc_type=type_ or None, issuer=issuer.strip() or None)
     if year.isdigit() and len(year) == 4:
-        f.date_from, f.date_to = f"{year}-01-01", f"{year}-12-31"
+        f.date_from = f.date_to = year  # an ISO prefix: day, month and year-only dates
     return f
 
 
@@ -175,14 +163,30 @@ def _facets(s) -> dict:
     return {"types": types, "issuers": issuers, "years": years}
 
 
-def _citing(s, kq, f: repo.Filters, offset: int) -> list[repo.Hit]:
-    """Documents citing the key; with words beside the key ("QĐ 677 khuyến học"), only
-    those whose text also has the words."""
-    if not kq.text.strip():
-        return repo.citing(s, kq, f, PER_PAGE + 1, offset)
-    ids = {h.document.id for h in repo.fulltext(s, kq.text, f, 10_000)}
-    hits = [h for h in repo.citing(s, kq, f, 10_000) if h.document.id in ids]
-    return hits[offset : offset + PER_PAGE + 1]
+def _search(s, q: str, f: repo.Filters, offset: int) -> tuple[repo.SearchResult, str, str]:
+    """One box: a citation ("QĐ 677", with or without words beside it) is looked up by key;
+    anything else, or a citation nobody cites, is a search of the words in the text.
+    Returns the result, the mode ("cites" | "text" | "") and the words searched with a key."""
+    if not q.strip():
+        return repo.search(s, None, None, f, PER_PAGE, offset), "", ""
+    kq = parse_query(q)
+    if kq.number:
+        words = kq.text.strip()
+        res = repo.search(s, words or None, kq, f, PER_PAGE, offset)
+        if res.hits or offset:
+            return res, "cites", words
+        text = repo.search(s, q, None, f, PER_PAGE, offset)
+        text.candidates = res.candidates
+        return text, "text", ""
+    return repo.search(s, q, None, f, PER_PAGE, offset), "text", ""
+
+
+def _snippet_html(h: repo.Hit, mode: str) -> Markup | None:
+    if mode == "cites" and h.citations:
+        return _citation_snippet(h.document, {c.key for c in h.citations})
+    if h.snippet:
+        return _marked(h.snippet, [tuple(m) for m in h.highlights])
+    return None
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -201,48 +205,30 @@ def search_page(
     f = _filters(type, issuer, year)
     page = max(1, page)
     offset = (page - 1) * PER_PAGE
-    results, keys, mode, total, words, top = [], [], "", None, "", []
     with st.db.session() as s:
-        if q.strip():
-            kq = parse_query(q)
-            if kq.number:
-                keys = repo.cited_keys(s, kq)
-                hits = _citing(s, kq, f, offset)
-                mode, words = ("cites", kq.text.strip()) if hits else ("", "")
-            if not mode:
-                hits = repo.fulltext(s, q, f, PER_PAGE + 1, offset)
-                mode = "text"
-        else:
-            hits = [repo.Hit(d) for d in repo.list_documents(s, f, PER_PAGE + 1, offset)]
-            total = repo.count_documents(s, f)
-            top = repo.most_cited(s, 12)
-        terms = _WORD.findall(fold(q))
-        for h in hits[:PER_PAGE]:
-            if mode == "cites":
-                snippet = _citation_snippet(h.document, {c.key for c in h.citations})
-            elif h.snippet:
-                snippet = _marked(h.snippet.replace("\n", " "), _term_ranges(h.snippet, terms))
-            else:
-                snippet = None
-            results.append({"doc": h.document, "citations": h.citations, "snippet": snippet})
-        facets = _facets(s)
+        res, mode, words = _search(s, q, f, offset)
+        results = [
+            {"doc": h.document, "citations": h.citations, "snippet": _snippet_html(h, mode)}
+            for h in res.hits
+        ]
         return _page(
             request,
             "search.html",
             user,
             q=q,
             results=results,
-            keys=keys,
+            candidates=res.candidates,
             mode=mode,
             words=words,
-            top=top,
+            top=[] if q.strip() else repo.most_cited(s, 12),
             type=type,
             issuer=issuer,
             year=year,
             page=page,
-            total=total,
-            more=len(hits) > PER_PAGE,
-            **facets,
+            total=res.total,
+            total_exact=res.total_exact,
+            more=offset + len(res.hits) < res.total,
+            **_facets(s),
         )
 
 
@@ -388,7 +374,13 @@ def upload_page(request: Request, st: State) -> Response:
         return _login_redirect(request)
     if not auth.allows(user.role, "archivist"):
         return _forbidden(request, user)
-    return _page(request, "upload.html", user, max_mb=st.settings.limits.max_file_bytes >> 20)
+    return _page(
+        request,
+        "upload.html",
+        user,
+        max_mb=st.settings.limits.max_file_bytes >> 20,
+        batches=jobs.list_batches(st.db, 10),
+    )
 
 
 @router.get("/batches/{batch_id}", response_class=HTMLResponse)
@@ -402,9 +394,32 @@ def batch_page(request: Request, batch_id: int, st: State) -> Response:
     return _page(request, "batch.html", user, batch_id=batch_id, items=items)
 
 
+@router.post("/batches/{batch_id}/retry")
+def batch_retry(request: Request, batch_id: int, st: State) -> Response:
+    """Queue a batch's failed files again (after a limit was raised, a tool installed ...)."""
+    user = _user(request, st)
+    if user is None:
+        return _login_redirect(request)
+    if not auth.allows(user.role, "archivist"):
+        return _forbidden(request, user)
+    if jobs.retry_failed(st.db, batch_id):
+        st.wake.set()
+    return RedirectResponse(f"/batches/{batch_id}", status_code=303)
+
+
 # --- review -------------------------------------------------------------------------------
 
 REVIEW_SCAN = 500
+# What the review queue and the figures read of a document: never its text or OCR words.
+_LIGHT = (
+    DocumentRow.id,
+    DocumentRow.filename,
+    DocumentRow.number,
+    DocumentRow.doc_type,
+    DocumentRow.doc_date,
+    DocumentRow.kind,
+    DocumentRow.record,
+)
 
 
 @router.get("/review", response_class=HTMLResponse)
@@ -415,10 +430,11 @@ def review_page(request: Request, st: State, page: int = 1) -> Response:
         return _login_redirect(request)
     page = max(1, page)
     with st.db.session() as s:
-        docs = s.scalars(select(DocumentRow).order_by(DocumentRow.id.desc()).limit(REVIEW_SCAN))
-        items = [i for d in docs for i in review.items_of(d)]
+        stmt = select(DocumentRow).options(load_only(*_LIGHT)).order_by(DocumentRow.id.desc())
+        docs = s.scalars(stmt.limit(REVIEW_SCAN))
+        items = [i for d in docs for i in review.items_of(d, crops=False)]
         start = (page - 1) * 50
-        shown = items[start : start + 50]
+        shown = review.with_crops(items[start : start + 50])
         groups: dict[int, list[review.Item]] = {}
         for i in shown:
             groups.setdefault(i.document.id, []).append(i)
@@ -441,11 +457,15 @@ FIGURE_DOCS = 20_000
 
 
 def _figure_rows(st: AppState, type_: str, year: str) -> list[fig.Figure]:
-    f = _filters(type_, "", year)
-    f.has_figures = True
+    """Figures of the documents that state some, oldest first (records only are read)."""
+    stmt = select(DocumentRow).options(load_only(*_LIGHT)).where(DocumentRow.has_figures)
+    if type_:
+        stmt = stmt.where(DocumentRow.doc_type == type_)
+    if year.isdigit() and len(year) == 4:
+        stmt = stmt.where(DocumentRow.doc_date.like(f"{year}%"))
+    stmt = stmt.order_by(DocumentRow.doc_date, DocumentRow.id).limit(FIGURE_DOCS)
     with st.db.session() as s:
-        docs = repo.list_documents(s, f, FIGURE_DOCS)
-        return [x for d in reversed(docs) for x in fig.figures_of(d)]
+        return [x for d in s.scalars(stmt) for x in fig.figures_of(d)]
 
 
 def _chart_title(unit: str) -> str:
@@ -481,6 +501,7 @@ def figures_page(
         user,
         rows=shown[:1000],
         n_rows=len(shown),
+        undated=sum(1 for r in shown if r.year is None),
         units=unit_list,
         unit=unit,
         chart=chart,
@@ -537,3 +558,69 @@ def figures_csv(
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="so-lieu.csv"'},
     )
+
+
+# --- tokens (admin) -----------------------------------------------------------------------
+
+
+def _admin(request: Request, st: AppState) -> TokenRow | Response:
+    user = _user(request, st)
+    if user is None:
+        return _login_redirect(request)
+    if not auth.allows(user.role, "admin"):
+        return _forbidden(request, user)
+    return user
+
+
+@router.get("/tokens", response_class=HTMLResponse)
+def tokens_page(request: Request, st: State) -> Response:
+    user = _admin(request, st)
+    if isinstance(user, Response):
+        return user
+    return _page(
+        request,
+        "tokens.html",
+        user,
+        tokens=auth.list_tokens(st.db),
+        roles=auth.ROLES,
+        created=None,
+        error=None,
+    )
+
+
+@router.post("/tokens", response_class=HTMLResponse)
+def token_create(
+    request: Request,
+    st: State,
+    name: Annotated[str, Form()],
+    role: Annotated[str, Form()] = "reader",
+) -> Response:
+    """A new token is shown once, on this page; only its hash is kept."""
+    user = _admin(request, st)
+    if isinstance(user, Response):
+        return user
+    created, error = None, None
+    if not name.strip() or role not in auth.ROLES:
+        error = "Cần tên người dùng và một vai trò hợp lệ."
+    else:
+        created = auth.create_token(st.db, name.strip(), role)
+    return _page(
+        request,
+        "tokens.html",
+        user,
+        status=422 if error else 201,
+        tokens=auth.list_tokens(st.db),
+        roles=auth.ROLES,
+        created=created,
+        created_name=name.strip(),
+        error=error,
+    )
+
+
+@router.post("/tokens/{token_id}/revoke")
+def token_revoke(request: Request, token_id: int, st: State) -> Response:
+    user = _admin(request, st)
+    if isinstance(user, Response):
+        return user
+    auth.revoke(st.db, token_id)
+    return RedirectResponse("/tokens", status_code=303)

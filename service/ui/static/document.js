@@ -36,10 +36,19 @@
   root.addEventListener("click", (ev) => {
     const go = ev.target.closest("[data-goto]");
     if (go) return showPage(go.dataset.goto);
-    if (ev.target.closest(".zoom")) {
+    if (ev.target.closest(".zoom, img.page-img")) {
       const fig = ev.target.closest(".imgwrap");
       fig.classList.toggle("zoomed");
-      ev.target.textContent = fig.classList.contains("zoomed") ? "Thu nhỏ" : "Phóng to";
+      fig.querySelector(".zoom").textContent = fig.classList.contains("zoomed") ? "Thu nhỏ" : "Phóng to";
+      return;
+    }
+    const fix = ev.target.closest("ins.repair");
+    if (fix) {
+      // Touch screens have no tooltips: a tap shows the text as it was before repair.
+      const shown = fix.dataset.fixed !== undefined;
+      if (shown) { fix.textContent = fix.dataset.fixed; delete fix.dataset.fixed; }
+      else { fix.dataset.fixed = fix.textContent; fix.textContent = fix.dataset.orig; }
+      fix.classList.toggle("orig", !shown);
       return;
     }
     const hit = ev.target.closest("[data-ref], .m[data-refs]");
@@ -48,6 +57,14 @@
     const already = hit.classList.contains("on");
     select(already ? null : ref, hit.closest(".record") !== null);
     if (!already) history.replaceState(null, "", `#ref=${ref}`);
+  });
+
+  // Arrow keys turn the pages (unless the user is typing a correction).
+  document.addEventListener("keydown", (ev) => {
+    if (ev.target.closest("input, textarea, select") || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+    const step = { ArrowLeft: -1, ArrowRight: 1 }[ev.key];
+    const n = visiblePage() + (step || 0);
+    if (step && pages.some((p) => p.dataset.page === String(n))) showPage(n);
   });
 
   const m = location.hash.match(/^#ref=(.+)$/);

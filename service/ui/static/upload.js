@@ -1,6 +1,7 @@
 // Upload through the API (the session cookie authenticates), then poll the batch.
 (() => {
   const status = document.getElementById("status");
+  const canEdit = status.dataset.canEdit !== "0";
   const STATE = { queued: "đang chờ", processing: "đang xử lý", done: "xong", failed: "lỗi" };
   const KIND = {
     bad_input: "không đọc được tệp", encrypted: "tệp có mật khẩu", limits: "vượt giới hạn",
@@ -29,7 +30,9 @@
     const fails = failed.length ? `<h2>Tệp lỗi (${failed.length})</h2><ul class="failures">` +
       failed.map((i) => `<li><b>${esc(i.filename)}</b>: ${esc(KIND[i.error_kind] || i.error_kind)}` +
         `${i.error ? ` — ${esc(i.error)}` : ""}${i.retryable ? " <span class=\"hint\">(sẽ thử lại)</span>" : ""}</li>`).join("") +
-      `</ul><p><a href="/api/v1/batches/${batch.id}/failures.csv" download>Tải danh sách lỗi (CSV)</a></p>` : "";
+      `</ul><form method="post" action="/batches/${batch.id}/retry" class="actions">` +
+      `<a class="btn secondary" href="/api/v1/batches/${batch.id}/failures.csv" download>Tải danh sách lỗi (CSV)</a>` +
+      `${left || !canEdit ? "" : `<button type="submit" class="secondary">Thử lại các tệp lỗi</button>`}</form>` : "";
     status.innerHTML =
       `<p class="summary" data-left="${left}"><a href="/batches/${batch.id}">Lô ${batch.id}</a>: ` +
       `<b>${batch.done}</b>/${batch.total} xong, <b>${batch.failed}</b> lỗi` +
@@ -70,10 +73,16 @@
     clear.hidden = files.length === 0;
     send.textContent = files.length ? `Tải lên ${files.length} tệp` : "Tải lên";
   }
+  const maxBytes = Number(form.dataset.maxBytes) || Infinity;
   function add(more) {
     const seen = new Set(files.map((f) => `${f.name}:${f.size}`));
-    for (const f of more) if (!seen.has(`${f.name}:${f.size}`)) files.push(f);
+    const big = [];
+    for (const f of more) {
+      if (f.size > maxBytes) big.push(f.name);
+      else if (!seen.has(`${f.name}:${f.size}`)) files.push(f);
+    }
     list();
+    status.innerHTML = big.length ? `<p class="error" role="alert">Quá ${size(maxBytes)}, không gửi: ${big.map(esc).join(", ")}</p>` : "";
   }
   input.addEventListener("change", () => { add(input.files); input.value = ""; });
   chosen.addEventListener("click", (ev) => {

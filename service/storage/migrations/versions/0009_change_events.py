@@ -6,14 +6,14 @@
   shows the group once.
 
 Revision ID: 0009
-Revises: 0002
+Revises: 0003
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,193 @@
+"""Response and request bodies of the REST API: typed, so the published OpenAPI schema says
+exactly what a client gets (schemathesis checks every response against it)."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+Role = Literal["reader", "archivist", "admin"]
+
+
+class Problem(BaseModel):
+    """RFC 9457 problem details: every error of the API has this body."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str | None = None
+
+
+class BatchItemOut(BaseModel):
+    id: int
+    filename: str
+    state: Literal["queued", "processing", "done", "failed"]
+    outcome: str | None
+    error_kind: str | None
+    error: str | None
+    retryable: bool
+    attempts: int
+    pages_total: int
+    pages_done: int
+    document_id: int | None
+
+
+class BatchOut(BaseModel):
+    id: int
+    total: int
+    queued: int
+    processing: int
+    done: int
+    failed: int
+    items: list[BatchItemOut]
+
+
+class DocumentSummary(BaseModel):
+    id: int
+    file: str
+    number: str | None
+    key: str | None = Field(description="canonical key of the number: what citations name")
+    doc_type: str | None
+    date: str | None
+    issuer: str | None
+    title: str | None
+    pages: int
+    kind: str
+    has_figures: bool
+
+
+class MatchedCitation(BaseModel):
+    key: str
+    partial: bool = Field(description="the key was completed from context (e.g. 'QĐ 677')")
+    text: str
+
+
+class SearchHit(DocumentSummary):
+    snippet: str | None = None
+    highlights: list[tuple[int, int]] = Field(
+        default_factory=list, description="[start, end) of matched words in the snippet"
+    )
+    matched: list[MatchedCitation] = Field(default_factory=list)
+    rescans: list[DocumentSummary] = Field(
+        default_factory=list, description="other scans of this document, listed under it"
+    )
+
+
+class KeyCandidateOut(BaseModel):
+    key: str
+    documents: int = Field(description="documents citing it (at most the cap, see exact)")
+    exact: bool
+    document_id: int | None = Field(description="the cited document, when it is in the archive")
+
+
+class SearchPage(BaseModel):
+    page: int
+    per_page: int
+    total: int
+    total_exact: bool = Field(description="false: more documents match than total says")
+    keys: list[str] = Field(description="cited keys the 'cites' query stands for")
+    candidates: list[KeyCandidateOut]
+    results: list[SearchHit]
+
+
+class CitationOut(BaseModel):
+    key: str
+    partial: bool
+    text: str
+    document_id: int | None = Field(description="the cited document, when it is in the archive")
+
+
+class RescanOut(BaseModel):
+    document_id: int
+    similarity: float
+
+
+class RescanGroup(BaseModel):
+    """Another scan of an archived document is linked to it, not listed twice."""
+
+    rescan_of: int | None = Field(description="the document this file is another scan of")
+    similarity: float | None = Field(description="text similarity to it, 0-100")
+    rescans: list[RescanOut] = Field(description="the other scans of this document")
+
+
+class DocumentDetail(DocumentSummary):
+    sha256: str
+    record: dict[str, Any]
+    pages_info: list[dict[str, Any]]
+    pipeline_version: str
+    cites: list[CitationOut]
+    cited_by: list[DocumentSummary]
+    rescans: RescanGroup
+
+
+class CorrectionIn(BaseModel):
+    field: str = Field(description="a header field: issuer, number, doc_type, date, title ...")
+    value: str | None
+
+
+class CorrectionOut(BaseModel):
+    id: int
+    field: str
+    value: str | None
+    previous: str | None
+    author: str
+    created_at: str
+
+
+class TopCited(BaseModel):
+    key: str
+    documents: int
+    document_id: int | None
+
+
+class Resolved(BaseModel):
+    query: str
+    key: str | None
+    number: str | None
+    type_code: str | None
+    issuer_code: str | None
+    year: int | None
+    matches: list[str]
+    candidates: list[KeyCandidateOut]
+
+
+class GraphNode(BaseModel):
+    id: str
+    label: str
+    document_id: int | None = None
+
+
+class GraphEdge(BaseModel):
+    source: str = Field(serialization_alias="from")
+    to: str
+    partial: bool
+
+
+class Graph(BaseModel):
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+class TokenIn(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    role: Role = "reader"
+
+
+class TokenCreated(BaseModel):
+    name: str
+    role: Role
+    token: str = Field(description="shown once; only its hash is kept")
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    role: str
+    revoked: bool
+    created_at: str
+
+
+class Me(BaseModel):
+    name: str
+    role: str

@@ -1,0 +1,174 @@
+"""Search and the citation graph on both backends (SQLite FTS5 and PostgreSQL full text):
+ranking, highlights, prefixes, filters, ambiguous keys, links to archived documents."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+
+import pytest
+
+from normalize.fold import fold
+from normalize.keys import parse_query
+from schemas import (
+    Amount,
+    Citation,
+    DocHeader,
+    Document,
+    Page,
+    PageRoute,
+    Record,
+    Source,
+    SourceKind,
+)
+from service.storage import repo
+from service.storage.db import Database
+
+# (own number, type, date, issuer, text, [(cited key, partial)], has a figure)
+ARCHIVE = [
+    ("677/QĐ-TTg", "Quyết định", "2013-04-29", "Thủ tướng Chính phủ",
+     "Phê duyệt Đề án Xây dựng xã hội học tập giai đoạn 2012 - 2020.", [], False),
+    ("677/QĐ-UBND", "Quyết định", "2019-03-01", "Ủy ban nhân dân tỉnh Sơn La",
+     "Quyết định về công tác khuyến học của tỉnh.", [], False),
+    ("16/BC-HKH", "Báo cáo", "2023-04-24", "Hội Khuyến học tỉnh Sơn La",
+     "Thực hiện Quyết định số 677/QĐ-TTg, công tác khuyến học, khuyến tài được đẩy mạnh; "
+     "khuyến học khuyến học khuyến học trong các dòng họ.",
+     [("677/QĐ-TTg", False), ("281/QĐ-TTg", False)], True),
+    ("21/KH-HKH", "Kế hoạch", "2024-01-10", "Hội Khuyến học tỉnh Sơn La",
+     "Kế hoạch theo các Quyết định 677 và 281 của Thủ tướng; có một lần khuyến học.",
+     [("677/QĐ-TTg", True), ("281/QĐ-TTg", True)], False),
+    ("05/BC-HKH", "Báo cáo", "2022-12-01", "Hội Khuyến học huyện Mai Sơn",
+     "Căn cứ Quyết định 677/QĐ-UBND của UBND tỉnh về khuyến học.",
+     [("677/QĐ-UBND", False)], True),
+    ("07/TB-HKH", "Thông báo", None, "Hội Khuyến học tỉnh Sơn La",
+     "Thông báo triệu tập hội nghị, không trích dẫn.", [], False),
+]  # fmt: skip
+
+
+def _save(db: Database) -> None:
+    with db.session() as s:
+        for number, type_, date, issuer, text, cites, figure in ARCHIVE:
+            sha = hashlib.sha256(text.encode()).hexdigest()
+            source = Source(file=f"{sha[:8]}.txt", sha256=sha, pages=1, kind=SourceKind.TEXT)
+            page = Page(number=1, text=text, route=PageRoute.TEXT_FILE)
+            record = Record(
+                source=source,
+                doc=DocHeader(number=number, doc_type=type_, date=date, issuer=issuer),
+                citations=[Citation(key=k, partial=p, text=k) for k, p in cites],
+                amounts=[Amount(vnd=1_000_000, text="1.000.000 đồng")] if figure else [],
+            )
+            doc = Document(source=source, pages=[page])
+            repo.save_document(s, source.file, doc, record, "test")
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[Database]:
+    database = Database(db_url)
+    _save(database)
+    yield database
+    database.close()
+
+
+def numbers(found: list) -> list[str | None]:
+    """Own numbers of search hits or of document rows, in order."""
+    return [getattr(h, "document", h).number for h in found]
+
+
+def test_ambiguous_number_lists_every_candidate_with_counts_and_archived_document(db) -> None:
+    with db.session() as s:
+        cands = {c.key: c for c in repo.key_candidates(s, parse_query("QĐ 677"))}
+        assert set(cands) == {"677/QĐ-TTg", "677/QĐ-UBND"}
+        assert cands["677/QĐ-TTg"].documents == 2 and cands["677/QĐ-UBND"].documents == 1
+        own = {d.number: d.id for d in repo.list_documents(s, limit=100)}
+        assert cands["677/QĐ-TTg"].document_id == own["677/QĐ-TTg"]
+        assert cands["677/QĐ-UBND"].document_id == own["677/QĐ-UBND"]
+        # an issuer narrows it to one key
+        assert repo.cited_keys(s, parse_query("qd 677 ubnd")) == ["677/QĐ-UBND"]
+        assert repo.cited_keys(s, parse_query("quyết định 999")) == []
+
+
+def test_citing_is_newest_first_paged_and_flags_partial_citations(db) -> None:
+    with db.session() as s:
+        r = repo.search(s, cites=parse_query("Quyết định số 677/QĐ-TTg"))
+        assert numbers(r.hits) == ["21/KH-HKH", "16/BC-HKH"]
+        assert r.total == 2 and r.total_exact
+        assert [c.partial for h in r.hits for c in h.citations] == [True, False]
+        page2 = repo.search(s, cites=parse_query("QĐ 677"), limit=2, offset=2)
+        assert numbers(page2.hits) == ["05/BC-HKH"] and page2.total == 3
+
+
+def test_cites_and_cited_by_link_documents_in_the_archive(db) -> None:
+    with db.session() as s:
+        by_number = {d.number: d for d in repo.list_documents(s, limit=100)}
+        cites = {c.key: t for c, t in repo.cites_of(s, by_number["16/BC-HKH"])}
+        assert cites["677/QĐ-TTg"].number == "677/QĐ-TTg"
+        assert cites["281/QĐ-TTg"] is None  # cited, but not in the archive
+        citing = [d.number for d in repo.cited_by(s, by_number["677/QĐ-TTg"])]
+        assert citing == ["21/KH-HKH", "16/BC-HKH"]
+        assert repo.most_cited(s, 2) == [("281/QĐ-TTg", 2), ("677/QĐ-TTg", 2)]
+
+
+def test_fulltext_ranks_by_relevance_and_marks_every_word(db) -> None:
+    with db.session() as s:
+        r = repo.search(s, "KHUYEN HOC")
+        # four occurrences beat one; all four documents that say it are found
+        assert r.hits[0].document.number == "16/BC-HKH"
+        assert r.total == 4
+        top = r.hits[0]
+        marked = [top.snippet[a:b] for a, b in top.highlights]
+        # the phrase is marked whole, a lone query word ("khuyến tài") on its own
+        assert [fold(m) for m in marked].count("khuyen hoc") == 4
+        assert set(map(fold, marked)) == {"khuyen hoc", "khuyen"}
+
+
+def test_prefix_search_and_words_that_do_not_occur(db) -> None:
+    with db.session() as s:
+        assert set(numbers(repo.fulltext(s, "khuy*"))) == set(numbers(repo.fulltext(s, "khuyen")))
+        assert numbers(repo.fulltext(s, "trieu tap")) == ["07/TB-HKH"]
+        assert repo.fulltext(s, "khong co tu nay") == []
+        assert repo.fulltext(s, "  ;;; ") == []
+
+
+def test_filters_fold_diacritics_and_combine_with_search(db) -> None:
+    with db.session() as s:
+        reports = repo.list_documents(s, repo.Filters(doc_type="bao cao"))
+        assert sorted(numbers(reports)) == ["05/BC-HKH", "16/BC-HKH"]
+        mai_son = repo.search(s, "khuyen hoc", f=repo.Filters(issuer="mai son"))
+        assert numbers(mai_son.hits) == ["05/BC-HKH"]
+        dated = repo.list_documents(s, repo.Filters(date_from="2023", date_to="2024-01"))
+        assert numbers(dated) == ["21/KH-HKH", "16/BC-HKH"]
+        figures = repo.search(s, cites=parse_query("QĐ 677"), f=repo.Filters(has_figures=True))
+        assert numbers(figures.hits) == ["16/BC-HKH", "05/BC-HKH"]
+        both = repo.search(s, "dong ho", cites=parse_query("677/QĐ-TTg"))
+        assert numbers(both.hits) == ["16/BC-HKH"]
+
+
+def test_undated_documents_come_last_on_both_backends(db) -> None:
+    with db.session() as s:
+        assert numbers(repo.list_documents(s, limit=100))[-1] == "07/TB-HKH"
+
+
+def test_totals_are_capped_and_say_so(db, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(repo, "COUNT_CAP", 2)
+    with db.session() as s:
+        r = repo.search(s, "khuyen")
+        assert (r.total, r.total_exact) == (2, False)
+        assert len(repo.search(s, "khuyen", limit=10).hits) == 4
+
+
+def test_ranking_window_keeps_results_complete(db, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(repo, "RANK_WINDOW", 2)
+    with db.session() as s:
+        first = repo.search(s, "khuyen", limit=2)
+        rest = repo.search(s, "khuyen", limit=10, offset=2)
+        assert len(first.hits) == 2 and len(rest.hits) == 2
+        assert not {h.document.id for h in first.hits} & {h.document.id for h in rest.hits}
+
+
+def test_correcting_the_number_relinks_the_graph(db) -> None:
+    with db.session() as s:
+        doc = next(d for d in repo.list_documents(s, limit=100) if d.number == "07/TB-HKH")
+        repo.add_correction(s, doc, "number", "281/QĐ-TTg", "archivist@test")
+    with db.session() as s:
+        doc = s.get(repo.DocumentRow, doc.id)
+        assert sorted(d.number for d in repo.cited_by(s, doc)) == ["16/BC-HKH", "21/KH-HKH"]
