@@ -149,6 +149,33 @@ def trash_purge(
     return gone
 
 
+def trash_restore(settings: Settings, db: Database, pipeline: Pipeline, sha_prefix: str) -> int:
+    """Undo a deletion: the original goes back to the store and through the pipeline, and
+    the human corrections recorded in the trash note are applied again. Returns the id."""
+    found = [e for e in trash_list(settings) if e.sha256.startswith(sha_prefix.lower())]
+    if len(found) != 1 or not sha_prefix:
+        what = "several trashed originals match" if found else "nothing in the trash matches"
+        raise SohoaError(ErrorKind.BAD_INPUT, f"{what} {sha_prefix!r}")
+    entry = found[0]
+    original = entry.path / "original"
+    if not original.exists():
+        raise SohoaError(ErrorKind.FILE_ACCESS, f"{entry.filename}: the original was purged")
+    note = json.loads((entry.path / _NOTE).read_text(encoding="utf-8"))
+    path = BlobStore(settings.blobs_dir).put_file(original, entry.sha256)
+    outcome = pipeline.process(path)
+    if outcome.error is not None:
+        raise outcome.error
+    with db.session() as s:
+        row, created = repo.save_document(
+            s, entry.filename, outcome.document, outcome.record, PIPELINE_VERSION
+        )
+        for c in note.get("corrections", []) if created else []:
+            repo.add_correction(s, row, c["field"], c["value"], c["author"])
+        doc_id = row.id
+    shutil.rmtree(entry.path, ignore_errors=True)
+    return doc_id
+
+
 # --- reprocess ---------------------------------------------------------------------------------
 
 

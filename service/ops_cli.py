@@ -108,6 +108,19 @@ def register(app: typer.Typer) -> None:
             table.add_row(e.sha256[:12], e.filename, e.deleted_at.isoformat(), e.deleted_by)
         cli.out.print(table)
 
+    @trash_app.command("restore")
+    @cli.handled
+    def trash_restore_cmd(
+        sha: Annotated[str, typer.Argument(help="The sha256 (or its start) of the original.")],
+    ) -> None:
+        """Undo a deletion: re-ingest the original and re-apply its human corrections."""
+        pipe = Pipeline(cli.state.settings)
+        try:
+            doc_id = lifecycle.trash_restore(cli.state.settings, cli._open_db(), pipe, sha)
+        finally:
+            pipe.close()
+        cli.out.print(f"restored as document {doc_id}")
+
     @trash_app.command("purge")
     @cli.handled
     def trash_purge_cmd(

@@ -22,6 +22,19 @@ def search(*args: str) -> list[dict]:
     return json.loads(ok("search", *args, "--json"))["results"]
 
 
+def _correct(data_dir: Path, doc_id: int, field: str, value: str) -> None:
+    """A human correction, as the API and the UI record it."""
+    from service.config import Settings
+    from service.storage import repo
+    from service.storage.db import Database
+    from service.storage.models import DocumentRow
+
+    db = Database(Settings.from_env(data_dir).database_url)
+    with db.session() as s:
+        repo.add_correction(s, s.get(DocumentRow, doc_id), field, value, "archivist")
+    db.close()
+
+
 def _rescan(text: str) -> str:
     """Another 'scan' of the same text: a few OCR-like slips, one blank line lost."""
     return text.replace("khuyến học", "khuyến hoc", 2).replace("\n\n", "\n", 1)
@@ -37,6 +50,10 @@ def test_delete_moves_original_to_trash_and_removes_everything_else(
     ok("ingest", str(src))
     [(doc_id, sha)] = rows(data_dir, "SELECT id, sha256 FROM documents WHERE number LIKE '12/%'")
     assert search("--cites", "QĐ 677") and search("--q", "hoc bong to hieu")
+    [(other_id, other_sha)] = rows(
+        data_dir, "SELECT id, sha256 FROM documents WHERE id != ?", doc_id
+    )
+    _correct(data_dir, other_id, "title", "Học bổng (đã sửa)")
     before_other = [r for r in search("--q", "hoc bong to hieu") if r["id"] != doc_id]
 
     out = ok("delete", str(doc_id), "--by", "tester")
@@ -56,6 +73,14 @@ def test_delete_moves_original_to_trash_and_removes_everything_else(
     bad = sohoa("delete", str(doc_id))
     assert bad.returncode == 2 and "no document" in bad.stderr
 
+    # a deletion can be undone: the record comes back with its human corrections
+    ok("delete", str(other_id))
+    restored = int(ok("trash", "restore", other_sha[:10]).split()[-1])
+    assert search("--q", "hoc bong to hieu")[0]["title"] == "Học bổng (đã sửa)"
+    assert rows(data_dir, "SELECT id FROM documents WHERE sha256 = ?", other_sha) == [(restored,)]
+    assert not (data_dir / "trash" / other_sha).exists()
+    assert sohoa("trash", "restore", other_sha[:10]).returncode == 2  # no longer in the trash
+
     # kept while younger than SOHOA_TRASH_DAYS, purged when the retention is over
     assert "purged 0" in ok("trash", "purge", env={"SOHOA_TRASH_DAYS": "30"})
     assert trashed.exists()
@@ -73,16 +98,7 @@ def test_reprocess_keeps_corrections_and_reuses_the_ocr_cache(data_dir: Path) ->
     ok("ingest", str(scan), str(text))
     ids = dict(rows(data_dir, "SELECT filename, id FROM documents"))
     scan_id = ids[scan.name]
-    # a human correction, as the API / UI records it
-    from service.config import Settings
-    from service.storage import repo
-    from service.storage.db import Database
-    from service.storage.models import DocumentRow
-
-    db = Database(Settings.from_env(data_dir).database_url)
-    with db.session() as s:
-        repo.add_correction(s, s.get(DocumentRow, scan_id), "title", "Tên đã sửa", "archivist")
-    db.close()
+    _correct(data_dir, scan_id, "title", "Tên đã sửa")
     cache = Path(os.environ["SOHOA_CACHE_DIR"]) / "ocr"
     sha = rows(data_dir, "SELECT sha256 FROM documents WHERE id = ?", scan_id)[0][0]
     pages = sorted((cache / sha).rglob("*.json"))
