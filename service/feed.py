@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import JSON, DateTime, Integer, String, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from service.rescans import RescanRow
 from service.storage.models import Base, DocumentRow, utcnow
 
 ACTIONS = ("created", "updated", "corrected", "deleted")
@@ -69,7 +70,8 @@ def changes(s: Session, since: int = 0, limit: int = 100) -> tuple[list[dict], i
     """Events after cursor ``since`` (oldest first) and the cursor to ask from next.
 
     A non-deleted event carries the document's current state (not its state at the time of
-    the event): a consumer that applies events in order ends equal to the archive."""
+    the event): a consumer that applies events in order ends equal to the archive.
+    ``rescan_of`` names the document it is another scan of (to list the group once)."""
     limit = max(1, min(limit, 1000))
     rows = list(
         s.scalars(
@@ -85,6 +87,13 @@ def changes(s: Session, since: int = 0, limit: int = 100) -> tuple[list[dict], i
             select(DocumentRow).where(DocumentRow.id.in_({r.document_id for r in rows}))
         )
     }
+    links = dict(
+        s.execute(
+            select(RescanRow.document_id, RescanRow.original_id).where(
+                RescanRow.document_id.in_(docs)
+            )
+        ).all()
+    )
     out = []
     for r in rows:
         event = {
@@ -97,7 +106,9 @@ def changes(s: Session, since: int = 0, limit: int = 100) -> tuple[list[dict], i
         }
         doc = docs.get(r.document_id)
         live = doc is not None and doc.sha256 == r.sha256 and r.action != "deleted"
-        event["document"] = document_state(doc) if live else None
+        event["document"] = (
+            {**document_state(doc), "rescan_of": links.get(doc.id)} if live else None
+        )
         out.append(event)
     return out, rows[-1].id if rows else since
 

@@ -174,6 +174,8 @@ def test_feed_delete_and_rescans_on_both_backends(
         by_key = repo.search(s, cites=parse_query("677/QĐ-TTg"))
         for found in (by_words, by_key):
             assert [h.document.id for h in found.hits] == [ids[0]] and found.total == 1
+        linked = [e["document"]["rescan_of"] for e in feed.changes(s, 0, 100)[0]]
+    assert linked[:2] == [None, ids[0]]  # consumers can list the group once too
     lifecycle.delete(settings, db, ids[0], "tester")
     with db.session() as s:
         assert s.scalar(select(func.count()).where(CitationRow.document_id == ids[0])) == 0
@@ -184,4 +186,5 @@ def test_feed_delete_and_rescans_on_both_backends(
     ]  # fmt: skip
     assert cursor == events[-1]["cursor"] and events[0]["document"] is None
     assert events[1]["document"]["number"] == "12/BC-HKH"
+    assert events[1]["document"]["rescan_of"] is None  # its original was deleted: promoted
     db.close()
