@@ -82,12 +82,30 @@ def find_original(s: Session, doc: DocumentRow) -> tuple[DocumentRow, float] | N
     return best
 
 
+_KIND_RANK = {"born_digital": 0, "text": 1, "mixed": 2, "scanned": 3}
+
+
+def quality_rank(doc: DocumentRow) -> int:
+    """Which scan of a group to list (lower first): exact text with page images, then exact
+    text, then OCR; text rebuilt by the diacritic repair last."""
+    repaired = bool(((doc.record or {}).get("provenance") or {}).get("repair_model"))
+    return 4 if repaired else _KIND_RANK.get(doc.kind, 3)
+
+
 def link(s: Session, doc: DocumentRow) -> RescanRow | None:
-    """Link a newly stored document to the one it rescans, if any (same transaction)."""
+    """Link a newly stored document to the one it rescans, if any (same transaction).
+    A better copy than the group's listed one (see :func:`quality_rank`) becomes the listed
+    one; the others then point at it."""
     found = find_original(s, doc)
     if found is None:
         return None
-    row = RescanRow(document_id=doc.id, original_id=found[0].id, score=round(found[1], 1))
+    head, score = found[0], round(found[1], 1)
+    if quality_rank(doc) < quality_rank(head):
+        for m in s.scalars(select(RescanRow).where(RescanRow.original_id == head.id)):
+            m.original_id = doc.id
+        row = RescanRow(document_id=head.id, original_id=doc.id, score=score)
+    else:
+        row = RescanRow(document_id=doc.id, original_id=head.id, score=score)
     s.add(row)
     s.flush()
     return row

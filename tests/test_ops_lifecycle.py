@@ -165,3 +165,16 @@ def test_rescan_is_linked_and_listed_once(data_dir: Path, tmp_path: Path) -> Non
     ok("delete", str(ids["a.txt"]))
     assert rows(data_dir, "SELECT count(*) FROM rescans") == [(0,)]
     assert "b.txt" in [r["file"] for r in search("--cites", "677/QĐ-TTg")]
+
+
+def test_the_best_copy_of_a_group_is_the_listed_one(data_dir: Path) -> None:
+    """Text rebuilt by the diacritic repair, stored first, gives way to an exact copy."""
+    damaged, clean = SAMPLES / "bc-12-quy-i-2025-eng-ocr.txt", SAMPLES / "bc-12-quy-i-2025.txt"
+    ok("ingest", str(damaged))
+    ok("ingest", str(clean))
+    ids = dict(rows(data_dir, "SELECT filename, id FROM documents"))
+    assert rows(data_dir, "SELECT document_id, original_id FROM rescans") == [
+        (ids[damaged.name], ids[clean.name])
+    ]
+    [hit] = [r for r in search("--cites", "677/QĐ-TTg")]
+    assert hit["file"] == clean.name and [r["file"] for r in hit["rescans"]] == [damaged.name]
