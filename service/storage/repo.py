@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from normalize.fold import fold
 from normalize.keys import PARTY_ISSUERS, KeyParts, KeyQuery, canonical_key, parse_key
 from schemas import Citation, Document, Record
+from service import feed, places, rescans
 from service.storage.models import CitationRow, CorrectionRow, DocumentRow, utcnow
 
 # Header fields a human may correct; the value replaces the extracted one on every re-extraction.
@@ -38,6 +39,7 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     has_figures: bool | None = None
+    place: str | None = None  # a unit, current or former name (service.places)
 
 
 @dataclass
@@ -88,6 +90,7 @@ def _values_like(s: Session, column, wanted: str, whole: bool) -> list[str]:
 
 
 def _filtered(s: Session, stmt: Select, f: Filters) -> Select:
+    stmt = stmt.where(DocumentRow.id.not_in(rescans.hidden_ids()))  # listed via the original
     if f.doc_type:
         types = _values_like(s, DocumentRow.doc_type, f.doc_type, whole=True)
         stmt = stmt.where(DocumentRow.doc_type.in_(types))
@@ -100,6 +103,8 @@ def _filtered(s: Session, stmt: Select, f: Filters) -> Select:
         stmt = stmt.where(DocumentRow.doc_date <= f.date_to + "\uffff")
     if f.has_figures is not None:
         stmt = stmt.where(DocumentRow.has_figures.is_(f.has_figures))
+    if f.place:
+        stmt = stmt.where(places.condition(s, f.place))
     return stmt
 
 
@@ -149,6 +154,9 @@ def save_document(
         CitationRow(**citation_columns(c), doc_date=row.doc_date or "") for c in record.citations
     ]
     s.flush()
+    if created:
+        rescans.link(s, row)
+    feed.record(s, row, "created" if created else "updated")
     return row, created
 
 
@@ -411,7 +419,9 @@ def _ranked_text_ids(
     Order: the newest RANK_WINDOW matches best first, then any older ones newest first; the
     order is the same whatever the page, and ranking work never exceeds the window."""
     if _is_sqlite(s):
-        base = select(_SQLITE_FTS.c.rowid.label("id")).where(_sqlite_match(terms))
+        base = select(_SQLITE_FTS.c.rowid.label("id")).where(
+            _sqlite_match(terms), _SQLITE_FTS.c.rowid.not_in(rescans.hidden_ids())
+        )
         if _has_filters(f):
             base = _filtered(s, base.join(DocumentRow, DocumentRow.id == _SQLITE_FTS.c.rowid), f)
         newest = base.add_columns(_SQLITE_FTS.c.rank.label("r")).order_by(
@@ -453,6 +463,7 @@ def _citing_ids_page(
     join = _has_filters(f) or bool(terms)
 
     def per_key(stmt: Select) -> Select:
+        stmt = stmt.where(CitationRow.document_id.not_in(rescans.hidden_ids()))
         if join:
             stmt = _filtered(
                 s, stmt.join(DocumentRow, DocumentRow.id == CitationRow.document_id), f
@@ -477,7 +488,10 @@ def _citing_ids_page(
 
 
 def _load(s: Session, ids: list[int]) -> list[DocumentRow]:
-    by_id = {d.id: d for d in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids)))}
+    stmt = select(DocumentRow).where(
+        DocumentRow.id.in_(ids), DocumentRow.id.not_in(rescans.hidden_ids())
+    )
+    by_id = {d.id: d for d in s.scalars(stmt)}
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -548,4 +562,5 @@ def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | N
         for c in doc.citations:
             c.doc_date = value or ""
     doc.updated_at = utcnow()
+    feed.record(s, doc, "corrected", {"field": field_name, "value": value})
     return row
