@@ -82,16 +82,16 @@ def _hit(kind: str, m: re.Match[str]) -> DateHit | None:
 
 def find_dates(folded: str) -> list[DateHit]:
     """All dates in a folded text, longest forms first, without overlaps, in text order."""
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(folded))  # 1 where a longer form already matched: O(n), not O(n^2)
     hits: list[DateHit] = []
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(folded):
-            if any(m.start() < e and s < m.end() for s, e in taken):
+            if any(taken[m.start() : m.end()]):
                 continue
             hit = _hit(kind, m)
             if hit:
                 hits.append(hit)
-                taken.append((m.start(), m.end()))
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     return sorted(hits, key=lambda h: h.start)
 
 

@@ -163,6 +163,18 @@ def _image_cover_and_render(page: pdfium.PdfPage) -> tuple[float, bool]:
     return cover, invisible
 
 
+def _check_images(page: pdfium.PdfPage, number: int, limits: Limits) -> None:
+    """Refuse a page whose images declare more pixels than allowed, before anything
+    decodes them (a small PDF can hold a flate-compressed 50000x50000 image)."""
+    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
+        w, h = obj.get_px_size()
+        if w * h > limits.max_image_pixels:
+            raise SohoaError(
+                ErrorKind.LIMITS,
+                f"page {number} holds a {w}x{h} image (limit {limits.max_image_pixels} pixels)",
+            )
+
+
 def _inside(w: _Word, rect: tuple[float, float, float, float], height: float) -> bool:
     cx, cy = (w.x0 + w.x1) / 2, height - (w.top + w.bottom) / 2
     return rect[0] - 1 <= cx <= rect[2] + 1 and rect[1] - 1 <= cy <= rect[3] + 1
@@ -269,6 +281,8 @@ def read_pdf(path: Path, limits: Limits) -> list[Page]:
     forms = open_pdf(path)
     try:
         forms.init_forms()
+        for i in range(count):
+            _check_images(plain[i], i + 1, limits)
         return [_read_page(plain, forms, i) for i in range(count)]
     except (pdfium.PdfiumError, ValueError, OSError) as exc:
         raise SohoaError(ErrorKind.BAD_INPUT, f"PDF page unreadable ({exc})") from exc

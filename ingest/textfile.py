@@ -36,18 +36,25 @@ def _utf16_without_bom(data: bytes) -> str | None:
 
 
 def looks_binary(data: bytes) -> bool:
-    """Control bytes (other than tab/newlines/form feed) mark a file as not text."""
+    """Control bytes (other than tab/newlines/form feed) mark a file as not text.
+
+    Stray NUL bytes alone do not: text exported by old tools is sometimes padded with
+    them, and they are dropped when the text is read.
+    """
     sample = data[:8192]
     if not sample:
         return False
     if _utf16_without_bom(sample) or any(sample.startswith(b) for b, _ in _BOMS):
         return False
-    bad = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13, 27))
-    return bad / len(sample) > 0.02
+    stripped = sample.replace(b"\0", b"")
+    if not stripped:
+        return True
+    bad = sum(1 for b in stripped if b < 32 and b not in (9, 10, 12, 13, 27))
+    return bad / len(stripped) > 0.02
 
 
 def _clean(text: str) -> str:
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "").lstrip("\ufeff")
     return unicodedata.normalize("NFC", text)
 
 

@@ -231,7 +231,7 @@ class Pipeline:
         if any(p.route == PageRoute.OCR for p in document.pages):
             prov.ocr_engine = f"tesseract vie ({ocr.OCR_VERSION})"
         if any(p.repairs for p in document.pages):
-            prov.repair_model = repair.MODEL_VERSION
+            prov.repair_model = self.repair_model().version  # names the adapted snapshot
         record.signatures = _signatures(document.metadata)
         for p in document.pages:
             if p.route_reason.startswith("OCR failed"):

@@ -9,6 +9,7 @@ a token is damaged at all comes from the text's damage score, so clean text stay
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -248,7 +249,7 @@ class Repairer:
             gap = text[pos : m.start()]
             pos = m.end()
             after = text[m.end() : m.end() + 1]
-            if protected and any(a <= m.start() < b for a, b in protected):
+            if protected and m.start() in protected:
                 cands: tuple[Cand, ...] = (Cand(None, tok, 0.0),)
             elif KEY_ABBR.match(tok) and after == "-":
                 cands = (Cand(None, tok[0] + "Đ", 0.0),)
@@ -361,7 +362,7 @@ class Repairer:
         protected = _protected_spans(text)
         for m in TOKEN.finditer(text):
             tok = m.group()
-            if protected and any(a <= m.start() < b for a, b in protected):
+            if protected and m.start() in protected:
                 continue
             letters = [c for c in tok if c.isalpha()]
             if not letters or (len(letters) >= 2 and all(c.isupper() for c in letters)
@@ -395,8 +396,23 @@ _ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\."
                       r"(?:vn|com|org|net|gov|edu|info)\b", re.IGNORECASE)
 
 
-def _protected_spans(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _ADDRESS.finditer(text)]
+class _Spans:
+    """Sorted, non-overlapping spans with an O(log n) membership test (texts may be huge)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.starts = [a for a, _ in spans]
+        self.ends = [b for _, b in spans]
+
+    def __bool__(self) -> bool:
+        return bool(self.starts)
+
+    def __contains__(self, pos: int) -> bool:
+        i = bisect.bisect_right(self.starts, pos) - 1
+        return i >= 0 and pos < self.ends[i]
+
+
+def _protected_spans(text: str) -> _Spans:
+    return _Spans([m.span() for m in _ADDRESS.finditer(text)])
 
 
 def _kid(c: Cand) -> int | None:
