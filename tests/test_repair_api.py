@@ -1,5 +1,6 @@
 """normalize.repair: clean text untouched, English-OCR damage from seed 000 repaired."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -167,3 +168,29 @@ def test_unreadable_adaptation_file_is_ignored(tmp_path):
     assert load_model(tmp_path).version == MODEL_VERSION
     learn_clean_text(tmp_path, "Hội Khuyến học tỉnh Sơn La")
     assert load_model(tmp_path).version.startswith(MODEL_VERSION + "+adapt")
+
+
+_STANDALONE_NUMBER = re.compile(r"(?<!\w)\d+(?:[.,/:-]\d+)*(?!\w)")
+
+
+@pytest.mark.parametrize("prefix", ["000", "002"])
+def test_numbers_in_damaged_seeds_are_never_changed(model, prefix):
+    text = seed(prefix)
+    out = model.repair(text).text
+    assert _STANDALONE_NUMBER.findall(out) == _STANDALONE_NUMBER.findall(text)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=FIXTURE_OK)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from(["Tong", "kinh", "phi", "dong", "1a", "cua", "Hoi", "nam", "ngay"]),
+            st.from_regex(r"\d{1,3}(\.\d{3}){0,3}", fullmatch=True),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_amounts_keep_their_digits(model, words):
+    text = " ".join(words)
+    assert _STANDALONE_NUMBER.findall(model.repair(text).text) == _STANDALONE_NUMBER.findall(text)

@@ -242,7 +242,7 @@ class Repairer:
         prev_states: list[tuple[float, int, int]] = [(0.0, START_ID, -1)]
         back: list[list[tuple[Cand, int]]] = []
         breaks: list[bool] = []
-        protected = _protected_spans(text)
+        protected, numbers = _protected_spans(text), _number_spans(text)
         pos = 0
         for m in toks:
             tok = m.group()
@@ -251,6 +251,9 @@ class Repairer:
             after = text[m.end() : m.end() + 1]
             if protected and m.start() in protected:
                 cands: tuple[Cand, ...] = (Cand(None, tok, 0.0),)
+            elif numbers and m.start() in numbers:  # digits stay digits, in the LM's context
+                same = tuple(c for c in self.candidates(tok, p_dmg) if c.text == tok)
+                cands = same or (Cand(None, tok, 0.0),)
             elif KEY_ABBR.match(tok) and after == "-":
                 cands = (Cand(None, tok[0] + "Đ", 0.0),)
             elif tok.isupper() and ((after in "-/" and after) or gap.endswith(("/", "-"))):
@@ -411,8 +414,17 @@ class _Spans:
         return i >= 0 and pos < self.ends[i]
 
 
+# A number standing alone, with Vietnamese separators (1.870.000.000, 83,47, 30/5/2025):
+# its digits are data, never OCR damage to "repair" ("1" is not "là" here).
+_NUMBER = re.compile(r"(?<!\w)\d+(?:[.,/:-]\d+)*(?!\w)")
+
+
 def _protected_spans(text: str) -> _Spans:
     return _Spans([m.span() for m in _ADDRESS.finditer(text)])
+
+
+def _number_spans(text: str) -> _Spans:
+    return _Spans([m.span() for m in _NUMBER.finditer(text)])
 
 
 def _kid(c: Cand) -> int | None:
