@@ -1,4 +1,4 @@
-"""Backup and restore of a whole archive: database, originals, learned models, OCR cache.
+"""Backup and restore of a whole archive: database, originals, learned models, trash, OCR cache.
 
 Safe while the service runs: SQLite is copied with its online backup API (a consistent
 snapshot even with writers in WAL mode), PostgreSQL with pg_dump. The database is
@@ -27,7 +27,7 @@ from service.storage.db import Database
 from service.storage.models import CitationRow, DocumentRow
 
 FORMAT = 1
-_TREES = ("originals", "models", "cache")
+_TREES = ("originals", "models", "trash", "cache")
 
 
 _sha256 = BlobStore.sha256_of

@@ -51,7 +51,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         app.state.sohoa = st
         stop = threading.Event()
         thread = None
-        if run_worker:
+        if run_worker and not settings.broker_url:  # with a broker, Celery workers do the work
             jobs.requeue_orphans(db)
             thread = threading.Thread(target=_worker_loop, args=(st, stop), daemon=True)
             thread.start()

@@ -20,7 +20,7 @@ from sqlalchemy import select
 import ocr
 from normalize.keys import parse_query
 from schemas import Page
-from service import auth, exports, jobs, rescans
+from service import auth, exports, jobs, rescans, worker
 from service.api.deps import AppState, get_state, require
 from service.api.models import (
     BatchItemOut,
@@ -106,7 +106,8 @@ def upload(st: State, _: Archivist, files: Annotated[list[UploadFile], File()]) 
             _receive(up, dest, limit)
             paths.append(dest)
             names.append(Path(up.filename or "").name or f"upload-{n}")
-        batch_id = jobs.create_batch(st.db, st.blobs, paths, "upload", names)
+        batch_id = jobs.create_batch(st.db, st.blobs, paths, "upload", names, limit)
+    worker.submit(st.settings, st.db, batch_id)  # to Celery when a broker is configured
     st.wake.set()
     return _batch_out(batch_id, jobs.batch_items(st.db, batch_id))
 
