@@ -8,10 +8,14 @@ around them are read from the folded text, so OCR-damaged forms
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from extract.dates import date_at
+from extract.laws import restore_law_name
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.keys import (
@@ -23,11 +27,11 @@ from normalize.keys import (
     parse_key,
 )
 
-__all__ = ["CiteHit", "find_citations", "resolve_partials"]
+__all__ = ["CiteHit", "consolidate", "find_citations", "resolve_partials"]
 
-_SEG = r"[A-ZĐÐ][A-Za-zà-ỹĐđÐ0-9&]{0,19}(?!\w)"
+_SEG = r"[A-ZĐÐ](?:[^\W_]|&){0,19}(?!\w)"
 _SP = r"[ \t]{0,2}"
-_HY = r"[ \t]{0,2}[-–][ \t]{0,2}(?:-[ \t]{0,2})?(?:\n[ \t]{0,2})?"
+_HY = r"[ \t]{0,2}[-–][ \t]{0,2}(?:-[ \t]{0,2})?(?:\n[ \t]*){0,2}"
 _KEY = re.compile(
     rf"(?<![\w/.,])(?P<num>\d{{1,5}})(?:"
     rf"{_SP}/{_SP}(?:(?:19|20)\d\d{_SP}/{_SP})?{_SEG}(?:(?:{_HY}| ){_SEG}){{0,4}}"
@@ -51,15 +55,25 @@ _LIST = re.compile(
 _CODE_LIST = re.compile(
     rf"\b(?P<type>{_CODE_WORD})[ \t]+(?:số[ \t]*)?(?P<nums>\d{{1,5}})(?![\d/\-])"
 )
+def _tolerant(word: str) -> str:
+    """A folded word with room for one or two OCR slips inside it ("ciia" for "cua")."""
+    if len(word) <= 2:
+        return re.escape(word[0]) + r"\w{0,2}"
+    return re.escape(word[0]) + rf"\w{{0,{len(word)}}}" + re.escape(word[-1])
+
+
+_PHRASES = sorted(ISSUER_PHRASES, key=len, reverse=True)
 _ISSUER_AFTER = re.compile(
-    r"[ \t\n]*(?:cua|do)[ \t\n]+(?P<p>"
-    + "|".join(sorted((re.escape(p).replace("\\ ", r"[ \t\n]+") for p in ISSUER_PHRASES),
-                      key=len, reverse=True))
+    r"[ \t\n]*(?:c\w{1,3}|do)[ \t\n]+(?:"
+    + "|".join(
+        f"(?P<p{i}>" + r"[ \t\n]+".join(_tolerant(w) for w in p.split()) + ")"
+        for i, p in enumerate(_PHRASES)
+    )
     + r")\b"
 )
 _LAW = re.compile(
-    r"\b(?P<head>bo luat|luat)[ \t]+(?P<name>(?:(?!\b(?:ngay|nam|so|da|duoc|hien hanh)\b)"
-    r"[^;.()\d:\"“”])+?)[ \t\n]*,?[ \t\n]*"
+    r"\b(?P<head>bo luat|luat)\s+(?P<name>(?:(?!\b(?:ngay|nam|da|duoc|hien hanh)\b)"
+    r"[^;.()\d:\"“”]){1,200}?)[ \t\n]*,?[ \t\n]*"
     r"(?:ngay[ \t]*(?P<d>\d{1,2})[ \t]*(?:/|thang)[ \t]*(?P<m>\d{1,2})[ \t]*(?:/|nam)[ \t]*"
     r"(?P<y1>\d{4})"
     r"|nam[ \t]+(?P<y2>\d{4}))"
@@ -130,6 +144,12 @@ def _laws(page: PageText) -> list[CiteHit]:
     for m in _LAW.finditer(page.folded):
         name = page.text[m.start("name") : m.end("name")]
         name = re.sub(r"\s+", " ", re.sub(r"[^\w\s,\-–]", " ", name)).strip(" ,")
+        # OCR capitals inside a word sequence ("Luật TỐ tụng"): short all-caps with marks
+        name = " ".join(
+            w.capitalize() if w.isupper() and len(w) <= 3 and not w.isascii() else w
+            for w in name.split(" ")
+        )
+        name = restore_law_name(name)
         if not name or not (name[0].isupper() or fold(name).startswith("sua doi")):
             continue
         if len(name) > 200:
@@ -151,15 +171,23 @@ def _laws(page: PageText) -> list[CiteHit]:
 def _list_refs(page: PageText) -> list[tuple[str, str, int, int, str | None]]:
     """(type code, number, start, end, issuer code) for numbers cited without a full key."""
     out = []
+    groups = []
     for m in _LIST.finditer(page.folded):
         code = TYPE_WORDS.get(m.group("type").replace("thj", "thi"))
-        issuer = _issuer_after(page.folded, m.end())
+        groups.append([m, code, _issuer_after(page.folded, m.end())])
+    # "Quyết định 1373; Quyết định 387 và 677 của Thủ tướng": the issuer covers the run
+    for prev, nxt in reversed(list(itertools.pairwise(groups))):
+        gap = page.folded[prev[0].end() : nxt[0].start()]
+        if prev[2] is None and prev[1] == nxt[1] and re.fullmatch(r"[\s;,]*(?:va\s+)?", gap):
+            prev[2] = nxt[2]
+    for g, (m, code, issuer) in enumerate(groups):
         for n in re.finditer(r"\d{1,5}", m.group("nums")):
             s = m.start("nums") + n.start()
-            out.append((code, n.group(), s, s + len(n.group()), issuer))
+            out.append((code, n.group(), s, s + len(n.group()), issuer, g))
     for m in _CODE_LIST.finditer(page.text):
         issuer = _issuer_after(page.folded, m.end())
-        out.append((m.group("type"), m.group("nums"), m.start("nums"), m.end("nums"), issuer))
+        out.append((m.group("type"), m.group("nums"), m.start("nums"), m.end("nums"), issuer,
+                    -1 - m.start()))
     return out
 
 
@@ -167,7 +195,8 @@ def _issuer_after(folded: str, pos: int) -> str | None:
     m = _ISSUER_AFTER.match(folded, pos)
     if not m:
         return None
-    return ISSUER_PHRASES.get(re.sub(r"\s+", " ", m.group("p")))
+    i = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)
+    return ISSUER_PHRASES[_PHRASES[i]]
 
 
 def find_citations(page: PageText) -> tuple[list[CiteHit], list[tuple]]:
@@ -195,8 +224,18 @@ def resolve_partials(
 ) -> list[CiteHit]:
     """Give bare references a key: the document's own full citation, or the issuer phrase."""
     hits = []
-    for code, number, start, end, issuer in refs:
+    # "Quyết định 242 và 244 của Hội Khuyến học Việt Nam": a list resolved by one of its
+    # numbers lends that key's issuer to the others
+    group_issuer: dict[int, KeyParts] = {}
+    for code, number, _, _, _, group in refs:
         parts = known.get((code, number.lstrip("0")))
+        if parts is not None:
+            group_issuer.setdefault(group, parts)
+    for code, number, start, end, issuer, group in refs:
+        parts = known.get((code, number.lstrip("0")))
+        sibling = group_issuer.get(group)
+        if parts is None and sibling is not None and issuer is None:
+            parts = KeyParts(number, None, code, sibling.issuer_code, sibling.party)
         if parts is None and issuer and code not in ("NĐ", "TT", "TTLT", "CV"):
             party = issuer in PARTY_ISSUERS
             if party or code in ("QĐ", "CT", "KH", "TB", "BC", "CĐ"):
@@ -206,3 +245,46 @@ def resolve_partials(
         hits.append(CiteHit(parts.key, parts, TYPE_CODES.get(code), None, True, start, end,
                             page.text[start:end]))
     return hits
+
+
+def consolidate(hits: list[CiteHit]) -> dict[str, KeyParts]:
+    """Map keys that are OCR variants of a better-attested key in the same document to it.
+
+    Within one document, ``01/KH-BCĐ3S9QNGg`` beside ``01/KH-BCĐ389QNg`` (same number and
+    type, issuer one or two characters off) and ``119/KH-BCĐ38`` beside ``…/KH-BCĐ389QNg``
+    (issuer cut short at a line end) are read slips, not other documents.
+    """
+    counts: dict[str, int] = {}
+    parts: dict[str, KeyParts] = {}
+    for h in hits:
+        if h.parts is not None and h.parts.issuer_code:
+            counts[h.key] = counts.get(h.key, 0) + 1
+            parts[h.key] = h.parts
+    out: dict[str, KeyParts] = {}
+    for key, p in parts.items():  # issuer cut short: complete it from a longer attested one
+        fp = fold(p.issuer_code or "")
+        for other, q in parts.items():
+            fq = fold(q.issuer_code or "")
+            same_kind = other != key and (q.type_code, q.party) == (p.type_code, p.party)
+            if same_kind and len(fp) >= 4 and fq.startswith(fp) and len(fq) > len(fp):
+                out[key] = KeyParts(p.number, p.year, p.type_code, q.issuer_code, p.party)
+    fixed = {k: out.get(k, p) for k, p in parts.items()}
+    users: dict[str, int] = {}
+    for p in fixed.values():
+        users[p.issuer_code or ""] = users.get(p.issuer_code or "", 0) + 1
+
+    def support(key: str) -> tuple[int, int]:
+        return counts[key], users[fixed[key].issuer_code or ""]
+
+    for key, p in fixed.items():  # same number and type, issuer a slip off a better-attested one
+        fp = fold(p.issuer_code or "")
+        for other, q in fixed.items():
+            if other == key or (q.number, q.year, q.type_code, q.party) != (
+                p.number, p.year, p.type_code, p.party
+            ):
+                continue
+            if len(fp) >= 4 and fuzz.ratio(fp, fold(q.issuer_code or "")) >= 80 and (
+                support(other) > support(key)
+            ):
+                out[key] = q
+    return {k: v for k, v in out.items() if v.key != k}

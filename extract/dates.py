@@ -15,7 +15,7 @@ _SEP = r"[ \t]{0,2}(?:\n[ \t]*){0,2}"
 _NAM = r"n[aiđd]m"
 _THANG = r"th[aeé]ng"
 _TEXTUAL = (
-    rf"(?:ngay[ \t]*(?P<d>\d{{1,2}})?|(?<![\d/.])(?P<d2>\d{{1,2}}))[ \t]*{_THANG}[ \t]*"
+    rf"(?:ngay[ \t]*(?P<d>\d{{1,2}})?|(?<![^\s(])(?P<d2>\d{{1,2}}))[ \t]*{_THANG}[ \t]*"
     rf"(?P<m>\d{{1,2}})[ \t]*{_NAM}[ \t]*(?P<y>\d{{4}})"
 )
 _NUMERIC = (
@@ -23,8 +23,8 @@ _NUMERIC = (
     rf"(?P=s){_SEP}(?P<y>(?:19|20)\d\d)(?!\d)"
 )
 _RANGE = (
-    r"tu[ \t]+(?:ngay[ \t]*)?(?P<d1>\d{1,2})(?:[/.](?P<m1>\d{1,2}))?[ \t]*(?:den|-|–)[ \t]*"
-    r"(?:ngay[ \t]*)?(?P<d2>\d{1,2})[/.](?P<m2>\d{1,2})[/.](?P<y>(?:19|20)\d\d)(?!\d)"
+    r"tu[ \t]+(?:ngay[ \t]*)?(?P<d1>\d{1,2})(?:[/.](?P<m1>\d{1,2}))?\s*(?:den|-|–)\s*"
+    r"(?:ngay\s*)?(?P<d2>\d{1,2})[/.](?P<m2>\d{1,2})[/.](?P<y>(?:19|20)\d\d)(?!\d)"
 )
 _MONTH = rf"{_THANG}[ \t]*(?P<m>\d{{1,2}})[ \t]*(?:/|{_NAM})[ \t]*(?P<y>(?:19|20)\d\d)(?!\d)"
 
@@ -49,7 +49,7 @@ class DateHit:
 
 def iso(year: int, month: int, day: int | None = None) -> str | None:
     """ISO ``YYYY-MM-DD`` (or ``YYYY-MM`` without a day) if the parts make a real date."""
-    if not (1900 <= year <= 2100 and 1 <= month <= 12):
+    if not (1900 <= year <= 2099 and 1 <= month <= 12):
         return None
     if day is None:
         return f"{year:04d}-{month:02d}"
@@ -95,7 +95,10 @@ def find_dates(folded: str) -> list[DateHit]:
     return sorted(hits, key=lambda h: h.start)
 
 
-_AFTER_KEY = re.compile(r"[ \t]*,?[ \t]*(?:\n[ \t]*)?(?:ban hanh[ \t]+)?ngay[ \t]*(?:\n[ \t]*)?")
+# after a key: a few stray OCR characters, a comma, "ngày", possibly across line breaks
+_AFTER_KEY = re.compile(
+    r"\S{0,6}?[ \t]*,?[ \t]*(?:\n[ \t]*)?(?:ban hanh[ \t]+)?ngay[ \t]*(?:\n[ \t]*){0,2}"
+)
 
 
 def date_at(folded: str, pos: int, window: int = 40) -> DateHit | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rapidfuzz import fuzz, process
 from vietnamadminunits.database import query
 
 from normalize.fold import fold
@@ -32,8 +33,20 @@ def places() -> dict[str, tuple[str, str]]:
     return out
 
 
-def proper_place(text: str) -> str | None:
-    """The gazetteer spelling of a place name written any which way, or None."""
+@lru_cache(maxsize=1)
+def _larger_units() -> list[str]:
+    return [k for k, (_, level) in places().items() if level in ("province", "district")]
+
+
+def proper_place(text: str, fuzzy: bool = False) -> str | None:
+    """The gazetteer spelling of a place name written any which way, or None.
+
+    ``fuzzy`` also accepts one OCR slip in a province or district name
+    ("QUANG NGAÀI"), for header lines where a place is expected.
+    """
     key = re.sub(r"\s+", " ", fold(text)).strip(" ,.")
     hit = places().get(key)
+    if hit is None and fuzzy and len(key) >= 5:
+        best = process.extractOne(key, _larger_units(), scorer=fuzz.ratio, score_cutoff=90)
+        hit = places()[best[0]] if best else None
     return hit[0] if hit else None

@@ -10,27 +10,41 @@ to stand on their own lines.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
 
 from extract.dates import iso
 from extract.gazetteer import proper_place
 from extract.text import PageText
 from normalize.fold import fold
-from normalize.keys import TYPE_CODES, canonical_key, parse_key
+from normalize.keys import ISSUER_CODES, TYPE_CODES, canonical_key, parse_key
 
-__all__ = ["HeaderField", "find_header"]
+__all__ = ["HeaderField", "consensus_marks", "find_header", "normal_case"]
 
-_QUOC_HIEU = re.compile(r"c\w{0,2}ng h\w{1,3} x\w h\w{1,3} ch\w{1,2} ngh\w{1,3} vi\w{1,2}t nam")
+# the national motto, or the Party's ("ĐẢNG CỘNG SẢN VIỆT NAM") on Party documents
+_QUOC_HIEU = re.compile(
+    r"c\w{0,2}ng h\w{1,3} x\w h\w{1,3} ch\w{1,2} ngh\w{1,3} vi\w{1,2}t nam"
+    r"|d\w{1,2}ng c\w{0,2}ng s\w{1,2}n vi\w{1,2}t nam"
+)
 _TIEU_NGU = re.compile(
     r"\S{1,4}\s+\S{1,4}\s*[-–—]\s*t\w{0,2}\s*d\w\s*[-–—]\s*h\w{1,3}nh\s+ph\w{1,3}c"
 )
 _STAMP = re.compile(r"ky boi|thoi gian ky|co quan:|\.vn\b|\+07:00|email|trung tam cong bao")
-_NUMBER_LINE = re.compile(r"(?:^|\s)s[o6ebô]\s*:?\s*(?P<rest>\S.*)$")
+# "Số:", and its damaged forms: "S6:", "Sé", "Sơn:" (a repair that took "S6" for a word)
+_NUMBER_LINE = re.compile(r"(?:^|\s)(?:s\w{1,2}\s*:|s[o6ebô]\s*:?)\s*(?P<rest>\S.*)$")
 _DATE_LINE = re.compile(
     r",?\s*ng\w{1,3}\s*(?P<d>[^\s]{0,4}?)\s*th[aeé]ng\s*(?P<m>\S{1,2})\s*n[aiđd]m\s*(?P<y>\d{4})"
+    r"|,\s*ng\w{1,3}\s*(?P<d2>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m2>\d{1,2})\s*(?P=sep)\s*"
+    r"(?P<y2>\d{4})"
 )
-_PLACE = re.compile(r"((?:[A-ZÀ-ỸĐ][\wÀ-ỹđĐ]*[ \t]+){0,3}[A-ZÀ-ỸĐ][\wÀ-ỹđĐ]*)[ \t]*,?[ \t]*$")
+# Vietnamese letters by case ("À-Ỹ" as a range would take lowercase letters too)
+_VN = [chr(c) for c in range(0xC0, 0x1EFA) if chr(c).isalpha() and fold(chr(c)).isascii()]
+_UP = "[A-Z" + "".join(c for c in _VN if c.isupper()) + "]"
+_LO = "[a-z" + "".join(c for c in _VN if c.islower()) + "]"
+_PLACE = re.compile(rf"((?:{_UP}\w*[ \t]+){{0,3}}{_UP}\w*)[ \t]*,?[ \t]*$")
 _TITLE_STOP = re.compile(r"^(?:kinh gui|can cu|thuc hien|nhằm|phan \w|i\.|1\.|-{3,}|_{3,})")
 _LOCALITY = {
     "tinh": "tỉnh", "huyen": "huyện", "thanh pho": "thành phố", "xa": "xã", "phuong": "phường",
@@ -41,12 +55,20 @@ _ORG_PHRASES = {
     "ban chi dao": "Ban Chỉ đạo", "hoi khuyen hoc": "Hội Khuyến học", "ubnd": "UBND",
     "hdnd": "HĐND", "van phong": "Văn phòng", "so": "Sở", "ban": "Ban", "hoi": "Hội",
 }
+# a plausible Vietnamese syllable (folded); an uppercase word that is not one is an
+# abbreviation (UBND, KHVN, TĐKT) and keeps its capitals
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?$"
+)
+_KNOWN_BODIES = {fold(name): name for name in ISSUER_CODES.values()}
+_HEADS = {"so", "bo", "ban", "phong", "cuc", "chi cuc", "trung tam", "truong", "hoi", "vien"}
+_ORG_MULTI = [k for k in _ORG_PHRASES if " " in k]
 _TITLE_WORDS = re.compile(
     r"\b(?:chu tich|truong|giam doc|chanh van phong|bi thu|thu truong|bo truong|pho|"
     r"hieu truong|vien truong|cuc truong|tong bien tap)\b"
 )
 _DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "]": "1"})
-_NAME = re.compile(r"((?:[A-ZÀ-ỸĐ][a-zà-ỹđ]+[ \t]+){1,4}[A-ZÀ-ỸĐ][a-zà-ỹđ]+)[ \t.]*$")
+_NAME = re.compile(rf"((?:{_UP}{_LO}+[ \t]+){{1,4}}{_UP}{_LO}+)[ \t.]*$")
 _SURNAMES = {
     "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
     "ho", "ngo", "duong", "ly", "phung", "dinh", "luong", "mai", "lo", "cam", "quang", "tong",
@@ -55,9 +77,12 @@ _SURNAMES = {
 }
 
 
-_TITLE_HEAD = re.compile(r"(?:TM|KT|TL|Q|TUQ)[. ]")
+_SIGN_FOR = r"(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)"  # "thay mặt", "ký thay", "thừa lệnh" ...
+_TITLE_HEAD = re.compile(rf"{_SIGN_FOR}[. ]")
 _NOI_NHAN = re.compile(r"noi nh\w{1,2}n\s*:")
-_SIGN_TITLE = re.compile(r"((?:(?:TM|KT|TL|Q|TUQ)\.\s*)?(?:[A-ZÀ-ỸĐ]{2,}[ \t]*){1,8})$")
+_SIGN_TITLE = re.compile(
+    rf"((?:{_SIGN_FOR}\.\s*|{_SIGN_FOR}\s+)?(?:[A-ZÀ-ỸĐ]{{2,}}[ \t]*){{1,8}})$"
+)
 
 
 @dataclass
@@ -70,6 +95,7 @@ class HeaderField:
     end: int
     precision: str | None = None
     flags: list[str] = field(default_factory=list)
+    symbol: str | None = None  # for the number: the symbol part read, sure even when digits aren't
 
 
 def _lines(page: PageText) -> list[tuple[int, str, str]]:
@@ -91,43 +117,48 @@ def _cut_right(line: str, fl: str) -> tuple[str, str]:
 
 def _org_key(folded: str) -> str:
     """Folded text with the OCR ``q`` for ``ộ`` undone: Vietnamese ``q`` is always ``qu``."""
-    return re.sub(r"q(?!u)", "o", folded)
+    return re.sub(r"o?q(?!u)", "o", folded)
 
 
 def _is_upper(s: str) -> bool:
     letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) > 0.8
+    return len(letters) >= 3 and sum(c.isupper() for c in letters) / len(letters) >= 0.7
 
 
-def _normal_case(text: str) -> str:
+def normal_case(text: str) -> str:
     """``ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI`` -> ``Ủy ban nhân dân tỉnh Quảng Ngãi``."""
+    known = _KNOWN_BODIES.get(_org_key(fold(" ".join(text.split()))))
+    if known:  # "BỘ GIÁO DỤC VÀ ĐÀO TẠO" -> "Bộ Giáo dục và Đào tạo"
+        return known
     words = text.split()
     out: list[str] = []
     i = 0
-    place_mode = False
     while i < len(words):
         for n in (4, 3, 2, 1):
             chunk = _org_key(fold(" ".join(words[i : i + n])))
             if i + n > len(words):
                 continue
-            if chunk in _LOCALITY and not place_mode and out:
+            if chunk in _LOCALITY and out:
                 out.append(_LOCALITY[chunk])
                 rest = " ".join(words[i + n :])
-                out.append(proper_place(rest) or rest.title())
-                return " ".join(out)
+                out.append(proper_place(rest, fuzzy=True) or rest.title())
+                return " ".join(out).strip()
+            if n > 1 and chunk not in _ORG_PHRASES:  # "HỘI KHUYÊN HOÓC": OCR/repair slips
+                near = process.extractOne(chunk, _ORG_MULTI, scorer=fuzz.ratio, score_cutoff=88)
+                chunk = near[0] if near else chunk
             if chunk in _ORG_PHRASES and (n > 1 or not out):
                 out.append(_ORG_PHRASES[chunk])
                 i += n
                 break
         else:
             w = words[i]
-            if re.search(r"\d", w) or (w.isupper() and len(w) <= 5 and out != []):
+            if re.search(r"\d", w) or (w.isupper() and out != [] and not _SYLLABLE.match(fold(w))):
                 out.append(w if re.search(r"\d", w) or fold(w) not in ("va", "cua") else w.lower())
-            else:
-                out.append(w.capitalize() if not out else w.lower())
+            else:  # "Sở Nội vụ": the name after a body's head word starts with a capital
+                after_head = len(out) == 1 and fold(out[0]) in _HEADS
+                out.append(w.capitalize() if not out or after_head else w.lower())
             i += 1
-        place_mode = False
-    text = " ".join(out)
+    text = " ".join(out).strip()
     return text[:1].upper() + text[1:]
 
 
@@ -137,6 +168,12 @@ def _group_issuer(lines: list[str]) -> list[str]:
         f = fold(line).strip()
         first = f.split()[0] if f.split() else ""
         cont = first in ("tinh", "huyen", "xa", "phuong", "quan", "thi", "thanh", "va", "cua")
+        body = re.match(r"(?:tinh|huyen|thanh|quan|dang) uy\b", f)  # "TỈNH ỦY" is a body
+        # "HỘI KHUYẾN HỌC HUYỆN MAI / SƠN": a place name wrapped onto the next line
+        cont = cont or (len(f.split()) <= 2 and bool(groups) and bool(
+            re.search(r"\b(?:tinh|huyen|xa|phuong|quan|thanh pho|thi xa)\b", fold(groups[-1]))
+        ))
+        cont = cont and not body
         if groups and (cont or fold(groups[-1]).split()[-1] in ("va", "cua")):
             groups[-1] += " " + line.strip()
         else:
@@ -153,7 +190,46 @@ def find_header(pages: list[PageText]) -> dict[str, HeaderField]:
     lines = _lines(first)
     _top(first, lines[:40], out)
     _signature(pages, out)
+    title = out.get("title")
+    if title is not None and isinstance(title.value, str):
+        title.value = consensus_marks(title.value, pages)
     return out
+
+
+_WORD = re.compile(r"\w+")
+
+
+def consensus_marks(text: str, pages: list[PageText]) -> str:
+    """Fix OCR slips in marks of a short text by how the document writes the same words.
+
+    "chuyên hóa" in a title, where the body writes "chuyển hóa" five times, is a slip: each
+    word pair takes the document's most frequent marks for its fold when those occur at
+    least twice and more often than the written form. Letter case stays as written.
+    """
+    words = list(_WORD.finditer(text))
+    if len(words) < 2:
+        return text
+    wanted = {fold(a.group()) + " " + fold(b.group()) for a, b in itertools.pairwise(words)}
+    forms: dict[str, dict[str, int]] = {}
+    for page in pages:
+        tokens = [m.group().lower() for m in _WORD.finditer(page.text)]
+        for a, b in itertools.pairwise(tokens):
+            key = fold(a) + " " + fold(b)
+            if key in wanted:
+                bucket = forms.setdefault(key, {})
+                bucket[a + " " + b] = bucket.get(a + " " + b, 0) + 1
+    chars = list(text)
+    for a, b in itertools.pairwise(words):
+        bucket = forms.get(fold(a.group()) + " " + fold(b.group()), {})
+        written = (a.group() + " " + b.group()).lower()
+        best = max(bucket, key=bucket.get, default=written)
+        if best == written or bucket[best] < 2 or bucket[best] <= bucket.get(written, 0):
+            continue
+        for m, word in ((a, best.split(" ")[0]), (b, best.split(" ")[1])):
+            for k, ch in enumerate(word):
+                orig = chars[m.start() + k]
+                chars[m.start() + k] = ch.upper() if orig.isupper() else ch
+    return "".join(chars)
 
 
 def _top(page: PageText, lines: list[tuple[int, str, str]], out: dict[str, HeaderField]) -> None:
@@ -168,7 +244,11 @@ def _top(page: PageText, lines: list[tuple[int, str, str]], out: dict[str, Heade
             break
         if num_idx is None:
             nm = _NUMBER_LINE.search(fl)
-            if nm and "/" in line[nm.start("rest") :][:20]:
+            before = line[: nm.start()].strip() if nm else ""
+            starts_s = nm is not None and line[nm.start() :].lstrip()[:1] == "S"
+            if nm and starts_s and (not before or _is_upper(before)) and "/" in line[
+                nm.start("rest") :
+            ][:20]:
                 end = _number(page, pos, line, nm, out)
                 if end:
                     num_idx = i
@@ -192,16 +272,24 @@ def _top(page: PageText, lines: list[tuple[int, str, str]], out: dict[str, Heade
             motto = motto or cfl != fl
             if _is_upper(cut) and len(cut.strip()) > 2:
                 left.append((pos, cut))
+        if num_idx is not None and "title" not in out and re.match(r"\s*v\s*/\s*v\b", fl):
+            _type_title(page, [(pos, line, fl), *lines[i + 1 :]], out)  # "V/v" under the number
         if num_idx is not None and date_idx is not None:
-            _type_title(page, lines[i + 1 :], out)
+            if "title" in out:
+                break
+            rest = lines[i + 1 :]
+            if re.match(r"\s*v\s*/\s*v\b", fl):  # "V/v ..." on the date's line, left column
+                rest = [(pos, line, fl), *rest]
+            _type_title(page, rest, out)
             break
     if num_idx is not None or motto:
         _issuer(page, left, out)
     if "doc_type" not in out and "number" in out:
-        parts = parse_key(str(out["number"].value))
-        if parts and parts.type_code:
-            n = out["number"]
-            out["doc_type"] = HeaderField(TYPE_CODES[parts.type_code], n.page, n.start, n.end)
+        n = out["number"]
+        parts = parse_key(str(n.value)) if n.value else parse_key(f"1/{n.symbol}")
+        # no type in the symbol (123/UBND-KT) and no type heading: a letter, công văn
+        name = TYPE_CODES[parts.type_code] if parts and parts.type_code else "Công văn"
+        out["doc_type"] = HeaderField(name, n.page, n.start, n.end)
 
 
 def _issuer(page: PageText, left: list[tuple[int, str]], out: dict[str, HeaderField]) -> None:
@@ -212,14 +300,33 @@ def _issuer(page: PageText, left: list[tuple[int, str]], out: dict[str, HeaderFi
     groups = _group_issuer([t for _, t in block])
     start = block[0][0]
     end = block[-1][0] + len(block[-1][1])
-    out["issuer"] = HeaderField(_normal_case(groups[-1]), page.number, start, end)
+    out["issuer"] = HeaderField(normal_case(groups[-1]), page.number, start, end)
     if len(groups) >= 2:
-        out["parent_issuer"] = HeaderField(_normal_case(groups[-2]), page.number, start, end)
+        out["parent_issuer"] = HeaderField(normal_case(groups[-2]), page.number, start, end)
+
+
+# Tesseract word confidence under which digits (often handwritten here) are not trusted
+MIN_DIGIT_CONFIDENCE = 0.7
+
+
+def _doubtful(page: PageText, start: int, end: int) -> bool:
+    """Digits OCR read as a word of their own with low confidence (a word that also holds
+    the printed symbol, ``08/QĐ-HKH``, says nothing about the digits alone)."""
+    digits = [w for w in page.words_in(start, end) if re.fullmatch(r"\W*\d+\W*", w.text)]
+    return any(w.conf / 100 < MIN_DIGIT_CONFIDENCE for w in digits)
 
 
 def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: dict) -> int:
     """Read the số ký hiệu; returns the line offset where it ends (0 if none)."""
     rest = line[nm.start("rest") :]
+    party = re.match(r"(?P<num>\d{1,5})\s*-\s*(?P<sym>[A-ZĐÐ]\w*\s*/\s*[A-ZĐÐ][\wĐđÐ]*)", rest)
+    if party:  # "Số 49-KL/TW": the Party form
+        key = canonical_key(party.group())
+        if key:
+            start = pos + nm.start("rest")
+            sym = re.sub(r"\s+", "", party.group("sym"))
+            out["number"] = HeaderField(key, page.number, start, start + party.end(), symbol=sym)
+            return nm.start("rest") + party.end()
     m = re.match(r"(?P<num>[^\s/]{0,6})\s*/\s*(?P<sym>(?:\d{4}\s*/\s*)?[A-ZĐÐ][\wĐđÐ]*"
                  r"(?:\s*[-–]\s*[A-ZĐÐ][\wĐđÐ]*)*)", rest)
     if not m:
@@ -230,6 +337,9 @@ def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: dict) -
     end = start + m.end()
     flags = []
     key = canonical_key(f"{num}/{sym}") if re.fullmatch(r"\d{1,5}", num) else None
+    num_start = start + m.start("num")
+    if key is not None and _doubtful(page, num_start, num_start + len(num)):
+        key = None  # handwritten digits OCR read with low confidence: not sure, so not given
     if key is None:
         symkey = canonical_key(f"1/{sym}")
         sym = symkey[2:] if symkey else sym
@@ -237,25 +347,29 @@ def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: dict) -
         value = None
     else:
         value = key
-    field_ = HeaderField(value, page.number, start, end, flags=flags)
-    field_.precision = sym
-    out["number"] = field_
+    out["number"] = HeaderField(value, page.number, start, end, flags=flags, symbol=sym)
     return nm.start("rest") + m.end()
 
 
 def _date(page: PageText, pos: int, line: str, dm: re.Match[str], out: dict) -> bool:
-    month = dm.group("m").translate(_DIGIT_FIX)
-    day_raw = dm.group("d").translate(_DIGIT_FIX)
+    numeric = dm.group("m") is None  # "Hà Nội, ngày 05/3/2024"
+    month = (dm.group("m2") if numeric else dm.group("m")).translate(_DIGIT_FIX)
+    day_raw = (dm.group("d2") if numeric else dm.group("d")).translate(_DIGIT_FIX)
+    year = dm.group("y2") if numeric else dm.group("y")
     if not month.isdigit():
         return False
     day = int(day_raw) if re.fullmatch(r"\d{1,2}", day_raw) else None
-    value = iso(int(dm.group("y")), int(month), day)
+    day_group = "d2" if numeric else "d"
+    if day is not None and _doubtful(page, pos + dm.start(day_group), pos + dm.end(day_group)):
+        day = None
+    value = iso(int(year), int(month), day)
     if not value and day is not None:
-        value, day = iso(int(dm.group("y")), int(month)), None
+        value, day = iso(int(year), int(month)), None
     if not value:
         return False
     flags = [] if day is not None or not day_raw else ["uncertain_digits"]
-    out["date"] = HeaderField(value, page.number, pos + dm.start(), pos + dm.end(),
+    lead = len(dm.group()) - len(dm.group().lstrip(", \t"))
+    out["date"] = HeaderField(value, page.number, pos + dm.start() + lead, pos + dm.end(),
                               precision="day" if day else "month", flags=flags)
     pm = _PLACE.search(line[: dm.start()])
     if pm:
@@ -268,55 +382,182 @@ def _date(page: PageText, pos: int, line: str, dm: re.Match[str], out: dict) -> 
 _TYPE_NAMES = {fold(v): v for v in TYPE_CODES.values()}
 
 
+def _wordlike(line: str) -> bool:
+    """Whether most tokens of a line are Vietnamese syllables (or numbers), not OCR junk."""
+    tokens = [re.sub(r"^\W+|\W+$", "", t) for t in line.split()]
+    tokens = [t for t in tokens if t]
+    good = sum(
+        1 for t in tokens
+        if t.isdigit() or (len(t) > 1 and (
+            _SYLLABLE.match(fold(t)) or (t.isupper() and len(t) <= 5 and t.isascii())
+        ))
+    )
+    return bool(tokens) and good / len(tokens) >= 0.8
+
+
 def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) -> None:
     title: list[tuple[int, str]] = []
+    upper_title = False  # "KẾ HOẠCH TUYÊN TRUYỀN / NĂM 2025": type and title in capitals
     for pos, line, fl in lines[:14]:
+        gap = _GAP.search(line)
+        if gap and line[: gap.start()].strip():  # the right column's text is not the title's
+            line, fl = line[: gap.start()], fl[: gap.start()]
+        line, fl = _cut_right(line, fl)
+        dm = _DATE_LINE.search(fl)
+        if dm and upper_title is False and "doc_type" in out:
+            pm = _PLACE.search(line[: dm.start()])
+            cut = pm.start() if pm else dm.start()
+            line, fl = line[:cut], fl[:cut]
         s = _org_key(fl).strip()
         if not s:
             continue
+        if upper_title and not _is_upper(line):
+            break
         if "doc_type" not in out:
             if s in _TYPE_NAMES and _is_upper(line):
                 out["doc_type"] = HeaderField(_TYPE_NAMES[s], page.number, pos, pos + len(line))
+                continue
+            head = next((t for t in _TYPE_NAMES if s.startswith(t + " ")), None)
+            if head and _is_upper(line):
+                out["doc_type"] = HeaderField(_TYPE_NAMES[head], page.number, pos, pos + len(line))
+                lead = len(line) - len(line.lstrip())
+                title.append((pos + lead + len(head), line.strip()[len(head) :].strip()))
+                upper_title = True
                 continue
             if s.startswith(("v/v", "v/v.")) or s.startswith("ve viec"):
                 out["doc_type"] = HeaderField("Công văn", page.number, pos, pos + len(line))
             elif not title:
                 continue
-        if _TITLE_STOP.match(s) or (title and _is_upper(line)) or len(title) >= 4:
+        # a body opening ("Thực hiện ...", "Căn cứ ...") ends the title; in lowercase right
+        # under the type it is the title itself ("thực hiện Kết luận số 49-KL/TW ...")
+        body_start = _TITLE_STOP.match(s) and (title or line.strip()[:1].isupper())
+        if body_start or (title and _is_upper(line) and not upper_title) or len(title) >= 4:
             break
         if title and (len(line.strip()) > 85 or title[-1][1].endswith((".", ";", ":"))):
+            break
+        if title and not _wordlike(line):  # a stamp or a scribble over the title's tail
             break
         title.append((pos, line.strip()))
     if title:
         text = " ".join(t for _, t in title)
+        if upper_title:
+            text = " ".join(w if not _SYLLABLE.match(fold(w)) else w.lower() for w in text.split())
         if re.match(r"(?:va|ve|vo)\s+viec\b", fold(text)):  # OCR: "và việc" for "Về việc"
             text = "Về" + text[text.index(" ") :]
+        # drop OCR junk from stamps over the title: no Vietnamese syllable is that long
+        text = " ".join(w for w in text.split() if len(re.sub(r"\W", "", w)) <= 9)
+        first, _, rest = text.partition(" ")
+        if first.isupper() and rest and not rest.isupper():
+            first = first.capitalize()
+        text = (first[:1].upper() + first[1:] + (" " + rest if rest else "")).strip()
         out["title"] = HeaderField(text, page.number, title[0][0], title[-1][0] + len(title[-1][1]))
 
 
+_TITLE_WORDS_LIST = (
+    "CHỦ TỊCH PHÓ TRƯỞNG BAN UBND HĐND TỈNH HUYỆN XÃ CHÁNH VĂN PHÒNG GIÁM ĐỐC THƯỜNG TRỰC "
+    "HỘI KHUYẾN HỌC ỦY NHÂN DÂN BÍ THƯ THỦ TƯỚNG BỘ CỤC SỞ VỤ VIỆN HIỆU THANH TRA "
+    "BCH CHẤP HÀNH ĐẢNG ĐOÀN TỔNG BIÊN TẬP"
+)
+_TITLE_FORMS: dict[str, set[str]] = {}
+for _w in _TITLE_WORDS_LIST.split(" "):
+    _TITLE_FORMS.setdefault(fold(_w), set()).add(_w)
+# only folds with one spelling can be restored (THƯ and THỦ both fold to "thu")
+_TITLE_VOCAB = {k: next(iter(v)) for k, v in _TITLE_FORMS.items() if len(v) == 1}
+_TITLE_KNOWN = {w for forms in _TITLE_FORMS.values() for w in forms}
+_GAP = re.compile(r"[ \t]{3,}")
+
+
+def _fix_title(title: str) -> str:
+    """``CHU TỊCH UBND TĨNH`` -> ``CHỦ TỊCH UBND TỈNH``: uppercase title words by their fold."""
+    return " ".join(_fix_title_word(w) for w in title.split())
+
+
+def _fix_title_word(w: str) -> str:
+    if not w.isupper() or w.endswith(".") or w in _TITLE_KNOWN:
+        return w
+    hit = _TITLE_VOCAB.get(fold(w))
+    if hit is None and len(w) >= 3:  # "TỊC": a letter lost
+        near = process.extractOne(fold(w), list(_TITLE_VOCAB), scorer=fuzz.ratio, score_cutoff=85)
+        hit = _TITLE_VOCAB[near[0]] if near else None
+    return hit or w
+
+
+def _segments(line: str) -> list[tuple[int, str]]:
+    """Column pieces of a line split at wide gaps, with their offsets."""
+    out, pos = [], 0
+    for m in _GAP.finditer(line):
+        out.append((pos, line[pos : m.start()]))
+        pos = m.end()
+    out.append((pos, line[pos:]))
+    return [(p, t) for p, t in out if t.strip()]
+
+
+_LEAD_TITLE = re.compile(rf"^\s*((?:{_SIGN_FOR}\.?\s*)?(?:[A-ZÀ-ỸĐ]{{2,}}[ \t]*)+)")
+_JUNK_TAIL = re.compile(r"(?:\s+(?:\S|[^\w\s]+))+\s*$")
+
+
+def _split_tail(line: str) -> list[tuple[int, str]] | None:
+    """``Nơi nhận: KT. CHỦ TỊCH`` / ``- Lưu: VT. Nguyễn Văn A`` as (left, right) pieces."""
+    core = line.rstrip()
+    m = _SIGN_TITLE.search(core)
+    if m and _is_title(m.group(1)) and core[: m.start(1)].strip():
+        return [(0, core[: m.start(1)]), (m.start(1), m.group(1))]
+    m = _NAME.search(_JUNK_TAIL.sub("", core))
+    if m and core[: m.start(1)].strip() and fold(m.group(1)).split()[0] in _SURNAMES:
+        return [(0, core[: m.start(1)]), (m.start(1), m.group(1))]
+    return None
+
+
+def _name_in(text: str) -> tuple[int, str] | None:
+    """A signer's name filling a column piece ("Trần Hoàng Tuấn", stray marks around it)."""
+    core = _JUNK_TAIL.sub("", text.rstrip())
+    m = _NAME.search(core)
+    if not m or core[: m.start(1)].strip() or fold(m.group(1)).split()[0] not in _SURNAMES:
+        return None
+    return m.start(1), m.group(1).strip()
+
+
+def _is_title(text: str) -> bool:
+    t = text.strip()
+    return bool(t) and _is_upper(t) and bool(_TITLE_WORDS.search(fold(t)) or _TITLE_HEAD.match(t))
+
+
 def _signature(pages: list[PageText], out: dict) -> None:
-    for page in reversed(pages):
+    content = [p for p in pages if p.text.strip()]
+    for page in reversed(content):
         lines = _lines(page)
         idx = next((i for i, ln in enumerate(lines) if _NOI_NHAN.search(ln[2])), None)
-        if idx is None:
+        if idx is None and page is not content[-1]:
             continue
-        zone = lines[max(0, idx - 3) :]
+        zone = lines[max(0, idx - 3) :] if idx is not None else lines[-25:]
         titles: list[tuple[int, str]] = []
         recips: list[str] = []
         name = None
         for pos, line, _ in zone:
-            m = _SIGN_TITLE.search(line.rstrip())
-            body = line
-            if m and (_TITLE_WORDS.search(fold(m.group(1))) or _TITLE_HEAD.match(m.group(1))):
-                titles.append((pos + m.start(1), m.group(1).strip()))
-                body = line[: m.start(1)]
-            nm = _NAME.search(body)
-            if nm and fold(nm.group(1)).split()[0] in _SURNAMES and titles:
-                name = (pos + nm.start(1), nm.group(1).strip())
-                body = body[: nm.start(1)]
-            b = body.strip()
-            if b.startswith(("-", "+", "•")):
-                recips.append(b.lstrip("-+• ").rstrip(" ;,."))
+            pieces = _segments(line)
+            if not pieces:
+                continue
+            if len(pieces) == 1:  # no column gap: the right column is the line's tail
+                pieces = _split_tail(line) or pieces
+            left_off, left = pieces[0]
+            rights = pieces[1:] if left_off == 0 and len(pieces) > 1 else pieces
+            if rights is pieces:
+                left = ""
+            for off, piece in rights:
+                m = _LEAD_TITLE.match(piece)
+                if m and _is_title(m.group(1)):
+                    titles.append((pos + off + m.start(1), _fix_title(m.group(1).strip())))
+                    continue
+                found = _name_in(piece) if titles else None
+                if found:
+                    name = (pos + off + found[0], found[1])
+                elif rights is pieces:
+                    left = piece
+            if not left and len(pieces) == 1 and not rights:
+                left = pieces[0][1]
+            b = left.strip()
+            if b.startswith(("-", "+", "•", "“")) and idx is not None:
+                recips.append(b.lstrip("-+•“ ").rstrip(" ;,."))
         if titles:
             out["signer_title"] = HeaderField(" / ".join(t for _, t in titles), page.number,
                                               titles[0][0], titles[-1][0] + len(titles[-1][1]))

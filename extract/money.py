@@ -21,15 +21,16 @@ _DIGITS = re.compile(
     rf"(?<![\w.,])(?P<body>(?:{_NUM})[ \t]*(?:{_MULT}(?:\s*(?:{_NUM})\s*{_MULT})*)?)"
     rf"(?P<cur>[ \t]*{_CUR})?"
 )
-_PART = re.compile(rf"({_NUM})[ \t]*({_MULT})?")
+_PART = re.compile(rf"({_NUM})\s*({_MULT})?")
 _CONTEXT = re.compile(
     r"(?:tien|kinh phi|ngan sach|quy|von|tri gia|ho tro|du toan|tong thu|tong chi|"
-    r"thu nhap|chi phi|gia tri|dau tu|ung ho|dong gop|tai tro)\b[^.;\n]{0,50}$"
+    r"thu nhap|chi phi|gia tri|dau tu|ung ho|dong gop|tai tro)\b[^.;]{0,50}$"
 )
 _WORD = "|".join(sorted(WORD_TOKENS, key=len, reverse=True))
-_WORDS = re.compile(rf"\b(?P<w>(?:(?:{_WORD})[\s,]+)+)dong(?:[ \t]+chan)?\b")
+# bounded repetitions keep every pattern linear on hostile text ("hai hai hai ...")
+_WORDS = re.compile(rf"\b(?P<w>(?:(?:{_WORD})[\s,]+){{1,24}})dong(?:[ \t]+chan)?\b")
 _WORDS_AFTER = re.compile(
-    rf"\s*\((?:\s*bang chu\s*:?)?\s*(?P<w>(?:(?:{_WORD})[\s,]+)+(?:dong(?:\s+chan)?)?)"
+    rf"\s*\((?:\s*bang chu\s*:?)?\s*(?P<w>(?:(?:{_WORD})[\s,]+){{1,24}}(?:dong(?:\s+chan)?)?)"
 )
 
 
@@ -83,7 +84,10 @@ def find_money(folded: str, text: str | None = None) -> list[MoneyHit]:
         cur = m.group("cur")
         if cur and text is not None and not _is_dong(text[m.start("cur") : m.end("cur")]):
             continue
-        context = _CONTEXT.search(folded[max(0, m.start() - 60) : m.start()])
+        context = _CONTEXT.search(folded[max(0, m.start() - 60) : m.start()]) or (
+            hits and m.start() - hits[-1].end < 100  # "từ 50 triệu đến ... 700 triệu"
+            and not re.search(r"[.;]", folded[hits[-1].end : m.start()])
+        )
         if not cur and not (has_mult and context):
             continue
         value = _value(body)

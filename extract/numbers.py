@@ -78,7 +78,9 @@ def words_to_int(text: str) -> int | None:
     hundreds = tens = pending = 0
     seen = False
     last_mult = 0
+    group_said = False  # "nghìn" alone means one thousand; "không trăm nghìn" means zero
     for tok in tokens:
+        group_said = group_said or tok in NUMBER_WORDS or tok in ("muoi", "tram")
         if tok in NUMBER_WORDS:
             pending = NUMBER_WORDS[tok]
             seen = True
@@ -97,9 +99,10 @@ def words_to_int(text: str) -> int | None:
             if last_mult and mult > last_mult:
                 total = (total + small) * mult
             else:
-                total += (small or 1) * mult
+                total += (small if group_said else 1) * mult
             last_mult = mult
             hundreds = tens = pending = 0
+            group_said = False
             seen = True
         elif tok not in _FILLERS:
             return None

@@ -2,27 +2,34 @@
 
 from __future__ import annotations
 
-from extract.citations import CiteHit, find_citations, resolve_partials
+from extract.citations import CiteHit, consolidate, find_citations, resolve_partials
+from extract.counts import find_counts
 from extract.dates import find_dates
-from extract.header import HeaderField, find_header
+from extract.entities import find_entities
+from extract.gazetteer import proper_place
+from extract.header import HeaderField, find_header, normal_case
 from extract.money import find_money
 from extract.text import PageText
+from normalize.fold import fold
 from normalize.keys import parse_key
 from schemas import (
     Amount,
     Citation,
+    Count,
     DateMention,
     DocHeader,
     Document,
+    Entity,
     FieldDetail,
     Provenance,
     Record,
     RecordWarning,
+    Span,
 )
 
 __all__ = ["EXTRACTOR_VERSION", "build_record"]
 
-EXTRACTOR_VERSION = "extract-0.1.0"
+EXTRACTOR_VERSION = "extract-0.2.0"
 
 _HEADER_FIELDS = ("issuer", "parent_issuer", "number", "doc_type", "date", "place", "title",
                   "signer", "signer_title", "recipients")
@@ -35,10 +42,18 @@ def build_record(doc: Document) -> Record:
     record = Record(source=doc.source, doc=header)
     own = header.detail.get("number")
     record.citations = _citations(pages, header.number, own.spans[0] if own and own.spans else None)
-    record.date_details = _dates(pages)
-    record.dates = list(dict.fromkeys(d.value for d in record.date_details))
+    record.date_details = _dates(pages, header)
+    record.dates = list(dict.fromkeys(
+        v for d in record.date_details for v in (d.value, d.end) if v is not None
+    ))
     record.amounts = _amounts(pages)
-    record.warnings = _warnings(header)
+    record.counts = _counts(pages, record)
+    record.entities = _entities(pages, record)
+    record.warnings = _warnings(header) + [
+        RecordWarning(code="ambiguous_number", message=f"{c.text!r} {c.unit}: separators allow "
+                      "two readings", page=c.spans[0].page if c.spans else None)
+        for c in record.counts if c.ambiguous
+    ]
     record.provenance = Provenance(
         extractor_version=EXTRACTOR_VERSION,
         page_routes=[str(p.route) for p in doc.pages],
@@ -69,7 +84,9 @@ def _header(pages: list[PageText]) -> DocHeader:
     return header
 
 
-def _citations(pages: list[PageText], own_number: str | None, own_span) -> list[Citation]:
+def _citations(
+    pages: list[PageText], own_number: str | None, own_span: Span | None
+) -> list[Citation]:
     """Cited documents in order of first mention, one per key; never the document's own number."""
     own = parse_key(own_number).key if own_number and parse_key(own_number) else None
     hits: list[tuple[PageText, CiteHit]] = []
@@ -85,6 +102,11 @@ def _citations(pages: list[PageText], own_number: str | None, own_span) -> list[
     for page, refs in pending:
         hits += [(page, h) for h in resolve_partials(page, refs, known)]
     hits.sort(key=lambda ph: (ph[0].number, ph[1].start))
+    variants = consolidate([h for _, h in hits])
+    for _, h in hits:
+        if h.key in variants:
+            h.parts = variants[h.key]
+            h.key = h.parts.key
     out: dict[str, Citation] = {}
     for page, h in hits:
         if h.key == own or (
@@ -109,10 +131,20 @@ def _citations(pages: list[PageText], own_number: str | None, own_span) -> list[
     return list(out.values())
 
 
-def _dates(pages: list[PageText]) -> list[DateMention]:
+def _dates(pages: list[PageText], header: DocHeader) -> list[DateMention]:
+    """Dates in text order; the header's own date as the header read it (doubtful day or not)."""
     out = []
+    own = header.detail.get("date")
+    own_span = own.spans[0] if own and own.spans else None
     for page in pages:
         for h in find_dates(page.folded):
+            if own_span and own_span.page == page.number and (
+                h.start < own_span.end and own_span.start < h.end
+            ):
+                if header.date:
+                    out.append(DateMention(value=header.date, precision=own.precision or "day",
+                                           text=own.text, spans=[own_span]))
+                continue
             out.append(DateMention(
                 value=h.value, precision=h.precision, text=page.text[h.start : h.end],
                 end=h.range_end, spans=[page.span(h.start, h.end)],
@@ -146,3 +178,70 @@ def _warnings(header: DocHeader) -> list[RecordWarning]:
                 page=page,
             ))
     return out
+
+
+def _taken(record: Record, page: int) -> list[tuple[int, int]]:
+    spans: list[Span] = [s for d in record.date_details for s in d.spans]
+    spans += [s for a in record.amounts for s in a.spans]
+    spans += [s for c in record.citations for s in c.spans]
+    number = record.doc.detail.get("number")
+    spans += number.spans if number else []
+    return [(s.start, s.end) for s in spans if s.page == page]
+
+
+def _counts(pages: list[PageText], record: Record) -> list[Count]:
+    out = []
+    for page in pages:
+        for h in find_counts(page.folded, page.text, _taken(record, page.number)):
+            out.append(Count(
+                value=h.value, unit=h.unit, text=page.text[h.start : h.num_end], of=h.of,
+                ambiguous=h.ambiguous, spans=[page.span(h.start, h.end)],
+            ))
+    return out
+
+
+_ADMIN_WORDS = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã", "phuong": "phường", "quan": "quận",
+                "thi xa": "thị xã", "thi tran": "thị trấn", "thanh pho": "thành phố"}
+
+
+def _place_norm(text: str) -> str:
+    """``TỈNH QUẢNG NGÃI`` / ``tỉnh Quảng Ngãi`` -> ``tỉnh Quảng Ngãi`` (gazetteer spelling)."""
+    words = text.split()
+    for n in (2, 1):
+        admin = _ADMIN_WORDS.get(fold(" ".join(words[:n])))
+        if admin and len(words) > n:
+            rest = " ".join(words[n:])
+            return f"{admin} {proper_place(rest, fuzzy=True) or rest}"
+    return proper_place(text, fuzzy=True) or text
+
+
+def _entities(pages: list[PageText], record: Record) -> list[Entity]:
+    """ORG / LOC / PER from the spaCy pipeline, and DOC / DATE / MONEY / QUANTITY / PERCENT
+    from the rule extractors: one entity per (label, normalised value) with all its spans."""
+    out: dict[tuple[str, str], Entity] = {}
+    for page in pages:
+        for label, start, end in find_entities(page.text, page.folded):
+            text = " ".join(page.text[start:end].split())
+            if label == "LOC":
+                norm = _place_norm(text)
+            else:  # header capitals: ỦY BAN NHÂN DÂN -> Ủy ban nhân dân
+                norm = normal_case(text) if text.isupper() else text
+            key = (label, fold(norm))
+            ent = out.get(key)
+            if ent is None:
+                out[key] = Entity(label=label, text=text, norm=norm, spans=[page.span(start, end)])
+            else:
+                ent.spans.append(page.span(start, end))
+    # the rule extractors' values under entity labels too, so one list shows every mention
+    mentions = [("DOC", c.key, c.text, c.spans) for c in record.citations]
+    mentions += [("DATE", d.value, d.text, d.spans) for d in record.date_details]
+    mentions += [("MONEY", str(a.vnd), a.text, a.spans) for a in record.amounts]
+    mentions += [("PERCENT" if c.unit == "%" else "QUANTITY", f"{c.value} {c.unit}", c.text,
+                  c.spans) for c in record.counts]
+    for label, norm, text, spans in mentions:
+        ent = out.get((label, norm))
+        if ent is None:
+            out[(label, norm)] = Entity(label=label, text=text, norm=norm, spans=list(spans))
+        else:
+            ent.spans.extend(spans)
+    return list(out.values())

@@ -26,15 +26,10 @@ class PageText:
         words = sorted((w for w in page.words if w.start is not None), key=lambda w: w.start)
         return cls(page.number, text, fold(text), words, [w.start for w in words])
 
-    @classmethod
-    def from_text(cls, text: str, number: int = 1) -> PageText:
-        text = unicodedata.normalize("NFC", text)
-        return cls(number, text, fold(text))
-
-    def span(self, start: int, end: int) -> Span:
-        """A span over [start, end) with the union box and lowest confidence of its words."""
+    def words_in(self, start: int, end: int) -> list[Word]:
+        """The OCR words overlapping [start, end)."""
         if not self.words:
-            return Span(page=self.number, start=start, end=end)
+            return []
         i = max(bisect.bisect_right(self._starts, start) - 1, 0)
         hit: list[Word] = []
         for w in self.words[i:]:
@@ -42,6 +37,11 @@ class PageText:
                 break
             if w.start + len(w.text) > start:
                 hit.append(w)
+        return hit
+
+    def span(self, start: int, end: int) -> Span:
+        """A span over [start, end) with the union box and lowest confidence of its words."""
+        hit = self.words_in(start, end)
         if not hit:
             return Span(page=self.number, start=start, end=end)
         box = Box(

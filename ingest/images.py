@@ -32,7 +32,10 @@ def image_frames(path: Path, limits: Limits) -> int:
                             f"image frame {k + 1} is {w}x{h} pixels "
                             f"(limit {limits.max_image_pixels:,} pixels)",
                         )
-                return frames
+            if frames == 1:
+                with Image.open(path) as im:
+                    im.verify()  # chunk structure and checksums, without decoding pixels
+            return frames
     except Image.DecompressionBombError as exc:
         raise SohoaError(ErrorKind.LIMITS, f"image too large ({exc})") from exc
     except (UnidentifiedImageError, OSError, EOFError, ValueError, SyntaxError) as exc:

@@ -98,14 +98,14 @@ def _vni_pairs() -> dict[str, str]:
     return pairs | upper
 
 
-_VNI_RE = re.compile("|".join(sorted(map(re.escape, _vni_pairs()), key=len, reverse=True)))
 _VNI_SINGLE_ALL = _VNI_SINGLE | {k.upper(): v.upper() for k, v in _VNI_SINGLE.items()}
+_VNI_ALL = _vni_pairs() | _VNI_SINGLE_ALL
+_VNI_RE = re.compile("|".join(sorted(map(re.escape, _VNI_ALL), key=len, reverse=True)))
 
 
 def vni_to_unicode(text: str) -> str:
     """Read text whose bytes were VNI-Windows codes (decoded as cp1252) as Unicode."""
-    out = _VNI_RE.sub(lambda m: _vni_pairs()[m.group(0)], text)
-    out = "".join(_VNI_SINGLE_ALL.get(c, c) for c in out)
+    out = _VNI_RE.sub(lambda m: _VNI_ALL[m.group(0)], text)  # one pass, longest match first
     return unicodedata.normalize("NFC", out)
 
 
@@ -222,3 +222,38 @@ def best_reading(text: str, margin: float = 0.15) -> tuple[str, str]:
         if score > best[2] + (margin if best[1] == "unicode" else 0):
             best = (cand, name, score)
     return best[0], best[1]
+
+
+@cache
+def _vietnamese_letters() -> frozenset[str]:
+    bases = (
+        "a",
+        "a\u0306",
+        "a\u0302",
+        "e",
+        "e\u0302",
+        "i",
+        "o",
+        "o\u0302",
+        "o\u031b",
+        "u",
+        "u\u031b",
+        "y",
+    )
+    letters = {_compose(b, t) for b in bases for t in _TONES} | {"đ"}
+    return frozenset(letters | {c.upper() for c in letters})
+
+
+_PUNCT_OK = frozenset("“”‘’–—…•°§№·«»")
+
+
+def odd_share(text: str) -> float:
+    """Share of non-space characters that neither ASCII, Vietnamese letters nor common
+    typography explain: private-use glyphs, controls, stray Latin-1 symbols of a font
+    without a usable ToUnicode map."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 0.0
+    viet = _vietnamese_letters()
+    odd = sum(1 for c in chars if ord(c) >= 128 and c not in viet and c not in _PUNCT_OK)
+    return odd / len(chars)

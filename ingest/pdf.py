@@ -21,14 +21,15 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from ingest.legacy import best_reading, diacritic_share, vietnamese_score
+from ingest.legacy import best_reading, diacritic_share, odd_share, vietnamese_score
 from ingest.stamp import looks_like_stamp
 from schemas import ErrorKind, Limits, Page, PageRoute, SohoaError
 
 FULL_PAGE_IMAGE = 0.6  # share of the page area one image must cover to count as a scan
 FEW_WORDS = 40  # fewer words than this over a full-page image is not the page's text
 MIN_DIACRITICS = 0.10  # Vietnamese prose has ~0.3; English-model OCR of it ~0.05
-MIN_VIETNAMESE = 0.45  # share of well-formed syllables below which a layer is garbled
+MIN_VIETNAMESE = 0.45  # share of well-formed syllables below which a layer may be garbled
+MAX_ODD = 0.03  # ... when unexplained characters (not ASCII, not Vietnamese) exceed this
 STAMP_BAND = 0.15  # stamps embedded in page content sit in the top/bottom band
 
 
@@ -234,7 +235,7 @@ def _route(text: str, layer: _Layer, stamp_found: bool) -> tuple[PageRoute, str,
     scan = layer.image_cover >= FULL_PAGE_IMAGE
     if scan and len(words) < FEW_WORDS:
         return PageRoute.OCR, f"only {len(words)} words over a full-page image", ""
-    if len(words) >= 10 and vietnamese_score(text) < MIN_VIETNAMESE:
+    if len(words) >= 10 and vietnamese_score(text) < MIN_VIETNAMESE and odd_share(text) > MAX_ODD:
         return PageRoute.OCR, "text layer does not read as Vietnamese (garbled font encoding)", ""
     if scan and diacritic_share(text) < MIN_DIACRITICS:
         return PageRoute.OCR, "old OCR layer without Vietnamese diacritics (wrong model)", ""

@@ -129,7 +129,8 @@ ISSUER_CODES: dict[str, str] = {
 }
 
 # Variant codes of the same body, mapped to the one the body uses.
-ISSUER_ALIASES: dict[str, str] = {"HKHVN": "KHVN", "TƯ": "TW", "T.Ư": "TW"}
+# ("TƯ" is left to the fold, which reads it as TU: diacritic repair turns "TU" into "TƯ".)
+ISSUER_ALIASES: dict[str, str] = {"HKHVN": "KHVN", "T.Ư": "TW"}
 
 # Party issuers: a key ending in one of these is written ``NUMBER-TYPE/ISSUER``.
 PARTY_ISSUERS = frozenset({"TW", "TU", "HU", "ĐU", "QU", "ĐUK", "BTGTW", "BTCTW", "VPTW", "UBKTTW"})
@@ -162,7 +163,7 @@ TYPE_WORDS: dict[str, str] = {
 }
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "Ð": "Đ", "⁄": "/"})
-_SEG_OK = re.compile(r"^[A-Za-zĐđ][A-Za-zĐđ0-9&.]{0,19}$")
+_SEG_OK = re.compile(r"^[^\W\d_](?:[^\W_]|[&.]){0,19}$")
 _FOLLOWING_WORD = re.compile(r"(?:ngay|cua|ve|va|nam|tai|theo|do|da|quy|phe)$")
 
 
@@ -204,6 +205,10 @@ def normalize_type_code(seg: str) -> str | None:
         repaired = seg[0] + re.sub(r"[ĐDd]?[bBPÞ]|[ĐD]{2}", "Đ", seg[1:])
         if repaired != seg:
             return repaired if repaired in TYPE_CODES else _TYPE_UPPER.get(repaired.upper())
+        # Q read as O / Ô / 0 ("NÔ" for NQ): by OCR, or by a repair that took it for a vowel
+        repaired = seg[0] + re.sub(r"[OÔÒÓ0]", "Q", seg[1:])
+        if repaired != seg and repaired in TYPE_CODES:
+            return repaired
     return None
 
 
@@ -289,6 +294,9 @@ def _parse_party(text: str) -> KeyParts | None:
     if not type_code or not segs:
         return None
     issuer = "-".join(normalize_issuer_segment(s) for s in segs)
+    if issuer not in PARTY_ISSUERS and len(issuer) == 2:  # "IW": one OCR slip off "TW"
+        near = [p for p in PARTY_ISSUERS if len(p) == 2 and sum(map(str.__ne__, p, issuer)) == 1]
+        issuer = near[0] if len(near) == 1 else issuer
     return KeyParts(m.group(1), None, type_code, issuer, True)
 
 

@@ -15,7 +15,7 @@ from ocr.pdfout import write_searchable_pdf
 from ocr.raster import load_page
 from schemas import ErrorKind, SohoaError
 
-OCR_VERSION = "ocr-1"  # bump whenever OCR output can change (results are cached by it)
+OCR_VERSION = "ocr-2"  # bump whenever OCR output can change (results are cached by it)
 
 
 def check_dependencies() -> None:

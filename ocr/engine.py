@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 import pytesseract
@@ -17,6 +19,7 @@ from pytesseract import Output, TesseractError, TesseractNotFoundError
 from schemas import ErrorKind, SohoaError
 
 LANG = "vie"
+T = TypeVar("T")
 os.environ["OMP_THREAD_LIMIT"] = "1"
 
 
@@ -57,18 +60,19 @@ def check() -> str:
     return version
 
 
-def _run(fn, *args, **kwargs):
+def _run(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+    """Call pytesseract with one OpenMP thread; map its failures to SohoaError kinds."""
     os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
         return fn(*args, **kwargs)
     except TesseractNotFoundError as exc:
         raise SohoaError(ErrorKind.MISSING_DEPENDENCY, "tesseract is not installed") from exc
-    except RuntimeError as exc:
+    except TesseractError as exc:  # a RuntimeError too: catch it first
+        raise SohoaError(ErrorKind.INTERNAL, f"tesseract failed: {exc.message}") from exc
+    except RuntimeError as exc:  # pytesseract's timeout
         if "timeout" in str(exc).lower():
             raise SohoaError(ErrorKind.TIMEOUT, "OCR of the page timed out") from exc
         raise SohoaError(ErrorKind.INTERNAL, f"tesseract failed: {exc}") from exc
-    except TesseractError as exc:
-        raise SohoaError(ErrorKind.INTERNAL, f"tesseract failed: {exc.message}") from exc
 
 
 def words(
@@ -119,15 +123,3 @@ def orientation(image: np.ndarray, timeout: float = 60.0) -> tuple[int, float]:
             return 0, 0.0
         raise
     return int(osd.get("rotate", 0)), float(osd.get("orientation_conf", 0.0))
-
-
-def pdf_page(image: np.ndarray, dpi: int, timeout: float = 180.0) -> bytes:
-    """One-page PDF of the image with Tesseract's invisible text layer."""
-    return _run(
-        pytesseract.image_to_pdf_or_hocr,
-        image,
-        lang=LANG,
-        extension="pdf",
-        config=f"--oem 1 --psm 3 --dpi {dpi}",
-        timeout=max(1, int(timeout)),
-    )

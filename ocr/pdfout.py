@@ -9,6 +9,7 @@ No second OCR pass: the words of ``ocr_page`` are reused.
 from __future__ import annotations
 
 import ctypes
+import io
 from pathlib import Path
 
 import cv2
@@ -70,7 +71,10 @@ def _text_layer(doc: pdfium.PdfDocument, page: pdfium.PdfPage, font: object, ocr
     page.gen_content()
 
 
-def _image_page(doc: pdfium.PdfDocument, path: str, mime: str, number: int) -> pdfium.PdfPage:
+def _image_page(
+    doc: pdfium.PdfDocument, path: str, mime: str, number: int, index: int | None = None
+) -> pdfium.PdfPage:
+    """A new page holding the rendered page image (at ``index``, default at the end)."""
     raster = load_page(path, number, mime, dpi=300)
     ok, jpeg = cv2.imencode(
         ".jpg", cv2.cvtColor(raster.rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85]
@@ -79,9 +83,9 @@ def _image_page(doc: pdfium.PdfDocument, path: str, mime: str, number: int) -> p
         raise SohoaError(ErrorKind.INTERNAL, "cannot encode page image")
     h, w = raster.rgb.shape[:2]
     width, height = w * 72 / raster.dpi, h * 72 / raster.dpi
-    page = doc.new_page(width, height)
+    page = doc.new_page(width, height, index=index)
     image = pdfium.PdfImage.new(doc)
-    image.load_jpeg(jpeg.tobytes(), inline=True)
+    image.load_jpeg(io.BytesIO(jpeg.tobytes()), inline=True)
     image.set_matrix(pdfium.PdfMatrix().scale(width, height))
     page.insert_obj(image)
     page.gen_content()
@@ -102,7 +106,14 @@ def write_searchable_pdf(path: str, mime: str, pages: list[Page], out: Path) -> 
         count = max(by_number, default=0)
     try:
         for n in range(1, count + 1):
-            page = doc[n - 1] if mime == "application/pdf" else _image_page(doc, path, mime, n)
+            if mime != "application/pdf":
+                page = _image_page(doc, path, mime, n)
+            else:
+                page = doc[n - 1]
+                if page.get_rotation() and n in by_number and by_number[n].words:
+                    # OCR boxes are in the displayed (rotated) frame: use the page image
+                    doc.del_page(n - 1)
+                    page = _image_page(doc, path, mime, n, index=n - 1)
             if n in by_number:
                 _text_layer(doc, page, font, by_number[n])
         Path(out).parent.mkdir(parents=True, exist_ok=True)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pypdfium2 as pdfium
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from schemas import ErrorKind, Limits, SohoaError
 
@@ -36,7 +36,7 @@ def _bounded_scale(width_pt: float, height_pt: float, dpi: int, max_pixels: int)
     return scale
 
 
-def _pdf_page(path: str, index: int, dpi: int, max_pixels: int) -> Raster:
+def _pdf_page(path: str, index: int, dpi: int, max_pixels: int, annots: bool) -> Raster:
     try:
         doc = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
@@ -48,14 +48,28 @@ def _pdf_page(path: str, index: int, dpi: int, max_pixels: int) -> Raster:
         page = doc[index]
         width, height = page.get_size()
         scale = _bounded_scale(width, height, dpi, max_pixels)
-        bitmap = page.render(scale=scale, draw_annots=True)
+        bitmap = page.render(scale=scale, draw_annots=annots)
         rgb = bitmap.to_numpy()[:, :, :3][:, :, ::-1].copy()  # BGRx -> RGB
         return Raster(rgb, round(scale * 72))
     finally:
         doc.close()
 
 
+_EXIF_TURN = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+_GRAY_MODES = ("1", "L", "LA", "I", "I;16", "F")
+
+
 def _image_frame(path: str, index: int, dpi: int, max_pixels: int) -> Raster:
+    """Decode one frame, downscaled before colour conversion so memory stays bounded
+    (JPEGs are even decoded downscaled); EXIF orientation applied."""
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
@@ -68,19 +82,22 @@ def _image_frame(path: str, index: int, dpi: int, max_pixels: int) -> Raster:
                     raise SohoaError(ErrorKind.LIMITS, f"image is {w}x{h} pixels")
                 src_dpi = _image_dpi(im, w)
                 factor = min(dpi / src_dpi, math.sqrt(max_pixels / (w * h)))
+                target = (max(1, round(w * factor)), max(1, round(h * factor)))
                 if factor < 1 and im.format == "JPEG":
-                    im.draft("RGB", (max(1, int(w * factor)), max(1, int(h * factor))))
-                frame = ImageOps.exif_transpose(im.convert("RGB"))
+                    im.draft(im.mode, target)
+                turn = _EXIF_TURN.get(im.getexif().get(0x0112, 1))
+                frame = im.convert("L" if im.mode in _GRAY_MODES else "RGB")
     except SohoaError:
         raise
     except Image.DecompressionBombError as exc:
         raise SohoaError(ErrorKind.LIMITS, f"image too large ({exc})") from exc
     except (UnidentifiedImageError, OSError, EOFError, ValueError, SyntaxError) as exc:
         raise SohoaError(ErrorKind.BAD_INPUT, f"image is corrupt or truncated ({exc})") from exc
-    target = (max(1, round(w * factor)), max(1, round(h * factor)))
     if frame.size != target:
         frame = frame.resize(target, Image.Resampling.LANCZOS)
-    return Raster(np.asarray(frame), round(src_dpi * factor))
+    if turn is not None:
+        frame = frame.transpose(turn)
+    return Raster(np.asarray(frame.convert("RGB")), round(src_dpi * factor))
 
 
 def _image_dpi(im: Image.Image, width: int) -> float:
@@ -98,11 +115,20 @@ def _image_dpi(im: Image.Image, width: int) -> float:
 
 
 def load_page(
-    path: str, page_number: int, mime: str, dpi: int = 300, max_pixels: int = MAX_PIXELS
+    path: str,
+    page_number: int,
+    mime: str,
+    dpi: int = 300,
+    max_pixels: int = MAX_PIXELS,
+    annots: bool = True,
 ) -> Raster:
-    """Page ``page_number`` (1-based) of a PDF or image file as RGB at about ``dpi``."""
+    """Page ``page_number`` (1-based) of a PDF or image file as RGB at about ``dpi``.
+
+    ``annots=False`` leaves out annotation appearances: the signing system's stamp
+    (its text is kept apart by ingest) then never reaches OCR.
+    """
     if mime == "application/pdf":
-        return _pdf_page(path, page_number - 1, dpi, max_pixels)
+        return _pdf_page(path, page_number - 1, dpi, max_pixels, annots)
     if mime.startswith("image/"):
         return _image_frame(path, page_number - 1, dpi, max_pixels)
     raise SohoaError(ErrorKind.BAD_INPUT, f"cannot rasterize {mime or 'unknown type'}")

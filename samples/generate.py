@@ -10,8 +10,11 @@ bytes. For each document it writes into ``samples/documents/``:
 and for some documents:
 
 - ``<slug>-scan.pdf``: that PDF rasterised at 300 dpi, degraded like a scan
-  (``samples.synth.degrade(level="scan")``), stored as grayscale JPEG pages with no text,
+  (``samples.synth.degrade``, level "scan"; one at level "bad": grey uneven paper, speckle,
+  a red seal), stored as 150-dpi JPEG pages with no text,
   except optionally a digital-signature stamp, the only text layer of real signed scans;
+- ``<slug>-scan-eng-layer.pdf``: that scan with an invisible English-OCR text layer, as
+  archives "made searchable" years ago hold: a text layer that is not the text;
 - ``<slug>-eng-ocr.txt``: the clean render read by ``tesseract -l eng`` — how the
   user's damaged seeds arose (diacritics lost or turned into Latin look-alikes).
 
@@ -28,6 +31,7 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 from PIL import Image
 from reportlab import rl_config
@@ -60,8 +64,11 @@ RENDER_DPI = 300
 
 @dataclass(frozen=True)
 class ScanSpec:
-    """How one document is scanned: output resolution, JPEG quality, stamp or not."""
+    """How one document is scanned: degradation level, colour, resolution, JPEG quality,
+    signature stamp or not."""
 
+    level: str = "scan"
+    colour: bool = False  # 'bad' pages carry a red seal, kept only in colour
     dpi: int = 150
     quality: int = 45
     stamp: str | None = "Hội Khuyến học tỉnh Sơn La"  # who signed, or no stamp
@@ -72,7 +79,9 @@ SCANS: dict[str, ScanSpec] = {
     "bc-12-quy-i-2025": ScanSpec(),
     "qd-08-hoc-bong-to-hieu": ScanSpec(),
     "bc-09-mai-son-2024": ScanSpec(stamp=None),
+    "cv-21-danh-gia-cong-dong-hoc-tap": ScanSpec(level="bad", colour=True),
 }
+ENG_LAYER = ("bc-09-mai-son-2024",)  # scans that also get an English-OCR text layer
 ENG_OCR = ("bc-12-quy-i-2025", "kh-31-cong-dan-hoc-tap-2025", "bc-09-mai-son-2024")
 
 
@@ -251,7 +260,8 @@ def build_scan(doc: Doc, pdf: bytes, spec: ScanSpec, seed: int) -> bytes:
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
     c.setCreator("sohoa samples (simulated scan)")
     for i, page in enumerate(rasterise(pdf)):
-        scanned = degrade(page, "scan", seed=seed * 100 + i).convert("L")
+        scanned = degrade(page, spec.level, seed=seed * 100 + i)
+        scanned = scanned if spec.colour else scanned.convert("L")
         size = (round(A4[0] / 72 * spec.dpi), round(A4[1] / 72 * spec.dpi))
         jpg = io.BytesIO()
         scanned.resize(size, Image.Resampling.LANCZOS).save(
@@ -266,28 +276,58 @@ def build_scan(doc: Doc, pdf: bytes, spec: ScanSpec, seed: int) -> bytes:
     return buf.getvalue()
 
 
+def _tesseract_eng(image: bytes, dpi: int, *args: str) -> bytes:
+    res = subprocess.run(
+        ["tesseract", "stdin", "stdout", "-l", "eng", "--dpi", str(dpi), *args],
+        input=image, capture_output=True, check=True,
+        env={**os.environ, "OMP_THREAD_LIMIT": "1"},
+    )
+    return res.stdout
+
+
 def ocr_eng(pages: list[Image.Image]) -> str:
     """Read pages with Tesseract's English model: the damage old archives carry."""
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     out = []
     for page in pages:
         png = io.BytesIO()
         page.save(png, "PNG")
-        res = subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", "eng", "--dpi", str(RENDER_DPI),
-             "-c", "page_separator="],
-            input=png.getvalue(), capture_output=True, check=True, env=env,
-        )
-        out.append(res.stdout.decode("utf-8"))
+        text = _tesseract_eng(png.getvalue(), RENDER_DPI, "-c", "page_separator=")
+        out.append(text.decode("utf-8"))
     return "\n".join(t.rstrip("\n") for t in out) + "\n"
 
 
-def facts(doc: Doc, files: list[str]) -> dict:
-    """What a document states, in the record's flat vocabulary."""
+def add_eng_text_layer(scan: bytes, dpi: int) -> bytes:
+    """The scan made "searchable" by an English OCR engine, as many archives were: an
+    invisible text layer of damaged text ("Hoi Khuyén hoc") over each page image."""
+    pdf = pikepdf.open(io.BytesIO(scan))
+    for page in pdf.pages:
+        (image,) = page.get_images().values()
+        layer = _tesseract_eng(image.read_raw_bytes(), dpi, "-c", "textonly_pdf=1", "pdf")
+        with pikepdf.open(io.BytesIO(layer)) as text_only:
+            src = pikepdf.Page(pdf.copy_foreign(text_only.pages[0].obj))
+            form = src.as_form_xobject()
+        # Drawn by hand under a fixed name: add_overlay() picks a random one.
+        sx = float(page.mediabox[2]) / float(src.mediabox[2])
+        sy = float(page.mediabox[3]) / float(src.mediabox[3])
+        page.Resources.XObject.OCRText = form
+        page.contents_add(pikepdf.Stream(pdf, f"q {sx:.6f} 0 0 {sy:.6f} 0 0 cm /OCRText Do Q"
+                                         .encode()))
+    pdf.docinfo = pdf.make_indirect(
+        pikepdf.Dictionary(Producer="sohoa samples (simulated OCRed scan)")
+    )
+    out = io.BytesIO()
+    pdf.save(out, static_id=True)
+    return out.getvalue()
+
+
+def facts(doc: Doc, files: list[str], pages: int) -> dict:
+    """What a document states, in the record's flat vocabulary and the conventions of
+    ``shared/real-scans/gold`` (issuers in normal case, signer lines joined by " / ")."""
     return {
         "files": files,
+        "pages": pages,
         "doc": {
-            "parent_issuer": doc.parent_issuer, "issuer": doc.issuer, "number": doc.number,
+            "parent_issuer": doc.names[0], "issuer": doc.names[1], "number": doc.number,
             "doc_type": doc.doc_type.capitalize() if doc.doc_type else "Công văn",
             "date": doc.date.isoformat(), "place": doc.place, "title": doc.title,
             "signer": doc.signer, "signer_title": " / ".join(doc.signer_title),
@@ -313,11 +353,15 @@ def main() -> None:
         (OUT / files[1]).write_bytes(pdf)
         if doc.slug in SCANS:
             files.append(f"{doc.slug}-scan.pdf")
-            (OUT / files[-1]).write_bytes(build_scan(doc, pdf, SCANS[doc.slug], seed))
+            scan = build_scan(doc, pdf, SCANS[doc.slug], seed)
+            (OUT / files[-1]).write_bytes(scan)
+            if doc.slug in ENG_LAYER:
+                files.append(f"{doc.slug}-scan-eng-layer.pdf")
+                (OUT / files[-1]).write_bytes(add_eng_text_layer(scan, SCANS[doc.slug].dpi))
         if doc.slug in ENG_OCR:
             files.append(f"{doc.slug}-eng-ocr.txt")
             (OUT / files[-1]).write_text(ocr_eng(rasterise(pdf)), encoding="utf-8")
-        all_facts[doc.slug] = facts(doc, files)
+        all_facts[doc.slug] = facts(doc, files, len(pdfium.PdfDocument(pdf)))
         print(f"{doc.slug}: {', '.join(files)}")
     FACTS.write_text(json.dumps(all_facts, ensure_ascii=False, indent=2) + "\n",
                      encoding="utf-8")

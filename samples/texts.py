@@ -40,6 +40,7 @@ class Doc:
     signer: str
     recipients: tuple[str, ...]
     citations: tuple[Citation, ...]
+    names: tuple[str | None, str] = (None, "")  # (parent, issuer) in normal case, as gold
     amounts: tuple[int, ...] = ()  # every sum of money in đồng, in order of appearance
     counts: tuple[tuple[int, str], ...] = field(default=())  # (value, unit) pairs
     dates: tuple[dt.date, ...] = ()  # full dates in the body other than citation dates
@@ -74,6 +75,7 @@ DOCS: tuple[Doc, ...] = (
         slug="bc-12-quy-i-2025",
         parent_issuer="UBND TỈNH SƠN LA",
         issuer="HỘI KHUYẾN HỌC TỈNH",
+        names=("UBND tỉnh Sơn La", "Hội Khuyến học tỉnh"),
         number="12/BC-HKH",
         place="Sơn La",
         date=dt.date(2025, 4, 7),
@@ -137,6 +139,7 @@ DOCS: tuple[Doc, ...] = (
         slug="kh-31-cong-dan-hoc-tap-2025",
         parent_issuer="UBND TỈNH SƠN LA",
         issuer="HỘI KHUYẾN HỌC TỈNH",
+        names=("UBND tỉnh Sơn La", "Hội Khuyến học tỉnh"),
         number="31/KH-HKH",
         place="Sơn La",
         date=dt.date(2025, 2, 19),
@@ -193,6 +196,7 @@ DOCS: tuple[Doc, ...] = (
         slug="qd-08-hoc-bong-to-hieu",
         parent_issuer="UBND TỈNH SƠN LA",
         issuer="HỘI KHUYẾN HỌC TỈNH",
+        names=("UBND tỉnh Sơn La", "Hội Khuyến học tỉnh"),
         number="08/QĐ-HKH",
         place="Sơn La",
         date=dt.date(2025, 5, 6),
@@ -236,6 +240,7 @@ DOCS: tuple[Doc, ...] = (
         slug="cv-21-danh-gia-cong-dong-hoc-tap",
         parent_issuer="UBND TỈNH SƠN LA",
         issuer="HỘI KHUYẾN HỌC TỈNH",
+        names=("UBND tỉnh Sơn La", "Hội Khuyến học tỉnh"),
         number="21/HKH-VP",
         place="Sơn La",
         date=dt.date(2025, 1, 9),
@@ -275,6 +280,7 @@ DOCS: tuple[Doc, ...] = (
         slug="bc-09-mai-son-2024",
         parent_issuer="HỘI KHUYẾN HỌC TỈNH SƠN LA",
         issuer="HỘI KHUYẾN HỌC HUYỆN MAI SƠN",
+        names=("Hội Khuyến học tỉnh Sơn La", "Hội Khuyến học huyện Mai Sơn"),
         number="09/BC-HKH",
         place="Mai Sơn",
         date=dt.date(2024, 12, 16),

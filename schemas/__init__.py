@@ -33,6 +33,7 @@ from schemas.record import (
     Provenance,
     Record,
     RecordWarning,
+    Signature,
 )
 
 __all__ = [
@@ -56,6 +57,7 @@ __all__ = [
     "Record",
     "RecordWarning",
     "RepairEdit",
+    "Signature",
     "SohoaError",
     "Source",
     "SourceKind",

@@ -104,6 +104,18 @@ class RecordWarning(BaseModel):
     page: int | None = None
 
 
+class Signature(BaseModel):
+    """Who signed the file digitally and when: from the signature stamp or the PDF's
+    signature dictionary; document metadata, never part of the body text."""
+
+    signer: str | None = None
+    organisation: str | None = None
+    email: str | None = None
+    signed_at: str | None = Field(default=None, description="ISO date-time of the (first) signing")
+    times: list[str] = Field(default_factory=list, description="every signing time found")
+    source: str = Field(default="stamp", description="stamp | pdf_signature")
+
+
 class Provenance(BaseModel):
     """Which versions of which stages produced the record."""
 
@@ -127,4 +139,5 @@ class Record(BaseModel):
     counts: list[Count] = Field(default_factory=list)
     entities: list[Entity] = Field(default_factory=list)
     warnings: list[RecordWarning] = Field(default_factory=list)
+    signatures: list[Signature] = Field(default_factory=list)
     provenance: Provenance = Field(default_factory=Provenance)

@@ -91,9 +91,9 @@ def backup(settings: Settings, dest: Path) -> dict:
         snap.close()
     files: dict[str, str] = {}
     for tree in _TREES:
-        src_root = settings.cache_dir if tree == "cache" else settings.data_dir / tree
-        if not src_root.exists():
-            continue
+        src_root = settings.data_dir / tree
+        if not src_root.exists() or (tree == "cache" and settings.cache_root):
+            continue  # an external OCR cache is shared, not this archive's own
         for f in sorted(
             p for p in src_root.rglob("*") if p.is_file() and not p.name.startswith(".tmp")
         ):
@@ -145,9 +145,8 @@ def restore(src: Path, settings: Settings) -> dict:
     data.mkdir(parents=True, exist_ok=True)
     for rel in manifest["files"]:
         tree, _, rest = rel.partition("/")
-        root = settings.cache_dir if tree == "cache" else data / tree
-        (root / rest).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(Path(src) / rel, root / rest)
+        (data / tree / rest).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(Path(src) / rel, data / tree / rest)
     if manifest["database"] == "db.sqlite":
         if not settings.database_url.startswith("sqlite"):
             raise SohoaError(ErrorKind.BAD_INPUT, "a SQLite backup restores into a SQLite data dir")

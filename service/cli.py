@@ -23,7 +23,7 @@ import ocr
 from normalize import repair
 from normalize.keys import parse_query
 from schemas import Document, ErrorKind, ExitCode, Record, SohoaError
-from service import auth, backup, exports, jobs
+from service import auth, backup, exports, jobs, watch, worker
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
 from service.storage import repo
@@ -38,6 +38,9 @@ app = typer.Typer(
 )
 token_app = typer.Typer(help="Manage API tokens.", no_args_is_help=True)
 app.add_typer(token_app, name="token")
+batch_app = typer.Typer(help="Batches: what became of each file, retry failures.",
+                        no_args_is_help=True)  # fmt: skip
+app.add_typer(batch_app, name="batch")
 err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
@@ -157,50 +160,177 @@ def _progress() -> Progress:
     )
 
 
+class _Bars:
+    """Files and pages bars with ETA; pages' total grows as files are opened."""
+
+    def __init__(self, bar: Progress, files: int) -> None:
+        self.bar = bar
+        self.files = bar.add_task("files", total=files)
+        self.pages = bar.add_task("pages", total=None)
+        self.seen: dict[str, int] = {}
+
+    def page(self, path: str, done: int, total: int) -> None:
+        if path not in self.seen:
+            t = self.bar.tasks[self.pages].total or 0
+            self.bar.update(self.pages, total=t + total)
+        self.bar.advance(self.pages, done - self.seen.get(path, 0))
+        self.seen[path] = done
+
+    def items(self, items: list) -> None:
+        """From a snapshot of the batch (Celery mode: other processes do the work)."""
+        self.bar.update(self.files, completed=sum(jobs.is_finished([i]) for i in items))
+        self.bar.update(
+            self.pages,
+            total=sum(i.pages_total for i in items) or None,
+            completed=sum(i.pages_done for i in items),
+        )
+
+
+def _run_batch(db: Database, blobs: BlobStore, batch_id: int | None, files: int) -> None:
+    """Work a batch (or every open item) to the end: here, or on Celery workers if configured."""
+    with _progress() as bar:
+        bars = _Bars(bar, files)
+        if state.settings.broker_url:
+            n = worker.submit(state.settings, db, batch_id)
+            err.print(f"sent {n} item(s) to {state.settings.broker_url.split('@')[-1]}")
+            if batch_id is not None:
+                worker.wait(db, batch_id, bars.items)
+            return
+        jobs.requeue_orphans(db, batch_id)
+        pipe = Pipeline(state.settings)
+        try:
+            done = lambda item, st: bar.advance(bars.files)  # noqa: E731
+            jobs.run_queued(db, pipe, blobs, batch_id, bars.page, done, wait_retries=True)
+        finally:
+            pipe.close()
+
+
 @app.command("ingest")
 @handled
-def ingest_cmd(paths: Annotated[list[Path], typer.Argument(help="Files or folders.")]) -> None:
-    """Store documents and their records; prints a summary of done / known / failed."""
-    files = jobs.iter_files(paths)
+def ingest_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="Files, folders or .zip archives.")],
+) -> None:
+    """Store documents and their records as one batch; prints what became of each file.
+
+    Interrupted (even kill -9)? Run `sohoa resume`: nothing is lost or stored twice.
+    """
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise FileNotFoundError(2, "no such file", str(missing[0]))
+    files = jobs.iter_files(paths)
     db = _open_db()
     blobs = BlobStore(state.settings.blobs_dir)
-    batch_id = jobs.create_batch(db, blobs, files, source=" ".join(map(str, paths)))
-    pipe = Pipeline(state.settings)
-    try:
-        with _progress() as bar:
-            task = bar.add_task("files", total=len(files))
-            jobs.run_queued(db, pipe, blobs, batch_id, on_item=lambda item, st: bar.advance(task))
-    finally:
-        pipe.close()
-    items = jobs.batch_items(db, batch_id)
-    _print_batch(batch_id, items)
-    if any(i.state == "failed" for i in items):
+    batch_id = jobs.create_batch(
+        db, blobs, files, " ".join(map(str, paths)),
+        max_file_bytes=state.settings.limits.max_file_bytes,
+    )  # fmt: skip
+    err.print(f"batch {batch_id}: {len(files)} file(s)")
+    _run_batch(db, blobs, batch_id, len(jobs.batch_items(db, batch_id)))
+    _finish_batch(db, batch_id)
+
+
+def _finish_batch(db: Database, batch_id: int) -> None:
+    """Print the batch table; exit 10 if some failed (a lone file: its own exit code)."""
+    rows = jobs.report(db, batch_id)
+    _print_batch(batch_id, rows)
+    failed = [r for r in rows if r.state == "failed"]
+    if len(rows) == 1 and failed:
+        raise typer.Exit(failed[0].exit_code)
+    if failed:
         raise typer.Exit(int(ExitCode.PARTIAL))
 
 
-def _print_batch(batch_id: int, items: list) -> None:
-    counts = {"stored": 0, "known": 0, "failed": 0}
+def _print_batch(batch_id: int, rows: list[jobs.ReportRow]) -> None:
     table = Table(title=f"batch {batch_id}", show_lines=False)
-    for col in ("file", "state", "number", "detail"):
+    for col in ("file", "state", "number", "tries", "detail"):
         table.add_column(col, overflow="fold")
-    db = _open_db()
-    with db.session() as s:
-        for i in items:
-            key = "failed" if i.state == "failed" else (i.outcome or "stored")
-            counts[key] = counts.get(key, 0) + 1
-            number = ""
-            if i.document_id:
-                doc = s.get(repo.DocumentRow, i.document_id)
-                number = doc.number or "" if doc else ""
-            detail = f"{i.error_kind}: {i.error}" if i.state == "failed" else ""
-            table.add_row(Path(i.filename).name, key, number, detail)
+    for r in rows:
+        detail = f"{r.error_kind}: {r.error} (exit {r.exit_code})" if r.error_kind else ""
+        table.add_row(r.file, r.label, r.number, str(r.attempts), detail)
     out.print(table)
+    count = {k: sum(r.state == k for r in rows) for k in ("stored", "known", "failed")}
+    rest = len(rows) - sum(count.values())
     out.print(
-        f"done: {counts['stored']}  already known: {counts['known']}  failed: {counts['failed']}"
+        f"done: {count['stored']}  already known: {count['known']}  failed: {count['failed']}"
+        + (f"  not finished: {rest}" if rest else "")
     )
+
+
+@batch_app.command("show")
+@handled
+def batch_show(
+    batch_id: int,
+    as_csv: Annotated[bool, typer.Option("--csv", help="CSV on stdout (UTF-8 with BOM).")] = False,
+    failed: Annotated[bool, typer.Option("--failed", help="Only the failed files.")] = False,
+) -> None:
+    """What became of each file of a batch: table, or CSV with error kind and exit code."""
+    rows = jobs.report(_open_db(), batch_id)
+    if not rows:
+        raise SohoaError(ErrorKind.BAD_INPUT, f"no batch {batch_id}")
+    if as_csv:
+        sys.stdout.writelines(jobs.report_csv(rows, failed_only=failed))
+        return
+    _print_batch(batch_id, [r for r in rows if r.state == "failed"] if failed else rows)
+
+
+@batch_app.command("list")
+@handled
+def batch_list(limit: int = 20) -> None:
+    """Recent batches with their counts per state."""
+    table = Table()
+    for col in ("id", "created", "queued", "processing", "done", "failed", "source"):
+        table.add_column(col, overflow="fold")
+    for b in jobs.list_batches(_open_db(), limit):
+        table.add_row(
+            str(b["id"]), b["created_at"].strftime("%Y-%m-%d %H:%M"),
+            *(str(b.get(k, 0)) for k in ("queued", "processing", "done", "failed")), b["source"],
+        )  # fmt: skip
+    out.print(table)
+
+
+@batch_app.command("retry")
+@handled
+def batch_retry(batch_id: int) -> None:
+    """Queue a batch's failed files again and process them (after fixing a limit, say)."""
+    db = _open_db()
+    n = jobs.retry_failed(db, batch_id)
+    err.print(f"batch {batch_id}: {n} failed file(s) queued again")
+    _run_batch(db, BlobStore(state.settings.blobs_dir), batch_id, n)
+    _finish_batch(db, batch_id)
+
+
+@app.command()
+@handled
+def resume() -> None:
+    """Finish every interrupted batch: re-queue files a dead process held, process the rest."""
+    db = _open_db()
+    open_ids = jobs.open_item_ids(db)
+    err.print(f"{len(open_ids)} file(s) to finish")
+    _run_batch(db, BlobStore(state.settings.blobs_dir), None, len(open_ids))
+    batches = sorted({jobs.get_item(db, i).batch_id for i in open_ids})
+    for batch_id in batches:
+        _finish_batch_quiet(db, batch_id)
+
+
+def _finish_batch_quiet(db: Database, batch_id: int) -> None:
+    rows = jobs.report(db, batch_id)
+    count = {k: sum(r.state == k for r in rows) for k in ("stored", "known", "failed")}
+    out.print(f"batch {batch_id}: " + "  ".join(f"{k}: {v}" for k, v in count.items()))
+
+
+@app.command("worker")
+@handled
+def worker_cmd(
+    concurrency: Annotated[int, typer.Option(help="Task threads (default 2 x workers).")] = 0,
+) -> None:
+    """Run a Celery worker (needs SOHOA_BROKER_URL, a shared database and data directory)."""
+    if not state.settings.broker_url:
+        raise SohoaError(
+            ErrorKind.BAD_INPUT,
+            "set SOHOA_BROKER_URL (redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//)",
+        )
+    _open_db()
+    worker.run_celery_worker(state.settings, concurrency)
 
 
 def _hit_json(hit: repo.Hit) -> dict:
@@ -302,6 +432,27 @@ def export_cmd(
     lines = exports.csv_lines(db, what) if fmt == "csv" else exports.ndjson(db, what)
     for line in lines:
         sys.stdout.write(line)
+
+
+@app.command("watch")
+@handled
+def watch_cmd(
+    folder: Path,
+    once: Annotated[bool, typer.Option(help="Stop when the folder is empty.")] = False,
+    settle: Annotated[float, typer.Option(help="Seconds a file must stay unchanged.")] = 5.0,
+    interval: Annotated[float, typer.Option(help="Seconds between scans.")] = 2.0,
+) -> None:
+    """Ingest files dropped into a folder; move them to .done/ or .failed/ afterwards."""
+    _require(folder)
+    pipe = Pipeline(state.settings)
+    err.print(f"watching {folder} (Ctrl-C to stop)")
+    try:
+        total = watch.watch(
+            _open_db(), pipe, BlobStore(state.settings.blobs_dir), folder, interval, settle, once
+        )
+    finally:
+        pipe.close()
+    out.print(f"done: {total.done}  already known: {total.known}  failed: {total.failed}")
 
 
 @app.command("backup")

@@ -14,6 +14,11 @@ def _int_env(name: str, default: int) -> int:
     return int(value) if value else default
 
 
+def _float_env(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value else default
+
+
 @dataclass
 class Settings:
     """Where the archive lives and how it runs.
@@ -28,6 +33,8 @@ class Settings:
     limits: Limits = field(default_factory=Limits)
     broker_url: str = ""
     cache_root: Path | None = None  # OCR cache; default <data>/cache (tests share one)
+    retry_backoff_s: float = 30.0  # first retry of a transient failure; doubles each time
+    worker_memory_mb: int = 0  # address-space cap per OCR worker process (0: none)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -59,6 +66,7 @@ class Settings:
             max_file_bytes=_int_env("SOHOA_MAX_FILE_BYTES", Limits().max_file_bytes),
             max_pages=_int_env("SOHOA_MAX_PAGES", Limits().max_pages),
             max_page_pixels=_int_env("SOHOA_MAX_PAGE_PIXELS", Limits().max_page_pixels),
+            ocr_timeout_s=_float_env("SOHOA_OCR_TIMEOUT_S", Limits().ocr_timeout_s),
         )
         return cls(
             data_dir=Path(data_dir or os.environ.get("SOHOA_DATA") or "sohoa-data"),
@@ -66,6 +74,8 @@ class Settings:
             workers=_int_env("SOHOA_WORKERS", 0),
             limits=limits,
             broker_url=os.environ.get("SOHOA_BROKER_URL", ""),
+            retry_backoff_s=_float_env("SOHOA_RETRY_BACKOFF_S", 30.0),
+            worker_memory_mb=_int_env("SOHOA_WORKER_MEMORY_MB", 0),
             cache_root=Path(os.environ["SOHOA_CACHE_DIR"])
             if os.environ.get("SOHOA_CACHE_DIR")
             else None,

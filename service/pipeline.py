@@ -11,9 +11,11 @@ import json
 import logging
 import multiprocessing
 import os
+import resource
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from schemas import (
     PageRoute,
     Record,
     RecordWarning,
+    Signature,
     SohoaError,
 )
 from service import PIPELINE_VERSION
@@ -39,9 +42,16 @@ log = logging.getLogger("sohoa.pipeline")
 ProgressFn = Callable[[str, int, int], None]  # (file, pages done, pages total)
 
 
-def _worker_init() -> None:
-    """Tesseract's OpenMP threads slow a page ~5x on this hardware: one thread per process."""
+def _worker_init(memory_mb: int = 0) -> None:
+    """Tesseract's OpenMP threads slow a page ~5x on this hardware: one thread per process.
+
+    ``memory_mb`` caps the worker's address space (inherited by tesseract): a hostile page
+    then kills one worker, which fails one file as retryable, not the machine.
+    """
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    if memory_mb > 0:
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
 @dataclass
@@ -75,9 +85,25 @@ class Pipeline:
         if self._pool is None:
             ctx = multiprocessing.get_context("spawn")
             self._pool = ProcessPoolExecutor(
-                self.settings.workers, mp_context=ctx, initializer=_worker_init
+                self.settings.workers,
+                mp_context=ctx,
+                initializer=_worker_init,
+                initargs=(self.settings.worker_memory_mb,),
             )
         return self._pool
+
+    def _submit(self, *args) -> Future:
+        """Submit a page task; a pool broken by a dead worker is replaced once."""
+        try:
+            return self.pool().submit(*args)
+        except BrokenProcessPool:
+            self._drop_pool()
+            return self.pool().submit(*args)
+
+    def _drop_pool(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool = None
 
     def repair_model(self) -> repair.RepairModel:
         if self._repair is None:
@@ -119,7 +145,7 @@ class Pipeline:
             if page.route != PageRoute.OCR or self._cached(intake.source.sha256, page.number):
                 continue
             ocr.check_dependencies()
-            pending.futures[page.number] = self.pool().submit(
+            pending.futures[page.number] = self._submit(
                 ocr.ocr_page,
                 str(path),
                 page.number,
@@ -171,9 +197,20 @@ class Pipeline:
                     progress(str(pending.path), i, len(intake.pages))
         except SohoaError as err:
             return Outcome(pending.path, error=err)
+        except BrokenProcessPool:  # killed (out of memory, signal): transient, retried
+            self._drop_pool()
+            msg = "an OCR worker process died (memory limit or killed)"
+            return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, msg))
+        except MemoryError:  # under the configured cap the same file would fail again
+            mb = self.settings.worker_memory_mb
+            if not mb:
+                return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, "out of memory"))
+            msg = f"needs more memory than the {mb} MB per worker (SOHOA_WORKER_MEMORY_MB)"
+            return Outcome(pending.path, error=SohoaError(ErrorKind.LIMITS, msg))
         except Exception as err:  # a worker crash must fail one file, never the batch
             log.exception("processing %s failed", pending.path)
-            return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, str(err)))
+            msg = f"{type(err).__name__}: {err}"
+            return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, msg))
         document = Document(source=intake.source, pages=pages, metadata=intake.metadata)
         return Outcome(pending.path, document, self.extract(document))
 
@@ -188,6 +225,7 @@ class Pipeline:
             prov.ocr_engine = f"tesseract vie ({ocr.OCR_VERSION})"
         if any(p.repairs for p in document.pages):
             prov.repair_model = repair.MODEL_VERSION
+        record.signatures = _signatures(document.metadata)
         for p in document.pages:
             if p.route_reason.startswith("OCR failed"):
                 record.warnings.append(
@@ -220,6 +258,22 @@ class Pipeline:
             pages=[self._repair_page(self._ocr_result(pending, p)) for p in pending.intake.pages],
             metadata=pending.intake.metadata,
         )
+
+
+def _signatures(meta: dict[str, str]) -> list[Signature]:
+    """The signature stamp's fields, as ingest found them, as record metadata."""
+    if not any(k.startswith("stamp_") or k == "signed_at" for k in meta):
+        return []
+    times = [t for t in meta.get("stamp_times", "").split(",") if t]
+    return [
+        Signature(
+            signer=meta.get("stamp_signer"),
+            organisation=meta.get("stamp_organisation"),
+            email=meta.get("stamp_email"),
+            signed_at=meta.get("signed_at"),
+            times=times,
+        )
+    ]
 
 
 def load_document(path: Path, data_dir: Path) -> Document:

@@ -135,3 +135,35 @@ def test_any_string_keeps_line_count(model, s):
 def test_damaged_fragments_keep_lines(model, parts):
     s = " ".join(parts)
     assert model.repair(s).text.count("\n") == s.count("\n")
+
+
+def test_adaptation_counts_accumulate(tmp_path):
+    learn_clean_text(tmp_path, "Hội Khuyến học tỉnh Sơn La. Quỹ học bổng Tô Hiệu.")
+    learn_clean_text(tmp_path, "Hội Khuyến học tỉnh Sơn La")
+    files = [p.name for p in tmp_path.iterdir() if not p.name.startswith(".")]
+    assert files == ["repair-adapt.json"]
+    m = load_model(tmp_path)
+    assert m.version.startswith(MODEL_VERSION + "+adapt")
+    assert m.repair("Hoi Khuyén hoc tinh Son La").text == "Hội Khuyến học tỉnh Sơn La"
+
+
+def test_english_text_is_not_vietnamese_damage(model):
+    en = ("This report describes the development of the archive service and the results "
+          "of the evaluation on scanned documents from several provinces.")
+    assert not needs_repair(en, model)
+    assert model.repair(en).text == en
+
+
+def test_addresses_kept_and_glued_words_split(model):
+    res = model.repair("Lien hé: hkhsonla@gmail.com, trang www.sonla.gov.vn cua Hoi Khuyén hoc")
+    assert "hkhsonla@gmail.com" in res.text and "www.sonla.gov.vn" in res.text
+    assert res.text.startswith("Liên hệ")
+    out = model.repair("tang I6p nhan danvé vai tro cua hoc sinh, sinh vién").text
+    assert "dân về" in out
+
+
+def test_unreadable_adaptation_file_is_ignored(tmp_path):
+    (tmp_path / "repair-adapt.json").write_text("{not json", encoding="utf-8")
+    assert load_model(tmp_path).version == MODEL_VERSION
+    learn_clean_text(tmp_path, "Hội Khuyến học tỉnh Sơn La")
+    assert load_model(tmp_path).version.startswith(MODEL_VERSION + "+adapt")

@@ -64,6 +64,8 @@ def test_facts_are_stated_in_the_clean_text(slug: str) -> None:
     head = facts["doc"]
     assert f"Số: {head['number']}" in text
     assert head["title"] in text and head["signer"] in text
+    for issuer in (head["issuer"], head["parent_issuer"]):
+        assert issuer is None or issuer.upper() in text  # printed in capitals
     y, m, d = head["date"].split("-")
     assert f"{head['place']}, ngày {d} tháng {m} năm {y}" in text
     for cite in facts["citations"]:
@@ -82,6 +84,7 @@ def test_facts_are_stated_in_the_clean_text(slug: str) -> None:
 @pytest.mark.parametrize("slug", sorted(FACTS))
 def test_born_digital_pdf_carries_the_text(slug: str) -> None:
     pages = _pdf_text(DOCS_DIR / f"{slug}.pdf")
+    assert len(pages) == FACTS[slug]["pages"]
     text = _flat(" ".join(pages))
     words = _flat(_clean(slug)).split()
     missing = [w for w in set(words) if w not in text]
@@ -94,7 +97,9 @@ SCANS = sorted(p for p in DOCS_DIR.glob("*-scan.pdf"))
 
 @pytest.mark.parametrize("path", SCANS, ids=lambda p: p.name)
 def test_scans_hold_images_and_at_most_a_signature_stamp(path: Path) -> None:
+    slug = path.name.removesuffix("-scan.pdf")
     with pdfplumber.open(path) as pdf:
+        assert len(pdf.pages) == FACTS[slug]["pages"]
         for i, page in enumerate(pdf.pages):
             assert len(page.images) == 1
             text = page.extract_text() or ""
@@ -102,7 +107,6 @@ def test_scans_hold_images_and_at_most_a_signature_stamp(path: Path) -> None:
                 assert not text
                 continue
             assert text.startswith("Ký bởi:") and "Thời gian ký:" in text
-            slug = path.name.removesuffix("-scan.pdf")
             assert FACTS[slug]["doc"]["number"] not in text
 
 
@@ -122,6 +126,20 @@ def test_english_ocr_text_lost_the_diacritics_but_kept_the_numbers(path: Path) -
     digits = re.findall(r"\d[\d.]{3,}\d", clean)
     kept = [n for n in digits if n in damaged]
     assert len(kept) >= 0.8 * len(digits)
+
+
+@pytest.mark.parametrize(
+    "path", sorted(DOCS_DIR.glob("*-scan-eng-layer.pdf")), ids=lambda p: p.name
+)
+def test_english_ocr_layer_over_a_scan_is_damaged_text(path: Path) -> None:
+    slug = path.name.removesuffix("-scan-eng-layer.pdf")
+    clean = _clean(slug)
+    with pdfplumber.open(path) as pdf:
+        assert all(len(page.images) == 1 for page in pdf.pages)
+        layer = "\n".join(page.extract_text() or "" for page in pdf.pages)
+    viet = len(VIET_LETTERS.findall(unicodedata.normalize("NFD", layer)))
+    assert 0 < viet < 0.25 * len(VIET_LETTERS.findall(unicodedata.normalize("NFD", clean)))
+    assert FACTS[slug]["doc"]["number"] in layer  # digits and ASCII survive
 
 
 def test_generator_reproduces_the_committed_text_and_pdfs(tmp_path: Path) -> None:

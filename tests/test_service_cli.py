@@ -44,7 +44,7 @@ def test_extract_each_seed_gives_a_valid_record(seed: Path, data_dir: Path) -> N
     record = Record.model_validate_json(res.stdout)
     assert record.source.kind == "text"
     assert record.doc.doc_type in {"Báo cáo", "Kế hoạch"}
-    has_number_line = re.search(r"^\s*S[ốo6]'?\s*:", seed.read_text(), re.M)
+    has_number_line = re.search(r"^\s*S[ốo6]'?\s*:?\s*\d", seed.read_text(), re.M)
     assert bool(record.doc.number) == bool(has_number_line)
 
 

@@ -19,44 +19,27 @@ from collections import Counter
 from pathlib import Path
 
 from normalize.repair import MODEL_VERSION, data_path
-from normalize.repair.sources import hunspell_words, viet74k_words, vlsp_sentences
-from normalize.repair.syllables import TOKEN, is_valid, rhyme_of
+from normalize.repair.lm import count_ngrams
+from normalize.repair.sources import admin_names, hunspell_words, viet74k_words, vlsp_sentences
+from normalize.repair.syllables import RHYME_SHAPE, TOKEN, acronyms_of, is_valid, rhyme_of
 from normalize.unicode import tone_key
 
-
-def syllable_stream(text: str, rhymes: frozenset[str]) -> list[str | None]:
-    """Model keys of a text's tokens; None where the chain breaks (non-syllables, punctuation)."""
-    out: list[str | None] = []
-    pos = 0
-    for m in TOKEN.finditer(text):
-        gap = text[pos : m.start()]
-        if gap.strip() and out and out[-1] is not None:
-            out.append(None)
-        key = tone_key(m.group())
-        out.append(key if is_valid(key, rhymes) else None)
-        pos = m.end()
-    return out
+# Administrative abbreviations with Đ that plain OCR writes with D (Nghị định 30/2020 usage).
+COMMON_ACRONYMS = ["HĐND", "QĐ", "NĐ", "BCĐ", "HĐQT", "ĐCSVN"]
 
 
-def count_ngrams(texts: list[str], rhymes: frozenset[str], uni: Counter, bi: Counter) -> None:
-    """Add unigram and bigram counts ('<s>' marks a chain start) of texts."""
-    for text in texts:
-        prev = "<s>"
-        for key in syllable_stream(text, rhymes):
-            if key is None:
-                prev = "<s>"
-                continue
-            uni[key] += 1
-            bi[f"{prev} {key}"] += 1
-            prev = key
+def acronyms(texts: list[str]) -> dict[str, str]:
+    """All-caps abbreviations with Đ (HĐND, BCĐ), keyed by their unaccented form."""
+    return acronyms_of("\n".join([*texts, *COMMON_ACRONYMS]))
 
 
-def confusion(pairs_file: Path, rhymes: frozenset[str]) -> tuple[dict, Counter]:
+def confusion(pairs_files: list[Path], rhymes: frozenset[str]) -> tuple[dict, Counter]:
     """Count (damaged token lower-case -> clean syllable key) over line pairs of equal length."""
     table: dict[str, Counter] = {}
     totals: Counter = Counter()
     n_lines = n_used = 0
-    for line in pairs_file.read_text(encoding="utf-8").splitlines():
+    lines = [x for f in pairs_files for x in f.read_text(encoding="utf-8").splitlines()]
+    for line in lines:
         rec = json.loads(line)
         clean = [m.group() for m in TOKEN.finditer(rec["clean"])]
         dmg = [m.group() for m in TOKEN.finditer(rec["damaged"])]
@@ -74,30 +57,33 @@ def confusion(pairs_file: Path, rhymes: frozenset[str]) -> tuple[dict, Counter]:
     return {d: dict(c) for d, c in table.items()}, totals
 
 
-def build(pairs_file: Path | None) -> dict:
+def build(pairs_files: list[Path]) -> dict:
     hun = [w for w in hunspell_words() if " " not in w and w.isalpha()]
-    rhymes = frozenset(rhyme_of(w) for w in hun)
-    uni: Counter = Counter()
-    bi: Counter = Counter()
+    rhymes = frozenset(r for r in map(rhyme_of, hun) if RHYME_SHAPE.match(r))
+    counts = {k: Counter() for k in ("unigrams", "bigrams", "trigrams")}
     sents = vlsp_sentences()
-    count_ngrams([s for i, s in enumerate(sents) if i % 10 != 0], rhymes, uni, bi)
-    count_ngrams(viet74k_words(), rhymes, uni, bi)
+    texts = [s for i, s in enumerate(sents) if i % 10 != 0] + viet74k_words() + admin_names()
+    for text in texts:
+        count_ngrams(text, rhymes, counts)
+    uni = counts["unigrams"]
     inventory = {tone_key(w) for w in hun} | set(uni)
     inventory = {k for k in inventory if is_valid(k, rhymes)}
-    table, totals = confusion(pairs_file, rhymes) if pairs_file else ({}, Counter())
+    table, totals = confusion(pairs_files, rhymes) if pairs_files else ({}, Counter())
     return {
         "version": MODEL_VERSION,
         "rhymes": sorted(rhymes),
         "syllables": {k: uni.get(k, 0) for k in sorted(inventory)},
-        "bigrams": dict(bi),
+        "bigrams": dict(counts["bigrams"]),
+        "trigrams": dict(counts["trigrams"]),
         "confusion": table,
+        "acronyms": acronyms(sents),
         "confusion_totals": dict(totals),
     }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("pairs", type=Path, nargs="?", help="JSONL from bench.repair.pairs")
+    ap.add_argument("pairs", type=Path, nargs="*", help="JSONL files from bench.repair.pairs")
     a = ap.parse_args()
     snap = build(a.pairs)
     out = data_path()

@@ -91,6 +91,7 @@ def main() -> None:
     ap.add_argument("--split", choices=("train", "test"), default="train")
     ap.add_argument("--limit", type=int, default=0)
     ap.add_argument("--input", type=Path, help="clean text file to use instead of VLSP")
+    ap.add_argument("--seed", type=int, help="render/degradation seed (default: by split)")
     a = ap.parse_args()
     if a.input:
         texts = [a.input.read_text(encoding="utf-8")]
@@ -99,7 +100,8 @@ def main() -> None:
         keep = (lambda i: i % 10 != 0) if a.split == "train" else (lambda i: i % 10 == 0)
         sel = [s for i, s in enumerate(sents) if keep(i)]
         texts = chunks(sel[: a.limit] if a.limit else sel)
-    pairs = make_pairs(texts, seed=1 if a.split == "train" else 2)
+    seed = a.seed if a.seed is not None else (1 if a.split == "train" else 2)
+    pairs = make_pairs(texts, seed=seed)
     with a.out.open("w", encoding="utf-8") as f:
         for t, o in pairs:
             f.write(json.dumps({"clean": t, "damaged": o}, ensure_ascii=False) + "\n")

@@ -1,4 +1,4 @@
-"""Syllable bigram language model with interpolated Kneser-Ney smoothing.
+"""Syllable n-gram language model (bigram + trigram) with interpolated Kneser-Ney smoothing.
 
 Two models can be mixed: the base snapshot (package text) and the archive's own clean text
 (in-domain adaptation); P = (1 - mu) P_base + mu P_domain.
@@ -9,58 +9,143 @@ from __future__ import annotations
 import math
 from collections import Counter
 
+from normalize.repair.syllables import STRONG_BREAK, TOKEN, is_valid
+from normalize.unicode import tone_key
+
 DISCOUNT = 0.75
 START = "<s>"
+NUM = "<num>"  # any run of digits: "năm <num>", "ngày <num>", "số <num>"
+
+
+def count_ngrams(text: str, rhymes: frozenset[str], counts: dict[str, Counter]) -> None:
+    """Add a text's syllable counts to counts['unigrams'|'bigrams'|'trigrams'] (keys 'a b c').
+
+    Chains break at strong punctuation and at tokens that are not syllables; numbers are NUM.
+    """
+    uni, bi, tri = counts["unigrams"], counts["bigrams"], counts["trigrams"]
+    p2, p1, pos = START, START, 0
+    for m in TOKEN.finditer(text):
+        if STRONG_BREAK.search(text, pos, m.start()):
+            p2 = p1 = START
+        pos = m.end()
+        key = NUM if m.group().isdigit() else tone_key(m.group())
+        if key != NUM and not is_valid(key, rhymes):
+            p2 = p1 = START
+            continue
+        if key != NUM:
+            uni[key] += 1
+        bi[f"{p1} {key}"] += 1
+        if p1 != START:
+            tri[f"{p2} {p1} {key}"] += 1
+        p2, p1 = p1, key
+
+
+SHIFT = 21  # syllable ids fit in 21 bits; pairs and triples are packed into one int key
+
+
+def new_ids() -> dict[str, int]:
+    """The string -> id map shared by every model of a process (ids 0, 1: START, NUM)."""
+    return {START: 0, NUM: 1}
+
+
+def ids_of(ids: dict[str, int], words) -> list[int]:
+    return [ids.setdefault(w, len(ids)) for w in words]
 
 
 class KneserNey:
-    """Interpolated KN bigram over counts 'w1 w2' -> n (w1 may be '<s>')."""
+    """Interpolated KN bigram + trigram over counts 'w1 w2' / 'w1 w2 w3' -> n.
 
-    def __init__(self, bigrams: dict[str, int], vocab_size: int) -> None:
-        self.seen: dict[tuple[str, str], float] = {}
+    Words are mapped to small ints (``ids``) and n-grams packed into one int: hashing an int
+    is much cheaper than hashing a tuple of strings, and the search does it a million times.
+    """
+
+    def __init__(self, ids: dict[str, int], bigrams: dict[str, int], vocab_size: int,
+                 trigrams: dict[str, int] | None = None, min_trigram: int = 1) -> None:
         hist: Counter = Counter()
         fanout: Counter = Counter()
         cont: Counter = Counter()
         pairs = []
         for k, n in bigrams.items():
-            w1, w2 = k.split(" ", 1)
-            pairs.append((w1, w2, n))
-            hist[w1] += n
-            fanout[w1] += 1
-            cont[w2] += 1
-        total_cont = sum(cont.values()) or 1
-        self._cont_den = total_cont + 0.5 * max(vocab_size, 1)
-        self.cont = {w: (c + 0.5) / self._cont_den for w, c in cont.items()}
-        self._floor = 0.5 / self._cont_den
+            a, b = ids_of(ids, k.split(" ", 1))
+            pairs.append((a, b, n))
+            hist[a] += n
+            fanout[a] += 1
+            cont[b] += 1
+        den = (sum(cont.values()) or 1) + 0.5 * max(vocab_size, 1)
+        self.cont = {w: (c + 0.5) / den for w, c in cont.items()}
+        self.floor = 0.5 / den
         self.lam = {w: DISCOUNT * fanout[w] / hist[w] for w in hist}
-        for w1, w2, n in pairs:
-            p = (n - DISCOUNT) / hist[w1] + self.lam[w1] * self.cont[w2]
-            self.seen[(w1, w2)] = p
+        self.seen = {(a << SHIFT) | b: (n - DISCOUNT) / hist[a] + self.lam[a] * self.cont[b]
+                     for a, b, n in pairs}
         self.size = sum(hist.values())
+        self._init_trigrams(ids, trigrams or {}, min_trigram)
 
-    def prob(self, w1: str, w2: str) -> float:
-        p = self.seen.get((w1, w2))
+    def _init_trigrams(self, ids: dict[str, int], trigrams: dict[str, int], min_count: int):
+        """Trigram counts; those below min_count only enter the history totals (smaller model,
+        they would add just (1 - DISCOUNT) / history to a probability)."""
+        self.tri: dict[int, int] = {}
+        hist: Counter = Counter()
+        fanout: Counter = Counter()
+        for k, n in trigrams.items():
+            a, b, c = ids_of(ids, k.split(" "))
+            h = (a << SHIFT) | b
+            if n >= min_count:
+                self.tri[(h << SHIFT) | c] = n
+            hist[h] += n
+            fanout[h] += 1
+        self.hist2 = dict(hist)
+        self.lam2 = {h: DISCOUNT * fanout[h] / n for h, n in hist.items()}
+
+    def prob(self, a: int, b: int) -> float:
+        """P(b | a), ids."""
+        p = self.seen.get((a << SHIFT) | b)
         if p is not None:
             return p
-        pc = self.cont.get(w2, self._floor)
-        lam = self.lam.get(w1)
+        pc = self.cont.get(b, self.floor)
+        lam = self.lam.get(a)
         return pc if lam is None else lam * pc
+
+    def prob3(self, a: int, b: int, c: int) -> float:
+        """P(c | a b): trigram KN interpolated with the bigram estimate."""
+        h = (a << SHIFT) | b
+        p2 = self.prob(b, c)
+        n_h = self.hist2.get(h)
+        if n_h is None:
+            return p2
+        n = self.tri.get((h << SHIFT) | c, 0)
+        return max(n - DISCOUNT, 0) / n_h + self.lam2[h] * p2
 
 
 class MixedLM:
-    """Base KN mixed with an optional in-domain KN; memoised log-probabilities."""
+    """Base KN mixed with an optional in-domain KN; memoised log-probabilities over ids."""
 
-    def __init__(self, base: KneserNey, domain: KneserNey | None = None, mu: float = 0.0):
-        self.base, self.domain, self.mu = base, domain, mu
-        self._memo: dict[tuple[str, str], float] = {}
+    def __init__(self, ids: dict[str, int], base: KneserNey, domain: KneserNey | None = None,
+                 mu: float = 0.0):
+        self.ids, self.base, self.domain, self.mu = ids, base, domain, mu
+        self.memo: dict[int, float] = {}
+        self.memo3: dict[int, float] = {}
 
-    def logp(self, w1: str, w2: str) -> float:
-        key = (w1, w2)
-        lp = self._memo.get(key)
+    def id(self, word: str) -> int:
+        return self.ids.setdefault(word, len(self.ids))
+
+    def logp(self, a: int, b: int) -> float:
+        key = (a << SHIFT) | b
+        lp = self.memo.get(key)
         if lp is None:
-            p = self.base.prob(w1, w2)
+            p = self.base.prob(a, b)
             if self.domain is not None:
-                p = (1 - self.mu) * p + self.mu * self.domain.prob(w1, w2)
+                p = (1 - self.mu) * p + self.mu * self.domain.prob(a, b)
             lp = math.log(p)
-            self._memo[key] = lp
+            self.memo[key] = lp
+        return lp
+
+    def logp3(self, a: int, b: int, c: int) -> float:
+        key = (((a << SHIFT) | b) << SHIFT) | c
+        lp = self.memo3.get(key)
+        if lp is None:
+            p = self.base.prob3(a, b, c)
+            if self.domain is not None:
+                p = (1 - self.mu) * p + self.mu * self.domain.prob3(a, b, c)
+            lp = math.log(p)
+            self.memo3[key] = lp
         return lp

@@ -17,25 +17,35 @@ from functools import lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
-from normalize.repair.lm import START, MixedLM
-from normalize.repair.syllables import TOKEN, has_marks, is_valid, skeleton
+from normalize.repair.lm import NUM, SHIFT, MixedLM
+from normalize.repair.syllables import STRONG_BREAK, TOKEN, has_marks, is_valid, skeleton
 from normalize.unicode import tone_key
 
 # Characters English OCR puts in place of Vietnamese letters, mapped before skeleton lookup.
-CHAR_MAP = str.maketrans({"6": "o", "0": "o", "¢": "o", "@": "o", "4": "a", "§": "y", "1": "l"})
+CHAR_MAP = str.maketrans({"6": "o", "0": "o", "4": "a", "1": "l"})
+# Symbols standing for a marked vowel (du¢c = được, ngh¢ = nghệ) or nothing (k§y = kỹ).
+CHAR_ALTS = {"¢": (("o", 0.0), ("e", 0.5)), "@": (("o", 0.0), ("e", 0.5)),
+             "&": (("a", 0.0), ("e", 0.5), ("o", 1.0)),
+             "§": (("", 0.0), ("y", 0.5)), "8": (("e", 0.5), ("", 1.0))}
+ROMAN = re.compile(r"^(?:[IVXL1]{1,5}|[ivx]{1,4})$")
 # Optional rewrites of the skeleton, with a cost (nats) each: OCR confusions seen in the seeds.
 RULES = (
     ("q", "o", 0.5), ("i", "l", 1.0), ("l", "i", 1.0), ("ir", "u", 1.0), ("it", "u", 1.0),
+    ("il", "u", 1.0), ("oq", "o", 0.5), ("qo", "o", 0.5),
     ("ti", "u", 1.5), ("ii", "u", 1.0), ("tt", "u", 1.5), ("w", "u", 0.5), ("rn", "m", 1.0),
     ("d", "o", 1.5), ("g", "o", 2.0), ("e", "o", 1.5), ("e", "a", 1.5), ("a", "o", 2.0),
     ("d", "a", 2.0), ("c", "e", 2.0), ("8", "e", 1.0),
 )
-INITIAL_RULES = (("p", "d", 1.0), ("b", "d", 1.5))
+INITIAL_RULES = (("p", "d", 1.0), ("b", "d", 1.5), ("t", "u", 2.0))
+CAPITAL_D_COST = 0.5
+SPLIT_P = 0.005  # P(two syllables came out glued as one token)
 OOV_LOGP = -14.0  # LM cost of keeping a token that is not a Vietnamese syllable
-BACKOFF_P = 0.02  # P(token | syllable) for a skeleton match never seen in the table
+BACKOFF_P = 0.05  # P(token | syllable) for a skeleton match never seen in the table
+UNSEEN_DECAY = 0.5  # ...lower for syllables the table saw often (and never in this form)
 EDIT_COST = 4.0
 MAX_CANDS = 6
-STRONG_BREAK = re.compile(r"[.;:!?()\[\]\"“”/]|\n\s*\n")
+PRUNE = 9.0  # drop candidates this far (nats) below the best channel score
+BEAM = 7.0  # Viterbi states this far below the best are dropped
 # Damaged document-type abbreviations inside keys: 677/Qb-TTg, 30/ND-CP.
 KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
 
@@ -47,6 +57,8 @@ class Cand:
     key: str | None
     text: str
     logp: float
+    kid: int = -1  # the key's id in the LM (-1: none)
+    fid: int = -1  # a split glued token ("danvé" = "dân về"): the first syllable's id
 
 
 def apply_case(src: str, key: str) -> str:
@@ -59,6 +71,15 @@ def apply_case(src: str, key: str) -> str:
     if src[:1].isupper():
         return key[:1].upper() + key[1:]
     return key
+
+
+def _bases(tok: str) -> list[tuple[str, float]]:
+    """Skeletons of a token with OCR symbols read each possible way (cheapest first)."""
+    out = [("", 0.0)]
+    for ch in tok.translate(CHAR_MAP):
+        alts = CHAR_ALTS.get(ch) or ((skeleton(ch), 0.0),)
+        out = [(s + a, c + ca) for s, c in out for a, ca in alts][:16]
+    return sorted(out, key=lambda x: x[1])
 
 
 def _rewrites(s: str) -> list[tuple[str, float]]:
@@ -77,7 +98,9 @@ def _rewrites(s: str) -> list[tuple[str, float]]:
 class Repairer:
     """Candidate generation and decoding over one snapshot + optional in-domain counts."""
 
-    def __init__(self, snap: dict, lm: MixedLM, extra_vocab: dict[str, int] | None = None):
+    def __init__(self, snap: dict, lm: MixedLM, extra_vocab: dict[str, int] | None = None,
+                 extra_acronyms: dict[str, str] | None = None):
+        self.acronyms = {**snap.get("acronyms", {}), **(extra_acronyms or {})}
         self.rhymes = frozenset(snap["rhymes"])
         vocab = dict(snap["syllables"])
         for k, n in (extra_vocab or {}).items():
@@ -100,10 +123,13 @@ class Repairer:
     # ---- candidates -------------------------------------------------------------------
     def _skeleton_cands(self, tok: str) -> dict[str, float]:
         """Syllable -> rule cost, from the skeleton after OCR character rules (<= 2 rules)."""
-        base = skeleton(tok.translate(CHAR_MAP))
+        bases = _bases(tok)
+        base = bases[0][0]
+        if tok[:1] in ("P", "B"):  # a capital Đ read as P or B (Pang, Bang = Đảng)
+            bases.append(("d" + base[1:], CAPITAL_D_COST))
         found: dict[str, float] = {}
-        frontier = [(base, 0.0)]
-        seen = {base: 0.0}
+        frontier = list(bases)
+        seen = dict(bases)
         for _ in range(2):
             nxt = []
             for s, c in frontier:
@@ -119,10 +145,12 @@ class Repairer:
         letters = [ch for ch in tok if ch.isalpha()]
         caps = len(letters) >= 2 and all(ch.isupper() for ch in letters)
         if not caps and 2 <= len(base) <= 7:
-            for s, dist, _ in process.extract(
-                base, self.skeletons, scorer=Levenshtein.distance, score_cutoff=1, limit=6
-            ):
-                for k in self.index[s][:3]:
+            near = process.extract(
+                base, self.skeletons, scorer=Levenshtein.distance, score_cutoff=1, limit=None
+            )
+            near.sort(key=lambda x: -self.vocab.get(self.index[x[0]][0], 0))
+            for s, dist, _ in near[:12]:
+                for k in self.index[s][:4]:
                     found.setdefault(k, EDIT_COST * dist)
         return found
 
@@ -130,10 +158,18 @@ class Repairer:
         low = tok.lower()
         ident_key = tone_key(tok)
         ident_ok = self.valid(ident_key)
-        if tok.isdigit() or (not ident_ok and not _may_be_damaged(tok)):
-            return (Cand(None, tok, 0.0),)
         seen = self.table.get(low, {})
-        costs = self._skeleton_cands(tok)
+        if tok.isdigit():
+            return self._digit_cands(tok, p_dmg, seen)
+        acro = self.acronyms.get(skeleton(tok).upper()) if tok.isupper() and not ident_ok else None
+        if acro and acro != tok:  # HDND -> HĐND, learned from clean text
+            return (Cand(None, tok, math.log(1 - p_dmg)), Cand(None, acro, math.log(p_dmg)))
+        lone_symbol = not any(ch.isalnum() for ch in tok) and tok not in ("@", "¢")
+        if not ident_ok and (lone_symbol or ROMAN.match(tok) or not (seen or _may_be_damaged(tok))):
+            return (Cand(None, tok, 0.0),)
+        if _is_caps(tok) and not _may_be_damaged(tok):
+            return (Cand(None, tok, 0.0),)
+        costs = self._skeleton_cands(tok) if _may_be_damaged(tok) else {}
         for k in seen:
             costs.setdefault(k, 0.0)
         scored = []
@@ -146,11 +182,45 @@ class Repairer:
         out = []
         if ident_ok:
             p_same = self._channel(low, ident_key, 0.0, seen)
-            out.append(Cand(ident_key, tok, math.log((1 - p_dmg) + p_dmg * p_same)))
+            out.append(self._cand(ident_key, tok, math.log((1 - p_dmg) + p_dmg * p_same)))
         else:
             out.append(Cand(None, tok, math.log(1 - p_dmg)))
-        out.extend(Cand(k, apply_case(tok, k), lp) for lp, k in scored[:MAX_CANDS])
+        floor = (scored[0][0] if scored else 0.0) - PRUNE
+        out.extend(self._cand(k, apply_case(tok, k), lp)
+                   for lp, k in scored[:MAX_CANDS] if lp >= floor)
+        if not ident_ok and tok.isalpha() and len(tok) >= 4 and min(costs.values(), default=9) > 1:
+            out.extend(self._splits(tok, p_dmg))
         return tuple(out)
+
+    def _splits(self, tok: str, p_dmg: float) -> list[Cand]:
+        """Two syllables glued by OCR ('danvé' -> 'dân về'): both halves must be skeletons."""
+        base = skeleton(tok.translate(CHAR_MAP))
+        if len(base) != len(tok):
+            return []
+        out = []
+        for i in range(1, len(base)):
+            firsts, seconds = self.index.get(base[:i]), self.index.get(base[i:])
+            if not firsts or not seconds:
+                continue
+            a = firsts[0]
+            for b in seconds[:2]:
+                text = f"{apply_case(tok[:i], a)} {apply_case(tok[i:], b)}"
+                c = self._cand(b, text, math.log(p_dmg * SPLIT_P))
+                out.append(Cand(c.key, c.text, c.logp, c.kid, self.lm.id(a)))
+        return out[:4]
+
+    def _digit_cands(self, tok: str, p_dmg: float, seen: dict[str, int]) -> tuple[Cand, ...]:
+        """A number, or a short digit token the table saw standing for a syllable (6 = ở)."""
+        if len(tok) > 2 or not seen:
+            return (self._cand(NUM, tok, 0.0),)
+        total = sum(seen.values())
+        out = [self._cand(NUM, tok, math.log(1 - p_dmg / 2))]
+        for k, n in sorted(seen.items(), key=lambda kv: -kv[1])[:3]:
+            out.append(self._cand(k, k, math.log(p_dmg / 2 * n / total)))
+        return tuple(out)
+
+    def _cand(self, key: str, text: str, logp: float) -> Cand:
+        return Cand(key, text, logp, self.lm.id(key))
 
     def _channel(self, low: str, key: str, cost: float, seen: dict[str, int]) -> float:
         """P(damaged token | syllable): the table if it saw the pair, else a rule backoff."""
@@ -158,7 +228,7 @@ class Repairer:
         total = self.totals.get(key, 0)
         if n:
             return n / (total + 1)
-        return BACKOFF_P * math.exp(-cost) * math.sqrt(5 / (5 + total))
+        return BACKOFF_P * math.exp(-cost) * (5 / (5 + total)) ** UNSEEN_DECAY
 
     # ---- decoding ---------------------------------------------------------------------
     def decode(self, text: str, p_dmg: float) -> list[tuple[int, int, str]]:
@@ -166,56 +236,133 @@ class Repairer:
         toks = list(TOKEN.finditer(text))
         if not toks:
             return []
-        p_dmg = round(min(max(p_dmg, 1e-3), 0.95), 3)
-        lm = self.lm.logp
-        prev_states: list[tuple[float, str, int]] = [(0.0, START, -1)]
+        p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
+        logp, memo = self.lm.logp, self.lm.memo
+        prev_states: list[tuple[float, int, int]] = [(0.0, START_ID, -1)]
         back: list[list[tuple[Cand, int]]] = []
+        breaks: list[bool] = []
+        protected = _protected_spans(text)
         pos = 0
         for m in toks:
             tok = m.group()
             gap = text[pos : m.start()]
             pos = m.end()
-            if KEY_ABBR.match(tok) and text[m.end() : m.end() + 1] == "-":
-                cands: tuple[Cand, ...] = (Cand(None, tok[0] + "Đ", 0.0),)
+            after = text[m.end() : m.end() + 1]
+            if protected and any(a <= m.start() < b for a, b in protected):
+                cands: tuple[Cand, ...] = (Cand(None, tok, 0.0),)
+            elif KEY_ABBR.match(tok) and after == "-":
+                cands = (Cand(None, tok[0] + "Đ", 0.0),)
+            elif tok.isupper() and ((after in "-/" and after) or gap.endswith(("/", "-"))):
+                cands = (Cand(None, tok, 0.0),)  # a part of a document key: 49-KL/TW
             else:
                 cands = self.candidates(tok, p_dmg)
-            if STRONG_BREAK.search(gap):
-                best = max(range(len(prev_states)), key=lambda i: prev_states[i][0])
-                prev_states = [(prev_states[best][0], START, best)]
+            breaks.append(bool(STRONG_BREAK.search(gap)))
+            if breaks[-1]:
+                best = max(prev_states)
+                prev_states = [(best[0], START_ID, best[2])]
             states, ptrs = [], []
+            forced = len(cands) == 1
             for c in cands:
-                best_s, best_i = -math.inf, 0
-                for i, (s, ctx, _) in enumerate(prev_states):
-                    v = s + (lm(ctx, c.key) if c.key is not None else OOV_LOGP)
-                    if v > best_s:
-                        best_s, best_i = v, i
-                if len(cands) == 1 and c.key is None:
-                    best_s -= OOV_LOGP  # a forced token costs nothing
-                states.append((best_s + c.logp, c.key or START))
-                ptrs.append((c, prev_states[best_i][2]))
+                key = c.key
+                best_s, best_j = -math.inf, 0
+                if key is None:
+                    for s, _, j in prev_states:
+                        if s > best_s:
+                            best_s, best_j = s, j
+                    best_s += 0.0 if forced else OOV_LOGP
+                else:
+                    kid = c.kid
+                    first = logp(c.fid, kid) if c.fid >= 0 else 0.0
+                    for s, ctx, j in prev_states:
+                        if c.fid >= 0:
+                            v = logp(ctx, c.fid) + first
+                        else:
+                            v = memo.get((ctx << SHIFT) | kid)
+                            if v is None:
+                                v = logp(ctx, kid)
+                        v += s
+                        if v > best_s:
+                            best_s, best_j = v, j
+                states.append((best_s + c.logp, START_ID if key is None else c.kid))
+                ptrs.append((c, best_j))
             back.append(ptrs)
-            prev_states = [(s, k, j) for j, (s, k) in enumerate(states)]
-        return self._trace(toks, back, prev_states)
+            top = max(s for s, _ in states)
+            prev_states = [(s, k, j) for j, (s, k) in enumerate(states) if s >= top - BEAM]
+        cands_at = [[c for c, _ in ptrs] for ptrs in back]
+        choice = self._trace(back, prev_states)
+        self._refine(cands_at, choice, breaks)
+        out = []
+        for m, cs, j in zip(toks, cands_at, choice, strict=True):
+            if cs[j].text != m.group():
+                out.append((m.start(), m.end(), cs[j].text))
+        return out
 
     @staticmethod
-    def _trace(toks, back, last) -> list[tuple[int, int, str]]:
-        j = max(range(len(last)), key=lambda i: last[i][0])
-        out = []
-        for t in range(len(toks) - 1, -1, -1):
-            cand, prev = back[t][j]
-            m = toks[t]
-            if cand.text != m.group():
-                out.append((m.start(), m.end(), cand.text))
-            j = prev
-        out.reverse()
-        return out
+    def _trace(back, last) -> list[int]:
+        j = max(last)[2]
+        choice = [0] * len(back)
+        for t in range(len(back) - 1, -1, -1):
+            choice[t] = j
+            j = back[t][j][1]
+        return choice
+
+    def _refine(self, cands_at: list[list[Cand]], choice: list[int], breaks: list[bool]) -> None:
+        """Re-choose each ambiguous token with the trigram LM, its neighbours fixed (one sweep).
+
+        The bigram Viterbi path is the starting point; a token's score is its channel cost plus
+        the trigram log-probabilities of itself and the next two tokens of its chain.
+        """
+        n = len(choice)
+        keys = [_kid(cands_at[t][choice[t]]) for t in range(n)]
+        # chain links: linked[t] is True when token t continues the chain of token t-1
+        linked = [t > 0 and not breaks[t] and keys[t - 1] is not None for t in range(n)]
+        logp3, memo3 = self.lm.logp3, self.lm.memo3
+        for t in range(n):
+            cs = cands_at[t]
+            if len(cs) == 1:
+                continue
+            u = keys[t - 2] if t >= 2 and linked[t] and linked[t - 1] else START_ID
+            v = keys[t - 1] if linked[t] else START_ID
+            n1 = keys[t + 1] if t + 1 < n and not breaks[t + 1] else None
+            n2 = keys[t + 2] if n1 is not None and t + 2 < n and not breaks[t + 2] else None
+            best, best_j = -math.inf, choice[t]
+            for j, c in enumerate(cs):
+                k = _kid(c)
+                if k is None:
+                    val = c.logp + OOV_LOGP
+                    if n1 is not None:
+                        val += logp3(START_ID, START_ID, n1)
+                        if n2 is not None:
+                            val += logp3(START_ID, n1, n2)
+                elif c.fid >= 0:
+                    val = c.logp + logp3(u, v, c.fid) + logp3(v, c.fid, k)
+                    if n1 is not None:
+                        val += logp3(c.fid, k, n1)
+                        if n2 is not None:
+                            val += logp3(k, n1, n2)
+                else:
+                    lp = memo3.get((((u << SHIFT) | v) << SHIFT) | k)
+                    val = c.logp + (lp if lp is not None else logp3(u, v, k))
+                    if n1 is not None:
+                        val += logp3(v, k, n1)
+                        if n2 is not None:
+                            val += logp3(k, n1, n2)
+                if val > best:
+                    best, best_j = val, j
+            choice[t] = best_j
+            keys[t] = _kid(cs[best_j])
+            if t + 1 < n:
+                linked[t + 1] = not breaks[t + 1] and keys[t] is not None
 
     # ---- damage -----------------------------------------------------------------------
     def damage(self, text: str) -> tuple[float, int]:
         """Estimated fraction of damaged syllables, and the number of word tokens judged."""
-        n = invalid = plain = 0
+        n = invalid = plain = foreign = 0
+        protected = _protected_spans(text)
         for m in TOKEN.finditer(text):
             tok = m.group()
+            if protected and any(a <= m.start() < b for a, b in protected):
+                continue
             letters = [c for c in tok if c.isalpha()]
             if not letters or (len(letters) >= 2 and all(c.isupper() for c in letters)
                                and not has_marks(tok) and not self.valid(tone_key(tok))):
@@ -223,16 +370,42 @@ class Repairer:
             n += 1
             if not self.valid(tone_key(tok)):
                 invalid += 1
+                if skeleton(tok.translate(CHAR_MAP)) not in self.index:
+                    foreign += 1
             elif not has_marks(tok):
                 plain += 1
         if not n:
             return 0.0, 0
+        if foreign > FOREIGN_SHARE * n:
+            return 0.0, n  # not Vietnamese (English, code...): nothing to repair
         # Clean Vietnamese prose has about 25% unmarked syllables; more means lost marks.
         lost = max(0.0, plain / n - CLEAN_PLAIN_RATE * (1 - invalid / n)) / (1 - CLEAN_PLAIN_RATE)
         return min(1.0, invalid / n + lost), n
 
 
 CLEAN_PLAIN_RATE = 0.25
+# Share of words that do not even look like a syllable once OCR symbols are read: damaged
+# Vietnamese stays well under it (seed 000: ~0.1), English prose is far above.
+FOREIGN_SHARE = 0.35
+
+
+START_ID = 0  # lm.new_ids(): START
+# E-mail addresses, web addresses and domain names are kept as written.
+_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\."
+                      r"(?:vn|com|org|net|gov|edu|info)\b", re.IGNORECASE)
+
+
+def _protected_spans(text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in _ADDRESS.finditer(text)]
+
+
+def _kid(c: Cand) -> int | None:
+    return None if c.key is None else c.kid
+
+
+def _is_caps(tok: str) -> bool:
+    letters = [c for c in tok if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
 def _may_be_damaged(tok: str) -> bool:

@@ -2,6 +2,7 @@
 
 - the ``underthesea`` wheel (fetched with ``pip download --no-deps`` into the cache, read as a
   zip, never imported): VLSP-2013 running text (legal/news prose) and the Viet74K word list;
+- ``vietnamadminunits`` (a project dependency): names of provinces, districts and wards;
 - Debian ``hunspell-vi`` (/usr/share/hunspell/vi_VN.dic): the syllable inventory.
 
 Nothing here runs at repair time; ``normalize.repair.build`` turns these into the snapshot.
@@ -83,3 +84,25 @@ def hunspell_words() -> list[str]:
         return []
     lines = HUNSPELL_VI.read_text(encoding="utf-8").splitlines()[1:]
     return [_nfc(w.split("/")[0].strip()) for w in lines if w.strip()]
+
+
+def admin_names() -> list[str]:
+    """'Tỉnh Sơn La', 'Huyện Mai Sơn', 'Xã Chiềng Ban'...: unit names with their type word."""
+    import importlib.util
+    import sqlite3
+
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    db = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db"
+    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    names: set[str] = set()
+    try:
+        q = "SELECT province, provinceShort, district, districtShort, districtType, ward, " \
+            "wardShort, wardType FROM admin_units_legacy"
+        for prov, prov_s, dist, dist_s, dist_t, ward, ward_s, ward_t in con.execute(q):
+            names.update([prov, f"tỉnh {prov_s}", dist, f"{(dist_t or '').lower()} {dist_s}",
+                          ward, f"{(ward_t or '').lower()} {ward_s}"])
+    finally:
+        con.close()
+    return sorted(_nfc(n.strip()) for n in names if n and n.strip())

@@ -19,8 +19,12 @@ ONSETS = sorted(
 )
 CHECKED = ("p", "t", "c", "ch")  # stop finals: only sắc (s) or nặng (j) tones
 # A word token: letters/digits plus symbols English OCR puts in place of Vietnamese letters.
-TOKEN = re.compile(r"(?:[^\W_]|[¢§@])+")
+TOKEN = re.compile(r"(?:[^\W_]|[¢§@&\u0300-\u036f])+")
+# Punctuation that ends a language-model chain (commas and line breaks do not).
+STRONG_BREAK = re.compile(r"[.;:!?()\[\]\"“”/]|\n\s*\n")
 _VOWEL_RE = re.compile("[aăâeêioôơuưy]")
+# A rhyme: 1-3 vowels and an optional final; filters junk entries out of word lists.
+RHYME_SHAPE = re.compile("^[aăâeêioôơuưy]{1,3}(?:c|ch|m|n|ng|nh|p|t)?$")
 
 
 def split_onset(base: str) -> tuple[str, str]:
@@ -57,9 +61,22 @@ def is_valid(key: str, rhymes: frozenset[str]) -> bool:
 
 def skeleton(s: str) -> str:
     """Lower-case ASCII skeleton: 'Đảng' -> 'dang'."""
-    return unidecode(unicodedata.normalize("NFC", s).lower())
+    return unidecode(unicodedata.normalize("NFC", s)).lower()
 
 
 def has_marks(s: str) -> bool:
     """True if the word carries any Vietnamese diacritic (tone or vowel quality, or đ)."""
     return skeleton(s) != s.lower()
+
+
+_ACRONYM = re.compile(r"\b[A-ZĐ]*Đ[A-ZĐ]*\b")
+
+
+def acronyms_of(text: str) -> dict[str, str]:
+    """Abbreviations written with Đ (HĐND, QĐ, BCĐ) keyed by their plain form (HDND)."""
+    out = {}
+    for m in _ACRONYM.finditer(text):
+        a = m.group()
+        if 2 <= len(a) <= 8:
+            out[a.replace("Đ", "D")] = a
+    return out

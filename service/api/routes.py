@@ -102,7 +102,7 @@ def upload(st: State, _: Archivist, files: Annotated[list[UploadFile], File()]) 
     with tempfile.TemporaryDirectory(dir=incoming) as tmp:
         paths, names = [], []
         for n, up in enumerate(files):
-            dest = Path(tmp) / f"{n:05d}"
+            dest = Path(tmp) / f"{n:05d}{Path(up.filename or '').suffix.lower()}"  # .zip expands
             _receive(up, dest, limit)
             paths.append(dest)
             names.append(Path(up.filename or "").name or f"upload-{n}")

@@ -13,7 +13,6 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
-    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -155,5 +154,3 @@ class BatchItemRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     batch: Mapped[BatchRow] = relationship(back_populates="items")
-
-    __table_args__ = (UniqueConstraint("batch_id", "sha256", name="uq_batch_item_sha"),)

@@ -1,25 +1,45 @@
-"""UI pages. Authentication is the API token, kept in an HttpOnly cookie after login."""
+"""UI pages. Authentication is the API token, kept in an HttpOnly cookie after login.
+
+Pages are rendered on the server from the same storage queries as the API; the browser
+only uploads and polls through the API (the cookie authenticates it there too).
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
+from datetime import date
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+from sqlalchemy.orm import load_only
 
 from normalize.keys import parse_query
 from service import auth, jobs
 from service.api.deps import AppState, get_state
 from service.storage import repo
-from service.storage.models import DocumentRow, TokenRow
+from service.storage.models import CorrectionRow, DocumentRow, TokenRow
+from service.ui import figures as fig
+from service.ui import marks, review
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
 State = Annotated[AppState, Depends(get_state)]
+PER_PAGE = 20
+ROLE_LABELS = {"reader": "người đọc", "archivist": "lưu trữ viên", "admin": "quản trị"}
+templates.env.globals.update(
+    role_labels=ROLE_LABELS, field_labels=marks.FIELD_LABELS, flag_labels=review.FLAG_LABELS
+)
+templates.env.filters["short_number"] = fig.short_number
 
 
 def static_files() -> StaticFiles:
@@ -31,16 +51,24 @@ def _user(request: Request, st: AppState) -> TokenRow | None:
     return auth.verify(st.db, token) if token else None
 
 
-def _page(request: Request, name: str, user: TokenRow | None, **ctx) -> HTMLResponse:
-    return templates.TemplateResponse(request, name, {"user": user, **ctx})
+def _page(request: Request, name: str, user: TokenRow | None, status: int = 200, **ctx):
+    can_edit = user is not None and auth.allows(user.role, "archivist")
+    return templates.TemplateResponse(
+        request, name, {"user": user, "can_edit": can_edit, **ctx}, status_code=status
+    )
 
 
 def _login_redirect(request: Request) -> RedirectResponse:
-    return RedirectResponse(f"/login?next={request.url.path}", status_code=303)
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"/login?next={quote(target)}", status_code=303)
+
+
+def _forbidden(request: Request, user: TokenRow) -> HTMLResponse:
+    return _page(request, "forbidden.html", user, status=403)
 
 
 @router.get("/login", response_class=HTMLResponse)
-def login_form(request: Request, st: State, next: str = "/") -> Response:
+def login_form(request: Request, next: str = "/") -> Response:
     return _page(request, "login.html", None, next=next, error=None)
 
 
@@ -48,10 +76,19 @@ def login_form(request: Request, st: State, next: str = "/") -> Response:
 def login(
     request: Request, st: State, token: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
 ) -> Response:
-    if auth.verify(st.db, token.strip()) is None:
-        return _page(request, "login.html", None, next=next, error="Mã truy cập không hợp lệ.")
-    resp = RedirectResponse(next if next.startswith("/") else "/", status_code=303)
-    resp.set_cookie("sohoa_token", token.strip(), httponly=True, samesite="lax")
+    token = token.strip()
+    if not token or auth.verify(st.db, token) is None:
+        return _page(
+            request,
+            "login.html",
+            None,
+            status=401,
+            next=next,
+            error="Mã truy cập không hợp lệ hoặc đã bị thu hồi.",
+        )
+    safe_next = next if next.startswith("/") and not next.startswith("//") else "/"
+    resp = RedirectResponse(safe_next, status_code=303)
+    resp.set_cookie("sohoa_token", token, httponly=True, samesite="lax", max_age=30 * 86400)
     return resp
 
 
@@ -62,52 +99,236 @@ def logout() -> Response:
     return resp
 
 
+# --- search -------------------------------------------------------------------------------
+
+
+def _marked(text: str, ranges: list[tuple[int, int]]) -> Markup:
+    """Escape ``text`` and wrap the (non-overlapping, merged) ranges in <mark>."""
+    out, pos = [], 0
+    for a, b in sorted(ranges):
+        if a < pos:
+            a = pos
+        if a >= b:
+            continue
+        out += [escape(text[pos:a]), Markup("<mark>"), escape(text[a:b]), Markup("</mark>")]
+        pos = b
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def _citation_snippet(doc: DocumentRow, keys: set[str], width: int = 90) -> Markup | None:
+    """The sentence around the first matched citation, the citation as written marked."""
+    pages = doc.text.split("\f")
+    for c in (doc.record or {}).get("citations") or []:
+        if c.get("key") not in keys:
+            continue
+        for sp in c.get("spans") or []:
+            p = sp.get("page", 0)
+            if 1 <= p <= len(pages) and sp.get("end", 0) <= len(pages[p - 1]):
+                text, a, b = pages[p - 1], sp["start"], sp["end"]
+                s0, s1 = max(0, a - width), min(len(text), b + width)
+                return _marked(text[s0:s1].replace("\n", " "), [(a - s0, b - s0)])
+        written = c.get("text") or ""
+        pos = doc.text.find(written) if written else -1
+        if pos >= 0:
+            s0, s1 = max(0, pos - width), min(len(doc.text), pos + len(written) + width)
+            snippet = doc.text[s0:s1].replace("\f", " ").replace("\n", " ")
+            return _marked(snippet, [(pos - s0, pos - s0 + len(written))])
+    return None
+
+
+def _filters(type_: str, issuer: str, year: str) -> repo.Filters:
+    f = repo.Filters(doc_type=type_ or None, issuer=issuer.strip() or None)
+    if year.isdigit() and len(year) == 4:
+        f.date_from = f.date_to = year  # an ISO prefix: day, month and year-only dates
+    return f
+
+
+def _facets(s) -> dict:
+    types = sorted(t for (t,) in s.execute(select(DocumentRow.doc_type).distinct()) if t)
+    issuers = [
+        i
+        for (i,) in s.execute(
+            select(DocumentRow.issuer)
+            .where(DocumentRow.issuer.is_not(None))
+            .group_by(DocumentRow.issuer)
+            .order_by(func.count().desc())
+            .limit(200)
+        )
+    ]
+    years = sorted(
+        {d[:4] for (d,) in s.execute(select(DocumentRow.doc_date).distinct()) if d},
+        reverse=True,
+    )
+    return {"types": types, "issuers": issuers, "years": years}
+
+
+def _search(s, q: str, f: repo.Filters, offset: int) -> tuple[repo.SearchResult, str, str]:
+    """One box: a citation ("QĐ 677", with or without words beside it) is looked up by key;
+    anything else, or a citation nobody cites, is a search of the words in the text.
+    Returns the result, the mode ("cites" | "text" | "") and the words searched with a key."""
+    if not q.strip():
+        return repo.search(s, None, None, f, PER_PAGE, offset), "", ""
+    kq = parse_query(q)
+    if kq.number:
+        words = kq.text.strip()
+        res = repo.search(s, words or None, kq, f, PER_PAGE, offset)
+        if res.hits or offset:
+            return res, "cites", words
+        text = repo.search(s, q, None, f, PER_PAGE, offset)
+        text.candidates = res.candidates
+        return text, "text", ""
+    return repo.search(s, q, None, f, PER_PAGE, offset), "text", ""
+
+
+def _snippet_html(h: repo.Hit, mode: str) -> Markup | None:
+    if mode == "cites" and h.citations:
+        return _citation_snippet(h.document, {c.key for c in h.citations})
+    if h.snippet:
+        return _marked(h.snippet, [tuple(m) for m in h.highlights])
+    return None
+
+
 @router.get("/", response_class=HTMLResponse)
 def search_page(
     request: Request,
     st: State,
     q: str = "",
     type: str = "",
+    issuer: str = "",
     year: str = "",
+    page: int = 1,
 ) -> Response:
     user = _user(request, st)
     if user is None:
         return _login_redirect(request)
-    f = repo.Filters(doc_type=type or None)
-    if year.isdigit():
-        f.date_from, f.date_to = f"{year}-01-01", f"{year}-12-31"
-    hits, keys, mode = [], [], ""
+    f = _filters(type, issuer, year)
+    page = max(1, page)
+    offset = (page - 1) * PER_PAGE
     with st.db.session() as s:
-        if q.strip():
-            kq = parse_query(q)
-            if kq.number:
-                mode, keys = "cites", repo.cited_keys(s, kq)
-                hits = repo.citing(s, kq, f, 100)
-            if not hits:
-                mode, hits = "text", repo.fulltext(s, q, f, 100)
-        else:
-            hits = [repo.Hit(d) for d in repo.list_documents(s, f, 100)]
-        types = sorted({t for (t,) in s.query(DocumentRow.doc_type).distinct() if t})
-    return _page(request, "search.html", user, q=q, hits=hits, keys=keys, mode=mode,
-                 types=types, type=type, year=year)  # fmt: skip
+        res, mode, words = _search(s, q, f, offset)
+        results = [
+            {"doc": h.document, "citations": h.citations, "snippet": _snippet_html(h, mode)}
+            for h in res.hits
+        ]
+        return _page(
+            request,
+            "search.html",
+            user,
+            q=q,
+            results=results,
+            candidates=res.candidates,
+            mode=mode,
+            words=words,
+            top=[] if q.strip() else repo.most_cited(s, 12),
+            type=type,
+            issuer=issuer,
+            year=year,
+            page=page,
+            total=res.total,
+            total_exact=res.total_exact,
+            more=offset + len(res.hits) < res.total,
+            **_facets(s),
+        )
+
+
+# --- document -----------------------------------------------------------------------------
+
+
+def _pages_view(doc: DocumentRow, refs: list[marks.Ref]) -> list[dict]:
+    texts = doc.text.split("\f")
+    infos = doc.pages_json or []
+    out = []
+    for i, text in enumerate(texts):
+        info = infos[i] if i < len(infos) else {}
+        n = info.get("number") or i + 1
+        has_image = doc.kind != "text" and n <= doc.pages
+        w, h = info.get("width"), info.get("height")
+        segments = marks.page_segments(text, n, refs, info.get("repairs") or [])
+        out.append(
+            {
+                "number": n,
+                "html": marks.render_segments(segments),
+                "route": info.get("route") or "",
+                "kind": info.get("kind") or "content",
+                "confidence": info.get("confidence"),
+                "repairs": len(info.get("repairs") or []),
+                "has_image": has_image,
+                "size": (w, h) if w and h else None,
+                "boxes": marks.page_boxes(refs, n, info) if w and h else [],
+            }
+        )
+    return out
+
+
+GROUPS = (
+    ("cit.", "Văn bản được trích dẫn"),
+    ("date.", "Ngày tháng"),
+    ("amt.", "Số tiền"),
+    ("cnt.", "Số lượng"),
+)
+
+
+def _corrections(s, doc_id: int) -> list[CorrectionRow]:
+    stmt = select(CorrectionRow).where(CorrectionRow.document_id == doc_id)
+    return list(s.scalars(stmt.order_by(CorrectionRow.id.desc())))
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
-def document_page(request: Request, doc_id: int, st: State, page: int = 1) -> Response:
+def document_page(
+    request: Request, doc_id: int, st: State, saved: str = "", bad: str = ""
+) -> Response:
     user = _user(request, st)
     if user is None:
         return _login_redirect(request)
     with st.db.session() as s:
         doc = s.get(DocumentRow, doc_id)
         if doc is None:
-            return _page(request, "missing.html", user)
+            return _page(request, "missing.html", user, status=404)
+        rec = doc.record or {}
+        refs = marks.record_refs(rec)
+        detail = (rec.get("doc") or {}).get("detail") or {}
         cites = repo.cites_of(s, doc)
-        cited_by = repo.cited_by(s, doc)
-        texts = doc.text.split("\f")
-        page = max(1, min(page, max(1, len(texts))))
-        return _page(request, "document.html", user, doc=doc, rec=doc.record, cites=cites,
-                     cited_by=cited_by, page=page, page_text=texts[page - 1],
-                     n_pages=len(texts), fields=repo.CORRECTABLE)  # fmt: skip
+        targets = {c.key: t for c, t in cites if t is not None}
+        return _page(
+            request,
+            "document.html",
+            user,
+            doc=doc,
+            rec=rec,
+            pages=_pages_view(doc, refs),
+            refs={r.id: r for r in refs},
+            header=[r for r in refs if r.id.startswith("doc.")],
+            groups=[(p, t, [r for r in refs if r.id.startswith(p)]) for p, t in GROUPS],
+            detail=detail,
+            targets=targets,
+            cited_by=repo.cited_by(s, doc),
+            corrections=_corrections(s, doc.id),
+            saved=saved,
+            bad=bad,
+            review=review.items_of(doc),
+        )
+
+
+_DMY = re.compile(r"^(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4})$")
+_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def iso_date(text: str) -> str | None:
+    """A date typed the Vietnamese way (24/01/2025, 01/2025) or ISO, as the record's ISO form
+    (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``); None when it is not a real date."""
+    text = text.strip()
+    if m := _DMY.match(text):
+        day, month, year = m.group(1), m.group(2), m.group(3)
+    elif m := _ISO.match(text):
+        year, month, day = m.groups()
+    else:
+        return None
+    try:
+        date(int(year), int(month or 1), int(day or 1))
+    except ValueError:
+        return None
+    return "-".join(f"{int(p):02d}" if len(p) < 4 else p for p in (year, month, day) if p)
 
 
 @router.post("/documents/{doc_id}/correct")
@@ -116,16 +337,34 @@ def correct(
     doc_id: int,
     st: State,
     field: Annotated[str, Form()],
-    value: Annotated[str, Form()],
+    value: Annotated[str, Form()] = "",
+    back: Annotated[str, Form()] = "",
 ) -> Response:
+    """Confirm (same value) or correct a header field; who and when are kept."""
     user = _user(request, st)
-    if user is None or not auth.allows(user.role, "archivist"):
+    if user is None:
         return _login_redirect(request)
+    if not auth.allows(user.role, "archivist"):
+        return _forbidden(request, user)
+    if field not in repo.CORRECTABLE:
+        return _page(request, "missing.html", user, status=422)
+    new = value.strip() or None
+    if field == "date" and new is not None:
+        new = iso_date(new)
+        if new is None:
+            target = f"/documents/{doc_id}?bad={quote(value.strip())}#ref=doc.date"
+            return RedirectResponse(target, status_code=303)
     with st.db.session() as s:
         doc = s.get(DocumentRow, doc_id)
-        if doc is not None and field in repo.CORRECTABLE:
-            repo.add_correction(s, doc, field, value.strip() or None, user.name)
-    return RedirectResponse(f"/documents/{doc_id}", status_code=303)
+        if doc is None:
+            return _page(request, "missing.html", user, status=404)
+        repo.add_correction(s, doc, field, new, user.name)
+    if back.startswith("/review"):
+        return RedirectResponse(back, status_code=303)
+    return RedirectResponse(f"/documents/{doc_id}?saved={field}#ref=doc.{field}", status_code=303)
+
+
+# --- upload -------------------------------------------------------------------------------
 
 
 @router.get("/upload", response_class=HTMLResponse)
@@ -133,7 +372,15 @@ def upload_page(request: Request, st: State) -> Response:
     user = _user(request, st)
     if user is None:
         return _login_redirect(request)
-    return _page(request, "upload.html", user)
+    if not auth.allows(user.role, "archivist"):
+        return _forbidden(request, user)
+    return _page(
+        request,
+        "upload.html",
+        user,
+        max_mb=st.settings.limits.max_file_bytes >> 20,
+        batches=jobs.list_batches(st.db, 10),
+    )
 
 
 @router.get("/batches/{batch_id}", response_class=HTMLResponse)
@@ -142,4 +389,238 @@ def batch_page(request: Request, batch_id: int, st: State) -> Response:
     if user is None:
         return _login_redirect(request)
     items = jobs.batch_items(st.db, batch_id)
+    if not items:
+        return _page(request, "missing.html", user, status=404)
     return _page(request, "batch.html", user, batch_id=batch_id, items=items)
+
+
+@router.post("/batches/{batch_id}/retry")
+def batch_retry(request: Request, batch_id: int, st: State) -> Response:
+    """Queue a batch's failed files again (after a limit was raised, a tool installed ...)."""
+    user = _user(request, st)
+    if user is None:
+        return _login_redirect(request)
+    if not auth.allows(user.role, "archivist"):
+        return _forbidden(request, user)
+    if jobs.retry_failed(st.db, batch_id):
+        st.wake.set()
+    return RedirectResponse(f"/batches/{batch_id}", status_code=303)
+
+
+# --- review -------------------------------------------------------------------------------
+
+REVIEW_SCAN = 500
+# What the review queue and the figures read of a document: never its text or OCR words.
+_LIGHT = (
+    DocumentRow.id,
+    DocumentRow.filename,
+    DocumentRow.number,
+    DocumentRow.doc_type,
+    DocumentRow.doc_date,
+    DocumentRow.kind,
+    DocumentRow.record,
+)
+
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(request: Request, st: State, page: int = 1) -> Response:
+    """Low-confidence and flagged values, newest documents first."""
+    user = _user(request, st)
+    if user is None:
+        return _login_redirect(request)
+    page = max(1, page)
+    with st.db.session() as s:
+        stmt = select(DocumentRow).options(load_only(*_LIGHT)).order_by(DocumentRow.id.desc())
+        docs = s.scalars(stmt.limit(REVIEW_SCAN))
+        items = [i for d in docs for i in review.items_of(d, crops=False)]
+        start = (page - 1) * 50
+        shown = review.with_crops(items[start : start + 50])
+        groups: dict[int, list[review.Item]] = {}
+        for i in shown:
+            groups.setdefault(i.document.id, []).append(i)
+        return _page(
+            request,
+            "review.html",
+            user,
+            groups=list(groups.values()),
+            total=len(items),
+            page=page,
+            more=start + 50 < len(items),
+            back=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
+        )
+
+
+# --- figures ------------------------------------------------------------------------------
+
+
+FIGURE_DOCS = 20_000
+
+
+def _figure_rows(st: AppState, type_: str, year: str) -> list[fig.Figure]:
+    """Figures of the documents that state some, oldest first (records only are read)."""
+    stmt = select(DocumentRow).options(load_only(*_LIGHT)).where(DocumentRow.has_figures)
+    if type_:
+        stmt = stmt.where(DocumentRow.doc_type == type_)
+    if year.isdigit() and len(year) == 4:
+        stmt = stmt.where(DocumentRow.doc_date.like(f"{year}%"))
+    stmt = stmt.order_by(DocumentRow.doc_date, DocumentRow.id).limit(FIGURE_DOCS)
+    with st.db.session() as s:
+        return [x for d in s.scalars(stmt) for x in fig.figures_of(d)]
+
+
+def _chart_title(unit: str) -> str:
+    if unit == "đồng":
+        return "Tổng số tiền nêu trong văn bản, theo năm"
+    if unit == "%":
+        return "Tỷ lệ trung bình (%), theo năm"
+    return f"Tổng số {unit} nêu trong văn bản, theo năm"
+
+
+@router.get("/figures", response_class=HTMLResponse)
+def figures_page(
+    request: Request, st: State, unit: str = "", type: str = "", year: str = ""
+) -> Response:
+    user = _user(request, st)
+    if user is None:
+        return _login_redirect(request)
+    rows = _figure_rows(st, type, year)
+    unit_list = fig.units(rows)
+    unit = unit if unit in dict(unit_list) else (unit_list[0][0] if unit_list else "")
+    shown = [r for r in rows if r.unit == unit]
+    chart = fig.bar_chart(fig.yearly(rows, unit), unit, _chart_title(unit))
+    if unit == "đồng":
+        per_year = [(y, float(n), n) for y, _, n in fig.yearly(rows, unit)]
+        second = fig.bar_chart(per_year, "", "Số văn bản nêu số tiền, theo năm")
+    else:
+        second = fig.bar_chart(fig.yearly(rows, "đồng"), "đồng", _chart_title("đồng"))
+    with st.db.session() as s:
+        facets = _facets(s)
+    return _page(
+        request,
+        "figures.html",
+        user,
+        rows=shown[:1000],
+        n_rows=len(shown),
+        undated=sum(1 for r in shown if r.year is None),
+        units=unit_list,
+        unit=unit,
+        chart=chart,
+        second=second,
+        type=type,
+        year=year,
+        types=facets["types"],
+        years=facets["years"],
+    )
+
+
+@router.get("/figures.csv")
+def figures_csv(
+    request: Request, st: State, unit: str = "", type: str = "", year: str = ""
+) -> Response:
+    """The figures table as shown (same filters), for a spreadsheet."""
+    user = _user(request, st)
+    if user is None:
+        return _login_redirect(request)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(
+        [
+            "document_id",
+            "document_number",
+            "document_date",
+            "doc_type",
+            "kind",
+            "value",
+            "unit",
+            "of",
+            "text",
+            "page",
+        ]
+    )
+    for r in _figure_rows(st, type, year):
+        if not unit or r.unit == unit:
+            w.writerow(
+                [
+                    r.document_id,
+                    r.document_number,
+                    r.document_date,
+                    r.doc_type,
+                    r.kind,
+                    r.value,
+                    r.unit,
+                    r.of,
+                    r.text,
+                    r.page,
+                ]
+            )
+    return Response(
+        "\ufeff" + buf.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="so-lieu.csv"'},
+    )
+
+
+# --- tokens (admin) -----------------------------------------------------------------------
+
+
+def _admin(request: Request, st: AppState) -> TokenRow | Response:
+    user = _user(request, st)
+    if user is None:
+        return _login_redirect(request)
+    if not auth.allows(user.role, "admin"):
+        return _forbidden(request, user)
+    return user
+
+
+@router.get("/tokens", response_class=HTMLResponse)
+def tokens_page(request: Request, st: State) -> Response:
+    user = _admin(request, st)
+    if isinstance(user, Response):
+        return user
+    return _page(
+        request,
+        "tokens.html",
+        user,
+        tokens=auth.list_tokens(st.db),
+        roles=auth.ROLES,
+        created=None,
+        error=None,
+    )
+
+
+@router.post("/tokens", response_class=HTMLResponse)
+def token_create(
+    request: Request,
+    st: State,
+    name: Annotated[str, Form()],
+    role: Annotated[str, Form()] = "reader",
+) -> Response:
+    """A new token is shown once, on this page; only its hash is kept."""
+    user = _admin(request, st)
+    if isinstance(user, Response):
+        return user
+    created, error = None, None
+    if not name.strip() or role not in auth.ROLES:
+        error = "Cần tên người dùng và một vai trò hợp lệ."
+    else:
+        created = auth.create_token(st.db, name.strip(), role)
+    return _page(
+        request,
+        "tokens.html",
+        user,
+        status=422 if error else 201,
+        tokens=auth.list_tokens(st.db),
+        roles=auth.ROLES,
+        created=created,
+        created_name=name.strip(),
+        error=error,
+    )
+
+
+@router.post("/tokens/{token_id}/revoke")
+def token_revoke(request: Request, token_id: int, st: State) -> Response:
+    user = _admin(request, st)
+    if isinstance(user, Response):
+        return user
+    auth.revoke(st.db, token_id)
+    return RedirectResponse("/tokens", status_code=303)

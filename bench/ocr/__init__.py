@@ -1,0 +1,1 @@
+"""OCR benchmark: accuracy (CER/WER), throughput and memory of sohoa vs raw Tesseract."""

@@ -1,0 +1,291 @@
+"""OCR benchmark: sohoa vs raw ``tesseract -l vie --oem 1 --psm 3``, same images, same run.
+
+Synthetic pages (samples/synth.py) at levels clean/scan/bad give CER/WER; the same
+scan-level pages give throughput (sohoa, 2 processes, vs raw Tesseract, 1 process)
+and peak memory per worker; the real scans give header fields found against gold.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import re
+import resource
+import subprocess
+import sys
+import time
+import zlib
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from bench.ocr.metrics import cer, wer
+from bench.ocr.texts import corpus
+from samples.synth import LEVELS, degrade, render_text
+
+ROOT = Path(__file__).resolve().parents[2]
+OUT = ROOT / "bench" / "out" / "ocr"
+REAL = ROOT.parent / "shared" / "real-scans"
+ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+VARIANTS = {
+    "gray": (),
+    "colour": ("colour",),
+    "+deskew": ("colour", "deskew"),
+    "+flatten": ("colour", "deskew", "flatten"),
+    "+sauvola(always)": ("colour", "deskew", "flatten", "sauvola"),
+    "+despeckle": ("colour", "deskew", "flatten", "sauvola", "despeckle"),
+    "+sauvola(auto)": ("colour", "deskew", "flatten", "auto"),
+}
+
+
+def make_pages(quick: bool) -> list[tuple[str, str, Path]]:
+    """Render the corpus and degrade it: (level, truth, png path) per page."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    pages = []
+    for name, text in corpus():
+        images, truths = render_text(text)
+        keep = 1 if quick else 2
+        for k, (img, truth) in enumerate(zip(images[:keep], truths[:keep], strict=True)):
+            for level in LEVELS:
+                seed = zlib.crc32(f"{name}-{k}-{level}".encode())
+                path = OUT / f"{name}-{k + 1}-{level}.png"
+                if not path.exists():
+                    degrade(img, level, seed=seed).save(path, dpi=(300, 300))
+                pages.append((level, truth, path))
+    return pages
+
+
+def _peak_mb() -> tuple[float, float]:
+    self_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    child_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return self_kb / 1024, child_kb / 1024
+
+
+def sohoa_text(path: str, steps: tuple[str, ...] | None = None) -> tuple[str, float, float]:
+    """sohoa's OCR of an image file; returns (text, worker MB, tesseract MB)."""
+    from ocr.page import ocr_image, ocr_page
+    from ocr.raster import load_page
+
+    if steps is None:
+        text = ocr_page(path, 1, "image/png").text
+    else:
+        raster = load_page(path, 1, "image/png")
+        text = ocr_image(raster.rgb, raster.dpi, steps=steps)[0]
+    return (text, *_peak_mb())
+
+
+def raw_text(path: str) -> str:
+    """Raw Tesseract on the same image, single thread, as the baseline."""
+    out = subprocess.run(
+        ["tesseract", path, "stdout", "-l", "vie", "--oem", "1", "--psm", "3"],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        check=False,
+        timeout=600,
+    )
+    return out.stdout
+
+
+def accuracy(pages: list[tuple[str, str, Path]], jobs: int, variants: bool) -> dict:
+    """CER/WER per level of sohoa (and step variants) vs raw Tesseract."""
+    systems: dict[str, tuple[str, ...] | None] = {"sohoa": None}
+    if variants:
+        systems |= {f"steps:{k}": v for k, v in VARIANTS.items()}
+    results: dict = {}
+    with ProcessPoolExecutor(jobs) as pool:
+        raw = list(pool.map(raw_text, [str(p) for _, _, p in pages]))
+        hyps = {
+            name: [
+                r[0]
+                for r in pool.map(sohoa_text, [str(p) for _, _, p in pages], [steps] * len(pages))
+            ]
+            for name, steps in systems.items()
+        }
+    hyps["raw tesseract"] = raw
+    for name, texts in hyps.items():
+        for level in LEVELS:
+            c = w = ct = wt = 0
+            for (lv, truth, _), hyp in zip(pages, texts, strict=True):
+                if lv != level:
+                    continue
+                d, n = cer(truth, hyp)
+                c, ct = c + d, ct + n
+                d, n = wer(truth, hyp)
+                w, wt = w + d, wt + n
+            results.setdefault(name, {})[level] = {"cer": c / max(ct, 1), "wer": w / max(wt, 1)}
+    return results
+
+
+def _ocrmypdf_seconds(paths: list[Path], jobs: int) -> float | None:
+    """Seconds OCRmyPDF ``--jobs N -l vie`` takes on a PDF of the same pages, if installed."""
+    if importlib.util.find_spec("ocrmypdf") is None:
+        return None
+    from PIL import Image
+
+    src, out = OUT / "throughput.pdf", OUT / "throughput-ocrmypdf.pdf"
+    images = [Image.open(p).convert("RGB") for p in paths]
+    images[0].save(src, "PDF", resolution=300, save_all=True, append_images=images[1:])
+    cmd = [
+        sys.executable,
+        "-m",
+        "ocrmypdf",
+        "--jobs",
+        str(jobs),
+        "-l",
+        "vie",
+        "--force-ocr",
+        "--output-type",
+        "pdf",
+        "--optimize",
+        "0",
+        "--quiet",
+        str(src),
+        str(out),
+    ]
+    t0 = time.perf_counter()
+    done = subprocess.run(cmd, env=ENV, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        print(f"  (ocrmypdf failed: {done.stderr.strip()[-200:]})")
+        return None
+    return time.perf_counter() - t0
+
+
+def throughput(paths: list[Path], jobs: int) -> dict:
+    """Pages/min: sohoa with ``jobs`` processes vs raw Tesseract in one process
+    (and OCRmyPDF with ``jobs`` when it is installed)."""
+    t0 = time.perf_counter()
+    for p in paths:
+        raw_text(str(p))
+    raw_s = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    with ProcessPoolExecutor(jobs) as pool:
+        mem = [(r[1], r[2]) for r in pool.map(sohoa_text, [str(p) for p in paths])]
+    sohoa_s = time.perf_counter() - t0
+    omp_s = _ocrmypdf_seconds(paths, jobs)
+    n = len(paths)
+    return {
+        "pages": n,
+        "raw_ppm": 60 * n / raw_s,
+        "sohoa_ppm": 60 * n / sohoa_s,
+        "ratio": raw_s / sohoa_s,
+        "ocrmypdf_ppm": 60 * n / omp_s if omp_s else None,
+        "peak_worker_mb": max(m[0] for m in mem),
+        "peak_tesseract_mb": max(m[1] for m in mem),
+    }
+
+
+def _gold_fields(path: Path) -> tuple[str, str]:
+    gold = json.loads((REAL / "gold" / (path.stem + ".json")).read_text(encoding="utf-8"))
+    return gold["doc"]["number"], gold["doc"]["date"]
+
+
+_NUMBER = re.compile(r"Số\s*[:.]?\s*(\S+(?:\s*/\s*\S+)?)")
+_DATE = re.compile(r"ngày\s*(\d{1,2})\s*tháng\s*(\d{1,2})\s*năm\s*(\d{4})")
+
+
+def header_hits(text: str, number: str, date: str) -> tuple[bool, bool]:
+    """Whether the gold number and date can be read off the first page's text."""
+    squashed = re.sub(r"\s+", "", text).replace("Ð", "Đ")
+    got_number = number in squashed
+    m = _DATE.search(text)
+    got_date = bool(m) and f"{int(m[3]):04d}-{int(m[2]):02d}-{int(m[1]):02d}" == date
+    return got_number, got_date
+
+
+def real_pages(path: Path) -> tuple[list[tuple[str, str]], float]:
+    """sohoa's (text, page kind) of every page of a real scan, OCRed or not as routed,
+    and the share of OCR words that ``pdftotext`` finds in its searchable PDF."""
+    from ingest import inspect
+    from ocr import ocr_page, write_searchable_pdf
+
+    intake = inspect(path)
+    pages = [
+        ocr_page(str(path), p.number, intake.source.mime) if p.route == "ocr" else p
+        for p in intake.pages
+    ]
+    out = OUT / "real" / f"{path.stem}.pdf"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    write_searchable_pdf(str(path), intake.source.mime, pages, out)
+    found = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=False
+    ).stdout.split()
+    ocr_words = [w.text for p in pages for w in p.words]
+    have = set(found)
+    share = sum(w in have for w in ocr_words) / len(ocr_words) if ocr_words else 1.0
+    return [(p.text, p.kind.value) for p in pages], share
+
+
+def real(jobs: int) -> dict:
+    """Header number/date found on page 1, and body words found on every page."""
+    files = sorted(REAL.glob("*.pdf"))
+    with ProcessPoolExecutor(jobs) as pool:
+        texts = list(pool.map(real_pages, files))
+    rows = []
+    (OUT / "real").mkdir(parents=True, exist_ok=True)
+    for path, (pages, share) in zip(files, texts, strict=True):
+        for k, (text, _) in enumerate(pages, 1):
+            (OUT / "real" / f"{path.stem}-p{k}.txt").write_text(text, encoding="utf-8")
+        number, date = _gold_fields(path)
+        n_ok, d_ok = header_hits(pages[0][0], number, date)
+        words = [len(t.split()) if kind == "content" else kind for t, kind in pages]
+        rows.append(
+            {
+                "file": path.name,
+                "number": n_ok,
+                "date": d_ok,
+                "words_per_page": words,
+                "pdftotext_finds": share,
+            }
+        )
+    return {"files": rows}
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="python -m bench.ocr", description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="fewer pages: a few minutes")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--variants", action="store_true", help="also measure each clean-up step")
+    ap.add_argument("--skip", default="", help="comma list of: accuracy,throughput,real")
+    args = ap.parse_args(argv)
+    skip = set(filter(None, args.skip.split(",")))
+    pages = make_pages(args.quick)
+    report: dict = {}
+    if "accuracy" not in skip:
+        report["accuracy"] = accuracy(pages, args.jobs, args.variants)
+        print("CER / WER by level (lower is better)")
+        for name, levels in report["accuracy"].items():
+            cells = "  ".join(
+                f"{lv}: {v['cer']:6.2%} / {v['wer']:6.2%}" for lv, v in levels.items()
+            )
+            print(f"  {name:18s} {cells}")
+    if "throughput" not in skip:
+        scan = [p for lv, _, p in pages if lv == "scan"]
+        scan = (scan * 2)[: 4 if args.quick else 8]
+        t = report["throughput"] = throughput(scan, args.jobs)
+        print(
+            f"throughput on {t['pages']} scan pages: sohoa ({args.jobs} processes) "
+            f"{t['sohoa_ppm']:.1f} pages/min, raw tesseract (1 process) {t['raw_ppm']:.1f} "
+            f"pages/min, ratio {t['ratio']:.2f}x; peak memory per worker "
+            f"{t['peak_worker_mb']:.0f} MB + tesseract {t['peak_tesseract_mb']:.0f} MB"
+        )
+        if t["ocrmypdf_ppm"]:
+            print(
+                f"  OCRmyPDF --jobs {args.jobs} -l vie: {t['ocrmypdf_ppm']:.1f} pages/min; "
+                f"sohoa / OCRmyPDF = {t['sohoa_ppm'] / t['ocrmypdf_ppm']:.2f}x"
+            )
+    if "real" not in skip and REAL.exists():
+        r = report["real"] = real(args.jobs)
+        n = sum(f["number"] for f in r["files"])
+        d = sum(f["date"] for f in r["files"])
+        print(f"real scans: number found {n}/{len(r['files'])}, date found {d}/{len(r['files'])}")
+        for f in r["files"]:
+            print(
+                f"  {f['file'][:40]:40s} number={f['number']!s:5s} date={f['date']!s:5s} "
+                f"searchable-PDF words found {f['pdftotext_finds']:.0%}  "
+                f"words/page={f['words_per_page']}"
+            )
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "report.json").write_text(json.dumps(report, indent=1, ensure_ascii=False))
+    sys.stdout.flush()

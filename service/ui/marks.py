@@ -1,0 +1,224 @@
+"""Where a record's values stand: marks in the page text and boxes on the page image.
+
+A record keeps, per value, spans into a page's stored text (and, for OCR pages, a box
+in page-image pixels). The document page shows both: the text is cut at every span and
+repair boundary so overlapping marks stay exact, and each value gets a ``ref`` id that
+the record table, the text marks and the image boxes share (click one, light all).
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from markupsafe import Markup, escape
+
+FIELD_LABELS = {
+    "issuer": "Cơ quan ban hành",
+    "parent_issuer": "Cơ quan chủ quản",
+    "number": "Số, ký hiệu",
+    "doc_type": "Loại văn bản",
+    "date": "Ngày ban hành",
+    "place": "Địa danh",
+    "title": "Trích yếu",
+    "signer": "Người ký",
+    "signer_title": "Chức vụ người ký",
+}
+
+
+@dataclass
+class Ref:
+    """One value of the record that the page can point at."""
+
+    id: str
+    label: str
+    value: str
+    spans: list[dict] = field(default_factory=list)
+    confidence: float | None = None
+    flags: list[str] = field(default_factory=list)
+    note: str = ""  # how the document writes it, or what else is known (a citation's date)
+
+    @property
+    def pages(self) -> list[int]:
+        return sorted({s["page"] for s in self.spans if isinstance(s.get("page"), int)})
+
+
+def _vnd(n: int | float | None) -> str:
+    return "—" if n is None else f"{int(n):,}".replace(",", ".") + " đồng"
+
+
+def _num(v: int | float | None) -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:,.2f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return f"{int(v):,}".replace(",", ".")
+
+
+def record_refs(record: dict) -> list[Ref]:
+    """Every located value of a record (header fields, citations, dates, money, counts)."""
+    head = record.get("doc") or {}
+    detail = head.get("detail") or {}
+    refs = []
+    for name, label in FIELD_LABELS.items():
+        d = detail.get(name) or {}
+        refs.append(
+            Ref(
+                f"doc.{name}",
+                label,
+                head.get(name) or "",
+                d.get("spans") or [],
+                d.get("confidence"),
+                d.get("flags") or [],
+            )
+        )
+    for i, c in enumerate(record.get("citations") or []):
+        flags = ["partial"] if c.get("partial") else []
+        note = f"ngày {c['date']}" if c.get("date") else ""
+        refs.append(
+            Ref(
+                f"cit.{i}",
+                "Trích dẫn",
+                c.get("key") or "",
+                c.get("spans") or [],
+                c.get("confidence"),
+                flags,
+                note,
+            )
+        )
+    for i, d in enumerate(record.get("date_details") or []):
+        refs.append(
+            Ref(
+                f"date.{i}",
+                "Ngày",
+                d.get("value") or "",
+                d.get("spans") or [],
+                note=d.get("text") or "",
+            )
+        )
+    for i, a in enumerate(record.get("amounts") or []):
+        flags = ["words_disagree"] if a.get("checked") is False else []
+        refs.append(
+            Ref(
+                f"amt.{i}",
+                "Số tiền",
+                _vnd(a.get("vnd")),
+                a.get("spans") or [],
+                flags=flags,
+                note=a.get("words") or a.get("text") or "",
+            )
+        )
+    for i, c in enumerate(record.get("counts") or []):
+        value = f"{_num(c.get('value'))} {c.get('unit') or ''}".strip()
+        if c.get("of") is not None:
+            value += f" / {_num(c.get('of'))}"
+        refs.append(
+            Ref(
+                f"cnt.{i}",
+                "Số lượng",
+                value,
+                c.get("spans") or [],
+                flags=["ambiguous"] if c.get("ambiguous") else [],
+                note=c.get("text") or "",
+            )
+        )
+    return refs
+
+
+@dataclass
+class Segment:
+    """A stretch of page text with the values it belongs to and, if repaired, what it was."""
+
+    text: str
+    refs: tuple[str, ...] = ()
+    repaired_from: str | None = None
+
+
+def page_segments(text: str, page: int, refs: list[Ref], repairs: list[dict]) -> list[Segment]:
+    """Cut a page's text at every mark boundary; the segments' texts join back to ``text``."""
+    n = len(text)
+    marks: list[tuple[int, int, str]] = []
+    for r in refs:
+        for s in r.spans:
+            if s.get("page") == page:
+                a, b = max(0, int(s.get("start", 0))), min(n, int(s.get("end", 0)))
+                if a < b:
+                    marks.append((a, b, r.id))
+    fixes = []
+    for e in repairs:
+        a, b = max(0, int(e.get("start", 0))), min(n, int(e.get("end", 0)))
+        if a < b:
+            fixes.append((a, b, str(e.get("original", ""))))
+    cuts = sorted({0, n, *(x for m in marks for x in m[:2]), *(x for f in fixes for x in f[:2])})
+    out = []
+    for a, b in itertools.pairwise(cuts):
+        ids = tuple(dict.fromkeys(rid for s, e, rid in marks if s <= a and b <= e))
+        orig = next((o for s, e, o in fixes if s <= a and b <= e), None)
+        out.append(Segment(text[a:b], ids, orig))
+    return out
+
+
+def render_segments(segments: list[Segment]) -> Markup:
+    """HTML of the marked text: ``<span class="m" data-refs>`` for values, ``ins`` for repairs."""
+    parts = []
+    for seg in segments:
+        html = escape(seg.text)
+        if seg.repaired_from is not None:
+            html = Markup(
+                '<ins class="repair" data-orig="{0}" title="Trước khi sửa dấu: {0}">{1}</ins>'
+            ).format(seg.repaired_from, html)
+        if seg.refs:
+            html = Markup('<span class="m" data-refs="{}">{}</span>').format(
+                " ".join(seg.refs), html
+            )
+        parts.append(html)
+    return Markup("").join(parts)
+
+
+@dataclass
+class PageBox:
+    ref: str
+    x: int
+    y: int
+    w: int
+    h: int
+
+
+def _word_boxes(words: list[dict], start: int, end: int) -> list[dict]:
+    """Boxes of the OCR words inside a text span (for spans that carry no box themselves)."""
+    out = []
+    for w in words:
+        ws = w.get("start")
+        if ws is not None and ws < end and start < ws + len(w.get("text") or ""):
+            out.append(w["box"])
+    return out
+
+
+def _union(boxes: list[dict]) -> dict:
+    return {
+        "x0": min(b["x0"] for b in boxes),
+        "y0": min(b["y0"] for b in boxes),
+        "x1": max(b["x1"] for b in boxes),
+        "y1": max(b["y1"] for b in boxes),
+    }
+
+
+def page_boxes(refs: list[Ref], page: int, info: dict) -> list[PageBox]:
+    """Rectangles (page-image pixels at the page's dpi) of the values on one page."""
+    words = info.get("words") or []
+    out = []
+    for r in refs:
+        for s in r.spans:
+            if s.get("page") != page:
+                continue
+            box = s.get("box")
+            if not box:
+                found = _word_boxes(words, int(s.get("start", 0)), int(s.get("end", 0)))
+                box = _union(found) if found else None
+            if box and box["x1"] > box["x0"] and box["y1"] > box["y0"]:
+                out.append(
+                    PageBox(
+                        r.id, box["x0"], box["y0"], box["x1"] - box["x0"], box["y1"] - box["y0"]
+                    )
+                )
+    return out

@@ -1,0 +1,180 @@
+"""Header and signature block on OCR-like layouts: interleaved columns, stamps, slips."""
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract import build_record
+from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
+
+# An invented decision laid out as Tesseract prints a two-column header: both columns on
+# one line, separated by a wide gap, with a signature stamp above and OCR slips inside.
+PAGE1 = """Ký bởi: Ủy ban nhân dân tỉnh Lào Cai
+Thời gian ký: 02/03/2024 10:00:00
+ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TĨNH LAO CAI    Độc lập - Tự do - Hạnh phúc
+Số: 215 /QĐÐ-UBND    Lào Cai, ngày 0} tháng 3 năm 2024
+QUYÉT ĐỊNH
+và việc phê duyệt kế hoạch đào tạo
+năm 2024 của tỉnh Lào Cai
+CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LÀO CAI
+Căn cứ Quyết định số 12/QĐ-TTg ngày 05/01/2024 của Thủ tướng Chính phủ;
+"""
+PAGE2 = """Điều 2. Quyết định này có hiệu lực kể từ ngày ký./.
+Nơi nhận:    KT. CHỦ TỊCH
+- Như Điều 2;    PHÓ CHỦ TỊC
+- Lưu: VT.    Hoàng Văn Nam  `
+"""
+
+
+def doc(*pages: str) -> Document:
+    ps = [Page(number=i + 1, text=t, route=PageRoute.OCR) for i, t in enumerate(pages)]
+    return Document(source=Source(file="d.pdf", sha256="0" * 64, pages=len(ps),
+                                  kind=SourceKind.SCANNED), pages=ps)
+
+
+def test_interleaved_header() -> None:
+    h = build_record(doc(PAGE1, PAGE2)).doc
+    assert h.issuer == "Ủy ban nhân dân tỉnh Lào Cai"
+    assert h.parent_issuer is None
+    assert h.number == "215/QĐ-UBND"
+    assert h.doc_type == "Quyết định"
+    assert (h.date, h.detail["date"].precision) == ("2024-03", "month")
+    assert "uncertain_digits" in h.detail["date"].flags
+    assert h.place == "Lào Cai"
+    assert h.title == "Về việc phê duyệt kế hoạch đào tạo năm 2024 của tỉnh Lào Cai"
+
+
+def test_signature_block_by_columns() -> None:
+    h = build_record(doc(PAGE1, PAGE2)).doc
+    assert h.signer_title == "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH"
+    assert h.signer == "Hoàng Văn Nam"
+    assert h.recipients == ["Như Điều 2", "Lưu: VT"]
+
+
+def test_stamp_lines_are_not_the_issuer() -> None:
+    text = "TRUNG TÂM CÔNG BÁO\nVÀ TIN HỌC\n" + PAGE1
+    h = build_record(doc(text)).doc
+    assert h.issuer == "Ủy ban nhân dân tỉnh Lào Cai" and h.parent_issuer is None
+
+
+def test_no_header_block_gives_no_issuer() -> None:
+    h = build_record(doc("BÁO CÁO\nKết quả học tập năm 2023\n\nThực hiện kế hoạch...")).doc
+    assert (h.issuer, h.number, h.date, h.doc_type) == (None, None, None, "Báo cáo")
+
+
+def test_spans_carry_ocr_boxes() -> None:
+    text = "Căn cứ Quyết định số 12/QĐ-TTg ngày 05/01/2024"
+    words, pos = [], 0
+    for k, w in enumerate(text.split(" ")):
+        words.append(Word(text=w, box=Box(x0=100 * k, y0=10, x1=100 * k + 90, y1=40),
+                          conf=90 - k, start=pos))
+        pos += len(w) + 1
+    page = Page(number=1, text=text, route=PageRoute.OCR, words=words)
+    d = Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
+                 pages=[page])
+    (c,) = build_record(d).citations
+    span = c.spans[0]
+    assert text[span.start : span.end] == "12/QĐ-TTg"
+    assert span.box == Box(x0=500, y0=10, x1=590, y1=40)  # the sixth word
+    assert span.confidence == 0.85
+
+
+def test_low_confidence_digits_are_not_given() -> None:
+    text = ("UBND TỈNH LÀO CAI\nSố: 04 /TTr-UBND    Lào Cai, ngày 06 tháng 01 năm 2025\n"
+            "TỜ TRÌNH\nVề việc")
+    words, pos = [], 0
+    for line in text.split("\n"):
+        for w in line.split():
+            start = text.index(w, pos)
+            conf = 50.0 if w in ("04", "06") else 95.0  # handwritten digits, read badly
+            words.append(Word(text=w, box=Box(x0=0, y0=0, x1=10, y1=10), conf=conf, start=start))
+            pos = start + len(w)
+    page = Page(number=1, text=text, route=PageRoute.OCR, words=words)
+    d = Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
+                 pages=[page])
+    rec = build_record(d)
+    assert rec.doc.number is None and "uncertain_digits" in rec.doc.detail["number"].flags
+    assert rec.doc.detail["number"].text.startswith("04 /TTr-UBND")
+    assert (rec.doc.date, rec.doc.detail["date"].precision) == ("2025-01", "month")
+    assert {w.code for w in rec.warnings} == {"uncertain_digits"}
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=200), st.lists(st.tuples(st.text(max_size=8), st.integers(-5, 300),
+                                                 st.floats(-1, 101)), max_size=20))
+def test_never_crashes_with_any_words(text: str, raw_words: list) -> None:
+    words = [Word(text=w, box=Box(x0=0, y0=0, x1=1, y1=1), conf=c, start=s)
+             for w, s, c in raw_words]
+    page = Page(number=1, text=text, route=PageRoute.OCR, words=words)
+    d = Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
+                 pages=[page])
+    rec = build_record(d)
+    assert all(s.page == 1 for c in rec.citations for s in c.spans)
+
+
+LETTER = """ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH LÀO CAI    Độc lập - Tự do - Hạnh phúc
+Số: 123/UBND-KT
+V/v triển khai kế hoạch    Lào Cai, ngày 05 tháng 3 năm 2024
+đào tạo năm 2024
+    Kính gửi: Sở Nội vụ
+"""
+
+
+def test_letter_vv_title_and_type() -> None:
+    h = build_record(doc(LETTER)).doc
+    assert (h.number, h.doc_type, h.date) == ("123/UBND-KT", "Công văn", "2024-03-05")
+    assert h.title == "V/v triển khai kế hoạch đào tạo năm 2024"
+
+
+def test_title_marks_follow_the_document() -> None:
+    from extract.header import consensus_marks
+    from extract.text import PageText
+
+    body = ("công nhận địa bàn chuyển hóa đạt; địa bàn chuyển hóa năm nay; "
+            "kết quả chuyển hóa tốt; Về việc công nhận")
+    pages = [PageText.from_page(Page(number=1, text=body, route=PageRoute.OCR))]
+    assert consensus_marks("Về việc công nhận địa bàn chuyên hóa đạt", pages) == (
+        "Về việc công nhận địa bàn chuyển hóa đạt")
+    # a form the body uses no more often than the title is left alone
+    assert consensus_marks("Về chuyên môn hóa", pages) == "Về chuyên môn hóa"
+
+
+PARTY = """ĐẢNG BỘ TỈNH YÊN BÁI    ĐẢNG CỘNG SẢN VIỆT NAM
+TỈNH ỦY
+Số 215-KH/TU    Yên Bái, ngày 12 tháng 4 năm 2023
+KẾ HOẠCH
+thực hiện Kết luận số 49-KL/TW của Ban Bí thư
+
+Thực hiện Kết luận số 49-KL/TW ngày 10/5/2019 của Ban Bí thư ...
+Nơi nhận:    T/M BAN THƯỜNG VỤ
+- Các đồng chí Tỉnh ủy viên,    PHÓ BÍ THƯ THƯỜNG TRỰC
+- Lưu Văn phòng Tỉnh ủy.    Nguyễn Thị Lan
+"""
+
+
+def test_party_document_header() -> None:
+    rec = build_record(doc(PARTY))
+    h = rec.doc
+    assert (h.parent_issuer, h.issuer) == ("Đảng bộ tỉnh Yên Bái", "Tỉnh ủy")
+    assert (h.number, h.doc_type, h.date, h.place) == ("215-KH/TU", "Kế hoạch", "2023-04-12",
+                                                      "Yên Bái")
+    assert h.title == "Thực hiện Kết luận số 49-KL/TW của Ban Bí thư"
+    assert h.signer_title == "T/M BAN THƯỜNG VỤ / PHÓ BÍ THƯ THƯỜNG TRỰC"
+    assert h.signer == "Nguyễn Thị Lan"
+    assert [c.key for c in rec.citations] == ["49-KL/TW"]
+
+
+def test_ministry_issuer_spelling() -> None:
+    text = ("BỘ GIÁO DỤC VÀ ĐÀO TẠO    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Số: 22/2020/TT-BGDĐT    Hà Nội, ngày 06 tháng 8 năm 2020\nTHÔNG TƯ\nQuy định")
+    h = build_record(doc(text)).doc
+    assert (h.issuer, h.number, h.doc_type, h.place) == (
+        "Bộ Giáo dục và Đào tạo", "22/2020/TT-BGDĐT", "Thông tư", "Hà Nội")
+
+
+def test_numeric_header_date() -> None:
+    text = ("UBND TỈNH HÀ GIANG    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+            "Số: 15/BC-UBND    Hà Giang, ngày 05/3/2024\nBÁO CÁO\nKết quả năm 2023")
+    h = build_record(doc(text)).doc
+    assert (h.date, h.place, h.number) == ("2024-03-05", "Hà Giang", "15/BC-UBND")

@@ -1,0 +1,230 @@
+"""Extraction rules, Duckling style: positive and negative examples per rule."""
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract import EXTRACTOR_VERSION, build_record
+from extract.dates import find_dates
+from extract.money import find_money
+from extract.numbers import parse_number, words_to_int
+from normalize.fold import fold
+from schemas import Document, Page, PageRoute, Source, SourceKind
+
+
+def doc(*pages: str) -> Document:
+    ps = [Page(number=i + 1, text=t, route=PageRoute.TEXT_FILE) for i, t in enumerate(pages)]
+    return Document(
+        source=Source(file="t.txt", sha256="0" * 64, pages=len(ps), kind=SourceKind.TEXT), pages=ps
+    )
+
+
+def keys(text: str) -> list[str]:
+    return [c.key for c in build_record(doc(text)).citations]
+
+
+# --- citations -------------------------------------------------------------
+CITE_POS = [
+    ("Quyết định số 677/QĐ-TTg ngày 03/6/2022 của Thủ tướng", ["677/QĐ-TTg"]),
+    ("Quyét dinh sb 387/Qb-\nTTg ngay 25/3/2022", ["387/QĐ-TTg"]),
+    ("Nghi quyét s 57- -NQ/TW ngay 22/12/2024", ["57-NQ/TW"]),
+    ("Thông tư số 22/2020/TT-BGDĐT ngày 06/8/2020", ["22/2020/TT-BGDĐT"]),
+    ("Công văn số 5633/VPCP-KSTT ngày 25/7/2023", ["5633/VPCP-KSTT"]),
+    ("Quyết định số 242 và 244/QĐ- KHVN của TW Hội", ["242/QĐ-KHVN", "244/QĐ-KHVN"]),
+    (
+        "các Quyết định 1373, 387 và 677 của Thủ tướng Chính phủ",
+        ["1373/QĐ-TTg", "387/QĐ-TTg", "677/QĐ-TTg"],
+    ),
+    ("Nghị quyết 57, 59 của Bộ Chính trị", ["57-NQ/TW", "59-NQ/TW"]),
+    ("Căn cứ Luật Đất đai năm 2013;", ["Luật Đất đai 2013"]),
+    (
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
+        ["Luật Tổ chức chính quyền địa phương 2015"],
+    ),
+]
+CITE_NEG = [
+    "ngày 30/5/2025 có 30/38 Ban khuyến học báo cáo",
+    "giai đoạn 2021-2030 và (1912 - 2023)",
+    "Quyết định 677 đã được triển khai",  # no issuer, no full key in the text: not guessed
+    "COVID-19 và F0/F1",
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CITE_POS)
+def test_citations_positive(text: str, expected: list[str]) -> None:
+    assert keys(text) == expected
+
+
+@pytest.mark.parametrize("text", CITE_NEG)
+def test_citations_negative(text: str) -> None:
+    assert keys(text) == []
+
+
+def test_citation_date_partial_and_text_as_written() -> None:
+    rec = build_record(doc("theo Quyết định số 677/QD-TTg ngày 03/6/2022; Quyết định 677 nữa"))
+    (c,) = rec.citations
+    assert (c.key, c.date, c.partial, c.text) == ("677/QĐ-TTg", "2022-06-03", False, "677/QD-TTg")
+    assert len(c.spans) == 2 and c.spans[0].page == 1
+
+
+def test_own_number_is_not_a_citation() -> None:
+    text = (
+        "UBND TỈNH SƠN LA\nHỘI KHUYẾN HỌC\nSố: 60 /BC-HKH\n"
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+        "Sơn La, ngày 24 tháng 4 năm 2023\nBÁO CÁO\nCông tác quý I\n\n"
+        "Thực hiện Kết luận số 49-KL/TW ngày 10/5/2019 của Ban Bí thư"
+    )
+    rec = build_record(doc(text))
+    assert rec.doc.number == "60/BC-HKH"
+    assert [c.key for c in rec.citations] == ["49-KL/TW"]
+    assert (rec.doc.issuer, rec.doc.parent_issuer) == ("Hội Khuyến học", "UBND tỉnh Sơn La")
+    assert (rec.doc.date, rec.doc.place, rec.doc.doc_type) == ("2023-04-24", "Sơn La", "Báo cáo")
+    assert rec.doc.detail["number"].spans[0].page == 1
+    assert rec.provenance.extractor_version == EXTRACTOR_VERSION
+
+
+def test_blank_day_gives_month_precision() -> None:
+    text = (
+        "HỘI KHUYẾN HỌC\nSố 04 /KH-HKH\nCỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Sơn La, ngày  tháng 01 năm 2024\nKẾ HOẠCH\nThi đua"
+    )
+    rec = build_record(doc(text))
+    assert rec.doc.date == "2024-01"
+    assert rec.doc.detail["date"].precision == "month"
+
+
+# --- dates -----------------------------------------------------------------
+DATE_POS = [
+    ("ngày 30/5/2025", "2025-05-30"),
+    ("ngày 03/6/2022", "2022-06-03"),
+    ("(07.3.1944 - x)", "1944-03-07"),
+    ("ngày 24 tháng 4 năm 2023", "2023-04-24"),
+    ("ngay 25 thang 10nam 2023", "2023-10-25"),
+    ("tháng 01/2025", "2025-01"),
+    ("ngày 04/10/ \n2019", "2019-10-04"),
+]
+DATE_NEG = ["32/13/2020", "giai đoạn 2021-2030", "30/38 Ban", "1.234.567", "29/02/2023"]
+
+
+@pytest.mark.parametrize(("text", "iso"), DATE_POS)
+def test_dates_positive(text: str, iso: str) -> None:
+    assert [h.value for h in find_dates(fold(text))] == [iso]
+
+
+@pytest.mark.parametrize("text", DATE_NEG)
+def test_dates_negative(text: str) -> None:
+    assert find_dates(fold(text)) == []
+
+
+def test_date_range() -> None:
+    (h,) = find_dates(fold("Trong 10 ngày (từ ngày 20 đến 29/3/2023)"))
+    assert (h.value, h.range_end) == ("2023-03-20", "2023-03-29")
+
+
+# --- money -----------------------------------------------------------------
+MONEY_POS = [
+    ("tổng số tiền 2.224.402.000 đồng", 2224402000),
+    ("463.300.000đồng", 463300000),
+    ("5.000.000đ", 5000000),
+    ("2,5 tỷ đồng", 2500000000),
+    ("35,5 triệu đồng", 35500000),
+    ("số tiền năm 2022 là 379 tỷ 030 triệu", 379030000000),
+    ("Bốn tỷ hai trăm tám mươi bảy triệu đồng chẵn", 4287000000),
+]
+MONEY_NEG = ["791 dòng họ", "3 triệu người", "Điều 5 khoản 2", "1.486 dong ho hoc tap"]
+
+
+@pytest.mark.parametrize(("text", "vnd"), MONEY_POS)
+def test_money_positive(text: str, vnd: int) -> None:
+    f = fold(text)
+    assert [h.vnd for h in find_money(f, text)] == [vnd]
+
+
+@pytest.mark.parametrize("text", MONEY_NEG)
+def test_money_negative(text: str) -> None:
+    assert find_money(fold(text), text) == []
+
+
+def test_money_cross_check() -> None:
+    rec = build_record(doc("là 4.287.000.000 đồng (Bốn tỷ hai trăm tám mươi bảy triệu đồng chẵn)."))
+    (a,) = rec.amounts
+    assert (a.vnd, a.checked) == (4287000000, True)
+    rec = build_record(doc("là 4.287.000.000 đồng (Bốn tỷ đồng chẵn)."))
+    assert rec.amounts[0].checked is False
+
+
+# --- number parsers: properties ---------------------------------------------
+@given(st.integers(0, 10**12))
+def test_grouped_number_round_trip(n: int) -> None:
+    assert parse_number(f"{n:,}".replace(",", ".")).value == n
+
+
+@given(st.integers(0, 999), st.integers(0, 999))
+def test_words_round_trip(millions: int, thousands: int) -> None:
+    digits = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+
+    def say(n: int) -> str:
+        h, t, u = n // 100, n // 10 % 10, n % 10
+        out = [digits[h], "trăm"]
+        if t == 0 and u:
+            out += ["linh", digits[u]]
+        elif t == 1:
+            out += ["mười"] + ([digits[u]] if u else [])
+        elif t:
+            out += [digits[t], "mươi"] + ([digits[u]] if u else [])
+        return " ".join(out)
+
+    text = f"{say(millions)} triệu {say(thousands)} nghìn"
+    assert words_to_int(text) == millions * 1_000_000 + thousands * 1000
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=300))
+def test_build_record_never_crashes(text: str) -> None:
+    rec = build_record(doc(text, text[::-1]))
+    for c in rec.citations:
+        for s in c.spans:
+            assert 0 <= s.start <= s.end
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="0123456789/.-, QĐTgqdđồngtỷriệungàytháng\n", max_size=120))
+def test_parsers_never_crash_on_number_soup(text: str) -> None:
+    find_dates(fold(text))
+    find_money(fold(text), text)
+    build_record(doc(text))
+
+
+SEEDS = Path("/work/shared/seeds")
+
+
+@pytest.mark.skipif(not SEEDS.exists(), reason="shared seeds not present")
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("001", {"677/QĐ-TTg", "387/QĐ-TTg", "1373/QĐ-TTg", "2547/QĐ-UBND", "49-KL/TW"}),
+        ("003", {"677/QĐ-TTg", "387/QĐ-TTg", "1315/QĐ-TTg", "01/CT-UBND"}),
+        ("004", {"677/QĐ-TTg", "387/QĐ-TTg", "22/2020/TT-BGDĐT", "558/QĐ-NC"}),
+    ],
+)
+def test_clean_seeds_cite(stem: str, expected: set[str]) -> None:
+    (path,) = SEEDS.glob(f"{stem}_*.txt")
+    found = {c.key for c in build_record(doc(path.read_text())).citations}
+    assert expected <= found
+
+
+@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+       st.sampled_from(["{d}/{m}/{y}", "{d:02d}/{m:02d}/{y}", "{d}.{m}.{y}",
+                        "ngày {d} tháng {m} năm {y}", "ngay {d:02d} thang {m} nam {y}"]))
+def test_date_round_trip(day, style: str) -> None:
+    text = "ký " + style.format(d=day.day, m=day.month, y=day.year) + " tại"
+    assert [h.value for h in find_dates(fold(text))] == [day.isoformat()]
+
+
+@given(st.integers(1000, 10**13), st.sampled_from([" đồng", "đ", "đồng", " VNĐ"]))
+def test_money_round_trip(vnd: int, currency: str) -> None:
+    text = f"số tiền {vnd:,}".replace(",", ".") + currency
+    assert [h.vnd for h in find_money(fold(text), text)] == [vnd]

@@ -1,0 +1,105 @@
+"""Canonical keys and the query parser: positive and negative examples, properties."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from normalize.keys import KeyParts, canonical_key, parse_key, parse_query
+
+POSITIVE = [
+    ("677/QĐ-TTg", "677/QĐ-TTg"),
+    ("677 / QĐ-TTg", "677/QĐ-TTg"),
+    ("677/QD-TTg", "677/QĐ-TTg"),
+    ("677/Qb-TTg", "677/QĐ-TTg"),
+    ("387/QDb-TTg", "387/QĐ-TTg"),
+    ("1373/QB-TTg", "1373/QĐ-TTg"),
+    ("2547/QP-UBND", "2547/QĐ-UBND"),
+    ("677/QĐÐ-TTg", "677/QĐ-TTg"),
+    ("1716/QD-TTG", "1716/QĐ-TTg"),
+    ("1658/QD TTg", "1658/QĐ-TTg"),
+    ("387/Qb-\nTTg", "387/QĐ-TTg"),
+    ("57- -NQ/TW", "57-NQ/TW"),
+    ("11- CT/TW", "11-CT/TW"),
+    ("49-KL/TW", "49-KL/TW"),
+    ("22/2020/TT-BGDĐT", "22/2020/TT-BGDĐT"),
+    ("15/2020/TT- BGDDT", "15/2020/TT-BGDĐT"),
+    ("324/Qb-HKHVN", "324/QĐ-KHVN"),
+    ("324/QD-KHVNngay", "324/QĐ-KHVN"),
+    ("5633/VPCP-KSTT", "5633/VPCP-KSTT"),
+    ("2105/UBND-NC", "2105/UBND-NC"),
+    ("88/CP", "88/CP"),
+    ("01/KH-BCD389QNg", "01/KH-BCĐ389QNg"),
+    ("7603/TTr-HDTD", "7603/TTr-HĐTĐ"),
+    ("11/CT- -FTg", "11/CT-TTg"),
+    ("Số: 16 /BC-HKH", "16/BC-HKH"),
+]
+NEGATIVE = ["30/5/2025", "30/38", "2021-2030", "", "QĐ", "16 /BC-HKH Son", "abc/def", "1/2/3/4"]
+
+
+@pytest.mark.parametrize(("written", "key"), POSITIVE)
+def test_canonical_key_positive(written: str, key: str) -> None:
+    assert canonical_key(written) == key
+
+
+@pytest.mark.parametrize("written", NEGATIVE)
+def test_canonical_key_negative(written: str) -> None:
+    assert canonical_key(written) is None
+
+
+def test_parse_key_parts() -> None:
+    assert parse_key("22/2020/TT-BGDĐT") == KeyParts("22", 2020, "TT", "BGDĐT", False)
+    assert parse_key("49-KL/TW") == KeyParts("49", None, "KL", "TW", True)
+    assert parse_key("5633/VPCP-KSTT").type_code is None
+
+
+@pytest.mark.parametrize(
+    ("query", "number", "type_code", "issuer", "key"),
+    [
+        ("QĐ 677", "677", "QĐ", None, None),
+        ("qd 677 ttg", "677", "QĐ", "TTg", "677/QĐ-TTg"),
+        ("Quyết định số 677/QĐ-TTg", "677", "QĐ", "TTg", "677/QĐ-TTg"),
+        ("677/QD-TTg", "677", "QĐ", "TTg", "677/QĐ-TTg"),
+        ("quyet dinh 677", "677", "QĐ", None, None),
+        ("nghị quyết 57 bộ chính trị", "57", "NQ", "TW", "57-NQ/TW"),
+    ],
+)
+def test_parse_query(query, number, type_code, issuer, key) -> None:
+    q = parse_query(query)
+    assert (q.number, q.type_code, q.issuer_code, q.key) == (number, type_code, issuer, key)
+
+
+def test_query_matches_ambiguous_number() -> None:
+    q = parse_query("QĐ 677")
+    assert q.matches(parse_key("677/QĐ-TTg"))
+    assert q.matches(parse_key("677/QĐ-UBND"))
+    assert not q.matches(parse_key("677-NQ/TW"))
+    assert not q.matches(parse_key("387/QĐ-TTg"))
+
+
+def test_query_leftover_text() -> None:
+    assert parse_query("QĐ 677 học tập suốt đời").text == "học tập suốt đời"
+
+
+CODES = st.sampled_from(["QĐ", "NQ", "CT", "KH", "TT", "BC", "TTr", "TB", "KL", "CĐ"])
+ISSUERS = st.sampled_from(["TTg", "UBND", "BGDĐT", "CP", "KHVN", "HKH", "VPCP"])
+
+
+@given(st.integers(1, 99999), st.one_of(st.none(), st.integers(1990, 2030)), CODES, ISSUERS)
+def test_state_key_round_trip(number, year, code, issuer) -> None:
+    parts = KeyParts(str(number), year, code, issuer, False)
+    assert parse_key(parts.key) == parts
+    assert canonical_key(parts.key.replace("/", " / ").replace("Đ", "D")) == parts.key
+
+
+@given(st.integers(1, 9999), CODES, st.sampled_from(["TW", "TU", "HU"]))
+def test_party_key_round_trip(number, code, issuer) -> None:
+    key = f"{number}-{code}/{issuer}"
+    assert canonical_key(key) == key
+    assert canonical_key(f"{number}- -{code}/{issuer}") == key
+
+
+@given(st.text(max_size=60))
+def test_never_crashes(text: str) -> None:
+    key = canonical_key(text)
+    assert key is None or canonical_key(key) == key
+    parse_query(text)

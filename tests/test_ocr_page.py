@@ -1,0 +1,185 @@
+"""OCR of a real scan page, a synthetic page, searchable PDF, bounded renders."""
+
+from __future__ import annotations
+
+import io
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image
+
+import ocr
+from ocr.engine import TessWord
+from ocr.layout import compose, fix_word
+from ocr.raster import load_page
+from samples.synth import degrade, render_text
+from schemas import ErrorKind, Page, PageKind, PageRoute, SohoaError
+
+REAL = Path(__file__).resolve().parents[2] / "shared" / "real-scans"
+SCAN = REAL / "01_TTr.signed_20250513_144607.pdf"
+PDF = "application/pdf"
+TEXT = (
+    "Căn cứ Quyết định số 677/QĐ-TTg ngày 03/6/2022 của Thủ tướng Chính phủ,\n"
+    "Hội Khuyến học tỉnh Sơn La báo cáo kết quả hoạt động năm 2024."
+)
+
+
+@pytest.fixture(scope="module")
+def real_page() -> Page:
+    if not SCAN.exists():
+        pytest.skip("shared/real-scans not present")
+    return ocr.ocr_page(str(SCAN), 1, PDF)
+
+
+@pytest.fixture(scope="module")
+def synth_png(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    images, _ = render_text(TEXT)
+    page = degrade(images[0], "scan", seed=7).crop((0, 0, 2480, 700))
+    path = tmp_path_factory.mktemp("synth") / "page.png"
+    page.save(path, dpi=(300, 300))
+    return path
+
+
+def test_dependencies_present() -> None:
+    ocr.check_dependencies()
+
+
+def test_missing_tesseract_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pytesseract
+
+    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    with pytest.raises(SohoaError) as exc:
+        ocr.check_dependencies()
+    assert exc.value.kind == ErrorKind.MISSING_DEPENDENCY
+
+
+def test_real_scan_page_yields_body_text_and_header_lines(real_page: Page) -> None:
+    page = real_page
+    assert page.route == PageRoute.OCR and page.kind == PageKind.CONTENT
+    assert page.dpi == 300 and page.width and page.height
+    text = page.text
+    assert "TỜ TRÌNH" in text
+    assert "ttcbth@" not in text and "Ký bởi" not in text  # the stamp is not OCRed
+    assert len(text.split()) > 250  # the body, not only a header
+    number_line = next(ln for ln in text.splitlines() if "/TTr-UBND" in ln)
+    assert number_line.startswith("Số")
+    assert "Quảng Ngãi, ngày" in number_line  # two-column row kept together
+    assert page.confidence and page.confidence > 70
+    for w in page.words:
+        assert text[w.start : w.start + len(w.text)] == w.text
+        assert 0 <= w.box.x0 <= w.box.x1 <= page.width
+        assert 0 <= w.box.y0 <= w.box.y1 <= page.height
+
+
+def test_searchable_pdf_keeps_the_page_and_adds_text(real_page: Page, tmp_path: Path) -> None:
+    out = tmp_path / "out.pdf"
+    ocr.write_searchable_pdf(str(SCAN), PDF, [real_page], out)
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "TỜ TRÌNH" in text and "Kính gửi" in text
+    with pikepdf.open(out) as pdf:
+        assert len(pdf.pages) == 1
+
+
+def test_synthetic_image_page_and_its_searchable_pdf(synth_png: Path, tmp_path: Path) -> None:
+    page = ocr.ocr_page(str(synth_png), 1, "image/png")
+    assert "677/QĐ-TTg" in page.text
+    assert "Khuyến học" in page.text
+    out = tmp_path / "img.pdf"
+    ocr.write_searchable_pdf(str(synth_png), "image/png", [page], out)
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Khuyến" in text
+
+
+def test_timeout_is_reported(synth_png: Path) -> None:
+    images, _ = render_text(TEXT * 12)
+    path = synth_png.parent / "long.png"
+    images[0].save(path)
+    with pytest.raises(SohoaError) as exc:
+        ocr.ocr_page(str(path), 1, "image/png", timeout=0.5)
+    assert exc.value.kind == ErrorKind.TIMEOUT
+
+
+def test_blank_page_is_a_kind(tmp_path: Path) -> None:
+    path = tmp_path / "blank.png"
+    Image.new("RGB", (1240, 1754), "white").save(path, dpi=(150, 150))
+    page = ocr.ocr_page(str(path), 1, "image/png")
+    assert page.kind == PageKind.BLANK and page.text == ""
+
+
+def test_huge_pdf_page_renders_bounded(tmp_path: Path) -> None:
+    pdf = pikepdf.new()
+    pdf.add_blank_page(page_size=(14400, 14400))  # 200 x 200 inches
+    path = tmp_path / "poster.pdf"
+    pdf.save(path)
+    raster = load_page(str(path), 1, PDF, dpi=300, max_pixels=4_000_000)
+    h, w = raster.rgb.shape[:2]
+    assert w * h <= 4_000_000 and raster.dpi < 300
+    png = ocr.render_page_png(str(path), 1, PDF)
+    assert Image.open(io.BytesIO(png)).size[0] <= 3000
+
+
+def test_rows_join_two_column_header() -> None:
+    words = [
+        TessWord("Số:", 100, 500, 60, 40, 95, 1, 1, 1),
+        TessWord("01/TTr-UBND", 170, 502, 200, 40, 90, 1, 1, 1),
+        TessWord("CỘNG", 1000, 100, 120, 40, 95, 2, 1, 1),
+        TessWord("Quảng", 1000, 498, 120, 42, 93, 2, 1, 2),
+        TessWord("Ngãi,", 1130, 498, 90, 42, 93, 2, 1, 2),
+        TessWord("QĐÐ", 100, 700, 60, 40, 80, 3, 1, 1),
+    ]
+    text, placed = compose(words)
+    lines = [ln for ln in text.splitlines() if ln]
+    assert lines[0] == "CỘNG"
+    assert lines[1].startswith("Số: 01/TTr-UBND") and lines[1].endswith("Quảng Ngãi,")
+    assert lines[-1] == "QĐ"
+    for _, t, start in placed:
+        assert text[start : start + len(t)] == t
+
+
+def test_fix_word() -> None:
+    assert fix_word("QĐÐ-TTg") == "QĐ-TTg"
+    assert fix_word("Ðiều") == "Điều"
+    assert fix_word("đ") == "đ"
+
+
+def test_sideways_page_is_turned_upright(synth_png: Path, tmp_path: Path) -> None:
+    path = tmp_path / "sideways.png"
+    Image.open(synth_png).rotate(90, expand=True).save(path, dpi=(300, 300))
+    page = ocr.ocr_page(str(path), 1, "image/png")
+    assert "Khuyến học" in page.text
+    w = next(w for w in page.words if w.text.startswith("Khuyến"))
+    assert w.box.y1 - w.box.y0 > w.box.x1 - w.box.x0  # box in the original (sideways) frame
+
+
+def test_searchable_pdf_of_a_rotated_pdf_page(synth_png: Path, tmp_path: Path) -> None:
+    src = tmp_path / "rot.pdf"
+    Image.open(synth_png).rotate(90, expand=True).convert("RGB").save(src, "PDF", resolution=300)
+    with pikepdf.open(src, allow_overwriting_input=True) as pdf:
+        pdf.pages[0].Rotate = 90  # displayed upright
+        pdf.save(src)
+    page = ocr.ocr_page(str(src), 1, PDF)
+    assert "Khuyến học" in page.text
+    out = tmp_path / "rot-ocr.pdf"
+    ocr.write_searchable_pdf(str(src), PDF, [page], out)
+    text = subprocess.run(
+        ["pdftotext", str(out), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "Khuyến học tỉnh Sơn La" in text
+
+
+def test_high_dpi_and_exif_images_are_normalised(tmp_path: Path) -> None:
+    path = tmp_path / "2400dpi.tif"
+    Image.new("1", (8000, 6000), 1).save(path, dpi=(2400, 2400))
+    raster = load_page(str(path), 1, "image/tiff")
+    assert raster.dpi == 300 and raster.rgb.shape[:2] == (750, 1000)
+    img = Image.new("RGB", (300, 200), "white")
+    exif = img.getexif()
+    exif[0x0112] = 6  # camera held sideways
+    img.save(tmp_path / "cam.jpg", exif=exif, dpi=(300, 300))
+    assert load_page(str(tmp_path / "cam.jpg"), 1, "image/jpeg").rgb.shape[:2] == (300, 200)

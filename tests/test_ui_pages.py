@@ -1,0 +1,314 @@
+"""UI pages over a stored document (no OCR): login, roles, search, document, review, figures."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from schemas import (
+    Amount,
+    Box,
+    Citation,
+    Count,
+    DocHeader,
+    Document,
+    FieldDetail,
+    Page,
+    PageRoute,
+    Record,
+    RecordWarning,
+    RepairEdit,
+    Source,
+    SourceKind,
+    Span,
+)
+from service import auth
+from service.api.app import create_app
+from service.config import Settings
+from service.storage import repo
+from service.storage.db import Database
+from service.ui.routes import iso_date
+
+TEXT = (
+    "ỦY BAN NHÂN DÂN TỈNH SƠN LA\n"
+    "Số: 12/QĐ-UBND\n"
+    "QUYẾT ĐỊNH\n"
+    "Căn cứ Quyết định số 677/QĐ-TTg ngày 10/5/2013 của Thủ tướng;\n"
+    "Hội Khuyến học tỉnh có 1.250 hội viên, kinh phí 15.000.000 đồng.\n"
+)
+
+
+def _span(text: str, part: str, box: Box | None = None, conf: float | None = None) -> Span:
+    start = text.index(part)
+    return Span(page=1, start=start, end=start + len(part), box=box, confidence=conf)
+
+
+def _document(sha: str = "a" * 64) -> tuple[Document, Record]:
+    source = Source(
+        file="qd12.pdf",
+        sha256=sha,
+        pages=1,
+        kind=SourceKind.SCANNED,
+        mime="application/pdf",
+        size=10,
+    )
+    khuyen = TEXT.index("Khuyến học")
+    page = Page(
+        number=1,
+        text=TEXT,
+        route=PageRoute.OCR,
+        width=2480,
+        height=3508,
+        dpi=300,
+        repairs=[RepairEdit(start=khuyen, end=khuyen + 10, original="Khuyen hoc")],
+    )
+    head = DocHeader(
+        issuer="UBND tỉnh Sơn La",
+        number="12/QĐ-UBND",
+        doc_type="Quyết định",
+        date="2024-03-05",
+        detail={
+            "number": FieldDetail(
+                text="12/QĐ-UBND",
+                confidence=0.95,
+                spans=[_span(TEXT, "12/QĐ-UBND", Box(x0=300, y0=400, x1=900, y1=460))],
+            ),
+            "date": FieldDetail(text="05/3/2024", confidence=0.4, flags=["uncertain_digits"]),
+        },
+    )
+    record = Record(
+        source=source,
+        doc=head,
+        citations=[
+            Citation(
+                key="677/QĐ-TTg",
+                type="Quyết định",
+                number="677",
+                year=2013,
+                issuer_code="TTg",
+                text="677/QĐ-TTg",
+                spans=[_span(TEXT, "677/QĐ-TTg", Box(x0=900, y0=700, x1=1400, y1=760))],
+            )
+        ],
+        amounts=[
+            Amount(vnd=15_000_000, text="15.000.000 đồng", spans=[_span(TEXT, "15.000.000 đồng")])
+        ],
+        counts=[
+            Count(
+                value=1250,
+                unit="hội viên",
+                text="1.250 hội viên",
+                spans=[_span(TEXT, "1.250 hội viên")],
+            )
+        ],
+        warnings=[RecordWarning(code="damaged_page", message="trang có chữ mờ", page=1)],
+    )
+    return Document(source=source, pages=[page]), record
+
+
+@pytest.fixture
+def client(data_dir: Path) -> Iterator[tuple[TestClient, dict[str, str], int]]:
+    settings = Settings.from_env(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_url)
+    tokens = {role: auth.create_token(db, f"{role}@test", role) for role in auth.ROLES}
+    with db.session() as s:
+        doc, rec = _document()
+        row, _ = repo.save_document(s, "qd12.pdf", doc, rec, "test")
+        doc_id = row.id
+    db.close()
+    with TestClient(create_app(settings, run_worker=False)) as c:
+        yield c, tokens, doc_id
+
+
+def _login(c: TestClient, token: str) -> None:
+    r = c.post("/login", data={"token": token, "next": "/"}, follow_redirects=False)
+    assert r.status_code == 303
+    c.cookies.set("sohoa_token", token)
+
+
+def test_pages_need_login_and_a_bad_token_is_refused(client) -> None:
+    c, tokens, doc_id = client
+    r = c.get(f"/documents/{doc_id}?page=1", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?next=/documents/")
+    r = c.post("/login", data={"token": "nope", "next": "/"})
+    assert r.status_code == 401 and "không hợp lệ" in r.text
+    r = c.post(
+        "/login",
+        data={"token": tokens["reader"], "next": "//evil.example/"},
+        follow_redirects=False,
+    )
+    assert r.headers["location"] == "/"
+    assert "httponly" in r.headers["set-cookie"].lower()
+
+
+def test_reader_can_read_but_not_upload_or_correct(client) -> None:
+    c, tokens, doc_id = client
+    _login(c, tokens["reader"])
+    page = c.get(f"/documents/{doc_id}")
+    assert page.status_code == 200
+    assert "/correct" not in page.text and 'href="/upload"' not in page.text
+    assert c.get("/upload").status_code == 403
+    r = c.post(f"/documents/{doc_id}/correct", data={"field": "number", "value": "x"})
+    assert r.status_code == 403
+    assert "12/QĐ-UBND" in c.get(f"/documents/{doc_id}").text
+
+
+def test_search_by_citation_and_without_diacritics(client) -> None:
+    c, tokens, doc_id = client
+    _login(c, tokens["reader"])
+    r = c.get("/", params={"q": "QĐ 677"})
+    assert f'href="/documents/{doc_id}"' in r.text
+    assert "<mark>677/QĐ-TTg</mark>" in r.text  # the citation as written, in its sentence
+    assert f'href="/documents/{doc_id}"' in c.get("/", params={"q": "QĐ 677 khuyen hoc"}).text
+    assert f'href="/documents/{doc_id}"' not in c.get("/", params={"q": "QĐ 677 tuyen sinh"}).text
+    r = c.get("/", params={"q": "khuyen hoc"})
+    assert f'href="/documents/{doc_id}"' in r.text
+    assert "<mark>Khuyến học</mark>" in r.text
+    assert (
+        f'href="/documents/{doc_id}"'
+        not in c.get("/", params={"q": "khuyen hoc", "year": "2019"}).text
+    )
+    assert f'href="/documents/{doc_id}"' in c.get("/", params={"issuer": "sơn la"}).text
+    assert f'href="/documents/{doc_id}"' in c.get("/", params={"year": "2024"}).text
+
+
+def test_document_page_draws_boxes_and_marks_values_and_repairs(client) -> None:
+    c, tokens, doc_id = client
+    _login(c, tokens["archivist"])
+    html = c.get(f"/documents/{doc_id}").text
+    assert 'viewBox="0 0 2480 3508"' in html
+    assert re.search(r'<rect data-ref="doc.number" x="300" y="400" width="600" height="60"', html)
+    assert '<span class="m" data-refs="cit.0">677/QĐ-TTg</span>' in html
+    assert re.search(
+        r'<ins class="repair" data-orig="Khuyen hoc" title="Trước khi sửa dấu: Khuyen hoc">'
+        r"Khuyến học</ins>",
+        html,
+    )
+    for link in ("/original", "/pdf", f'/api/v1/documents/{doc_id}"'):
+        assert link in html
+
+
+def test_correction_keeps_who_and_leaves_the_review_queue(client) -> None:
+    c, tokens, doc_id = client
+    _login(c, tokens["archivist"])
+    queue = c.get("/review").text
+    assert "Ngày ban hành" in queue and "độ tin cậy thấp (40%)" in queue
+    assert "trang có chữ mờ" in queue
+    r = c.post(
+        f"/documents/{doc_id}/correct",
+        data={"field": "date", "value": "15/3/2024"},
+        follow_redirects=False,
+    )
+    assert r.status_code == 303
+    html = c.get(r.headers["location"]).text
+    assert "2024-03-15" in html and "archivist@test" in html and "Lịch sử sửa" in html
+    assert "độ tin cậy thấp (40%)" not in c.get("/review").text
+    detail = c.get(f"/api/v1/documents/{doc_id}").json()
+    assert detail["record"]["doc"]["date"] == "2024-03-15"
+
+
+def test_figures_chart_table_and_csv(client) -> None:
+    c, tokens, doc_id = client
+    _login(c, tokens["reader"])
+    html = c.get("/figures").text
+    assert '<svg class="chart"' in html and "15 triệu" in html
+    html = c.get("/figures", params={"unit": "hội viên"}).text
+    assert "1.250" in html and f'href="/documents/{doc_id}"' in html
+    csv = c.get("/figures.csv", params={"unit": "hội viên"})
+    assert csv.headers["content-type"].startswith("text/csv")
+    lines = csv.text.lstrip("\ufeff").splitlines()
+    assert len(lines) == 2 and lines[1].split(",")[5] == "1250"
+
+
+def test_upload_and_batch_pages_render(client) -> None:
+    c, tokens, _ = client
+    _login(c, tokens["archivist"])
+    html = c.get("/upload").text
+    assert 'id="drop"' in html and "multiple" in html and ".zip" in html
+    assert c.get("/batches/999").status_code == 404
+    for path in ("/static/upload.js", "/static/document.js", "/static/style.css"):
+        assert c.get(path).status_code == 200
+
+
+def test_a_date_is_typed_the_vietnamese_way_and_a_wrong_one_is_refused(client) -> None:
+    c, tokens, doc_id = client
+    _login(c, tokens["archivist"])
+    r = c.post(
+        f"/documents/{doc_id}/correct",
+        data={"field": "date", "value": "31/02/2024"},
+        follow_redirects=False,
+    )
+    assert "bad=" in r.headers["location"]
+    assert "không phải ngày hợp lệ" in c.get(r.headers["location"]).text
+    assert c.get(f"/api/v1/documents/{doc_id}").json()["record"]["doc"]["date"] == "2024-03-05"
+
+
+@pytest.mark.parametrize(
+    ("typed", "iso"),
+    [
+        ("24/01/2025", "2025-01-24"),
+        ("4.1.2025", "2025-01-04"),
+        ("01/2025", "2025-01"),
+        ("2025", "2025"),
+        ("2025-01-24", "2025-01-24"),
+        ("2025-1-4", None),
+        ("31/02/2024", None),
+        ("13/2025", None),
+        ("hôm qua", None),
+    ],
+)
+def test_iso_date(typed: str, iso: str | None) -> None:
+    assert iso_date(typed) == iso
+
+
+def test_a_correction_made_in_the_ui_survives_re_extraction(client, data_dir: Path) -> None:
+    c, tokens, doc_id = client
+    _login(c, tokens["archivist"])
+    c.post(f"/documents/{doc_id}/correct", data={"field": "signer", "value": "Lò Văn Hặc"})
+    db = Database(Settings.from_env(data_dir).database_url)
+    with db.session() as s:
+        doc, rec = _document()
+        repo.save_document(s, "qd12.pdf", doc, rec, "test-2")  # the same file extracted again
+    db.close()
+    html = c.get(f"/documents/{doc_id}").text
+    assert 'data-ref="doc.signer"' in html and "Lò Văn Hặc" in html and "archivist@test" in html
+
+
+def test_admin_creates_and_revokes_tokens_others_cannot(client) -> None:
+    c, tokens, _ = client
+    _login(c, tokens["archivist"])
+    assert c.get("/tokens").status_code == 403
+    assert c.post("/tokens", data={"name": "x", "role": "admin"}).status_code == 403
+    _login(c, tokens["admin"])
+    r = c.post("/tokens", data={"name": "Chị Lan", "role": "reader"})
+    assert r.status_code == 201
+    new = re.search(r'class="token-out" value="(sohoa_[^"]+)"', r.text).group(1)
+    assert new not in c.get("/tokens").text  # shown once only
+    _login(c, new)
+    assert c.get("/upload").status_code == 403  # a reader
+    _login(c, tokens["admin"])
+    row = re.search(
+        r'<tr><td>Chị Lan</td>.*?action="/tokens/(\d+)/revoke"', c.get("/tokens").text, re.S
+    )
+    c.post(f"/tokens/{row.group(1)}/revoke")
+    assert c.post("/login", data={"token": new, "next": "/"}).status_code == 401
+
+
+def test_recent_batches_and_retry_of_failed_files(client, tmp_path: Path) -> None:
+    c, tokens, _ = client
+    _login(c, tokens["archivist"])
+    bad = tmp_path / "hong.pdf"
+    bad.write_bytes(b"%PDF-1.4 broken")
+    r = c.post("/api/v1/documents", files=[("files", ("hong.pdf", bad.read_bytes()))])
+    batch = r.json()["id"]
+    assert f'href="/batches/{batch}"' in c.get("/upload").text
+    _login(c, tokens["reader"])
+    assert c.post(f"/batches/{batch}/retry", follow_redirects=False).status_code == 403
+    _login(c, tokens["archivist"])
+    r = c.post(f"/batches/{batch}/retry", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == f"/batches/{batch}"
