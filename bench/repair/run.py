@@ -74,9 +74,12 @@ def seed_text(prefix: str) -> str:
 
 def evaluate(name: str, pairs: list[tuple[str, str]], models: dict) -> dict:
     dmg = "\n".join(d for _, d in pairs)
-    row = {"set": name, "lines": len(pairs),
-           "syllables": sum(len(syllables(c)) for c, _ in pairs),
-           "input": accuracy(pairs)}
+    row = {
+        "set": name,
+        "lines": len(pairs),
+        "syllables": sum(len(syllables(c)) for c, _ in pairs),
+        "input": accuracy(pairs),
+    }
     base = Baseline()
     row["baseline"] = accuracy([(c, base.repair(d)) for c, d in pairs])
     for label, model in models.items():
@@ -121,16 +124,25 @@ def real_damage(models: dict) -> list[str]:
             continue
         ref = models["sohoa"]
         after = {k: ref.damage_score(m.repair(text).text) for k, m in models.items()}
-        out.append(f"seed {p}: damage {ref.damage_score(text):.3f} -> " +
-                   ", ".join(f"{k} {v:.3f}" for k, v in after.items()))
+        out.append(
+            f"seed {p}: damage {ref.damage_score(text):.3f} -> "
+            + ", ".join(f"{k} {v:.3f}" for k, v in after.items())
+        )
     return out
 
 
 def load_time() -> float:
-    code = "import time;t=time.time();import normalize.repair as r;r.load_model();" \
-           "print(time.time()-t)"
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                 check=True).stdout) for _ in range(3)]
+    code = (
+        "import time;t=time.time();import normalize.repair as r;r.load_model();print(time.time()-t)"
+    )
+    runs = [
+        float(
+            subprocess.run(
+                [sys.executable, "-c", code], capture_output=True, text=True, check=True
+            ).stdout
+        )
+        for _ in range(3)
+    ]
     return statistics.median(runs)
 
 
@@ -156,13 +168,17 @@ def main() -> None:
     print("| set | lines | syllables | input | baseline | sohoa | sohoa+adapt |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
-        print(f"| {r['set']} | {r['lines']} | {r['syllables']} | {r['input']:.3f} | "
-              f"{r['baseline']:.3f} | {r['sohoa']:.3f} | {r['sohoa+adapt']:.3f} |")
+        print(
+            f"| {r['set']} | {r['lines']} | {r['syllables']} | {r['input']:.3f} | "
+            f"{r['baseline']:.3f} | {r['sohoa']:.3f} | {r['sohoa+adapt']:.3f} |"
+        )
     print()
     print("clean text unchanged: " + ", ".join(f"{k} {v:.4f}" for k, v in unchanged.items()))
     print("\n".join(real))
-    print(f"speed (1 core): {cold:,.0f} syllables/s cold (fresh model), {warm:,.0f} warm "
-          f"(second text); plain baseline {base_speed:,.0f} (ratio cold {cold / base_speed:.3f})")
+    print(
+        f"speed (1 core): {cold:,.0f} syllables/s cold (fresh model), {warm:,.0f} warm "
+        f"(second text); plain baseline {base_speed:,.0f} (ratio cold {cold / base_speed:.3f})"
+    )
     print(f"model load: {load_time():.2f} s (median of 3 fresh processes)")
 
 

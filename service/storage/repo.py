@@ -6,12 +6,14 @@ import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, column, func, literal, literal_column, select, table, text, union_all
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from normalize.fold import fold
 from normalize.keys import PARTY_ISSUERS, KeyParts, KeyQuery, canonical_key, parse_key
 from schemas import Citation, Document, Record
-from service.storage.models import CitationRow, CorrectionRow, DocumentRow, utcnow
+from service.storage.models import CitationRow, CitedKeyRow, CorrectionRow, DocumentRow, utcnow
 
 # Header fields a human may correct; the value replaces the extracted one on every re-extraction.
 CORRECTABLE = (
@@ -146,9 +148,9 @@ def save_document(
     row.pipeline_version = pipeline_version
     row.updated_at = utcnow()
     row.doc_key = document_key(row.number)
-    row.citations = [
-        CitationRow(**citation_columns(c), doc_date=row.doc_date or "") for c in record.citations
-    ]
+    columns = [citation_columns(c) for c in record.citations]
+    register_keys(s, columns)
+    row.citations = [CitationRow(**c, doc_date=row.doc_date or "") for c in columns]
     s.flush()
     return row, created
 
@@ -172,23 +174,30 @@ def _parts(row) -> KeyParts:
 
 
 def _candidate_rows(s: Session, q: KeyQuery) -> list:
-    """Distinct stored keys for the query's number (an index range), checked part by part
-    with the parser's own matching rule, so "QĐ 677" lists 677/QĐ-TTg and 677/QĐ-UBND."""
+    """Stored keys for the query's number (one index seek in the table of distinct keys),
+    checked part by part with the parser's own rule: "QĐ 677" lists 677/QĐ-TTg and
+    677/QĐ-UBND."""
     number = _norm_number(q.number)
     if number is None:
         return []
-    stmt = select(
-        CitationRow.key,
-        CitationRow.number,
-        CitationRow.year,
-        CitationRow.type_code,
-        CitationRow.issuer_code,
-    ).where(CitationRow.number == number)
+    stmt = select(CitedKeyRow).where(CitedKeyRow.number == number)
     if q.type_code and q.type_code != "CV":
-        stmt = stmt.where(CitationRow.type_code == q.type_code)
-    rows = s.execute(stmt.distinct()).all()
+        stmt = stmt.where(CitedKeyRow.type_code == q.type_code)
     probe = KeyQuery(None, q.number, q.year, q.type_code, q.issuer_code)
-    return [r for r in rows if probe.matches(_parts(r))]
+    return [r for r in s.scalars(stmt) if probe.matches(_parts(r))]
+
+
+def register_keys(s: Session, citations: list[dict]) -> None:
+    """Add the cited keys not seen before to the table of distinct keys (concurrent writers
+    may add the same key: the insert ignores conflicts)."""
+    rows = {
+        c["key"]: {k: c[k] for k in ("key", "number", "year", "type_code", "issuer_code")}
+        for c in citations
+    }
+    if not rows:
+        return
+    insert = sqlite_insert if _is_sqlite(s) else pg_insert
+    s.execute(insert(CitedKeyRow).values(list(rows.values())).on_conflict_do_nothing())
 
 
 def matching_keys(s: Session, q: KeyQuery) -> list[str]:
