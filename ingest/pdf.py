@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import pikepdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
@@ -47,10 +48,21 @@ def open_pdf(path: Path) -> pdfium.PdfDocument:
     try:
         return pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
-        msg = str(exc)
-        if "password" in msg.lower():
+        if needs_password(path):
             raise SohoaError(ErrorKind.ENCRYPTED, "PDF is password-protected") from exc
-        raise SohoaError(ErrorKind.BAD_INPUT, f"PDF is corrupt or truncated ({msg})") from exc
+        raise SohoaError(ErrorKind.BAD_INPUT, "PDF is corrupt, truncated or has no pages") from exc
+
+
+def needs_password(path: Path) -> bool:
+    """Ask qpdf (pikepdf) whether a PDF that PDFium refused is password-protected:
+    PDFium's last-error code can be stale from an earlier document."""
+    try:
+        pikepdf.open(path).close()
+    except pikepdf.PasswordError:
+        return True
+    except (pikepdf.PdfError, OSError, ValueError):
+        return False
+    return False
 
 
 def _words(textpage: pdfium.PdfTextPage, height: float) -> list[_Word]:
@@ -249,21 +261,20 @@ def read_pdf(path: Path, limits: Limits) -> list[Page]:
     plain = open_pdf(path)
     count = len(plain)
     if count == 0:
+        plain.close()
         raise SohoaError(ErrorKind.BAD_INPUT, "PDF has no pages")
     if count > limits.max_pages:
+        plain.close()
         raise SohoaError(ErrorKind.LIMITS, f"PDF has {count} pages (limit {limits.max_pages})")
     forms = open_pdf(path)
-    forms.init_forms()
-    pages = []
     try:
-        for i in range(count):
-            pages.append(_read_page(plain, forms, i))
-    except pdfium.PdfiumError as exc:
+        forms.init_forms()
+        return [_read_page(plain, forms, i) for i in range(count)]
+    except (pdfium.PdfiumError, ValueError, OSError) as exc:
         raise SohoaError(ErrorKind.BAD_INPUT, f"PDF page unreadable ({exc})") from exc
     finally:
         forms.close()
         plain.close()
-    return pages
 
 
 def _read_page(plain: pdfium.PdfDocument, forms: pdfium.PdfDocument, i: int) -> Page:

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import cv2
 import numpy as np
 import pytesseract
 from pytesseract import Output, TesseractError, TesseractNotFoundError
@@ -79,14 +81,18 @@ def words(
     image: np.ndarray, psm: int = 3, dpi: int = 300, timeout: float = 180.0
 ) -> list[TessWord]:
     """Words with boxes and confidences (LSTM engine, language 'vie')."""
-    data = _run(
-        pytesseract.image_to_data,
-        image,
-        lang=LANG,
-        config=f"--oem 1 --psm {psm} --dpi {dpi}",
-        output_type=Output.DICT,
-        timeout=max(1, int(timeout)),
-    )
+    with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
+        # an uncompressed PGM/PPM is written in milliseconds; pytesseract's PNG takes ~1 s
+        path = os.path.join(tmp, "page.pgm" if image.ndim == 2 else "page.ppm")
+        cv2.imwrite(path, image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_RGB2BGR))
+        data = _run(
+            pytesseract.image_to_data,
+            path,
+            lang=LANG,
+            config=f"--oem 1 --psm {psm} --dpi {dpi}",
+            output_type=Output.DICT,
+            timeout=max(1, int(timeout)),
+        )
     out = []
     for i, text in enumerate(data["text"]):
         text = (text or "").strip()

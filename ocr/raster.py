@@ -40,8 +40,7 @@ def _pdf_page(path: str, index: int, dpi: int, max_pixels: int, annots: bool) ->
     try:
         doc = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:
-        kind = ErrorKind.ENCRYPTED if "password" in str(exc).lower() else ErrorKind.BAD_INPUT
-        raise SohoaError(kind, f"cannot open PDF ({exc})") from exc
+        raise SohoaError(ErrorKind.BAD_INPUT, "cannot open PDF (corrupt or encrypted)") from exc
     try:
         if not 0 <= index < len(doc):
             raise SohoaError(ErrorKind.BAD_INPUT, f"PDF has no page {index + 1}")

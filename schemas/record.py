@@ -113,6 +113,8 @@ class Signature(BaseModel):
     email: str | None = None
     signed_at: str | None = Field(default=None, description="ISO date-time of the (first) signing")
     times: list[str] = Field(default_factory=list, description="every signing time found")
+    reason: str | None = None
+    location: str | None = None
     source: str = Field(default="stamp", description="stamp | pdf_signature")
 
 

@@ -23,7 +23,7 @@ import ocr
 from normalize import repair
 from normalize.keys import parse_query
 from schemas import Document, ErrorKind, ExitCode, Record, SohoaError
-from service import auth, backup, exports, jobs, watch, worker
+from service import auth, backup, exports, jobs, ops_cli, rescans, watch, worker
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
 from service.storage import repo
@@ -333,7 +333,7 @@ def worker_cmd(
     worker.run_celery_worker(state.settings, concurrency)
 
 
-def _hit_json(hit: repo.Hit) -> dict:
+def _hit_json(hit: repo.Hit, scans: list | None = None) -> dict:
     d = hit.document
     return {
         "id": d.id,
@@ -345,6 +345,7 @@ def _hit_json(hit: repo.Hit) -> dict:
         "title": d.title,
         "snippet": hit.snippet or None,
         "citations": [{"key": c.key, "partial": c.partial, "text": c.text} for c in hit.citations],
+        "rescans": [{"id": r.id, "file": r.filename} for r in scans or []],
     }
 
 
@@ -359,14 +360,17 @@ def search(
     issuer: Annotated[str | None, typer.Option()] = None,
     date_from: Annotated[str | None, typer.Option("--from")] = None,
     date_to: Annotated[str | None, typer.Option("--to")] = None,
+    place: Annotated[
+        str | None, typer.Option(help="A province/district/commune, former names included.")
+    ] = None,
     limit: int = 50,
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List stored documents citing a key and/or matching words."""
-    if not (cites or q):
-        raise SohoaError(ErrorKind.BAD_INPUT, "give --cites KEY and/or --q TEXT")
+    if not (cites or q or place):
+        raise SohoaError(ErrorKind.BAD_INPUT, "give --cites KEY, --q TEXT and/or --place")
     db = _open_db()
-    filters = repo.Filters(doc_type, issuer, date_from, date_to)
+    filters = repo.Filters(doc_type, issuer, date_from, date_to, place=place)
     with db.session() as s:
         if cites:
             kq = parse_query(cites)
@@ -377,7 +381,8 @@ def search(
                 hits = [h for h in hits if h.document.id in text_ids]
         else:
             keys, hits = [], repo.fulltext(s, q, filters, limit)
-        result = [_hit_json(h) for h in hits]
+        scans = rescans.members(s, [h.document.id for h in hits])
+        result = [_hit_json(h, scans.get(h.document.id)) for h in hits]
     if as_json:
         sys.stdout.write(
             json.dumps({"keys": keys, "results": result}, ensure_ascii=False, indent=2) + "\n"
@@ -534,6 +539,9 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
         )
     err.print(f"serving on http://{host}:{port}  (Ctrl-C to stop)")
     uvicorn.run(create_app(state.settings), host=host, port=port, log_level="warning")
+
+
+ops_cli.register(app)
 
 
 def main() -> None:

@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 
 import ingest
 from normalize import repair
-from schemas import ErrorKind, PageRoute, SohoaError
+from schemas import ErrorKind, Limits, PageRoute, SohoaError
 from service import PIPELINE_VERSION
 from service.pipeline import Outcome, Pipeline
 from service.storage import repo
@@ -203,7 +203,7 @@ def create_batch(
     twice in the batch has two items, and the second copy ends "known".
     """
     names = names or [str(f) for f in files]
-    cap = max_file_bytes or 1 << 62
+    cap = max_file_bytes or Limits().max_file_bytes  # zip members are capped, never trusted
     with tempfile.TemporaryDirectory(dir=_scratch(blobs)) as tmp:
         entries = _entries([Path(f) for f in files], names, Path(tmp), cap)
         with db.session() as s:
@@ -460,8 +460,13 @@ def process_item(
     if got != "claimed":
         return "skipped", None
     item = get_item(db, item_id)
-    out = pipeline.process(blobs.path(item.sha256))
-    state = record_outcome(db, item_id, out, pipeline.settings.models_dir)
+    pages = lambda _path, done, total: _set_pages(db, item_id, done, total)  # noqa: E731
+    try:
+        out = next(pipeline.process_many([blobs.path(item.sha256)], pages))
+        state = record_outcome(db, item_id, out, pipeline.settings.models_dir)
+    except BaseException:  # a bug or a shutdown: hand the item back, the message comes back
+        release(db, [item_id])
+        raise
     item = get_item(db, item_id)
     if state == "failed" and item.retryable:
         return state, backoff_s(item.attempts, backoff)

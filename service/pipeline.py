@@ -22,6 +22,7 @@ from pathlib import Path
 import extract
 import ingest
 import ocr
+from ingest import pdfsig
 from normalize import repair
 from schemas import (
     Document,
@@ -212,7 +213,13 @@ class Pipeline:
             msg = f"{type(err).__name__}: {err}"
             return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, msg))
         document = Document(source=intake.source, pages=pages, metadata=intake.metadata)
-        return Outcome(pending.path, document, self.extract(document))
+        record = self.extract(document)
+        if intake.source.mime == "application/pdf":
+            try:
+                record.signatures += pdfsig.read_signatures(pending.path)
+            except SohoaError as e:
+                record.warnings.append(RecordWarning(code="signatures_unread", message=e.message))
+        return Outcome(pending.path, document, record)
 
     def extract(self, document: Document) -> Record:
         """Build the record and state which versions of which stages made it."""

@@ -211,3 +211,8 @@ def test_decode_never_crashes(data: bytes) -> None:
         return
     assert isinstance(text, str) and encoding
     assert unicodedata.is_normalized("NFC", text)
+
+
+def test_zero_page_pdf(tmp_path: Path) -> None:
+    pikepdf.new().save(tmp_path / "empty.pdf")
+    assert _kind(tmp_path / "empty.pdf") == ErrorKind.BAD_INPUT

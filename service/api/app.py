@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from schemas import SohoaError
 from service import PIPELINE_VERSION, jobs
 from service.api.deps import AppState, problem, sohoa_error_status
+from service.api.ops_routes import router as ops_router
 from service.api.routes import router
 from service.config import Settings
 from service.pipeline import Pipeline
@@ -70,6 +71,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.include_router(router)
+    app.include_router(ops_router)
     _install_problem_handlers(app)
     _problem_media_type(app)
     app.include_router(ui_routes.router)

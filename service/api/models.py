@@ -69,6 +69,9 @@ class SearchHit(DocumentSummary):
         default_factory=list, description="[start, end) of matched words in the snippet"
     )
     matched: list[MatchedCitation] = Field(default_factory=list)
+    rescans: list[DocumentSummary] = Field(
+        default_factory=list, description="other scans of this document, listed under it"
+    )
 
 
 class KeyCandidateOut(BaseModel):
@@ -95,6 +98,19 @@ class CitationOut(BaseModel):
     document_id: int | None = Field(description="the cited document, when it is in the archive")
 
 
+class RescanOut(BaseModel):
+    document_id: int
+    similarity: float
+
+
+class RescanGroup(BaseModel):
+    """Another scan of an archived document is linked to it, not listed twice."""
+
+    rescan_of: int | None = Field(description="the document this file is another scan of")
+    similarity: float | None = Field(description="text similarity to it, 0-100")
+    rescans: list[RescanOut] = Field(description="the other scans of this document")
+
+
 class DocumentDetail(DocumentSummary):
     sha256: str
     record: dict[str, Any]
@@ -102,6 +118,7 @@ class DocumentDetail(DocumentSummary):
     pipeline_version: str
     cites: list[CitationOut]
     cited_by: list[DocumentSummary]
+    rescans: RescanGroup
 
 
 class CorrectionIn(BaseModel):

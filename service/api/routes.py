@@ -20,7 +20,7 @@ from sqlalchemy import select
 import ocr
 from normalize.keys import parse_query
 from schemas import Page
-from service import auth, exports, jobs
+from service import auth, exports, jobs, rescans
 from service.api.deps import AppState, get_state, require
 from service.api.models import (
     BatchItemOut,
@@ -184,21 +184,26 @@ def list_documents(
     date_from: Annotated[IsoDate, Query(alias="from")] = None,
     date_to: Annotated[IsoDate, Query(alias="to")] = None,
     has_figures: bool | None = None,
+    place: Annotated[Text, Query(description="a unit, current or former name")] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> SearchPage:
     """List or search documents: by words (ranked, highlighted snippets), by cited key
     (newest first; partial citations flagged; every candidate key when ambiguous), with the
     filters; both ``q`` and ``cites`` = documents citing the key that contain the words."""
-    f = repo.Filters(_clean(doc_type), _clean(issuer), date_from, date_to, has_figures)
+    f = repo.Filters(
+        _clean(doc_type), _clean(issuer), date_from, date_to, has_figures, _clean(place)
+    )
     offset = (page - 1) * per_page
     q, cites = _clean(q), _clean(cites)
     with st.db.session() as s:
         kq = parse_query(cites) if cites else None
         r = repo.search(s, q, kq, f, per_page, offset)
+        scans = rescans.members(s, [h.document.id for h in r.hits])
         results = [
             SearchHit(
                 **_summary(h.document).model_dump(),
+                rescans=[_summary(d) for d in scans.get(h.document.id, [])],
                 snippet=h.snippet or None,
                 highlights=h.highlights,
                 matched=[
@@ -245,6 +250,7 @@ def document_detail(doc_id: Id, st: State, _: Reader) -> DocumentDetail:
             pipeline_version=doc.pipeline_version,
             cites=_cites(s, doc),
             cited_by=[_summary(d) for d in repo.cited_by(s, doc)],
+            rescans=rescans.group(s, doc),
         )
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from normalize.fold import fold
 from normalize.keys import PARTY_ISSUERS, KeyParts, KeyQuery, canonical_key, parse_key
 from schemas import Citation, Document, Record
+from service import feed, places, rescans
 from service.storage.models import CitationRow, CitedKeyRow, CorrectionRow, DocumentRow, utcnow
 
 # Header fields a human may correct; the value replaces the extracted one on every re-extraction.
@@ -40,6 +41,7 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     has_figures: bool | None = None
+    place: str | None = None  # a unit, current or former name (service.places)
 
 
 @dataclass
@@ -91,6 +93,7 @@ def _values_like(s: Session, column, wanted: str, whole: bool) -> list[str]:
 
 
 def _filtered(s: Session, stmt: Select, f: Filters) -> Select:
+    stmt = stmt.where(DocumentRow.id.not_in(rescans.hidden_ids()))  # listed via the original
     if f.doc_type:
         types = _values_like(s, DocumentRow.doc_type, f.doc_type, whole=True)
         stmt = stmt.where(DocumentRow.doc_type.in_(types))
@@ -103,6 +106,8 @@ def _filtered(s: Session, stmt: Select, f: Filters) -> Select:
         stmt = stmt.where(DocumentRow.doc_date <= f.date_to + "\uffff")
     if f.has_figures is not None:
         stmt = stmt.where(DocumentRow.has_figures.is_(f.has_figures))
+    if f.place:
+        stmt = stmt.where(places.condition(s, f.place))
     return stmt
 
 
@@ -152,6 +157,9 @@ def save_document(
     register_keys(s, columns)
     row.citations = [CitationRow(**c, doc_date=row.doc_date or "") for c in columns]
     s.flush()
+    if created:
+        rescans.link(s, row)
+    feed.record(s, row, "created" if created else "updated")
     return row, created
 
 
@@ -415,7 +423,9 @@ def _ranked_text_ids(
     Order: the newest RANK_WINDOW matches best first, then any older ones newest first; the
     order is the same whatever the page, and ranking work never exceeds the window."""
     if _is_sqlite(s):
-        base = select(_SQLITE_FTS.c.rowid.label("id")).where(_sqlite_match(terms))
+        base = select(_SQLITE_FTS.c.rowid.label("id")).where(
+            _sqlite_match(terms), _SQLITE_FTS.c.rowid.not_in(rescans.hidden_ids())
+        )
         if _has_filters(f):
             base = _filtered(s, base.join(DocumentRow, DocumentRow.id == _SQLITE_FTS.c.rowid), f)
         newest = base.add_columns(_SQLITE_FTS.c.rank.label("r")).order_by(
@@ -458,6 +468,7 @@ def _citing_ids_page(
     join = _has_filters(f) or bool(terms)
 
     def per_key(stmt: Select) -> Select:
+        stmt = stmt.where(CitationRow.document_id.not_in(rescans.hidden_ids()))
         if join:
             stmt = _filtered(
                 s, stmt.join(DocumentRow, DocumentRow.id == CitationRow.document_id), f
@@ -477,15 +488,15 @@ def _citing_ids_page(
     for _, doc_id in sorted(rows, reverse=True):
         seen.setdefault(doc_id)
     ids = list(seen)[offset : offset + limit]
-    if len(cands) == 1 and not join:
-        return ids, cands[0].documents, cands[0].exact
     all_ids = per_key(select(CitationRow.document_id).where(CitationRow.key.in_(keys))).distinct()
     return ids, *_capped_count(s, all_ids)
 
 
 def _load(s: Session, ids: list[int], keys: list[str]) -> list[Hit]:
     """The hits' documents in order, with their citations of the keys, in one statement."""
-    stmt = select(DocumentRow, CitationRow).where(DocumentRow.id.in_(ids))
+    stmt = select(DocumentRow, CitationRow).where(
+        DocumentRow.id.in_(ids), DocumentRow.id.not_in(rescans.hidden_ids())
+    )
     stmt = stmt.outerjoin(
         CitationRow,
         (CitationRow.document_id == DocumentRow.id) & CitationRow.key.in_(keys or [""]),
@@ -565,4 +576,5 @@ def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | N
         for c in doc.citations:
             c.doc_date = value or ""
     doc.updated_at = utcnow()
+    feed.record(s, doc, "corrected", {"field": field_name, "value": value})
     return row

@@ -3,15 +3,15 @@
 "QĐ 677" used to find its candidate keys with a DISTINCT over every citation of number 677:
 a key cited by most of the archive made that a scan of most of the citations table.
 
-Revision ID: 0004
-Revises: 0003
+Revision ID: 0010
+Revises: 0009
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004"
-down_revision = "0003"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
