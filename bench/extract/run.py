@@ -27,8 +27,17 @@ sys.path.insert(0, str(ROOT))
 from extract import build_record  # noqa: E402
 from schemas import Document, Page, PageRoute, Source, SourceKind  # noqa: E402
 
-HEADER = ["issuer", "parent_issuer", "number", "doc_type", "date", "place", "title", "signer",
-          "signer_title"]
+HEADER = [
+    "issuer",
+    "parent_issuer",
+    "number",
+    "doc_type",
+    "date",
+    "place",
+    "title",
+    "signer",
+    "signer_title",
+]
 SEEDS = Path("/work/shared/seeds")
 SCANS = Path("/work/shared/real-scans")
 GOLD = Path(__file__).parent / "gold"
@@ -60,8 +69,10 @@ def load_scan(
         return load_document(pdf, data_dir)
     if texts_dir is None:
         return None
-    files = sorted(texts_dir.glob(f"{glob_escape(pdf.stem)}-*.txt"),
-                   key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+    files = sorted(
+        texts_dir.glob(f"{glob_escape(pdf.stem)}-*.txt"),
+        key=lambda p: int(p.stem.rsplit("-", 1)[1]),
+    )
     if not files:
         return None
     return text_doc([f.read_text() for f in files], pdf.name, PageRoute.OCR)
@@ -115,8 +126,10 @@ def evaluate(pairs: list[tuple[dict, object]], verbose: bool) -> dict[str, Score
         elif "dates" in gold:
             scores.setdefault("dates", Score()).add(set(gold["dates"]), set(rec.dates))
             if verbose and set(gold["dates"]) != set(rec.dates):
-                print(f"  [{name}] dates missing={sorted(set(gold['dates']) - set(rec.dates))} "
-                      f"extra={sorted(set(rec.dates) - set(gold['dates']))}")
+                print(
+                    f"  [{name}] dates missing={sorted(set(gold['dates']) - set(rec.dates))} "
+                    f"extra={sorted(set(rec.dates) - set(gold['dates']))}"
+                )
         if "amounts" in gold:
             ga, pa = set(gold["amounts"]), {a.vnd for a in rec.amounts}
             scores.setdefault("amounts", Score()).add(ga, pa)
@@ -164,17 +177,22 @@ def speed(texts: list[str]) -> None:
     ours = timed(lambda: build_record(doc))
     wall = timed(lambda: build_record(doc), clock=time.perf_counter)
     chars = len(whole)
-    print(f"\nspeed (CPU time): 10-page text ({chars} chars): build_record {ours * 1000:.1f} ms "
-          f"(target < 100 ms); baseline regex tokenise {base * 1000:.2f} ms; "
-          f"ratio {ours / base:.0f}x; wall time {wall * 1000:.1f} ms "
-          f"at load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"\nspeed (CPU time): 10-page text ({chars} chars): build_record {ours * 1000:.1f} ms "
+        f"(target < 100 ms); baseline regex tokenise {base * 1000:.2f} ms; "
+        f"ratio {ours / base:.0f}x; wall time {wall * 1000:.1f} ms "
+        f"at load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 def samples(args: argparse.Namespace, facts: dict) -> None:
     """The project's generated samples: clean text, English-OCR text, scans through the OCR."""
     folder = args.samples / "documents"
-    for variant, suffix in (("text", ".txt"), ("English-OCR text", "-eng-ocr.txt"),
-                            ("scan PDF", "-scan.pdf")):
+    for variant, suffix in (
+        ("text", ".txt"),
+        ("English-OCR text", "-eng-ocr.txt"),
+        ("scan PDF", "-scan.pdf"),
+    ):
         pairs = []
         for name, fact in facts.items():
             path = folder / f"{name}{suffix}"
@@ -188,20 +206,33 @@ def samples(args: argparse.Namespace, facts: dict) -> None:
             if doc is not None:
                 pairs.append((gold, build_record(doc)))
         if pairs:
-            report(f"project samples, {variant} ({len(pairs)} documents, samples/facts.json)",
-                   evaluate(pairs, args.verbose))
+            report(
+                f"project samples, {variant} ({len(pairs)} documents, samples/facts.json)",
+                evaluate(pairs, args.verbose),
+            )
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--texts", type=Path, help="pre-OCRed scan pages <stem>-<n>.txt")
-    ap.add_argument("--docs", type=Path, help="Documents dumped as JSON (<file stem>.json), "
-                    "e.g. from service.pipeline.load_document, for scans and seeds")
+    ap.add_argument(
+        "--docs",
+        type=Path,
+        help="Documents dumped as JSON (<file stem>.json), "
+        "e.g. from service.pipeline.load_document, for scans and seeds",
+    )
     ap.add_argument("--data", type=Path, default=Path("/tmp/sohoa-bench-data"))
-    ap.add_argument("--raw-seeds", action="store_true",
-                    help="do not run the seeds through the pipeline's repair")
-    ap.add_argument("--samples", type=Path, default=ROOT / "samples",
-                    help="the project's generated samples with their facts.json")
+    ap.add_argument(
+        "--raw-seeds",
+        action="store_true",
+        help="do not run the seeds through the pipeline's repair",
+    )
+    ap.add_argument(
+        "--samples",
+        type=Path,
+        default=ROOT / "samples",
+        help="the project's generated samples with their facts.json",
+    )
     ap.add_argument("-v", "--verbose", action="store_true")
     args = ap.parse_args()
 
@@ -221,8 +252,10 @@ def main() -> None:
     report("seeds, English-OCR damaged text, as is", evaluate(damaged, args.verbose))
     piped_damaged = [(g, r) for g, r in piped_pairs if g.get("damaged")]
     if piped_damaged:
-        report("seeds, English-OCR damaged text, through the pipeline (ingest + repair)",
-               evaluate(piped_damaged, args.verbose))
+        report(
+            "seeds, English-OCR damaged text, through the pipeline (ingest + repair)",
+            evaluate(piped_damaged, args.verbose),
+        )
 
     scan_pairs = []
     for g in sorted((SCANS / "gold").glob("*.json")):

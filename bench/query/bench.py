@@ -261,6 +261,8 @@ def bulk_insert(db: Database, a: Archive, n: int, chunk: int = 2000) -> tuple[fl
             flush()
     if batch_d:
         flush()
+    with db.session() as s:
+        repo.register_keys(s, [_citation(k, False) for k in popularity])
     if db.is_sqlite:
         with db.engine.begin() as conn:
             conn.execute(text("ANALYZE"))

@@ -88,6 +88,21 @@ class CitationRow(Base):
     )
 
 
+class CitedKeyRow(Base):
+    """Each distinct cited key once, with its parts: an incomplete query ("QĐ 677") finds its
+    candidate keys here by one index seek, however many documents cite each of them."""
+
+    __tablename__ = "cited_keys"
+
+    key: Mapped[str] = mapped_column(String(300), primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(50))
+    year: Mapped[int | None] = mapped_column(Integer)
+    type_code: Mapped[str | None] = mapped_column(String(30))
+    issuer_code: Mapped[str | None] = mapped_column(String(100))
+
+    __table_args__ = (Index("ix_cited_keys_number_type", "number", "type_code"),)
+
+
 class CorrectionRow(Base):
     """A human correction of one record field; re-applied after every re-extraction."""
 

@@ -5,14 +5,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, column, func, literal_column, select, table, text
+from sqlalchemy import Select, column, func, literal, literal_column, select, table, text, union_all
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from normalize.fold import fold
 from normalize.keys import PARTY_ISSUERS, KeyParts, KeyQuery, canonical_key, parse_key
 from schemas import Citation, Document, Record
 from service import feed, places, rescans
-from service.storage.models import CitationRow, CorrectionRow, DocumentRow, utcnow
+from service.storage.models import CitationRow, CitedKeyRow, CorrectionRow, DocumentRow, utcnow
 
 # Header fields a human may correct; the value replaces the extracted one on every re-extraction.
 CORRECTABLE = (
@@ -44,7 +46,8 @@ class Filters:
 
 @dataclass
 class Hit:
-    """A search result: the document, and why it matched."""
+    """A search result: the document, and why it matched: highlighted snippet, matching
+    citations (partial ones flagged)."""
 
     document: DocumentRow
     snippet: str = ""
@@ -150,9 +153,9 @@ def save_document(
     row.pipeline_version = pipeline_version
     row.updated_at = utcnow()
     row.doc_key = document_key(row.number)
-    row.citations = [
-        CitationRow(**citation_columns(c), doc_date=row.doc_date or "") for c in record.citations
-    ]
+    columns = [citation_columns(c) for c in record.citations]
+    register_keys(s, columns)
+    row.citations = [CitationRow(**c, doc_date=row.doc_date or "") for c in columns]
     s.flush()
     if created:
         rescans.link(s, row)
@@ -179,56 +182,70 @@ def _parts(row) -> KeyParts:
 
 
 def _candidate_rows(s: Session, q: KeyQuery) -> list:
-    """Distinct stored keys for the query's number (an index range), checked part by part
-    with the parser's own matching rule, so "QĐ 677" lists 677/QĐ-TTg and 677/QĐ-UBND."""
+    """Stored keys for the query's number (one index seek in the table of distinct keys),
+    checked part by part with the parser's own rule: "QĐ 677" lists 677/QĐ-TTg and
+    677/QĐ-UBND."""
     number = _norm_number(q.number)
     if number is None:
         return []
-    stmt = select(
-        CitationRow.key,
-        CitationRow.number,
-        CitationRow.year,
-        CitationRow.type_code,
-        CitationRow.issuer_code,
-    ).where(CitationRow.number == number)
+    stmt = select(CitedKeyRow).where(CitedKeyRow.number == number)
     if q.type_code and q.type_code != "CV":
-        stmt = stmt.where(CitationRow.type_code == q.type_code)
-    rows = s.execute(stmt.distinct()).all()
+        stmt = stmt.where(CitedKeyRow.type_code == q.type_code)
     probe = KeyQuery(None, q.number, q.year, q.type_code, q.issuer_code)
-    return [r for r in rows if (r.key == q.key if q.key else probe.matches(_parts(r)))]
+    return [r for r in s.scalars(stmt) if probe.matches(_parts(r))]
+
+
+def register_keys(s: Session, citations: list[dict]) -> None:
+    """Add the cited keys not seen before to the table of distinct keys (concurrent writers
+    may add the same key: the insert ignores conflicts)."""
+    rows = {
+        c["key"]: {k: c[k] for k in ("key", "number", "year", "type_code", "issuer_code")}
+        for c in citations
+    }
+    if not rows:
+        return
+    insert = sqlite_insert if _is_sqlite(s) else pg_insert
+    s.execute(insert(CitedKeyRow).values(list(rows.values())).on_conflict_do_nothing())
 
 
 def matching_keys(s: Session, q: KeyQuery) -> list[str]:
-    """The stored citation keys a query stands for (the exact key, or all candidates)."""
-    if q.key and not q.number:
+    """The citation keys a query stands for: its exact key, or every stored candidate."""
+    if q.key:
         return [q.key]
     return sorted({r.key for r in _candidate_rows(s, q)})
 
 
 def key_candidates(s: Session, q: KeyQuery) -> list[KeyCandidate]:
-    """Every key the query matches, with how many documents cite it (partially or not)
-    and the archived document that carries it, if any. More than one = ambiguous."""
+    """Every key the query matches that is cited or archived, with how many documents cite
+    it and the archived document that carries it, if any. More than one = ambiguous."""
     keys = matching_keys(s, q)
-    lookup = [*keys, q.key] if q.key and q.key not in keys else keys
-    if not lookup:
+    if not keys:
         return []
-    counts = {}
-    for k in keys:
-        n, exact = _capped_count(s, select(CitationRow.document_id).where(CitationRow.key == k))
-        counts[k] = (n, exact)
+    counts = _capped_counts(s, keys)
     docs = dict(
         s.execute(
             select(DocumentRow.doc_key, func.min(DocumentRow.id))
-            .where(DocumentRow.doc_key.in_(lookup))
+            .where(DocumentRow.doc_key.in_(keys))
             .group_by(DocumentRow.doc_key)
         ).all()
     )
-    out = [
-        KeyCandidate(k, *counts.get(k, (0, True)), docs.get(k))
-        for k in lookup
-        if k in counts or k in docs
-    ]
+    out = [KeyCandidate(k, *counts[k], docs.get(k)) for k in keys if counts[k][0] or k in docs]
     return sorted(out, key=lambda c: (-c.documents, c.key))
+
+
+def _capped_counts(s: Session, keys: list[str]) -> dict[str, tuple[int, bool]]:
+    """Documents citing each key, counted up to COUNT_CAP: one statement, index-only ranges."""
+    parts = [
+        select(literal(k).label("k"), func.count().label("n")).select_from(
+            select(CitationRow.document_id)
+            .where(CitationRow.key == k)
+            .limit(COUNT_CAP + 1)
+            .subquery()
+        )
+        for k in keys
+    ]
+    rows = s.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
+    return {k: (min(n, COUNT_CAP), n <= COUNT_CAP) for k, n in rows}
 
 
 def cited_keys(s: Session, q: KeyQuery) -> list[str]:
@@ -243,19 +260,6 @@ def _citing_ids(keys: list[str]) -> Select:
 def _order(stmt: Select) -> Select:
     """Newest document date first, undated last, on both backends."""
     return stmt.order_by(DocumentRow.doc_date.desc().nulls_last(), DocumentRow.id.desc())
-
-
-def _attach_citations(s: Session, docs: list[DocumentRow], keys: list[str]) -> list[Hit]:
-    hits = {d.id: Hit(d) for d in docs}
-    if docs:
-        cits = s.scalars(
-            select(CitationRow)
-            .where(CitationRow.document_id.in_(hits), CitationRow.key.in_(keys))
-            .order_by(CitationRow.id)
-        )
-        for c in cits:
-            hits[c.document_id].citations.append(c)
-    return list(hits.values())
 
 
 def citing(
@@ -453,13 +457,14 @@ def _has_filters(f: Filters) -> bool:
 
 
 def _citing_ids_page(
-    s: Session, keys: list[str], f: Filters, terms: list[str], limit: int, offset: int
+    s: Session, cands: list[KeyCandidate], f: Filters, terms: list[str], limit: int, offset: int
 ) -> tuple[list[int], int, bool]:
     """Ids of documents citing any of the keys, newest document date first.
 
     Each key is one ordered range of the (key, doc_date, document_id) index read only as far
     as the page needs; the ranges are merged here, so a key cited by half the archive costs
     no more than a rare one."""
+    keys = [c.key for c in cands]
     join = _has_filters(f) or bool(terms)
 
     def per_key(stmt: Select) -> Select:
@@ -487,12 +492,21 @@ def _citing_ids_page(
     return ids, *_capped_count(s, all_ids)
 
 
-def _load(s: Session, ids: list[int]) -> list[DocumentRow]:
-    stmt = select(DocumentRow).where(
+def _load(s: Session, ids: list[int], keys: list[str]) -> list[Hit]:
+    """The hits' documents in order, with their citations of the keys, in one statement."""
+    stmt = select(DocumentRow, CitationRow).where(
         DocumentRow.id.in_(ids), DocumentRow.id.not_in(rescans.hidden_ids())
     )
-    by_id = {d.id: d for d in s.scalars(stmt)}
-    return [by_id[i] for i in ids if i in by_id]
+    stmt = stmt.outerjoin(
+        CitationRow,
+        (CitationRow.document_id == DocumentRow.id) & CitationRow.key.in_(keys or [""]),
+    )
+    hits: dict[int, Hit] = {}
+    for doc, cit in s.execute(stmt.order_by(CitationRow.id)):
+        hit = hits.setdefault(doc.id, Hit(doc))
+        if cit is not None:
+            hit.citations.append(cit)
+    return [hits[i] for i in ids if i in hits]
 
 
 def search(
@@ -514,17 +528,17 @@ def search(
     keys: list[str] = []
     if cites is not None:
         candidates = key_candidates(s, cites)
-        keys = [c.key for c in candidates if c.documents]
-        if not keys:
+        cited = [c for c in candidates if c.documents]
+        if not cited:
             return SearchResult([], 0, True, candidates)
-        ids, total, exact = _citing_ids_page(s, keys, f, terms, limit, offset)
+        keys = [c.key for c in cited]
+        ids, total, exact = _citing_ids_page(s, cited, f, terms, limit, offset)
     elif terms:
         ids, total, exact = _ranked_text_ids(s, terms, f, limit, offset)
     else:
         docs = list_documents(s, f, limit, offset)
         return SearchResult([Hit(d) for d in docs], count_documents(s, f))
-    docs = _load(s, ids)
-    hits = _attach_citations(s, docs, keys) if keys else [Hit(d) for d in docs]
+    hits = _load(s, ids, keys)
     if terms:
         for h in hits:
             h.snippet, h.highlights = _snippet(h.document, terms)
