@@ -1,7 +1,6 @@
 """Extraction rules, Duckling style: positive and negative examples per rule."""
 
 from datetime import date
-from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -198,7 +197,7 @@ def test_parsers_never_crash_on_number_soup(text: str) -> None:
     build_record(doc(text))
 
 
-SEEDS = Path("/work/shared/seeds")
+from tests.conftest import SEEDS  # noqa: E402 - beside the rule corpora that use it
 
 
 @pytest.mark.skipif(not SEEDS.exists(), reason="shared seeds not present")

@@ -1,7 +1,6 @@
 """normalize.repair: clean text untouched, English-OCR damage from seed 000 repaired."""
 
 import re
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -13,10 +12,7 @@ from normalize.repair import (
     load_model,
     needs_repair,
 )
-
-SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "seeds"
-if not SEEDS.exists():
-    SEEDS = Path("/work/shared/seeds")
+from tests.conftest import SEEDS
 
 
 def seed(prefix: str) -> str:

@@ -38,8 +38,9 @@ HEADER = [
     "signer",
     "signer_title",
 ]
-SEEDS = Path("/work/shared/seeds")
-SCANS = Path("/work/shared/real-scans")
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"  # beside the repo
+SEEDS = SHARED / "seeds"
+SCANS = SHARED / "real-scans"
 GOLD = Path(__file__).parent / "gold"
 
 

@@ -29,7 +29,8 @@ from normalize.repair import _base, _load, learn_clean_text, load_model
 from normalize.repair.syllables import TOKEN, skeleton
 from normalize.unicode import tone_key
 
-SEEDS = Path("/work/shared/seeds")
+SHARED = Path(__file__).resolve().parents[2].parent / "shared"  # beside the repo
+SEEDS = SHARED / "seeds"
 
 
 def syllables(line: str) -> list[str]:
