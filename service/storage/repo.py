@@ -153,7 +153,10 @@ def save_document(
     row.pipeline_version = pipeline_version
     row.updated_at = utcnow()
     row.doc_key = document_key(row.number)
-    columns = [citation_columns(c) for c in record.citations]
+    unique: dict[str, dict] = {}  # one row per cited key: counting citing = counting rows
+    for c in record.citations:
+        unique.setdefault(c.key, citation_columns(c))
+    columns = list(unique.values())
     register_keys(s, columns)
     row.citations = [CitationRow(**c, doc_date=row.doc_date or "") for c in columns]
     s.flush()
@@ -488,7 +491,9 @@ def _citing_ids_page(
     for _, doc_id in sorted(rows, reverse=True):
         seen.setdefault(doc_id)
     ids = list(seen)[offset : offset + limit]
-    all_ids = per_key(select(CitationRow.document_id).where(CitationRow.key.in_(keys))).distinct()
+    all_ids = per_key(select(CitationRow.document_id).where(CitationRow.key.in_(keys)))
+    if len(keys) > 1:  # a document cites each key once (save_document), several keys: distinct
+        all_ids = all_ids.distinct()
     return ids, *_capped_count(s, all_ids)
 
 
