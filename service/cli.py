@@ -372,15 +372,8 @@ def search(
     db = _open_db()
     filters = repo.Filters(doc_type, issuer, date_from, date_to, place=place)
     with db.session() as s:
-        if cites:
-            kq = parse_query(cites)
-            hits = repo.citing(s, kq, filters, limit)
-            keys = repo.cited_keys(s, kq)
-            if q:
-                text_ids = {h.document.id for h in repo.fulltext(s, q, filters, 10_000)}
-                hits = [h for h in hits if h.document.id in text_ids]
-        else:
-            keys, hits = [], repo.fulltext(s, q, filters, limit)
+        found = repo.search(s, q, parse_query(cites) if cites else None, filters, limit)
+        hits, keys = found.hits, [c.key for c in found.candidates]
         scans = rescans.members(s, [h.document.id for h in hits])
         result = [_hit_json(h, scans.get(h.document.id)) for h in hits]
     if as_json:
