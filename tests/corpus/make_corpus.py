@@ -1,8 +1,9 @@
 """Build the hard-input corpus (OCRmyPDF keeps one like it in ``tests/resources``).
 
-Run ``python tests/corpus/make_corpus.py`` to rewrite ``files/``, ``expected/`` and
-``MANIFEST.json``. Small files are committed; big ones (a 10 MB single-line text, a
-60000x60000 PNG, a PDF whose one image would decode to 2.5 Gpx) are listed with
+Run ``python -m tests.corpus.make_corpus`` (from the repository root) to rewrite
+``files/``, ``expected/`` and ``MANIFEST.json``. Small files are committed; big ones (a
+10 MB single-line text, a 60000x60000 PNG, a PDF whose one image would decode to 2.5 Gpx)
+are listed with
 ``"generated": true`` and built at test time by :func:`materialise`.
 
 ``MANIFEST.json`` is the contract for ingest and batch tests: each file's expected outcome
@@ -36,6 +37,8 @@ from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
+
+from samples.synth import degrade
 
 CORPUS = Path(__file__).resolve().parent
 FILES = CORPUS / "files"
@@ -416,6 +419,28 @@ def zip_slip() -> bytes:
     })
 
 
+def seal_only_pdf() -> bytes:
+    """A scanned page with nothing on it but a red seal: a page kind, not an error."""
+    blank = Image.new("L", (2480, 3508), 255)
+    page = degrade(blank, "bad", seed=11).resize((827, 1170), Image.Resampling.LANCZOS)
+    jpg = io.BytesIO()
+    page.save(jpg, "JPEG", quality=40, dpi=(100, 100))
+
+    def build(pdf) -> None:
+        pdf.add_blank_page(page_size=(595.28, 841.89))
+        image = pikepdf.Stream(pdf, jpg.getvalue())
+        image.stream_dict = pikepdf.Dictionary(
+            Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=827, Height=1170,
+            ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8,
+            Filter=pikepdf.Name.DCTDecode,
+        )
+        pg = pdf.pages[0]
+        pg.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+        pg.obj.Contents = pikepdf.Stream(pdf, b"q 595.28 0 0 841.89 0 0 cm /Im0 Do Q")
+
+    return _pike_bytes(build)
+
+
 def random_bytes() -> bytes:
     rng = random.Random(7)
     return bytes(rng.randrange(256) for _ in range(4096))
@@ -468,6 +493,8 @@ def entries() -> list[Entry]:
               lambda: encrypted_pdf(""), pages=1, text_contains=contains, stable=False),
         Entry("files/no-page-contents.pdf", "1 A4 page without a /Contents stream", "ok",
               no_contents_pdf, pages=1, page_kinds=["blank"]),
+        Entry("files/seal-only-page.pdf", "a scanned page bearing only a red seal", "ok",
+              seal_only_pdf, pages=1, page_kinds=["seal_only"]),
         Entry("files/zero-pages.pdf", "valid PDF whose page tree is empty", "bad_input",
               zero_pages_pdf, pages=0),
         Entry("files/huge-page.pdf", "one 200 x 200 inch page with a line of text",
