@@ -72,15 +72,17 @@ class ScanSpec:
     dpi: int = 150
     quality: int = 45
     stamp: str | None = "Hội Khuyến học tỉnh Sơn La"  # who signed, or no stamp
+    blank_backs: bool = False  # duplex scan: each sheet's empty back is a page too
 
 
 # Which documents also get a scan and an English-OCR text (kept few: the repo stays small).
 SCANS: dict[str, ScanSpec] = {
     "bc-12-quy-i-2025": ScanSpec(),
-    "qd-08-hoc-bong-to-hieu": ScanSpec(),
+    "qd-08-hoc-bong-to-hieu": ScanSpec(blank_backs=True),
     "bc-09-mai-son-2024": ScanSpec(stamp=None),
     "cv-21-danh-gia-cong-dong-hoc-tap": ScanSpec(level="bad", colour=True),
 }
+MIXED = ("kh-31-cong-dan-hoc-tap-2025",)  # page 1 born-digital, the rest scanned
 ENG_LAYER = ("bc-09-mai-son-2024",)  # scans that also get an English-OCR text layer
 ENG_OCR = ("bc-12-quy-i-2025", "kh-31-cong-dan-hoc-tap-2025", "bc-09-mai-son-2024")
 
@@ -173,6 +175,7 @@ def _header(doc: Doc, width: float) -> list:
     number = [Paragraph(_esc(f"Số: {doc.number}"), S_CENTER)]
     if not doc.doc_type:
         number.append(Paragraph(_esc(doc.title), S_VV))
+    width += 14 * mm  # the header block reaches into the margins, as on printed forms
     widths = [width * 0.42, width * 0.58]
     out = [_grid([[left, right], [number, Paragraph(_esc(doc.date_line), S_DATE)]], widths)]
     if doc.doc_type:
@@ -259,7 +262,10 @@ def build_scan(doc: Doc, pdf: bytes, spec: ScanSpec, seed: int) -> bytes:
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
     c.setCreator("sohoa samples (simulated scan)")
-    for i, page in enumerate(rasterise(pdf)):
+    pages = rasterise(pdf)
+    if spec.blank_backs:
+        pages = [p for page in pages for p in (page, Image.new("L", page.size, 255))]
+    for i, page in enumerate(pages):
         scanned = degrade(page, spec.level, seed=seed * 100 + i)
         scanned = scanned if spec.colour else scanned.convert("L")
         size = (round(A4[0] / 72 * spec.dpi), round(A4[1] / 72 * spec.dpi))
@@ -320,7 +326,28 @@ def add_eng_text_layer(scan: bytes, dpi: int) -> bytes:
     return out.getvalue()
 
 
-def facts(doc: Doc, files: list[str], pages: int) -> dict:
+def build_mixed(pdf: bytes, scan: bytes) -> bytes:
+    """First page as born, the others scanned: a signed cover page with scanned annexes."""
+    out = pikepdf.open(io.BytesIO(pdf))
+    with pikepdf.open(io.BytesIO(scan)) as scanned:
+        for i in range(1, len(out.pages)):
+            out.pages[i] = scanned.pages[i]
+    buf = io.BytesIO()
+    out.save(buf, static_id=True)
+    return buf.getvalue()
+
+
+def _file(name: str, kind: str, layers: list[str | None], blank: tuple[int, ...] = (),
+          damaged: bool = False) -> dict:
+    """One sample file: record kind, and per page its kind and what its text layer is
+    (text: the page's text; stamp: a signature stamp only; eng_ocr: damaged OCR text;
+    none; null for text files)."""
+    pages = [{"kind": "blank" if i in blank else "content", "layer": layer}
+             for i, layer in enumerate(layers)]
+    return {"name": name, "kind": kind, "damaged": damaged, "pages": pages}
+
+
+def facts(doc: Doc, files: list[dict], pages: int) -> dict:
     """What a document states, in the record's flat vocabulary and the conventions of
     ``shared/real-scans/gold`` (issuers in normal case, signer lines joined by " / ")."""
     return {
@@ -342,27 +369,53 @@ def facts(doc: Doc, files: list[str], pages: int) -> dict:
     }
 
 
+def _write(name: str, data: bytes | str) -> None:
+    path = OUT / name
+    if isinstance(data, str):
+        path.write_text(data, encoding="utf-8")
+    else:
+        path.write_bytes(data)
+
+
+def _sample_files(doc: Doc, seed: int) -> tuple[list[dict], int]:
+    """Write every form of one document; describe each file."""
+    pdf = build_pdf(doc)
+    n = len(pdfium.PdfDocument(pdf))
+    slug = doc.slug
+    _write(f"{slug}.txt", doc.plain_text())
+    _write(f"{slug}.pdf", pdf)
+    files = [_file(f"{slug}.txt", "text", [None]),
+             _file(f"{slug}.pdf", "born_digital", ["text"] * n)]
+    if slug in SCANS:
+        spec = SCANS[slug]
+        scan = build_scan(doc, pdf, spec, seed)
+        _write(f"{slug}-scan.pdf", scan)
+        sheets = 2 if spec.blank_backs else 1
+        layers = ["stamp" if spec.stamp and i == 0 else "none" for i in range(n * sheets)]
+        blank = tuple(range(1, n * sheets, 2)) if spec.blank_backs else ()
+        files.append(_file(f"{slug}-scan.pdf", "scanned", layers, blank))
+        if slug in ENG_LAYER:
+            _write(f"{slug}-scan-eng-layer.pdf", add_eng_text_layer(scan, spec.dpi))
+            files.append(_file(f"{slug}-scan-eng-layer.pdf", "scanned", ["eng_ocr"] * n,
+                               damaged=True))
+    if slug in MIXED:
+        scan = build_scan(doc, pdf, ScanSpec(stamp=None), seed)
+        _write(f"{slug}-mixed.pdf", build_mixed(pdf, scan))
+        files.append(_file(f"{slug}-mixed.pdf", "mixed", ["text"] + ["none"] * (n - 1)))
+    if slug in ENG_OCR:
+        _write(f"{slug}-eng-ocr.txt", ocr_eng(rasterise(pdf)))
+        files.append(_file(f"{slug}-eng-ocr.txt", "text", [None], damaged=True))
+    return files, n
+
+
 def main() -> None:
     configure()
     OUT.mkdir(exist_ok=True)
     all_facts = {}
     for seed, doc in enumerate(DOCS, start=1):
-        files = [f"{doc.slug}.txt", f"{doc.slug}.pdf"]
-        (OUT / files[0]).write_text(doc.plain_text(), encoding="utf-8")
-        pdf = build_pdf(doc)
-        (OUT / files[1]).write_bytes(pdf)
-        if doc.slug in SCANS:
-            files.append(f"{doc.slug}-scan.pdf")
-            scan = build_scan(doc, pdf, SCANS[doc.slug], seed)
-            (OUT / files[-1]).write_bytes(scan)
-            if doc.slug in ENG_LAYER:
-                files.append(f"{doc.slug}-scan-eng-layer.pdf")
-                (OUT / files[-1]).write_bytes(add_eng_text_layer(scan, SCANS[doc.slug].dpi))
-        if doc.slug in ENG_OCR:
-            files.append(f"{doc.slug}-eng-ocr.txt")
-            (OUT / files[-1]).write_text(ocr_eng(rasterise(pdf)), encoding="utf-8")
-        all_facts[doc.slug] = facts(doc, files, len(pdfium.PdfDocument(pdf)))
-        print(f"{doc.slug}: {', '.join(files)}")
+        files, pages = _sample_files(doc, seed)
+        all_facts[doc.slug] = facts(doc, files, pages)
+        print(f"{doc.slug}: {', '.join(f['name'] for f in files)}")
     FACTS.write_text(json.dumps(all_facts, ensure_ascii=False, indent=2) + "\n",
                      encoding="utf-8")
 

@@ -17,8 +17,10 @@ import unicodedata
 import zipfile
 from pathlib import Path
 
+import numpy as np
 import pdfplumber
 import pikepdf
+import pypdfium2 as pdfium
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -283,3 +285,12 @@ def test_vntime_pdf_converts_to_the_expected_text_with_font_names_for_capitals()
     expected = (mc.CORPUS / rec["expected_text"]).read_text(encoding="utf-8")
     assert got == [x for x in expected.splitlines() if x]
     assert not any(s in "\n".join(x["text"] for x in lines) for s in rec["text_contains"])
+
+
+def test_seal_only_page_has_red_ink_and_no_text_ink() -> None:
+    doc = pdfium.PdfDocument(mc.CORPUS / "files/seal-only-page.pdf")
+    rgb = np.asarray(doc[0].render(scale=100 / 72).to_pil().convert("RGB")).astype(int)
+    red = (rgb[..., 0] - rgb[..., 1] > 60).mean()
+    dark = (rgb.max(axis=2) < 90).mean()
+    assert red > 0.002 and dark < 0.001
+    assert BY_NAME["files/seal-only-page.pdf"]["page_kinds"] == ["seal_only"]
