@@ -91,5 +91,5 @@ def sample_files_citing(key: str) -> set[str]:
         f
         for fact in facts.values()
         if key in {c["key"] for c in fact["citations"]}
-        for f in fact["files"]
+        for f in (entry["name"] for entry in fact["files"])
     }

@@ -92,6 +92,7 @@ def test_celery_workers_finish_a_batch_after_one_is_killed(
     monkeypatch.setenv("SOHOA_BROKER_URL", url)
     monkeypatch.setenv("SOHOA_DATABASE_URL", pg_url)
     monkeypatch.setenv("SOHOA_WORKERS", "1")
+    monkeypatch.setenv("SOHOA_RETRY_BACKOFF_S", "1")  # a transient failure must not stall the wait
     settings = Settings.from_env(data_dir)
     data_dir.mkdir(parents=True)
     db = Database(settings.database_url)
@@ -113,7 +114,13 @@ def test_celery_workers_finish_a_batch_after_one_is_killed(
         workers.kill(first)  # worker lost, mid-batch
         workers.start()
         worker.submit(settings, db, batch)  # what `sohoa resume` does
-        items = worker.wait(db, batch, timeout_s=120)
+        try:
+            items = worker.wait(db, batch, timeout_s=240)
+        except TimeoutError:
+            items = jobs.batch_items(db, batch)
+            states = [(Path(i.filename).name, i.state, i.error) for i in items]
+            log = (tmp_path / "worker.log").read_text()[-3000:]
+            pytest.fail(f"batch not finished: {states}\n{log}")
     finally:
         workers.stop()
         _delete_queue(settings, queue)
