@@ -25,19 +25,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 from extract import build_record  # noqa: E402
-from schemas import Document, Page, PageRoute, Source, SourceKind  # noqa: E402
+from schemas import DocHeader, Document, Page, PageRoute, Source, SourceKind  # noqa: E402
 
-HEADER = [
-    "issuer",
-    "parent_issuer",
-    "number",
-    "doc_type",
-    "date",
-    "place",
-    "title",
-    "signer",
-    "signer_title",
-]
+HEADER = [f for f in DocHeader.model_fields if f not in ("recipients", "detail")]
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"  # beside the repo
 SEEDS = SHARED / "seeds"
 SCANS = SHARED / "real-scans"
