@@ -7,7 +7,6 @@ import json
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,13 +14,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from normalize.keys import parse_query
-from service import auth
 from service.config import Settings
 from service.storage import repo
 from service.storage.db import Database
 from tests.conftest import SAMPLES
 from tests.feed_mirror import mirror
-from tests.test_service_api import Server, _wait_batch
+from tests.test_service_api import _wait_batch
 
 TEXTS = (
     "bc-12-quy-i-2025.txt",
@@ -31,14 +29,9 @@ TEXTS = (
 
 
 @pytest.fixture
-def served(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    settings = Settings.from_env(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.database_url)
-    tokens = {role: auth.create_token(db, f"{role}@test", role) for role in auth.ROLES}
-    db.close()
-    with Server(settings) as srv:
-        yield srv.url, tokens
+def served(server: tuple) -> tuple[str, dict[str, str]]:
+    srv, tokens = server
+    return srv.url, tokens
 
 
 def archive_state(data_dir: Path) -> dict:

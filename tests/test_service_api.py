@@ -2,63 +2,14 @@
 
 from __future__ import annotations
 
-import socket
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
-import pytest
-import uvicorn
 
-from service import auth
-from service.api.app import create_app
-from service.config import Settings
-from service.storage.db import Database
-from tests.conftest import SAMPLES, sample_files_citing
+from tests.conftest import SAMPLES, Server, sample_files_citing
 
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    def __init__(self, settings: Settings, run_worker: bool = True) -> None:
-        self.port = _free_port()
-        app = create_app(settings, run_worker=run_worker)
-        config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> Server:
-        self.thread.start()
-        deadline = time.time() + 30
-        while not self.server.started:
-            assert time.time() < deadline, "server did not start"
-            time.sleep(0.05)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=30)
-
-
-@pytest.fixture
-def server(data_dir: Path) -> Iterator[tuple[Server, dict[str, str]]]:
-    settings = Settings.from_env(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.database_url)
-    tokens = {role: auth.create_token(db, f"{role}@test", role) for role in auth.ROLES}
-    db.close()
-    with Server(settings) as srv:
-        yield srv, tokens
+__all__ = ["Server"]  # other API tests import it from here
 
 
 def _wait_batch(client: httpx.Client, batch_id: int, timeout: float = 300) -> dict:
