@@ -10,12 +10,14 @@ from __future__ import annotations
 import cv2
 
 from ocr import engine
+from ocr.handdigits import DIGITS_MODEL
 from ocr.page import ocr_page
 from ocr.pdfout import write_searchable_pdf
 from ocr.raster import load_page
 from schemas import ErrorKind, SohoaError
 
-OCR_VERSION = "ocr-2"  # bump whenever OCR output can change (results are cached by it)
+# bump whenever OCR output can change (results are cached by it)
+OCR_VERSION = f"ocr-4+{DIGITS_MODEL}"
 
 
 def check_dependencies() -> None:

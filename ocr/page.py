@@ -9,6 +9,7 @@ import numpy as np
 
 from ocr import engine
 from ocr.cleanup import DEFAULT_STEPS, Cleaned, clean
+from ocr.handdigits import read_header_digits
 from ocr.layout import compose
 from ocr.raster import load_page
 from schemas import Box, ErrorKind, Page, PageKind, PageRoute, SohoaError, Word
@@ -133,6 +134,7 @@ def ocr_page(
     raster = load_page(path, page_number, mime, dpi, annots=False)
     text, words, conf, kind = ocr_image(raster.rgb, raster.dpi, timeout)
     h, w = raster.rgb.shape[:2]
+    hand = read_header_digits(raster.rgb, words) if kind == PageKind.CONTENT else []
     return Page(
         number=page_number,
         text=text,
@@ -144,4 +146,5 @@ def ocr_page(
         dpi=raster.dpi,
         words=words,
         confidence=round(conf, 1),
+        hand_digits=hand,
     )

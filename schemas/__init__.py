@@ -9,6 +9,8 @@ beside them, never instead of them.
 
 from schemas.document import (
     Box,
+    DigitAlternative,
+    DigitReading,
     Document,
     Page,
     PageKind,
@@ -43,6 +45,8 @@ __all__ = [
     "Citation",
     "Count",
     "DateMention",
+    "DigitAlternative",
+    "DigitReading",
     "DocHeader",
     "Document",
     "Entity",

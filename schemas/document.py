@@ -71,6 +71,28 @@ class RepairEdit(BaseModel):
     original: str
 
 
+class DigitAlternative(BaseModel):
+    """One reading of handwritten digits and its probability."""
+
+    text: str
+    p: float
+
+
+class DigitReading(BaseModel):
+    """Handwritten digits of a header blank (number or day), re-read by the digit classifier.
+
+    Kept apart from the page text, which stays what Tesseract read: the extractor weighs
+    these readings against what else it knows and says which one it used.
+    """
+
+    field: str = Field(description="'number' (Số: __/…) or 'day' (ngày __ tháng)")
+    text: str
+    confidence: float = Field(description="probability of the best reading")
+    alternatives: list[DigitAlternative] = Field(default_factory=list)
+    box: Box
+    model: str
+
+
 class Page(BaseModel):
     """One page's text and how it was obtained."""
 
@@ -90,6 +112,9 @@ class Page(BaseModel):
     repairs: list[RepairEdit] = Field(default_factory=list)
     stamp_text: str | None = Field(
         default=None, description="digital-signature stamp text found on the page, kept apart"
+    )
+    hand_digits: list[DigitReading] = Field(
+        default_factory=list, description="handwritten header digits re-read from the image"
     )
 
 

