@@ -96,6 +96,7 @@ class HeaderField:
     precision: str | None = None
     flags: list[str] = field(default_factory=list)
     symbol: str | None = None  # for the number: the symbol part read, sure even when digits aren't
+    confidence: float | None = None  # when not the OCR words': the handwriting reading's
 
 
 def _lines(page: PageText) -> list[tuple[int, str, str]]:
@@ -181,14 +182,19 @@ def _group_issuer(lines: list[str]) -> list[str]:
     return groups
 
 
-def find_header(pages: list[PageText]) -> dict[str, HeaderField]:
-    """Header fields of a document from its first page and its signature page."""
+def find_header(pages: list[PageText], signed_on: str | None = None) -> dict[str, HeaderField]:
+    """Header fields of a document from its first page and its signature page.
+
+    ``signed_on`` (ISO date of the first digital signature, if any) bounds the issue date:
+    a document is signed on or after the day it is dated.
+    """
     out: dict[str, HeaderField] = {}
     if not pages:
         return out
     first = next((p for p in pages if p.text.strip()), pages[0])
     lines = _lines(first)
     _top(first, lines[:40], out)
+    _hand_digits(first, out, signed_on)
     _signature(pages, out)
     title = out.get("title")
     if title is not None and isinstance(title.value, str):
@@ -351,6 +357,50 @@ def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: dict) -
     return nm.start("rest") + m.end()
 
 
+# Probability under which a handwriting reading is not used: the value stays unknown, flagged
+HAND_MIN_P = 0.6
+
+
+def _hand_digits(page: PageText, out: dict[str, HeaderField], signed_on: str | None) -> None:
+    """Fill the number's and the day's digits from the handwriting readings of the OCR stage,
+    only where Tesseract's own digits were not sure and the reading is. A day must make a
+    real date, not after the signing day; a less likely reading that does is taken when it
+    is itself above the bar. The value is flagged 'handwritten' with the reading's probability.
+    """
+    readings = {r.field: r for r in page.hand_digits}
+    number, hand = out.get("number"), readings.get("number")
+    if number and number.symbol and hand and hand.confidence >= HAND_MIN_P:
+        key = canonical_key(f"{hand.text}/{number.symbol}")
+        if key and (number.value is None or _ocr_unsure(page, number, key)):
+            number.value, number.flags, number.confidence = key, ["handwritten"], hand.confidence
+    date, hand = out.get("date"), readings.get("day")
+    if not (date and hand and date.precision == "month" and isinstance(date.value, str)):
+        return
+    year, month = (int(v) for v in date.value.split("-")[:2])
+    for alt in hand.alternatives:
+        if alt.p < HAND_MIN_P:
+            break
+        value = iso(year, month, int(alt.text)) if alt.text.isdigit() else None
+        if value and (signed_on is None or value <= signed_on):
+            date.value, date.precision = value, "day"
+            date.flags, date.confidence = ["handwritten"], alt.p
+            return
+
+
+# Tesseract reads printed digits at 90+; handwriting it misreads often still scores 70-85
+SURE_PRINT = 90.0
+
+
+def _ocr_unsure(page: PageText, number: HeaderField, hand_key: str) -> bool:
+    """The OCR's digits of the number differ from the handwriting reading and were not read
+    as surely as print is: the blank held handwriting, which the classifier reads better."""
+    if hand_key == number.value:
+        return False
+    digits = [w for w in page.words_in(number.start, number.end)
+              if re.match(r"\W*\d", w.text)]
+    return bool(digits) and min(w.conf for w in digits) < SURE_PRINT
+
+
 def _date(page: PageText, pos: int, line: str, dm: re.Match[str], out: dict) -> bool:
     numeric = dm.group("m") is None  # "Hà Nội, ngày 05/3/2024"
     month = (dm.group("m2") if numeric else dm.group("m")).translate(_DIGIT_FIX)
@@ -408,6 +458,11 @@ def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) ->
             pm = _PLACE.search(line[: dm.start()])
             cut = pm.start() if pm else dm.start()
             line, fl = line[:cut], fl[:cut]
+        vv = _VE_VIEC.search(fl)
+        if vv and vv.start() > 0 and not title and line[vv.start()] == "V":
+            # a capital "Về việc" inside the line starts the title: what is left of it is
+            # a stamp or the other column
+            pos, line, fl = pos + vv.start(), line[vv.start() :], fl[vv.start() :]
         s = _org_key(fl).strip()
         if not s:
             continue
@@ -465,6 +520,7 @@ for _w in _TITLE_WORDS_LIST.split(" "):
 _TITLE_VOCAB = {k: next(iter(v)) for k, v in _TITLE_FORMS.items() if len(v) == 1}
 _TITLE_KNOWN = {w for forms in _TITLE_FORMS.values() for w in forms}
 _GAP = re.compile(r"[ \t]{3,}")
+_VE_VIEC = re.compile(r"\b(?:ve viec|v/v)\b")
 
 
 def _fix_title(title: str) -> str:

@@ -38,7 +38,7 @@ _HEADER_FIELDS = ("issuer", "parent_issuer", "number", "doc_type", "date", "plac
 def build_record(doc: Document) -> Record:
     """The record of a document: never raises on any text."""
     pages = [PageText.from_page(p) for p in doc.pages]
-    header = _header(pages)
+    header = _header(pages, (doc.metadata.get("signed_at") or "")[:10] or None)
     record = Record(source=doc.source, doc=header)
     own = header.detail.get("number")
     record.citations = _citations(pages, header.number, own.spans[0] if own and own.spans else None)
@@ -61,8 +61,8 @@ def build_record(doc: Document) -> Record:
     return record
 
 
-def _header(pages: list[PageText]) -> DocHeader:
-    fields = find_header(pages)
+def _header(pages: list[PageText], signed_on: str | None) -> DocHeader:
+    fields = find_header(pages, signed_on)
     header = DocHeader()
     by_number = {p.number: p for p in pages}
     for name in _HEADER_FIELDS:
@@ -76,7 +76,9 @@ def _header(pages: list[PageText]) -> DocHeader:
             flags=f.flags,
             precision=f.precision if name == "date" else None,
         )
-        if detail.spans[0].confidence is not None:
+        if f.confidence is not None:
+            detail.confidence = f.confidence
+        elif detail.spans[0].confidence is not None:
             detail.confidence = detail.spans[0].confidence
         header.detail[name] = detail
         if f.value is not None:
@@ -175,6 +177,14 @@ def _warnings(header: DocHeader) -> list[RecordWarning]:
             out.append(RecordWarning(
                 code="uncertain_digits",
                 message=f"{name}: digits not read with certainty in {d.text!r}",
+                page=page,
+            ))
+        elif "handwritten" in d.flags:
+            page = d.spans[0].page if d.spans else None
+            out.append(RecordWarning(
+                code="handwritten_digits",
+                message=f"{name}: handwritten digits read as {getattr(header, name)!r} "
+                        f"(p={d.confidence}); check against the page",
                 page=page,
             ))
     return out

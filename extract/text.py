@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from normalize.fold import fold
-from schemas import Box, Page, Span, Word
+from schemas import Box, DigitReading, Page, Span, Word
 
 
 @dataclass
@@ -19,12 +19,14 @@ class PageText:
     folded: str
     words: list[Word] = field(default_factory=list)
     _starts: list[int] = field(default_factory=list)
+    hand_digits: list[DigitReading] = field(default_factory=list)
 
     @classmethod
     def from_page(cls, page: Page) -> PageText:
         text = unicodedata.normalize("NFC", page.text or "")
         words = sorted((w for w in page.words if w.start is not None), key=lambda w: w.start)
-        return cls(page.number, text, fold(text), words, [w.start for w in words])
+        starts = [w.start for w in words]
+        return cls(page.number, text, fold(text), words, starts, list(page.hand_digits))
 
     def words_in(self, start: int, end: int) -> list[Word]:
         """The OCR words overlapping [start, end)."""

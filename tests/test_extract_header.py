@@ -4,7 +4,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract import build_record
-from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
+from schemas import (
+    Box,
+    DigitAlternative,
+    DigitReading,
+    Document,
+    Page,
+    PageRoute,
+    Source,
+    SourceKind,
+    Word,
+)
 
 # An invented decision laid out as Tesseract prints a two-column header: both columns on
 # one line, separated by a wide gap, with a signature stamp above and OCR slips inside.
@@ -178,3 +188,65 @@ def test_numeric_header_date() -> None:
             "Số: 15/BC-UBND    Hà Giang, ngày 05/3/2024\nBÁO CÁO\nKết quả năm 2023")
     h = build_record(doc(text)).doc
     assert (h.date, h.place, h.number) == ("2024-03-05", "Hà Giang", "15/BC-UBND")
+
+
+# Handwritten number and day: the OCR stage's digit readings are used only where
+# Tesseract's own digits were unsure, only above the probability bar, and a day only
+# when it makes a real date not after the signing day.
+HAND_TEXT = ("UBND TỈNH LÀO CAI\nSố: 0{ /TTr-UBND    Lào Cai, ngày @6 tháng 01 năm 2025\n"
+             "TỜ TRÌNH\nVề việc")
+
+
+def _hand_doc(readings: list[tuple[str, list[tuple[str, float]]]], signed: str | None) -> Document:
+    hand = [
+        DigitReading(field=f, text=alts[0][0], confidence=alts[0][1],
+                     alternatives=[DigitAlternative(text=t, p=p) for t, p in alts],
+                     box=Box(x0=0, y0=0, x1=10, y1=10), model="test")
+        for f, alts in readings
+    ]
+    page = Page(number=1, text=HAND_TEXT, route=PageRoute.OCR, hand_digits=hand)
+    meta = {"signed_at": signed} if signed else {}
+    return Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
+                    pages=[page], metadata=meta)
+
+
+def test_handwriting_readings_fill_unsure_digits() -> None:
+    rec = build_record(_hand_doc([("number", [("01", 0.9)]), ("day", [("06", 0.8)])],
+                                 "2025-01-07T10:09:57"))
+    assert rec.doc.number == "01/TTr-UBND" and rec.doc.detail["number"].flags == ["handwritten"]
+    assert rec.doc.detail["number"].confidence == 0.9
+    assert (rec.doc.date, rec.doc.detail["date"].precision) == ("2025-01-06", "day")
+    assert {w.code for w in rec.warnings} == {"handwritten_digits"}
+
+
+def test_unsure_handwriting_readings_are_not_used() -> None:
+    rec = build_record(_hand_doc([("number", [("01", 0.5)]), ("day", [("06", 0.4)])], None))
+    assert rec.doc.number is None and "uncertain_digits" in rec.doc.detail["number"].flags
+    assert rec.doc.date == "2025-01"
+
+
+def test_day_reading_must_be_a_date_not_after_signing() -> None:
+    after = build_record(_hand_doc([("day", [("09", 0.9)])], "2025-01-07T10:00:00"))
+    assert after.doc.date == "2025-01"  # signed on the 7th: cannot be dated the 9th
+    invalid = build_record(_hand_doc([("day", [("66", 0.7), ("06", 0.65)])], None))
+    assert invalid.doc.date == "2025-01-06"  # no 66th: the next reading above the bar
+    below = build_record(_hand_doc([("day", [("66", 0.7), ("06", 0.2)])], None))
+    assert below.doc.date == "2025-01"
+
+
+def test_sure_ocr_digits_win_over_readings() -> None:
+    text = HAND_TEXT.replace("0{", "04")
+    d = _hand_doc([("number", [("01", 0.99)])], None)
+    d.pages[0].text = text
+    assert build_record(d).doc.number == "04/TTr-UBND"
+
+
+def test_handwriting_reading_overrides_an_unsure_ocr_number() -> None:
+    text = HAND_TEXT.replace("0{", "22")
+    d = _hand_doc([("number", [("23", 0.8)])], None)
+    d.pages[0].text = text
+    start = text.index("22")
+    d.pages[0].words = [Word(text="22", box=Box(x0=0, y0=0, x1=10, y1=10), conf=75, start=start)]
+    assert build_record(d).doc.number == "23/TTr-UBND"
+    d.pages[0].words[0].conf = 96  # printed digits, read surely: the OCR stands
+    assert build_record(d).doc.number == "22/TTr-UBND"

@@ -17,6 +17,7 @@ LOW_CONFIDENCE = 0.7
 
 FLAG_LABELS = {
     "uncertain_digits": "chữ số không chắc chắn",
+    "handwritten": "chữ số viết tay, máy đọc",
     "partial": "trích dẫn thiếu thành phần",
     "words_disagree": "số bằng chữ không khớp số",
     "ambiguous": "không rõ nghĩa",
