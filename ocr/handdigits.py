@@ -85,7 +85,8 @@ def _day_zone(top: list[Word], w: Word) -> tuple[int, int] | None:
     year = next((o for o in right if _fold(o.text) == "nam" and o.box.x0 > month.box.x0), None)
     ref = (year.box.x1 - year.box.x0) if year else 0.6 * (month.box.x1 - month.box.x0)
     x0 = w.box.x0 + int(1.1 * ref)
-    x1 = min(month.box.x0, month.box.x1 - int(1.4 * ref))
+    inflated = month.box.x1 - month.box.x0 > 1.6 * ref  # "27 tháng" read as one box
+    x1 = month.box.x1 - int(1.4 * ref) if inflated else month.box.x0
     return (x0, x1) if x1 > x0 else None
 
 
@@ -178,9 +179,9 @@ def _digits(mask: np.ndarray, x0: int, x1: int, line_h: int) -> list[np.ndarray]
 
 
 def _dash(digit: np.ndarray) -> bool:
-    """A dash or a stray stroke: much wider than high."""
+    """A dash, a detached bar or a stray stroke: wider than high, which no digit is."""
     ys, xs = np.nonzero(digit)
-    return not len(xs) or (xs.max() - xs.min() + 1) > 1.6 * (ys.max() - ys.min() + 1)
+    return not len(xs) or (xs.max() - xs.min() + 1) > 1.3 * (ys.max() - ys.min() + 1)
 
 
 def _deskew(img: np.ndarray) -> np.ndarray:
