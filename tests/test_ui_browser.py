@@ -173,8 +173,8 @@ def test_archivist_uploads_finds_reads_and_corrects(server, browser, tmp_path: P
     # Correct the document number; after a reload the value and who corrected it remain.
     row = page.locator("tr[data-field='number']")
     row.locator("details.edit summary").click()
-    row.locator("input[name=value]").fill(gold["doc"]["number"])
-    row.locator("button[type=submit]", has_text="Lưu").click()
+    row.locator("details.edit input[name=value]").fill(gold["doc"]["number"])
+    row.locator("details.edit button[type=submit]", has_text="Lưu").click()
     page.wait_for_load_state()
     page.reload()
     value = page.locator(".record button.value[data-ref='doc.number']")
