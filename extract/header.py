@@ -593,6 +593,7 @@ def _signature(pages: list[PageText], out: dict) -> None:
             pieces = _segments(line)
             if not pieces:
                 continue
+            gapped = len(pieces) > 1 and pieces[0][0] == 0
             if len(pieces) == 1:  # no column gap: the right column is the line's tail
                 pieces = _split_tail(line) or pieces
             left_off, left = pieces[0]
@@ -604,8 +605,8 @@ def _signature(pages: list[PageText], out: dict) -> None:
                 if m and _is_title(m.group(1)):
                     titles.append((pos + off + m.start(1), _fix_title(m.group(1).strip())))
                     continue
-                found = _name_in(piece) if titles else None
-                if found:
+                found = _name_in(piece) if titles or gapped else None
+                if found:  # without a title block (under the seal): a name across a wide gap
                     name = (pos + off + found[0], found[1])
                 elif rights is pieces:
                     left = piece

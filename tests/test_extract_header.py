@@ -250,3 +250,14 @@ def test_handwriting_reading_overrides_an_unsure_ocr_number() -> None:
     assert build_record(d).doc.number == "23/TTr-UBND"
     d.pages[0].words[0].conf = 96  # printed digits, read surely: the OCR stands
     assert build_record(d).doc.number == "22/TTr-UBND"
+
+
+def test_signer_name_without_a_readable_title_block() -> None:
+    """The seal can hide 'KT. CHỦ TỊCH': a name across the column gap is still the signer;
+    a name inside a recipient line (no gap) is not."""
+    last = ("Điều 3. Chỉ thị này có hiệu lực kể từ ngày ký./.\nNơi nhận:\n"
+            "- Phó Thủ tướng Trương Hòa Bình (báo cáo);\n- Bộ Tư pháp;\n"
+            "- CT, các PCT UBND tỉnh;    Phạm Trường Thọ\n- Lưu: VT.\n")
+    assert build_record(doc(PAGE1, last)).doc.signer == "Phạm Trường Thọ"
+    no_gap = last.replace(";    Phạm Trường Thọ", ";")
+    assert build_record(doc(PAGE1, no_gap)).doc.signer is None
