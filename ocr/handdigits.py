@@ -350,7 +350,7 @@ def _train():
 @functools.cache
 def classifier():
     """The digit classifier (RBF SVM on deskewed pixels, calibrated probabilities): trained
-    at first use (~15 s), then loaded from the cache by every process."""
+    at first use (~20 s CPU), then loaded from the cache by every process."""
     path = _cache_file()
     try:
         with path.open("rb") as f:
