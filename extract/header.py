@@ -21,6 +21,7 @@ from extract.gazetteer import proper_place
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.keys import ISSUER_CODES, TYPE_CODES, canonical_key, parse_key
+from schemas import Box
 
 __all__ = ["HeaderField", "consensus_marks", "find_header", "normal_case"]
 
@@ -369,12 +370,16 @@ def _hand_digits(page: PageText, out: dict[str, HeaderField], signed_on: str | N
     """
     readings = {r.field: r for r in page.hand_digits}
     number, hand = out.get("number"), readings.get("number")
+    if number and hand and not _same_line(page, number, hand.box):
+        hand = None
     if number and number.symbol and hand and hand.confidence >= HAND_MIN_P:
         key = canonical_key(f"{hand.text}/{number.symbol}")
         if key and (number.value is None or _ocr_unsure(page, number, key)):
             number.value, number.flags, number.confidence = key, ["handwritten"], hand.confidence
     date, hand = out.get("date"), readings.get("day")
     if not (date and hand and date.precision == "month" and isinstance(date.value, str)):
+        return
+    if not _same_line(page, date, hand.box):
         return
     year, month = (int(v) for v in date.value.split("-")[:2])
     for alt in hand.alternatives:
@@ -385,6 +390,16 @@ def _hand_digits(page: PageText, out: dict[str, HeaderField], signed_on: str | N
             date.value, date.precision = value, "day"
             date.flags, date.confidence = ["handwritten"], alt.p
             return
+
+
+def _same_line(page: PageText, value: HeaderField, box: Box) -> bool:
+    """The reading was taken on the line the field was read from (when both have boxes):
+    a blank found lower on the page ("ngày 16 tháng 4" in the body) is another date."""
+    words = page.words_in(value.start, value.end)
+    if not words:
+        return True
+    y0, y1 = min(w.box.y0 for w in words), max(w.box.y1 for w in words)
+    return box.y0 < y1 and y0 < box.y1
 
 
 # Tesseract reads printed digits at 90+; handwriting it misreads often still scores 70-85

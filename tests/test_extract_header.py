@@ -261,3 +261,14 @@ def test_signer_name_without_a_readable_title_block() -> None:
     assert build_record(doc(PAGE1, last)).doc.signer == "Phạm Trường Thọ"
     no_gap = last.replace(";    Phạm Trường Thọ", ";")
     assert build_record(doc(PAGE1, no_gap)).doc.signer is None
+
+
+def test_reading_from_another_line_is_not_the_headers() -> None:
+    d = _hand_doc([("day", [("16", 0.9)])], None)
+    start = HAND_TEXT.index("@6")
+    d.pages[0].words = [Word(text="@6", box=Box(x0=900, y0=100, x1=960, y1=140), conf=40,
+                             start=start)]
+    d.pages[0].hand_digits[0].box = Box(x0=900, y0=600, x1=960, y1=640)  # a body line
+    assert build_record(d).doc.date == "2025-01"
+    d.pages[0].hand_digits[0].box = Box(x0=900, y0=95, x1=960, y1=150)
+    assert build_record(d).doc.date == "2025-01-16"
