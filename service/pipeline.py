@@ -173,13 +173,17 @@ class Pipeline:
         return result
 
     def _repair_page(self, page: Page) -> Page:
-        """Repair text that an English OCR model damaged; keep the original beside it."""
-        if page.route == PageRoute.OCR or not page.text.strip():
+        """Repair text that an English OCR model damaged, and tone slips of our own
+        Vietnamese OCR; keep the original beside it."""
+        if not page.text.strip():
             return page
         model = self.repair_model()
-        if not repair.needs_repair(page.text, model):
+        if page.route == PageRoute.OCR:
+            fixed = model.fix_tones(page.text)  # same length: word offsets stay valid
+        elif repair.needs_repair(page.text, model):
+            fixed = model.repair(page.text)
+        else:
             return page
-        fixed = model.repair(page.text)
         if fixed.text == page.text:
             return page
         return page.model_copy(

@@ -58,6 +58,21 @@ class RepairModel:
         """
         return self._r.damage(_sample(text))[0]
 
+    def fix_tones(self, text: str) -> RepairResult:
+        """Put right tone slips of Vietnamese-model OCR text (see normalize.repair.tones).
+
+        Only tones change, so the text keeps its length and OCR word offsets stay valid.
+        """
+        from normalize.repair.tones import tone_edits
+
+        out, edits, pos = [], [], 0
+        for start, end, new in tone_edits(text, self._r.lm):
+            out += [text[pos:start], new]
+            edits.append(RepairEdit(start=start, end=end, original=text[start:end]))
+            pos = end
+        out.append(text[pos:])
+        return RepairResult(text="".join(out), edits=edits, score=0.0)
+
     def repair(self, text: str) -> RepairResult:
         """Restore diacritics/letters; same lines out as in, clean text passes unchanged.
 
