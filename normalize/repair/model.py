@@ -12,10 +12,8 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from typing import NamedTuple
 
-from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from normalize.repair.lm import NUM, SHIFT, MixedLM
@@ -25,17 +23,37 @@ from normalize.unicode import tone_key
 # Characters English OCR puts in place of Vietnamese letters, mapped before skeleton lookup.
 CHAR_MAP = str.maketrans({"6": "o", "0": "o", "4": "a", "1": "l"})
 # Symbols standing for a marked vowel (du¢c = được, ngh¢ = nghệ) or nothing (k§y = kỹ).
-CHAR_ALTS = {"¢": (("o", 0.0), ("e", 0.5)), "@": (("o", 0.0), ("e", 0.5)),
-             "&": (("a", 0.0), ("e", 0.5), ("o", 1.0)),
-             "§": (("", 0.0), ("y", 0.5)), "8": (("e", 0.5), ("", 1.0))}
+CHAR_ALTS = {
+    "¢": (("o", 0.0), ("e", 0.5)),
+    "@": (("o", 0.0), ("e", 0.5)),
+    "&": (("a", 0.0), ("e", 0.5), ("o", 1.0)),
+    "§": (("", 0.0), ("y", 0.5)),
+    "8": (("e", 0.5), ("", 1.0)),
+}
 ROMAN = re.compile(r"^(?:[IVXL1]{1,5}|[ivx]{1,4})$")
 # Optional rewrites of the skeleton, with a cost (nats) each: OCR confusions seen in the seeds.
 RULES = (
-    ("q", "o", 0.5), ("i", "l", 1.0), ("l", "i", 1.0), ("ir", "u", 1.0), ("it", "u", 1.0),
-    ("il", "u", 1.0), ("oq", "o", 0.5), ("qo", "o", 0.5),
-    ("ti", "u", 1.5), ("ii", "u", 1.0), ("tt", "u", 1.5), ("w", "u", 0.5), ("rn", "m", 1.0),
-    ("d", "o", 1.5), ("g", "o", 2.0), ("e", "o", 1.5), ("e", "a", 1.5), ("a", "o", 2.0),
-    ("d", "a", 2.0), ("c", "e", 2.0), ("8", "e", 1.0),
+    ("q", "o", 0.5),
+    ("i", "l", 1.0),
+    ("l", "i", 1.0),
+    ("ir", "u", 1.0),
+    ("it", "u", 1.0),
+    ("il", "u", 1.0),
+    ("oq", "o", 0.5),
+    ("qo", "o", 0.5),
+    ("ti", "u", 1.5),
+    ("ii", "u", 1.0),
+    ("tt", "u", 1.5),
+    ("w", "u", 0.5),
+    ("rn", "m", 1.0),
+    ("d", "o", 1.5),
+    ("g", "o", 2.0),
+    ("e", "o", 1.5),
+    ("e", "a", 1.5),
+    ("a", "o", 2.0),
+    ("d", "a", 2.0),
+    ("c", "e", 2.0),
+    ("8", "e", 1.0),
 )
 INITIAL_RULES = (("p", "d", 1.0), ("b", "d", 1.5), ("t", "u", 2.0))
 CAPITAL_D_COST = 0.5
@@ -51,8 +69,7 @@ BEAM = 7.0  # Viterbi states this far below the best are dropped
 KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
 
 
-@dataclass(frozen=True)
-class Cand:
+class Cand(NamedTuple):
     """One reading of a token: its LM key (None: not a syllable), output text, channel log-p."""
 
     key: str | None
@@ -60,6 +77,10 @@ class Cand:
     logp: float
     kid: int = -1  # the key's id in the LM (-1: none)
     fid: int = -1  # a split glued token ("danvé" = "dân về"): the first syllable's id
+
+
+# How a reading's channel log-p follows from the text's damage prior p (see Repairer._price):
+FIXED, DAMAGED, SAME, KEPT, NUMBER, DIGIT_WORD = range(6)
 
 
 def apply_case(src: str, key: str) -> str:
@@ -99,8 +120,13 @@ def _rewrites(s: str) -> list[tuple[str, float]]:
 class Repairer:
     """Candidate generation and decoding over one snapshot + optional in-domain counts."""
 
-    def __init__(self, snap: dict, lm: MixedLM, extra_vocab: dict[str, int] | None = None,
-                 extra_acronyms: dict[str, str] | None = None):
+    def __init__(
+        self,
+        snap: dict,
+        lm: MixedLM,
+        extra_vocab: dict[str, int] | None = None,
+        extra_acronyms: dict[str, str] | None = None,
+    ):
         self.acronyms = {**snap.get("acronyms", {}), **(extra_acronyms or {})}
         self.rhymes = frozenset(snap["rhymes"])
         vocab = dict(snap["syllables"])
@@ -114,20 +140,66 @@ class Repairer:
         for k in sorted(vocab, key=lambda k: -vocab[k]):
             index.setdefault(skeleton(k).replace("đ", "d"), []).append(k)
         self.index = index
-        self.skeletons = list(index)
-        self.valid = lru_cache(maxsize=200_000)(self._valid)
-        self.candidates = lru_cache(maxsize=200_000)(self._candidates)
+        self.deletes = _delete_index(index)
+        self._valid_memo: dict[str, bool] = {}
+        # Per token: its readings without the damage prior (the costly part, kept across
+        # texts); per (token, prior): the priced readings of the text being decoded.
+        self._readings: dict[str, tuple] = {}
+        self._priced: dict[tuple[str, float], tuple[Cand, ...]] = {}
+        self._by_skeleton: dict[tuple, tuple[list, float]] = {}
+        # Per syllable: log(count + 1) (the rank prior) and the channel log-p of a rule match
+        # the table never saw, before the rule cost (the unseen-decay backoff of _channel).
+        self._log_count = {k: math.log(n + 1) for k, n in vocab.items()}
+        self._unseen_lp = {k: math.log(self._channel("", k, 0.0, {})) for k in vocab}
 
-    def _valid(self, key: str) -> bool:
-        return key in self.vocab or is_valid(key, self.rhymes)
+    def valid(self, key: str) -> bool:
+        """A known or phonotactically valid syllable (memoised: asked for every token)."""
+        v = self._valid_memo.get(key)
+        if v is None:
+            v = self._valid_memo[key] = key in self.vocab or is_valid(key, self.rhymes)
+        return v
 
     # ---- candidates -------------------------------------------------------------------
-    def _skeleton_cands(self, tok: str) -> dict[str, float]:
-        """Syllable -> rule cost, from the skeleton after OCR character rules (<= 2 rules)."""
+    def _near(self, base: str) -> list[tuple[str, int]]:
+        """Skeletons within one edit of base (a delete index: no scan of every skeleton)."""
+        dels = {base[:i] + base[i + 1 :] for i in range(len(base))}
+        found = set(self.deletes.get(base, ()))
+        for d in dels:
+            if d in self.index:
+                found.add(d)
+            found.update(self.deletes.get(d, ()))
+        found.discard(base)
+        out = [(s, 1) for s in found if Levenshtein.distance(base, s, score_cutoff=1) <= 1]
+        if base in self.index:
+            out.append((base, 0))
+        return out
+
+    def _skeleton_cands(self, tok: str) -> tuple[list[tuple[float, float, str]], float]:
+        """Syllables from the skeleton after OCR character rules (<= 2 rules), ranked
+        (rank score, channel log-p, syllable) best first; and the cheapest rule cost.
+
+        Memoised on what it depends on (the skeleton readings, a capital P/B, all caps):
+        'Hoi', 'hoi', 'hôi' and 'hói' share one search.
+        """
         bases = _bases(tok)
-        base = bases[0][0]
         if tok[:1] in ("P", "B"):  # a capital Đ read as P or B (Pang, Bang = Đảng)
-            bases.append(("d" + base[1:], CAPITAL_D_COST))
+            bases.append(("d" + bases[0][0][1:], CAPITAL_D_COST))
+        memo_key = (tuple(bases), _is_caps(tok))
+        found = self._by_skeleton.get(memo_key)
+        if found is None:
+            if len(self._by_skeleton) > 100_000:
+                self._by_skeleton.clear()
+            costs = self._search(bases, memo_key[1])
+            unseen, prior = self._unseen_lp, self._log_count
+            rows = sorted(
+                ((unseen[k] - c + prior[k], unseen[k] - c, k) for k, c in costs.items()),
+                reverse=True,
+            )
+            found = self._by_skeleton[memo_key] = (rows, min(costs.values(), default=9.0))
+        return found
+
+    def _search(self, bases: list[tuple[str, float]], caps: bool) -> dict[str, float]:
+        base = bases[0][0]
         found: dict[str, float] = {}
         frontier = list(bases)
         seen = dict(bases)
@@ -139,66 +211,102 @@ class Repairer:
                         seen[s2] = c + c2
                         nxt.append((s2, c + c2))
             frontier = nxt
+        index = self.index
         for s, c in seen.items():
-            for k in self.index.get(s, ())[:8]:
+            for k in index.get(s, ())[:8]:
                 if k not in found or found[k] > c:
                     found[k] = c
-        letters = [ch for ch in tok if ch.isalpha()]
-        caps = len(letters) >= 2 and all(ch.isupper() for ch in letters)
         if not caps and 2 <= len(base) <= 7:
-            near = process.extract(
-                base, self.skeletons, scorer=Levenshtein.distance, score_cutoff=1, limit=None
-            )
-            near.sort(key=lambda x: -self.vocab.get(self.index[x[0]][0], 0))
-            for s, dist, _ in near[:12]:
-                for k in self.index[s][:4]:
+            near = self._near(base)
+            near.sort(key=lambda x: -self.vocab.get(index[x[0]][0], 0))
+            for s, dist in near[:12]:
+                for k in index[s][:4]:
                     found.setdefault(k, EDIT_COST * dist)
         return found
 
-    def _candidates(self, tok: str, p_dmg: float) -> tuple[Cand, ...]:
+    def candidates(self, tok: str, p_dmg: float) -> tuple[Cand, ...]:
+        """The token's readings priced with the damage prior p_dmg (memoised per text)."""
+        got = self._priced.get((tok, p_dmg))
+        if got is None:
+            if len(self._priced) > 200_000:
+                self._priced.clear()
+            got = self._priced[(tok, p_dmg)] = self._price(self.readings(tok), p_dmg)
+        return got
+
+    def readings(self, tok: str) -> tuple:
+        """(key, text, channel log-p, kind, first-syllable id) of each reading of a token."""
+        got = self._readings.get(tok)
+        if got is None:
+            if len(self._readings) > 200_000:
+                self._readings.clear()
+            got = self._readings[tok] = tuple(self._find_readings(tok))
+        return got
+
+    def _price(self, readings: tuple, p_dmg: float) -> tuple[Cand, ...]:
+        """Channel log-p of each reading under the prior p_dmg that the token is damaged."""
+        lp_dmg, lp_kept = math.log(p_dmg), math.log(1 - p_dmg)
+        out = []
+        for key, text, ch, kind, fid in readings:
+            if kind == DAMAGED:
+                lp = lp_dmg + ch
+            elif kind == SAME:
+                lp = math.log((1 - p_dmg) + p_dmg * math.exp(ch))
+            elif kind == KEPT:
+                lp = lp_kept
+            elif kind == NUMBER:
+                lp = math.log(1 - p_dmg / 2)
+            elif kind == DIGIT_WORD:
+                lp = math.log(p_dmg / 2) + ch
+            else:
+                lp = ch
+            out.append(Cand(key, text, lp, -1 if key is None else self.lm.id(key), fid))
+        return tuple(out)
+
+    def _find_readings(self, tok: str) -> list[tuple]:
         low = tok.lower()
         ident_key = tone_key(tok)
         ident_ok = self.valid(ident_key)
         seen = self.table.get(low, {})
         if tok.isdigit():
-            return self._digit_cands(tok, p_dmg, seen)
+            return self._digit_readings(tok, seen)
         acro = self.acronyms.get(skeleton(tok).upper()) if tok.isupper() and not ident_ok else None
         if acro and acro != tok:  # HDND -> HĐND, learned from clean text
-            return (Cand(None, tok, math.log(1 - p_dmg)), Cand(None, acro, math.log(p_dmg)))
+            return [(None, tok, 0.0, KEPT, -1), (None, acro, 0.0, DAMAGED, -1)]
         lone_symbol = not any(ch.isalnum() for ch in tok) and tok not in ("@", "¢")
-        if not ident_ok and (lone_symbol or ROMAN.match(tok) or not (seen or _may_be_damaged(tok))):
-            return (Cand(None, tok, 0.0),)
-        if _is_caps(tok) and not _may_be_damaged(tok):
-            return (Cand(None, tok, 0.0),)
-        costs = self._skeleton_cands(tok) if _may_be_damaged(tok) else {}
-        for k in seen:
-            costs.setdefault(k, 0.0)
-        scored = []
-        for k, cost in costs.items():
-            if k == ident_key:
-                continue
-            p = self._channel(low, k, cost, seen)
-            scored.append((math.log(p_dmg * p), k))
-        scored.sort(key=lambda x: -(x[0] + math.log(self.vocab.get(x[1], 0) + 1)))
-        out = []
+        damaged = _may_be_damaged(tok)
+        if not ident_ok and (lone_symbol or ROMAN.match(tok) or not (seen or damaged)):
+            return [(None, tok, 0.0, FIXED, -1)]
+        if _is_caps(tok) and not damaged:
+            return [(None, tok, 0.0, FIXED, -1)]
+        rows, min_cost = self._skeleton_cands(tok) if damaged else ([], 9.0)
+        # Syllables the table saw for this token are priced by the table instead; the top
+        # MAX_CANDS + len(seen) rule rows are enough for the top MAX_CANDS after the merge.
+        merged = [r for r in rows[: MAX_CANDS + len(seen) + 1] if r[2] not in seen]
+        merged += [self._table_row(k, n) for k, n in seen.items()]
+        merged.sort(reverse=True)
+        scored = [(lp, k) for _, lp, k in merged if k != ident_key]
+        if seen:
+            min_cost = 0.0
         if ident_ok:
             p_same = self._channel(low, ident_key, 0.0, seen)
-            out.append(self._cand(ident_key, tok, math.log((1 - p_dmg) + p_dmg * p_same)))
+            out = [(ident_key, tok, math.log(p_same), SAME, -1)]
         else:
-            out.append(Cand(None, tok, math.log(1 - p_dmg)))
+            out = [(None, tok, 0.0, KEPT, -1)]
         floor = (scored[0][0] if scored else 0.0) - PRUNE
-        out.extend(self._cand(k, apply_case(tok, k), lp)
-                   for lp, k in scored[:MAX_CANDS] if lp >= floor)
-        if not ident_ok and tok.isalpha() and len(tok) >= 4 and min(costs.values(), default=9) > 1:
-            out.extend(self._splits(tok, p_dmg))
-        return tuple(out)
+        out.extend(
+            (k, apply_case(tok, k), lp, DAMAGED, -1) for lp, k in scored[:MAX_CANDS] if lp >= floor
+        )
+        if not ident_ok and tok.isalpha() and len(tok) >= 4 and min_cost > 1:
+            out.extend(self._splits(tok))
+        return out
 
-    def _splits(self, tok: str, p_dmg: float) -> list[Cand]:
+    def _splits(self, tok: str) -> list[tuple]:
         """Two syllables glued by OCR ('danvé' -> 'dân về'): both halves must be skeletons."""
         base = skeleton(tok.translate(CHAR_MAP))
         if len(base) != len(tok):
             return []
         out = []
+        lp = math.log(SPLIT_P)
         for i in range(1, len(base)):
             firsts, seconds = self.index.get(base[:i]), self.index.get(base[i:])
             if not firsts or not seconds:
@@ -206,22 +314,23 @@ class Repairer:
             a = firsts[0]
             for b in seconds[:2]:
                 text = f"{apply_case(tok[:i], a)} {apply_case(tok[i:], b)}"
-                c = self._cand(b, text, math.log(p_dmg * SPLIT_P))
-                out.append(Cand(c.key, c.text, c.logp, c.kid, self.lm.id(a)))
+                out.append((b, text, lp, DAMAGED, self.lm.id(a)))
         return out[:4]
 
-    def _digit_cands(self, tok: str, p_dmg: float, seen: dict[str, int]) -> tuple[Cand, ...]:
+    def _digit_readings(self, tok: str, seen: dict[str, int]) -> list[tuple]:
         """A number, or a short digit token the table saw standing for a syllable (6 = ở)."""
         if len(tok) > 2 or not seen:
-            return (self._cand(NUM, tok, 0.0),)
+            return [(NUM, tok, 0.0, FIXED, -1)]
         total = sum(seen.values())
-        out = [self._cand(NUM, tok, math.log(1 - p_dmg / 2))]
+        out = [(NUM, tok, 0.0, NUMBER, -1)]
         for k, n in sorted(seen.items(), key=lambda kv: -kv[1])[:3]:
-            out.append(self._cand(k, k, math.log(p_dmg / 2 * n / total)))
-        return tuple(out)
+            out.append((k, k, math.log(n / total), DIGIT_WORD, -1))
+        return out
 
-    def _cand(self, key: str, text: str, logp: float) -> Cand:
-        return Cand(key, text, logp, self.lm.id(key))
+    def _table_row(self, key: str, n: int) -> tuple[float, float, str]:
+        """(rank score, channel log-p, syllable) of a pair the confusion table saw n times."""
+        lp = math.log(n / (self.totals.get(key, 0) + 1))
+        return lp + math.log(self.vocab.get(key, 0) + 1), lp, key
 
     def _channel(self, low: str, key: str, cost: float, seen: dict[str, int]) -> float:
         """P(damaged token | syllable): the table if it saw the pair, else a rule backoff."""
@@ -238,20 +347,30 @@ class Repairer:
         if not toks:
             return []
         p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
-        logp, memo = self.lm.logp, self.lm.memo
-        prev_states: list[tuple[float, int, int]] = [(0.0, START_ID, -1)]
-        back: list[list[tuple[Cand, int]]] = []
+        cands_at, breaks = self._lattice(text, toks, p_dmg)
+        choice = self._viterbi(cands_at, breaks)
+        self._refine(cands_at, choice, breaks)
+        out = []
+        for m, cs, j in zip(toks, cands_at, choice, strict=True):
+            if cs[j].text != m.group():
+                out.append((m.start(), m.end(), cs[j].text))
+        return out
+
+    def _lattice(self, text: str, toks: list[re.Match], p_dmg: float):
+        """Each token's readings, and whether a strong break precedes it (ends the chain)."""
+        cands_at: list[tuple[Cand, ...]] = []
         breaks: list[bool] = []
         protected, numbers = _protected_spans(text), _number_spans(text)
         pos = 0
         for m in toks:
             tok = m.group()
-            gap = text[pos : m.start()]
-            pos = m.end()
-            after = text[m.end() : m.end() + 1]
-            if protected and m.start() in protected:
+            start, end = m.span()
+            gap = text[pos:start]
+            pos = end
+            after = text[end : end + 1]
+            if protected and start in protected:
                 cands: tuple[Cand, ...] = (Cand(None, tok, 0.0),)
-            elif numbers and m.start() in numbers:  # digits stay digits, in the LM's context
+            elif numbers and start in numbers:  # digits stay digits, in the LM's context
                 same = tuple(c for c in self.candidates(tok, p_dmg) if c.text == tok)
                 cands = same or (Cand(None, tok, 0.0),)
             elif KEY_ABBR.match(tok) and after == "-":
@@ -260,57 +379,64 @@ class Repairer:
                 cands = (Cand(None, tok, 0.0),)  # a part of a document key: 49-KL/TW
             else:
                 cands = self.candidates(tok, p_dmg)
-            breaks.append(bool(STRONG_BREAK.search(gap)))
-            if breaks[-1]:
-                best = max(prev_states)
-                prev_states = [(best[0], START_ID, best[2])]
+            cands_at.append(cands)
+            breaks.append(bool(gap) and gap != " " and bool(STRONG_BREAK.search(gap)))
+        return cands_at, breaks
+
+    def _viterbi(self, cands_at: list[tuple[Cand, ...]], breaks: list[bool]) -> list[int]:
+        """Best path under channel + bigram LM, with a beam; returns each token's choice."""
+        logp, memo_get = self.lm.logp, self.lm.memo.get
+        prev: list[tuple[float, int, int]] = [(0.0, START_ID, -1)]  # (score, LM key, index)
+        back: list[list[int]] = []
+        for cands, brk in zip(cands_at, breaks, strict=True):
+            if brk:
+                best = max(prev)
+                prev = [(best[0], START_ID, best[2])]
             states, ptrs = [], []
             forced = len(cands) == 1
             for c in cands:
-                key = c.key
                 best_s, best_j = -math.inf, 0
-                if key is None:
-                    for s, _, j in prev_states:
+                if c.key is None:
+                    for s, _, j in prev:
                         if s > best_s:
                             best_s, best_j = s, j
-                    best_s += 0.0 if forced else OOV_LOGP
+                    if not forced:
+                        best_s += OOV_LOGP
+                    states.append((best_s + c.logp, START_ID, len(ptrs)))
                 else:
-                    kid = c.kid
-                    first = logp(c.fid, kid) if c.fid >= 0 else 0.0
-                    for s, ctx, j in prev_states:
-                        if c.fid >= 0:
-                            v = logp(ctx, c.fid) + first
-                        else:
-                            v = memo.get((ctx << SHIFT) | kid)
+                    kid, fid = c.kid, c.fid
+                    if fid >= 0:
+                        first = logp(fid, kid)
+                        for s, ctx, j in prev:
+                            v = s + logp(ctx, fid) + first
+                            if v > best_s:
+                                best_s, best_j = v, j
+                    else:
+                        for s, ctx, j in prev:
+                            v = memo_get((ctx << SHIFT) | kid)
                             if v is None:
                                 v = logp(ctx, kid)
-                        v += s
-                        if v > best_s:
-                            best_s, best_j = v, j
-                states.append((best_s + c.logp, START_ID if key is None else c.kid))
-                ptrs.append((c, best_j))
+                            v += s
+                            if v > best_s:
+                                best_s, best_j = v, j
+                    states.append((best_s + c.logp, kid, len(ptrs)))
+                ptrs.append(best_j)
             back.append(ptrs)
-            top = max(s for s, _ in states)
-            prev_states = [(s, k, j) for j, (s, k) in enumerate(states) if s >= top - BEAM]
-        cands_at = [[c for c, _ in ptrs] for ptrs in back]
-        choice = self._trace(back, prev_states)
-        self._refine(cands_at, choice, breaks)
-        out = []
-        for m, cs, j in zip(toks, cands_at, choice, strict=True):
-            if cs[j].text != m.group():
-                out.append((m.start(), m.end(), cs[j].text))
-        return out
-
-    @staticmethod
-    def _trace(back, last) -> list[int]:
-        j = max(last)[2]
+            if len(states) == 1:
+                prev = states
+            else:
+                floor = max(states)[0] - BEAM
+                prev = [st for st in states if st[0] >= floor]
+        j = max(prev)[2]
         choice = [0] * len(back)
         for t in range(len(back) - 1, -1, -1):
             choice[t] = j
-            j = back[t][j][1]
+            j = back[t][j]
         return choice
 
-    def _refine(self, cands_at: list[list[Cand]], choice: list[int], breaks: list[bool]) -> None:
+    def _refine(
+        self, cands_at: list[tuple[Cand, ...]], choice: list[int], breaks: list[bool]
+    ) -> None:
         """Re-choose each ambiguous token with the trigram LM, its neighbours fixed (one sweep).
 
         The bigram Viterbi path is the starting point; a token's score is its channel cost plus
@@ -368,8 +494,12 @@ class Repairer:
             if protected and m.start() in protected:
                 continue
             letters = [c for c in tok if c.isalpha()]
-            if not letters or (len(letters) >= 2 and all(c.isupper() for c in letters)
-                               and not has_marks(tok) and not self.valid(tone_key(tok))):
+            if not letters or (
+                len(letters) >= 2
+                and all(c.isupper() for c in letters)
+                and not has_marks(tok)
+                and not self.valid(tone_key(tok))
+            ):
                 continue
             n += 1
             if not self.valid(tone_key(tok)):
@@ -395,8 +525,11 @@ FOREIGN_SHARE = 0.35
 
 START_ID = 0  # lm.new_ids(): START
 # E-mail addresses, web addresses and domain names are kept as written.
-_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\."
-                      r"(?:vn|com|org|net|gov|edu|info)\b", re.IGNORECASE)
+_ADDRESS = re.compile(
+    r"\S+@\S+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\."
+    r"(?:vn|com|org|net|gov|edu|info)\b",
+    re.IGNORECASE,
+)
 
 
 class _Spans:
@@ -444,3 +577,15 @@ def _may_be_damaged(tok: str) -> bool:
     if len(letters) >= 2 and all(c.isupper() for c in letters):
         return bool(re.search("[AEIOUYQ6@0]", tok.upper())) and len(letters) <= 7
     return True
+
+
+def _delete_index(index: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Skeleton with one letter deleted -> the skeletons it came from (edit-1 lookups)."""
+    out: dict[str, list[str]] = {}
+    for s in index:
+        for i in range(len(s)):
+            d = s[:i] + s[i + 1 :]
+            bucket = out.setdefault(d, [])
+            if not bucket or bucket[-1] != s:
+                bucket.append(s)
+    return out
