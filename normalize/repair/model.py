@@ -64,7 +64,9 @@ UNSEEN_DECAY = 0.5  # ...lower for syllables the table saw often (and never in t
 EDIT_COST = 4.0
 MAX_CANDS = 6
 PRUNE = 9.0  # drop candidates this far (nats) below the best channel score
-BEAM = 7.0  # Viterbi states this far below the best are dropped
+BEAM = 5.0  # Viterbi states this far below the best are dropped
+REFINE_MARGIN = 3.0  # see Repairer._refine
+CAND_PRUNE = 6.0  # see Repairer._price
 # Damaged document-type abbreviations inside keys: 677/Qb-TTg, 30/ND-CP.
 KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
 
@@ -260,6 +262,11 @@ class Repairer:
             else:
                 lp = ch
             out.append(Cand(key, text, lp, -1 if key is None else self.lm.id(key), fid))
+        if len(out) > 2:
+            # Readings far below the best one cannot win on LM context: drop them before
+            # the search (clean text keeps the token itself and little else).
+            floor = max(c.logp + (OOV_LOGP if c.key is None else 0.0) for c in out) - CAND_PRUNE
+            out = out[:1] + [c for c in out[1:] if c.logp >= floor]
         return tuple(out)
 
     def _find_readings(self, tok: str) -> list[tuple]:
@@ -440,13 +447,14 @@ class Repairer:
         """Re-choose each ambiguous token with the trigram LM, its neighbours fixed (one sweep).
 
         The bigram Viterbi path is the starting point; a token's score is its channel cost plus
-        the trigram log-probabilities of itself and the next two tokens of its chain.
+        the trigram log-probabilities of itself and the next two tokens of its chain. Readings
+        more than REFINE_MARGIN below the best on the bigram terms (memoised by the Viterbi)
+        are not scored again: the trigram rarely moves a reading that far.
         """
         n = len(choice)
         keys = [_kid(cands_at[t][choice[t]]) for t in range(n)]
         # chain links: linked[t] is True when token t continues the chain of token t-1
         linked = [t > 0 and not breaks[t] and keys[t - 1] is not None for t in range(n)]
-        logp3, memo3 = self.lm.logp3, self.lm.memo3
         for t in range(n):
             cs = cands_at[t]
             if len(cs) == 1:
@@ -455,34 +463,51 @@ class Repairer:
             v = keys[t - 1] if linked[t] else START_ID
             n1 = keys[t + 1] if t + 1 < n and not breaks[t + 1] else None
             n2 = keys[t + 2] if n1 is not None and t + 2 < n and not breaks[t + 2] else None
-            best, best_j = -math.inf, choice[t]
-            for j, c in enumerate(cs):
-                k = _kid(c)
-                if k is None:
-                    val = c.logp + OOV_LOGP
-                    if n1 is not None:
-                        val += logp3(START_ID, START_ID, n1)
-                        if n2 is not None:
-                            val += logp3(START_ID, n1, n2)
-                elif c.fid >= 0:
-                    val = c.logp + logp3(u, v, c.fid) + logp3(v, c.fid, k)
-                    if n1 is not None:
-                        val += logp3(c.fid, k, n1)
-                        if n2 is not None:
-                            val += logp3(k, n1, n2)
-                else:
-                    lp = memo3.get((((u << SHIFT) | v) << SHIFT) | k)
-                    val = c.logp + (lp if lp is not None else logp3(u, v, k))
-                    if n1 is not None:
-                        val += logp3(v, k, n1)
-                        if n2 is not None:
-                            val += logp3(k, n1, n2)
-                if val > best:
-                    best, best_j = val, j
+            scores = [self._local2(c, v, n1) for c in cs]
+            floor = max(scores) - REFINE_MARGIN
+            near = [j for j, s in enumerate(scores) if s >= floor]
+            if len(near) == 1:
+                best_j = near[0]
+            else:
+                best_j = max(near, key=lambda j: self._local3(cs[j], u, v, n1, n2))
             choice[t] = best_j
             keys[t] = _kid(cs[best_j])
             if t + 1 < n:
                 linked[t + 1] = not breaks[t + 1] and keys[t] is not None
+
+    def _local2(self, c: Cand, v: int, n1: int | None) -> float:
+        """Channel + bigram log-p of a reading between fixed neighbours (v: context id)."""
+        logp, get = self.lm.logp, self.lm.memo.get
+        if c.key is None:
+            return c.logp + OOV_LOGP + (logp(START_ID, n1) if n1 is not None else 0.0)
+        k = c.kid
+        if c.fid >= 0:
+            val = c.logp + logp(v, c.fid) + logp(c.fid, k)
+        else:
+            lp = get((v << SHIFT) | k)
+            val = c.logp + (logp(v, k) if lp is None else lp)
+        if n1 is not None:
+            lp = get((k << SHIFT) | n1)
+            val += logp(k, n1) if lp is None else lp
+        return val
+
+    def _local3(self, c: Cand, u: int, v: int, n1: int | None, n2: int | None) -> float:
+        """Channel + trigram log-p of a reading and of the next two tokens of its chain."""
+        logp3 = self.lm.logp3
+        if c.key is None:
+            val = c.logp + OOV_LOGP
+            a, b = START_ID, START_ID
+        elif c.fid >= 0:
+            val = c.logp + logp3(u, v, c.fid) + logp3(v, c.fid, c.kid)
+            a, b = c.fid, c.kid
+        else:
+            val = c.logp + logp3(u, v, c.kid)
+            a, b = v, c.kid
+        if n1 is not None:
+            val += logp3(a, b, n1)
+            if n2 is not None:
+                val += logp3(b, n1, n2)
+        return val
 
     # ---- damage -----------------------------------------------------------------------
     def damage(self, text: str) -> tuple[float, int]:
