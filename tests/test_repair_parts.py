@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from normalize.repair.lexicon import apply_case
 from normalize.repair.lm import START, KneserNey, count_ngrams, new_ids
-from normalize.repair.model import apply_case
 from normalize.repair.syllables import acronyms_of, is_valid, rhyme_of, skeleton
 
 RHYMES = frozenset(rhyme_of(w) for w in

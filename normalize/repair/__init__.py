@@ -26,7 +26,7 @@ ADAPT_FILE = "repair-adapt.json"
 # Damage of 10-line chunks: clean text <= 0.13, English-OCR damage >= 0.81 (bench pairs).
 NEEDS_REPAIR_THRESHOLD = 0.3
 PRIOR_TOKENS = 10
-CACHE_FORMAT = 3  # bump when the pickled structures change
+CACHE_FORMAT = 4  # bump when the pickled structures change
 
 
 def data_path() -> Path:
@@ -96,13 +96,16 @@ def _cache_file() -> Path:
 
 
 def _build_base() -> tuple[dict, object]:
-    """Parse the snapshot and smooth the LM (slow: seconds); the result is cached."""
+    """Parse the snapshot, smooth the LM and compile the lexicon (slow: seconds); cached."""
+    from normalize.repair.lexicon import Lexicon
     from normalize.repair.lm import KneserNey, new_ids
 
     snap = _read_snapshot()
     snap["ids"] = new_ids()
     lm = KneserNey(snap["ids"], snap.pop("bigrams"), len(snap["syllables"]),
                    snap.pop("trigrams", None), min_trigram=2)
+    snap["lexicon"] = Lexicon(snap, snap["ids"])
+    snap["lexicon"].compile()
     return snap, lm
 
 
@@ -167,17 +170,17 @@ def _load(adapt_dir: Path | None) -> RepairModel:
 
     snap, base = _base()
     version = snap["version"]
-    domain, mu, extra, acro = None, 0.0, None, None
+    domain, mu, acro = None, 0.0, dict(snap.get("acronyms", {}))
     if adapt_dir is not None:
         ad = _read_adapt(adapt_dir)
         if ad["bigrams"]:
             domain = KneserNey(snap["ids"], ad["bigrams"], len(snap["syllables"]),
                                ad.get("trigrams"))
             mu = min(0.5, domain.size / (domain.size + 3000))
-            extra = ad["unigrams"]
-            acro = ad.get("acronyms", {})
+            acro.update(ad.get("acronyms", {}))
             version = f"{version}+adapt{domain.size}"
-    return RepairModel(Repairer(snap, MixedLM(snap["ids"], base, domain, mu), extra, acro), version)
+    lm = MixedLM(snap["ids"], base, domain, mu)
+    return RepairModel(Repairer(snap["lexicon"], lm, acro), version)
 
 
 def learn_clean_text(adapt_dir: Path, text: str) -> None:
