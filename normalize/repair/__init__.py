@@ -102,8 +102,13 @@ def _build_base() -> tuple[dict, object]:
 
     snap = _read_snapshot()
     snap["ids"] = new_ids()
-    lm = KneserNey(snap["ids"], snap.pop("bigrams"), len(snap["syllables"]),
-                   snap.pop("trigrams", None), min_trigram=2)
+    lm = KneserNey(
+        snap["ids"],
+        snap.pop("bigrams"),
+        len(snap["syllables"]),
+        snap.pop("trigrams", None),
+        min_trigram=2,
+    )
     snap["lexicon"] = Lexicon(snap, snap["ids"])
     snap["lexicon"].compile()
     return snap, lm
@@ -174,8 +179,9 @@ def _load(adapt_dir: Path | None) -> RepairModel:
     if adapt_dir is not None:
         ad = _read_adapt(adapt_dir)
         if ad["bigrams"]:
-            domain = KneserNey(snap["ids"], ad["bigrams"], len(snap["syllables"]),
-                               ad.get("trigrams"))
+            domain = KneserNey(
+                snap["ids"], ad["bigrams"], len(snap["syllables"]), ad.get("trigrams")
+            )
             mu = min(0.5, domain.size / (domain.size + 3000))
             acro.update(ad.get("acronyms", {}))
             version = f"{version}+adapt{domain.size}"
@@ -200,8 +206,9 @@ def learn_clean_text(adapt_dir: Path, text: str) -> None:
         counts = {k: Counter(ad.get(k, {})) for k in ("unigrams", "bigrams", "trigrams")}
         count_ngrams(text, frozenset(snap["rhymes"]), counts)
         acro = {**ad.get("acronyms", {}), **acronyms_of(text)}
-        payload = json.dumps({**counts, "acronyms": acro, "updated": time.time()},
-                             ensure_ascii=False)
+        payload = json.dumps(
+            {**counts, "acronyms": acro, "updated": time.time()}, ensure_ascii=False
+        )
         fd, tmp = tempfile.mkstemp(dir=adapt_dir, prefix=".repair-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(payload)

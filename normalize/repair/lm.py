@@ -140,9 +140,40 @@ class MixedLM:
         self._models = [(1 - mu if domain is not None else 1.0, base)]
         if domain is not None:
             self._models.append((mu, domain))
+        self._history: dict[int, tuple[float, float]] = {}
+        self._word: dict[int, tuple[float, float]] = {}
+        self._counted: set[int] | None = None
 
     def id(self, word: str) -> int:
         return self.ids.setdefault(word, len(self.ids))
+
+    def counted_bigrams(self):
+        """Packed bigrams some model counted (for the others, see history and word)."""
+        if self.domain is None:
+            return self.base.seen.keys()
+        if self._counted is None:
+            self._counted = self.base.seen.keys() | self.domain.seen.keys()
+        return self._counted
+
+    def history(self, a: int) -> tuple[float, float]:
+        """Weight x backoff of history a, per model (base, domain): for unseen bigrams,
+        P(b | a) = history(a)[0] * word(b)[0] + history(a)[1] * word(b)[1]."""
+        h = self._history.get(a)
+        if h is None:
+            h = self._history[a] = self._pad(w * m.lam.get(a, 1.0) for w, m in self._models)
+        return h
+
+    def word(self, b: int) -> tuple[float, float]:
+        """Continuation probability of word b, per model (base, domain); see history."""
+        c = self._word.get(b)
+        if c is None:
+            c = self._word[b] = self._pad(m.cont.get(b, m.floor) for _, m in self._models)
+        return c
+
+    @staticmethod
+    def _pad(values) -> tuple[float, float]:
+        out = (*values, 0.0)
+        return out[0], out[1]
 
     def logp(self, a: int, b: int) -> float:
         key = (a << SHIFT) | b

@@ -45,6 +45,11 @@ class Cand(NamedTuple):
     logp: float
     kid: int = -1  # the key's id in the LM (-1: none)
     fid: int = -1  # a split glued token ("danvé" = "dân về"): the first syllable's id
+    # The LM's backoff weights of the key as a word and as a history (see MixedLM.history)
+    wb: float = 0.0
+    wd: float = 0.0
+    hb: float = 0.0
+    hd: float = 0.0
 
 
 class Repairer:
@@ -60,6 +65,7 @@ class Repairer:
         # texts); per (token, prior): the priced readings of the text being decoded.
         self._readings: dict[str, tuple] = {}
         self._priced: dict[tuple[str, float], tuple[Cand, ...]] = {}
+        self._damage_memo: dict[str, int] = {}
 
     def valid(self, key: str) -> bool:
         """A known or phonotactically valid syllable (memoised: asked for every token)."""
@@ -105,7 +111,11 @@ class Repairer:
                 lp = math.log(p_dmg / 2) + ch
             else:
                 lp = ch
-            out.append(Cand(key, text, lp, -1 if key is None else self.lm.id(key), fid))
+            if key is None:
+                out.append(Cand(key, text, lp))
+            else:
+                kid = self.lm.id(key)
+                out.append(Cand(key, text, lp, kid, fid, *self.lm.word(kid), *self.lm.history(kid)))
         if len(out) > 2:
             # Readings far below the best one cannot win on LM context: drop them before
             # the search (clean text keeps the token itself and little else).
@@ -121,8 +131,8 @@ class Repairer:
             return []
         p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
         cands_at, breaks = self._lattice(text, toks, p_dmg)
-        choice = self._viterbi(cands_at, breaks)
-        self._refine(cands_at, choice, breaks)
+        choice, alive = self._viterbi(cands_at, breaks)
+        self._refine(cands_at, choice, alive, breaks)
         out = []
         for m, cs, j in zip(toks, cands_at, choice, strict=True):
             if cs[j].text != m.group():
@@ -156,43 +166,58 @@ class Repairer:
             breaks.append(bool(gap) and gap != " " and bool(STRONG_BREAK.search(gap)))
         return cands_at, breaks
 
-    def _viterbi(self, cands_at: list[tuple[Cand, ...]], breaks: list[bool]) -> list[int]:
-        """Best path under channel + bigram LM, with a beam; returns each token's choice."""
-        logp, memo_get = self.lm.logp, self.lm.memo.get
-        prev: list[tuple[float, int, int]] = [(0.0, START_ID, -1)]  # (score, LM key, index)
+    def _viterbi(
+        self, cands_at: list[tuple[Cand, ...]], breaks: list[bool]
+    ) -> tuple[list[int], list[list[int]]]:
+        """Best path under channel + bigram LM, with a beam: each token's choice, and the
+        readings of each token that stayed in the beam.
+
+        Most bigrams met here were never counted: their probability is a product of the
+        history's backoff weight and the word's continuation probability (per model), kept
+        in the states and candidates instead of a memo lookup and an LM call each.
+        """
+        lm = self.lm
+        logp, memo_get = lm.logp, lm.memo.get
+        counted = lm.counted_bigrams()
+        log = math.log
+        start = (0.0, START_ID, -1, *lm.history(START_ID))
+        prev: list[tuple] = [start]  # (score, LM key, index, history weights base/domain)
         back: list[list[int]] = []
+        alive: list[list[int]] = []
         for cands, brk in zip(cands_at, breaks, strict=True):
             if brk:
                 best = max(prev)
-                prev = [(best[0], START_ID, best[2])]
+                prev = [(best[0], START_ID, best[2], start[3], start[4])]
             states, ptrs = [], []
             forced = len(cands) == 1
             for c in cands:
                 best_s, best_j = -math.inf, 0
+                kid = c.kid
                 if c.key is None:
-                    for s, _, j in prev:
-                        if s > best_s:
-                            best_s, best_j = s, j
+                    for st in prev:
+                        if st[0] > best_s:
+                            best_s, best_j = st[0], st[2]
                     if not forced:
                         best_s += OOV_LOGP
-                    states.append((best_s + c.logp, START_ID, len(ptrs)))
+                    states.append((best_s + c.logp, START_ID, len(ptrs), start[3], start[4]))
+                elif c.fid >= 0:
+                    first = logp(c.fid, kid)
+                    for s, ctx, j, _, _ in prev:
+                        v = s + logp(ctx, c.fid) + first
+                        if v > best_s:
+                            best_s, best_j = v, j
+                    states.append((best_s + c.logp, kid, len(ptrs), c.hb, c.hd))
                 else:
-                    kid, fid = c.kid, c.fid
-                    if fid >= 0:
-                        first = logp(fid, kid)
-                        for s, ctx, j in prev:
-                            v = s + logp(ctx, fid) + first
-                            if v > best_s:
-                                best_s, best_j = v, j
-                    else:
-                        for s, ctx, j in prev:
-                            v = memo_get((ctx << SHIFT) | kid)
-                            if v is None:
-                                v = logp(ctx, kid)
-                            v += s
-                            if v > best_s:
-                                best_s, best_j = v, j
-                    states.append((best_s + c.logp, kid, len(ptrs)))
+                    wb, wd = c.wb, c.wd
+                    for s, ctx, j, hb, hd in prev:
+                        key = (ctx << SHIFT) | kid
+                        v = memo_get(key)
+                        if v is None:
+                            v = logp(ctx, kid) if key in counted else log(hb * wb + hd * wd)
+                        v += s
+                        if v > best_s:
+                            best_s, best_j = v, j
+                    states.append((best_s + c.logp, kid, len(ptrs), c.hb, c.hd))
                 ptrs.append(best_j)
             back.append(ptrs)
             if len(states) == 1:
@@ -200,38 +225,44 @@ class Repairer:
             else:
                 floor = max(states)[0] - BEAM
                 prev = [st for st in states if st[0] >= floor]
+            alive.append([st[2] for st in prev])
         j = max(prev)[2]
         choice = [0] * len(back)
         for t in range(len(back) - 1, -1, -1):
             choice[t] = j
             j = back[t][j]
-        return choice
+        return choice, alive
 
     def _refine(
-        self, cands_at: list[tuple[Cand, ...]], choice: list[int], breaks: list[bool]
+        self,
+        cands_at: list[tuple[Cand, ...]],
+        choice: list[int],
+        alive: list[list[int]],
+        breaks: list[bool],
     ) -> None:
         """Re-choose each ambiguous token with the trigram LM, its neighbours fixed (one sweep).
 
         The bigram Viterbi path is the starting point; a token's score is its channel cost plus
-        the trigram log-probabilities of itself and the next two tokens of its chain. Readings
-        more than REFINE_MARGIN below the best on the bigram terms (memoised by the Viterbi)
-        are not scored again: the trigram rarely moves a reading that far.
+        the trigram log-probabilities of itself and the next two tokens of its chain. Only
+        readings that stayed in the Viterbi beam compete, and those more than REFINE_MARGIN
+        below the best on the bigram terms are not scored again: the trigram rarely moves a
+        reading that far.
         """
         n = len(choice)
         keys = [_kid(cands_at[t][choice[t]]) for t in range(n)]
         # chain links: linked[t] is True when token t continues the chain of token t-1
         linked = [t > 0 and not breaks[t] and keys[t - 1] is not None for t in range(n)]
         for t in range(n):
-            cs = cands_at[t]
-            if len(cs) == 1:
+            if len(alive[t]) == 1:
                 continue
+            cs = cands_at[t]
             u = keys[t - 2] if t >= 2 and linked[t] and linked[t - 1] else START_ID
             v = keys[t - 1] if linked[t] else START_ID
             n1 = keys[t + 1] if t + 1 < n and not breaks[t + 1] else None
             n2 = keys[t + 2] if n1 is not None and t + 2 < n and not breaks[t + 2] else None
-            scores = [self._local2(c, v, n1) for c in cs]
-            floor = max(scores) - REFINE_MARGIN
-            near = [j for j, s in enumerate(scores) if s >= floor]
+            scores = [(self._local2(cs[j], v, n1), j) for j in alive[t]]
+            floor = max(scores)[0] - REFINE_MARGIN
+            near = [j for s, j in scores if s >= floor]
             if len(near) == 1:
                 best_j = near[0]
             else:
@@ -278,27 +309,22 @@ class Repairer:
     # ---- damage -----------------------------------------------------------------------
     def damage(self, text: str) -> tuple[float, int]:
         """Estimated fraction of damaged syllables, and the number of word tokens judged."""
-        n = invalid = plain = foreign = 0
+        counts = [0, 0, 0, 0, 0]  # by token class: _SKIP, _MARKED, _PLAIN, _INVALID, _FOREIGN
         protected = _protected_spans(text)
+        memo, klass = self._damage_memo, self._damage_class
         for m in TOKEN.finditer(text):
-            tok = m.group()
             if protected and m.start() in protected:
                 continue
-            letters = [c for c in tok if c.isalpha()]
-            if not letters or (
-                len(letters) >= 2
-                and all(c.isupper() for c in letters)
-                and not has_marks(tok)
-                and not self.valid(tone_key(tok))
-            ):
-                continue
-            n += 1
-            if not self.valid(tone_key(tok)):
-                invalid += 1
-                if skeleton(tok.translate(CHAR_MAP)) not in self.lexicon.index:
-                    foreign += 1
-            elif not has_marks(tok):
-                plain += 1
+            tok = m.group()
+            c = memo.get(tok)
+            if c is None:
+                if len(memo) > CACHE_LIMIT:
+                    memo.clear()
+                c = memo[tok] = klass(tok)
+            counts[c] += 1
+        _, marked, plain, invalid, foreign = counts
+        invalid += foreign
+        n = marked + plain + invalid
         if not n:
             return 0.0, 0
         if foreign > FOREIGN_SHARE * n:
@@ -307,7 +333,21 @@ class Repairer:
         lost = max(0.0, plain / n - CLEAN_PLAIN_RATE * (1 - invalid / n)) / (1 - CLEAN_PLAIN_RATE)
         return min(1.0, invalid / n + lost), n
 
+    def _damage_class(self, tok: str) -> int:
+        """How a token counts for the damage score (not judged, marked, plain, invalid...)."""
+        letters = [c for c in tok if c.isalpha()]
+        if not letters:
+            return _SKIP
+        if self.valid(tone_key(tok)):
+            return _MARKED if has_marks(tok) else _PLAIN
+        if len(letters) >= 2 and all(c.isupper() for c in letters) and not has_marks(tok):
+            return _SKIP  # an acronym (UBND) or a heading word without a reading
+        if skeleton(tok.translate(CHAR_MAP)) not in self.lexicon.index:
+            return _FOREIGN
+        return _INVALID
 
+
+_SKIP, _MARKED, _PLAIN, _INVALID, _FOREIGN = range(5)
 CLEAN_PLAIN_RATE = 0.25
 # Share of words that do not even look like a syllable once OCR symbols are read: damaged
 # Vietnamese stays well under it (seed 000: ~0.1), English prose is far above.
