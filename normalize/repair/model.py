@@ -95,10 +95,15 @@ class Repairer:
         return got
 
     def _price(self, readings: tuple, p_dmg: float) -> tuple[Cand, ...]:
-        """Channel log-p of each reading under the prior p_dmg that the token is damaged."""
+        """Channel log-p of each reading under the prior p_dmg that the token is damaged.
+
+        Readings far below the best one cannot win on LM context: they are dropped before
+        the search (clean text keeps the token itself and little else).
+        """
         lp_dmg, lp_kept = math.log(p_dmg), math.log(1 - p_dmg)
-        out = []
-        for key, text, ch, kind, fid in readings:
+        priced = []
+        for r in readings:
+            key, _, ch, kind, _ = r
             if kind == DAMAGED:
                 lp = lp_dmg + ch
             elif kind == SAME:
@@ -111,16 +116,18 @@ class Repairer:
                 lp = math.log(p_dmg / 2) + ch
             else:
                 lp = ch
+            priced.append((lp, r))
+        if len(priced) > 2:
+            floor = max(lp + (OOV_LOGP if r[0] is None else 0.0) for lp, r in priced) - CAND_PRUNE
+            priced = priced[:1] + [x for x in priced[1:] if x[0] >= floor]
+        lm = self.lm
+        out = []
+        for lp, (key, text, _, _, fid) in priced:
             if key is None:
                 out.append(Cand(key, text, lp))
             else:
-                kid = self.lm.id(key)
-                out.append(Cand(key, text, lp, kid, fid, *self.lm.word(kid), *self.lm.history(kid)))
-        if len(out) > 2:
-            # Readings far below the best one cannot win on LM context: drop them before
-            # the search (clean text keeps the token itself and little else).
-            floor = max(c.logp + (OOV_LOGP if c.key is None else 0.0) for c in out) - CAND_PRUNE
-            out = out[:1] + [c for c in out[1:] if c.logp >= floor]
+                kid = lm.id(key)
+                out.append(Cand(key, text, lp, kid, fid, *lm.word(kid), *lm.history(kid)))
         return tuple(out)
 
     # ---- decoding ---------------------------------------------------------------------
@@ -168,9 +175,9 @@ class Repairer:
 
     def _viterbi(
         self, cands_at: list[tuple[Cand, ...]], breaks: list[bool]
-    ) -> tuple[list[int], list[list[int]]]:
+    ) -> tuple[list[int], list[list[tuple]]]:
         """Best path under channel + bigram LM, with a beam: each token's choice, and the
-        readings of each token that stayed in the beam.
+        states (score, key, reading index, ...) of each token that stayed in the beam.
 
         Most bigrams met here were never counted: their probability is a product of the
         history's backoff weight and the word's continuation probability (per model), kept
@@ -183,7 +190,7 @@ class Repairer:
         start = (0.0, START_ID, -1, *lm.history(START_ID))
         prev: list[tuple] = [start]  # (score, LM key, index, history weights base/domain)
         back: list[list[int]] = []
-        alive: list[list[int]] = []
+        alive: list[list[tuple]] = []
         for cands, brk in zip(cands_at, breaks, strict=True):
             if brk:
                 best = max(prev)
@@ -225,7 +232,7 @@ class Repairer:
             else:
                 floor = max(states)[0] - BEAM
                 prev = [st for st in states if st[0] >= floor]
-            alive.append([st[2] for st in prev])
+            alive.append(prev)
         j = max(prev)[2]
         choice = [0] * len(back)
         for t in range(len(back) - 1, -1, -1):
@@ -237,7 +244,7 @@ class Repairer:
         self,
         cands_at: list[tuple[Cand, ...]],
         choice: list[int],
-        alive: list[list[int]],
+        alive: list[list[tuple]],
         breaks: list[bool],
     ) -> None:
         """Re-choose each ambiguous token with the trigram LM, its neighbours fixed (one sweep).
@@ -260,7 +267,7 @@ class Repairer:
             v = keys[t - 1] if linked[t] else START_ID
             n1 = keys[t + 1] if t + 1 < n and not breaks[t + 1] else None
             n2 = keys[t + 2] if n1 is not None and t + 2 < n and not breaks[t + 2] else None
-            scores = [(self._local2(cs[j], v, n1), j) for j in alive[t]]
+            scores = [(self._local2(cs[st[2]], v, n1), st[2]) for st in alive[t]]
             floor = max(scores)[0] - REFINE_MARGIN
             near = [j for s, j in scores if s >= floor]
             if len(near) == 1:
