@@ -159,6 +159,12 @@ def test_addresses_kept_and_glued_words_split(model):
     assert "dân về" in out
 
 
+def test_at_sign_inside_a_word_is_a_letter_not_an_address(model):
+    """English OCR writes ơ/ư as '@' ('H@i' = Hội): only a dotted domain makes an e-mail."""
+    out = model.repair("Thuc hién Ké hoach cong tac nam 2025, H@i Khuyén hoc tinh bao céo").text
+    assert "H@i" not in out and "Khuyến học" in out
+
+
 def test_unreadable_adaptation_file_is_ignored(tmp_path):
     (tmp_path / "repair-adapt.json").write_text("{not json", encoding="utf-8")
     assert load_model(tmp_path).version == MODEL_VERSION

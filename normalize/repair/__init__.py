@@ -26,6 +26,9 @@ ADAPT_FILE = "repair-adapt.json"
 # Damage of 10-line chunks: clean text <= 0.13, English-OCR damage >= 0.81 (bench pairs).
 NEEDS_REPAIR_THRESHOLD = 0.3
 PRIOR_TOKENS = 10
+# In-domain LM weight: grows with the archive's clean text (syllables), up to ADAPT_MAX.
+ADAPT_MAX = 0.5
+ADAPT_HALF = 3000
 CACHE_FORMAT = 4  # bump when the pickled structures change
 
 
@@ -182,7 +185,7 @@ def _load(adapt_dir: Path | None) -> RepairModel:
             domain = KneserNey(
                 snap["ids"], ad["bigrams"], len(snap["syllables"]), ad.get("trigrams")
             )
-            mu = min(0.5, domain.size / (domain.size + 3000))
+            mu = min(ADAPT_MAX, domain.size / (domain.size + ADAPT_HALF))
             acro.update(ad.get("acronyms", {}))
             version = f"{version}+adapt{domain.size}"
     lm = MixedLM(snap["ids"], base, domain, mu)

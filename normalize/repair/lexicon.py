@@ -57,7 +57,9 @@ SPLIT_P = 0.005  # P(two syllables came out glued as one token)
 BACKOFF_P = 0.05  # P(token | syllable) for a skeleton match never seen in the table
 UNSEEN_DECAY = 0.5  # ...lower for syllables the table saw often (and never in this form)
 EDIT_COST = 4.0
-MAX_CANDS = 6
+MAX_CANDS = 8
+SKELETON_CAP = 8  # syllables per skeleton (most frequent first) a rule match proposes
+RANK_PRIOR = 1.0  # weight of log(syllable count + 1) when readings are ranked
 PRUNE = 9.0  # drop candidates this far (nats) below the best channel score
 
 # How a reading's channel log-p follows from the text's damage prior (see Repairer._price).
@@ -114,7 +116,7 @@ class Lexicon:
         self.deletes = _delete_index(index)
         # Per syllable: log(count + 1) (the rank prior) and the channel log-p of a rule match
         # the table never saw, before the rule cost (the unseen-decay backoff of _channel).
-        self._log_count = {k: math.log(n + 1) for k, n in self.vocab.items()}
+        self._log_count = {k: RANK_PRIOR * math.log(n + 1) for k, n in self.vocab.items()}
         self._unseen_lp = {k: math.log(self._channel(k, 0.0, {})) for k in self.vocab}
         self.compiled: dict[str, tuple] = {}
 
@@ -173,7 +175,7 @@ class Lexicon:
             frontier = nxt
         index = self.index
         for s, c in seen.items():
-            for k in index.get(s, ())[:8]:
+            for k in index.get(s, ())[:SKELETON_CAP]:
                 if k not in found or found[k] > c:
                     found[k] = c
         if not caps and 2 <= len(base) <= 7:
@@ -253,7 +255,7 @@ class Lexicon:
     def _table_row(self, key: str, n: int) -> tuple[float, float, str]:
         """(rank score, channel log-p, syllable) of a pair the confusion table saw n times."""
         lp = math.log(n / (self.totals.get(key, 0) + 1))
-        return lp + math.log(self.vocab.get(key, 0) + 1), lp, key
+        return lp + self._log_count.get(key, 0.0), lp, key
 
     def _channel(self, key: str, cost: float, seen: dict[str, int]) -> float:
         """P(damaged token | syllable): the table if it saw the pair, else a rule backoff."""

@@ -362,9 +362,10 @@ FOREIGN_SHARE = 0.35
 
 
 START_ID = 0  # lm.new_ids(): START
-# E-mail addresses, web addresses and domain names are kept as written.
+# E-mail addresses, web addresses and domain names are kept as written. An e-mail needs a
+# dotted domain: English OCR writes ơ/ư as "@" inside words ("H@i" = Hội, "nu@c" = nước).
 _ADDRESS = re.compile(
-    r"\S+@\S+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\."
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\."
     r"(?:vn|com|org|net|gov|edu|info)\b",
     re.IGNORECASE,
 )
