@@ -91,11 +91,12 @@ _BASE: dict = {}
 
 
 def _cache_file() -> Path:
+    from normalize.repair.lexicon import settings_key
     from normalize.repair.sources import cache_dir
 
     st = data_path().stat()
-    name = f"repair-{MODEL_VERSION}-c{CACHE_FORMAT}-{st.st_size}-{int(st.st_mtime)}.pickle"
-    return cache_dir() / name
+    stamp = f"{settings_key()}-{st.st_size}-{int(st.st_mtime)}"
+    return cache_dir() / f"repair-{MODEL_VERSION}-c{CACHE_FORMAT}-{stamp}.pickle"
 
 
 def _build_base() -> tuple[dict, object]:

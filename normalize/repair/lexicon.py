@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+import zlib
 
 from rapidfuzz.distance import Levenshtein
 
@@ -61,6 +62,28 @@ MAX_CANDS = 8
 SKELETON_CAP = 8  # syllables per skeleton (most frequent first) a rule match proposes
 RANK_PRIOR = 1.0  # weight of log(syllable count + 1) when readings are ranked
 PRUNE = 9.0  # drop candidates this far (nats) below the best channel score
+
+
+def settings_key() -> str:
+    """Short hash of the constants compiled readings depend on: part of the cache file name,
+    so a change to them never loads readings compiled under the old ones."""
+    values = (
+        MAX_CANDS,
+        SKELETON_CAP,
+        RANK_PRIOR,
+        PRUNE,
+        EDIT_COST,
+        BACKOFF_P,
+        UNSEEN_DECAY,
+        CAPITAL_D_COST,
+        SPLIT_P,
+        RULES,
+        INITIAL_RULES,
+        CHAR_ALTS,
+        CHAR_MAP,
+    )
+    return f"{zlib.crc32(repr(values).encode()):08x}"
+
 
 # How a reading's channel log-p follows from the text's damage prior (see Repairer._price).
 FIXED, DAMAGED, SAME, KEPT, NUMBER, DIGIT_WORD = range(6)
