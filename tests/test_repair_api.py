@@ -145,8 +145,10 @@ def test_adaptation_counts_accumulate(tmp_path):
 
 
 def test_english_text_is_not_vietnamese_damage(model):
-    en = ("This report describes the development of the archive service and the results "
-          "of the evaluation on scanned documents from several provinces.")
+    en = (
+        "This report describes the development of the archive service and the results "
+        "of the evaluation on scanned documents from several provinces."
+    )
     assert not needs_repair(en, model)
     assert model.repair(en).text == en
 

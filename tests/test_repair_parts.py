@@ -10,8 +10,9 @@ from normalize.repair.lexicon import apply_case
 from normalize.repair.lm import START, KneserNey, count_ngrams, new_ids
 from normalize.repair.syllables import acronyms_of, is_valid, rhyme_of, skeleton
 
-RHYMES = frozenset(rhyme_of(w) for w in
-                   ["hội", "học", "khuyến", "tỉnh", "sơn", "la", "năm", "của", "người", "ủy"])
+RHYMES = frozenset(
+    rhyme_of(w) for w in ["hội", "học", "khuyến", "tỉnh", "sơn", "la", "năm", "của", "người", "ủy"]
+)
 
 
 def _model(text: str):
@@ -37,10 +38,16 @@ def test_seen_bigram_beats_unseen():
     assert lm.prob(ids["hội"], ids["khuyến"]) > lm.prob(ids["hội"], ids["la"])
 
 
-@pytest.mark.parametrize(("src", "key", "out"), [
-    ("HQI", "hội", "HỘI"), ("Hoi", "hội", "Hội"), ("cdng", "công", "công"),
-    ("S6", "số", "Số"), ("I6p", "lớp", "lớp"),
-])
+@pytest.mark.parametrize(
+    ("src", "key", "out"),
+    [
+        ("HQI", "hội", "HỘI"),
+        ("Hoi", "hội", "Hội"),
+        ("cdng", "công", "công"),
+        ("S6", "số", "Số"),
+        ("I6p", "lớp", "lớp"),
+    ],
+)
 def test_apply_case(src, key, out):
     assert apply_case(src, key) == out
 
