@@ -29,7 +29,7 @@ PRIOR_TOKENS = 10
 # In-domain LM weight: grows with the archive's clean text (syllables), up to ADAPT_MAX.
 ADAPT_MAX = 0.5
 ADAPT_HALF = 3000
-CACHE_FORMAT = 4  # bump when the pickled structures change
+CACHE_FORMAT = 5  # bump when the pickled structures change
 
 
 def data_path() -> Path:

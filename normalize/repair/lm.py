@@ -85,6 +85,7 @@ class KneserNey:
             (a << SHIFT) | b: (n - DISCOUNT) / hist[a] + self.lam[a] * self.cont[b]
             for a, b, n in pairs
         }
+        self.seen_lp = {k: math.log(p) for k, p in self.seen.items()}
         self.size = sum(hist.values())
         self._init_trigrams(ids, trigrams or {}, min_trigram)
 
@@ -142,17 +143,21 @@ class MixedLM:
             self._models.append((mu, domain))
         self._history: dict[int, tuple[float, float]] = {}
         self._word: dict[int, tuple[float, float]] = {}
-        self._counted: set[int] | None = None
+        self._counted: dict[int, float] | None = None
 
     def id(self, word: str) -> int:
         return self.ids.setdefault(word, len(self.ids))
 
-    def counted_bigrams(self):
-        """Packed bigrams some model counted (for the others, see history and word)."""
+    def counted_bigrams(self) -> dict[int, float]:
+        """Log-p of every packed bigram some model counted (for the others: history, word).
+
+        The base model's are computed with it; a mix is computed once, at first use."""
         if self.domain is None:
-            return self.base.seen.keys()
+            return self.base.seen_lp
         if self._counted is None:
-            self._counted = self.base.seen.keys() | self.domain.seen.keys()
+            mask = (1 << SHIFT) - 1
+            keys = self.base.seen.keys() | self.domain.seen.keys()
+            self._counted = {k: self.logp(k >> SHIFT, k & mask) for k in keys}
         return self._counted
 
     def history(self, a: int) -> tuple[float, float]:

@@ -151,26 +151,27 @@ class Repairer:
         cands_at: list[tuple[Cand, ...]] = []
         breaks: list[bool] = []
         protected, numbers = _protected_spans(text), _number_spans(text)
+        priced_get, candidates, search = self._priced.get, self.candidates, STRONG_BREAK.search
         pos = 0
         for m in toks:
             tok = m.group()
             start, end = m.span()
             gap = text[pos:start]
             pos = end
-            after = text[end : end + 1]
+            cands = priced_get((tok, p_dmg))
             if protected and start in protected:
-                cands: tuple[Cand, ...] = (Cand(None, tok, 0.0),)
-            elif numbers and start in numbers:  # digits stay digits, in the LM's context
-                same = tuple(c for c in self.candidates(tok, p_dmg) if c.text == tok)
+                cands = (Cand(None, tok, 0.0),)
+            elif tok.isdigit() and numbers and start in numbers:  # digits stay digits
+                same = tuple(c for c in candidates(tok, p_dmg) if c.text == tok)
                 cands = same or (Cand(None, tok, 0.0),)
-            elif KEY_ABBR.match(tok) and after == "-":
+            elif len(tok) == 2 and text[end : end + 1] == "-" and KEY_ABBR.match(tok):
                 cands = (Cand(None, tok[0] + "Đ", 0.0),)
-            elif tok.isupper() and ((after in "-/" and after) or gap.endswith(("/", "-"))):
+            elif tok.isupper() and (text[end : end + 1] in ("-", "/") or gap.endswith(("/", "-"))):
                 cands = (Cand(None, tok, 0.0),)  # a part of a document key: 49-KL/TW
-            else:
-                cands = self.candidates(tok, p_dmg)
+            elif cands is None:
+                cands = candidates(tok, p_dmg)
             cands_at.append(cands)
-            breaks.append(bool(gap) and gap != " " and bool(STRONG_BREAK.search(gap)))
+            breaks.append(gap != " " and bool(gap) and bool(search(gap)))
         return cands_at, breaks
 
     def _viterbi(
@@ -184,8 +185,8 @@ class Repairer:
         in the states and candidates instead of a memo lookup and an LM call each.
         """
         lm = self.lm
-        logp, memo_get = lm.logp, lm.memo.get
-        counted = lm.counted_bigrams()
+        logp = lm.logp
+        counted_get = lm.counted_bigrams().get
         log = math.log
         start = (0.0, START_ID, -1, *lm.history(START_ID))
         prev: list[tuple] = [start]  # (score, LM key, index, history weights base/domain)
@@ -217,10 +218,9 @@ class Repairer:
                 else:
                     wb, wd = c.wb, c.wd
                     for s, ctx, j, hb, hd in prev:
-                        key = (ctx << SHIFT) | kid
-                        v = memo_get(key)
+                        v = counted_get((ctx << SHIFT) | kid)
                         if v is None:
-                            v = logp(ctx, kid) if key in counted else log(hb * wb + hd * wd)
+                            v = log(hb * wb + hd * wd)
                         v += s
                         if v > best_s:
                             best_s, best_j = v, j
