@@ -141,44 +141,23 @@ class MixedLM:
         self._models = [(1 - mu if domain is not None else 1.0, base)]
         if domain is not None:
             self._models.append((mu, domain))
-        self._history: dict[int, tuple[float, float]] = {}
-        self._word: dict[int, tuple[float, float]] = {}
-        self._counted: dict[int, float] | None = None
 
     def id(self, word: str) -> int:
         return self.ids.setdefault(word, len(self.ids))
 
     def counted_bigrams(self) -> dict[int, float]:
-        """Log-p of every packed bigram some model counted (for the others: history, word).
+        """Log-p of packed bigrams: every counted one for a single model (the others are
+        history x word); with an in-domain model, the memo of pairs already asked for."""
+        return self.base.seen_lp if self.domain is None else self.memo
 
-        The base model's are computed with it; a mix is computed once, at first use."""
-        if self.domain is None:
-            return self.base.seen_lp
-        if self._counted is None:
-            mask = (1 << SHIFT) - 1
-            keys = self.base.seen.keys() | self.domain.seen.keys()
-            self._counted = {k: self.logp(k >> SHIFT, k & mask) for k in keys}
-        return self._counted
+    def backoff(self, a: int) -> float:
+        """The base model's backoff weight of history a: a bigram it never counted has
+        P(b | a) = backoff(a) * cont(b) (the search prices most pairs that way)."""
+        return self.base.lam.get(a, 1.0)
 
-    def history(self, a: int) -> tuple[float, float]:
-        """Weight x backoff of history a, per model (base, domain): for unseen bigrams,
-        P(b | a) = history(a)[0] * word(b)[0] + history(a)[1] * word(b)[1]."""
-        h = self._history.get(a)
-        if h is None:
-            h = self._history[a] = self._pad(w * m.lam.get(a, 1.0) for w, m in self._models)
-        return h
-
-    def word(self, b: int) -> tuple[float, float]:
-        """Continuation probability of word b, per model (base, domain); see history."""
-        c = self._word.get(b)
-        if c is None:
-            c = self._word[b] = self._pad(m.cont.get(b, m.floor) for _, m in self._models)
-        return c
-
-    @staticmethod
-    def _pad(values) -> tuple[float, float]:
-        out = (*values, 0.0)
-        return out[0], out[1]
+    def cont(self, b: int) -> float:
+        """The base model's continuation probability of word b; see backoff."""
+        return self.base.cont.get(b, self.base.floor)
 
     def logp(self, a: int, b: int) -> float:
         key = (a << SHIFT) | b

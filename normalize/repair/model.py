@@ -45,11 +45,8 @@ class Cand(NamedTuple):
     logp: float
     kid: int = -1  # the key's id in the LM (-1: none)
     fid: int = -1  # a split glued token ("danvé" = "dân về"): the first syllable's id
-    # The LM's backoff weights of the key as a word and as a history (see MixedLM.history)
-    wb: float = 0.0
-    wd: float = 0.0
-    hb: float = 0.0
-    hd: float = 0.0
+    cont: float = 0.0  # the base LM's continuation p and backoff weight of the key
+    backoff: float = 1.0
 
 
 class Repairer:
@@ -127,7 +124,7 @@ class Repairer:
                 out.append(Cand(key, text, lp))
             else:
                 kid = lm.id(key)
-                out.append(Cand(key, text, lp, kid, fid, *lm.word(kid), *lm.history(kid)))
+                out.append(Cand(key, text, lp, kid, fid, lm.cont(kid), lm.backoff(kid)))
         return tuple(out)
 
     # ---- decoding ---------------------------------------------------------------------
@@ -178,24 +175,25 @@ class Repairer:
         self, cands_at: list[tuple[Cand, ...]], breaks: list[bool]
     ) -> tuple[list[int], list[list[tuple]]]:
         """Best path under channel + bigram LM, with a beam: each token's choice, and the
-        states (score, key, reading index, ...) of each token that stayed in the beam.
+        states (score, LM key, reading index, backoff weight) of each token that stayed in it.
 
-        Most bigrams met here were never counted: their probability is a product of the
-        history's backoff weight and the word's continuation probability (per model), kept
-        in the states and candidates instead of a memo lookup and an LM call each.
+        With the base LM alone, a bigram it never counted (nine in ten of those met here) is
+        priced from the history's backoff weight and the word's continuation probability,
+        carried by the states and readings; counted ones are looked up. A mixed LM prices
+        each pair through its memo.
         """
         lm = self.lm
         logp = lm.logp
-        counted_get = lm.counted_bigrams().get
+        counted_get, mixed = lm.counted_bigrams().get, lm.domain is not None
         log = math.log
-        start = (0.0, START_ID, -1, *lm.history(START_ID))
-        prev: list[tuple] = [start]  # (score, LM key, index, history weights base/domain)
+        start = (0.0, START_ID, -1, lm.backoff(START_ID))
+        prev: list[tuple] = [start]
         back: list[list[int]] = []
         alive: list[list[tuple]] = []
         for cands, brk in zip(cands_at, breaks, strict=True):
             if brk:
                 best = max(prev)
-                prev = [(best[0], START_ID, best[2], start[3], start[4])]
+                prev = [(best[0], START_ID, best[2], start[3])]
             states, ptrs = [], []
             forced = len(cands) == 1
             for c in cands:
@@ -207,24 +205,24 @@ class Repairer:
                             best_s, best_j = st[0], st[2]
                     if not forced:
                         best_s += OOV_LOGP
-                    states.append((best_s + c.logp, START_ID, len(ptrs), start[3], start[4]))
+                    states.append((best_s + c.logp, START_ID, len(ptrs), start[3]))
                 elif c.fid >= 0:
                     first = logp(c.fid, kid)
-                    for s, ctx, j, _, _ in prev:
+                    for s, ctx, j, _ in prev:
                         v = s + logp(ctx, c.fid) + first
                         if v > best_s:
                             best_s, best_j = v, j
-                    states.append((best_s + c.logp, kid, len(ptrs), c.hb, c.hd))
+                    states.append((best_s + c.logp, kid, len(ptrs), c.backoff))
                 else:
-                    wb, wd = c.wb, c.wd
-                    for s, ctx, j, hb, hd in prev:
+                    cont = c.cont
+                    for s, ctx, j, backoff in prev:
                         v = counted_get((ctx << SHIFT) | kid)
                         if v is None:
-                            v = log(hb * wb + hd * wd)
+                            v = logp(ctx, kid) if mixed else log(backoff * cont)
                         v += s
                         if v > best_s:
                             best_s, best_j = v, j
-                    states.append((best_s + c.logp, kid, len(ptrs), c.hb, c.hd))
+                    states.append((best_s + c.logp, kid, len(ptrs), c.backoff))
                 ptrs.append(best_j)
             back.append(ptrs)
             if len(states) == 1:
