@@ -250,13 +250,14 @@ class Repairer:
         The bigram Viterbi path is the starting point; a token's score is its channel cost plus
         the trigram log-probabilities of itself and the next two tokens of its chain. Only
         readings that stayed in the Viterbi beam compete, and those more than REFINE_MARGIN
-        below the best on the bigram terms are not scored again: the trigram rarely moves a
-        reading that far.
+        below the best by their Viterbi score + the bigram to the next token are not scored
+        again: the trigram rarely moves a reading that far.
         """
         n = len(choice)
         keys = [_kid(cands_at[t][choice[t]]) for t in range(n)]
         # chain links: linked[t] is True when token t continues the chain of token t-1
         linked = [t > 0 and not breaks[t] and keys[t - 1] is not None for t in range(n)]
+        logp = self.lm.logp
         for t in range(n):
             if len(alive[t]) == 1:
                 continue
@@ -265,7 +266,10 @@ class Repairer:
             v = keys[t - 1] if linked[t] else START_ID
             n1 = keys[t + 1] if t + 1 < n and not breaks[t + 1] else None
             n2 = keys[t + 2] if n1 is not None and t + 2 < n and not breaks[t + 2] else None
-            scores = [(self._local2(cs[st[2]], v, n1), st[2]) for st in alive[t]]
+            if n1 is None:
+                scores = [(st[0], st[2]) for st in alive[t]]
+            else:
+                scores = [(st[0] + logp(st[1], n1), st[2]) for st in alive[t]]
             floor = max(scores)[0] - REFINE_MARGIN
             near = [j for s, j in scores if s >= floor]
             if len(near) == 1:
@@ -276,22 +280,6 @@ class Repairer:
             keys[t] = _kid(cs[best_j])
             if t + 1 < n:
                 linked[t + 1] = not breaks[t + 1] and keys[t] is not None
-
-    def _local2(self, c: Cand, v: int, n1: int | None) -> float:
-        """Channel + bigram log-p of a reading between fixed neighbours (v: context id)."""
-        logp, get = self.lm.logp, self.lm.memo.get
-        if c.key is None:
-            return c.logp + OOV_LOGP + (logp(START_ID, n1) if n1 is not None else 0.0)
-        k = c.kid
-        if c.fid >= 0:
-            val = c.logp + logp(v, c.fid) + logp(c.fid, k)
-        else:
-            lp = get((v << SHIFT) | k)
-            val = c.logp + (logp(v, k) if lp is None else lp)
-        if n1 is not None:
-            lp = get((k << SHIFT) | n1)
-            val += logp(k, n1) if lp is None else lp
-        return val
 
     def _local3(self, c: Cand, u: int, v: int, n1: int | None, n2: int | None) -> float:
         """Channel + trigram log-p of a reading and of the next two tokens of its chain."""
