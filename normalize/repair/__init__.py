@@ -74,7 +74,10 @@ class RepairModel:
         for start, end, new in self._r.decode(src, p_dmg):
             out.append(src[pos:start])
             s = start + shift
-            edits.append(RepairEdit(start=s, end=s + len(new), original=src[start:end]))
+            # offsets and text made here: no validation needed (a damaged page has thousands)
+            edits.append(
+                RepairEdit.model_construct(start=s, end=s + len(new), original=src[start:end])
+            )
             out.append(new)
             shift += len(new) - (end - start)
             pos = end

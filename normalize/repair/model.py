@@ -196,7 +196,7 @@ class Repairer:
                 prev = [(best[0], START_ID, best[2], start[3])]
             states, ptrs = [], []
             forced = len(cands) == 1
-            for c in cands:
+            for i, c in enumerate(cands):
                 best_s, best_j = -math.inf, 0
                 kid = c.kid
                 if c.key is None:
@@ -205,14 +205,14 @@ class Repairer:
                             best_s, best_j = st[0], st[2]
                     if not forced:
                         best_s += OOV_LOGP
-                    states.append((best_s + c.logp, START_ID, len(ptrs), start[3]))
+                    states.append((best_s + c.logp, START_ID, i, start[3]))
                 elif c.fid >= 0:
                     first = logp(c.fid, kid)
                     for s, ctx, j, _ in prev:
                         v = s + logp(ctx, c.fid) + first
                         if v > best_s:
                             best_s, best_j = v, j
-                    states.append((best_s + c.logp, kid, len(ptrs), c.backoff))
+                    states.append((best_s + c.logp, kid, i, c.backoff))
                 else:
                     cont = c.cont
                     for s, ctx, j, backoff in prev:
@@ -222,7 +222,7 @@ class Repairer:
                         v += s
                         if v > best_s:
                             best_s, best_j = v, j
-                    states.append((best_s + c.logp, kid, len(ptrs), c.backoff))
+                    states.append((best_s + c.logp, kid, i, c.backoff))
                 ptrs.append(best_j)
             back.append(ptrs)
             if len(states) == 1:
