@@ -170,9 +170,7 @@ class Lexicon:
 
     def _skeleton_cands(self, tok: str) -> tuple[list[tuple[float, float, str]], float]:
         """Syllables from the skeleton after OCR character rules (<= 2 rules), ranked
-        (rank score, channel log-p, syllable) best first; and the cheapest rule cost.
-
-        """
+        (rank score, channel log-p, syllable) best first; and the cheapest rule cost."""
         bases = _bases(tok)
         if tok[:1] in ("P", "B"):  # a capital Đ read as P or B (Pang, Bang = Đảng)
             bases.append(("d" + bases[0][0][1:], CAPITAL_D_COST))
