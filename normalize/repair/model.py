@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+from collections import Counter
 from typing import NamedTuple
 
 from normalize.repair.lexicon import (
@@ -32,6 +33,9 @@ OOV_LOGP = -14.0  # LM cost of keeping a token that is not a Vietnamese syllable
 BEAM = 5.0  # Viterbi states this far below the best are dropped
 REFINE_MARGIN = 3.0  # see Repairer._refine
 CAND_PRUNE = 6.0  # see Repairer._price
+# Refinement bonus per log(1 + n) for a syllable read unambiguously n times elsewhere in the
+# text (a document cache: names and terms recur within a document).
+CACHE_WEIGHT = 0.5
 # Damaged document-type abbreviations inside keys: 677/Qb-TTg, 30/ND-CP.
 KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
 CACHE_LIMIT = 200_000  # memoised tokens per model before the memo starts afresh
@@ -251,13 +255,15 @@ class Repairer:
         the trigram log-probabilities of itself and the next two tokens of its chain. Only
         readings that stayed in the Viterbi beam compete, and those more than REFINE_MARGIN
         below the best by their Viterbi score + the bigram to the next token are not scored
-        again: the trigram rarely moves a reading that far.
+        again: the trigram rarely moves a reading that far. Readings that the text has
+        elsewhere as the only reading left in the beam get a bonus (CACHE_WEIGHT).
         """
         n = len(choice)
         keys = [_kid(cands_at[t][choice[t]]) for t in range(n)]
         # chain links: linked[t] is True when token t continues the chain of token t-1
         linked = [t > 0 and not breaks[t] and keys[t - 1] is not None for t in range(n)]
         logp = self.lm.logp
+        sure = Counter(keys[t] for t in range(n) if len(alive[t]) == 1 and len(cands_at[t]) > 1)
         for t in range(n):
             if len(alive[t]) == 1:
                 continue
@@ -275,7 +281,14 @@ class Repairer:
             if len(near) == 1:
                 best_j = near[0]
             else:
-                best_j = max(near, key=lambda j: self._local3(cs[j], u, v, n1, n2))
+                best_j = max(
+                    near,
+                    key=lambda j: (
+                        self._local3(cs[j], u, v, n1, n2)
+                        + CACHE_WEIGHT
+                        * math.log1p(sure[cs[j].kid if cs[j].key is not None else -1])
+                    ),
+                )
             choice[t] = best_j
             keys[t] = _kid(cs[best_j])
             if t + 1 < n:
