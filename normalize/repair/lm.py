@@ -145,19 +145,30 @@ class MixedLM:
     def id(self, word: str) -> int:
         return self.ids.setdefault(word, len(self.ids))
 
-    def counted_bigrams(self) -> dict[int, float]:
-        """Log-p of packed bigrams: every counted one for a single model (the others are
-        history x word); with an in-domain model, the memo of pairs already asked for."""
-        return self.base.seen_lp if self.domain is None else self.memo
+    def counted_bigrams(self) -> tuple[dict[int, float], list[dict[int, float]]]:
+        """Log-p of counted bigrams at hand, and the models' counted-bigram tables.
 
-    def backoff(self, a: int) -> float:
-        """The base model's backoff weight of history a: a bigram it never counted has
-        P(b | a) = backoff(a) * cont(b) (the search prices most pairs that way)."""
-        return self.base.lam.get(a, 1.0)
+        A single model's log-p are all computed with it (nothing else to check); a mix has
+        its memo, and a pair one of the tables holds but the memo lacks is asked of logp.
+        Every other pair is P(b | a) = sum over models of backoff(a) * cont(b).
+        """
+        if self.domain is None:
+            return self.base.seen_lp, []
+        return self.memo, [self.base.seen, self.domain.seen]
 
-    def cont(self, b: int) -> float:
-        """The base model's continuation probability of word b; see backoff."""
-        return self.base.cont.get(b, self.base.floor)
+    def backoff(self, a: int) -> tuple[float, float]:
+        """Weight x backoff weight of history a, per model (base, domain; 0: no domain)."""
+        lam = self.base.lam.get(a, 1.0)
+        if self.domain is None:
+            return lam, 0.0
+        return (1 - self.mu) * lam, self.mu * self.domain.lam.get(a, 1.0)
+
+    def cont(self, b: int) -> tuple[float, float]:
+        """Continuation probability of word b, per model (base, domain; 0: no domain)."""
+        base = self.base.cont.get(b, self.base.floor)
+        if self.domain is None:
+            return base, 0.0
+        return base, self.domain.cont.get(b, self.domain.floor)
 
     def logp(self, a: int, b: int) -> float:
         key = (a << SHIFT) | b

@@ -49,8 +49,9 @@ class Cand(NamedTuple):
     logp: float
     kid: int = -1  # the key's id in the LM (-1: none)
     fid: int = -1  # a split glued token ("danvé" = "dân về"): the first syllable's id
-    cont: float = 0.0  # the base LM's continuation p and backoff weight of the key
-    backoff: float = 1.0
+    # The LM's continuation p and weighted backoff of the key, per model (see MixedLM)
+    cont: tuple[float, float] = (0.0, 0.0)
+    backoff: tuple[float, float] = (1.0, 0.0)
 
 
 class Repairer:
@@ -179,16 +180,16 @@ class Repairer:
         self, cands_at: list[tuple[Cand, ...]], breaks: list[bool]
     ) -> tuple[list[int], list[list[tuple]]]:
         """Best path under channel + bigram LM, with a beam: each token's choice, and the
-        states (score, LM key, reading index, backoff weight) of each token that stayed in it.
+        states (score, LM key, reading index, backoff weights) of each token that stayed in it.
 
-        With the base LM alone, a bigram it never counted (nine in ten of those met here) is
-        priced from the history's backoff weight and the word's continuation probability,
-        carried by the states and readings; counted ones are looked up. A mixed LM prices
-        each pair through its memo.
+        A bigram no model counted (nine in ten of those met here) is priced from the
+        history's backoff weights and the word's continuation probabilities, carried by the
+        states and readings; counted ones are looked up (see MixedLM.counted_bigrams).
         """
         lm = self.lm
         logp = lm.logp
-        counted_get, mixed = lm.counted_bigrams().get, lm.domain is not None
+        known, tables = lm.counted_bigrams()
+        known_get = known.get
         log = math.log
         start = (0.0, START_ID, -1, lm.backoff(START_ID))
         prev: list[tuple] = [start]
@@ -210,23 +211,35 @@ class Repairer:
                     if not forced:
                         best_s += OOV_LOGP
                     states.append((best_s + c.logp, START_ID, i, start[3]))
-                elif c.fid >= 0:
+                    ptrs.append(best_j)
+                    continue
+                if c.fid >= 0:
                     first = logp(c.fid, kid)
                     for s, ctx, j, _ in prev:
                         v = s + logp(ctx, c.fid) + first
                         if v > best_s:
                             best_s, best_j = v, j
-                    states.append((best_s + c.logp, kid, i, c.backoff))
+                elif not tables:  # the base model alone: the hot loop, kept lean
+                    wb = c.cont[0]
+                    for s, ctx, j, h in prev:
+                        v = known_get((ctx << SHIFT) | kid)
+                        v = s + (log(h[0] * wb) if v is None else v)
+                        if v > best_s:
+                            best_s, best_j = v, j
                 else:
-                    cont = c.cont
-                    for s, ctx, j, backoff in prev:
-                        v = counted_get((ctx << SHIFT) | kid)
+                    wb, wd = c.cont
+                    for s, ctx, j, (hb, hd) in prev:
+                        key = (ctx << SHIFT) | kid
+                        v = known_get(key)
                         if v is None:
-                            v = logp(ctx, kid) if mixed else log(backoff * cont)
+                            if key in tables[0] or key in tables[1]:
+                                v = logp(ctx, kid)
+                            else:
+                                v = log(hb * wb + hd * wd)
                         v += s
                         if v > best_s:
                             best_s, best_j = v, j
-                    states.append((best_s + c.logp, kid, i, c.backoff))
+                states.append((best_s + c.logp, kid, i, c.backoff))
                 ptrs.append(best_j)
             back.append(ptrs)
             if len(states) == 1:
