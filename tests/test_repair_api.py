@@ -145,8 +145,10 @@ def test_adaptation_counts_accumulate(tmp_path):
 
 
 def test_english_text_is_not_vietnamese_damage(model):
-    en = ("This report describes the development of the archive service and the results "
-          "of the evaluation on scanned documents from several provinces.")
+    en = (
+        "This report describes the development of the archive service and the results "
+        "of the evaluation on scanned documents from several provinces."
+    )
     assert not needs_repair(en, model)
     assert model.repair(en).text == en
 
@@ -157,6 +159,12 @@ def test_addresses_kept_and_glued_words_split(model):
     assert res.text.startswith("Liên hệ")
     out = model.repair("tang I6p nhan danvé vai tro cua hoc sinh, sinh vién").text
     assert "dân về" in out
+
+
+def test_at_sign_inside_a_word_is_a_letter_not_an_address(model):
+    """English OCR writes ơ/ư as '@' ('H@i' = Hội): only a dotted domain makes an e-mail."""
+    out = model.repair("Thuc hién Ké hoach cong tac nam 2025, H@i Khuyén hoc tinh bao céo").text
+    assert "H@i" not in out and "Khuyến học" in out
 
 
 def test_unreadable_adaptation_file_is_ignored(tmp_path):

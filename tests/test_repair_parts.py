@@ -6,12 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from normalize.repair.lexicon import apply_case
 from normalize.repair.lm import START, KneserNey, count_ngrams, new_ids
-from normalize.repair.model import apply_case
 from normalize.repair.syllables import acronyms_of, is_valid, rhyme_of, skeleton
 
-RHYMES = frozenset(rhyme_of(w) for w in
-                   ["hội", "học", "khuyến", "tỉnh", "sơn", "la", "năm", "của", "người", "ủy"])
+RHYMES = frozenset(
+    rhyme_of(w) for w in ["hội", "học", "khuyến", "tỉnh", "sơn", "la", "năm", "của", "người", "ủy"]
+)
 
 
 def _model(text: str):
@@ -37,10 +38,16 @@ def test_seen_bigram_beats_unseen():
     assert lm.prob(ids["hội"], ids["khuyến"]) > lm.prob(ids["hội"], ids["la"])
 
 
-@pytest.mark.parametrize(("src", "key", "out"), [
-    ("HQI", "hội", "HỘI"), ("Hoi", "hội", "Hội"), ("cdng", "công", "công"),
-    ("S6", "số", "Số"), ("I6p", "lớp", "lớp"),
-])
+@pytest.mark.parametrize(
+    ("src", "key", "out"),
+    [
+        ("HQI", "hội", "HỘI"),
+        ("Hoi", "hội", "Hội"),
+        ("cdng", "công", "công"),
+        ("S6", "số", "Số"),
+        ("I6p", "lớp", "lớp"),
+    ],
+)
 def test_apply_case(src, key, out):
     assert apply_case(src, key) == out
 
@@ -59,3 +66,26 @@ def test_acronyms_keyed_by_plain_form():
 def test_skeleton_is_ascii_lowercase(s):
     sk = skeleton(s)
     assert sk == sk.lower() or not sk.isascii()
+
+
+@pytest.fixture(scope="module")
+def lexicon():
+    from normalize.repair import _base
+
+    return _base()[0]["lexicon"]
+
+
+@given(st.text(alphabet="abcdeghilmnopqrstuvxy", min_size=1, max_size=7))
+def test_delete_index_finds_every_skeleton_within_one_edit(lexicon, base):
+    """The delete index gives what a scan of every skeleton with Levenshtein <= 1 gives."""
+    from rapidfuzz.distance import Levenshtein
+
+    scan = {(s, Levenshtein.distance(base, s)) for s in lexicon.index}
+    assert set(lexicon._near(base)) == {(s, d) for s, d in scan if d <= 1}
+
+
+def test_compiled_readings_are_what_the_lexicon_finds(lexicon):
+    """Readings compiled into the model cache match a fresh search (same settings)."""
+    forms = sorted(lexicon.compiled)[:: max(1, len(lexicon.compiled) // 300)]
+    assert forms
+    assert all(lexicon.compiled[f] == lexicon.find_readings(f, {}) for f in forms)

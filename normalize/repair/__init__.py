@@ -26,7 +26,10 @@ ADAPT_FILE = "repair-adapt.json"
 # Damage of 10-line chunks: clean text <= 0.13, English-OCR damage >= 0.81 (bench pairs).
 NEEDS_REPAIR_THRESHOLD = 0.3
 PRIOR_TOKENS = 10
-CACHE_FORMAT = 3  # bump when the pickled structures change
+# In-domain LM weight: grows with the archive's clean text (syllables), up to ADAPT_MAX.
+ADAPT_MAX = 0.5
+ADAPT_HALF = 3000
+CACHE_FORMAT = 5  # bump when the pickled structures change
 
 
 def data_path() -> Path:
@@ -86,7 +89,10 @@ class RepairModel:
         for start, end, new in self._r.decode(src, p_dmg):
             out.append(src[pos:start])
             s = start + shift
-            edits.append(RepairEdit(start=s, end=s + len(new), original=src[start:end]))
+            # offsets and text made here: no validation needed (a damaged page has thousands)
+            edits.append(
+                RepairEdit.model_construct(start=s, end=s + len(new), original=src[start:end])
+            )
             out.append(new)
             shift += len(new) - (end - start)
             pos = end
@@ -103,21 +109,30 @@ _BASE: dict = {}
 
 
 def _cache_file() -> Path:
+    from normalize.repair.lexicon import settings_key
     from normalize.repair.sources import cache_dir
 
     st = data_path().stat()
-    name = f"repair-{MODEL_VERSION}-c{CACHE_FORMAT}-{st.st_size}-{int(st.st_mtime)}.pickle"
-    return cache_dir() / name
+    stamp = f"{settings_key()}-{st.st_size}-{int(st.st_mtime)}"
+    return cache_dir() / f"repair-{MODEL_VERSION}-c{CACHE_FORMAT}-{stamp}.pickle"
 
 
 def _build_base() -> tuple[dict, object]:
-    """Parse the snapshot and smooth the LM (slow: seconds); the result is cached."""
+    """Parse the snapshot, smooth the LM and compile the lexicon (slow: seconds); cached."""
+    from normalize.repair.lexicon import Lexicon
     from normalize.repair.lm import KneserNey, new_ids
 
     snap = _read_snapshot()
     snap["ids"] = new_ids()
-    lm = KneserNey(snap["ids"], snap.pop("bigrams"), len(snap["syllables"]),
-                   snap.pop("trigrams", None), min_trigram=2)
+    lm = KneserNey(
+        snap["ids"],
+        snap.pop("bigrams"),
+        len(snap["syllables"]),
+        snap.pop("trigrams", None),
+        min_trigram=2,
+    )
+    snap["lexicon"] = Lexicon(snap, snap["ids"])
+    snap["lexicon"].compile()
     return snap, lm
 
 
@@ -182,17 +197,18 @@ def _load(adapt_dir: Path | None) -> RepairModel:
 
     snap, base = _base()
     version = snap["version"]
-    domain, mu, extra, acro = None, 0.0, None, None
+    domain, mu, acro = None, 0.0, dict(snap.get("acronyms", {}))
     if adapt_dir is not None:
         ad = _read_adapt(adapt_dir)
         if ad["bigrams"]:
-            domain = KneserNey(snap["ids"], ad["bigrams"], len(snap["syllables"]),
-                               ad.get("trigrams"))
-            mu = min(0.5, domain.size / (domain.size + 3000))
-            extra = ad["unigrams"]
-            acro = ad.get("acronyms", {})
+            domain = KneserNey(
+                snap["ids"], ad["bigrams"], len(snap["syllables"]), ad.get("trigrams")
+            )
+            mu = min(ADAPT_MAX, domain.size / (domain.size + ADAPT_HALF))
+            acro.update(ad.get("acronyms", {}))
             version = f"{version}+adapt{domain.size}"
-    return RepairModel(Repairer(snap, MixedLM(snap["ids"], base, domain, mu), extra, acro), version)
+    lm = MixedLM(snap["ids"], base, domain, mu)
+    return RepairModel(Repairer(snap["lexicon"], lm, acro), version)
 
 
 def learn_clean_text(adapt_dir: Path, text: str) -> None:
@@ -212,8 +228,9 @@ def learn_clean_text(adapt_dir: Path, text: str) -> None:
         counts = {k: Counter(ad.get(k, {})) for k in ("unigrams", "bigrams", "trigrams")}
         count_ngrams(text, frozenset(snap["rhymes"]), counts)
         acro = {**ad.get("acronyms", {}), **acronyms_of(text)}
-        payload = json.dumps({**counts, "acronyms": acro, "updated": time.time()},
-                             ensure_ascii=False)
+        payload = json.dumps(
+            {**counts, "acronyms": acro, "updated": time.time()}, ensure_ascii=False
+        )
         fd, tmp = tempfile.mkstemp(dir=adapt_dir, prefix=".repair-", suffix=".tmp")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(payload)

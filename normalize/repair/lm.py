@@ -59,8 +59,14 @@ class KneserNey:
     is much cheaper than hashing a tuple of strings, and the search does it a million times.
     """
 
-    def __init__(self, ids: dict[str, int], bigrams: dict[str, int], vocab_size: int,
-                 trigrams: dict[str, int] | None = None, min_trigram: int = 1) -> None:
+    def __init__(
+        self,
+        ids: dict[str, int],
+        bigrams: dict[str, int],
+        vocab_size: int,
+        trigrams: dict[str, int] | None = None,
+        min_trigram: int = 1,
+    ) -> None:
         hist: Counter = Counter()
         fanout: Counter = Counter()
         cont: Counter = Counter()
@@ -75,8 +81,11 @@ class KneserNey:
         self.cont = {w: (c + 0.5) / den for w, c in cont.items()}
         self.floor = 0.5 / den
         self.lam = {w: DISCOUNT * fanout[w] / hist[w] for w in hist}
-        self.seen = {(a << SHIFT) | b: (n - DISCOUNT) / hist[a] + self.lam[a] * self.cont[b]
-                     for a, b, n in pairs}
+        self.seen = {
+            (a << SHIFT) | b: (n - DISCOUNT) / hist[a] + self.lam[a] * self.cont[b]
+            for a, b, n in pairs
+        }
+        self.seen_lp = {k: math.log(p) for k, p in self.seen.items()}
         self.size = sum(hist.values())
         self._init_trigrams(ids, trigrams or {}, min_trigram)
 
@@ -117,35 +126,78 @@ class KneserNey:
 
 
 class MixedLM:
-    """Base KN mixed with an optional in-domain KN; memoised log-probabilities over ids."""
+    """Base KN mixed with an optional in-domain KN; memoised log-probabilities over ids.
 
-    def __init__(self, ids: dict[str, int], base: KneserNey, domain: KneserNey | None = None,
-                 mu: float = 0.0):
+    A miss costs a few dict lookups per model; the search asks for ~25 new n-grams per
+    token on a new text, so the two models are looked up here without further calls.
+    """
+
+    def __init__(
+        self, ids: dict[str, int], base: KneserNey, domain: KneserNey | None = None, mu: float = 0.0
+    ):
         self.ids, self.base, self.domain, self.mu = ids, base, domain, mu
         self.memo: dict[int, float] = {}
         self.memo3: dict[int, float] = {}
+        self._models = [(1 - mu if domain is not None else 1.0, base)]
+        if domain is not None:
+            self._models.append((mu, domain))
 
     def id(self, word: str) -> int:
         return self.ids.setdefault(word, len(self.ids))
+
+    def counted_bigrams(self) -> tuple[dict[int, float], list[dict[int, float]]]:
+        """Log-p of counted bigrams at hand, and the models' counted-bigram tables.
+
+        A single model's log-p are all computed with it (nothing else to check); a mix has
+        its memo, and a pair one of the tables holds but the memo lacks is asked of logp.
+        Every other pair is P(b | a) = sum over models of backoff(a) * cont(b).
+        """
+        if self.domain is None:
+            return self.base.seen_lp, []
+        return self.memo, [self.base.seen, self.domain.seen]
+
+    def backoff(self, a: int) -> tuple[float, float]:
+        """Weight x backoff weight of history a, per model (base, domain; 0: no domain)."""
+        lam = self.base.lam.get(a, 1.0)
+        if self.domain is None:
+            return lam, 0.0
+        return (1 - self.mu) * lam, self.mu * self.domain.lam.get(a, 1.0)
+
+    def cont(self, b: int) -> tuple[float, float]:
+        """Continuation probability of word b, per model (base, domain; 0: no domain)."""
+        base = self.base.cont.get(b, self.base.floor)
+        if self.domain is None:
+            return base, 0.0
+        return base, self.domain.cont.get(b, self.domain.floor)
 
     def logp(self, a: int, b: int) -> float:
         key = (a << SHIFT) | b
         lp = self.memo.get(key)
         if lp is None:
-            p = self.base.prob(a, b)
-            if self.domain is not None:
-                p = (1 - self.mu) * p + self.mu * self.domain.prob(a, b)
-            lp = math.log(p)
-            self.memo[key] = lp
+            p = 0.0
+            for w, m in self._models:
+                q = m.seen.get(key)
+                if q is None:
+                    q = m.cont.get(b, m.floor)
+                    lam = m.lam.get(a)
+                    if lam is not None:
+                        q *= lam
+                p += w * q
+            lp = self.memo[key] = math.log(p)
         return lp
 
     def logp3(self, a: int, b: int, c: int) -> float:
-        key = (((a << SHIFT) | b) << SHIFT) | c
+        h = (a << SHIFT) | b
+        key = (h << SHIFT) | c
         lp = self.memo3.get(key)
         if lp is None:
-            p = self.base.prob3(a, b, c)
-            if self.domain is not None:
-                p = (1 - self.mu) * p + self.mu * self.domain.prob3(a, b, c)
-            lp = math.log(p)
-            self.memo3[key] = lp
+            p = 0.0
+            for w, m in self._models:
+                q = m.prob(b, c)
+                n_h = m.hist2.get(h)
+                if n_h is not None:
+                    n = m.tri.get(key, 0)
+                    q = (n - DISCOUNT if n > DISCOUNT else 0.0) / n_h + m.lam2[h] * q
+                p += w * q
+            lp = self.memo3[key] = math.log(p)
         return lp

@@ -3,8 +3,9 @@
 For each word token the candidates are: the token itself, the syllables the confusion table
 says it came from (learned from English-OCR renders), and syllables whose unaccented skeleton
 matches the token after OCR character rules (6->o, I->l, Q->O, P->Đ, ir->ư ...) or within one
-edit. Score = log P(token | syllable) + log P_LM(syllable | previous syllable); the prior that
-a token is damaged at all comes from the text's damage score, so clean text stays as it is.
+edit (normalize.repair.lexicon). Score = log P(token | syllable) + log P_LM(syllable | previous
+syllables); the prior that a token is damaged at all comes from the text's damage score, so
+clean text stays as it is.
 """
 
 from __future__ import annotations
@@ -12,47 +13,35 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from dataclasses import dataclass
-from functools import lru_cache
+from collections import Counter
+from typing import NamedTuple
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
-from normalize.repair.lm import NUM, SHIFT, MixedLM
-from normalize.repair.syllables import STRONG_BREAK, TOKEN, has_marks, is_valid, skeleton
+from normalize.repair.lexicon import (
+    CHAR_MAP,
+    DAMAGED,
+    DIGIT_WORD,
+    KEPT,
+    NUMBER,
+    SAME,
+    Lexicon,
+)
+from normalize.repair.lm import SHIFT, MixedLM
+from normalize.repair.syllables import STRONG_BREAK, TOKEN, has_marks, skeleton
 from normalize.unicode import tone_key
 
-# Characters English OCR puts in place of Vietnamese letters, mapped before skeleton lookup.
-CHAR_MAP = str.maketrans({"6": "o", "0": "o", "4": "a", "1": "l"})
-# Symbols standing for a marked vowel (du¢c = được, ngh¢ = nghệ) or nothing (k§y = kỹ).
-CHAR_ALTS = {"¢": (("o", 0.0), ("e", 0.5)), "@": (("o", 0.0), ("e", 0.5)),
-             "&": (("a", 0.0), ("e", 0.5), ("o", 1.0)),
-             "§": (("", 0.0), ("y", 0.5)), "8": (("e", 0.5), ("", 1.0))}
-ROMAN = re.compile(r"^(?:[IVXL1]{1,5}|[ivx]{1,4})$")
-# Optional rewrites of the skeleton, with a cost (nats) each: OCR confusions seen in the seeds.
-RULES = (
-    ("q", "o", 0.5), ("i", "l", 1.0), ("l", "i", 1.0), ("ir", "u", 1.0), ("it", "u", 1.0),
-    ("il", "u", 1.0), ("oq", "o", 0.5), ("qo", "o", 0.5),
-    ("ti", "u", 1.5), ("ii", "u", 1.0), ("tt", "u", 1.5), ("w", "u", 0.5), ("rn", "m", 1.0),
-    ("d", "o", 1.5), ("g", "o", 2.0), ("e", "o", 1.5), ("e", "a", 1.5), ("a", "o", 2.0),
-    ("d", "a", 2.0), ("c", "e", 2.0), ("8", "e", 1.0),
-)
-INITIAL_RULES = (("p", "d", 1.0), ("b", "d", 1.5), ("t", "u", 2.0))
-CAPITAL_D_COST = 0.5
-SPLIT_P = 0.005  # P(two syllables came out glued as one token)
 OOV_LOGP = -14.0  # LM cost of keeping a token that is not a Vietnamese syllable
-BACKOFF_P = 0.05  # P(token | syllable) for a skeleton match never seen in the table
-UNSEEN_DECAY = 0.5  # ...lower for syllables the table saw often (and never in this form)
-EDIT_COST = 4.0
-MAX_CANDS = 6
-PRUNE = 9.0  # drop candidates this far (nats) below the best channel score
-BEAM = 7.0  # Viterbi states this far below the best are dropped
+BEAM = 5.0  # Viterbi states this far below the best are dropped
+REFINE_MARGIN = 3.0  # see Repairer._refine
+CAND_PRUNE = 6.0  # see Repairer._price
+# Refinement bonus per log(1 + n) for a syllable read unambiguously n times elsewhere in the
+# text (a document cache: names and terms recur within a document).
+CACHE_WEIGHT = 0.5
 # Damaged document-type abbreviations inside keys: 677/Qb-TTg, 30/ND-CP.
 KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
+CACHE_LIMIT = 200_000  # memoised tokens per model before the memo starts afresh
 
 
-@dataclass(frozen=True)
-class Cand:
+class Cand(NamedTuple):
     """One reading of a token: its LM key (None: not a syllable), output text, channel log-p."""
 
     key: str | None
@@ -60,176 +49,88 @@ class Cand:
     logp: float
     kid: int = -1  # the key's id in the LM (-1: none)
     fid: int = -1  # a split glued token ("danvé" = "dân về"): the first syllable's id
-
-
-def apply_case(src: str, key: str) -> str:
-    """Give a repaired syllable the case shape of the damaged token ('HQI' -> 'HỘI')."""
-    letters = [c for c in src if c.isalpha()]
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
-        return key.upper()
-    if src[:1] == "I" and len(src) > 1 and not src[1:].isupper():
-        return key  # 'I6p' = 'lớp': a capital I standing for l
-    if src[:1].isupper():
-        return key[:1].upper() + key[1:]
-    return key
-
-
-def _bases(tok: str) -> list[tuple[str, float]]:
-    """Skeletons of a token with OCR symbols read each possible way (cheapest first)."""
-    out = [("", 0.0)]
-    for ch in tok.translate(CHAR_MAP):
-        alts = CHAR_ALTS.get(ch) or ((skeleton(ch), 0.0),)
-        out = [(s + a, c + ca) for s, c in out for a, ca in alts][:16]
-    return sorted(out, key=lambda x: x[1])
-
-
-def _rewrites(s: str) -> list[tuple[str, float]]:
-    out = []
-    for a, b, cost in RULES:
-        start = s.find(a)
-        while start >= 0:
-            out.append((s[:start] + b + s[start + len(a) :], cost))
-            start = s.find(a, start + 1)
-    for a, b, cost in INITIAL_RULES:
-        if s.startswith(a):
-            out.append((b + s[len(a) :], cost))
-    return out
+    # The LM's continuation p and weighted backoff of the key, per model (see MixedLM)
+    cont: tuple[float, float] = (0.0, 0.0)
+    backoff: tuple[float, float] = (1.0, 0.0)
 
 
 class Repairer:
-    """Candidate generation and decoding over one snapshot + optional in-domain counts."""
+    """Decoding over one snapshot's lexicon, its LM (+ optional in-domain counts) and the
+    archive's acronyms; memoises token readings and validity for the texts it repairs."""
 
-    def __init__(self, snap: dict, lm: MixedLM, extra_vocab: dict[str, int] | None = None,
-                 extra_acronyms: dict[str, str] | None = None):
-        self.acronyms = {**snap.get("acronyms", {}), **(extra_acronyms or {})}
-        self.rhymes = frozenset(snap["rhymes"])
-        vocab = dict(snap["syllables"])
-        for k, n in (extra_vocab or {}).items():
-            vocab[k] = vocab.get(k, 0) + n
-        self.vocab = vocab
-        self.table: dict[str, dict[str, int]] = snap["confusion"]
-        self.totals: dict[str, int] = snap["confusion_totals"]
+    def __init__(self, lexicon: Lexicon, lm: MixedLM, acronyms: dict[str, str]) -> None:
+        self.lexicon = lexicon
+        self.acronyms = acronyms
         self.lm = lm
-        index: dict[str, list[str]] = {}
-        for k in sorted(vocab, key=lambda k: -vocab[k]):
-            index.setdefault(skeleton(k).replace("đ", "d"), []).append(k)
-        self.index = index
-        self.skeletons = list(index)
-        self.valid = lru_cache(maxsize=200_000)(self._valid)
-        self.candidates = lru_cache(maxsize=200_000)(self._candidates)
+        self._valid_memo: dict[str, bool] = {}
+        # Per token: its readings without the damage prior (the costly part, kept across
+        # texts); per (token, prior): the priced readings of the text being decoded.
+        self._readings: dict[str, tuple] = {}
+        self._priced: dict[tuple[str, float], tuple[Cand, ...]] = {}
+        self._damage_memo: dict[str, int] = {}
 
-    def _valid(self, key: str) -> bool:
-        return key in self.vocab or is_valid(key, self.rhymes)
+    def valid(self, key: str) -> bool:
+        """A known or phonotactically valid syllable (memoised: asked for every token)."""
+        v = self._valid_memo.get(key)
+        if v is None:
+            if len(self._valid_memo) > CACHE_LIMIT:
+                self._valid_memo.clear()
+            v = self._valid_memo[key] = self.lexicon.valid(key)
+        return v
 
-    # ---- candidates -------------------------------------------------------------------
-    def _skeleton_cands(self, tok: str) -> dict[str, float]:
-        """Syllable -> rule cost, from the skeleton after OCR character rules (<= 2 rules)."""
-        bases = _bases(tok)
-        base = bases[0][0]
-        if tok[:1] in ("P", "B"):  # a capital Đ read as P or B (Pang, Bang = Đảng)
-            bases.append(("d" + base[1:], CAPITAL_D_COST))
-        found: dict[str, float] = {}
-        frontier = list(bases)
-        seen = dict(bases)
-        for _ in range(2):
-            nxt = []
-            for s, c in frontier:
-                for s2, c2 in _rewrites(s):
-                    if s2 not in seen or seen[s2] > c + c2:
-                        seen[s2] = c + c2
-                        nxt.append((s2, c + c2))
-            frontier = nxt
-        for s, c in seen.items():
-            for k in self.index.get(s, ())[:8]:
-                if k not in found or found[k] > c:
-                    found[k] = c
-        letters = [ch for ch in tok if ch.isalpha()]
-        caps = len(letters) >= 2 and all(ch.isupper() for ch in letters)
-        if not caps and 2 <= len(base) <= 7:
-            near = process.extract(
-                base, self.skeletons, scorer=Levenshtein.distance, score_cutoff=1, limit=None
-            )
-            near.sort(key=lambda x: -self.vocab.get(self.index[x[0]][0], 0))
-            for s, dist, _ in near[:12]:
-                for k in self.index[s][:4]:
-                    found.setdefault(k, EDIT_COST * dist)
-        return found
+    def candidates(self, tok: str, p_dmg: float) -> tuple[Cand, ...]:
+        """The token's readings priced with the damage prior p_dmg (memoised per text)."""
+        got = self._priced.get((tok, p_dmg))
+        if got is None:
+            if len(self._priced) > CACHE_LIMIT:
+                self._priced.clear()
+            got = self._priced[(tok, p_dmg)] = self._price(self.readings(tok), p_dmg)
+        return got
 
-    def _candidates(self, tok: str, p_dmg: float) -> tuple[Cand, ...]:
-        low = tok.lower()
-        ident_key = tone_key(tok)
-        ident_ok = self.valid(ident_key)
-        seen = self.table.get(low, {})
-        if tok.isdigit():
-            return self._digit_cands(tok, p_dmg, seen)
-        acro = self.acronyms.get(skeleton(tok).upper()) if tok.isupper() and not ident_ok else None
-        if acro and acro != tok:  # HDND -> HĐND, learned from clean text
-            return (Cand(None, tok, math.log(1 - p_dmg)), Cand(None, acro, math.log(p_dmg)))
-        lone_symbol = not any(ch.isalnum() for ch in tok) and tok not in ("@", "¢")
-        if not ident_ok and (lone_symbol or ROMAN.match(tok) or not (seen or _may_be_damaged(tok))):
-            return (Cand(None, tok, 0.0),)
-        if _is_caps(tok) and not _may_be_damaged(tok):
-            return (Cand(None, tok, 0.0),)
-        costs = self._skeleton_cands(tok) if _may_be_damaged(tok) else {}
-        for k in seen:
-            costs.setdefault(k, 0.0)
-        scored = []
-        for k, cost in costs.items():
-            if k == ident_key:
-                continue
-            p = self._channel(low, k, cost, seen)
-            scored.append((math.log(p_dmg * p), k))
-        scored.sort(key=lambda x: -(x[0] + math.log(self.vocab.get(x[1], 0) + 1)))
+    def readings(self, tok: str) -> tuple:
+        """The token's readings: compiled into the snapshot cache, or found once here."""
+        got = self.lexicon.compiled.get(tok) or self._readings.get(tok)
+        if got is None:
+            if len(self._readings) > CACHE_LIMIT:
+                self._readings.clear()
+            got = self._readings[tok] = self.lexicon.find_readings(tok, self.acronyms)
+        return got
+
+    def _price(self, readings: tuple, p_dmg: float) -> tuple[Cand, ...]:
+        """Channel log-p of each reading under the prior p_dmg that the token is damaged.
+
+        Readings far below the best one cannot win on LM context: they are dropped before
+        the search (clean text keeps the token itself and little else).
+        """
+        lp_dmg, lp_kept = math.log(p_dmg), math.log(1 - p_dmg)
+        priced = []
+        for r in readings:
+            key, _, ch, kind, _ = r
+            if kind == DAMAGED:
+                lp = lp_dmg + ch
+            elif kind == SAME:
+                lp = math.log((1 - p_dmg) + p_dmg * math.exp(ch))
+            elif kind == KEPT:
+                lp = lp_kept
+            elif kind == NUMBER:
+                lp = math.log(1 - p_dmg / 2)
+            elif kind == DIGIT_WORD:
+                lp = math.log(p_dmg / 2) + ch
+            else:
+                lp = ch
+            priced.append((lp, r))
+        if len(priced) > 2:
+            floor = max(lp + (OOV_LOGP if r[0] is None else 0.0) for lp, r in priced) - CAND_PRUNE
+            priced = priced[:1] + [x for x in priced[1:] if x[0] >= floor]
+        lm = self.lm
         out = []
-        if ident_ok:
-            p_same = self._channel(low, ident_key, 0.0, seen)
-            out.append(self._cand(ident_key, tok, math.log((1 - p_dmg) + p_dmg * p_same)))
-        else:
-            out.append(Cand(None, tok, math.log(1 - p_dmg)))
-        floor = (scored[0][0] if scored else 0.0) - PRUNE
-        out.extend(self._cand(k, apply_case(tok, k), lp)
-                   for lp, k in scored[:MAX_CANDS] if lp >= floor)
-        if not ident_ok and tok.isalpha() and len(tok) >= 4 and min(costs.values(), default=9) > 1:
-            out.extend(self._splits(tok, p_dmg))
+        for lp, (key, text, _, _, fid) in priced:
+            if key is None:
+                out.append(Cand(key, text, lp))
+            else:
+                kid = lm.id(key)
+                out.append(Cand(key, text, lp, kid, fid, lm.cont(kid), lm.backoff(kid)))
         return tuple(out)
-
-    def _splits(self, tok: str, p_dmg: float) -> list[Cand]:
-        """Two syllables glued by OCR ('danvé' -> 'dân về'): both halves must be skeletons."""
-        base = skeleton(tok.translate(CHAR_MAP))
-        if len(base) != len(tok):
-            return []
-        out = []
-        for i in range(1, len(base)):
-            firsts, seconds = self.index.get(base[:i]), self.index.get(base[i:])
-            if not firsts or not seconds:
-                continue
-            a = firsts[0]
-            for b in seconds[:2]:
-                text = f"{apply_case(tok[:i], a)} {apply_case(tok[i:], b)}"
-                c = self._cand(b, text, math.log(p_dmg * SPLIT_P))
-                out.append(Cand(c.key, c.text, c.logp, c.kid, self.lm.id(a)))
-        return out[:4]
-
-    def _digit_cands(self, tok: str, p_dmg: float, seen: dict[str, int]) -> tuple[Cand, ...]:
-        """A number, or a short digit token the table saw standing for a syllable (6 = ở)."""
-        if len(tok) > 2 or not seen:
-            return (self._cand(NUM, tok, 0.0),)
-        total = sum(seen.values())
-        out = [self._cand(NUM, tok, math.log(1 - p_dmg / 2))]
-        for k, n in sorted(seen.items(), key=lambda kv: -kv[1])[:3]:
-            out.append(self._cand(k, k, math.log(p_dmg / 2 * n / total)))
-        return tuple(out)
-
-    def _cand(self, key: str, text: str, logp: float) -> Cand:
-        return Cand(key, text, logp, self.lm.id(key))
-
-    def _channel(self, low: str, key: str, cost: float, seen: dict[str, int]) -> float:
-        """P(damaged token | syllable): the table if it saw the pair, else a rule backoff."""
-        n = seen.get(key)
-        total = self.totals.get(key, 0)
-        if n:
-            return n / (total + 1)
-        return BACKOFF_P * math.exp(-cost) * (5 / (5 + total)) ** UNSEEN_DECAY
 
     # ---- decoding ---------------------------------------------------------------------
     def decode(self, text: str, p_dmg: float) -> list[tuple[int, int, str]]:
@@ -238,146 +139,211 @@ class Repairer:
         if not toks:
             return []
         p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
-        logp, memo = self.lm.logp, self.lm.memo
-        prev_states: list[tuple[float, int, int]] = [(0.0, START_ID, -1)]
-        back: list[list[tuple[Cand, int]]] = []
-        breaks: list[bool] = []
-        protected, numbers = _protected_spans(text), _number_spans(text)
-        pos = 0
-        for m in toks:
-            tok = m.group()
-            gap = text[pos : m.start()]
-            pos = m.end()
-            after = text[m.end() : m.end() + 1]
-            if protected and m.start() in protected:
-                cands: tuple[Cand, ...] = (Cand(None, tok, 0.0),)
-            elif numbers and m.start() in numbers:  # digits stay digits, in the LM's context
-                same = tuple(c for c in self.candidates(tok, p_dmg) if c.text == tok)
-                cands = same or (Cand(None, tok, 0.0),)
-            elif KEY_ABBR.match(tok) and after == "-":
-                cands = (Cand(None, tok[0] + "Đ", 0.0),)
-            elif tok.isupper() and ((after in "-/" and after) or gap.endswith(("/", "-"))):
-                cands = (Cand(None, tok, 0.0),)  # a part of a document key: 49-KL/TW
-            else:
-                cands = self.candidates(tok, p_dmg)
-            breaks.append(bool(STRONG_BREAK.search(gap)))
-            if breaks[-1]:
-                best = max(prev_states)
-                prev_states = [(best[0], START_ID, best[2])]
-            states, ptrs = [], []
-            forced = len(cands) == 1
-            for c in cands:
-                key = c.key
-                best_s, best_j = -math.inf, 0
-                if key is None:
-                    for s, _, j in prev_states:
-                        if s > best_s:
-                            best_s, best_j = s, j
-                    best_s += 0.0 if forced else OOV_LOGP
-                else:
-                    kid = c.kid
-                    first = logp(c.fid, kid) if c.fid >= 0 else 0.0
-                    for s, ctx, j in prev_states:
-                        if c.fid >= 0:
-                            v = logp(ctx, c.fid) + first
-                        else:
-                            v = memo.get((ctx << SHIFT) | kid)
-                            if v is None:
-                                v = logp(ctx, kid)
-                        v += s
-                        if v > best_s:
-                            best_s, best_j = v, j
-                states.append((best_s + c.logp, START_ID if key is None else c.kid))
-                ptrs.append((c, best_j))
-            back.append(ptrs)
-            top = max(s for s, _ in states)
-            prev_states = [(s, k, j) for j, (s, k) in enumerate(states) if s >= top - BEAM]
-        cands_at = [[c for c, _ in ptrs] for ptrs in back]
-        choice = self._trace(back, prev_states)
-        self._refine(cands_at, choice, breaks)
+        cands_at, breaks = self._lattice(text, toks, p_dmg)
+        choice, alive = self._viterbi(cands_at, breaks)
+        self._refine(cands_at, choice, alive, breaks)
         out = []
         for m, cs, j in zip(toks, cands_at, choice, strict=True):
             if cs[j].text != m.group():
                 out.append((m.start(), m.end(), cs[j].text))
         return out
 
-    @staticmethod
-    def _trace(back, last) -> list[int]:
-        j = max(last)[2]
+    def _lattice(self, text: str, toks: list[re.Match], p_dmg: float):
+        """Each token's readings, and whether a strong break precedes it (ends the chain)."""
+        cands_at: list[tuple[Cand, ...]] = []
+        breaks: list[bool] = []
+        protected, numbers = _protected_spans(text), _number_spans(text)
+        priced_get, candidates, search = self._priced.get, self.candidates, STRONG_BREAK.search
+        pos = 0
+        for m in toks:
+            tok = m.group()
+            start, end = m.span()
+            gap = text[pos:start]
+            pos = end
+            cands = priced_get((tok, p_dmg))
+            if protected and start in protected:
+                cands = (Cand(None, tok, 0.0),)
+            elif tok.isdigit() and numbers and start in numbers:  # digits stay digits
+                same = tuple(c for c in candidates(tok, p_dmg) if c.text == tok)
+                cands = same or (Cand(None, tok, 0.0),)
+            elif len(tok) == 2 and text[end : end + 1] == "-" and KEY_ABBR.match(tok):
+                cands = (Cand(None, tok[0] + "Đ", 0.0),)
+            elif tok.isupper() and (text[end : end + 1] in ("-", "/") or gap.endswith(("/", "-"))):
+                cands = (Cand(None, tok, 0.0),)  # a part of a document key: 49-KL/TW
+            elif cands is None:
+                cands = candidates(tok, p_dmg)
+            cands_at.append(cands)
+            breaks.append(gap != " " and bool(gap) and bool(search(gap)))
+        return cands_at, breaks
+
+    def _viterbi(
+        self, cands_at: list[tuple[Cand, ...]], breaks: list[bool]
+    ) -> tuple[list[int], list[list[tuple]]]:
+        """Best path under channel + bigram LM, with a beam: each token's choice, and the
+        states (score, LM key, reading index, backoff weights) of each token that stayed in it.
+
+        A bigram no model counted (nine in ten of those met here) is priced from the
+        history's backoff weights and the word's continuation probabilities, carried by the
+        states and readings; counted ones are looked up (see MixedLM.counted_bigrams).
+        """
+        lm = self.lm
+        logp = lm.logp
+        known, tables = lm.counted_bigrams()
+        known_get = known.get
+        log = math.log
+        start = (0.0, START_ID, -1, lm.backoff(START_ID))
+        prev: list[tuple] = [start]
+        back: list[list[int]] = []
+        alive: list[list[tuple]] = []
+        for cands, brk in zip(cands_at, breaks, strict=True):
+            if brk:
+                best = max(prev)
+                prev = [(best[0], START_ID, best[2], start[3])]
+            states, ptrs = [], []
+            forced = len(cands) == 1
+            for i, c in enumerate(cands):
+                best_s, best_j = -math.inf, 0
+                kid = c.kid
+                if c.key is None:
+                    for st in prev:
+                        if st[0] > best_s:
+                            best_s, best_j = st[0], st[2]
+                    if not forced:
+                        best_s += OOV_LOGP
+                    states.append((best_s + c.logp, START_ID, i, start[3]))
+                    ptrs.append(best_j)
+                    continue
+                if c.fid >= 0:
+                    first = logp(c.fid, kid)
+                    for s, ctx, j, _ in prev:
+                        v = s + logp(ctx, c.fid) + first
+                        if v > best_s:
+                            best_s, best_j = v, j
+                elif not tables:  # the base model alone: the hot loop, kept lean
+                    wb = c.cont[0]
+                    for s, ctx, j, h in prev:
+                        v = known_get((ctx << SHIFT) | kid)
+                        v = s + (log(h[0] * wb) if v is None else v)
+                        if v > best_s:
+                            best_s, best_j = v, j
+                else:
+                    wb, wd = c.cont
+                    for s, ctx, j, (hb, hd) in prev:
+                        key = (ctx << SHIFT) | kid
+                        v = known_get(key)
+                        if v is None:
+                            if key in tables[0] or key in tables[1]:
+                                v = logp(ctx, kid)
+                            else:
+                                v = log(hb * wb + hd * wd)
+                        v += s
+                        if v > best_s:
+                            best_s, best_j = v, j
+                states.append((best_s + c.logp, kid, i, c.backoff))
+                ptrs.append(best_j)
+            back.append(ptrs)
+            if len(states) == 1:
+                prev = states
+            else:
+                floor = max(states)[0] - BEAM
+                prev = [st for st in states if st[0] >= floor]
+            alive.append(prev)
+        j = max(prev)[2]
         choice = [0] * len(back)
         for t in range(len(back) - 1, -1, -1):
             choice[t] = j
-            j = back[t][j][1]
-        return choice
+            j = back[t][j]
+        return choice, alive
 
-    def _refine(self, cands_at: list[list[Cand]], choice: list[int], breaks: list[bool]) -> None:
+    def _refine(
+        self,
+        cands_at: list[tuple[Cand, ...]],
+        choice: list[int],
+        alive: list[list[tuple]],
+        breaks: list[bool],
+    ) -> None:
         """Re-choose each ambiguous token with the trigram LM, its neighbours fixed (one sweep).
 
         The bigram Viterbi path is the starting point; a token's score is its channel cost plus
-        the trigram log-probabilities of itself and the next two tokens of its chain.
+        the trigram log-probabilities of itself and the next two tokens of its chain. Only
+        readings that stayed in the Viterbi beam compete, and those more than REFINE_MARGIN
+        below the best by their Viterbi score + the bigram to the next token are not scored
+        again: the trigram rarely moves a reading that far. Readings that the text has
+        elsewhere as the only reading left in the beam get a bonus (CACHE_WEIGHT).
         """
         n = len(choice)
         keys = [_kid(cands_at[t][choice[t]]) for t in range(n)]
         # chain links: linked[t] is True when token t continues the chain of token t-1
         linked = [t > 0 and not breaks[t] and keys[t - 1] is not None for t in range(n)]
-        logp3, memo3 = self.lm.logp3, self.lm.memo3
+        logp = self.lm.logp
+        sure = Counter(keys[t] for t in range(n) if len(alive[t]) == 1 and len(cands_at[t]) > 1)
         for t in range(n):
-            cs = cands_at[t]
-            if len(cs) == 1:
+            if len(alive[t]) == 1:
                 continue
+            cs = cands_at[t]
             u = keys[t - 2] if t >= 2 and linked[t] and linked[t - 1] else START_ID
             v = keys[t - 1] if linked[t] else START_ID
             n1 = keys[t + 1] if t + 1 < n and not breaks[t + 1] else None
             n2 = keys[t + 2] if n1 is not None and t + 2 < n and not breaks[t + 2] else None
-            best, best_j = -math.inf, choice[t]
-            for j, c in enumerate(cs):
-                k = _kid(c)
-                if k is None:
-                    val = c.logp + OOV_LOGP
-                    if n1 is not None:
-                        val += logp3(START_ID, START_ID, n1)
-                        if n2 is not None:
-                            val += logp3(START_ID, n1, n2)
-                elif c.fid >= 0:
-                    val = c.logp + logp3(u, v, c.fid) + logp3(v, c.fid, k)
-                    if n1 is not None:
-                        val += logp3(c.fid, k, n1)
-                        if n2 is not None:
-                            val += logp3(k, n1, n2)
-                else:
-                    lp = memo3.get((((u << SHIFT) | v) << SHIFT) | k)
-                    val = c.logp + (lp if lp is not None else logp3(u, v, k))
-                    if n1 is not None:
-                        val += logp3(v, k, n1)
-                        if n2 is not None:
-                            val += logp3(k, n1, n2)
-                if val > best:
-                    best, best_j = val, j
+            if n1 is None:
+                scores = [(st[0], st[2]) for st in alive[t]]
+            else:
+                scores = [(st[0] + logp(st[1], n1), st[2]) for st in alive[t]]
+            floor = max(scores)[0] - REFINE_MARGIN
+            near = [j for s, j in scores if s >= floor]
+            if len(near) == 1:
+                best_j = near[0]
+            else:
+                best_j = max(
+                    near,
+                    key=lambda j: (
+                        self._local3(cs[j], u, v, n1, n2)
+                        + CACHE_WEIGHT
+                        * math.log1p(sure[cs[j].kid if cs[j].key is not None else -1])
+                    ),
+                )
             choice[t] = best_j
             keys[t] = _kid(cs[best_j])
             if t + 1 < n:
                 linked[t + 1] = not breaks[t + 1] and keys[t] is not None
 
+    def _local3(self, c: Cand, u: int, v: int, n1: int | None, n2: int | None) -> float:
+        """Channel + trigram log-p of a reading and of the next two tokens of its chain."""
+        logp3 = self.lm.logp3
+        if c.key is None:
+            val = c.logp + OOV_LOGP
+            a, b = START_ID, START_ID
+        elif c.fid >= 0:
+            val = c.logp + logp3(u, v, c.fid) + logp3(v, c.fid, c.kid)
+            a, b = c.fid, c.kid
+        else:
+            val = c.logp + logp3(u, v, c.kid)
+            a, b = v, c.kid
+        if n1 is not None:
+            val += logp3(a, b, n1)
+            if n2 is not None:
+                val += logp3(b, n1, n2)
+        return val
+
     # ---- damage -----------------------------------------------------------------------
     def damage(self, text: str) -> tuple[float, int]:
         """Estimated fraction of damaged syllables, and the number of word tokens judged."""
-        n = invalid = plain = foreign = 0
+        counts = [0, 0, 0, 0, 0]  # by token class: _SKIP, _MARKED, _PLAIN, _INVALID, _FOREIGN
         protected = _protected_spans(text)
+        memo, klass = self._damage_memo, self._damage_class
         for m in TOKEN.finditer(text):
-            tok = m.group()
             if protected and m.start() in protected:
                 continue
-            letters = [c for c in tok if c.isalpha()]
-            if not letters or (len(letters) >= 2 and all(c.isupper() for c in letters)
-                               and not has_marks(tok) and not self.valid(tone_key(tok))):
-                continue
-            n += 1
-            if not self.valid(tone_key(tok)):
-                invalid += 1
-                if skeleton(tok.translate(CHAR_MAP)) not in self.index:
-                    foreign += 1
-            elif not has_marks(tok):
-                plain += 1
+            tok = m.group()
+            c = memo.get(tok)
+            if c is None:
+                if len(memo) > CACHE_LIMIT:
+                    memo.clear()
+                c = memo[tok] = klass(tok)
+            counts[c] += 1
+        _, marked, plain, invalid, foreign = counts
+        invalid += foreign
+        n = marked + plain + invalid
         if not n:
             return 0.0, 0
         if foreign > FOREIGN_SHARE * n:
@@ -386,7 +352,21 @@ class Repairer:
         lost = max(0.0, plain / n - CLEAN_PLAIN_RATE * (1 - invalid / n)) / (1 - CLEAN_PLAIN_RATE)
         return min(1.0, invalid / n + lost), n
 
+    def _damage_class(self, tok: str) -> int:
+        """How a token counts for the damage score (not judged, marked, plain, invalid...)."""
+        letters = [c for c in tok if c.isalpha()]
+        if not letters:
+            return _SKIP
+        if self.valid(tone_key(tok)):
+            return _MARKED if has_marks(tok) else _PLAIN
+        if len(letters) >= 2 and all(c.isupper() for c in letters) and not has_marks(tok):
+            return _SKIP  # an acronym (UBND) or a heading word without a reading
+        if skeleton(tok.translate(CHAR_MAP)) not in self.lexicon.index:
+            return _FOREIGN
+        return _INVALID
 
+
+_SKIP, _MARKED, _PLAIN, _INVALID, _FOREIGN = range(5)
 CLEAN_PLAIN_RATE = 0.25
 # Share of words that do not even look like a syllable once OCR symbols are read: damaged
 # Vietnamese stays well under it (seed 000: ~0.1), English prose is far above.
@@ -394,9 +374,13 @@ FOREIGN_SHARE = 0.35
 
 
 START_ID = 0  # lm.new_ids(): START
-# E-mail addresses, web addresses and domain names are kept as written.
-_ADDRESS = re.compile(r"\S+@\S+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\."
-                      r"(?:vn|com|org|net|gov|edu|info)\b", re.IGNORECASE)
+# E-mail addresses, web addresses and domain names are kept as written. An e-mail needs a
+# dotted domain: English OCR writes ơ/ư as "@" inside words ("H@i" = Hội, "nu@c" = nước).
+_ADDRESS = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?:https?://|www\.)\S+|\b[\w-]+(?:\.[\w-]+)*\."
+    r"(?:vn|com|org|net|gov|edu|info)\b",
+    re.IGNORECASE,
+)
 
 
 class _Spans:
@@ -429,18 +413,3 @@ def _number_spans(text: str) -> _Spans:
 
 def _kid(c: Cand) -> int | None:
     return None if c.key is None else c.kid
-
-
-def _is_caps(tok: str) -> bool:
-    letters = [c for c in tok if c.isalpha()]
-    return len(letters) >= 2 and all(c.isupper() for c in letters)
-
-
-def _may_be_damaged(tok: str) -> bool:
-    """Tokens worth looking up: not acronyms like UBND/THPT (all-caps without a vowel reading)."""
-    letters = [c for c in tok if c.isalpha()]
-    if not letters:
-        return False
-    if len(letters) >= 2 and all(c.isupper() for c in letters):
-        return bool(re.search("[AEIOUYQ6@0]", tok.upper())) and len(letters) <= 7
-    return True

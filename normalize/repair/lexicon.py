@@ -1,0 +1,314 @@
+"""What candidate generation needs from the snapshot: syllables, confusion table, indexes.
+
+A token's readings depend on the snapshot only (the in-domain model enters through the LM),
+so they are computed once: for every form the confusion table knows and every syllable
+(lower case and capitalised) when the snapshot cache is built, and per model for the rest.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+
+from rapidfuzz.distance import Levenshtein
+
+from normalize.repair.lm import NUM
+from normalize.repair.syllables import is_valid, skeleton
+from normalize.unicode import tone_key
+
+# Characters English OCR puts in place of Vietnamese letters, mapped before skeleton lookup.
+CHAR_MAP = str.maketrans({"6": "o", "0": "o", "4": "a", "1": "l"})
+# Symbols standing for a marked vowel (du¢c = được, ngh¢ = nghệ) or nothing (k§y = kỹ).
+CHAR_ALTS = {
+    "¢": (("o", 0.0), ("e", 0.5)),
+    "@": (("o", 0.0), ("e", 0.5)),
+    "&": (("a", 0.0), ("e", 0.5), ("o", 1.0)),
+    "§": (("", 0.0), ("y", 0.5)),
+    "8": (("e", 0.5), ("", 1.0)),
+}
+ROMAN = re.compile(r"^(?:[IVXL1]{1,5}|[ivx]{1,4})$")
+# Optional rewrites of the skeleton, with a cost (nats) each: OCR confusions seen in the seeds.
+RULES = (
+    ("q", "o", 0.5),
+    ("i", "l", 1.0),
+    ("l", "i", 1.0),
+    ("ir", "u", 1.0),
+    ("it", "u", 1.0),
+    ("il", "u", 1.0),
+    ("oq", "o", 0.5),
+    ("qo", "o", 0.5),
+    ("ti", "u", 1.5),
+    ("ii", "u", 1.0),
+    ("tt", "u", 1.5),
+    ("w", "u", 0.5),
+    ("rn", "m", 1.0),
+    ("d", "o", 1.5),
+    ("g", "o", 2.0),
+    ("e", "o", 1.5),
+    ("e", "a", 1.5),
+    ("a", "o", 2.0),
+    ("d", "a", 2.0),
+    ("c", "e", 2.0),
+    ("8", "e", 1.0),
+)
+INITIAL_RULES = (("p", "d", 1.0), ("b", "d", 1.5), ("t", "u", 2.0))
+CAPITAL_D_COST = 0.5
+SPLIT_P = 0.005  # P(two syllables came out glued as one token)
+BACKOFF_P = 0.05  # P(token | syllable) for a skeleton match never seen in the table
+UNSEEN_DECAY = 0.5  # ...lower for syllables the table saw often (and never in this form)
+EDIT_COST = 4.0
+MAX_CANDS = 8
+SKELETON_CAP = 8  # syllables per skeleton (most frequent first) a rule match proposes
+RANK_PRIOR = 1.0  # weight of log(syllable count + 1) when readings are ranked
+PRUNE = 9.0  # drop candidates this far (nats) below the best channel score
+
+
+def settings_key() -> str:
+    """Short hash of the constants compiled readings depend on: part of the cache file name,
+    so a change to them never loads readings compiled under the old ones."""
+    values = (
+        MAX_CANDS,
+        SKELETON_CAP,
+        RANK_PRIOR,
+        PRUNE,
+        EDIT_COST,
+        BACKOFF_P,
+        UNSEEN_DECAY,
+        CAPITAL_D_COST,
+        SPLIT_P,
+        RULES,
+        INITIAL_RULES,
+        CHAR_ALTS,
+        CHAR_MAP,
+    )
+    return f"{zlib.crc32(repr(values).encode()):08x}"
+
+
+# How a reading's channel log-p follows from the text's damage prior (see Repairer._price).
+FIXED, DAMAGED, SAME, KEPT, NUMBER, DIGIT_WORD = range(6)
+
+
+def apply_case(src: str, key: str) -> str:
+    """Give a repaired syllable the case shape of the damaged token ('HQI' -> 'HỘI')."""
+    letters = [c for c in src if c.isalpha()]
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return key.upper()
+    if src[:1] == "I" and len(src) > 1 and not src[1:].isupper():
+        return key  # 'I6p' = 'lớp': a capital I standing for l
+    if src[:1].isupper():
+        return key[:1].upper() + key[1:]
+    return key
+
+
+def _bases(tok: str) -> list[tuple[str, float]]:
+    """Skeletons of a token with OCR symbols read each possible way (cheapest first)."""
+    out = [("", 0.0)]
+    for ch in tok.translate(CHAR_MAP):
+        alts = CHAR_ALTS.get(ch) or ((skeleton(ch), 0.0),)
+        out = [(s + a, c + ca) for s, c in out for a, ca in alts][:16]
+    return sorted(out, key=lambda x: x[1])
+
+
+def _rewrites(s: str) -> list[tuple[str, float]]:
+    out = []
+    for a, b, cost in RULES:
+        start = s.find(a)
+        while start >= 0:
+            out.append((s[:start] + b + s[start + len(a) :], cost))
+            start = s.find(a, start + 1)
+    for a, b, cost in INITIAL_RULES:
+        if s.startswith(a):
+            out.append((b + s[len(a) :], cost))
+    return out
+
+
+class Lexicon:
+    """Snapshot syllables, confusion table and skeleton indexes; a token's readings."""
+
+    def __init__(self, snap: dict, ids: dict[str, int]) -> None:
+        self.rhymes = frozenset(snap["rhymes"])
+        self.vocab: dict[str, int] = snap["syllables"]
+        self.table: dict[str, dict[str, int]] = snap["confusion"]
+        self.totals: dict[str, int] = snap["confusion_totals"]
+        self.ids = ids
+        index: dict[str, list[str]] = {}
+        for k in sorted(self.vocab, key=lambda k: -self.vocab[k]):
+            index.setdefault(skeleton(k).replace("đ", "d"), []).append(k)
+        self.index = index
+        self.deletes = _delete_index(index)
+        # Per syllable: log(count + 1) (the rank prior) and the channel log-p of a rule match
+        # the table never saw, before the rule cost (the unseen-decay backoff of _channel).
+        self._log_count = {k: RANK_PRIOR * math.log(n + 1) for k, n in self.vocab.items()}
+        self._unseen_lp = {k: math.log(self._channel(k, 0.0, {})) for k in self.vocab}
+        self.compiled: dict[str, tuple] = {}
+
+    def compile(self) -> None:
+        """Readings of every form the table knows and every syllable, lower case and
+        capitalised (all-caps forms depend on the archive's acronyms: left to the model)."""
+        forms = {*self.table, *self.vocab}
+        forms |= {f[:1].upper() + f[1:] for f in forms}
+        self.compiled = {f: self.find_readings(f, {}) for f in forms if not f.isupper()}
+
+    def valid(self, key: str) -> bool:
+        """A known or phonotactically valid syllable."""
+        return key in self.vocab or is_valid(key, self.rhymes)
+
+    def _near(self, base: str) -> list[tuple[str, int]]:
+        """Skeletons within one edit of base (a delete index: no scan of every skeleton)."""
+        dels = {base[:i] + base[i + 1 :] for i in range(len(base))}
+        found = set(self.deletes.get(base, ()))
+        for d in dels:
+            if d in self.index:
+                found.add(d)
+            found.update(self.deletes.get(d, ()))
+        found.discard(base)
+        out = [(s, 1) for s in found if Levenshtein.distance(base, s, score_cutoff=1) <= 1]
+        if base in self.index:
+            out.append((base, 0))
+        return out
+
+    def _skeleton_cands(self, tok: str) -> tuple[list[tuple[float, float, str]], float]:
+        """Syllables from the skeleton after OCR character rules (<= 2 rules), ranked
+        (rank score, channel log-p, syllable) best first; and the cheapest rule cost."""
+        bases = _bases(tok)
+        if tok[:1] in ("P", "B"):  # a capital Đ read as P or B (Pang, Bang = Đảng)
+            bases.append(("d" + bases[0][0][1:], CAPITAL_D_COST))
+        costs = self._search(bases, _is_caps(tok))
+        unseen, prior = self._unseen_lp, self._log_count
+        rows = sorted(
+            ((unseen[k] - c + prior[k], unseen[k] - c, k) for k, c in costs.items()), reverse=True
+        )
+        return rows, min(costs.values(), default=9.0)
+
+    def _search(self, bases: list[tuple[str, float]], caps: bool) -> dict[str, float]:
+        base = bases[0][0]
+        found: dict[str, float] = {}
+        frontier = list(bases)
+        seen = dict(bases)
+        for _ in range(2):
+            nxt = []
+            for s, c in frontier:
+                for s2, c2 in _rewrites(s):
+                    if s2 not in seen or seen[s2] > c + c2:
+                        seen[s2] = c + c2
+                        nxt.append((s2, c + c2))
+            frontier = nxt
+        index = self.index
+        for s, c in seen.items():
+            for k in index.get(s, ())[:SKELETON_CAP]:
+                if k not in found or found[k] > c:
+                    found[k] = c
+        if not caps and 2 <= len(base) <= 7:
+            near = self._near(base)
+            near.sort(key=lambda x: -self.vocab.get(index[x[0]][0], 0))
+            for s, dist in near[:12]:
+                for k in index[s][:4]:
+                    found.setdefault(k, EDIT_COST * dist)
+        return found
+
+    def find_readings(self, tok: str, acronyms: dict[str, str]) -> tuple:
+        """(key, text, channel log-p, kind, first-syllable id) of each reading of a token."""
+        low = tok.lower()
+        ident_key = tone_key(tok)
+        ident_ok = self.valid(ident_key)
+        seen = self.table.get(low, {})
+        if tok.isdigit():
+            return tuple(self._digit_readings(tok, seen))
+        acro = acronyms.get(skeleton(tok).upper()) if tok.isupper() and not ident_ok else None
+        if acro and acro != tok:  # HDND -> HĐND, learned from clean text
+            return ((None, tok, 0.0, KEPT, -1), (None, acro, 0.0, DAMAGED, -1))
+        lone_symbol = not any(ch.isalnum() for ch in tok) and tok not in ("@", "¢")
+        damaged = _may_be_damaged(tok)
+        if not ident_ok and (lone_symbol or ROMAN.match(tok) or not (seen or damaged)):
+            return ((None, tok, 0.0, FIXED, -1),)
+        if _is_caps(tok) and not damaged:
+            return ((None, tok, 0.0, FIXED, -1),)
+        rows, min_cost = self._skeleton_cands(tok) if damaged else ([], 9.0)
+        # Syllables the table saw for this token are priced by the table instead; the top
+        # MAX_CANDS + len(seen) rule rows are enough for the top MAX_CANDS after the merge.
+        merged = [r for r in rows[: MAX_CANDS + len(seen) + 1] if r[2] not in seen]
+        merged += [self._table_row(k, n) for k, n in seen.items()]
+        merged.sort(reverse=True)
+        scored = [(lp, k) for _, lp, k in merged if k != ident_key]
+        if seen:
+            min_cost = 0.0
+        if ident_ok:
+            p_same = self._channel(ident_key, 0.0, seen)
+            out = [(ident_key, tok, math.log(p_same), SAME, -1)]
+        else:
+            out = [(None, tok, 0.0, KEPT, -1)]
+        floor = (scored[0][0] if scored else 0.0) - PRUNE
+        out.extend(
+            (k, apply_case(tok, k), lp, DAMAGED, -1) for lp, k in scored[:MAX_CANDS] if lp >= floor
+        )
+        if not ident_ok and tok.isalpha() and len(tok) >= 4 and min_cost > 1:
+            out.extend(self._splits(tok))
+        return tuple(out)
+
+    def _splits(self, tok: str) -> list[tuple]:
+        """Two syllables glued by OCR ('danvé' -> 'dân về'): both halves must be skeletons."""
+        base = skeleton(tok.translate(CHAR_MAP))
+        if len(base) != len(tok):
+            return []
+        out = []
+        lp = math.log(SPLIT_P)
+        for i in range(1, len(base)):
+            firsts, seconds = self.index.get(base[:i]), self.index.get(base[i:])
+            if not firsts or not seconds:
+                continue
+            a = firsts[0]
+            for b in seconds[:2]:
+                text = f"{apply_case(tok[:i], a)} {apply_case(tok[i:], b)}"
+                out.append((b, text, lp, DAMAGED, self.ids.setdefault(a, len(self.ids))))
+        return out[:4]
+
+    def _digit_readings(self, tok: str, seen: dict[str, int]) -> list[tuple]:
+        """A number, or a short digit token the table saw standing for a syllable (6 = ở)."""
+        if len(tok) > 2 or not seen:
+            return [(NUM, tok, 0.0, FIXED, -1)]
+        total = sum(seen.values())
+        out = [(NUM, tok, 0.0, NUMBER, -1)]
+        for k, n in sorted(seen.items(), key=lambda kv: -kv[1])[:3]:
+            out.append((k, k, math.log(n / total), DIGIT_WORD, -1))
+        return out
+
+    def _table_row(self, key: str, n: int) -> tuple[float, float, str]:
+        """(rank score, channel log-p, syllable) of a pair the confusion table saw n times."""
+        lp = math.log(n / (self.totals.get(key, 0) + 1))
+        return lp + self._log_count.get(key, 0.0), lp, key
+
+    def _channel(self, key: str, cost: float, seen: dict[str, int]) -> float:
+        """P(damaged token | syllable): the table if it saw the pair, else a rule backoff."""
+        n = seen.get(key)
+        total = self.totals.get(key, 0)
+        if n:
+            return n / (total + 1)
+        return BACKOFF_P * math.exp(-cost) * (5 / (5 + total)) ** UNSEEN_DECAY
+
+
+def _is_caps(tok: str) -> bool:
+    letters = [c for c in tok if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def _may_be_damaged(tok: str) -> bool:
+    """Tokens worth looking up: not acronyms like UBND/THPT (all-caps without a vowel reading)."""
+    letters = [c for c in tok if c.isalpha()]
+    if not letters:
+        return False
+    if len(letters) >= 2 and all(c.isupper() for c in letters):
+        return bool(re.search("[AEIOUYQ6@0]", tok.upper())) and len(letters) <= 7
+    return True
+
+
+def _delete_index(index: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Skeleton with one letter deleted -> the skeletons it came from (edit-1 lookups)."""
+    out: dict[str, list[str]] = {}
+    for s in index:
+        for i in range(len(s)):
+            d = s[:i] + s[i + 1 :]
+            bucket = out.setdefault(d, [])
+            if not bucket or bucket[-1] != s:
+                bucket.append(s)
+    return out
