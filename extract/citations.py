@@ -55,6 +55,14 @@ _LIST = re.compile(
 _CODE_LIST = re.compile(
     rf"\b(?P<type>{_CODE_WORD})[ \t]+(?:số[ \t]*)?(?P<nums>\d{{1,5}})(?![\d/\-])"
 )
+_DATE_AFTER = re.compile(
+    r"[ \t\n]*,?[ \t\n]*ngay[ \t]*\d{1,2}[ \t]*(?:/|thang)[ \t]*\d{1,2}[ \t]*(?:/|nam)[ \t]*\d{4}"
+)
+_DANGLING = re.compile(
+    r"(?<![\w/.,])(?P<num>\d{1,5})[ \t]*/[ \t]*(?P<type>[A-ZĐÐ]{1,5})[ \t]*[-–](?=[ \t]*\n)"
+)
+
+
 def _tolerant(word: str) -> str:
     """A folded word with room for one or two OCR slips inside it ("ciia" for "cua")."""
     if len(word) <= 2:
@@ -184,6 +192,11 @@ def _list_refs(page: PageText) -> list[tuple[str, str, int, int, str | None]]:
         for n in re.finditer(r"\d{1,5}", m.group("nums")):
             s = m.start("nums") + n.start()
             out.append((code, n.group(), s, s + len(n.group()), issuer, g))
+    for m in _DANGLING.finditer(page.text):  # "131/CĐ-" + line break: the issuer part lost
+        code = m.group("type").replace("Ð", "Đ")
+        if code in TYPE_CODES:
+            issuer = _issuer_after(page.folded, m.end())
+            out.append((code, m.group("num"), m.start("num"), m.end(), issuer, -1 - m.start()))
     for m in _CODE_LIST.finditer(page.text):
         issuer = _issuer_after(page.folded, m.end())
         out.append((m.group("type"), m.group("nums"), m.start("nums"), m.end("nums"), issuer,
@@ -192,7 +205,10 @@ def _list_refs(page: PageText) -> list[tuple[str, str, int, int, str | None]]:
 
 
 def _issuer_after(folded: str, pos: int) -> str | None:
-    m = _ISSUER_AFTER.match(folded, pos)
+    """The issuer phrase right after a reference, over its date if one comes first
+    ("Công điện số 131 ngày 11/12/2024 của Thủ tướng Chính phủ")."""
+    d = _DATE_AFTER.match(folded, pos)
+    m = _ISSUER_AFTER.match(folded, d.end() if d else pos)
     if not m:
         return None
     i = next(int(k[1:]) for k, v in m.groupdict().items() if v is not None)

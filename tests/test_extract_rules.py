@@ -38,6 +38,8 @@ CITE_POS = [
         ["1373/QĐ-TTg", "387/QĐ-TTg", "677/QĐ-TTg"],
     ),
     ("Nghị quyết 57, 59 của Bộ Chính trị", ["57-NQ/TW", "59-NQ/TW"]),
+    ("Công điện số 131 ngày 11/12/2024 của Thủ tướng Chính phủ", ["131/CĐ-TTg"]),
+    ("Công điện số 131/CĐ-\nngày 11/12/2024 của Thủ tướng Chính phủ", ["131/CĐ-TTg"]),
     ("Căn cứ Luật Đất đai năm 2013;", ["Luật Đất đai 2013"]),
     (
         "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
@@ -49,6 +51,8 @@ CITE_NEG = [
     "giai đoạn 2021-2030 và (1912 - 2023)",
     "Quyết định 677 đã được triển khai",  # no issuer, no full key in the text: not guessed
     "COVID-19 và F0/F1",
+    "Công điện số 131/CĐ-\nngày 11/12/2024 về phòng, chống bão",  # symbol lost, no issuer
+    "Quyết định số 15 ngày 02/3/2024 về việc giao chỉ tiêu",  # a date but no issuer
 ]
 
 
