@@ -68,13 +68,7 @@ class RepairModel:
         """
         from normalize.repair.tones import tone_edits
 
-        out, edits, pos = [], [], 0
-        for start, end, new in tone_edits(text, self._r.lm):
-            out += [text[pos:start], new]
-            edits.append(RepairEdit(start=start, end=end, original=text[start:end]))
-            pos = end
-        out.append(text[pos:])
-        return RepairResult(text="".join(out), edits=edits, score=0.0)
+        return _applied(text, tone_edits(text, self._r.lm), 0.0)
 
     def repair(self, text: str) -> RepairResult:
         """Restore diacritics/letters; same lines out as in, clean text passes unchanged.
@@ -85,19 +79,22 @@ class RepairModel:
         src = text
         score, n = self._r.damage(_sample(src))
         p_dmg = score * n / (n + PRIOR_TOKENS)  # short texts: lean towards "clean"
-        out, edits, pos, shift = [], [], 0, 0
-        for start, end, new in self._r.decode(src, p_dmg):
-            out.append(src[pos:start])
-            s = start + shift
-            # offsets and text made here: no validation needed (a damaged page has thousands)
-            edits.append(
-                RepairEdit.model_construct(start=s, end=s + len(new), original=src[start:end])
-            )
-            out.append(new)
-            shift += len(new) - (end - start)
-            pos = end
-        out.append(src[pos:])
-        return RepairResult(text="".join(out), edits=edits, score=score)
+        return _applied(src, self._r.decode(src, p_dmg), score)
+
+
+def _applied(src: str, changes, score: float) -> RepairResult:
+    """The text with ``(start, end, new)`` changes made, and each edit's span in the new text."""
+    out, edits, pos, shift = [], [], 0, 0
+    for start, end, new in changes:
+        out.append(src[pos:start])
+        s = start + shift
+        # offsets and text made here: no validation needed (a damaged page has thousands)
+        edits.append(RepairEdit.model_construct(start=s, end=s + len(new), original=src[start:end]))
+        out.append(new)
+        shift += len(new) - (end - start)
+        pos = end
+    out.append(src[pos:])
+    return RepairResult(text="".join(out), edits=edits, score=score)
 
 
 def _read_snapshot() -> dict:
