@@ -173,20 +173,15 @@ def _warnings(header: DocHeader) -> list[RecordWarning]:
     out = []
     for name, d in header.detail.items():
         if "uncertain_digits" in d.flags:
-            page = d.spans[0].page if d.spans else None
-            out.append(RecordWarning(
-                code="uncertain_digits",
-                message=f"{name}: digits not read with certainty in {d.text!r}",
-                page=page,
-            ))
+            code, message = "uncertain_digits", f"digits not read with certainty in {d.text!r}"
         elif "handwritten" in d.flags:
-            page = d.spans[0].page if d.spans else None
-            out.append(RecordWarning(
-                code="handwritten_digits",
-                message=f"{name}: handwritten digits read as {getattr(header, name)!r} "
-                        f"(p={d.confidence}); check against the page",
-                page=page,
-            ))
+            code = "handwritten_digits"
+            message = (f"handwritten digits read as {getattr(header, name)!r} "
+                       f"(p={d.confidence}); check against the page")
+        else:
+            continue
+        page = d.spans[0].page if d.spans else None
+        out.append(RecordWarning(code=code, message=f"{name}: {message}", page=page))
     return out
 
 

@@ -64,8 +64,9 @@ def _decode(chain: list[tuple[int, int, str]], lm) -> list[str]:
     for prev, cur in itertools.pairwise(states):
         new, ptr = [], []
         for _, i, c in cur:
-            best = max(range(len(prev)), key=lambda k: score[k] + lm.logp(prev[k][1], i))
-            new.append(score[best] + lm.logp(prev[best][1], i) - c)
+            via = [score[k] + lm.logp(prev[k][1], i) for k in range(len(prev))]
+            best = max(range(len(via)), key=via.__getitem__)
+            new.append(via[best] - c)
             ptr.append(best)
         score, back = new, [*back, ptr]
     k = max(range(len(score)), key=score.__getitem__)
