@@ -29,7 +29,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from schemas import Box, DigitReading, ErrorKind, SohoaError, Word
+from schemas import Box, DigitAlternative, DigitReading, ErrorKind, SohoaError, Word
 
 DIGITS_MODEL = "digits-2"  # bump when the recipe (data, features, classifier) changes
 _TOP = 0.45  # the header blanks sit in the top part of the first page
@@ -134,18 +134,18 @@ def _split_wide(digit: np.ndarray, h: int) -> list[np.ndarray]:
     x, w = int(xs[0]), int(xs[-1] - xs[0] + 1)
     if w <= 0.95 * h:
         return [digit]
-    best, best_p = [digit], -1.0
+    pairs = []
     for cut in range(x + int(0.3 * w), x + int(0.7 * w) + 1, max(1, w // 16)):
         left, right = digit.copy(), digit.copy()
         left[:, cut:] = 0
         right[:, :cut] = 0
-        if not left.any() or not right.any():
-            continue
-        probs = classifier().predict_proba(np.array([features(left), features(right)]))
-        p = float(probs.max(axis=1).prod())
-        if p > best_p:
-            best, best_p = [left, right], p
-    return best
+        if left.any() and right.any():
+            pairs.append((left, right))
+    if not pairs:
+        return [digit]
+    probs = classifier().predict_proba(np.array([features(m) for pair in pairs for m in pair]))
+    sure = probs.max(axis=1).reshape(-1, 2).prod(axis=1)  # one classifier call for every cut
+    return list(pairs[int(np.argmax(sure))])
 
 
 def _digits(mask: np.ndarray, x0: int, x1: int, line_h: int) -> list[np.ndarray]:
@@ -403,7 +403,7 @@ def read_header_digits(rgb: np.ndarray, words: list[Word]) -> list[DigitReading]
                 field=field,
                 text=alts[0][0],
                 confidence=alts[0][1],
-                alternatives=[{"text": t, "p": p} for t, p in alts],
+                alternatives=[DigitAlternative(text=t, p=p) for t, p in alts],
                 box=Box(x0=left + int(xs[0]), y0=y0, x1=left + int(xs[-1]) + 1, y1=y1),
                 model=DIGITS_MODEL,
             )
