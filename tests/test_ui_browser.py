@@ -11,20 +11,11 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import socket
-import threading
-import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from service import auth
-from service.api.app import create_app
-from service.config import Settings
-from service.storage.db import Database
 from tests.conftest import REAL_SCANS, ROOT, SEEDS, need
 
 pytestmark = pytest.mark.slow
@@ -44,35 +35,6 @@ SEED = sorted(SEEDS.glob("*.txt"))[1]  # a clean typed report
 SHOTS = ROOT / "test-artifacts" / "ui"
 WIDE = {"width": 1366, "height": 768}
 NARROW = {"width": 390, "height": 844}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def server(data_dir: Path) -> Iterator[tuple[str, dict[str, str]]]:
-    """A real uvicorn server (API, UI and background worker) on a fresh data dir."""
-    settings = Settings.from_env(data_dir)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    db = Database(settings.database_url)
-    tokens = {role: auth.create_token(db, f"{role}-ui", role) for role in auth.ROLES}
-    db.close()
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.time() + 30
-    while not srv.started:
-        assert time.time() < deadline, "server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", tokens
-    srv.should_exit = True
-    thread.join(timeout=30)
 
 
 @pytest.fixture
@@ -110,7 +72,8 @@ def _citation_queries(gold: dict) -> list[str]:
 
 
 def test_archivist_uploads_finds_reads_and_corrects(server, browser, tmp_path: Path) -> None:
-    base, tokens = server
+    srv, tokens = server  # conftest's real server, one token per role
+    base = srv.url
     gold = json.loads((REAL_SCANS / "gold" / f"{SCAN.stem}.json").read_text())
     page = browser.new_page(viewport=WIDE)
     page.goto(f"{base}/")
@@ -179,7 +142,7 @@ def test_archivist_uploads_finds_reads_and_corrects(server, browser, tmp_path: P
     page.reload()
     value = page.locator(".record button.value[data-ref='doc.number']")
     assert value.inner_text().strip() == gold["doc"]["number"]
-    assert "archivist-ui" in page.locator("tr[data-field='number'] .badge.ok").inner_text()
+    assert "archivist@test" in page.locator("tr[data-field='number'] .badge.ok").inner_text()
     assert gold["doc"]["number"] in page.locator("ul.history").inner_text()
     _shot(page, "08-document-corrected")
 
