@@ -248,18 +248,25 @@ def main() -> None:
             evaluate(piped_damaged, args.verbose),
         )
 
-    scan_pairs = []
+    scan_pairs, tesseract_only = [], []
     for g in sorted((SCANS / "gold").glob("*.json")):
         gold = json.loads(g.read_text())
         doc = load_scan(SCANS / gold["file"], args.texts, args.data, args.docs)
         if doc is None:
             continue
         scan_pairs.append((gold, build_record(doc)))
+        # baseline: the same pages without the OCR stage's handwriting readings
+        bare = [p.model_copy(update={"hand_digits": []}) for p in doc.pages]
+        tesseract_only.append((gold, build_record(doc.model_copy(update={"pages": bare}))))
     facts = args.samples / "facts.json"
     if facts.exists():
         samples(args, json.loads(facts.read_text()))
 
     if scan_pairs:
+        report(
+            f"real scans ({len(scan_pairs)} documents), baseline: no handwritten-digit readings",
+            evaluate(tesseract_only, False),
+        )
         report(f"real scans ({len(scan_pairs)} documents)", evaluate(scan_pairs, args.verbose))
     else:
         print("\nreal scans: no OCR path (service.pipeline) and no --texts DIR; skipped")
