@@ -508,6 +508,8 @@ def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) ->
         if title and not _wordlike(line):  # a stamp or a scribble over the title's tail
             break
         title.append((pos, line.strip()))
+    if title and not upper_title and len(title) < 4:
+        title.extend(_displaced_lines(page, title, lines))
     if title:
         text = " ".join(t for _, t in title)
         if upper_title:
@@ -521,6 +523,56 @@ def _type_title(page: PageText, lines: list[tuple[int, str, str]], out: dict) ->
             first = first.capitalize()
         text = (first[:1].upper() + first[1:] + (" " + rest if rest else "")).strip()
         out["title"] = HeaderField(text, page.number, title[0][0], title[-1][0] + len(title[-1][1]))
+
+
+def _displaced_lines(
+    page: PageText, title: list[tuple[int, str]], lines: list[tuple[int, str, str]]
+) -> list[tuple[int, str]]:
+    """Title lines that OCR's reading order put elsewhere (after a stamp's junk), found by
+    their word boxes: the next printed line right under the title, within its width.
+
+    A line the text already has right after the title is left to the text rules (they
+    decide whether it is the title's or the body's); only a line read out of order, whose
+    words sit under the title and no wider (the body runs the full width), is taken.
+    """
+    out: list[tuple[int, str]] = []
+    pos, text = title[-1]
+    last = page.words_in(pos, pos + len(text))
+    # where the text's next line starts: a line there went through the text rules already
+    follow = next((p + len(t) - len(t.lstrip()) for p, t, _ in lines if p > pos), None)
+    while last and len(title) + len(out) < 4:
+        x0, x1 = min(w.box.x0 for w in last), max(w.box.x1 for w in last)
+        y1 = max(w.box.y1 for w in last)
+        height = max(w.box.y1 - w.box.y0 for w in last)
+        band = sorted(
+            (w for w in page.words
+             if y1 < (w.box.y0 + w.box.y1) / 2 < y1 + 1.2 * height and w.conf > 0),
+            key=lambda w: w.box.x0,
+        )
+        run = _run_at(band, (x0 + x1) / 2, gap=2 * height)
+        slack = 0.05 * (x1 - x0)
+        if not run or run[0].box.x0 < x0 - slack or run[-1].box.x1 > x1 + slack:
+            break
+        start = run[0].start
+        line = " ".join(w.text for w in run)
+        if start is None or start == follow or not _wordlike(line):
+            break
+        if _TITLE_STOP.match(fold(line)) or _is_upper(line):
+            break
+        out.append((start, line))
+        last = run
+    return out
+
+
+def _run_at(words: list, x: float, gap: float) -> list:
+    """The words of a line (sorted by x) joined by gaps under ``gap`` that cover x."""
+    runs: list[list] = []
+    for w in words:
+        if runs and w.box.x0 - runs[-1][-1].box.x1 < gap:
+            runs[-1].append(w)
+        else:
+            runs.append([w])
+    return next((r for r in runs if r[0].box.x0 <= x <= r[-1].box.x1), [])
 
 
 _TITLE_WORDS_LIST = (

@@ -272,3 +272,67 @@ def test_reading_from_another_line_is_not_the_headers() -> None:
     assert build_record(d).doc.date == "2025-01"
     d.pages[0].hand_digits[0].box = Box(x0=900, y0=95, x1=960, y1=150)
     assert build_record(d).doc.date == "2025-01-16"
+
+
+def _laid_out(head: str, rows: list[list[tuple[str, int, int]]]) -> Document:
+    """A page: ``head`` text lines without boxes, then OCR lines of (word, x0, y0) in the
+    order Tesseract wrote them (40 px tall words, 24 px per letter)."""
+    text, words = head, []
+    for row in rows:
+        parts = []
+        for w, x0, y0 in row:
+            start = len(text) + sum(len(p) + 1 for p in parts)
+            words.append(Word(text=w, box=Box(x0=x0, y0=y0, x1=x0 + 24 * len(w), y1=y0 + 40),
+                              conf=95, start=start))
+            parts.append(w)
+        text += " ".join(parts) + "\n"
+    page = Page(number=1, text=text, route=PageRoute.OCR, words=words)
+    return Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
+                    pages=[page])
+
+
+HEAD = """ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH QUẢNG NGÃI    Độc lập - Tự do - Hạnh phúc
+Số: 07/CT-UBND    Quảng Ngãi, ngày 20 tháng 3 năm 2018
+CHỈ THỊ
+"""
+
+
+def _line(text: str, x0: int, y0: int) -> list[tuple[str, int, int]]:
+    out = []
+    for w in text.split():
+        out.append((w, x0, y0))
+        x0 += 24 * len(w) + 20
+    return out
+
+
+def test_title_line_read_after_a_stamp_is_found_by_its_boxes() -> None:
+    rows = [
+        _line("Về việc tăng cường công tác thi hành án", 700, 550),
+        # a receipt stamp on the left read first, then the title's second line
+        _line("lpệ :42⁄4.. L4Ÿ T56: 7T? |", 30, 605) + _line("trên địa bàn tỉnh Quảng Ngãi", 900, 600),
+        _line("Trong thời gian qua, công tác triển khai thi hành Luật tố tụng hành chính", 230, 700),
+    ]
+    h = build_record(_laid_out(HEAD, rows)).doc
+    assert h.title == "Về việc tăng cường công tác thi hành án trên địa bàn tỉnh Quảng Ngãi"
+
+
+def test_body_line_under_the_title_is_not_taken_by_boxes() -> None:
+    rows = [
+        _line("Về việc tăng cường công tác thi hành án", 700, 550),
+        # the body's first line sits right under the title but runs the full width
+        _line("lpệ :42⁄4.. L4Ÿ T56: 7T? |", 30, 630) + _line("Trong thời gian qua, công tác triển khai "
+                                                      "thi hành Luật tố tụng", 250, 600),
+    ]
+    h = build_record(_laid_out(HEAD, rows)).doc
+    assert h.title == "Về việc tăng cường công tác thi hành án"
+
+
+def test_line_in_reading_order_is_left_to_the_text_rules() -> None:
+    rows = [
+        _line("Về việc tăng cường công tác thi hành án.", 700, 550),
+        # under the title and no wider, but the text has it next and its rules said no
+        _line("trên địa bàn tỉnh", 800, 600),
+    ]
+    h = build_record(_laid_out(HEAD, rows)).doc
+    assert h.title == "Về việc tăng cường công tác thi hành án."
