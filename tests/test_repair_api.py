@@ -198,3 +198,33 @@ def test_numbers_in_damaged_seeds_are_never_changed(model, prefix):
 def test_amounts_keep_their_digits(model, words):
     text = " ".join(words)
     assert _STANDALONE_NUMBER.findall(model.repair(text).text) == _STANDALONE_NUMBER.findall(text)
+
+
+def test_place_names_in_capitals_are_read_as_names(model):
+    """A prose LM prefers "đa năng", "thành hòa": capitalised runs that spell a place name
+    are read as it, the likeliest of names spelt alike first (Thanh Hóa, not Thanh Hòa)."""
+    out = model.repair(
+        "Doan céng tac da dén hoc tap kinh nghiém tai cac tinh Thanh Hoa, Quang Tri va Da "
+        "Nang, Yén Bai trong thang 3 nam 2023."
+    ).text
+    for name in ("Thanh Hóa", "Quảng Trị", "Đà Nẵng", "Yên Bái"):
+        assert name in out
+
+
+def test_names_rule_needs_capitals_and_spares_clean_text(model):
+    out = model.repair("Trung tam da dau tu thiét bi da nang cho cac lép hoc cdng dong.").text
+    assert "đa năng" in out and "Đà Nẵng" not in out
+    clean = "Nhà văn hóa Đa Năng của xã được xây dựng năm 2020 với sự đóng góp của nhân dân."
+    assert model.repair(clean).text == clean
+    # a heading in capitals: "VAN BAN" is "văn bản" there, not the district Văn Bàn
+    heading = model.repair("RA SOAT CAC VAN BAN QUY PHAM PHAP LUAT CUA TINH\nva huyén Van Ban")
+    assert "VĂN BẢN" in heading.text and heading.text.endswith("Văn Bàn")
+
+
+def test_apostrophe_after_o_or_u_is_a_horn_unless_it_closes_a_quote(model):
+    """English OCR reads the horn of ơ/ư as an apostrophe ("So' két" = Sơ kết)."""
+    r = model.repair("So' két cong tac khuyén hoc 6 thang dau nam, nhiém vu trong tam")
+    assert r.text.startswith("Sơ kết công tác khuyến học")
+    assert r.edits[0].original == "So'" and r.text[r.edits[0].start : r.edits[0].end] == "Sơ"
+    quoted = model.repair("Ong ta noi: 'Toi se lam do'. Cong viéc cua Hoi Khuyén hoc tinh").text
+    assert quoted.count("'") == 2  # a closing quote stays a quote

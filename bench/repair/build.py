@@ -2,7 +2,8 @@
 
 Inputs (build time only): Debian hunspell-vi (syllable inventory, rhyme inventory), the
 underthesea wheel's VLSP-2013 text (train split: sentence index % 10 != 0; the rest is held
-out for the bench) and Viet74K word list (syllable bigrams), and English-OCR pairs made by
+out for the bench) and Viet74K word list (syllable bigrams), the place names of
+``vietnamadminunits`` (bigrams, and the names themselves), and English-OCR pairs made by
 ``python -m bench.repair.pairs`` (the confusion table P(damaged token | syllable)).
 
     python -m bench.repair.pairs /tmp/train.jsonl --split train
@@ -20,7 +21,12 @@ from pathlib import Path
 
 from normalize.repair import MODEL_VERSION, data_path
 from normalize.repair.lm import count_ngrams
-from normalize.repair.sources import admin_names, hunspell_words, viet74k_words, vlsp_sentences
+from normalize.repair.sources import (
+    admin_name_counts,
+    hunspell_words,
+    viet74k_words,
+    vlsp_sentences,
+)
 from normalize.repair.syllables import RHYME_SHAPE, TOKEN, acronyms_of, is_valid, rhyme_of
 from normalize.unicode import tone_key
 
@@ -57,12 +63,34 @@ def confusion(pairs_files: list[Path], rhymes: frozenset[str]) -> tuple[dict, Co
     return {d: dict(c) for d, c in table.items()}, totals
 
 
+def place_names(names: Counter) -> dict[str, int]:
+    """Place names of 2-4 syllables as tone keys -> how many wards they name or contain:
+    the runs of capitalised words of unit names ("Thành phố Đà Nẵng": "đà nẵng"; the type
+    word is not part of the name)."""
+    out: Counter = Counter()
+    for name, n in names.items():
+        found: set[str] = set()
+        run: list[str] = []
+        for m in [*TOKEN.finditer(name), None]:
+            if m is not None and m.group()[:1].isupper() and m.group().isalpha():
+                run.append(tone_key(m.group()))
+                continue
+            if 2 <= len(run) <= 4:
+                found.add(" ".join(run))
+            run = []
+        for f in found:
+            out[f] = max(out[f], n)  # "Tỉnh Sơn La" and "tỉnh Sơn La" are one unit
+    return dict(sorted(out.items()))
+
+
 def build(pairs_files: list[Path]) -> dict:
     hun = [w for w in hunspell_words() if " " not in w and w.isalpha()]
     rhymes = frozenset(r for r in map(rhyme_of, hun) if RHYME_SHAPE.match(r))
     counts = {k: Counter() for k in ("unigrams", "bigrams", "trigrams")}
     sents = vlsp_sentences()
-    texts = [s for i, s in enumerate(sents) if i % 10 != 0] + viet74k_words() + admin_names()
+    name_counts = admin_name_counts()
+    names = sorted(name_counts)
+    texts = [s for i, s in enumerate(sents) if i % 10 != 0] + viet74k_words() + names
     for text in texts:
         count_ngrams(text, rhymes, counts)
     uni = counts["unigrams"]
@@ -78,6 +106,7 @@ def build(pairs_files: list[Path]) -> dict:
         "confusion": table,
         "acronyms": acronyms(sents),
         "confusion_totals": dict(totals),
+        "place_names": place_names(name_counts),
     }
 
 

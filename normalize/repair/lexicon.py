@@ -27,6 +27,9 @@ CHAR_ALTS = {
     "§": (("", 0.0), ("y", 0.5)),
     "8": (("e", 0.5), ("", 1.0)),
 }
+# The horn of ơ/ư read as an apostrophe after o/u ("So'" = Sơ, "tru'o'ng" = trường)
+HORN = re.compile("[oOuU]'")
+_HORNS = {"o'": "ơ", "O'": "Ơ", "u'": "ư", "U'": "Ư"}
 ROMAN = re.compile(r"^(?:[IVXL1]{1,5}|[ivx]{1,4})$")
 # Optional rewrites of the skeleton, with a cost (nats) each: OCR confusions seen in the seeds.
 RULES = (
@@ -131,6 +134,17 @@ class Lexicon:
         self.vocab: dict[str, int] = snap["syllables"]
         self.table: dict[str, dict[str, int]] = snap["confusion"]
         self.totals: dict[str, int] = snap["confusion_totals"]
+        # Place names of two to four syllables by the skeletons of their syllables, with
+        # the share of each among the names spelt alike (by the wards they name): a run of
+        # capitalised tokens that spells one is read as one of them (see Repairer._places)
+        places: dict[tuple[str, ...], list[tuple[tuple[str, ...], int]]] = {}
+        for name, n in snap.get("place_names", {}).items():
+            keys = tuple(name.split(" "))
+            places.setdefault(tuple(map(name_skeleton, keys)), []).append((keys, n))
+        self.places = {
+            sk: [(keys, n / sum(m for _, m in alike)) for keys, n in alike]
+            for sk, alike in places.items()
+        }
         self.ids = ids
         index: dict[str, list[str]] = {}
         for k in sorted(self.vocab, key=lambda k: -self.vocab[k]):
@@ -209,6 +223,14 @@ class Lexicon:
 
     def find_readings(self, tok: str, acronyms: dict[str, str]) -> tuple:
         """(key, text, channel log-p, kind, first-syllable id) of each reading of a token."""
+        if "'" in tok:  # the readings of the word with its horns, none of them as written
+            horned = HORN.sub(lambda m: _HORNS[m.group()], tok)
+            horn_readings = [
+                (k, text, ch, DAMAGED if kind == SAME else kind, fid)
+                for k, text, ch, kind, fid in self.find_readings(horned, acronyms)
+                if k is not None and "'" not in text
+            ]
+            return ((None, tok, 0.0, KEPT, -1), *horn_readings)
         low = tok.lower()
         ident_key = tone_key(tok)
         ident_ok = self.valid(ident_key)
@@ -285,6 +307,11 @@ class Lexicon:
         if n:
             return n / (total + 1)
         return BACKOFF_P * math.exp(-cost) * (5 / (5 + total)) ** UNSEEN_DECAY
+
+
+def name_skeleton(tok: str) -> str:
+    """A token's letters without marks, OCR digits read as letters, đ as d (Da Nang, Pa)."""
+    return skeleton(tok.translate(CHAR_MAP)).replace("đ", "d")
 
 
 def _is_caps(tok: str) -> bool:

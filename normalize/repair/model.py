@@ -24,6 +24,8 @@ from normalize.repair.lexicon import (
     NUMBER,
     SAME,
     Lexicon,
+    apply_case,
+    name_skeleton,
 )
 from normalize.repair.lm import SHIFT, MixedLM
 from normalize.repair.syllables import STRONG_BREAK, TOKEN, has_marks, skeleton
@@ -140,6 +142,8 @@ class Repairer:
             return []
         p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
         cands_at, breaks = self._lattice(text, toks, p_dmg)
+        if self.lexicon.places:
+            self._places(toks, cands_at, breaks)
         choice, alive = self._viterbi(cands_at, breaks)
         self._refine(cands_at, choice, alive, breaks)
         out = []
@@ -154,6 +158,10 @@ class Repairer:
         breaks: list[bool] = []
         protected, numbers = _protected_spans(text), _number_spans(text)
         priced_get, candidates, search = self._priced.get, self.candidates, STRONG_BREAK.search
+
+        def line_start(pos: int) -> int:
+            return text.rfind("\n", 0, pos) + 1
+
         pos = 0
         for m in toks:
             tok = m.group()
@@ -170,11 +178,74 @@ class Repairer:
                 cands = (Cand(None, tok[0] + "Đ", 0.0),)
             elif tok.isupper() and (text[end : end + 1] in ("-", "/") or gap.endswith(("/", "-"))):
                 cands = (Cand(None, tok, 0.0),)  # a part of a document key: 49-KL/TW
+            elif tok.endswith("'") and _OPEN_QUOTE.search(text, line_start(start), start):
+                # a closing quote after o/u ('... làm đó'), not a horn: the word is read
+                # without it and the quote kept
+                cands = tuple(c._replace(text=c.text + "'") for c in candidates(tok[:-1], p_dmg))
             elif cands is None:
                 cands = candidates(tok, p_dmg)
             cands_at.append(cands)
             breaks.append(gap != " " and bool(gap) and bool(search(gap)))
         return cands_at, breaks
+
+    def _places(
+        self, toks: list[re.Match], cands_at: list[tuple[Cand, ...]], breaks: list[bool]
+    ) -> None:
+        """Title-case tokens that spell a place name ("Da Nang", "Thanh Hoa") read as it.
+
+        A bigram model trained on prose prefers "đa năng" and "thành hòa": names are too
+        rare in it. Within a run of title-case tokens, the longest windows (2-4 tokens)
+        whose skeletons are those of a known place name keep only the name's syllables
+        besides the token as written; a window with a valid syllable written with marks is
+        not a damaged name and is left to the search as any other text. Names
+        spelt alike ("Thanh Hóa", "Thanh Hòa") compete with the log of their share (how
+        many wards each names) added where they differ; the search does the rest.
+        """
+        places, n = self.lexicon.places, len(toks)
+        # a name's word: title case, not a syllable already written with its marks
+        word = [_title_case(m.group()) and not self._marked(m.group()) for m in toks]
+        t = 0
+        while t < n - 1:
+            end = t + 1  # the run of name words from t (no break inside), up to 4
+            while end < n and end - t < 4 and word[end] and not breaks[end]:
+                end += 1
+            if not word[t] or end - t < 2:
+                t += 1
+                continue
+            skel = [name_skeleton(toks[k].group()) for k in range(t, end)]
+            for size in range(end - t, 1, -1):
+                names = places.get(tuple(skel[:size]))
+                if names:
+                    for i in range(size):
+                        share: dict[str, float] = {}
+                        for keys, p in names:
+                            share[keys[i]] = max(share.get(keys[i], 0.0), p)
+                        cands_at[t + i] = self._name_cands(toks[t + i].group(), cands_at[t + i],
+                                                           share)
+                    t += size
+                    break
+            else:
+                t += 1
+
+    def _marked(self, tok: str) -> bool:
+        """A syllable written with its marks ("Đa Năng" in clean text): not damage to undo."""
+        return has_marks(tok) and self.valid(tone_key(tok))
+
+    def _name_cands(
+        self, tok: str, cands: tuple[Cand, ...], share: dict[str, float]
+    ) -> tuple[Cand, ...]:
+        """The token as written, and each name syllable (share: of the likeliest name with
+        it here) at the channel log-p of the token's best reading + log share."""
+        best = max((c.logp for c in cands if c.text != tok), default=0.0)
+        keep = [c for c in cands if c.text == tok]
+        lm = self.lm
+        for k, p in sorted(share.items()):
+            if keep and keep[0].key == k:
+                continue  # the token as written is this syllable
+            kid = lm.id(k)
+            lp = best + math.log(p)
+            keep.append(Cand(k, apply_case(tok, k), lp, kid, -1, lm.cont(kid), lm.backoff(kid)))
+        return tuple(keep)
 
     def _viterbi(
         self, cands_at: list[tuple[Cand, ...]], breaks: list[bool]
@@ -403,12 +474,21 @@ class _Spans:
 _NUMBER = re.compile(r"(?<!\w)\d+(?:[.,/:-]\d+)*(?!\w)")
 
 
+# A single quote opening a quotation: at a line start or after a space or bracket.
+_OPEN_QUOTE = re.compile(r"(?:^|(?<=[\s(\[]))'")
+
+
 def _protected_spans(text: str) -> _Spans:
     return _Spans([m.span() for m in _ADDRESS.finditer(text)])
 
 
 def _number_spans(text: str) -> _Spans:
     return _Spans([m.span() for m in _NUMBER.finditer(text)])
+
+
+def _title_case(tok: str) -> bool:
+    """"Nang", "H6a": a name's word; in capitals (a heading) names are not told apart."""
+    return tok[:1].isupper() and not any(ch.isupper() for ch in tok[1:])
 
 
 def _kid(c: Cand) -> int | None:

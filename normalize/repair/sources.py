@@ -15,6 +15,7 @@ import subprocess
 import sys
 import unicodedata
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 UNDERTHESEA = "underthesea==9.5.0"
@@ -88,21 +89,28 @@ def hunspell_words() -> list[str]:
 
 def admin_names() -> list[str]:
     """'Tỉnh Sơn La', 'Huyện Mai Sơn', 'Xã Chiềng Ban'...: unit names with their type word."""
+    return sorted(admin_name_counts())
+
+
+def admin_name_counts() -> Counter:
+    """Unit names (with and without their type word) -> wards they name or contain: a
+    province's name counts once per ward of it, as big units are named more often."""
     import importlib.util
     import sqlite3
 
     spec = importlib.util.find_spec("vietnamadminunits")
     if spec is None or not spec.submodule_search_locations:
-        return []
+        return Counter()
     db = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db"
     con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    names: set[str] = set()
+    names: Counter = Counter()
     try:
         q = "SELECT province, provinceShort, district, districtShort, districtType, ward, " \
             "wardShort, wardType FROM admin_units_legacy"
         for prov, prov_s, dist, dist_s, dist_t, ward, ward_s, ward_t in con.execute(q):
-            names.update([prov, f"tỉnh {prov_s}", dist, f"{(dist_t or '').lower()} {dist_s}",
-                          ward, f"{(ward_t or '').lower()} {ward_s}"])
+            row = [prov, f"tỉnh {prov_s}", dist, f"{(dist_t or '').lower()} {dist_s}",
+                   ward, f"{(ward_t or '').lower()} {ward_s}"]
+            names.update({_nfc(n.strip()) for n in row if n and n.strip()})
     finally:
         con.close()
-    return sorted(_nfc(n.strip()) for n in names if n and n.strip())
+    return names
