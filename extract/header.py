@@ -78,6 +78,25 @@ _SURNAMES = {
 }
 
 
+# Surnames with one spelling for their letters: OCR tone slips in the bold signer name
+# ("Trân Phước Hiên") are put right in the surname; the given names may be anything.
+_SURNAME_SPELLING = {fold(n): n for n in [
+    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
+    "Ngô", "Dương", "Lý", "Phùng", "Đinh", "Lương", "Cầm", "Hà", "Đào", "Trịnh", "Sầm", "Tô",
+    "Trương", "Đoàn", "Lâm", "Kiều", "Tạ", "Thái", "Lưu", "Nông", "Hứa", "Quách", "Tôn",
+    "Vương", "Khuất",
+]}
+
+
+def _surname_marks(name: str) -> str:
+    """The name with its surname spelt as that surname is (Trân -> Trần, Nguyên -> Nguyễn)."""
+    first, _, rest = name.partition(" ")
+    right = _SURNAME_SPELLING.get(fold(first))
+    if right is None or not rest or first.isupper():
+        return name
+    return f"{right} {rest}"
+
+
 _SIGN_FOR = r"(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)"  # "thay mặt", "ký thay", "thừa lệnh" ...
 _TITLE_HEAD = re.compile(rf"{_SIGN_FOR}[. ]")
 _NOI_NHAN = re.compile(r"noi nh\w{1,2}n\s*:")
@@ -686,7 +705,8 @@ def _signature(pages: list[PageText], out: dict) -> None:
             out["signer_title"] = HeaderField(" / ".join(t for _, t in titles), page.number,
                                               titles[0][0], titles[-1][0] + len(titles[-1][1]))
         if name:
-            out["signer"] = HeaderField(name[1], page.number, name[0], name[0] + len(name[1]))
+            out["signer"] = HeaderField(_surname_marks(name[1]), page.number, name[0],
+                                        name[0] + len(name[1]))
         if recips:
             out["recipients"] = HeaderField([r for r in recips if r], page.number, zone[0][0],
                                             zone[-1][0] + len(zone[-1][1]))

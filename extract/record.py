@@ -29,7 +29,7 @@ from schemas import (
 
 __all__ = ["EXTRACTOR_VERSION", "build_record"]
 
-EXTRACTOR_VERSION = "extract-0.3.1"
+EXTRACTOR_VERSION = "extract-0.3.2"
 
 _HEADER_FIELDS = ("issuer", "parent_issuer", "number", "doc_type", "date", "place", "title",
                   "signer", "signer_title", "recipients")

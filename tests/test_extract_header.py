@@ -336,3 +336,11 @@ def test_line_in_reading_order_is_left_to_the_text_rules() -> None:
     ]
     h = build_record(_laid_out(HEAD, rows)).doc
     assert h.title == "Về việc tăng cường công tác thi hành án."
+
+
+def test_signer_surname_takes_its_one_spelling() -> None:
+    """OCR slips tones in the bold name: a surname with one spelling is put right."""
+    slipped = build_record(doc(PAGE1, PAGE2.replace("Hoàng Văn Nam", "Trân Văn Nam"))).doc
+    assert slipped.signer == "Trần Văn Nam"
+    for name in ("Lò Văn Nam", "Hoàng Văn Nam"):  # Lò/Lô both surnames; already right
+        assert build_record(doc(PAGE1, PAGE2.replace("Hoàng Văn Nam", name))).doc.signer == name
