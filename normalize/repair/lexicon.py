@@ -136,7 +136,7 @@ class Lexicon:
         self.totals: dict[str, int] = snap["confusion_totals"]
         # Place names of two to four syllables by the skeletons of their syllables, with
         # the share of each among the names spelt alike (by the wards they name): a run of
-        # capitalised tokens that spells one is read as one of them (see Repairer._places)
+        # title-case tokens that spells one is read as one of them (see Repairer._places)
         places: dict[tuple[str, ...], list[tuple[tuple[str, ...], int]]] = {}
         for name, n in snap.get("place_names", {}).items():
             keys = tuple(name.split(" "))
@@ -310,8 +310,8 @@ class Lexicon:
 
 
 def name_skeleton(tok: str) -> str:
-    """A token's letters without marks, OCR digits read as letters, đ as d (Da Nang, Pa)."""
-    return skeleton(tok.translate(CHAR_MAP)).replace("đ", "d")
+    """A token's letters without marks (đ as d), OCR digits read as letters: "H6a" -> "hoa"."""
+    return skeleton(tok.translate(CHAR_MAP))
 
 
 def _is_caps(tok: str) -> bool:
