@@ -25,6 +25,7 @@ from spacy.util import filter_spans
 from extract.gazetteer import places
 from normalize.fold import fold
 from normalize.keys import ISSUER_CODES
+from normalize.names import SURNAMES
 
 __all__ = ["find_entities", "pipeline"]
 
@@ -48,12 +49,6 @@ _ORG_GENERIC = frozenset(_ORG_GENERIC_WORDS)
 _STOP = frozenset({"va", "cua", "tai", "ve", "da", "voi", "cho", "trong", "theo", "la", "co",
                    "duoc", "de", "nam", "thang", "ngay", "cac", "nhung"})
 _PEOPLE_CUES = {"dong chi", "d/c", "dc", "ong", "ba"}
-_SURNAMES = {
-    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
-    "ho", "ngo", "duong", "ly", "phung", "dinh", "luong", "mai", "lo", "cam", "quang", "tong",
-    "ha", "dao", "trinh", "lu", "vi", "sam", "to", "truong", "doan", "lam", "cao", "kieu", "ta",
-    "thai", "luu", "nong", "hua", "giang", "quach", "vuong", "khuat",
-}
 
 
 def _cap(tok: str) -> bool:
@@ -186,7 +181,7 @@ def sohoa_people(doc: Doc) -> Doc:
     spans = []
     i = 0
     while i < len(doc):
-        if folded[i] in _SURNAMES and _cap(doc[i].text) and not doc[i].text.isupper():
+        if folded[i] in SURNAMES and _cap(doc[i].text) and not doc[i].text.isupper():
             end = i + 1
             while end < len(doc) and end - i < 5 and _cap(doc[end].text) and doc[end].is_alpha \
                     and not doc[end].text.isupper():

@@ -21,6 +21,7 @@ from extract.gazetteer import proper_place
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.keys import ISSUER_CODES, TYPE_CODES, canonical_key, parse_key
+from normalize.names import SURNAMES, surname_spelling
 from schemas import Box
 
 __all__ = ["HeaderField", "consensus_marks", "find_header", "normal_case"]
@@ -70,28 +71,13 @@ _TITLE_WORDS = re.compile(
 )
 _DIGIT_FIX = str.maketrans({"O": "0", "o": "0", "I": "1", "l": "1", "|": "1", "]": "1"})
 _NAME = re.compile(rf"((?:{_UP}{_LO}+[ \t]+){{1,4}}{_UP}{_LO}+)[ \t.]*$")
-_SURNAMES = {
-    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do",
-    "ho", "ngo", "duong", "ly", "phung", "dinh", "luong", "mai", "lo", "cam", "quang", "tong",
-    "ha", "dao", "trinh", "lu", "vi", "sam", "to", "truong", "doan", "lam", "cao", "kieu", "ta",
-    "chu", "thai", "luu", "nong", "hua", "la", "giang", "quach", "tang", "ton", "vuong", "khuat",
-}
-
-
-# Surnames with one spelling for their letters: OCR tone slips in the bold signer name
-# ("Trân Phước Hiên") are put right in the surname; the given names may be anything.
-_SURNAME_SPELLING = {fold(n): n for n in [
-    "Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Vũ", "Võ", "Đặng", "Bùi", "Đỗ", "Hồ",
-    "Ngô", "Dương", "Lý", "Phùng", "Đinh", "Lương", "Cầm", "Hà", "Đào", "Trịnh", "Sầm", "Tô",
-    "Trương", "Đoàn", "Lâm", "Kiều", "Tạ", "Thái", "Lưu", "Nông", "Hứa", "Quách", "Tôn",
-    "Vương", "Khuất",
-]}
 
 
 def _surname_marks(name: str) -> str:
-    """The name with its surname spelt as that surname is (Trân -> Trần, Nguyên -> Nguyễn)."""
+    """The name with its surname spelt as that surname is (Trân -> Trần, Nguyên -> Nguyễn):
+    OCR slips tones in the bold signer name; the given names may be anything."""
     first, _, rest = name.partition(" ")
-    right = _SURNAME_SPELLING.get(fold(first))
+    right = surname_spelling(first)
     if right is None or not rest or first.isupper():
         return name
     return f"{right} {rest}"
@@ -645,7 +631,7 @@ def _split_tail(line: str) -> list[tuple[int, str]] | None:
     if m and _is_title(m.group(1)) and core[: m.start(1)].strip():
         return [(0, core[: m.start(1)]), (m.start(1), m.group(1))]
     m = _NAME.search(_JUNK_TAIL.sub("", core))
-    if m and core[: m.start(1)].strip() and fold(m.group(1)).split()[0] in _SURNAMES:
+    if m and core[: m.start(1)].strip() and fold(m.group(1)).split()[0] in SURNAMES:
         return [(0, core[: m.start(1)]), (m.start(1), m.group(1))]
     return None
 
@@ -654,7 +640,7 @@ def _name_in(text: str) -> tuple[int, str] | None:
     """A signer's name filling a column piece ("Trần Hoàng Tuấn", stray marks around it)."""
     core = _JUNK_TAIL.sub("", text.rstrip())
     m = _NAME.search(core)
-    if not m or core[: m.start(1)].strip() or fold(m.group(1)).split()[0] not in _SURNAMES:
+    if not m or core[: m.start(1)].strip() or fold(m.group(1)).split()[0] not in SURNAMES:
         return None
     return m.start(1), m.group(1).strip()
 

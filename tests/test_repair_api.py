@@ -228,3 +228,15 @@ def test_apostrophe_after_o_or_u_is_a_horn_unless_it_closes_a_quote(model):
     assert r.edits[0].original == "So'" and r.text[r.edits[0].start : r.edits[0].end] == "Sơ"
     quoted = model.repair("Ong ta noi: 'Toi se lam do'. Cong viéc cua Hoi Khuyén hoc tinh").text
     assert quoted.count("'") == 2  # a closing quote stays a quote
+
+
+def test_people_are_not_places(model):
+    """A surname and a middle name make a person: Văn Thành and Nguyễn Văn Thảnh are
+    communes, but "Nguyen Van Thanh" is not read as one; the surname takes its spelling."""
+    out = model.repair(
+        "Ong Nguyen Van Thanh, ba Tran Thi Hoa va ong Le Van Binh da tham gia doan cong tac "
+        "cua Hoi Khuyén hoc tinh tai huyén Van Ho va cac tinh Thanh Hoa, Quang Tri."
+    ).text
+    assert "Nguyễn Văn" in out and "Thảnh" not in out
+    assert "Trần Thị" in out and "Lê Văn" in out  # the given names are the LM's choice
+    assert "huyện Vân Hồ" in out and "Thanh Hóa, Quảng Trị" in out

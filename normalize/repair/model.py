@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
+from normalize.names import MIDDLE_NAMES, SURNAMES, surname_spelling
 from normalize.repair.lexicon import (
     CHAR_MAP,
     DAMAGED,
@@ -191,13 +192,16 @@ class Repairer:
     def _places(
         self, toks: list[re.Match], cands_at: list[tuple[Cand, ...]], breaks: list[bool]
     ) -> None:
-        """Title-case tokens that spell a place name ("Da Nang", "Thanh Hoa") read as it.
+        """Title-case tokens that spell a place name ("Da Nang", "Thanh Hoa") read as it;
+        a person's name with its middle name ("Pham Thi Lan") is read as a name.
 
         A bigram model trained on prose prefers "đa năng" and "thành hòa": names are too
         rare in it. Within a run of title-case tokens, the longest windows (2-4 tokens)
         whose skeletons are those of a known place name keep only the name's syllables
         besides the token as written; a window with a valid syllable written with marks is
-        not a damaged name and is left to the search as any other text. Names
+        not a damaged name and is left to the search as any other text. Given names are
+        place names too (Văn Thành, Thị Hoa) and communes bear people's names (Nguyễn Văn
+        Thảnh): after a surname and a middle name no place is looked for. Names
         spelt alike ("Thanh Hóa", "Thanh Hòa") compete with the log of their share (how
         many wards each names) added where they differ; the search does the rest.
         """
@@ -213,6 +217,12 @@ class Repairer:
                 t += 1
                 continue
             skel = [name_skeleton(toks[k].group()) for k in range(t, end)]
+            if skel[1] in MIDDLE_NAMES and skel[0] in SURNAMES:
+                # "Nguyen Van Thanh": a person (though a commune bears the name); the given
+                # name after it is no place either ("Văn Thành" is one)
+                self._person(toks, cands_at, t, skel[1])
+                t += 3
+                continue
             for size in range(end - t, 1, -1):
                 names = places.get(tuple(skel[:size]))
                 if names:
@@ -226,6 +236,15 @@ class Repairer:
                     break
             else:
                 t += 1
+
+    def _person(self, toks: list[re.Match], cands_at: list, t: int, middle: str) -> None:
+        """A surname and a middle name ("Pham Thi ..."): the surname takes its one spelling
+        where it has one (Phạm, not Phẩm), the middle name its own (Thị, not Thì)."""
+        spelling = surname_spelling(toks[t].group())
+        if spelling is not None:
+            cands_at[t] = self._name_cands(toks[t].group(), cands_at[t], {tone_key(spelling): 1.0})
+        key = tone_key(MIDDLE_NAMES[middle])
+        cands_at[t + 1] = self._name_cands(toks[t + 1].group(), cands_at[t + 1], {key: 1.0})
 
     def _marked(self, tok: str) -> bool:
         """A syllable written with its marks ("Đa Năng" in clean text): not damage to undo."""
