@@ -240,3 +240,11 @@ def test_people_are_not_places(model):
     assert "Nguyễn Văn" in out and "Thảnh" not in out
     assert "Trần Thị" in out and "Lê Văn" in out  # the given names are the LM's choice
     assert "huyện Vân Hồ" in out and "Thanh Hóa, Quảng Trị" in out
+
+
+def test_names_in_a_clean_english_passage_stay(model):
+    for en in (
+        "The report was written by Nguyen Van Thanh and Tran Thi Hoa of the association.",
+        "The delegation visited Da Nang and Thanh Hoa provinces last year with the association.",
+    ):
+        assert model.repair(en).text == en

@@ -144,7 +144,7 @@ class Repairer:
         p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
         cands_at, breaks = self._lattice(text, toks, p_dmg)
         if self.lexicon.places:
-            self._places(toks, cands_at, breaks)
+            self._places(toks, cands_at, breaks, p_dmg)
         choice, alive = self._viterbi(cands_at, breaks)
         self._refine(cands_at, choice, alive, breaks)
         out = []
@@ -190,7 +190,11 @@ class Repairer:
         return cands_at, breaks
 
     def _places(
-        self, toks: list[re.Match], cands_at: list[tuple[Cand, ...]], breaks: list[bool]
+        self,
+        toks: list[re.Match],
+        cands_at: list[tuple[Cand, ...]],
+        breaks: list[bool],
+        p_dmg: float,
     ) -> None:
         """Title-case tokens that spell a place name ("Da Nang", "Thanh Hoa") read as it;
         a person's name with its middle name ("Pham Thi Lan") is read as a name.
@@ -220,7 +224,7 @@ class Repairer:
             if skel[1] in MIDDLE_NAMES and skel[0] in SURNAMES:
                 # "Nguyen Van Thanh": a person (though a commune bears the name); the given
                 # name after it is no place either ("Văn Thành" is one)
-                self._person(toks, cands_at, t, skel[1])
+                self._person(toks, cands_at, t, skel[1], p_dmg >= PERSON_SURE)
                 t += 3
                 continue
             for size in range(end - t, 1, -1):
@@ -237,26 +241,38 @@ class Repairer:
             else:
                 t += 1
 
-    def _person(self, toks: list[re.Match], cands_at: list, t: int, middle: str) -> None:
+    def _person(
+        self, toks: list[re.Match], cands_at: list, t: int, middle: str, damaged: bool
+    ) -> None:
         """A surname and a middle name ("Pham Thi ..."): the surname takes its one spelling
-        where it has one (Phạm, not Phẩm), the middle name its own (Thị, not Thì)."""
+        where it has one (Phạm, not Phẩm), the middle name its own (Thị, not Thì). In a
+        damaged text the words as written ("Thi") are no longer in the running: a middle
+        name is never written without its marks; a text judged clean keeps them as a choice
+        ("Nguyen Van Thanh" in an English passage)."""
         spelling = surname_spelling(toks[t].group())
         if spelling is not None:
-            cands_at[t] = self._name_cands(toks[t].group(), cands_at[t], {tone_key(spelling): 1.0})
+            cands_at[t] = self._name_cands(
+                toks[t].group(), cands_at[t], {tone_key(spelling): 1.0}, not damaged
+            )
         key = tone_key(MIDDLE_NAMES[middle])
-        cands_at[t + 1] = self._name_cands(toks[t + 1].group(), cands_at[t + 1], {key: 1.0})
+        cands_at[t + 1] = self._name_cands(toks[t + 1].group(), cands_at[t + 1], {key: 1.0},
+                                           not damaged)
 
     def _marked(self, tok: str) -> bool:
         """A syllable written with its marks ("Đa Năng" in clean text): not damage to undo."""
         return has_marks(tok) and self.valid(tone_key(tok))
 
     def _name_cands(
-        self, tok: str, cands: tuple[Cand, ...], share: dict[str, float]
+        self, tok: str, cands: tuple[Cand, ...], share: dict[str, float], written: bool = True
     ) -> tuple[Cand, ...]:
-        """The token as written, and each name syllable (share: of the likeliest name with
-        it here) at the channel log-p of the token's best reading + log share."""
-        best = max((c.logp for c in cands if c.text != tok), default=0.0)
-        keep = [c for c in cands if c.text == tok]
+        """The token as written (unless ``written`` is False), and each name syllable
+        (share: of the likeliest name with it here) at the channel log-p of the token's
+        best reading + log share."""
+        others = [c.logp for c in cands if c.text != tok]
+        if not others:  # the text is judged clean here: no reading but the token itself
+            return cands
+        best = max(others)
+        keep = [c for c in cands if c.text == tok] if written else []
         lm = self.lm
         for k, p in sorted(share.items()):
             if keep and keep[0].key == k:
@@ -464,6 +480,7 @@ FOREIGN_SHARE = 0.35
 
 
 START_ID = 0  # lm.new_ids(): START
+PERSON_SURE = 0.5  # damage prior from which a person's surname and middle name are forced
 # E-mail addresses, web addresses and domain names are kept as written. An e-mail needs a
 # dotted domain: English OCR writes ơ/ư as "@" inside words ("H@i" = Hội, "nu@c" = nước).
 _ADDRESS = re.compile(
