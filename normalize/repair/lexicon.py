@@ -136,7 +136,7 @@ class Lexicon:
         self.totals: dict[str, int] = snap["confusion_totals"]
         # Place names of two to four syllables by the skeletons of their syllables, with
         # the share of each among the names spelt alike (by the wards they name): a run of
-        # title-case tokens that spells one is read as one of them (see Repairer._places)
+        # title-case tokens that spells one is read as one of them (see Repairer._names)
         places: dict[tuple[str, ...], list[tuple[tuple[str, ...], int]]] = {}
         for name, n in snap.get("place_names", {}).items():
             keys = tuple(name.split(" "))

@@ -144,7 +144,7 @@ class Repairer:
         p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
         cands_at, breaks = self._lattice(text, toks, p_dmg)
         if self.lexicon.places:
-            self._places(toks, cands_at, breaks, p_dmg)
+            self._names(toks, cands_at, breaks, p_dmg)
         choice, alive = self._viterbi(cands_at, breaks)
         self._refine(cands_at, choice, alive, breaks)
         out = []
@@ -189,7 +189,7 @@ class Repairer:
             breaks.append(gap != " " and bool(gap) and bool(search(gap)))
         return cands_at, breaks
 
-    def _places(
+    def _names(
         self,
         toks: list[re.Match],
         cands_at: list[tuple[Cand, ...]],
@@ -227,19 +227,20 @@ class Repairer:
                 self._person(toks, cands_at, t, skel[1], p_dmg >= PERSON_SURE)
                 t += 3
                 continue
-            for size in range(end - t, 1, -1):
-                names = places.get(tuple(skel[:size]))
-                if names:
-                    for i in range(size):
-                        share: dict[str, float] = {}
-                        for keys, p in names:
-                            share[keys[i]] = max(share.get(keys[i], 0.0), p)
-                        cands_at[t + i] = self._name_cands(toks[t + i].group(), cands_at[t + i],
-                                                           share)
-                    t += size
-                    break
-            else:
-                t += 1
+            size = next((k for k in range(end - t, 1, -1) if tuple(skel[:k]) in places), 0)
+            if size:
+                self._place(toks, cands_at, t, places[tuple(skel[:size])])
+            t += size or 1
+
+    def _place(
+        self, toks: list[re.Match], cands_at: list, t: int, names: list[tuple[tuple, float]]
+    ) -> None:
+        """The tokens from t read as one of the place names spelt alike, by their shares."""
+        for i in range(len(names[0][0])):
+            share: dict[str, float] = {}
+            for keys, p in names:
+                share[keys[i]] = max(share.get(keys[i], 0.0), p)
+            cands_at[t + i] = self._name_cands(toks[t + i].group(), cands_at[t + i], share)
 
     def _person(
         self, toks: list[re.Match], cands_at: list, t: int, middle: str, damaged: bool
