@@ -25,6 +25,7 @@ import pypdfium2.raw as pdfium_c
 from ingest.legacy import best_reading, diacritic_share, odd_share, vietnamese_score
 from ingest.stamp import looks_like_stamp
 from schemas import ErrorKind, Limits, Page, PageRoute, SohoaError
+from schemas.pdfium import PDFIUM_LOCK
 
 FULL_PAGE_IMAGE = 0.6  # share of the page area one image must cover to count as a scan
 FEW_WORDS = 40  # fewer words than this over a full-page image is not the page's text
@@ -270,6 +271,11 @@ def _route(text: str, layer: _Layer, stamp_found: bool) -> tuple[PageRoute, str,
 
 def read_pdf(path: Path, limits: Limits) -> list[Page]:
     """Route every page of a PDF; text-layer pages come with their NFC text."""
+    with PDFIUM_LOCK:  # PDFium is not thread-safe (see schemas.pdfium)
+        return _read_pdf(path, limits)
+
+
+def _read_pdf(path: Path, limits: Limits) -> list[Page]:
     plain = open_pdf(path)
     count = len(plain)
     if count == 0:

@@ -18,6 +18,7 @@ import pypdfium2.raw as pdfium_c
 
 from ocr.raster import load_page
 from schemas import ErrorKind, Page, SohoaError
+from schemas.pdfium import PDFIUM_LOCK
 
 FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
 
@@ -94,6 +95,11 @@ def _image_page(
 
 def write_searchable_pdf(path: str, mime: str, pages: list[Page], out: Path) -> None:
     """Write ``out``: every page of the source with the OCR words as invisible text."""
+    with PDFIUM_LOCK:  # PDFium is not thread-safe (see schemas.pdfium)
+        _write(path, mime, pages, out)
+
+
+def _write(path: str, mime: str, pages: list[Page], out: Path) -> None:
     doc = pdfium.PdfDocument.new()
     font, _keep = _load_font(doc)
     by_number = {p.number: p for p in pages}

@@ -15,6 +15,7 @@ import pypdfium2 as pdfium
 from PIL import Image, UnidentifiedImageError
 
 from schemas import ErrorKind, Limits, SohoaError
+from schemas.pdfium import PDFIUM_LOCK
 
 MAX_PIXELS = 40_000_000  # ~A2 at 300 dpi; an RGB page of this size is 120 MB
 _LIMITS = Limits()
@@ -37,6 +38,11 @@ def _bounded_scale(width_pt: float, height_pt: float, dpi: int, max_pixels: int)
 
 
 def _pdf_page(path: str, index: int, dpi: int, max_pixels: int, annots: bool) -> Raster:
+    with PDFIUM_LOCK:  # PDFium is not thread-safe (see schemas.pdfium)
+        return _render(path, index, dpi, max_pixels, annots)
+
+
+def _render(path: str, index: int, dpi: int, max_pixels: int, annots: bool) -> Raster:
     try:
         doc = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as exc:

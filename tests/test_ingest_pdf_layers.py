@@ -99,3 +99,24 @@ def test_existing_ocr_layer_is_judged_by_its_language(
     )
     page = inspect(tmp_path / f"{lang}.pdf").pages[0]
     assert page.route == route, page.route_reason
+
+
+def test_pdfs_read_and_rendered_from_many_threads_at_once() -> None:
+    """PDFium is not thread-safe (a Celery worker's task threads, the API's thread pool):
+    concurrent reads and renders give what one thread gives, and the process survives."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ocr.raster import load_page
+    from tests.conftest import SAMPLES
+
+    pdfs = sorted(SAMPLES.glob("*.pdf"))
+
+    def work(path: Path) -> tuple[list[str], tuple[int, ...]]:
+        pages = inspect(path).pages
+        raster = load_page(str(path), 1, "application/pdf", 200)
+        return [p.text for p in pages], raster.rgb.shape
+
+    alone = [work(p) for p in pdfs]
+    with ThreadPoolExecutor(8) as pool:  # without the lock: "cannot open PDF", heap errors
+        together = list(pool.map(work, pdfs * 10))
+    assert together == alone * 10
