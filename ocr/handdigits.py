@@ -16,13 +16,13 @@ enough, using what else it knows (valid days, the signing date).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gzip
 import importlib.util
 import os
 import pickle
 import re
-import tempfile
 import unicodedata
 from pathlib import Path
 
@@ -30,6 +30,7 @@ import cv2
 import numpy as np
 
 from schemas import Box, DigitAlternative, DigitReading, ErrorKind, SohoaError, Word
+from schemas.files import atomic_write_with
 
 DIGITS_MODEL = "digits-2"  # bump when the recipe (data, features, classifier) changes
 _TOP = 0.45  # the header blanks sit in the top part of the first page
@@ -358,14 +359,9 @@ def classifier():
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
     model = _train()
-    try:  # atomic: parallel workers may train at once; a read-only cache only costs time
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    # atomic: parallel workers may train at once; a read-only cache only costs time
+    with contextlib.suppress(OSError):
+        atomic_write_with(path, lambda f: pickle.dump(model, f, protocol=pickle.HIGHEST_PROTOCOL))
     return model
 
 

@@ -23,11 +23,12 @@ from sqlalchemy import select
 
 import extract
 from schemas import ErrorKind, SohoaError
+from schemas.files import write_atomic
 from service import PIPELINE_VERSION, feed, rescans
 from service.config import Settings
 from service.pipeline import Pipeline
 from service.storage import repo
-from service.storage.blobs import BlobStore, write_atomic
+from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.storage.models import CorrectionRow, DocumentRow
 

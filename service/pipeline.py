@@ -34,9 +34,9 @@ from schemas import (
     Signature,
     SohoaError,
 )
+from schemas.files import write_atomic
 from service import PIPELINE_VERSION
 from service.config import Settings
-from service.storage.blobs import write_atomic
 
 log = logging.getLogger("sohoa.pipeline")
 

@@ -8,18 +8,18 @@ Public API (used by service/): ``load_model``, ``RepairModel.repair`` / ``damage
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import gzip
 import json
-import os
 import pickle
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from schemas import RepairEdit
+from schemas.files import atomic_write_with, write_atomic
 
 MODEL_VERSION = "vi-repair-2026.11-2"
 ADAPT_FILE = "repair-adapt.json"
@@ -149,14 +149,8 @@ def _base():
 
 def _write_cache(path: Path, obj: object) -> None:
     """Atomic write; a read-only or missing cache dir only costs speed."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        with os.fdopen(fd, "wb") as f:
-            pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, path)
-    except OSError:
-        pass
+    with contextlib.suppress(OSError):
+        atomic_write_with(path, lambda f: pickle.dump(obj, f, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _read_adapt(adapt_dir: Path) -> dict:
@@ -228,10 +222,7 @@ def learn_clean_text(adapt_dir: Path, text: str) -> None:
         payload = json.dumps(
             {**counts, "acronyms": acro, "updated": time.time()}, ensure_ascii=False
         )
-        fd, tmp = tempfile.mkstemp(dir=adapt_dir, prefix=".repair-", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(payload)
-        os.replace(tmp, adapt_dir / ADAPT_FILE)
+        write_atomic(adapt_dir / ADAPT_FILE, payload.encode("utf-8"))
 
 
 SAMPLE_CHARS = 120_000

@@ -87,13 +87,9 @@ def hunspell_words() -> list[str]:
     return [_nfc(w.split("/")[0].strip()) for w in lines if w.strip()]
 
 
-def admin_names() -> list[str]:
-    """'Tỉnh Sơn La', 'Huyện Mai Sơn', 'Xã Chiềng Ban'...: unit names with their type word."""
-    return sorted(admin_name_counts())
-
-
 def admin_name_counts() -> Counter:
-    """Unit names (with and without their type word) -> wards they name or contain: a
+    """Unit names with and without their type word ('Tỉnh Sơn La', 'tỉnh Sơn La', 'Xã
+    Chiềng Ban') -> wards they name or contain: a
     province's name counts once per ward of it, as big units are named more often."""
     import importlib.util
     import sqlite3

@@ -20,6 +20,7 @@ from sqlalchemy import select
 import ocr
 from normalize.keys import parse_query
 from schemas import Page
+from schemas.files import write_atomic
 from service import auth, exports, jobs, rescans, worker
 from service.api.deps import AppState, get_state, require
 from service.api.models import (
@@ -46,7 +47,6 @@ from service.api.models import (
     TopCited,
 )
 from service.storage import repo
-from service.storage.blobs import write_atomic
 from service.storage.models import BatchItemRow, CorrectionRow, DocumentRow, TokenRow
 
 

@@ -3,25 +3,10 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import shutil
-import tempfile
 from pathlib import Path
 
-
-def _atomic_write(dest: Path, write) -> None:
-    """Write to a temp file in the same folder, fsync, then rename: no half-written file."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            write(f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, dest)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+from schemas.files import atomic_write_with
 
 
 class BlobStore:
@@ -50,7 +35,7 @@ class BlobStore:
         dest = self.path(sha256)
         if not dest.exists():
             with open(src, "rb") as inp:
-                _atomic_write(dest, lambda out: shutil.copyfileobj(inp, out, 1 << 20))
+                atomic_write_with(dest, lambda out: shutil.copyfileobj(inp, out, 1 << 20))
         return dest
 
     def put_bytes(self, data: bytes) -> str:
@@ -58,10 +43,5 @@ class BlobStore:
         sha = hashlib.sha256(data).hexdigest()
         dest = self.path(sha)
         if not dest.exists():
-            _atomic_write(dest, lambda out: out.write(data))
+            atomic_write_with(dest, lambda out: out.write(data))
         return sha
-
-
-def write_atomic(dest: Path, data: bytes) -> None:
-    """Write a derived artefact atomically (cache entries, searchable PDFs)."""
-    _atomic_write(dest, lambda out: out.write(data))
