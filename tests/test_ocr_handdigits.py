@@ -7,11 +7,12 @@ slanted bold face, as a clerk's pen); how well real handwriting is read is measu
 
 import itertools
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.handdigits import DIGITS_MODEL, read_header_digits
+from ocr.handdigits import DIGITS_MODEL, _split_wide, read_header_digits
 from schemas import Box, Word
 
 SERIF = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
@@ -71,3 +72,30 @@ def test_only_the_header_number_line_counts() -> None:
 def test_no_anchor_words_no_reading() -> None:
     rgb = np.full((600, 800, 3), 255, np.uint8)
     assert read_header_digits(rgb, []) == []
+
+
+
+def _touching(pair: str, overlap: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Two digits in the pen face, the second drawn ``overlap`` px into the first's box, and
+    each digit's own ink."""
+    font = ImageFont.truetype(PEN, 120)
+    alone = []
+    x = 20
+    for ch in pair:
+        img = Image.new("L", (400, 200), 0)
+        draw = ImageDraw.Draw(img)
+        draw.text((x, 20), ch, fill=255, font=font, stroke_width=2, stroke_fill=255)
+        x = draw.textbbox((x, 20), ch, font=font, stroke_width=2)[2] - overlap
+        alone.append(np.array(img))
+    return np.maximum(*alone), alone
+
+
+@pytest.mark.parametrize("pair", ["06", "13", "24", "16"])
+def test_touching_digits_are_split_between_them(pair: str) -> None:
+    whole, alone = _touching(pair, 20)
+    assert cv2.connectedComponents(whole)[0] == 2  # one stroke: the digits touch
+    halves = _split_wide(whole, int(whole.any(axis=1).sum()))
+    assert len(halves) == 2
+    for half, own in zip(halves, alone, strict=True):  # each half is mostly its own digit
+        assert np.count_nonzero(half & own) > 0.85 * np.count_nonzero(half)
+        assert np.count_nonzero(half & own) > 0.8 * np.count_nonzero(own)
