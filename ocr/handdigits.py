@@ -27,6 +27,7 @@ import os
 import pickle
 import re
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 
 import cv2
@@ -390,7 +391,9 @@ def _cache_file() -> Path:
 
 
 def training_set(
-    images: np.ndarray, labels: np.ndarray, read=None
+    images: np.ndarray,
+    labels: np.ndarray,
+    read: Callable[[np.ndarray], np.ndarray] | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """The classifier's examples: MNIST digits as they are and drawn with another pen (at 3x
     MNIST's stroke is ~7 px: thinner by 2 px a side or bolder by 3 or 5), and the pen-stroke
