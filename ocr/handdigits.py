@@ -446,9 +446,9 @@ def _readings(probs: np.ndarray) -> list[tuple[str, float]]:
     return [(s, round(q, 4)) for s, q in beams]
 
 
-def read_header_digits(rgb: np.ndarray, words: list[Word]) -> list[DigitReading]:
-    """Re-read the handwritten number and day of a page's header, where its blanks are found."""
-    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
+def cut_blanks(gray: np.ndarray, words: list[Word]) -> list[tuple[str, list[np.ndarray], Box]]:
+    """The header's number and day blanks of a grey page, each cut into digit masks, with
+    the box of their ink: (field, masks left to right, box)."""
     out = []
     for field, x0, x1, mid, h in _zones(words, gray.shape[0]):
         y0, y1 = max(0, mid - int(1.3 * h)), min(gray.shape[0], mid + int(1.3 * h))
@@ -456,20 +456,28 @@ def read_header_digits(rgb: np.ndarray, words: list[Word]) -> list[DigitReading]
         right = min(gray.shape[1], x1 + h)
         if right - left < 4 or y1 - y0 < 4:
             continue
-        mask = _ink(gray[y0:y1, left:right])
-        digits = _digits(mask, x0 - left, x1 - left, h)
+        digits = _digits(_ink(gray[y0:y1, left:right]), x0 - left, x1 - left, h)
         if not digits:
             continue
-        feats = np.array([vector(d) for d in digits])
         xs = np.nonzero(np.any(digits, axis=(0, 1)))[0]
-        alts = _readings(classifier().predict_proba(feats))
+        box = Box(x0=left + int(xs[0]), y0=y0, x1=left + int(xs[-1]) + 1, y1=y1)
+        out.append((field, digits, box))
+    return out
+
+
+def read_header_digits(rgb: np.ndarray, words: list[Word]) -> list[DigitReading]:
+    """Re-read the handwritten number and day of a page's header, where its blanks are found."""
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY) if rgb.ndim == 3 else rgb
+    out = []
+    for field, digits, box in cut_blanks(gray, words):
+        alts = _readings(classifier().predict_proba(np.array([vector(d) for d in digits])))
         out.append(
             DigitReading(
                 field=field,
                 text=alts[0][0],
                 confidence=alts[0][1],
                 alternatives=[DigitAlternative(text=t, p=p) for t, p in alts],
-                box=Box(x0=left + int(xs[0]), y0=y0, x1=left + int(xs[-1]) + 1, y1=y1),
+                box=box,
                 model=DIGITS_MODEL,
             )
         )

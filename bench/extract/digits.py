@@ -35,32 +35,24 @@ def scan_digits(data: Path) -> tuple[list[np.ndarray], list[int]]:
     """Digit masks of the real scans' number and day blanks, with their gold digits."""
     masks, labels = [], []
     for gold_file in sorted((SCANS / "gold").glob("*.json")):
-        gold = json.loads(gold_file.read_text())
-        pdf = SCANS / gold["file"]
+        annotated = json.loads(gold_file.read_text())
+        gold, pdf = annotated["doc"], SCANS / annotated["file"]
         page = load_document(pdf, data).pages[0]
         if not page.words:
             continue
-        gray = cv2.cvtColor(load_page(str(pdf), 1, "application/pdf", 300).rgb, cv2.COLOR_RGB2GRAY)
-        for field, x0, x1, mid, h in hd._zones(page.words, gray.shape[0]):
-            doc = gold["doc"]
-            truth = doc["number"].split("/")[0] if field == "number" else doc["date"][8:]
-            y0, left = max(0, mid - int(1.3 * h)), max(0, x0 - 2 * h)
-            crop = gray[y0 : mid + int(1.3 * h), left : x1 + h]
-            cut = hd._digits(hd._ink(crop), x0 - left, x1 - left, h)
+        rgb = load_page(str(pdf), 1, "application/pdf", 300, annots=False).rgb  # as ocr_page
+        for field, cut, _ in hd.cut_blanks(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), page.words):
+            truth = gold["number"].split("/")[0] if field == "number" else gold["date"][8:]
             if len(cut) == len(truth):
                 masks += cut
                 labels += [int(c) for c in truth]
     return masks, labels
 
 
-def pixels(mask: np.ndarray) -> np.ndarray:
-    return hd.features(mask)
-
-
 def digits2_set(images: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The training set of the reader before digits-3: MNIST and pen digits, as pixels."""
     pen, pen_labels = hd._pen_digits(np.random.default_rng(0))
-    x = [pixels(im) for im in images.astype(np.uint8)] + [pixels(im) for im in pen]
+    x = [hd.features(im) for im in images.astype(np.uint8)] + [hd.features(im) for im in pen]
     return np.array(x), np.concatenate([labels, pen_labels]).astype(int)
 
 
@@ -82,8 +74,9 @@ def main() -> None:
     print(f"MNIST held out: {len(held)} digits; real-scan header digits: {len(scan_labels)}")
     print(f"{'reader':24s} {'MNIST acc':>9s} {'nll':>5s} {'scans acc':>9s} {'nll':>5s}")
     readers = (
-        ("pixels (digits-2)", pixels, digits2_set(images[train], labels[train])),
-        ("pixels, pens redrawn", pixels, hd.training_set(images[train], labels[train], pixels)),
+        ("pixels (digits-2)", hd.features, digits2_set(images[train], labels[train])),
+        ("pixels, pens redrawn", hd.features,
+         hd.training_set(images[train], labels[train], hd.features)),
         ("HOG, pens redrawn", hd.vector, hd.training_set(images[train], labels[train])),
     )
     for name, read, (x, y) in readers:

@@ -89,8 +89,8 @@ def hunspell_words() -> list[str]:
 
 def admin_name_counts() -> Counter:
     """Unit names with and without their type word ('Tỉnh Sơn La', 'tỉnh Sơn La', 'Xã
-    Chiềng Ban') -> wards they name or contain: a
-    province's name counts once per ward of it, as big units are named more often."""
+    Chiềng Ban') -> wards they name or contain: a province's name counts once per ward of
+    it, as big units are named more often."""
     import importlib.util
     import sqlite3
 

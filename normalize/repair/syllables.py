@@ -18,9 +18,9 @@ ONSETS = sorted(
     reverse=True,
 )
 CHECKED = ("p", "t", "c", "ch")  # stop finals: only sắc (s) or nặng (j) tones
-# A word token: letters/digits plus symbols English OCR puts in place of Vietnamese letters.
-# A word token. An apostrophe after o/u inside or at the end of a word is English OCR's
-# reading of the horn ("So'" = Sơ, "tru'o'ng" = trường): part of the token, to be repaired.
+# A word token: letters/digits plus symbols English OCR puts in place of Vietnamese letters,
+# and an apostrophe after o/u, English OCR's reading of the horn ("So'" = Sơ, "tru'o'ng" =
+# trường): part of the token, to be repaired.
 TOKEN = re.compile(r"(?:[^\W_]|[¢§@&\u0300-\u036f]|(?<=[oOuU])')+")
 # Punctuation that ends a language-model chain (commas and line breaks do not).
 STRONG_BREAK = re.compile(r"[.;:!?()\[\]\"“”/]|\n\s*\n")
