@@ -9,6 +9,7 @@ from extract.entities import find_entities
 from extract.gazetteer import proper_place
 from extract.header import HeaderField, find_header, normal_case
 from extract.money import find_money
+from extract.review import needs_review
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.keys import parse_key
@@ -31,8 +32,18 @@ __all__ = ["EXTRACTOR_VERSION", "build_record"]
 
 EXTRACTOR_VERSION = "extract-0.3.2"
 
-_HEADER_FIELDS = ("issuer", "parent_issuer", "number", "doc_type", "date", "place", "title",
-                  "signer", "signer_title", "recipients")
+_HEADER_FIELDS = (
+    "issuer",
+    "parent_issuer",
+    "number",
+    "doc_type",
+    "date",
+    "place",
+    "title",
+    "signer",
+    "signer_title",
+    "recipients",
+)
 
 
 def build_record(doc: Document) -> Record:
@@ -43,17 +54,22 @@ def build_record(doc: Document) -> Record:
     own = header.detail.get("number")
     record.citations = _citations(pages, header.number, own.spans[0] if own and own.spans else None)
     record.date_details = _dates(pages, header)
-    record.dates = list(dict.fromkeys(
-        v for d in record.date_details for v in (d.value, d.end) if v is not None
-    ))
+    record.dates = list(
+        dict.fromkeys(v for d in record.date_details for v in (d.value, d.end) if v is not None)
+    )
     record.amounts = _amounts(pages)
     record.counts = _counts(pages, record)
     record.entities = _entities(pages, record)
     record.warnings = _warnings(header) + [
-        RecordWarning(code="ambiguous_number", message=f"{c.text!r} {c.unit}: separators allow "
-                      "two readings", page=c.spans[0].page if c.spans else None)
-        for c in record.counts if c.ambiguous
+        RecordWarning(
+            code="ambiguous_number",
+            message=f"{c.text!r} {c.unit}: separators allow two readings",
+            page=c.spans[0].page if c.spans else None,
+        )
+        for c in record.counts
+        if c.ambiguous
     ]
+    _mark_review(record)
     record.provenance = Provenance(
         extractor_version=EXTRACTOR_VERSION,
         page_routes=[str(p.route) for p in doc.pages],
@@ -99,7 +115,8 @@ def _citations(
         pending.append((page, refs))
     known = {
         (h.parts.type_code, h.parts.number.lstrip("0")): h.parts
-        for _, h in hits if h.parts and not h.partial and h.parts.type_code
+        for _, h in hits
+        if h.parts and not h.partial and h.parts.type_code
     }
     for page, refs in pending:
         hits += [(page, h) for h in resolve_partials(page, refs, known)]
@@ -120,17 +137,46 @@ def _citations(
         if c is None:
             p = h.parts
             out[h.key] = Citation(
-                key=h.key, type=h.type, number=p.number if p else None,
-                year=p.year if p else None, issuer_code=p.issuer_code if p else None,
-                date=h.date, partial=h.partial, text=h.text, spans=[span],
+                key=h.key,
+                type=h.type,
+                number=p.number if p else None,
+                year=p.year if p else None,
+                issuer_code=p.issuer_code if p else None,
+                date=h.date,
+                partial=h.partial,
+                text=h.text,
+                spans=[span],
                 confidence=span.confidence,
+                flags=list(dict.fromkeys(h.flags)),
             )
             continue
         c.spans.append(span)
         c.date = c.date or h.date
+        c.flags = [f for f in c.flags if f in h.flags]  # a clean mention settles a doubt
         if c.partial and not h.partial:
             c.partial, c.text = False, h.text
     return list(out.values())
+
+
+def _mark_review(record: Record) -> None:
+    """Set ``needs_review`` on every value by the one rule the review queue applies."""
+    for d in record.doc.detail.values():
+        d.needs_review = needs_review(d.confidence, d.flags)
+    for c in record.citations:
+        known = [s.confidence for s in c.spans if s.confidence is not None]
+        c.needs_review = needs_review(max(known) if known else None, c.flags)
+    for m in record.date_details:  # the header's own date is judged as doc.date too
+        m.needs_review = needs_review(_conf(m.spans), [])
+    for a in record.amounts:
+        flags = ["words_disagree"] if a.checked is False else []
+        a.needs_review = needs_review(_conf(a.spans), flags)
+    for n in record.counts:
+        n.needs_review = needs_review(_conf(n.spans), ["ambiguous"] if n.ambiguous else [])
+
+
+def _conf(spans: list[Span]) -> float | None:
+    known = [s.confidence for s in spans if s.confidence is not None]
+    return min(known) if known else None
 
 
 def _dates(pages: list[PageText], header: DocHeader) -> list[DateMention]:
@@ -140,17 +186,30 @@ def _dates(pages: list[PageText], header: DocHeader) -> list[DateMention]:
     own_span = own.spans[0] if own and own.spans else None
     for page in pages:
         for h in find_dates(page.folded):
-            if own_span and own_span.page == page.number and (
-                h.start < own_span.end and own_span.start < h.end
+            if (
+                own_span
+                and own_span.page == page.number
+                and (h.start < own_span.end and own_span.start < h.end)
             ):
                 if header.date:
-                    out.append(DateMention(value=header.date, precision=own.precision or "day",
-                                           text=own.text, spans=[own_span]))
+                    out.append(
+                        DateMention(
+                            value=header.date,
+                            precision=own.precision or "day",
+                            text=own.text,
+                            spans=[own_span],
+                        )
+                    )
                 continue
-            out.append(DateMention(
-                value=h.value, precision=h.precision, text=page.text[h.start : h.end],
-                end=h.range_end, spans=[page.span(h.start, h.end)],
-            ))
+            out.append(
+                DateMention(
+                    value=h.value,
+                    precision=h.precision,
+                    text=page.text[h.start : h.end],
+                    end=h.range_end,
+                    spans=[page.span(h.start, h.end)],
+                )
+            )
     return out
 
 
@@ -162,10 +221,15 @@ def _amounts(pages: list[PageText]) -> list[Amount]:
             checked = None
             if h.words_value is not None and h.digits:
                 checked = h.words_value == h.vnd
-            out.append(Amount(
-                vnd=h.vnd, text=page.text[h.start : h.end], words=words, checked=checked,
-                spans=[page.span(h.start, h.end)],
-            ))
+            out.append(
+                Amount(
+                    vnd=h.vnd,
+                    text=page.text[h.start : h.end],
+                    words=words,
+                    checked=checked,
+                    spans=[page.span(h.start, h.end)],
+                )
+            )
     return out
 
 
@@ -176,8 +240,10 @@ def _warnings(header: DocHeader) -> list[RecordWarning]:
             code, message = "uncertain_digits", f"digits not read with certainty in {d.text!r}"
         elif "handwritten" in d.flags:
             code = "handwritten_digits"
-            message = (f"handwritten digits read as {getattr(header, name)!r} "
-                       f"(p={d.confidence}); check against the page")
+            message = (
+                f"handwritten digits read as {getattr(header, name)!r} "
+                f"(p={d.confidence}); check against the page"
+            )
         else:
             continue
         page = d.spans[0].page if d.spans else None
@@ -198,15 +264,29 @@ def _counts(pages: list[PageText], record: Record) -> list[Count]:
     out = []
     for page in pages:
         for h in find_counts(page.folded, page.text, _taken(record, page.number)):
-            out.append(Count(
-                value=h.value, unit=h.unit, text=page.text[h.start : h.num_end], of=h.of,
-                ambiguous=h.ambiguous, spans=[page.span(h.start, h.end)],
-            ))
+            out.append(
+                Count(
+                    value=h.value,
+                    unit=h.unit,
+                    text=page.text[h.start : h.num_end],
+                    of=h.of,
+                    ambiguous=h.ambiguous,
+                    spans=[page.span(h.start, h.end)],
+                )
+            )
     return out
 
 
-_ADMIN_WORDS = {"tinh": "tỉnh", "huyen": "huyện", "xa": "xã", "phuong": "phường", "quan": "quận",
-                "thi xa": "thị xã", "thi tran": "thị trấn", "thanh pho": "thành phố"}
+_ADMIN_WORDS = {
+    "tinh": "tỉnh",
+    "huyen": "huyện",
+    "xa": "xã",
+    "phuong": "phường",
+    "quan": "quận",
+    "thi xa": "thị xã",
+    "thi tran": "thị trấn",
+    "thanh pho": "thành phố",
+}
 
 
 def _place_norm(text: str) -> str:
@@ -241,8 +321,10 @@ def _entities(pages: list[PageText], record: Record) -> list[Entity]:
     mentions = [("DOC", c.key, c.text, c.spans) for c in record.citations]
     mentions += [("DATE", d.value, d.text, d.spans) for d in record.date_details]
     mentions += [("MONEY", str(a.vnd), a.text, a.spans) for a in record.amounts]
-    mentions += [("PERCENT" if c.unit == "%" else "QUANTITY", f"{c.value} {c.unit}", c.text,
-                  c.spans) for c in record.counts]
+    mentions += [
+        ("PERCENT" if c.unit == "%" else "QUANTITY", f"{c.value} {c.unit}", c.text, c.spans)
+        for c in record.counts
+    ]
     for label, norm, text, spans in mentions:
         ent = out.get((label, norm))
         if ent is None:

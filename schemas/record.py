@@ -10,7 +10,9 @@ from pydantic import BaseModel, Field
 
 from schemas.document import Source, Span
 
-SCHEMA_VERSION = "1.0"
+_REVIEW = "a person should check it: flagged, or read with low confidence (extract.review)"
+
+SCHEMA_VERSION = "1.1"
 
 
 class FieldDetail(BaseModel):
@@ -21,6 +23,7 @@ class FieldDetail(BaseModel):
     confidence: float | None = None
     precision: str | None = Field(default=None, description="for dates: day | month | year")
     flags: list[str] = Field(default_factory=list, description="e.g. 'uncertain_digits'")
+    needs_review: bool = Field(default=False, description=_REVIEW)
 
 
 class DocHeader(BaseModel):
@@ -54,6 +57,10 @@ class Citation(BaseModel):
     text: str = Field(default="", description="as written in the document")
     spans: list[Span] = Field(default_factory=list)
     confidence: float | None = None
+    flags: list[str] = Field(
+        default_factory=list, description="e.g. 'key_repaired', 'unknown_code', 'law_fuzzy'"
+    )
+    needs_review: bool = Field(default=False, description=_REVIEW)
 
 
 class DateMention(BaseModel):
@@ -64,6 +71,7 @@ class DateMention(BaseModel):
     text: str = ""
     end: str | None = Field(default=None, description="end of a range, ISO")
     spans: list[Span] = Field(default_factory=list)
+    needs_review: bool = Field(default=False, description=_REVIEW)
 
 
 class Amount(BaseModel):
@@ -74,6 +82,7 @@ class Amount(BaseModel):
     words: str | None = Field(default=None, description="the amount in words, when given")
     checked: bool | None = Field(default=None, description="digits agree with words")
     spans: list[Span] = Field(default_factory=list)
+    needs_review: bool = Field(default=False, description=_REVIEW)
 
 
 class Count(BaseModel):
@@ -85,6 +94,7 @@ class Count(BaseModel):
     of: float | int | None = Field(default=None, description="denominator of a ratio")
     ambiguous: bool = False
     spans: list[Span] = Field(default_factory=list)
+    needs_review: bool = Field(default=False, description=_REVIEW)
 
 
 class Entity(BaseModel):

@@ -31,7 +31,6 @@ ARGS = [
     "--disable-sync",
 ]
 SCAN = REAL_SCANS / "46_TB.signed_20250510_123557.pdf"
-SEED = sorted(SEEDS.glob("*.txt"))[1]  # a clean typed report
 SHOTS = ROOT / "test-artifacts" / "ui"
 WIDE = {"width": 1366, "height": 768}
 NARROW = {"width": 390, "height": 844}
@@ -72,6 +71,8 @@ def _citation_queries(gold: dict) -> list[str]:
 
 
 def test_archivist_uploads_finds_reads_and_corrects(server, browser, tmp_path: Path) -> None:
+    need(SCAN.exists(), f"the shared real scans are not beside the repo ({REAL_SCANS})")
+    seed = sorted(SEEDS.glob("*.txt"))[1]  # a clean typed report
     srv, tokens = server  # conftest's real server, one token per role
     base = srv.url
     gold = json.loads((REAL_SCANS / "gold" / f"{SCAN.stem}.json").read_text())
@@ -85,7 +86,7 @@ def test_archivist_uploads_finds_reads_and_corrects(server, browser, tmp_path: P
     page.click("header nav >> text=Tải lên")
     bundle = tmp_path / "ho-so.zip"  # a zip of typed reports goes in the same batch
     with zipfile.ZipFile(bundle, "w") as zf:
-        zf.write(SEED, f"bao-cao/{SEED.name}")
+        zf.write(seed, f"bao-cao/{seed.name}")
     page.set_input_files("#files", [str(SCAN), str(bundle)])
     drop = page.evaluate_handle(
         """() => { const dt = new DataTransfer();
@@ -101,7 +102,7 @@ def test_archivist_uploads_finds_reads_and_corrects(server, browser, tmp_path: P
     assert "/batches/" in page.url
     failed = page.locator("ul.failures li")
     assert failed.count() == 1 and "hong.pdf" in failed.inner_text()
-    assert page.locator("tr.done", has_text=f"ho-so.zip/bao-cao/{SEED.name}").count() == 1
+    assert page.locator("tr.done", has_text=f"ho-so.zip/bao-cao/{seed.name}").count() == 1
     open_doc = page.locator("tr.done", has_text=SCAN.name).locator("a", has_text="Mở văn bản")
     doc_url = open_doc.get_attribute("href")
 

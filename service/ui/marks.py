@@ -55,6 +55,12 @@ def _num(v: int | float | None) -> str:
     return f"{int(v):,}".replace(",", ".")
 
 
+def _low(spans: list[dict] | None) -> float | None:
+    """The lowest OCR confidence of a value's spans, as ``extract.record`` judges it."""
+    known = [s["confidence"] for s in spans or [] if s.get("confidence") is not None]
+    return min(known) if known else None
+
+
 def record_refs(record: dict) -> list[Ref]:
     """Every located value of a record (header fields, citations, dates, money, counts)."""
     head = record.get("doc") or {}
@@ -73,7 +79,7 @@ def record_refs(record: dict) -> list[Ref]:
             )
         )
     for i, c in enumerate(record.get("citations") or []):
-        flags = ["partial"] if c.get("partial") else []
+        flags = (["partial"] if c.get("partial") else []) + list(c.get("flags") or [])
         note = f"ngày {c['date']}" if c.get("date") else ""
         refs.append(
             Ref(
@@ -93,6 +99,7 @@ def record_refs(record: dict) -> list[Ref]:
                 "Ngày",
                 d.get("value") or "",
                 d.get("spans") or [],
+                _low(d.get("spans")),
                 note=d.get("text") or "",
             )
         )
@@ -104,6 +111,7 @@ def record_refs(record: dict) -> list[Ref]:
                 "Số tiền",
                 _vnd(a.get("vnd")),
                 a.get("spans") or [],
+                _low(a.get("spans")),
                 flags=flags,
                 note=a.get("words") or a.get("text") or "",
             )
@@ -118,6 +126,7 @@ def record_refs(record: dict) -> list[Ref]:
                 "Số lượng",
                 value,
                 c.get("spans") or [],
+                _low(c.get("spans")),
                 flags=["ambiguous"] if c.get("ambiguous") else [],
                 note=c.get("text") or "",
             )

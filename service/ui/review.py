@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from extract.review import review_reasons
 from service.storage.models import DocumentRow
 from service.ui.marks import FIELD_LABELS, record_refs
-
-LOW_CONFIDENCE = 0.7
 
 FLAG_LABELS = {
     "uncertain_digits": "chữ số không chắc chắn",
@@ -21,6 +20,14 @@ FLAG_LABELS = {
     "partial": "trích dẫn thiếu thành phần",
     "words_disagree": "số bằng chữ không khớp số",
     "ambiguous": "không rõ nghĩa",
+    "key_repaired": "ký hiệu đã được sửa lỗi OCR",
+    "unknown_code": "ký hiệu không có trong danh mục",
+    "year_mismatch": "năm trong số hiệu không khớp ngày",
+    "law_fuzzy": "tên luật đọc gần đúng",
+    "law_not_in_catalogue": "tên luật không có trong danh mục",
+    "title_trimmed": "trích yếu đã cắt phần nhiễu",
+    "title_suspect": "trích yếu có thể sai",
+    "doubtful": "giá trị đáng ngờ",
 }
 
 
@@ -67,16 +74,15 @@ def _crop(doc: DocumentRow, spans: tuple | list, pad: int = 12) -> Crop | None:
     return None
 
 
-# Flags shown on the document page but not queued: a partial citation (its key completed
-# from context) is normal, and nobody could settle it from the queue.
-NOT_QUEUED = {"partial"}
-
-
 def _reasons(confidence: float | None, flags: list[str]) -> list[str]:
-    out = [FLAG_LABELS.get(f, f) for f in flags if f not in NOT_QUEUED]
-    if confidence is not None and confidence < LOW_CONFIDENCE:
-        out.insert(0, f"độ tin cậy thấp ({confidence:.0%})")
-    return out
+    """The reviewer's reasons in Vietnamese, by the rule that sets the record's
+    ``needs_review`` (:func:`extract.review.review_reasons`)."""
+    return [
+        f"độ tin cậy thấp ({confidence:.0%})"
+        if code == "low_confidence" and confidence
+        else FLAG_LABELS.get(code, code)
+        for code in review_reasons(confidence, flags)
+    ]
 
 
 def items_of(doc: DocumentRow, crops: bool = True) -> list[Item]:

@@ -1,0 +1,36 @@
+"""Whether an extracted value needs a person's look: one rule for the record and the queue.
+
+Unsure is fine, silently wrong is not. Every value the extractors produce carries
+flags (``uncertain_digits``, ``handwritten``, ``key_repaired``, …) and, for OCR pages,
+the lowest Tesseract confidence of its words. :func:`review_reasons` turns those into
+the reasons a reviewer is shown; the record's ``needs_review`` and the review queue of
+``service/`` both call it, so a value is flagged in the record exactly when it is queued.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+__all__ = ["LOW_CONFIDENCE", "NOT_QUEUED", "needs_review", "review_reasons"]
+
+# Below this word confidence (0-1) an OCR reading is doubtful: Tesseract's own scores of
+# the real scans' wrong header readings sit under it, the right ones mostly above.
+LOW_CONFIDENCE = 0.7
+
+# Flags shown beside a value but never queued: a partial citation (its key completed from
+# the document's context) is the normal reading of "Quyết định số 242 và 244/QĐ-KHVN".
+NOT_QUEUED = frozenset({"partial"})
+
+
+def review_reasons(confidence: float | None, flags: Iterable[str]) -> list[str]:
+    """The reason codes to show a reviewer: the value's queued flags, then
+    ``low_confidence`` when OCR was unsure of its words."""
+    out = list(dict.fromkeys(f for f in flags if f not in NOT_QUEUED))
+    if confidence is not None and confidence < LOW_CONFIDENCE:
+        out.append("low_confidence")
+    return out
+
+
+def needs_review(confidence: float | None, flags: Iterable[str]) -> bool:
+    """Whether the value goes to the review queue (see :func:`review_reasons`)."""
+    return bool(review_reasons(confidence, flags))

@@ -1,0 +1,81 @@
+"""``needs_review``: one rule for the record and the review queue (issue 15).
+
+A silent error is a wrong value that nobody is asked to check; these tests pin that the
+record flags exactly the values the queue lists, and that doubt (flags, low OCR
+confidence) is what flags them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from extract import build_record
+from extract.review import LOW_CONFIDENCE, needs_review, review_reasons
+from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
+from service.storage.models import DocumentRow
+from service.ui import review
+
+
+def _doc(text: str, words: list[Word] | None = None) -> Document:
+    route = PageRoute.OCR if words else PageRoute.TEXT_FILE
+    kind = SourceKind.SCANNED if words else SourceKind.TEXT
+    page = Page(number=1, text=text, route=route, words=words or [])
+    return Document(source=Source(file="t", sha256="0" * 64, pages=1, kind=kind), pages=[page])
+
+
+def _words(text: str, conf: float) -> list[Word]:
+    """OCR words of a one-line text, every word read with confidence ``conf`` (0-100)."""
+    out, pos = [], 0
+    for i, tok in enumerate(text.split(" ")):
+        box = Box(x0=i * 50, y0=0, x1=i * 50 + 40, y1=20)
+        out.append(Word(text=tok, box=box, conf=conf, start=pos))
+        pos += len(tok) + 1
+    return out
+
+
+@pytest.mark.parametrize(
+    ("confidence", "flags", "expected"),
+    [
+        (None, [], []),
+        (0.95, [], []),
+        (None, ["partial"], []),  # a partial citation is the normal reading of a list
+        (LOW_CONFIDENCE - 0.01, [], ["low_confidence"]),
+        (0.9, ["handwritten"], ["handwritten"]),
+        (0.2, ["key_repaired", "key_repaired"], ["key_repaired", "low_confidence"]),
+    ],
+)
+def test_reasons(confidence: float | None, flags: list[str], expected: list[str]) -> None:
+    assert review_reasons(confidence, flags) == expected
+    assert needs_review(confidence, flags) is bool(expected)
+
+
+def test_amount_words_disagree_needs_review() -> None:
+    agree = build_record(_doc("là 4.287.000.000 đồng (Bốn tỷ hai trăm tám mươi bảy triệu đồng)."))
+    disagree = build_record(_doc("là 4.287.000.000 đồng (Bốn tỷ đồng chẵn)."))
+    assert [a.needs_review for a in agree.amounts] == [False]
+    assert [a.needs_review for a in disagree.amounts] == [True]
+
+
+def test_low_confidence_citation_needs_review() -> None:
+    text = "Căn cứ Quyết định số 677/QĐ-TTg ngày 10/5/2011 của Thủ tướng"
+    sure = build_record(_doc(text, _words(text, 96)))
+    unsure = build_record(_doc(text, _words(text, 40)))
+    assert [(c.key, c.needs_review) for c in sure.citations] == [("677/QĐ-TTg", False)]
+    assert [(c.key, c.needs_review) for c in unsure.citations] == [("677/QĐ-TTg", True)]
+
+
+def test_queue_lists_exactly_what_the_record_flags() -> None:
+    text = (
+        "Số: 12/BC-UBND\nCăn cứ Quyết định số 677/QĐ-TTg ngày 10/5/2011 của Thủ tướng, "
+        "cấp 4.287.000.000 đồng (Bốn tỷ đồng chẵn) cho 12 xã."
+    )
+    rec = build_record(_doc(text, _words(text.replace("\n", " "), 50)))
+    data = rec.model_dump(mode="json")
+    row = DocumentRow(id=1, record=data, pages_json=[], kind="scanned", filename="t.pdf")
+    queued = {i.ref for i in review.items_of(row, crops=False) if i.ref}
+    flagged = {f"doc.{k}" for k, d in rec.doc.detail.items() if d.needs_review}
+    flagged |= {f"cit.{i}" for i, c in enumerate(rec.citations) if c.needs_review}
+    flagged |= {f"date.{i}" for i, d in enumerate(rec.date_details) if d.needs_review}
+    flagged |= {f"amt.{i}" for i, a in enumerate(rec.amounts) if a.needs_review}
+    flagged |= {f"cnt.{i}" for i, c in enumerate(rec.counts) if c.needs_review}
+    assert flagged and queued == flagged
