@@ -89,7 +89,7 @@ def _header(pages: list[PageText], signed_on: str | None) -> DocHeader:
         detail = FieldDetail(
             text=page.text[f.start : f.end],
             spans=[page.span(f.start, f.end)],
-            flags=f.flags,
+            flags=_field_flags(name, f),
             precision=f.precision if name == "date" else None,
         )
         if f.confidence is not None:
@@ -100,6 +100,15 @@ def _header(pages: list[PageText], signed_on: str | None) -> DocHeader:
         if f.value is not None:
             setattr(header, name, f.value)
     return header
+
+
+def _field_flags(name: str, f: HeaderField) -> list[str]:
+    """The field's flags, plus ``day_missing`` for a signing date read only to the month: a
+    blank day is printed on some documents, but more often the handwritten day was not read."""
+    flags = list(f.flags)
+    if name == "date" and f.precision == "month" and "uncertain_digits" not in flags:
+        flags.append("day_missing")
+    return flags
 
 
 def _citations(

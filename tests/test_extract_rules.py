@@ -97,6 +97,11 @@ def test_blank_day_gives_month_precision() -> None:
     rec = build_record(doc(text))
     assert rec.doc.date == "2024-01"
     assert rec.doc.detail["date"].precision == "month"
+    # the day may be blank in print or lost to OCR: a person looks
+    assert rec.doc.detail["date"].flags == ["day_missing"]
+    assert rec.doc.detail["date"].needs_review
+    full = build_record(doc(text.replace("ngày  tháng", "ngày 12 tháng")))
+    assert (full.doc.date, full.doc.detail["date"].needs_review) == ("2024-01-12", False)
 
 
 # --- dates -----------------------------------------------------------------

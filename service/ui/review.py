@@ -28,6 +28,7 @@ FLAG_LABELS = {
     "title_trimmed": "trích yếu đã cắt phần nhiễu",
     "title_suspect": "trích yếu có thể sai",
     "doubtful": "giá trị đáng ngờ",
+    "day_missing": "chưa đọc được ngày (chỉ có tháng, năm)",
 }
 
 
