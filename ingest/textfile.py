@@ -8,10 +8,16 @@ encoding is made by how Vietnamese the result reads.
 from __future__ import annotations
 
 import codecs
+import logging
 import unicodedata
 
 from ingest.legacy import best_reading, vietnamese_score
 from schemas import ErrorKind, SohoaError
+
+logger = logging.getLogger(__name__)
+
+# The encoding name of a UTF-8 text whose invalid bytes were replaced (see _mostly_utf8).
+UTF8_REPLACED = "utf-8, damaged"
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -58,6 +64,20 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def _mostly_utf8(data: bytes) -> tuple[str, str] | None:
+    """UTF-8 with a few invalid bytes (a damaged copy, a truncated tail): those bytes
+    become U+FFFD and the rest stays UTF-8. Read as a legacy code page instead, every
+    accented letter would turn to mojibake and the citations around them would be lost.
+    The encoding name says how many bytes were replaced (a warning in the record)."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    letters = sum(1 for ch in text if ord(ch) > 127 and ch != "\ufffd")
+    if bad <= 0 or letters < 4 * bad:
+        return None
+    logger.info("text is UTF-8 but for %d invalid bytes: replaced", bad)
+    return _clean(text), f"{UTF8_REPLACED} ({bad} invalid bytes replaced)"
+
+
 def decode_text(data: bytes) -> tuple[str, str]:
     """Decode a text file; return (NFC text, encoding name such as 'utf-8' or 'tcvn3')."""
     if looks_binary(data):
@@ -74,6 +94,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
     if text is not None:
         read, legacy = best_reading(text)
         return _clean(read), "utf-8" if legacy == "unicode" else f"utf-8+{legacy}"
+    if (mostly := _mostly_utf8(data)) is not None:
+        return mostly
     candidates = []
     for enc in ("utf-8", "cp1258", "cp1252"):
         decoded = _clean(data.decode(enc, errors="replace"))

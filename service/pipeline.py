@@ -23,6 +23,7 @@ import extract
 import ingest
 import ocr
 from ingest import pdfsig
+from ingest.textfile import UTF8_REPLACED
 from normalize import repair
 from schemas import (
     Document,
@@ -237,6 +238,9 @@ class Pipeline:
         if any(p.repairs for p in document.pages):
             prov.repair_model = self.repair_model().version  # names the adapted snapshot
         record.signatures = _signatures(document.metadata)
+        if document.metadata.get("encoding", "").startswith(UTF8_REPLACED):
+            message = f"encoding {document.metadata['encoding']}: check the text around U+FFFD"
+            record.warnings.append(RecordWarning(code="encoding_damaged", message=message))
         for p in document.pages:
             if p.route_reason.startswith("OCR failed"):
                 record.warnings.append(

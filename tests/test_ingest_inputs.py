@@ -216,3 +216,24 @@ def test_decode_never_crashes(data: bytes) -> None:
 def test_zero_page_pdf(tmp_path: Path) -> None:
     pikepdf.new().save(tmp_path / "empty.pdf")
     assert _kind(tmp_path / "empty.pdf") == ErrorKind.BAD_INPUT
+
+
+@given(
+    st.lists(_SYLLABLES, min_size=8, max_size=40),
+    st.lists(st.tuples(st.floats(0, 1), st.integers(0x80, 0xFF)), min_size=1, max_size=3),
+)
+@settings(max_examples=150, deadline=None)
+def test_mostly_utf8_stays_utf8(words: list[str], strays: list[tuple[float, int]]) -> None:
+    """A few invalid bytes in UTF-8 Vietnamese are replaced; the text is never read as a
+    legacy code page (which would turn every accented letter into mojibake)."""
+    text = " ".join(words) + " theo Quyết định số 677/QĐ-TTg"
+    data = bytearray(text.encode("utf-8"))
+    for at, byte in strays:
+        data.insert(int(at * len(data)), byte)
+    try:
+        bytes(data).decode("utf-8")
+    except UnicodeDecodeError:
+        decoded, encoding = decode_text(bytes(data))
+        assert encoding.startswith("utf-8")
+        # no mojibake: at most the stray bytes' own characters are new
+        assert len(set(decoded) - set(text) - {"\ufffd"}) <= len(strays)

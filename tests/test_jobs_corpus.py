@@ -122,3 +122,22 @@ def test_a_lone_bad_file_exits_with_its_class(data_dir: Path, tmp_path: Path) ->
     for kind, rec in sorted(firsts.items()):
         res = run_sohoa("ingest", str(make_corpus.materialise(rec, tmp_path)))
         assert res.returncode == _exit_code(kind), (rec["name"], res.stdout.decode()[-500:])
+
+
+def test_mostly_utf8_file_keeps_its_citations_and_warns(tmp_path: Path) -> None:
+    """UTF-8 with a few invalid bytes is read as UTF-8 (never a legacy code page): the
+    citations survive and the record says the text was damaged."""
+    from service.config import Settings
+    from service.pipeline import Pipeline
+
+    pipe = Pipeline(Settings(data_dir=tmp_path / "data", workers=1, cache_root=tmp_path / "c"))
+    try:
+        out = pipe.process(CORPUS / "files" / "invalid-utf8.txt")
+    finally:
+        pipe.close()
+    assert out.error is None and out.record is not None
+    assert "677/QĐ-TTg" in [c.key for c in out.record.citations]
+    assert [w.code for w in out.record.warnings if w.code == "encoding_damaged"] == [
+        "encoding_damaged"
+    ]
+    assert out.document.metadata["encoding"].startswith("utf-8, damaged (")
