@@ -123,7 +123,7 @@ def _citations(
                 key=h.key, type=h.type, number=p.number if p else None,
                 year=p.year if p else None, issuer_code=p.issuer_code if p else None,
                 date=h.date, partial=h.partial, text=h.text, spans=[span],
-                confidence=span.confidence,
+                confidence=span.confidence, aliases=list(h.aliases),
             )
             continue
         c.spans.append(span)

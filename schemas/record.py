@@ -54,6 +54,10 @@ class Citation(BaseModel):
     text: str = Field(default="", description="as written in the document")
     spans: list[Span] = Field(default_factory=list)
     confidence: float | None = None
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="other keys of the same document, e.g. a law's number '31/2024/QH15'",
+    )
 
 
 class DateMention(BaseModel):
