@@ -149,7 +149,8 @@ def match_law(name_text: str, year: int | None, head: str | None = None) -> LawM
     fits none of them still gives a match when the name has one law only (flagged
     fuzzy); several laws of that name and no fitting year (or no year) give None.
     """
-    best = closest_name(name_text) or closest_name(_HEAD.sub("", name_text, count=1))
+    found = [closest_name(name_text), closest_name(_HEAD.sub("", name_text, count=1))]
+    best = max((f for f in found if f), key=lambda f: f[1], default=None)
     if best is None:
         return None
     name, score = best
