@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz
 
 from extract.dates import date_at
-from extract.laws import restore_law_name
+from extract.laws import find_laws
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.keys import (
@@ -79,15 +79,6 @@ _ISSUER_AFTER = re.compile(
     )
     + r")\b"
 )
-_LAW = re.compile(
-    r"\b(?P<head>bo luat|luat)\s+(?P<name>(?:(?!\b(?:ngay|nam|da|duoc|hien hanh)\b)"
-    r"[^;.()\d:\"“”]){1,200}?)[ \t\n]*,?[ \t\n]*"
-    r"(?:ngay[ \t]*(?P<d>\d{1,2})[ \t]*(?:/|thang)[ \t]*(?P<m>\d{1,2})[ \t]*(?:/|nam)[ \t]*"
-    r"(?P<y1>\d{4})"
-    r"|nam[ \t]+(?P<y2>\d{4}))"
-)
-
-
 _LIST_GAP = re.compile(r"[ \t\n]*(?:,|va)[ \t\n]*(?:\d{1,5}[ \t]*(?:,|va)[ \t\n]*)*")
 
 
@@ -104,6 +95,7 @@ class CiteHit:
     end: int
     text: str
     flags: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
 
 
 def _trim_candidates(raw: str) -> list[str]:
@@ -148,32 +140,12 @@ def _full_keys(page: PageText) -> list[CiteHit]:
 
 
 def _laws(page: PageText) -> list[CiteHit]:
-    hits = []
-    for m in _LAW.finditer(page.folded):
-        name = page.text[m.start("name") : m.end("name")]
-        name = re.sub(r"\s+", " ", re.sub(r"[^\w\s,\-–]", " ", name)).strip(" ,")
-        # OCR capitals inside a word sequence ("Luật TỐ tụng"): short all-caps with marks
-        name = " ".join(
-            w.capitalize() if w.isupper() and len(w) <= 3 and not w.isascii() else w
-            for w in name.split(" ")
-        )
-        name = restore_law_name(name)
-        if not name or not (name[0].isupper() or fold(name).startswith("sua doi")):
-            continue
-        if len(name) > 200:
-            continue
-        head = "Bộ luật" if m.group("head") == "bo luat" else "Luật"
-        year = m.group("y1") or m.group("y2")
-        date = None
-        if m.group("y1"):
-            from extract.dates import iso
-
-            date = iso(int(year), int(m.group("m")), int(m.group("d")))
-        hits.append(CiteHit(
-            f"{head} {name} {year}", None, head, date, False, m.start(), m.end(),
-            page.text[m.start() : m.end()],
-        ))
-    return hits
+    """Laws cited by name, keyed by the catalogue (:func:`extract.laws.find_laws`)."""
+    return [
+        CiteHit(m.key, None, m.head, m.date, False, m.start, m.end, page.text[m.start : m.end],
+                m.flags, m.aliases)
+        for m in find_laws(page.text, page.folded)
+    ]
 
 
 def _list_refs(page: PageText) -> list[tuple[str, str, int, int, str | None]]:

@@ -1,62 +1,129 @@
-"""Titles of Vietnamese laws, to restore the marks OCR breaks inside a cited law's name.
+"""Laws cited by name: the mention, its own year, and the catalogue law it stands for.
 
-A law cited by name ("Luật Tổ chức chính quyền địa phương ngày 19/6/2015") is keyed by
-that name, so one OCR slip ("Luật Tó chức chính quyễn địa phương") would make another
-key. The titles below are matched on their fold and only the marks are taken from
-them: letter case stays as printed ("Chính quyền" and "chính quyền" both occur).
+"Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015; Luật sửa đổi, bổ sung một
+số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương ngày
+22/11/2019" cites two laws; the second name holds two more law names and is broken
+over lines by the layout. Each "Luật" head is read as the longest stretch after it that
+matches a catalogue name (:mod:`normalize.laws`), so the amending law is not cut to a
+shorter law's name, and the year is the one printed right after *that* name. A name the
+catalogue does not know is still cited as printed, flagged for review.
 """
 
 from __future__ import annotations
 
+import logging
 import re
-from functools import lru_cache
+from dataclasses import dataclass, field
 
-from normalize.fold import fold
+from extract.dates import iso
+from normalize.laws import closest_name, law_key, match_law
 
-__all__ = ["LAW_PHRASES", "restore_law_name"]
+__all__ = ["LawMention", "find_laws"]
 
-LAW_PHRASES = [
-    "sửa đổi, bổ sung một số điều của",
-    "Tổ chức chính quyền địa phương", "Tổ chức Chính phủ", "Tổ chức Quốc hội",
-    "Tổ chức Tòa án nhân dân", "Tổ chức Viện kiểm sát nhân dân", "Tố tụng hành chính",
-    "Tố tụng dân sự", "Tố tụng hình sự", "Thanh tra", "Tiếp công dân", "Khiếu nại", "Tố cáo",
-    "Cán bộ, công chức", "Viên chức", "Ban hành văn bản quy phạm pháp luật", "Đất đai",
-    "Xây dựng", "Đầu tư công", "Đầu tư", "Ngân sách nhà nước", "Kế toán", "Thuế",
-    "Quản lý thuế", "Giáo dục", "Giáo dục đại học", "Giáo dục nghề nghiệp", "Thi đua, khen thưởng",
-    "Phòng, chống tham nhũng", "Thực hành tiết kiệm, chống lãng phí", "Bảo vệ môi trường",
-    "Bảo hiểm xã hội", "Bảo hiểm y tế", "Lao động", "Doanh nghiệp", "Hợp tác xã", "Nhà ở",
-    "Kinh doanh bất động sản", "Quy hoạch", "Quy hoạch đô thị", "Giao thông đường bộ",
-    "Xử lý vi phạm hành chính", "Thi hành án dân sự", "Thi hành án hình sự", "Hình sự", "Dân sự",
-    "Công an nhân dân", "An ninh quốc gia", "Quốc phòng", "Dân quân tự vệ", "Nghĩa vụ quân sự",
-    "Phòng cháy và chữa cháy", "Phòng, chống ma túy", "Tín ngưỡng, tôn giáo", "Báo chí",
-    "Xuất bản", "Di sản văn hóa", "Thể dục, thể thao", "Du lịch", "Khoa học và công nghệ",
-    "Công nghệ thông tin", "Giao dịch điện tử", "An toàn thông tin mạng", "An ninh mạng",
-    "Trẻ em", "Người cao tuổi", "Người khuyết tật", "Bình đẳng giới", "Thanh niên",
-    "Hôn nhân và gia đình", "Phổ biến, giáo dục pháp luật", "Hòa giải ở cơ sở",
-    "Tổ chức cơ quan điều tra hình sự", "Mặt trận Tổ quốc Việt Nam", "Công đoàn",
-    "Hoạt động giám sát của Quốc hội và Hội đồng nhân dân", "Bầu cử đại biểu Quốc hội và đại biểu "
-    "Hội đồng nhân dân", "Đấu thầu", "Quản lý, sử dụng tài sản công", "Phí và lệ phí", "Giá",
-    "Lâm nghiệp", "Thủy sản", "Trồng trọt", "Chăn nuôi", "Thủy lợi", "Tài nguyên nước",
-    "Khoáng sản", "Điện lực", "Y tế", "Khám bệnh, chữa bệnh", "Dược",
-    "Phòng, chống bệnh truyền nhiễm",
-]
+log = logging.getLogger(__name__)
+
+_HEAD = re.compile(r"\b(?P<head>bo luat|luat)\b(?=[ \t\n]+\S)")
+# Where a law name surely ends: punctuation, a number, the date or number of the mention.
+_NAME_STOP = re.compile(r"[;.()\[\]:\"“”\d]|\b(?:ngay|da|duoc|hien hanh)\b|\bnam\b(?=[ \t\n]*\d)")
+_WORD = re.compile(r"[^\W_]+")
+_MAX_NAME = 260
+_DATE = (
+    r"(?:ngay[ \t]*(?P<d>\d{1,2})[ \t]*(?:/|thang)[ \t]*(?P<m>\d{1,2})[ \t]*(?:/|nam)[ \t]*"
+    r"(?P<y1>\d{4})|nam[ \t]+(?P<y2>\d{4}))"
+)
+# The year of the mention: right after the name, over "đã được Quốc hội ... thông qua"
+# or "của Chủ tịch nước công bố", never over another document or number.
+_WHEN = re.compile(
+    r"[ \t\n]*,?[ \t\n]*(?:(?:(?!luat|nghi dinh|quyet dinh|thong tu|nghi quyet)[^\d;.()]){0,90}?"
+    r"\b(?:thong qua|cong bo|ban hanh)[ \t\n]+)?" + _DATE
+)
+# A name not in the catalogue, as printed up to its date (the rule before the catalogue).
+_PRINTED = re.compile(
+    r"(?P<name>(?:(?!\b(?:ngay|nam|da|duoc|hien hanh)\b)[^;.()\d:\"“”]){1,200}?)"
+    r"[ \t\n]*,?[ \t\n]*" + _DATE
+)
 
 
-@lru_cache(maxsize=1)
-def _patterns() -> list[tuple[re.Pattern[str], str]]:
-    out = []
-    for phrase in sorted(LAW_PHRASES, key=len, reverse=True):
-        out.append((re.compile(r"\b" + re.escape(fold(phrase)) + r"\b"), phrase))
+@dataclass
+class LawMention:
+    """One law cited by name on a page: canonical key, offsets, date and review flags."""
+
+    key: str
+    head: str
+    date: str | None
+    start: int
+    end: int
+    flags: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+
+
+def find_laws(text: str, folded: str) -> list[LawMention]:
+    """Laws cited by name in a page's text (and its length-preserving fold), in order."""
+    out: list[LawMention] = []
+    for m in _HEAD.finditer(folded):
+        if (out and m.start() < out[-1].end) or folded[
+            max(0, m.start() - 5) : m.start()
+        ] == "phap ":
+            continue
+        head = "Bộ luật" if m.group("head") == "bo luat" else "Luật"
+        hit = _catalogued(text, folded, head, m.start(), m.end()) or _printed(
+            text, folded, head, m.start(), m.end()
+        )
+        if hit:
+            out.append(hit)
     return out
 
 
-def restore_law_name(name: str) -> str:
-    """The law name with the marks of known title words restored, case kept as printed."""
-    folded = fold(name)
-    chars = list(name)
-    for pattern, phrase in _patterns():
-        for m in pattern.finditer(folded):
-            for k, ch in enumerate(phrase):
-                orig = chars[m.start() + k]
-                chars[m.start() + k] = ch.upper() if orig.isupper() else ch.lower()
-    return "".join(chars)
+def _name_end(text: str, folded: str, start: int) -> int | None:
+    """The end of the longest stretch after a head that is closest to a catalogue name."""
+    stop = _NAME_STOP.search(folded, start, min(len(folded), start + _MAX_NAME))
+    limit = stop.start() if stop else min(len(folded), start + _MAX_NAME)
+    best: tuple[float, int] | None = None
+    for w in _WORD.finditer(folded, start, limit):
+        found = closest_name(text[start : w.end()])
+        if found and (best is None or found[1] >= best[0]):
+            best = (found[1], w.end())
+    return best[1] if best else None
+
+
+def _date_of(when: re.Match[str]) -> tuple[int, str | None]:
+    year = int(when.group("y1") or when.group("y2"))
+    if when.group("y1"):
+        return year, iso(year, int(when.group("m")), int(when.group("d")))
+    return year, None
+
+
+def _catalogued(
+    text: str, folded: str, head: str, start: int, name_start: int
+) -> LawMention | None:
+    name_start = len(folded) - len(folded[name_start:].lstrip())
+    end = _name_end(text, folded, name_start)
+    when = _WHEN.match(folded, end) if end else None
+    if end is None or when is None:
+        return None
+    year, date = _date_of(when)
+    match = match_law(text[name_start:end], year, head)
+    if match is None:
+        return None
+    flags = (["law_fuzzy"] if match.fuzzy else []) + (
+        [] if match.year_fits else ["law_year_mismatch"]
+    )
+    if flags:
+        log.debug("law %r read as %s (%s)", text[start:end], match.key, ", ".join(flags))
+    return LawMention(
+        match.key, head, date, start, when.end(), flags, [match.number] if match.number else []
+    )
+
+
+def _printed(text: str, folded: str, head: str, start: int, name_start: int) -> LawMention | None:
+    m = _PRINTED.match(folded, name_start)
+    if not m:
+        return None
+    name = text[m.start("name") : m.end("name")]
+    name = re.sub(r"\s+", " ", re.sub(r"[^\w\s,\-–]", " ", name)).strip(" ,")
+    if not name or len(name) > 200 or not (name[0].isupper() or name.startswith("sửa đổi")):
+        return None
+    year, date = _date_of(m)
+    return LawMention(
+        law_key(head, name, year), head, date, start, m.end(), ["law_not_in_catalogue"]
+    )

@@ -157,6 +157,7 @@ def _citations(
                 spans=[span],
                 confidence=span.confidence,
                 flags=list(dict.fromkeys(h.flags)),
+                aliases=list(h.aliases),
             )
             continue
         c.spans.append(span)

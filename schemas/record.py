@@ -61,6 +61,10 @@ class Citation(BaseModel):
         default_factory=list, description="e.g. 'key_repaired', 'unknown_code', 'law_fuzzy'"
     )
     needs_review: bool = Field(default=False, description=_REVIEW)
+    aliases: list[str] = Field(
+        default_factory=list,
+        description="other keys of the same document, e.g. a law's number '31/2024/QH15'",
+    )
 
 
 class DateMention(BaseModel):

@@ -1,0 +1,235 @@
+"""Laws cited by name: the catalogue, the matcher and the extractor (positive and negative
+examples per rule)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.laws import find_laws
+from normalize.fold import fold
+from normalize.laws import catalogue, law_key_for_number, match_law
+
+AMENDING_2019 = (
+    "Luật sửa đổi, bổ sung một số điều của Luật Tổ chức Chính phủ và "
+    "Luật Tổ chức chính quyền địa phương 2019"
+)
+
+
+def laws_in(text: str) -> list[tuple[str, str | None, list[str]]]:
+    return [(m.key, m.date, m.flags) for m in find_laws(text, fold(text))]
+
+
+# --- the catalogue -------------------------------------------------------------------
+
+
+def test_catalogue_is_large_and_unique() -> None:
+    laws = catalogue()
+    assert len(laws) >= 250
+    keys = [law.key for law in laws]
+    assert len(keys) == len(set(keys))
+    numbers = [law.number for law in laws if law.number]
+    assert len(numbers) == len(set(numbers))
+
+
+@pytest.mark.parametrize("law", catalogue(), ids=lambda law: law.key)
+def test_catalogue_entry_is_well_formed(law) -> None:
+    assert law.head in ("Luật", "Bộ luật")
+    assert law.name and law.name == law.name.strip() and "  " not in law.name
+    # the name goes without its head word; "Luật Luật sư" is the one law named "Luật …"
+    assert fold(law.name) == "luat su" or not fold(law.name).startswith(("luat ", "bo luat "))
+    assert 1945 <= law.year <= 2026
+    if law.number:
+        m = re.fullmatch(r"(\d+)/(\d{4})/QH(\d+)", law.number)
+        assert m and int(m.group(2)) == law.year
+    if law.date:
+        assert date.fromisoformat(law.date).year == law.year
+    if re.search(r"cua (?:bo )?luat ", fold(law.name)):
+        assert law.amends
+
+
+# --- the matcher -----------------------------------------------------------------------
+
+
+def test_match_exact_name_and_year_gives_key_number_and_date() -> None:
+    m = match_law("Đất đai", 2024)
+    assert m is not None
+    assert (m.key, m.number, m.date, m.fuzzy) == (
+        "Luật Đất đai 2024",
+        "31/2024/QH15",
+        "2024-01-18",
+        False,
+    )
+
+
+def test_match_ignores_marks_case_head_and_nam() -> None:
+    m = match_law("Luật TỔ CHỨC chinh quyen dia phuong năm 2015", 2015)
+    assert m is not None and m.key == "Luật Tổ chức chính quyền địa phương 2015"
+    assert not m.fuzzy
+
+
+def test_match_year_picks_among_laws_of_one_name() -> None:
+    assert match_law("Đất đai", 2013).key == "Luật Đất đai 2013"
+    assert match_law("Đất đai", 1993).key == "Luật Đất đai 1993"
+
+
+def test_match_ambiguous_name_without_fitting_year_is_none() -> None:
+    assert match_law("Đất đai", 2011) is None
+    assert match_law("Đất đai", None) is None
+
+
+def test_match_unique_name_with_other_year_is_flagged() -> None:
+    m = match_law("Tiếp công dân", 2014)
+    assert m is not None and m.key == "Luật Tiếp công dân 2013"
+    assert m.fuzzy and not m.year_fits
+
+
+def test_match_word_dropped_by_ocr_is_fuzzy() -> None:
+    m = match_law(
+        "sửa đổi, một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức chính quyền địa phương",
+        2019,
+    )
+    assert m is not None and m.key == AMENDING_2019 and m.fuzzy
+    assert m.number == "47/2019/QH14"
+
+
+def test_match_short_names_only_exactly() -> None:
+    assert match_law("Giá", 2023).key == "Luật Giá 2023"
+    assert match_law("Gia đình", 2023) is None
+
+
+def test_match_unknown_name_is_none() -> None:
+    assert match_law("Quản lý vũ trụ và các hành tinh", 2020) is None
+
+
+def test_law_key_for_number() -> None:
+    assert law_key_for_number("31/2024/QH15") == "Luật Đất đai 2024"
+    assert law_key_for_number("47/2019/qh14") == AMENDING_2019
+    assert law_key_for_number("999/2024/QH15") is None
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from([law for law in catalogue() if len(law.name) >= 12]), st.data())
+def test_match_survives_case_and_lost_marks(law, data) -> None:
+    """Any catalogue name printed in upper case or without marks maps back to itself."""
+    style = data.draw(st.sampled_from([str.upper, fold, str.lower]))
+    m = match_law(style(law.name), law.year, law.head)
+    assert m is not None and m.key == law.key and not m.fuzzy
+
+
+# --- the extractor -----------------------------------------------------------------
+
+
+def test_amending_law_broken_over_lines_is_not_cut_short() -> None:
+    text = (
+        "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015; Luật\n"
+        "sửa đổi, bổ sung một số điêu của Luật Tổ chức Chính phủ và Luật Tổ chức\n"
+        "Chính quyền địa phương ngày 22/11/2019;\n"
+    )
+    assert laws_in(text) == [
+        ("Luật Tổ chức chính quyền địa phương 2015", "2015-06-19", []),
+        (AMENDING_2019, "2019-11-22", []),
+    ]
+
+
+def test_amending_law_with_a_word_dropped_is_flagged_fuzzy() -> None:
+    text = (
+        "Căn cứ Luật sửa đổi, một số điều của Luật Tổ chức Chính phủ và Luật Tổ chức "
+        "chính quyền địa phương ngày 22 tháng 11 năm 2019;"
+    )
+    assert laws_in(text) == [(AMENDING_2019, "2019-11-22", ["law_fuzzy"])]
+
+
+def test_amending_law_of_four_laws() -> None:
+    text = (
+        "Căn cứ Luật sửa đổi, bổ sung một số điều của Luật Đất đai, Luật Nhà ở, Luật Kinh\n"
+        "doanh bất động sản và Luật Các tổ chức tín dụng năm 2024;"
+    )
+    [(key, _, flags)] = laws_in(text)
+    assert key.startswith("Luật sửa đổi, bổ sung một số điều của Luật Đất đai, Luật Nhà ở")
+    assert key.endswith("Luật Các tổ chức tín dụng 2024") and flags == []
+
+
+def test_year_is_the_one_printed_with_the_mention() -> None:
+    text = (
+        "Căn cứ Luật Đất đai năm 2013; Nghị định số 43/2014/NĐ-CP ngày 15/5/2014; "
+        "Luật Đất đai ngày 18/01/2024."
+    )
+    assert [k for k, _, _ in laws_in(text)] == ["Luật Đất đai 2013", "Luật Đất đai 2024"]
+
+
+def test_year_of_another_document_is_not_taken() -> None:
+    text = "theo Luật Tố tụng hành chính và Nghị định số 71/2016/NĐ-CP ngày 01/7/2016"
+    assert laws_in(text) == []
+
+
+def test_year_over_passed_by_phrase_and_abbreviations() -> None:
+    text = (
+        "- Căn cứ Luật Tổ chức HĐND và UBND các cấp đã được Quốc hội Nước\n"
+        "CHXHCN Việt Nam thông qua ngày 21/6/1994."
+    )
+    assert laws_in(text) == [
+        ("Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân 1994", "1994-06-21", []),
+    ]
+
+
+def test_ocr_capitals_and_lost_marks_in_name() -> None:
+    text = "thực hiện Luật TỐ TỤNG HÀNH CHÍNH năm 2015 và Luat dat dai nam 2003;"
+    assert [k for k, _, _ in laws_in(text)] == [
+        "Luật Tố tụng hành chính 2015",
+        "Luật Đất đai 2003",
+    ]
+
+
+def test_code_head_bo_luat() -> None:
+    assert [k for k, _, _ in laws_in("Căn cứ Bộ luật Dân sự ngày 24/11/2015;")] == [
+        "Bộ luật Dân sự 2015",
+    ]
+
+
+def test_name_not_in_catalogue_is_kept_and_flagged() -> None:
+    text = "Căn cứ Luật Quản lý vũ trụ ngày 01/01/2020;"
+    assert laws_in(text) == [
+        ("Luật Quản lý vũ trụ 2020", "2020-01-01", ["law_not_in_catalogue"]),
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "theo quy định của pháp luật ngày 01/01/2020",
+        "Luật sư Nguyễn Văn A ngày 12/3/2021 đã nộp đơn",
+        "theo đúng quy định của pháp luật năm 2023 về đất đai",
+        "Luật này có hiệu lực từ ngày 01/7/2016",
+        "thi hành Luật Thanh tra;",
+    ],
+)
+def test_ordinary_words_are_not_laws(text: str) -> None:
+    assert laws_in(text) == []
+
+
+def test_mention_number_alias() -> None:
+    [m] = find_laws(
+        "Căn cứ Luật Thanh tra ngày 14/11/2022;", fold("Căn cứ Luật Thanh tra ngày 14/11/2022;")
+    )
+    assert m.aliases == ["11/2022/QH15"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.sampled_from([law for law in catalogue() if law.date]),
+    st.sampled_from([" ", "\n", " \n"]),
+)
+def test_any_dated_law_is_found_with_its_date(law, gap) -> None:
+    """A catalogue law cited with its passing date, its name broken at a space, is found."""
+    words = law.name.split(" ")
+    cut = len(words) // 2
+    name = " ".join(words[:cut]) + (gap if cut else "") + " ".join(words[cut:])
+    y, mo, d = law.date.split("-")
+    text = f"Căn cứ {law.head} {name.strip()} ngày {int(d)}/{int(mo)}/{y};"
+    found = find_laws(text, fold(text))
+    assert [(m.key, m.date) for m in found] == [(law.key, law.date)]
