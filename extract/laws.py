@@ -24,12 +24,18 @@ log = logging.getLogger(__name__)
 
 _HEAD = re.compile(r"\b(?P<head>bo luat|luat)\b(?=[ \t\n]+\S)")
 # Where a law name surely ends: punctuation, a number, the date or number of the mention.
-_NAME_STOP = re.compile(r"[;.()\[\]:\"“”\d]|\b(?:ngay|da|duoc|hien hanh)\b|\bnam\b(?=[ \t\n]*\d)")
+_NAME_STOP = re.compile(
+    r"[;.()\[\]:\"“”]|(?<!\d)\d+(?!\d)(?![ \t\n]+luat\b)|\b(?:ngay|da|duoc|hien hanh)\b"
+    r"|\bnam\b(?=[ \t\n]*\d)"
+)  # "… của 37 luật có liên quan đến quy hoạch": a count of laws is part of the name
 _WORD = re.compile(r"[^\W_]+")
 _MAX_NAME = 260
+# OCR junk between the head and the name ("Luật 1: ồ chức …" for "Luật Tổ chức …"): a few
+# digits or marks, tried only when the name does not start right after the head.
+_JUNK = re.compile(r"[\d:;.,'\"|!]{1,3}[ \t]*(?=\w)")
 _DATE = (
-    r"(?:ngay[ \t]*(?P<d>\d{1,2})[ \t]*(?:/|thang)[ \t]*(?P<m>\d{1,2})[ \t]*(?:/|nam)[ \t]*"
-    r"(?P<y1>\d{4})|nam[ \t]+(?P<y2>\d{4}))"
+    r"(?:ngay[ \t\n]*(?P<d>\d{1,2})[ \t]*(?:/|thang)[ \t]*(?P<m>\d{1,2})[ \t]*(?:/|nam)[ \t]*"
+    r"(?P<y1>\d{4})|nam[ \t\n]+(?P<y2>\d{4}))"
 )
 # The year of the mention: right after the name, over "đã được Quốc hội ... thông qua"
 # or "của Chủ tịch nước công bố", never over another document or number.
@@ -97,15 +103,19 @@ def _catalogued(
     text: str, folded: str, head: str, start: int, name_start: int
 ) -> LawMention | None:
     name_start = len(folded) - len(folded[name_start:].lstrip())
-    end = _name_end(text, folded, name_start)
-    when = _WHEN.match(folded, end) if end else None
+    junk = _JUNK.match(folded, name_start)
+    for at in (name_start, junk.end()) if junk else (name_start,):
+        end = _name_end(text, folded, at)
+        when = _WHEN.match(folded, end) if end else None
+        if end is not None and when is not None:
+            break
     if end is None or when is None:
         return None
     year, date = _date_of(when)
-    match = match_law(text[name_start:end], year, head)
+    match = match_law(text[at:end], year, head)
     if match is None:
         return None
-    flags = (["law_fuzzy"] if match.fuzzy else []) + (
+    flags = (["law_fuzzy"] if match.fuzzy or at != name_start else []) + (
         [] if match.year_fits else ["law_year_mismatch"]
     )
     if flags:
