@@ -17,6 +17,16 @@ from rapidfuzz import fuzz
 from extract.dates import date_at
 from extract.laws import find_laws
 from extract.text import PageText
+from normalize.codes import (
+    KEY_REPAIRED,
+    YEAR_MISMATCH,
+    CodeContext,
+    Lexicon,
+    default_lexicon,
+    digit_slip,
+    repair_part,
+    retyped,
+)
 from normalize.fold import fold
 from normalize.keys import (
     ISSUER_PHRASES,
@@ -27,7 +37,7 @@ from normalize.keys import (
     parse_key,
 )
 
-__all__ = ["CiteHit", "consolidate", "find_citations", "resolve_partials"]
+__all__ = ["CiteHit", "check_keys", "consolidate", "find_citations", "resolve_partials"]
 
 _SEG = r"[A-ZĐÐ](?:[^\W_]|&){0,19}(?!\w)"
 _SP = r"[ \t]{0,2}"
@@ -123,6 +133,9 @@ def _full_keys(page: PageText) -> list[CiteHit]:
     for m in _KEY.finditer(page.text):
         for cand in _trim_candidates(m.group()):
             parts = parse_key(cand)
+            flags = []
+            if parts is None and (parts := retyped(cand)) is not None:
+                flags.append(KEY_REPAIRED)
             if parts:
                 end = m.start() + len(cand.rstrip())
                 seg = page.text[m.start() : end]
@@ -133,7 +146,7 @@ def _full_keys(page: PageText) -> list[CiteHit]:
                 before = page.folded[max(0, m.start() - 30) : m.start()]
                 hits.append(CiteHit(
                     parts.key, parts, _type_name(parts, before), date.value if date else None,
-                    False, m.start(), end, page.text[m.start() : end],
+                    False, m.start(), end, page.text[m.start() : end], flags,
                 ))
                 break
     return hits
@@ -276,3 +289,122 @@ def consolidate(hits: list[CiteHit]) -> dict[str, KeyParts]:
             ):
                 out[key] = q
     return {k: v for k, v in out.items() if v.key != k}
+
+
+def check_keys(hits: list[CiteHit], text: str, lexicon: Lexicon | None = None) -> None:
+    """Check a document's keys against the lexicon and the dates printed with them.
+
+    A part OCR damaged (``SIP`` for ``STP``) is repaired when a known confusion and
+    the document agree, else kept and flagged ``unknown_code``; a key year unlike
+    its printed date is flagged ``year_mismatch``; a number one slip off a better
+    attested key of the same type, issuer and year takes that key. Every change is
+    flagged ``key_repaired`` on the hit (``text`` keeps what was read), so that a
+    reviewer sees it: a silent wrong key corrupts the archive.
+    """
+    lex = lexicon or default_lexicon()
+    attested = frozenset(
+        fold(seg) for h in hits if h.parts and _clean(h, lex)
+        for seg in (h.parts.issuer_code or "").split("-")
+    )
+    for h in hits:
+        if h.parts is not None:
+            ctx = CodeContext(h.parts.type_code, h.parts.party, attested, text)
+            _check_parts(h, ctx, lex)
+            _check_year(h)
+    _prefer_attested_numbers(hits, lex)
+
+
+def _clean(h: CiteHit, lex: Lexicon) -> bool:
+    """Read cleanly: printed exactly as its key, every part in the lexicon."""
+    p = h.parts
+    if p is None or h.partial or re.sub(r"\s+", "", h.text) != h.key or not p.issuer_code:
+        return False
+    segs = p.issuer_code.split("-")
+    return lex.knows(segs[0], "issuer") and all(lex.knows(s, "unit") for s in segs[1:])
+
+
+def _set_parts(h: CiteHit, parts: KeyParts, *flags: str) -> None:
+    h.parts, h.key = parts, parts.key
+    h.flags += [f for f in flags if f not in h.flags]
+
+
+def _check_parts(h: CiteHit, ctx: CodeContext, lex: Lexicon) -> None:
+    """Issuer (and, for an untyped key, a damaged type: ``NQO-CP``) against the lexicon."""
+    p = h.parts
+    segs = (p.issuer_code or "").split("-") if p and p.issuer_code else []
+    if p is None or not segs:
+        return
+    type_code, flags = p.type_code, []
+    if type_code is None and len(segs) >= 2 and not lex.knows(segs[0]):
+        code, flag = repair_part(segs[0], "type", ctx, lex)
+        if flag == KEY_REPAIRED:
+            type_code, segs = code, segs[1:]
+            ctx = CodeContext(type_code, ctx.party, ctx.attested, ctx.text)
+            flags.append(flag)
+    out = []
+    for i, seg in enumerate(segs):
+        code, flag = repair_part(seg, "issuer" if i == 0 else "unit", ctx, lex)
+        out.append(code)
+        flags += [flag] if flag else []
+    parts = KeyParts(p.number, p.year, type_code, "-".join(out), p.party)
+    _set_parts(h, parts, *flags)
+
+
+def _check_year(h: CiteHit) -> None:
+    """A state key's year is its signing year: compare it with the date printed after it."""
+    p = h.parts
+    if p is None or p.year is None or not h.date or not h.date[:4].isdigit():
+        return
+    printed = h.date[:4]
+    if int(printed) == p.year:
+        return
+    if digit_slip(printed, str(p.year), consecutive=True):
+        year = int(printed)
+        _set_parts(h, KeyParts(p.number, year, p.type_code, p.issuer_code, p.party),
+                   YEAR_MISMATCH, KEY_REPAIRED)
+    else:
+        _set_parts(h, p, YEAR_MISMATCH)
+
+
+def _prefer_attested_numbers(hits: list[CiteHit], lex: Lexicon) -> None:
+    """``2/2021/QĐ-TTg`` once beside ``12/2021/QĐ-TTg`` twice: the number lost a digit.
+
+    Among keys of the same type, issuer and year, a number met once that is one
+    lost leading digit or one confused digit off a better attested number takes
+    it, when their dates agree (equal, or the better one is met at least twice).
+    """
+    groups: dict[tuple, dict[str, list[CiteHit]]] = {}
+    for h in hits:
+        p = h.parts
+        if p is not None and p.issuer_code:
+            kind = (p.year, p.type_code, p.issuer_code, p.party)
+            groups.setdefault(kind, {}).setdefault(p.number, []).append(h)
+    for numbers in groups.values():
+        moves = {}
+        for worse, found in numbers.items():
+            better = [
+                n for n, other in numbers.items() if _better_reading(n, other, worse, found, lex)
+            ]
+            if len(better) == 1:
+                moves[worse] = better[0]
+        for worse, better in moves.items():
+            for h in numbers[worse]:
+                p = h.parts
+                _set_parts(h, KeyParts(better, p.year, p.type_code, p.issuer_code, p.party),
+                           KEY_REPAIRED)
+
+
+def _better_reading(
+    number: str, hits: list[CiteHit], worse: str, found: list[CiteHit], lex: Lexicon
+) -> bool:
+    """Whether ``number`` (met in ``hits``) is the true reading of ``worse`` (met once)."""
+    if len(found) != 1 or not digit_slip(number, worse):
+        return False
+    support = (len(hits), sum(_clean(h, lex) for h in hits))
+    if support <= (1, sum(_clean(h, lex) for h in found)):
+        return False
+    dates = {h.date for h in hits if h.date}
+    date = found[0].date
+    if date and dates:
+        return date in dates
+    return len(hits) >= 2

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-from extract.citations import CiteHit, consolidate, find_citations, resolve_partials
+from extract.citations import (
+    CiteHit,
+    check_keys,
+    consolidate,
+    find_citations,
+    resolve_partials,
+)
 from extract.counts import find_counts
 from extract.dates import find_dates
 from extract.entities import find_entities
@@ -122,6 +128,7 @@ def _citations(
         full, refs = find_citations(page)
         hits += [(page, h) for h in full]
         pending.append((page, refs))
+    check_keys([h for _, h in hits], "\n".join(p.folded for p in pages))
     known = {
         (h.parts.type_code, h.parts.number.lstrip("0")): h.parts
         for _, h in hits

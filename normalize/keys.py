@@ -120,6 +120,7 @@ ISSUER_CODES: dict[str, str] = {
     "TU": "Tỉnh ủy",
     "HU": "Huyện ủy",
     "ĐU": "Đảng ủy",
+    "ĐĐ": "Đảng đoàn",
     "QU": "Quận ủy",
     "ĐUK": "Đảng ủy Khối",
     "BTGTW": "Ban Tuyên giáo Trung ương",
@@ -133,7 +134,9 @@ ISSUER_CODES: dict[str, str] = {
 ISSUER_ALIASES: dict[str, str] = {"HKHVN": "KHVN", "T.Ư": "TW"}
 
 # Party issuers: a key ending in one of these is written ``NUMBER-TYPE/ISSUER``.
-PARTY_ISSUERS = frozenset({"TW", "TU", "HU", "ĐU", "QU", "ĐUK", "BTGTW", "BTCTW", "VPTW", "UBKTTW"})
+PARTY_ISSUERS = frozenset(
+    {"TW", "TU", "HU", "ĐU", "ĐĐ", "QU", "ĐUK", "BTGTW", "BTCTW", "VPTW", "UBKTTW"}
+)
 
 # Type words as written in running text (folded) -> type code.
 TYPE_WORDS: dict[str, str] = {

@@ -1,0 +1,290 @@
+"""The lexicon of key parts (ký hiệu) and the OCR confusions that damage them.
+
+OCR of a cited key can turn one valid code into another string (``STP`` read
+``SIP``, ``TTg`` read ``TT1g``, ``SNV`` read ``SNY``): the citation is then both
+missed and invented. :func:`repair_part` moves a part that is not in the lexicon
+to a lexicon code only when one known confusion explains the difference and
+the context agrees (the issuer can issue that type, the code or the body's
+name appears elsewhere in the document); otherwise the part is kept as read
+and reported unknown, so a reviewer sees it. A part the lexicon knows is never
+touched, and codes the archive's own clean documents use can be added
+(:meth:`Lexicon.with_extra`, :func:`set_extra_codes`), so a valid rare code is
+known. Everything here is a pure function of its inputs: the same key in the
+same context is always repaired the same way.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+
+from normalize.fold import fold
+from normalize.keys import ISSUER_CODES, PARTY_ISSUERS, TYPE_CODES, KeyParts, parse_key
+
+__all__ = [
+    "KEY_REPAIRED",
+    "UNKNOWN_CODE",
+    "YEAR_MISMATCH",
+    "CodeContext",
+    "Lexicon",
+    "confusions",
+    "default_lexicon",
+    "digit_slip",
+    "repair_part",
+    "retyped",
+    "set_extra_codes",
+]
+
+log = logging.getLogger(__name__)
+
+KEY_REPAIRED = "key_repaired"
+UNKNOWN_CODE = "unknown_code"
+YEAR_MISMATCH = "year_mismatch"
+
+_DATA = Path(__file__).with_name("codes.json")
+
+# Characters OCR reads for one another, folded (lower case, no marks): a confusion
+# is one substitution inside a group, ``rn``/``m``, a stray thin stroke read as a
+# character (``TT1g``, ``STNMĨT``: fold turns Ĩ into i), or an extra trailing O/0
+# (a seal or underline edge after ``NQ``).
+_GROUPS = ("itl1fj|!", "vyu", "oq0", "s5", "b8", "g6", "z2")
+_GROUP_OF = {c: g for g in _GROUPS for c in g}
+_MULTI = (("rn", "m"), ("m", "rn"))
+_STRAY = set("1li|!'.")
+_TRAILING = set("o0")
+# Digits a scan confuses; numerically adjacent pairs (5/6, 8/9) are excluded in
+# the last place, where they are more often consecutive documents than a slip.
+_DIGIT_PAIRS = {
+    frozenset(p) for p in ("08", "06", "09", "17", "14", "38", "35", "56", "68", "89", "27", "49")
+}
+_PROVINCIAL_HINT = re.compile(r"\b(?:tinh|huyen|uy ban nhan dan|ubnd|hdnd|thanh pho)\b")
+# A code followed by a number and maybe a place (``BCĐ138``, ``BCĐ389QNg``, ``QH9``); one
+# digit inside letters is a slip rather than a number (``UB1ND``).
+_NUMBERED = re.compile(r"^(?P<code>[^\W\d_]{2,}?)(?:\d{2,4}[^\W\d_]{0,4}|\d)$")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Valid key parts: type codes, issuer codes by class, unit suffixes, extra codes."""
+
+    types: tuple[str, ...]
+    party_types: tuple[str, ...]
+    issuers: Mapping[str, frozenset[str]]
+    names: Mapping[str, str]
+    units: frozenset[str]
+    class_types: Mapping[str, frozenset[str]]
+    extra: frozenset[str] = field(default=frozenset())
+
+    @classmethod
+    def load(cls, path: Path = _DATA) -> Lexicon:
+        """The lexicon in ``codes.json`` joined with the tables the key parser uses."""
+        data = json.loads(path.read_text(encoding="utf-8"))
+        issuers: dict[str, set[str]] = {}
+        names: dict[str, str] = {}
+        for klass, codes in data["issuers"].items():
+            for code, name in codes.items():
+                issuers.setdefault(code, set()).add(klass)
+                names.setdefault(code, name)
+        for code, name in ISSUER_CODES.items():  # the parser's table is never out of the lexicon
+            issuers.setdefault(code, {"party" if code in PARTY_ISSUERS else "org"})
+            names.setdefault(code, name)
+        return cls(
+            types=tuple(dict.fromkeys([*data["types"], *TYPE_CODES])),
+            party_types=tuple(data["party_types"]),
+            issuers={k: frozenset(v) for k, v in issuers.items()},
+            names=names,
+            units=frozenset(data["units"]),
+            class_types={k: frozenset(v) for k, v in data["class_types"].items()},
+        )
+
+    def with_extra(self, codes: Iterable[str]) -> Lexicon:
+        """This lexicon plus the parts of ``codes`` (whole keys or single parts).
+
+        Codes the archive's clean documents use make a rare valid code known, so
+        it is never "repaired" into a common one.
+        """
+        parts: set[str] = set()
+        for code in codes:
+            key = parse_key(code)
+            if key is not None:
+                parts.update(x for x in (key.type_code, *(key.issuer_code or "").split("-")) if x)
+            elif re.fullmatch(r"[^\W\d_][\w&]{0,19}", code.strip()):
+                parts.add(code.strip())
+        return replace(self, extra=self.extra | parts)
+
+    @cached_property
+    def folded(self) -> dict[str, dict[str, str]]:
+        """Folded code -> code, per role; where two codes fold alike (HD/HĐ) the first
+        listed, the more common, wins."""
+        issuers = [*sorted(self.issuers), *sorted(self.extra)]
+        pools = {
+            "type": self.types,
+            "party_type": self.party_types,
+            "issuer": issuers,
+            "unit": [*sorted(self.units), *issuers, *self.types],
+        }
+        out: dict[str, dict[str, str]] = {}
+        for role, codes in pools.items():
+            out[role] = {}
+            for c in codes:
+                out[role].setdefault(fold(c), c)
+        return out
+
+    def knows(self, seg: str, role: str = "issuer") -> bool:
+        """Whether ``seg`` is a valid part in ``role``: a listed code, a type code standing
+        among issuers (old ``UB-QĐ-NĐ``), or a numbered code (``BCĐ138``, ``QH15``)."""
+        f = fold(seg)
+        if f in self.folded[role] or (role in ("issuer", "unit") and f in self.folded["type"]):
+            return True
+        m = _NUMBERED.match(f)
+        return bool(m and m.group("code") in self.folded["issuer"])
+
+    def fits(self, type_code: str | None, issuer: str, party: bool) -> bool:
+        """Whether ``issuer`` issues documents of ``type_code`` (any type when unknown)."""
+        classes = self.issuers.get(issuer)
+        if classes is None:
+            return issuer in self.extra
+        if party:
+            return "party" in classes
+        if type_code is None:
+            return True
+        return any(type_code in self.class_types.get(k, ()) for k in classes if k != "party")
+
+
+def confusions(seg: str) -> set[str]:
+    """Folded strings one OCR confusion away from ``seg`` (folded)."""
+    f = fold(seg)
+    out: set[str] = set()
+    for i, c in enumerate(f):
+        out.update(f[:i] + alt + f[i + 1 :] for alt in _GROUP_OF.get(c, "") if alt != c)
+        if c in _STRAY and len(f) > 2:
+            out.add(f[:i] + f[i + 1 :])
+    for a, b in _MULTI:
+        for m in re.finditer(re.escape(a), f):
+            out.add(f[: m.start()] + b + f[m.end() :])
+    if len(f) > 2 and f[-1] in _TRAILING:
+        out.add(f[:-1])
+    out.discard(f)
+    return out
+
+
+def digit_slip(better: str, worse: str, *, consecutive: bool = False) -> bool:
+    """Whether number ``worse`` is ``better`` with its leading digit lost or one digit confused.
+
+    A last digit one apart (735/736) is allowed only with ``consecutive``: numbers of
+    one issuer are consecutive documents far more often than such a slip.
+    """
+    if len(better) == len(worse) + 1:
+        return better[1:] == worse and better[0] != "0"
+    if len(better) != len(worse) or not (better + worse).isdigit():
+        return False
+    diff = [i for i, (a, b) in enumerate(zip(better, worse, strict=True)) if a != b]
+    if len(diff) != 1:
+        return False
+    i = diff[0]
+    adjacent = abs(int(better[i]) - int(worse[i])) == 1 and i == len(better) - 1
+    return frozenset((better[i], worse[i])) in _DIGIT_PAIRS and (consecutive or not adjacent)
+
+
+@dataclass(frozen=True)
+class CodeContext:
+    """What the document says around a key: its type, form, clean codes and text."""
+
+    type_code: str | None = None
+    party: bool = False
+    attested: frozenset[str] = frozenset()
+    text: str = ""
+
+    @property
+    def provincial(self) -> bool:
+        """A provincial document: a Sở or Ban code fits it."""
+        return bool(_PROVINCIAL_HINT.search(self.text))
+
+
+def _named(code: str, lex: Lexicon, ctx: CodeContext) -> bool:
+    """The body's full name in the document ("Sở Tư pháp" beside ``SIP``)."""
+    name = fold(lex.names.get(code, ""))
+    return len(name.split()) >= 3 and name in ctx.text
+
+
+def _fits(code: str, role: str, lex: Lexicon, ctx: CodeContext) -> bool:
+    if role != "issuer":
+        return True
+    if not lex.fits(ctx.type_code, code, ctx.party):
+        return False
+    classes = lex.issuers.get(code, frozenset())
+    return ctx.provincial or classes != {"provincial"}
+
+
+def repair_part(
+    seg: str, role: str, ctx: CodeContext, lex: Lexicon | None = None
+) -> tuple[str, str | None]:
+    """A key part checked against the lexicon: ``(part, flag)``.
+
+    The flag is None for a known part (kept), :data:`KEY_REPAIRED` when a
+    confusion moved it to a code the context agrees with, :data:`UNKNOWN_CODE`
+    when it is kept as read. Context agrees when exactly one candidate is
+    attested in the document (read cleanly or named in full), or when exactly
+    one candidate fits the key's type and the document's level.
+    ``role`` is ``type``, ``party_type``, ``issuer`` or ``unit``; units
+    (``UBND-TTHC``) are an open set, so they are repaired only on attestation
+    and never reported unknown.
+    """
+    lex = lex or default_lexicon()
+    if lex.knows(seg, role):
+        return seg, None
+    pool = lex.folded[role]
+    cands = sorted({pool[f] for f in confusions(seg) if f in pool})
+    fitting = [c for c in cands if _fits(c, role, lex, ctx)]
+    attested = [c for c in fitting if fold(c) in ctx.attested or _named(c, lex, ctx)]
+    pick = None
+    if len(attested) == 1:
+        pick = attested[0]
+    elif len(fitting) == 1 and not attested and role != "unit":
+        pick = fitting[0]
+    if pick is not None:
+        log.debug("key part %r repaired to %r", seg, pick)
+        return pick, KEY_REPAIRED
+    return seg, (None if role == "unit" else UNKNOWN_CODE)
+
+
+_PARTY_FORM = re.compile(r"(\d{1,5})-+([^/\-]+)/(.+)")
+
+
+def retyped(written: str, lex: Lexicon | None = None) -> KeyParts | None:
+    """A Party key the parser refuses for its damaged type (``57-NQO/TW``), type repaired.
+
+    Only when the issuer is a known Party body and one confusion gives a Party type.
+    """
+    lex = lex or default_lexicon()
+    m = _PARTY_FORM.fullmatch(re.sub(r"\s+", "", written))
+    if not m:
+        return None
+    code, flag = repair_part(m.group(2), "party_type", CodeContext(party=True), lex)
+    parts = parse_key(f"{m.group(1)}-{code}/{m.group(3)}") if flag == KEY_REPAIRED else None
+    if parts is None or not lex.fits(None, parts.issuer_code or "", True):
+        return None
+    return parts
+
+
+_default: Lexicon | None = None
+
+
+def default_lexicon() -> Lexicon:
+    """The process's lexicon: the repo's data plus any codes given to :func:`set_extra_codes`."""
+    global _default
+    if _default is None:
+        _default = Lexicon.load()
+    return _default
+
+
+def set_extra_codes(codes: Iterable[str]) -> Lexicon:
+    """Make the archive's own clean codes known to :func:`default_lexicon` (e.g. at start-up)."""
+    global _default
+    _default = Lexicon.load().with_extra(codes)
+    return _default

@@ -1,0 +1,336 @@
+"""The lexicon of key parts and the repair of OCR-damaged keys, Duckling style.
+
+Each rule has positive examples (a confusion repaired in a context that agrees)
+and negative ones (a valid rare code never repaired, an unknown code kept and
+flagged, a slip the context does not confirm left as read).
+"""
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract.citations import CiteHit, check_keys, find_citations
+from extract.text import PageText
+from normalize.codes import (
+    KEY_REPAIRED,
+    UNKNOWN_CODE,
+    YEAR_MISMATCH,
+    CodeContext,
+    Lexicon,
+    confusions,
+    default_lexicon,
+    digit_slip,
+    repair_part,
+)
+from normalize.keys import ISSUER_CODES, TYPE_CODES, KeyParts, canonical_key, parse_key
+from schemas import Page, PageRoute
+
+LEX = default_lexicon()
+
+
+def checked(*texts: str, lexicon: Lexicon | None = None) -> list[tuple[str, list[str]]]:
+    """(key, flags) of every full key in a document of these pages, after the check."""
+    pages = [
+        PageText.from_page(Page(number=i + 1, text=t, route=PageRoute.TEXT_FILE))
+        for i, t in enumerate(texts)
+    ]
+    hits: list[CiteHit] = [h for p in pages for h in find_citations(p)[0] if h.parts]
+    check_keys(hits, "\n".join(p.folded for p in pages), lexicon)
+    return [(h.key, h.flags) for h in hits]
+
+
+# --- the lexicon -------------------------------------------------------------
+def test_lexicon_covers_the_parser_tables_and_the_brief() -> None:
+    assert set(TYPE_CODES) <= set(LEX.types)
+    assert set(ISSUER_CODES) <= set(LEX.issuers)
+    for code in [
+        "QH",
+        "UBTVQH",
+        "CP",
+        "TTg",
+        "VPCP",
+        "BNNPTNT",
+        "BKHĐT",
+        "BTNMT",
+        "BLĐTBXH",
+        "UBND",
+        "HĐND",
+        "VP",
+        "SNV",
+        "STP",
+        "STNMT",
+        "SKHĐT",
+        "SKH&ĐT",
+        "STC",
+        "SXD",
+        "SGTVT",
+        "STTTT",
+        "SVHTTDL",
+        "SLĐTBXH",
+        "SNNPTNT",
+        "SCT",
+        "SYT",
+        "SGDĐT",
+        "SKHCN",
+        "BQL",
+        "CAT",
+        "TTT",
+        "TW",
+        "TU",
+        "HU",
+        "ĐU",
+        "BTGTW",
+        "BTCTU",
+    ]:
+        assert LEX.knows(code), code
+    assert len(LEX.issuers) >= 200
+    assert LEX.knows("TTHC", "unit") and LEX.knows("KSTT", "unit")
+
+
+@pytest.mark.parametrize("code", ["BCĐ138", "BCĐ389QNg", "QH15", "QH9"])
+def test_numbered_codes_are_known(code: str) -> None:
+    assert LEX.knows(code)
+
+
+@pytest.mark.parametrize("code", ["UB1ND", "SIP", "SNY", "TT1g", "XYZ"])
+def test_damaged_or_foreign_codes_are_not_known(code: str) -> None:
+    assert not LEX.knows(code)
+
+
+def test_extra_codes_make_a_rare_code_known() -> None:
+    assert not LEX.knows("BQLDAĐTXD")
+    lex = LEX.with_extra(["12/QĐ-BQLDAĐTXD", "SIT"])
+    assert lex.knows("BQLDAĐTXD") and lex.knows("SIT")
+    assert not LEX.knows("SIT")  # the shared lexicon is not changed
+
+
+# --- confusions --------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("read", "true"),
+    [
+        ("SIP", "stp"),
+        ("SNY", "snv"),
+        ("TT1g", "ttg"),
+        ("NQO", "nq"),
+        ("STNMĨT", "stnmt"),
+        ("5TC", "stc"),
+        ("8TC", "btc"),
+        ("SKHĐ7", None),
+        ("UBNO", "ubnd"),
+    ],
+)
+def test_confusions(read: str, true: str | None) -> None:
+    if true is None:
+        assert not any(LEX.knows(c) for c in confusions(read))
+    elif read == "UBNO":  # O for D is not in the table: no confusion reaches UBND
+        assert true not in confusions(read)
+    else:
+        assert true in confusions(read)
+
+
+@pytest.mark.parametrize(
+    ("better", "worse", "slip"),
+    [
+        ("12", "2", True),
+        ("573", "373", True),
+        ("1418", "418", True),
+        ("736", "735", False),
+        ("1743", "1744", False),
+        ("208", "222", False),
+        ("02", "2", False),
+        ("573", "573", False),
+    ],
+)
+def test_digit_slip(better: str, worse: str, slip: bool) -> None:
+    assert digit_slip(better, worse) is slip
+
+
+# --- repair of a part in context -----------------------------------------------
+PROVINCE = "uy ban nhan dan tinh quang ngai"
+
+
+@pytest.mark.parametrize(
+    ("seg", "ctx", "expected"),
+    [
+        ("SIP", CodeContext("BC", text=PROVINCE), ("STP", KEY_REPAIRED)),
+        ("SNY", CodeContext("TTr", text=PROVINCE), ("SNV", KEY_REPAIRED)),
+        ("STNMĨT", CodeContext("TTr", text=PROVINCE), ("STNMT", KEY_REPAIRED)),
+        ("TT1g", CodeContext("QĐ"), ("TTg", KEY_REPAIRED)),
+        ("UB1ND", CodeContext("QĐ", text=PROVINCE), ("UBND", KEY_REPAIRED)),
+        ("IW", CodeContext("NQ", party=True), ("TW", KEY_REPAIRED)),
+    ],
+)
+def test_repair_positive(seg: str, ctx: CodeContext, expected: tuple[str, str]) -> None:
+    assert repair_part(seg, "issuer", ctx) == expected
+
+
+@pytest.mark.parametrize(
+    ("seg", "ctx"),
+    [
+        ("SIP", CodeContext("BC")),  # a Sở code, but nothing says the document is provincial
+        ("TT1g", CodeContext("TT")),  # the Prime Minister issues no thông tư
+        ("SIT", CodeContext("BC", text=PROVINCE)),  # STT? SIT? no lexicon code one slip away
+        ("XYZ", CodeContext("QĐ", text=PROVINCE)),
+    ],
+)
+def test_repair_negative_kept_and_flagged(seg: str, ctx: CodeContext) -> None:
+    assert repair_part(seg, "issuer", ctx) == (seg, UNKNOWN_CODE)
+
+
+@pytest.mark.parametrize("seg", ["BCĐ138", "BCĐ389QNg", "UBND", "STP", "SKH&ĐT", "QH15"])
+def test_valid_code_never_repaired(seg: str) -> None:
+    assert repair_part(seg, "issuer", CodeContext("QĐ", text=PROVINCE)) == (seg, None)
+
+
+def test_attestation_decides_between_candidates() -> None:
+    # "SIC": STC (Sở Tài chính) and SCT... only STC is one slip away; attested or named
+    ctx = CodeContext("BC", attested=frozenset({"stc"}), text=PROVINCE)
+    assert repair_part("SIC", "issuer", ctx) == ("STC", KEY_REPAIRED)
+
+
+def test_extra_code_is_not_repaired() -> None:
+    lex = LEX.with_extra(["SIP"])
+    assert repair_part("SIP", "issuer", CodeContext("BC", text=PROVINCE), lex) == ("SIP", None)
+
+
+# --- whole documents ---------------------------------------------------------
+DOC_POS = [
+    (
+        "UBND tỉnh Quảng Ngãi. Căn cứ Báo cáo số 12/BC-SIP ngày 03/4/2024 của Sở Tư pháp;",
+        [("12/BC-STP", [KEY_REPAIRED])],
+    ),
+    (
+        "Quyết định số 12/2021/QĐ-TT1g ngày 05/3/2021 của Thủ tướng Chính phủ",
+        [("12/2021/QĐ-TTg", [KEY_REPAIRED])],
+    ),
+    (
+        "UBND tỉnh. Xét Tờ trình số 573/TTr-SNY ngày 02/02/2024 của Sở Nội vụ",
+        [("573/TTr-SNV", [KEY_REPAIRED])],
+    ),
+    ("Nghị quyết số 17/NQO-CP ngày 07/3/2022 của Chính phủ", [("17/NQ-CP", [KEY_REPAIRED])]),
+    ("Nghị quyết số 57-NQO/TW ngày 22/12/2024 của Bộ Chính trị", [("57-NQ/TW", [KEY_REPAIRED])]),
+    (
+        "UBND tỉnh. Tờ trình số 6389/TTr-STNMĨT của Sở Tài nguyên và Môi trường",
+        [("6389/TTr-STNMT", [KEY_REPAIRED])],
+    ),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), DOC_POS)
+def test_document_repairs(text: str, expected: list) -> None:
+    assert checked(text) == expected
+
+
+DOC_NEG = [
+    "Quyết định số 01/QĐ-BCĐ138 ngày 02/01/2024 của Ban Chỉ đạo 138",
+    "Công văn số 6658/UBND-TTHC ngày 10/10/2024",
+    "Kế hoạch số 01/KH-BCĐ389QNg ngày 05/01/2024",
+    "Quyết định số 204/QĐ-NĐ-UB ngày 12/3/1994",
+    "Nghị quyết số 49-KL/TW ngày 10/5/2023",
+    "Thông tư số 02/2007/TT-BNV ngày 25/5/2007",
+    "Văn bản hợp nhất số 03/VBHN-VPQH ngày 12/5/2021",
+]
+
+
+@pytest.mark.parametrize("text", DOC_NEG)
+def test_document_valid_keys_untouched(text: str) -> None:
+    [(key, flags)] = checked(text)
+    assert flags == [] and key == canonical_key(key)
+
+
+def test_unknown_code_kept_and_flagged() -> None:
+    assert checked("Công văn số 12/XQZ-KT ngày 03/4/2024") == [("12/XQZ-KT", [UNKNOWN_CODE])]
+
+
+# --- the year ------------------------------------------------------------------
+def test_year_mismatch_flagged() -> None:
+    assert checked("Nghị định số 43/2021/NĐ-CP ngày 30/6/2023") == [
+        ("43/2021/NĐ-CP", [YEAR_MISMATCH])
+    ]
+
+
+def test_year_confusion_repaired() -> None:
+    assert checked("Nghị định số 43/2028/NĐ-CP ngày 30/6/2023") == [
+        ("43/2023/NĐ-CP", [YEAR_MISMATCH, KEY_REPAIRED])
+    ]
+
+
+def test_year_agrees_no_flag() -> None:
+    assert checked("Nghị định số 43/2023/NĐ-CP ngày 30/6/2023") == [("43/2023/NĐ-CP", [])]
+
+
+# --- numbers: a lost or confused digit beside a better attested reading -------
+def test_lost_leading_digit_takes_the_attested_number() -> None:
+    got = checked(
+        "Quyết định số 12/2021/QĐ-TTg ngày 05/3/2021 của Thủ tướng;",
+        "thực hiện Quyết định 12/2021/QĐ-TTg và Quyết định 2/2021/QĐ-TTg nói trên",
+    )
+    assert got == [
+        ("12/2021/QĐ-TTg", []),
+        ("12/2021/QĐ-TTg", []),
+        ("12/2021/QĐ-TTg", [KEY_REPAIRED]),
+    ]
+
+
+def test_misread_digit_with_the_same_date() -> None:
+    got = checked(
+        "Xét Tờ trình số 573/TTr-SNV ngày 02/02/2024 của Sở Nội vụ;",
+        "theo Tờ trình 573/TTr-SNV và Tờ trình số 373/TTr-SNV ngày 02/02/2024",
+    )
+    assert got == [("573/TTr-SNV", []), ("573/TTr-SNV", []), ("573/TTr-SNV", [KEY_REPAIRED])]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # consecutive numbers of one issuer: other documents
+        "Quyết định số 735/QĐ-UBND, 736/QĐ-UBND và 736/QĐ-UBND ngày 5/5/2024",
+        # dates disagree: other documents
+        "Quyết định số 12/QĐ-UBND ngày 5/3/2024, Quyết định 12/QĐ-UBND và 2/QĐ-UBND ngày 9/1/2024",
+        # one mention each: no reading is better attested
+        "Tờ trình số 573/TTr-SNV và Tờ trình số 373/TTr-SNV",
+    ],
+)
+def test_numbers_not_merged(text: str) -> None:
+    assert all(flags == [] for _, flags in checked(text))
+
+
+# --- properties ----------------------------------------------------------------
+STATE_TYPES = st.sampled_from(sorted(TYPE_CODES))
+ISSUERS = st.sampled_from(sorted(c for c in LEX.issuers if "party" not in LEX.issuers[c]))
+PARTY = st.sampled_from(sorted(c for c in LEX.issuers if "party" in LEX.issuers[c]))
+
+
+@given(st.integers(1, 9999), st.one_of(st.none(), st.integers(1990, 2030)), STATE_TYPES, ISSUERS)
+def test_state_key_from_lexicon_parts_round_trips(number, year, type_code, issuer) -> None:
+    key = KeyParts(str(number), year, type_code, issuer, False).key
+    assert canonical_key(key) == key
+
+
+@given(st.integers(1, 9999), st.sampled_from(sorted(LEX.party_types)), PARTY)
+def test_party_key_from_lexicon_parts_round_trips(number, type_code, issuer) -> None:
+    key = f"{number}-{type_code}/{issuer}"
+    if parse_key(key) is not None:  # Party-only types (QĐi) are outside the parser's table
+        assert canonical_key(key) == key
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet="0123456789/-– QĐDTgSNVPIYOĨ1l", max_size=30))
+def test_canonical_key_idempotent_never_raises(text: str) -> None:
+    key = canonical_key(text)
+    assert key is None or canonical_key(key) == key
+
+
+@given(st.sampled_from(sorted(LEX.issuers)), STATE_TYPES)
+def test_lexicon_code_never_repaired(issuer: str, type_code: str) -> None:
+    assert repair_part(issuer, "issuer", CodeContext(type_code, text=PROVINCE)) == (issuer, None)
+
+
+@settings(max_examples=200)
+@given(st.text(alphabet="ABCDGHIKLMNOPQSTUVXYĐĨ158&lg", min_size=1, max_size=8))
+def test_repaired_keys_are_canonical(seg: str) -> None:
+    code, flag = repair_part(seg, "issuer", CodeContext("QĐ", text=PROVINCE))
+    assert flag in (None, KEY_REPAIRED, UNKNOWN_CODE)
+    if flag == KEY_REPAIRED:
+        key = KeyParts("12", None, "QĐ", code, False).key
+        assert LEX.knows(code) and canonical_key(key) == key
