@@ -15,6 +15,7 @@ same context is always repaired the same way.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import logging
 import re
@@ -25,6 +26,7 @@ from pathlib import Path
 
 from normalize.fold import fold
 from normalize.keys import ISSUER_CODES, PARTY_ISSUERS, TYPE_CODES, KeyParts, parse_key
+from schemas.files import write_atomic
 
 __all__ = [
     "KEY_REPAIRED",
@@ -35,6 +37,8 @@ __all__ = [
     "confusions",
     "default_lexicon",
     "digit_slip",
+    "learn_archive_codes",
+    "load_archive_codes",
     "repair_part",
     "retyped",
     "set_extra_codes",
@@ -288,3 +292,39 @@ def set_extra_codes(codes: Iterable[str]) -> Lexicon:
     global _default
     _default = Lexicon.load().with_extra(codes)
     return _default
+
+
+# The archive's own codes, one part a line, beside the repair model's adaptation file.
+ARCHIVE_CODES_FILE = "archive-codes.txt"
+_loaded: tuple[Path, float] | None = None
+
+
+def load_archive_codes(models_dir: Path) -> Lexicon:
+    """The process's lexicon with the codes the archive's clean documents taught it.
+
+    Re-read only when the file changed, so every extraction can call it: a worker
+    process sees the codes another process learned since it started."""
+    global _loaded
+    path = Path(models_dir) / ARCHIVE_CODES_FILE
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    if _loaded != (path, mtime):
+        codes = path.read_text(encoding="utf-8").split() if mtime else []
+        set_extra_codes(codes)
+        _loaded = (path, mtime)
+        log.info("lexicon: %d codes learned from the archive", len(codes))
+    return default_lexicon()
+
+
+def learn_archive_codes(models_dir: Path, keys: Iterable[str]) -> Lexicon:
+    """Add the key parts of a clean stored document (its own number, its citations) to
+    the archive's code file, under a lock since workers store in parallel."""
+    models_dir = Path(models_dir)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    new = default_lexicon().with_extra(keys).extra
+    with (models_dir / ".archive-codes.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        path = models_dir / ARCHIVE_CODES_FILE
+        old = set(path.read_text(encoding="utf-8").split()) if path.exists() else set()
+        if new - old:
+            write_atomic(path, "\n".join(sorted(old | new)).encode("utf-8") + b"\n")
+    return load_archive_codes(models_dir)

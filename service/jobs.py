@@ -30,7 +30,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 import ingest
-from normalize import repair
+from normalize import codes, repair
 from schemas import ErrorKind, Limits, PageRoute, SohoaError
 from service import PIPELINE_VERSION
 from service.pipeline import Outcome, Pipeline
@@ -401,7 +401,15 @@ def record_outcome(db: Database, item_id: int, out: Outcome, models_dir: Path) -
         state, learn = _record(db, item_id, out)
     if learn:
         repair.learn_clean_text(models_dir, out.document.text)
+        codes.learn_archive_codes(models_dir, _sure_keys(out))
     return state
+
+
+def _sure_keys(out: Outcome) -> list[str]:
+    """A clean document's own number and the citations nobody needs to check: the codes
+    they use are valid, however rare, and the key repair must leave them alone."""
+    keys = [out.record.doc.number] if out.record.doc.number else []
+    return keys + [c.key for c in out.record.citations if not c.needs_review and c.number]
 
 
 def _record(db: Database, item_id: int, out: Outcome) -> tuple[str, bool]:

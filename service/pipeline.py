@@ -24,7 +24,7 @@ import ingest
 import ocr
 from ingest import pdfsig
 from ingest.textfile import UTF8_REPLACED
-from normalize import repair
+from normalize import codes, repair
 from schemas import (
     Document,
     ErrorKind,
@@ -228,6 +228,7 @@ class Pipeline:
 
     def extract(self, document: Document) -> Record:
         """Build the record and state which versions of which stages made it."""
+        codes.load_archive_codes(self.settings.models_dir)  # the archive's own key codes
         record = extract.build_record(document)
         prov = record.provenance
         prov.pipeline_version = PIPELINE_VERSION
