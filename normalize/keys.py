@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from normalize.fold import fold
+from normalize.laws import law_keys
 
 __all__ = [
     "ISSUER_CODES",
@@ -363,6 +364,7 @@ class KeyQuery:
     type_code: str | None = None
     issuer_code: str | None = None
     text: str = ""
+    also: list[str] = field(default_factory=list)  # other keys of the same document (a law)
 
     def matches(self, parts: KeyParts) -> bool:
         """Whether a stored key's parts satisfy this query.
@@ -423,6 +425,9 @@ def parse_query(q: str) -> KeyQuery:
     ``text`` for full-text search.
     """
     q = unicodedata.normalize("NFC", q or "")[:500]
+    laws = law_keys(q)  # "Luật Đất đai 2024" or its number "31/2024/QH15"
+    if laws:
+        return KeyQuery(laws[0], also=laws[1:])
     parts, rest = _query_key(q)
     if parts:
         out = KeyQuery(parts.key, parts.number, parts.year, parts.type_code, parts.issuer_code)

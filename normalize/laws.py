@@ -29,6 +29,7 @@ __all__ = [
     "closest_name",
     "law_key",
     "law_key_for_number",
+    "law_keys",
     "match_law",
     "name_fold",
 ]
@@ -171,3 +172,24 @@ def law_key_for_number(number: str) -> str | None:
     """The name key of the law with this number ("31/2024/QH15" -> "Luật Đất đai 2024")."""
     law = _by_number().get(number.strip().upper())
     return law.key if law else None
+
+
+_QUERY_HEAD = re.compile(r"^\s*(?:bo luat|luat)\s")
+_QUERY_YEAR = re.compile(r"\s(?:nam\s+)?((?:19|20)\d\d)\s*$")
+
+
+def law_keys(query: str) -> list[str]:
+    """The keys a query for a catalogue law stands for, name key first, then its number:
+    "Luật Đất đai 2024" and "31/2024/QH15" both give both, so a search finds documents
+    citing the law either way. [] when the query names no catalogue law."""
+    number_key = law_key_for_number(query)
+    if number_key:
+        return [number_key, query.strip().upper()]
+    folded = fold(query)
+    year = _QUERY_YEAR.search(folded)
+    if not _QUERY_HEAD.match(folded) or year is None:
+        return []
+    match = match_law(query[: year.start()], int(year.group(1)))
+    if match is None or not match.year_fits or match.fuzzy:
+        return []
+    return [match.key, *([match.number] if match.number else [])]

@@ -172,3 +172,23 @@ def test_correcting_the_number_relinks_the_graph(db) -> None:
     with db.session() as s:
         doc = s.get(repo.DocumentRow, doc.id)
         assert sorted(d.number for d in repo.cited_by(s, doc)) == ["16/BC-HKH", "21/KH-HKH"]
+
+
+def test_a_law_is_found_by_its_name_and_by_its_number(db) -> None:
+    """One document cites "Luật Đất đai ngày 18/01/2024", another "31/2024/QH15": either
+    query finds both (the law catalogue gives the key its number, normalize.laws)."""
+    cites = [("92/BC-UBND", "Luật Đất đai 2024"), ("93/BC-UBND", "31/2024/QH15")]
+    with db.session() as s:
+        for number, key in cites:
+            sha = hashlib.sha256(number.encode()).hexdigest()
+            source = Source(file=f"{sha[:8]}.txt", sha256=sha, pages=1, kind=SourceKind.TEXT)
+            record = Record(
+                source=source, doc=DocHeader(number=number), citations=[Citation(key=key)]
+            )
+            page = Page(number=1, text=f"Căn cứ {key}", route=PageRoute.TEXT_FILE)
+            repo.save_document(s, source.file, Document(source=source, pages=[page]), record, "t")
+    with db.session() as s:
+        for query in ("Luật Đất đai 2024", "luat dat dai nam 2024", "31/2024/QH15"):
+            found = repo.search(s, cites=parse_query(query))
+            assert sorted(numbers(found.hits)) == ["92/BC-UBND", "93/BC-UBND"], query
+        assert numbers(repo.search(s, cites=parse_query("Luật Đất đai 2013")).hits) == []

@@ -214,7 +214,7 @@ def register_keys(s: Session, citations: list[dict]) -> None:
 def matching_keys(s: Session, q: KeyQuery) -> list[str]:
     """The citation keys a query stands for: its exact key, or every stored candidate."""
     if q.key:
-        return [q.key]
+        return [q.key, *q.also]
     return sorted({r.key for r in _candidate_rows(s, q)})
 
 
