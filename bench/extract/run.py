@@ -135,6 +135,9 @@ def evaluate(pairs: list[tuple[dict, object]], verbose: bool) -> dict[str, Score
             if g or p:  # tp: fields scored; fp: wrong values nobody is asked to check
                 silent.tp += 1
                 silent.fp += bool(p and p != g and not flagged)
+                review = scores.setdefault("header values flagged", Score())
+                review.tp += flagged  # tp: flagged; fp: flagged and right (review load)
+                review.fp += flagged and p == g
             if verbose and g != p:
                 mark = " (needs_review)" if flagged else " SILENT" if p else ""
                 print(f"  [{name}] {f}: gold={g!r} got={p!r}{mark}")
@@ -184,7 +187,7 @@ def report(title: str, scores: dict[str, Score]) -> None:
     print(f"\n{title}")
     print(f"  {'field':28} {'P':>6} {'R':>6} {'F1':>6}  (tp/fp/fn)")
     for k, s in scores.items():
-        if k.startswith("silent"):
+        if k.startswith(("silent", "header values")):
             continue
         p, r, f = s.prf()
         print(f"  {k:28} {p:6.3f} {r:6.3f} {f:6.3f}  ({s.tp}/{s.fp}/{s.fn})")
@@ -192,6 +195,9 @@ def report(title: str, scores: dict[str, Score]) -> None:
         s = scores.get(k)
         if s is not None and s.tp:
             print(f"  {k:28} {s.fp / s.tp:6.1%} of {s.tp} values ({s.fp} wrong, not flagged)")
+    flagged = scores.get("header values flagged")
+    if flagged is not None and flagged.tp:
+        print(f"  {'header values flagged':28} {flagged.tp:6d} ({flagged.fp} of them right)")
     for label, names in (
         ("header (all fields)", None),
         ("header (5: no.,date,type,", ("number", "date", "doc_type", "issuer", "title")),
