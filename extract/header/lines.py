@@ -38,6 +38,7 @@ SYLLABLE = re.compile(
     r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ng|nh|ch|[cmnpt])?$"
 )
 GAP = re.compile(r"[ \t]{3,}")
+_KEY_TOKEN = re.compile(r"\d{1,5}(?:/\d{4})?[/-][A-ZĐ][\wĐđ]*(?:[-/][\wĐđ]+)*")
 
 
 @dataclass(frozen=True)
@@ -93,12 +94,14 @@ def is_upper(s: str) -> bool:
 
 
 def is_word(token: str) -> bool:
-    """A number, a Vietnamese syllable, or a short ASCII abbreviation (UBND): not OCR junk."""
-    return token.isdigit() or (
-        len(token) > 1
-        and bool(
-            SYLLABLE.match(fold(token)) or (token.isupper() and len(token) <= 5 and token.isascii())
-        )
+    """A number, a Vietnamese syllable, an abbreviation (UBND, HĐND) or a document key
+    (``12/NQ-HĐND``): not OCR junk."""
+    if token.isdigit() or _KEY_TOKEN.fullmatch(token):
+        return True
+    if len(token) < 2:
+        return False
+    return bool(SYLLABLE.match(fold(token))) or (
+        len(token) <= 6 and bool(re.fullmatch(r"[A-ZĐ]+", token))
     )
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import re
+from dataclasses import dataclass, field
 
 from extract.header.fields import HeaderField, HeaderResult
 from extract.header.lines import (
@@ -20,86 +22,217 @@ from extract.header.lines import (
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.keys import TYPE_CODES
+from schemas import Word
+
+log = logging.getLogger(__name__)
 
 TYPE_NAMES = {fold(v): v for v in TYPE_CODES.values()}
 _TITLE_STOP = re.compile(r"^(?:kinh gui|can cu|thuc hien|nhằm|phan \w|i\.|1\.|-{3,}|_{3,})")
 _VE_VIEC = re.compile(r"\b(?:ve viec|v/v)\b")
 _WORD = re.compile(r"\w+")
+# "CỦA UỶ BAN NHÂN DÂN TỈNH": the issuer named in a 1990s type heading, not a title
+_HEADING_TAIL = re.compile(r"cua\s")
+# words a title cannot end on (they need what follows): it was cut where it wraps
+_DANGLING = {
+    "và",
+    "của",
+    "với",
+    "cho",
+    "tại",
+    "trong",
+    "các",
+    "những",
+    "theo",
+    "trên",
+    "từ",
+    "là",
+    "để",
+    "như",
+    "hoặc",
+    "giữa",
+    "nhằm",
+    "thuộc",
+    "một",
+    "về",
+}
+
+
+@dataclass
+class _Title:
+    """The title's lines as taken so far: (offset, text) and their OCR words."""
+
+    parts: list[tuple[int, str]] = field(default_factory=list)
+    words: list[list[Word]] = field(default_factory=list)
+    upper: bool = False  # "KẾ HOẠCH TUYÊN TRUYỀN / NĂM 2025": type and title in capitals
 
 
 def type_title(page: PageText, lines: list[Line], out: HeaderResult) -> None:
     """The type heading and the title from the lines under the number and date."""
-    title: list[tuple[int, str]] = []
-    upper_title = False  # "KẾ HOẠCH TUYÊN TRUYỀN / NĂM 2025": type and title in capitals
+    t = _Title()
     for ln in lines[:14]:
-        pos, line, fl = ln.offset, ln.text, ln.folded
-        gap = GAP.search(line)
-        if gap and line[: gap.start()].strip():  # the right column's text is not the title's
-            line, fl = line[: gap.start()], fl[: gap.start()]
-        line, fl = cut_right(line, fl)
-        dm = DATE_LINE.search(fl)
-        if dm and upper_title is False and out.doc_type is not None:
-            pm = PLACE.search(line[: dm.start()])
-            cut = pm.start() if pm else dm.start()
-            line, fl = line[:cut], fl[:cut]
-        vv = _VE_VIEC.search(fl)
-        if vv and vv.start() > 0 and not title and line[vv.start()] == "V":
-            # a capital "Về việc" inside the line starts the title: what is left of it is
-            # a stamp or the other column
-            pos, line, fl = pos + vv.start(), line[vv.start() :], fl[vv.start() :]
+        pos, line, fl = _piece(ln, out, t)
         s = org_key(fl).strip()
         if not s:
             continue
-        if upper_title and not is_upper(line):
+        if t.upper and not is_upper(line):
             break
-        if out.doc_type is None:
-            if s in TYPE_NAMES and is_upper(line):
-                out.doc_type = HeaderField(TYPE_NAMES[s], page.number, pos, pos + len(line))
-                continue
-            head = next((t for t in TYPE_NAMES if s.startswith(t + " ")), None)
-            if head and is_upper(line):
-                out.doc_type = HeaderField(TYPE_NAMES[head], page.number, pos, pos + len(line))
-                lead = len(line) - len(line.lstrip())
-                title.append((pos + lead + len(head), line.strip()[len(head) :].strip()))
-                upper_title = True
-                continue
-            if s.startswith(("v/v", "v/v.")) or s.startswith("ve viec"):
-                out.doc_type = HeaderField("Công văn", page.number, pos, pos + len(line))
-            elif not title:
-                continue
-        # a body opening ("Thực hiện ...", "Căn cứ ...") ends the title; in lowercase right
-        # under the type it is the title itself ("thực hiện Kết luận số 49-KL/TW ...")
-        body_start = _TITLE_STOP.match(s) and (title or line.strip()[:1].isupper())
-        if body_start or (title and is_upper(line) and not upper_title) or len(title) >= 4:
+        if out.doc_type is None and _type_heading(page, pos, line, s, out, t):
+            continue
+        if not t.parts and _HEADING_TAIL.match(s) and is_upper(line):
+            continue  # "CỦA UỶ BAN NHÂN DÂN TỈNH" under the type (1990s): the heading's
+        words = page.words_in(pos, pos + len(line))
+        if _ends_title(line, s, t, words):
             break
-        if title and (len(line.strip()) > 85 or title[-1][1].endswith((".", ";", ":"))):
-            break
-        if title and not wordlike(line):  # a stamp or a scribble over the title's tail
-            break
-        title.append((pos, line.strip()))
-    if title and not upper_title and len(title) < 4:
-        title.extend(_displaced_lines(page, title, lines))
-    if title:
+        t.parts.append((pos, line.strip()))
+        t.words.append(words)
+    if t.parts and not t.upper and len(t.parts) < 4:
+        t.parts.extend(_displaced_lines(page, t.parts, lines))
+    if t.parts:
+        text, flags = _clean_title(" ".join(x for _, x in t.parts), t.upper)
+        last = t.parts[-1]
         out.title = HeaderField(
-            _clean_title(" ".join(t for _, t in title), upper_title),
-            page.number,
-            title[0][0],
-            title[-1][0] + len(title[-1][1]),
+            text, page.number, t.parts[0][0], last[0] + len(last[1]), flags=flags
         )
 
 
-def _clean_title(text: str, upper_title: bool) -> str:
-    """The title's text in sentence case, with OCR slips of its opening and junk dropped."""
+def _piece(ln: Line, out: HeaderResult, t: _Title) -> tuple[int, str, str]:
+    """The part of a line that can be the title's: not the right column, nor a place-date,
+    nor what stands before a capital "Về việc" (a stamp, the other column)."""
+    pos, line, fl = ln.offset, ln.text, ln.folded
+    gap = GAP.search(line)
+    if gap and line[: gap.start()].strip():  # the right column's text is not the title's
+        line, fl = line[: gap.start()], fl[: gap.start()]
+    line, fl = cut_right(line, fl)
+    dm = DATE_LINE.search(fl)
+    if dm and t.upper is False and out.doc_type is not None:
+        pm = PLACE.search(line[: dm.start()])
+        cut = pm.start() if pm else dm.start()
+        line, fl = line[:cut], fl[:cut]
+    vv = _VE_VIEC.search(fl)
+    if vv and vv.start() > 0 and not t.parts and line[vv.start()] == "V":
+        pos, line, fl = pos + vv.start(), line[vv.start() :], fl[vv.start() :]
+    return pos, line, fl
+
+
+def _type_heading(
+    page: PageText, pos: int, line: str, s: str, out: HeaderResult, t: _Title
+) -> bool:
+    """Read the type from a heading line; True when the line is done with (not the title)."""
+    if s in TYPE_NAMES and is_upper(line):
+        out.doc_type = HeaderField(TYPE_NAMES[s], page.number, pos, pos + len(line))
+        return True
+    head = next((n for n in TYPE_NAMES if s.startswith(n + " ")), None)
+    if head and is_upper(line):
+        out.doc_type = HeaderField(TYPE_NAMES[head], page.number, pos, pos + len(line))
+        tail = line.strip()[len(head) :].strip()
+        # "QUYẾT ĐỊNH CỦA UỶ BAN NHÂN DÂN TỈNH" (1990s): the heading names the issuer;
+        # the title is below it
+        if not _HEADING_TAIL.match(fold(tail)):
+            lead = len(line) - len(line.lstrip())
+            t.parts.append((pos + lead + len(head), tail))
+            t.words.append(page.words_in(pos + lead + len(head), pos + len(line)))
+            t.upper = True
+        return True
+    if s.startswith(("v/v", "v/v.")) or s.startswith("ve viec"):
+        out.doc_type = HeaderField("Công văn", page.number, pos, pos + len(line))
+        return False
+    return not t.parts
+
+
+def _ends_title(line: str, s: str, t: _Title, words: list[Word]) -> bool:
+    """Whether this line is past the title's end.
+
+    A body opening ("Thực hiện ...", "Căn cứ ...") ends the title; in lowercase right under
+    the type it is the title itself ("thực hiện Kết luận số 49-KL/TW ..."), and in lowercase
+    under a title line it is the title wrapping. Where the words have boxes, the layout
+    decides first: title lines are centred under each other at one line's pitch; a blank
+    line's gap or an off-centre line ends the title.
+    """
+    if not t.parts:
+        return bool(_TITLE_STOP.match(s) and line.strip()[:1].isupper())
+    layout = _continues(t.words[-1], words)
+    if layout is False or (t.upper is False and is_upper(line)):
+        return True
+    if _TITLE_STOP.match(s) and not line.strip()[:1].islower():
+        return True
+    if len(t.parts) >= (6 if layout else 4) or t.parts[-1][1].endswith((".", ";", ":")):
+        return True
+    if not layout and len(line.strip()) > 85:
+        return True
+    return not wordlike(line)  # a stamp or a scribble over the title's tail
+
+
+def _continues(prev: list[Word], cur: list[Word]) -> bool | None:
+    """Whether a line continues the title line above it by layout: centred under it and at
+    most one line's pitch lower. None when either has no boxes to tell."""
+    prev = [w for w in prev if w.conf > 0]
+    cur = [w for w in cur if w.conf > 0]
+    if not prev or not cur:
+        return None
+    height = max(w.box.y1 - w.box.y0 for w in prev)
+    px0, px1 = min(w.box.x0 for w in prev), max(w.box.x1 for w in prev)
+    cx0, cx1 = min(w.box.x0 for w in cur), max(w.box.x1 for w in cur)
+    pitch = min(w.box.y0 for w in cur) - min(w.box.y0 for w in prev)
+    if pitch > 1.5 * height:
+        log.debug("title ends at a gap of %d px (line %d px)", pitch, height)
+        return False
+    off_centre = abs((cx0 + cx1) - (px0 + px1)) / 2
+    return off_centre <= 0.1 * (px1 - px0) + height
+
+
+def _clean_title(text: str, upper_title: bool) -> tuple[str, list[str]]:
+    """The title's text in sentence case, with OCR slips of its opening and junk dropped;
+    flags: ``title_trimmed`` when junk was cut, ``title_suspect`` when it still looks wrong."""
     if upper_title:
         text = " ".join(w if not SYLLABLE.match(fold(w)) else w.lower() for w in text.split())
-    if re.match(r"(?:va|ve|vo)\s+viec\b", fold(text)):  # OCR: "và việc" for "Về việc"
-        text = "Về" + text[text.index(" ") :]
+    text = re.sub(
+        r"^[-,.;:`'^~_|\s]+", "", text
+    )  # ",Vêviệc": a stroke of the stamp before the title
+    vv = re.match(r"(?:va|ve|vo)\s*viec\b", fold(text))  # "và việc", "Vêviệc" for "Về việc"
+    if vv:
+        text = "Về việc" + text[vv.end() :]
+    text = re.sub(r"\s+([:;,])", r"\1", text)  # "Về việc : Giao" -> "Về việc: Giao"
+    tokens = text.split()
     # drop OCR junk from stamps over the title: no Vietnamese syllable is that long
-    text = " ".join(w for w in text.split() if len(re.sub(r"\W", "", w)) <= 9)
-    first, _, rest = text.partition(" ")
+    kept = [w for w in tokens if len(re.sub(r"\W", "", w)) <= 9]
+    while len(kept) > 1 and _junk(kept[-1]):
+        kept.pop()
+    flags = ["title_trimmed"] if len(kept) < len(tokens) else []
+    if _suspect(kept):
+        flags.append("title_suspect")
+    if flags:
+        log.info("title %r: %s", " ".join(kept), ", ".join(flags))
+    first, rest = kept[0] if kept else "", " ".join(kept[1:])
     if first.isupper() and rest and not rest.isupper():
         first = first.capitalize()
-    return (first[:1].upper() + first[1:] + (" " + rest if rest else "")).strip()
+    return (first[:1].upper() + first[1:] + (" " + rest if rest else "")).strip(), flags
+
+
+def _junk(token: str, inside: bool = False) -> bool:
+    """A token no title is made of: a lone mark or letter, a symbol inside, letters mixed
+    with digits other than a capital code (``k4`` but not ``COVID-19``). A one-letter word
+    ("đất ở") is lowercase; inside a title a dash ("2021 - 2025") is its own."""
+    core = token.strip(".,;:!?()\"'“”")
+    if (inside and core in ("-", "–")) or (len(core) == 1 and core.islower()):
+        return False
+    if re.fullmatch(r"[IVX]+", core):  # "quý I", "Phụ lục IV"
+        return False
+    if not core or re.search(r"[^\w/\-–.,]", core):
+        return True
+    if len(core) == 1:
+        return not core.isdigit()
+    if re.search(r"\d", core) and re.search(r"[^\W\d_]", core):
+        return not re.fullmatch(r"[A-ZĐ0-9/\-–.]+", core)
+    return False
+
+
+def _suspect(tokens: list[str]) -> bool:
+    """A title that looks cut or damaged: under three words, junk left inside, or ending in
+    a word that cannot end one ("và", "của", "đối với", "năm" without its number)."""
+    if len(tokens) < 3 or any(_junk(w, inside=True) for w in tokens[:-1]):
+        return True
+    last = tokens[-1].rstrip(".,;:")
+    return last in _DANGLING
 
 
 def _displaced_lines(
