@@ -23,7 +23,7 @@ TIEU_NGU = re.compile(
     r"\S{1,4}\s+\S{1,4}\s*[-–—]\s*t\w{0,2}\s*d\w\s*[-–—]\s*h\w{1,3}nh\s+ph\w{1,3}c"
 )
 DATE_LINE = re.compile(
-    r",?\s*ng\w{1,3}\s*(?P<d>[^\s]{0,4}?)\s*th[aeé]ng\s*(?P<m>\S{1,2})\s*n[aiđd]m\s*(?P<y>\d{4})"
+    r",?\s*ng\w{1,3}\s*(?P<d>[^\s]{0,4}?)\s*th[aeé]ng\s*(?P<m>\S{1,2})?\s*n[aiđd]m\s*(?P<y>\d{4})"
     r"|,\s*ng\w{1,3}\s*(?P<d2>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<m2>\d{1,2})\s*(?P=sep)\s*"
     r"(?P<y2>\d{4})"
 )

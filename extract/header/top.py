@@ -121,6 +121,9 @@ def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: HeaderR
     start = pos + nm.start("rest")
     end = start + m.end()
     flags = []
+    fixed = num.translate(_DIGIT_FIX)
+    if fixed != num and re.search(r"\d", num) and re.fullmatch(r"\d{1,5}", fixed):
+        num, flags = fixed, ["doubtful"]  # "I57": a letter read for a digit beside digits
     key = canonical_key(f"{num}/{sym}") if re.fullmatch(r"\d{1,5}", num) else None
     num_start = start + m.start("num")
     if key is not None and doubtful_digits(page, num_start, num_start + len(num)):
@@ -128,7 +131,7 @@ def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: HeaderR
     if key is None:
         symkey = canonical_key(f"1/{sym}")
         sym = symkey[2:] if symkey else sym
-        flags.append("uncertain_digits")
+        flags = ["uncertain_digits"]
         value = None
     else:
         value = key
@@ -137,34 +140,32 @@ def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: HeaderR
 
 
 def _date(page: PageText, pos: int, line: str, dm: re.Match[str], out: HeaderResult) -> bool:
-    """The issue date (and place before it) from a place-date match; False if not a date."""
-    numeric = dm.group("m") is None  # "Hà Nội, ngày 05/3/2024"
-    month = (dm.group("m2") if numeric else dm.group("m")).translate(_DIGIT_FIX)
-    day_raw = (dm.group("d2") if numeric else dm.group("d")).translate(_DIGIT_FIX)
-    year = dm.group("y2") if numeric else dm.group("y")
-    if not month.isdigit():
-        return False
+    """The issue date (and place before it) from a place-date match; False if not a date.
+
+    A day or month left blank (or unreadable) gives the month or the year with
+    ``uncertain_digits``: the handwriting readings may fill it in later.
+    """
+    names = ("d2", "m2", "y2") if dm.group("y") is None else ("d", "m", "y")  # 05/3/2024
+    # digits as written: the fold lowercases "0I" to "0i"
+    day_raw, month_raw = (_written(line, dm, n).translate(_DIGIT_FIX) for n in names[:2])
+    year = int(dm.group(names[2]))
     day = int(day_raw) if re.fullmatch(r"\d{1,2}", day_raw) else None
-    day_group = "d2" if numeric else "d"
-    if day is not None and doubtful_digits(
-        page, pos + dm.start(day_group), pos + dm.end(day_group)
-    ):
+    if day is not None and doubtful_digits(page, pos + dm.start(names[0]), pos + dm.end(names[0])):
         day = None
-    value = iso(int(year), int(month), day)
-    if not value and day is not None:
-        value, day = iso(int(year), int(month)), None
+    month = int(month_raw) if re.fullmatch(r"\d{1,2}", month_raw) else None
+    value = iso(year, month, day) if month else None
+    if not value and month and day is not None:
+        value, day = iso(year, month), None
+    precision = "day" if day else "month"
+    if month is None and 1900 <= year <= 2099:
+        value, precision = str(year), "year"
     if not value:
         return False
-    flags = [] if day is not None or not day_raw else ["uncertain_digits"]
+    uncertain = precision == "year" or (day is None and bool(day_raw))
+    flags = ["uncertain_digits"] if uncertain else []
     lead = len(dm.group()) - len(dm.group().lstrip(", \t"))
-    out.date = HeaderField(
-        value,
-        page.number,
-        pos + dm.start() + lead,
-        pos + dm.end(),
-        precision="day" if day else "month",
-        flags=flags,
-    )
+    start = pos + dm.start() + lead
+    out.date = HeaderField(value, page.number, start, pos + dm.end(), precision, flags)
     pm = PLACE.search(line[: dm.start()])
     if pm:
         place = pm.group(1).strip()
@@ -172,3 +173,8 @@ def _date(page: PageText, pos: int, line: str, dm: re.Match[str], out: HeaderRes
             proper_place(place) or place, page.number, pos + pm.start(1), pos + pm.end(1)
         )
     return True
+
+
+def _written(line: str, m: re.Match[str], name: str) -> str:
+    """A group's text as written in the line (empty when the group did not take part)."""
+    return line[m.start(name) : m.end(name)] if m.start(name) >= 0 else ""
