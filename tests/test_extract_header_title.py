@@ -105,3 +105,14 @@ def test_layout_ends_the_title_at_a_blank_lines_gap() -> None:
     rows[2] = _centred("cho các xã đặc biệt khó khăn", 605)
     assert build_record(_laid_out(rows)).doc.title == (
         "Về việc hỗ trợ kinh phí năm 2024 cho các xã đặc biệt khó khăn")
+
+
+def test_marks_the_body_disputes_make_the_title_suspect() -> None:
+    body = ("QUYẾT ĐỊNH\nVề việc xếp lương đôi với bà Lê Thị Lan\n"
+            "Căn cứ hồ sơ; xếp lương đối với bà Lê Thị Lan từ ngày 01/01/2025.\n")
+    assert title(body) == ("Về việc xếp lương đôi với bà Lê Thị Lan", ["title_suspect"])
+    # the body agrees with the title, or outvotes it: no doubt left
+    agreed = body.replace("lương đối với", "lương đôi với")
+    assert title(agreed) == ("Về việc xếp lương đôi với bà Lê Thị Lan", [])
+    outvoted = body + "Xếp lương đối với bà Lê Thị Lan.\n"
+    assert title(outvoted) == ("Về việc xếp lương đối với bà Lê Thị Lan", [])

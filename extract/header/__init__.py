@@ -16,7 +16,7 @@ from extract.header.fields import HeaderField, HeaderResult
 from extract.header.issuer import normal_case
 from extract.header.lines import Line, page_lines
 from extract.header.signature import read_signature
-from extract.header.title import consensus_marks
+from extract.header.title import consensus_marks, settle_marks
 from extract.header.top import read_top
 from extract.text import PageText
 
@@ -43,7 +43,6 @@ def find_header(pages: list[PageText], signed_on: str | None = None) -> HeaderRe
     read_top(first, page_lines(first)[:40], out)
     hand_digits(first, out, signed_on)
     read_signature(pages, out)
-    title = out.title
-    if title is not None and isinstance(title.value, str):
-        title.value = consensus_marks(title.value, pages)
+    if out.title is not None:
+        settle_marks(out.title, pages)
     return out

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 from rapidfuzz import fuzz, process
@@ -11,6 +12,8 @@ from extract.header.fields import HeaderField, HeaderResult
 from extract.header.lines import SYLLABLE, org_key
 from normalize.fold import fold
 from normalize.keys import ISSUER_CODES
+
+log = logging.getLogger(__name__)
 
 _LOCALITY = {
     "tinh": "tỉnh",
@@ -41,11 +44,18 @@ _ORG_MULTI = [k for k in _ORG_PHRASES if " " in k]
 
 def normal_case(text: str) -> str:
     """``ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI`` -> ``Ủy ban nhân dân tỉnh Quảng Ngãi``."""
+    return _normal(text)[0]
+
+
+def _normal(text: str) -> tuple[str, bool]:
+    """The name in normal case, and whether a part of it was matched only fuzzily (an OCR
+    slip taken for the nearest known phrase or place: likely, not sure)."""
     known = _KNOWN_BODIES.get(org_key(fold(" ".join(text.split()))))
     if known:  # "BỘ GIÁO DỤC VÀ ĐÀO TẠO" -> "Bộ Giáo dục và Đào tạo"
-        return known
+        return known, False
     words = text.split()
     out: list[str] = []
+    fuzzy = False
     i = 0
     while i < len(words):
         for n in (4, 3, 2, 1):
@@ -55,10 +65,13 @@ def normal_case(text: str) -> str:
             if chunk in _LOCALITY and out:
                 out.append(_LOCALITY[chunk])
                 rest = " ".join(words[i + n :])
-                out.append(proper_place(rest, fuzzy=True) or rest.title())
-                return " ".join(out).strip()
+                place = proper_place(rest) or proper_place(rest, fuzzy=True)
+                fuzzy = fuzzy or (place is not None and proper_place(rest) is None)
+                out.append(place or rest.title())
+                return " ".join(out).strip(), fuzzy
             if n > 1 and chunk not in _ORG_PHRASES:  # "HỘI KHUYÊN HOÓC": OCR/repair slips
                 near = process.extractOne(chunk, _ORG_MULTI, scorer=fuzz.ratio, score_cutoff=88)
+                fuzzy = fuzzy or near is not None
                 chunk = near[0] if near else chunk
             if chunk in _ORG_PHRASES and (n > 1 or not out):
                 out.append(_ORG_PHRASES[chunk])
@@ -68,7 +81,7 @@ def normal_case(text: str) -> str:
             out.append(_plain_word(words[i], out))
             i += 1
     text = " ".join(out).strip()
-    return text[:1].upper() + text[1:]
+    return text[:1].upper() + text[1:], fuzzy
 
 
 def _plain_word(w: str, out: list[str]) -> str:
@@ -113,6 +126,14 @@ def read_issuer(page: int, left: list[tuple[int, str]], out: HeaderResult) -> No
     groups = _group_issuer([t for _, t in block])
     start = block[0][0]
     end = block[-1][0] + len(block[-1][1])
-    out.issuer = HeaderField(normal_case(groups[-1]), page, start, end)
+    out.issuer = _field(groups[-1], page, start, end)
     if len(groups) >= 2:
-        out.parent_issuer = HeaderField(normal_case(groups[-2]), page, start, end)
+        out.parent_issuer = _field(groups[-2], page, start, end)
+
+
+def _field(text: str, page: int, start: int, end: int) -> HeaderField:
+    """A body's field, flagged ``doubtful`` when its name was matched only fuzzily."""
+    name, fuzzy = _normal(text)
+    if fuzzy:
+        log.info("issuer %r read as %r by a fuzzy match", text, name)
+    return HeaderField(name, page, start, end, flags=["doubtful"] if fuzzy else [])

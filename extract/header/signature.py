@@ -7,6 +7,7 @@ import re
 
 from rapidfuzz import fuzz, process
 
+from extract.header.digits import SURE_PRINT
 from extract.header.fields import HeaderField, HeaderResult
 from extract.header.lines import LO, UP, Line, is_upper, page_lines, segments
 from extract.text import PageText
@@ -85,6 +86,12 @@ def _name_in(text: str) -> tuple[int, str] | None:
     return m.start(1), m.group(1).strip()
 
 
+def _unsure_words(page: PageText, start: int, end: int) -> bool:
+    """A word of the span OCR read less surely than print: a bold name under the seal's ink
+    loses its marks ("Tuấn" read "Tuẫn" at 39), which no lexicon of given names can undo."""
+    return any(w.conf < SURE_PRINT for w in page.words_in(start, end) if w.conf >= 0)
+
+
 def _is_title(text: str) -> bool:
     t = text.strip()
     return bool(t) and is_upper(t) and bool(_TITLE_WORDS.search(fold(t)) or _TITLE_HEAD.match(t))
@@ -143,9 +150,9 @@ def _read_zone(page: PageText, zone: list[Line], has_noi_nhan: bool, out: Header
             titles[-1][0] + len(titles[-1][1]),
         )
     if name:
-        out.signer = HeaderField(
-            _surname_marks(name[1]), page.number, name[0], name[0] + len(name[1])
-        )
+        end = name[0] + len(name[1])
+        flags = ["doubtful"] if _unsure_words(page, name[0], end) else []
+        out.signer = HeaderField(_surname_marks(name[1]), page.number, name[0], end, flags=flags)
     if recips:
         out.recipients = HeaderField(
             [r for r in recips if r],

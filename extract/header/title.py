@@ -291,6 +291,18 @@ def _run_at(words: list, x: float, gap: float) -> list:
     return next((r for r in runs if r[0].box.x0 <= x <= r[-1].box.x1), [])
 
 
+def settle_marks(title: HeaderField, pages: list[PageText]) -> None:
+    """The title's marks as the document writes them; ``title_suspect`` when the document
+    writes a word pair of the title with other marks as often as the title does, which is
+    no majority either way ("đôi với" in the title, "đối với" once in the body)."""
+    if not isinstance(title.value, str):
+        return
+    title.value, disputed = _consensus(title.value, pages)
+    if disputed and "title_suspect" not in title.flags:
+        log.info("title %r: marks disputed by the body", title.value)
+        title.flags.append("title_suspect")
+
+
 def consensus_marks(text: str, pages: list[PageText]) -> str:
     """Fix OCR slips in marks of a short text by how the document writes the same words.
 
@@ -298,23 +310,32 @@ def consensus_marks(text: str, pages: list[PageText]) -> str:
     word pair takes the document's most frequent marks for its fold when those occur at
     least twice and more often than the written form. Letter case stays as written.
     """
+    return _consensus(text, pages)[0]
+
+
+def _consensus(text: str, pages: list[PageText]) -> tuple[str, bool]:
+    """The text with the document's marks, and whether a pair stayed disputed (another
+    form as frequent as the written one)."""
     words = list(_WORD.finditer(text))
     if len(words) < 2:
-        return text
+        return text, False
     wanted = {fold(a.group()) + " " + fold(b.group()) for a, b in itertools.pairwise(words)}
     forms = _pair_forms(pages, wanted)
     chars = list(text)
+    disputed = False
     for a, b in itertools.pairwise(words):
         bucket = forms.get(fold(a.group()) + " " + fold(b.group()), {})
         written = (a.group() + " " + b.group()).lower()
         best = max(bucket, key=bucket.get, default=written)
         if best == written or bucket[best] < 2 or bucket[best] <= bucket.get(written, 0):
+            other = max((n for f, n in bucket.items() if f != written), default=0)
+            disputed = disputed or other >= max(bucket.get(written, 0), 1)
             continue
         for m, word in ((a, best.split(" ")[0]), (b, best.split(" ")[1])):
             for k, ch in enumerate(word):
                 orig = chars[m.start() + k]
                 chars[m.start() + k] = ch.upper() if orig.isupper() else ch
-    return "".join(chars)
+    return "".join(chars), disputed
 
 
 def _pair_forms(pages: list[PageText], wanted: set[str]) -> dict[str, dict[str, int]]:
