@@ -41,7 +41,3 @@ class HeaderResult:
     @classmethod
     def names(cls) -> tuple[str, ...]:
         return tuple(f.name for f in fields(cls))
-
-    def found(self) -> dict[str, HeaderField]:
-        """The fields that were read, by name."""
-        return {n: f for n in self.names() if (f := getattr(self, n)) is not None}

@@ -51,17 +51,6 @@ class Line:
     page: int
     words: tuple[Word, ...] = field(default=(), compare=False, repr=False)
 
-    def cut(self, start: int, end: int | None = None) -> Line:
-        """The part [start, end) of the line (its words: those overlapping it)."""
-        end = len(self.text) if end is None else end
-        a, b = self.offset + start, self.offset + end
-        words = tuple(
-            w
-            for w in self.words
-            if w.start is not None and w.start < b and w.start + len(w.text) > a
-        )
-        return Line(self.text[start:end], self.folded[start:end], a, self.page, words)
-
 
 def page_lines(page: PageText) -> list[Line]:
     """The page's text lines with their offsets and words."""
