@@ -1,0 +1,192 @@
+"""The digits of the number and the day: OCR's when sure, else the handwriting readings.
+
+Number and day are often written by hand into printed blanks. Tesseract misreads them
+with a middling confidence; the OCR stage re-reads each blank with a digit classifier
+(``pages[].hand_digits``). A value is given only when one of the two is sure of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+
+from extract.dates import iso
+from extract.header.fields import HeaderField, HeaderResult
+from extract.text import PageText
+from normalize.keys import canonical_key
+from schemas import Box, DigitReading
+
+log = logging.getLogger(__name__)
+
+# Tesseract word confidence under which digits (often handwritten here) are not trusted
+MIN_DIGIT_CONFIDENCE = 0.7
+# Probability under which a handwriting reading is not used: the value stays unknown, flagged
+HAND_MIN_P = 0.6
+# Tesseract reads printed digits at 90+; handwriting it misreads often still scores 70-85
+SURE_PRINT = 90.0
+# a document is signed on the day it is dated or a few days later
+WINDOW_DAYS = 7
+# a reading less likely than this is noise, even where the signing window points at it
+FALLBACK_MIN_P = 0.05
+
+
+def doubtful_digits(page: PageText, start: int, end: int) -> bool:
+    """Digits OCR read as a word of their own with low confidence (a word that also holds
+    the printed symbol, ``08/QĐ-HKH``, says nothing about the digits alone)."""
+    digits = [w for w in page.words_in(start, end) if re.fullmatch(r"\W*\d+\W*", w.text)]
+    return any(w.conf / 100 < MIN_DIGIT_CONFIDENCE for w in digits)
+
+
+def hand_digits(page: PageText, out: HeaderResult, signed_on: str | None) -> None:
+    """Fill the number's and the day's digits from the handwriting readings of the OCR stage,
+    only where Tesseract's own digits were not sure and the reading is; then flag
+    ``doubtful`` what neither reading makes sure (see :func:`_number_doubt`, :func:`_date_doubt`).
+    The value is flagged 'handwritten' with the reading's probability.
+    """
+    readings = {r.field: r for r in page.hand_digits}
+    _hand_number(page, out.number, readings.get("number"))
+    _number_doubt(page, out.number)
+    _hand_day(page, out.date, readings.get("day"), signed_on)
+    _date_doubt(page, out.date, signed_on)
+
+
+def _hand_number(page: PageText, number: HeaderField | None, hand: DigitReading | None) -> None:
+    if number and hand and not _same_line(page, number, hand.box):
+        hand = None
+    if number and number.symbol and hand and hand.confidence >= HAND_MIN_P:
+        key = canonical_key(f"{hand.text}/{number.symbol}")
+        if key and (number.value is None or _ocr_unsure(page, number, key)):
+            number.value, number.flags, number.confidence = key, ["handwritten"], hand.confidence
+
+
+def _hand_day(
+    page: PageText, date: HeaderField | None, hand: DigitReading | None, signed_on: str | None
+) -> None:
+    """The day (and a blank month) from the reading of the day's blank: a blank with ink
+    that no reading fills surely leaves the date at month (or year) precision, flagged."""
+    if not (date and hand and date.precision in ("month", "year") and isinstance(date.value, str)):
+        return
+    if not _same_line(page, date, hand.box):
+        return
+    year = int(date.value[:4])
+    months = (
+        [int(date.value[5:7])] if date.precision == "month" else _signing_months(year, signed_on)
+    )
+    pick = _pick_day(year, months, hand, signed_on)
+    if pick is None:
+        _flag(date, "uncertain_digits")
+        return
+    value, p, sure = pick
+    date.value, date.precision, date.confidence = value, "day", p
+    date.flags = ["handwritten"] if sure else ["handwritten", "doubtful"]
+    log.debug("day read by hand as %s (p=%.2f, sure=%s)", value, p, sure)
+
+
+def _pick_day(
+    year: int, months: list[int], hand: DigitReading, signed_on: str | None
+) -> tuple[str, float, bool] | None:
+    """(date, probability, sure) from the reading's alternatives.
+
+    Sure: the likeliest reading that makes a real date not after the signing, above the bar,
+    read whole in a known month. Otherwise, when the document was signed (it is signed on the
+    day it is dated or a few days later), a reading that falls in that window and carries
+    most of the window's probability is taken as not sure: "29" read where the signing was
+    on the 27th leaves "27"; "211" (a stray stroke read as a digit) leaves "11".
+    """
+    cands = _candidates(year, months, hand, signed_on)
+    for value, p, whole in cands:
+        if p >= HAND_MIN_P and whole and len(months) == 1:
+            return value, p, True
+    if signed_on is None:
+        return None
+    near: dict[str, float] = {}
+    for value, p, _ in cands:
+        if 0 <= _days(value, signed_on) <= WINDOW_DAYS:
+            near[value] = max(p, near.get(value, 0.0))
+    if not near:
+        return None
+    best = max(near, key=near.__getitem__)
+    rest = sum(p for v, p in near.items() if v != best)
+    if near[best] < FALLBACK_MIN_P or near[best] < 2 * rest:
+        return None
+    return best, near[best], False
+
+
+def _candidates(
+    year: int, months: list[int], hand: DigitReading, signed_on: str | None
+) -> list[tuple[str, float, bool]]:
+    """Real dates not after the signing that the readings make: (date, p, read whole)."""
+    out = []
+    for alt in hand.alternatives:
+        texts = [alt.text] if len(alt.text) <= 2 else [alt.text[1:], alt.text[:-1]]
+        for text in texts if len(alt.text) <= 3 else []:
+            for month in months:
+                value = iso(year, month, int(text)) if text.isdigit() else None
+                if value and (signed_on is None or value <= signed_on):
+                    out.append((value, alt.p, text == alt.text))
+    return out
+
+
+def _signing_months(year: int, signed_on: str | None) -> list[int]:
+    """Months a date with a blank month can be in: the signing's, or the one before."""
+    if signed_on is None or int(signed_on[:4]) != year:
+        return []
+    month = int(signed_on[5:7])
+    return [month, month - 1] if month > 1 else [month]
+
+
+def _number_doubt(page: PageText, number: HeaderField | None) -> None:
+    """An OCR-read number whose digits Tesseract read less surely than print, with no
+    handwriting reading to agree, is doubtful."""
+    if number is None or number.value is None or "handwritten" in number.flags:
+        return
+    digits = [w for w in page.words_in(number.start, number.end) if re.search(r"\d", w.text)]
+    if digits and min(w.conf for w in digits) < SURE_PRINT:
+        _flag(number, "doubtful")
+
+
+def _date_doubt(page: PageText, date: HeaderField | None, signed_on: str | None) -> None:
+    """A day after the signing cannot be; a day far before it is doubtful when read by hand
+    or by OCR less surely than print (a signature weeks later on a printed date is an
+    archive copy signed on scanning, not a doubt)."""
+    if date is None or date.precision != "day" or signed_on is None:
+        return
+    gap = _days(str(date.value), signed_on)
+    if gap > WINDOW_DAYS and "handwritten" not in date.flags:
+        digits = [w for w in page.words_in(date.start, date.end) if re.search(r"\d", w.text)]
+        far = bool(digits) and min(w.conf for w in digits) < SURE_PRINT
+    else:
+        far = gap > WINDOW_DAYS
+    if gap < 0 or far:
+        _flag(date, "doubtful")
+
+
+def _days(value: str, signed_on: str) -> int:
+    """Days from an ISO date to the signing day."""
+    return (dt.date.fromisoformat(signed_on[:10]) - dt.date.fromisoformat(value[:10])).days
+
+
+def _flag(value: HeaderField, flag: str) -> None:
+    if flag not in value.flags:
+        value.flags.append(flag)
+        log.debug("%s flagged %s", value.value, flag)
+
+
+def _same_line(page: PageText, value: HeaderField, box: Box) -> bool:
+    """The reading was taken on the line the field was read from (when both have boxes):
+    a blank found lower on the page ("ngày 16 tháng 4" in the body) is another date."""
+    words = page.words_in(value.start, value.end)
+    if not words:
+        return True
+    y0, y1 = min(w.box.y0 for w in words), max(w.box.y1 for w in words)
+    return box.y0 < y1 and y0 < box.y1
+
+
+def _ocr_unsure(page: PageText, number: HeaderField, hand_key: str) -> bool:
+    """The OCR's digits of the number differ from the handwriting reading and were not read
+    as surely as print is: the blank held handwriting, which the classifier reads better."""
+    if hand_key == number.value:
+        return False
+    digits = [w for w in page.words_in(number.start, number.end) if re.match(r"\W*\d", w.text)]
+    return bool(digits) and min(w.conf for w in digits) < SURE_PRINT

@@ -1,0 +1,43 @@
+"""The typed result of the header reader: one :class:`HeaderField` per header value."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields
+
+
+@dataclass
+class HeaderField:
+    """A header value with where it was read from and any doubts about it."""
+
+    value: str | list[str] | None
+    page: int
+    start: int
+    end: int
+    precision: str | None = None
+    flags: list[str] = field(default_factory=list)
+    symbol: str | None = None  # for the number: the symbol part read, sure even when digits aren't
+    confidence: float | None = None  # when not the OCR words': the handwriting reading's
+
+
+@dataclass
+class HeaderResult:
+    """The header fields of one document; a field the page does not show stays ``None``."""
+
+    issuer: HeaderField | None = None
+    parent_issuer: HeaderField | None = None
+    number: HeaderField | None = None
+    doc_type: HeaderField | None = None
+    date: HeaderField | None = None
+    place: HeaderField | None = None
+    title: HeaderField | None = None
+    signer: HeaderField | None = None
+    signer_title: HeaderField | None = None
+    recipients: HeaderField | None = None
+
+    def get(self, name: str) -> HeaderField | None:
+        """The field by name (``None`` when absent or unknown): the record builds by name."""
+        return getattr(self, name, None) if name in self.names() else None
+
+    @classmethod
+    def names(cls) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(cls))

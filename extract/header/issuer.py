@@ -1,0 +1,139 @@
+"""The issuing body (and its parent) from the top-left block, in normal case."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+from rapidfuzz import fuzz, process
+
+from extract.gazetteer import proper_place
+from extract.header.fields import HeaderField, HeaderResult
+from extract.header.lines import SYLLABLE, org_key
+from normalize.fold import fold
+from normalize.keys import ISSUER_CODES
+
+log = logging.getLogger(__name__)
+
+_LOCALITY = {
+    "tinh": "tỉnh",
+    "huyen": "huyện",
+    "thanh pho": "thành phố",
+    "xa": "xã",
+    "phuong": "phường",
+    "quan": "quận",
+    "thi xa": "thị xã",
+    "thi tran": "thị trấn",
+}
+_ORG_PHRASES = {
+    "uy ban nhan dan": "Ủy ban nhân dân",
+    "hoi dong nhan dan": "Hội đồng nhân dân",
+    "ban chi dao": "Ban Chỉ đạo",
+    "hoi khuyen hoc": "Hội Khuyến học",
+    "ubnd": "UBND",
+    "hdnd": "HĐND",
+    "van phong": "Văn phòng",
+    "so": "Sở",
+    "ban": "Ban",
+    "hoi": "Hội",
+}
+_KNOWN_BODIES = {fold(name): name for name in ISSUER_CODES.values()}
+_HEADS = {"so", "bo", "ban", "phong", "cuc", "chi cuc", "trung tam", "truong", "hoi", "vien"}
+_ORG_MULTI = [k for k in _ORG_PHRASES if " " in k]
+
+
+def normal_case(text: str) -> str:
+    """``ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI`` -> ``Ủy ban nhân dân tỉnh Quảng Ngãi``."""
+    return _normal(text)[0]
+
+
+def _normal(text: str) -> tuple[str, bool]:
+    """The name in normal case, and whether a part of it was matched only fuzzily (an OCR
+    slip taken for the nearest known phrase or place: likely, not sure)."""
+    known = _KNOWN_BODIES.get(org_key(fold(" ".join(text.split()))))
+    if known:  # "BỘ GIÁO DỤC VÀ ĐÀO TẠO" -> "Bộ Giáo dục và Đào tạo"
+        return known, False
+    words = text.split()
+    out: list[str] = []
+    fuzzy = False
+    i = 0
+    while i < len(words):
+        for n in (4, 3, 2, 1):
+            chunk = org_key(fold(" ".join(words[i : i + n])))
+            if i + n > len(words):
+                continue
+            if chunk in _LOCALITY and out:
+                out.append(_LOCALITY[chunk])
+                rest = " ".join(words[i + n :])
+                place = proper_place(rest) or proper_place(rest, fuzzy=True)
+                fuzzy = fuzzy or (place is not None and proper_place(rest) is None)
+                out.append(place or rest.title())
+                return " ".join(out).strip(), fuzzy
+            if n > 1 and chunk not in _ORG_PHRASES:  # "HỘI KHUYÊN HOÓC": OCR/repair slips
+                near = process.extractOne(chunk, _ORG_MULTI, scorer=fuzz.ratio, score_cutoff=88)
+                fuzzy = fuzzy or near is not None
+                chunk = near[0] if near else chunk
+            if chunk in _ORG_PHRASES and (n > 1 or not out):
+                out.append(_ORG_PHRASES[chunk])
+                i += n
+                break
+        else:
+            out.append(_plain_word(words[i], out))
+            i += 1
+    text = " ".join(out).strip()
+    return text[:1].upper() + text[1:], fuzzy
+
+
+def _plain_word(w: str, out: list[str]) -> str:
+    """A word that is no known phrase: abbreviations keep their capitals (UBND, KHVN)."""
+    if re.search(r"\d", w) or (w.isupper() and out != [] and not SYLLABLE.match(fold(w))):
+        return w if re.search(r"\d", w) or fold(w) not in ("va", "cua") else w.lower()
+    # "Sở Nội vụ": the name after a body's head word starts with a capital
+    after_head = len(out) == 1 and fold(out[0]) in _HEADS
+    return w.capitalize() if not out or after_head else w.lower()
+
+
+def _group_issuer(lines: list[str]) -> list[str]:
+    """Heading lines joined into bodies: a wrapped place name or "VÀ ..." continues one."""
+    groups: list[str] = []
+    for line in lines:
+        f = fold(line).strip()
+        first = f.split()[0] if f.split() else ""
+        cont = first in ("tinh", "huyen", "xa", "phuong", "quan", "thi", "thanh", "va", "cua")
+        body = re.match(r"(?:tinh|huyen|thanh|quan|dang) uy\b", f)  # "TỈNH ỦY" is a body
+        # "HỘI KHUYẾN HỌC HUYỆN MAI / SƠN": a place name wrapped onto the next line
+        cont = cont or (
+            len(f.split()) <= 2
+            and bool(groups)
+            and bool(
+                re.search(r"\b(?:tinh|huyen|xa|phuong|quan|thanh pho|thi xa)\b", fold(groups[-1]))
+            )
+        )
+        cont = cont and not body
+        if groups and (cont or fold(groups[-1]).split()[-1] in ("va", "cua")):
+            groups[-1] += " " + line.strip()
+        else:
+            groups.append(line.strip())
+    return groups
+
+
+def read_issuer(page: int, left: list[tuple[int, str]], out: HeaderResult) -> None:
+    """Issuer and parent from the left column's heading lines (offset, text)."""
+    # keep the block right before the number line: stamp noise may sit above it
+    block = left[-3:]
+    if not block:
+        return
+    groups = _group_issuer([t for _, t in block])
+    start = block[0][0]
+    end = block[-1][0] + len(block[-1][1])
+    out.issuer = _field(groups[-1], page, start, end)
+    if len(groups) >= 2:
+        out.parent_issuer = _field(groups[-2], page, start, end)
+
+
+def _field(text: str, page: int, start: int, end: int) -> HeaderField:
+    """A body's field, flagged ``doubtful`` when its name was matched only fuzzily."""
+    name, fuzzy = _normal(text)
+    if fuzzy:
+        log.info("issuer %r read as %r by a fuzzy match", text, name)
+    return HeaderField(name, page, start, end, flags=["doubtful"] if fuzzy else [])
