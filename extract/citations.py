@@ -243,7 +243,9 @@ def resolve_partials(
                 parts = KeyParts(number, None, code, issuer, party)
         if parts is None:
             continue
-        hits.append(CiteHit(parts.key, parts, TYPE_CODES.get(code), None, True, start, end,
+        date = date_at(page.folded, end)  # "Công điện số 131/CĐ-\nngày 11/12/2024"
+        hits.append(CiteHit(parts.key, parts, TYPE_CODES.get(code), date and date.value, True,
+                            start, end,
                             page.text[start:end]))
     return hits
 

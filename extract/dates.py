@@ -15,7 +15,8 @@ _SEP = r"[ \t]{0,2}(?:\n[ \t]*){0,2}"
 _NAM = r"n[aiđd]m"
 _THANG = r"th[aeé]ng"
 _TEXTUAL = (
-    rf"(?:ngay[ \t]*(?P<d>\d{{1,2}})?|(?<![^\s(])(?P<d2>\d{{1,2}}))[ \t]*{_THANG}[ \t]*"
+    # "ngày I8 tháng 9": OCR reads a 1 after "ngày" as I or l (folded i, l)
+    rf"(?:ngay[ \t]*(?P<d>\d{{1,2}}|[il]\d)?|(?<![^\s(])(?P<d2>\d{{1,2}}))[ \t]*{_THANG}[ \t]*"
     rf"(?P<m>\d{{1,2}})[ \t]*{_NAM}[ \t]*(?P<y>\d{{4}})"
 )
 _NUMERIC = (
@@ -73,7 +74,7 @@ def _hit(kind: str, m: re.Match[str]) -> DateHit | None:
         value = iso(int(g["y"]), int(g["m"]))
         return DateHit(value, "month", m.start(), m.end()) if value else None
     d = g.get("d") or g.get("d2")
-    day = int(d) if d else None
+    day = int(d.replace("i", "1").replace("l", "1")) if d else None
     value = iso(int(g["y"]), int(g["m"]), day)
     if not value:
         return None
@@ -97,7 +98,10 @@ def find_dates(folded: str) -> list[DateHit]:
 
 # after a key: a few stray OCR characters, a comma, "ngày", possibly across line breaks
 _AFTER_KEY = re.compile(
-    r"\S{0,6}?[ \t]*,?[ \t]*(?:\n[ \t]*)?(?:ban hanh[ \t]+)?ngay[ \t]*(?:\n[ \t]*){0,2}"
+    r"\S{0,6}?[ \t]*[,(]?[ \t]*(?:\n[ \t]*)?"
+    # "… số 123/QĐ-UBND của Chủ tịch UBND tỉnh ngày …": the issuer before the date
+    r"(?:c\w{1,3}[ \t\n]+(?:[^\W\d_]+[ \t\n]+){1,8}?)?"
+    r"(?:ban hanh[ \t]+)?(?P<ngay>ngay)[ \t]*(?:\n[ \t]*){0,2}"
 )
 
 
@@ -106,9 +110,9 @@ def date_at(folded: str, pos: int, window: int = 40) -> DateHit | None:
     m = _AFTER_KEY.match(folded, pos)
     if not m:
         return None
-    start = m.end()
-    for hit in find_dates(folded[start : start + window]):
-        if hit.start == 0:
-            return DateHit(hit.value, hit.precision, hit.start + start, hit.end + start)
-        break
+    for start in (m.end(), m.start("ngay")):  # "ngày I8 tháng 9" needs its "ngày"
+        for hit in find_dates(folded[start : start + window]):
+            if hit.start == 0:
+                return DateHit(hit.value, hit.precision, hit.start + start, hit.end + start)
+            break
     return None

@@ -73,6 +73,41 @@ def test_citation_date_partial_and_text_as_written() -> None:
     assert len(c.spans) == 2 and c.spans[0].page == 1
 
 
+@pytest.mark.parametrize(
+    ("text", "key", "date"),
+    [
+        # the issuer between the key and its date
+        ("Công văn số 4039/STC-HCSN của Sở Tài chính ngày 20/11/2024 đề nghị",
+         "4039/STC-HCSN", "2024-11-20"),
+        # a key whose issuer was lost at a line break keeps the date after it
+        ("Công điện số 131/CĐ-\nngày 11/12/2024 của Thủ tướng Chính phủ", "131/CĐ-TTg",
+         "2024-12-11"),
+        # OCR's I for the 1 of a day after "ngày"
+        ("Quyết định số: 350 /UB-QĐ-NĐ ngày I8 tháng 9 năm 1986\ncủa UBND tỉnh",
+         "350/UB-QĐ-NĐ", "1986-09-18"),
+        ("theo Quyết định số 12/QĐ-UBND (ngày 05/3/2024)", "12/QĐ-UBND", "2024-03-05"),
+    ],
+)
+def test_citation_date_positive(text: str, key: str, date: str) -> None:
+    assert [(c.key, c.date) for c in build_record(doc(text)).citations] == [(key, date)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a date of something else, after a sentence ends
+        "theo Quyết định số 12/QĐ-UBND. Hội nghị ngày 05/3/2024 đã",
+        # the issuer phrase is too long to be one: another clause's date
+        "Quyết định số 12/QĐ-UBND của tỉnh về việc thành lập các tổ công tác liên ngành "
+        "kiểm tra ngày 05/3/2024",
+        # a letter before a day not after "ngày" is no digit
+        "Quyết định số 12/QĐ-UBND, I8 tháng 9 năm 1986",
+    ],
+)
+def test_citation_date_negative(text: str) -> None:
+    assert [c.date for c in build_record(doc(text)).citations] == [None]
+
+
 def test_own_number_is_not_a_citation() -> None:
     text = (
         "UBND TỈNH SƠN LA\nHỘI KHUYẾN HỌC\nSố: 60 /BC-HKH\n"
