@@ -35,10 +35,15 @@ def test_every_page_is_routed_with_a_reason(intakes: dict) -> None:
 
 def test_stamp_only_layers_go_to_ocr_and_keep_the_stamp_apart(intakes: dict) -> None:
     scanned = [i for i in intakes.values() if i.source.kind == SourceKind.SCANNED]
-    assert len(scanned) >= 6
+    # an archival scan without a digital signature has no text layer at all
+    stamped = [i for i in scanned if "no text layer" not in i.pages[0].route_reason]
+    assert len(stamped) >= 6
     for intake in scanned:
         first = intake.pages[0]
         assert first.route == PageRoute.OCR
+        if intake not in stamped:
+            assert first.stamp_text is None and "signed_at" not in intake.metadata
+            continue
         assert first.stamp_text, intake.source.file
         assert "signed_at" in intake.metadata
         assert "stamp" in first.route_reason
