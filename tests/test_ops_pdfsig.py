@@ -25,14 +25,17 @@ REAL = sorted(REAL_SCANS.glob("*.pdf"))
 @pytest.mark.parametrize("path", REAL, ids=lambda p: p.name[:12])
 def test_real_scans_signatures_agree_with_their_stamp(path: Path) -> None:
     sigs = pdfsig.read_signatures(path)
-    assert sigs, "these scans are signed"
+    stamp = ingest.inspect(path, Limits()).metadata.get("stamp_times", "")
+    if not stamp:  # an archival scan of a 1999 paper dossier: no stamp, no signature
+        assert sigs == []
+        return
+    assert sigs, "the stamped scans are signed"
     for s in sigs:
         assert s.source == "pdf_signature"
         assert s.signer and s.organisation  # from /Name or the signing certificate
         when = datetime.fromisoformat(s.signed_at)
         assert when.tzinfo is not None and 2010 <= when.year <= 2026
     # the visible stamp's signing times are those of the signature dictionaries
-    stamp = ingest.inspect(path, Limits()).metadata.get("stamp_times", "")
     stamp_times = {t for t in stamp.split(",") if t}
     assert stamp_times, "the stamp layer names its signing time"
     assert stamp_times <= {s.signed_at[:19] for s in sigs}
