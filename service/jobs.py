@@ -628,12 +628,38 @@ def retry_failed(db: Database, batch_id: int) -> int:
         stmt = select(BatchItemRow).where(
             BatchItemRow.batch_id == batch_id,
             BatchItemRow.state == "failed",
-            ~BatchItemRow.sha256.startswith("unreadable:"),
+            ~BatchItemRow.sha256.contains(":"),  # unreadable:/discarded: hold no original
         )
         n = 0
         for item in list(s.scalars(stmt)):
             n += _cas(s, item, state="queued", retryable=False, attempts=0, updated_at=utcnow())
         return n
+
+
+def discard_failed(db: Database, blobs: BlobStore, batch_id: int) -> int:
+    """Delete the stored originals of a batch's files that failed for good (corrupt,
+    over a limit ...): no document holds them, so nothing else could ever delete them.
+    A content still referenced (a document, another item) stays. Returns how many went."""
+    with db.session() as s:
+        stmt = select(BatchItemRow).where(
+            BatchItemRow.batch_id == batch_id,
+            BatchItemRow.state == "failed",
+            BatchItemRow.retryable.is_(False),
+            ~BatchItemRow.sha256.contains(":"),  # unreadable:/discarded: hold no original
+        )
+        items = list(s.scalars(stmt))
+        ids = [i.id for i in items]
+        gone = 0
+        for item in items:
+            others = select(func.count(BatchItemRow.id)).where(
+                BatchItemRow.sha256 == item.sha256, BatchItemRow.id.not_in(ids)
+            )
+            shared = s.scalar(others) or repo.find_by_sha(s, item.sha256) is not None
+            if not shared:
+                gone += blobs.delete(item.sha256)
+            item.sha256 = f"discarded:{item.id}"
+            item.error = f"{item.error or ''} (original deleted)".strip()
+    return gone
 
 
 def list_batches(db: Database, limit: int = 50) -> list[dict]:

@@ -4,6 +4,7 @@ database is involved (the ``db_url`` fixture; PostgreSQL skips locally, fails in
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import socket
 import stat
@@ -319,6 +320,31 @@ def test_6_zip_bombs_are_refused_by_ratio_and_by_the_batch_total(
     assert items["two.zip/b.bin"]["error_kind"] == "limits"
     stored = sum(p.stat().st_size for p in env.settings.blobs_dir.rglob("*") if p.is_file())
     assert stored < 3 << 20
+
+
+def test_6_originals_of_failed_files_can_be_deleted(env: Env, client: TestClient) -> None:
+    corrupt = b"%PDF-1.4\n" + b"not a pdf at all " * 50
+    good = b"Quyet dinh so 5 ve khuyen hoc"
+    files = [("files", ("hong.pdf", corrupt)), ("files", ("tot.txt", good))]
+    batch = client.post("/api/v1/documents", headers=_bearer(env), files=files).json()["id"]
+    pipeline = Pipeline(env.settings)
+    try:
+        jobs.run_queued(env.db, pipeline, BlobStore(env.settings.blobs_dir), batch)
+    finally:
+        pipeline.close()
+    items = client.get(f"/api/v1/batches/{batch}", headers=_bearer(env)).json()["items"]
+    assert [i["state"] for i in items] == ["failed", "done"]
+    failed_blob = next(env.settings.blobs_dir.rglob(hashlib.sha256(corrupt).hexdigest()))
+    assert failed_blob.exists()
+    url = f"/api/v1/batches/{batch}/failed"
+    assert client.delete(url, headers=_bearer(env, "reader")).status_code == 403
+    r = client.delete(url, headers=_bearer(env))
+    assert r.status_code == 200 and r.json() == {"deleted": 1}
+    assert not failed_blob.exists()
+    assert len([p for p in env.settings.blobs_dir.rglob("*") if p.is_file()]) == 1  # the good
+    assert client.delete(url, headers=_bearer(env)).json() == {"deleted": 0}
+    assert jobs.retry_failed(env.db, batch) == 0  # nothing left to retry from
+    assert client.delete("/api/v1/batches/999/failed", headers=_bearer(env)).status_code == 404
 
 
 # 7 -- page images: fixed sizes, bounded cache ---------------------------------------------

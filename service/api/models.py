@@ -35,6 +35,10 @@ class BatchItemOut(BaseModel):
     document_id: int | None
 
 
+class Discarded(BaseModel):
+    deleted: int = Field(description="originals deleted (contents still referenced stay)")
+
+
 class BatchOut(BaseModel):
     id: int
     total: int

@@ -28,6 +28,7 @@ from service.api.models import (
     CitationOut,
     CorrectionIn,
     CorrectionOut,
+    Discarded,
     DocumentDetail,
     DocumentSummary,
     Graph,
@@ -151,6 +152,15 @@ def batch_failures(batch_id: Id, st: State, _: Reader) -> Response:
             error = scrub_paths(i.error or "")
             writer.writerow(csv_row([i.filename, i.error_kind, error, i.retryable, i.attempts]))
     return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8")
+
+
+@router.delete("/batches/{batch_id}/failed", response_model=Discarded, responses=_problems(404))
+def discard_failed(batch_id: Id, st: State, _: Archivist) -> Discarded:
+    """Delete the stored originals of the batch's files that failed for good: they hold
+    no document, so they could not be deleted otherwise (the items stay, marked)."""
+    if not jobs.batch_items(st.db, batch_id):
+        raise HTTPException(404, f"no batch {batch_id}")
+    return Discarded(deleted=jobs.discard_failed(st.db, st.blobs, batch_id))
 
 
 def _summary(d: DocumentRow) -> DocumentSummary:
