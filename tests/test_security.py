@@ -267,7 +267,7 @@ def test_4_a_large_marked_page_renders_in_linear_time() -> None:
     assert (segments[1].text, segments[1].repaired_from) == ("Khuyến học", "Khuyen hoc")
     assert segments[3].refs == ("cnt.0", "doc.title") and segments[3].text == "1.250 hội viên"
     assert html.count('data-refs="cnt.0"') == 59_995
-    assert took < 3.0, f"{took:.1f} s for 2 MB"  # the quadratic cut check took minutes
+    assert took < 15.0, f"{took:.1f} s for 2 MB"  # checking every mark per cut: hours
 
 
 # 5 -- the UI search box is capped like the API -------------------------------------------
