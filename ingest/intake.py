@@ -116,6 +116,8 @@ def inspect(path: Path, limits: Limits | None = None) -> Intake:
                     ErrorKind.BAD_INPUT, "unknown file type (not PDF, image or text)"
                 ) from exc
             raise
+        if not any(p.text.strip() for p in pages):
+            raise SohoaError(ErrorKind.BAD_INPUT, "file holds only white space: no text")
         mime = TEXT
     source = Source(
         file=path.name,

@@ -1,17 +1,23 @@
-"""API tokens with roles. Only a token's sha256 is stored; the token is shown once."""
+"""API tokens with roles, and UI sessions. Only sha256 hashes are stored: a token is shown
+once, a session id lives only in the browser's cookie."""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from service.storage.db import Database
-from service.storage.models import TokenRow
+from service.storage.models import SessionRow, TokenRow, utcnow
+
+log = logging.getLogger("sohoa.auth")
 
 ROLES = ("reader", "archivist", "admin")
+SESSION_COOKIE = "sohoa_session"
 _RANK = {r: i for i, r in enumerate(ROLES)}
 
 
@@ -46,13 +52,66 @@ def list_tokens(db: Database) -> list[TokenRow]:
         return list(s.scalars(select(TokenRow).order_by(TokenRow.id)))
 
 
+class LastAdminError(ValueError):
+    """Revoking this token would leave nobody able to manage tokens."""
+
+
 def revoke(db: Database, token_id: int) -> bool:
+    """Revoke a token (its sessions end with it); False when there is no such token.
+
+    Raises LastAdminError for the last live admin token: without one the archive could
+    only be managed again from the command line of the server."""
     with db.session() as s:
         row = s.get(TokenRow, token_id)
         if row is None:
             return False
+        if row.role == "admin" and not row.revoked:
+            admins = s.scalar(
+                select(func.count(TokenRow.id)).where(
+                    TokenRow.role == "admin", TokenRow.revoked.is_(False)
+                )
+            )
+            if admins <= 1:
+                raise LastAdminError("the last admin token cannot be revoked")
         row.revoked = True
+        s.execute(delete(SessionRow).where(SessionRow.token_id == token_id))
         return True
+
+
+def start_session(db: Database, token: TokenRow, hours: float) -> str:
+    """A new UI session for a verified token; returns the id for the cookie."""
+    sid = secrets.token_urlsafe(32)
+    with db.session() as s:
+        s.execute(delete(SessionRow).where(SessionRow.expires_at < utcnow()))
+        s.add(
+            SessionRow(
+                session_hash=_hash(sid),
+                token_id=token.id,
+                expires_at=utcnow() + timedelta(hours=hours),
+            )
+        )
+    log.info("UI session started for token %d (%s)", token.id, token.role)
+    return sid
+
+
+def session_token(db: Database, sid: str) -> TokenRow | None:
+    """The token behind a live session: unexpired, and its token not revoked."""
+    with db.session() as s:
+        return s.scalar(
+            select(TokenRow)
+            .join(SessionRow, SessionRow.token_id == TokenRow.id)
+            .where(
+                SessionRow.session_hash == _hash(sid),
+                SessionRow.expires_at > utcnow(),
+                TokenRow.revoked.is_(False),
+            )
+        )
+
+
+def end_session(db: Database, sid: str) -> None:
+    """Logout: the session id is worthless from now on, whoever holds a copy."""
+    with db.session() as s:
+        s.execute(delete(SessionRow).where(SessionRow.session_hash == _hash(sid)))
 
 
 def ensure_admin_token(db: Database, data_dir: Path) -> str | None:

@@ -95,7 +95,7 @@ def main_options(
 
 
 def _open_db() -> Database:
-    state.settings.data_dir.mkdir(parents=True, exist_ok=True)
+    state.settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     return Database(state.settings.database_url)
 
 
@@ -223,6 +223,7 @@ def ingest_cmd(
     batch_id = jobs.create_batch(
         db, blobs, files, " ".join(map(str, paths)),
         max_file_bytes=state.settings.limits.max_file_bytes,
+        caps=jobs.ZipCaps.of(state.settings),
     )  # fmt: skip
     err.print(f"batch {batch_id}: {len(files)} file(s)")
     _run_batch(db, blobs, batch_id, len(jobs.batch_items(db, batch_id)))
@@ -509,8 +510,13 @@ def token_list() -> None:
 
 @token_app.command("revoke")
 def token_revoke(token_id: int) -> None:
-    """Revoke a token by id."""
-    if not auth.revoke(_open_db(), token_id):
+    """Revoke a token by id (never the last admin token)."""
+    try:
+        found = auth.revoke(_open_db(), token_id)
+    except auth.LastAdminError as e:
+        err.print(str(e))
+        raise typer.Exit(int(ExitCode.BAD_ARGS)) from None
+    if not found:
         err.print(f"no token {token_id}")
         raise typer.Exit(int(ExitCode.BAD_ARGS))
 

@@ -35,6 +35,11 @@ class Settings:
     cache_root: Path | None = None  # OCR cache; default <data>/cache (tests share one)
     retry_backoff_s: float = 30.0  # first retry of a transient failure; doubles each time
     worker_memory_mb: int = 0  # address-space cap per OCR worker process (0: none)
+    max_request_bytes: int = 1024**3  # one HTTP request body, refused at the server edge
+    max_batch_bytes: int = 2 * 1024**3  # what the zips of one upload may expand to, in all
+    zip_max_ratio: int = 200  # a zip member expanding more than this is refused (zip bomb)
+    session_hours: float = 8.0  # a UI login lasts this long (the API token stays valid)
+    page_cache_mb: int = 512  # rendered page images kept; the oldest are evicted past it
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -76,6 +81,11 @@ class Settings:
             broker_url=os.environ.get("SOHOA_BROKER_URL", ""),
             retry_backoff_s=_float_env("SOHOA_RETRY_BACKOFF_S", 30.0),
             worker_memory_mb=_int_env("SOHOA_WORKER_MEMORY_MB", 0),
+            max_request_bytes=_int_env("SOHOA_MAX_REQUEST_BYTES", cls.max_request_bytes),
+            max_batch_bytes=_int_env("SOHOA_MAX_BATCH_BYTES", cls.max_batch_bytes),
+            zip_max_ratio=_int_env("SOHOA_ZIP_MAX_RATIO", cls.zip_max_ratio),
+            session_hours=_float_env("SOHOA_SESSION_HOURS", cls.session_hours),
+            page_cache_mb=_int_env("SOHOA_PAGE_CACHE_MB", cls.page_cache_mb),
             cache_root=Path(os.environ["SOHOA_CACHE_DIR"])
             if os.environ.get("SOHOA_CACHE_DIR")
             else None,

@@ -1,6 +1,7 @@
 """CSV and NDJSON feeds of documents, citations and figures, shared by CLI and API.
 
-CSV starts with a UTF-8 BOM so that Excel shows Vietnamese correctly.
+CSV starts with a UTF-8 BOM so that Excel shows Vietnamese correctly, and its text cells
+are neutralised (no formulas, no control characters: safetext.csv_cell); NDJSON is as stored.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
+from service.safetext import csv_cell
 from service.storage.db import Database
 from service.storage.models import DocumentRow
 
@@ -127,5 +129,5 @@ def csv_lines(db: Database, kind: str) -> Iterator[str]:
     for row in rows(db, kind):
         buf.seek(0)
         buf.truncate()
-        writer.writerow(row)
+        writer.writerow({k: csv_cell(v) for k, v in row.items()})
         yield buf.getvalue()

@@ -33,7 +33,9 @@ import ingest
 from normalize import codes, repair
 from schemas import ErrorKind, Limits, PageRoute, SohoaError
 from service import PIPELINE_VERSION
+from service.config import Settings
 from service.pipeline import Outcome, Pipeline
+from service.safetext import csv_row, scrub_paths, zip_member_name
 from service.storage import repo
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
@@ -45,7 +47,8 @@ MAX_ATTEMPTS = 3
 BUSY_RETRY_S = 5.0  # a Celery task whose content another item is processing comes back
 LEASE_S = 6 * 3600  # a claim older than this is presumed lost even on another host
 ZIP_MAX_MEMBERS = 10_000
-ZIP_MAX_TOTAL_BYTES = 8 * 1024**3
+ZIP_RATIO_FLOOR = 1 << 20  # below 1 MiB expanded, any compression ratio is harmless
+ZIP_MAGIC = b"PK\x03\x04"
 OPEN = ("queued", "processing")
 
 
@@ -77,6 +80,24 @@ def iter_files(paths: Iterable[Path]) -> list[Path]:
 
 
 @dataclass
+class ZipCaps:
+    """What the zips of one batch may expand to: in all, and per member relative to its
+    compressed size (a 1 MB zip must not become a gigabyte of originals)."""
+
+    total_bytes: int = 2 * 1024**3
+    max_ratio: int = 200
+    used: int = 0
+
+    def left(self) -> int:
+        return self.total_bytes - self.used
+
+    @classmethod
+    def of(cls, settings: Settings) -> ZipCaps:
+        """Fresh caps for one batch (SOHOA_MAX_BATCH_BYTES, SOHOA_ZIP_MAX_RATIO)."""
+        return cls(settings.max_batch_bytes, settings.zip_max_ratio)
+
+
+@dataclass
 class _Entry:
     """One file to queue: a path on disk, or the reason it cannot be read."""
 
@@ -86,11 +107,17 @@ class _Entry:
 
 
 def is_archive(path: Path) -> bool:
-    return path.suffix.lower() == ".zip" and zipfile.is_zipfile(path)
+    """A .zip that is a zip, or was one: a truncated zip (no central directory) still
+    starts with a member header, and fails as a zip, not as an unknown file type."""
+    if path.suffix.lower() != ".zip":
+        return False
+    with open(path, "rb") as f:
+        return f.read(4) == ZIP_MAGIC or zipfile.is_zipfile(path)
 
 
-def _copy_capped(src, dest: Path, cap: int) -> int:
-    """Copy at most ``cap`` bytes; return bytes written, or -1 past the cap.
+def _copy_capped(src, dest: Path, cap: int, ratio_cap: int) -> int:
+    """Copy at most ``cap`` bytes and at most ``ratio_cap`` bytes (once past 1 MiB); return
+    bytes written, -1 past the cap, -2 past the ratio.
 
     Sizes declared in a zip's directory are not trusted: only decompressed bytes count.
     """
@@ -100,6 +127,8 @@ def _copy_capped(src, dest: Path, cap: int) -> int:
             written += len(chunk)
             if written > cap:
                 return -1
+            if written > max(ratio_cap, ZIP_RATIO_FLOOR):
+                return -2
             out.write(chunk)
     return written
 
@@ -109,28 +138,30 @@ def expand_zip(
     name: str,
     workdir: Path,
     max_file_bytes: int,
-    max_total_bytes: int = ZIP_MAX_TOTAL_BYTES,
+    caps: ZipCaps | None = None,
     max_members: int = ZIP_MAX_MEMBERS,
 ) -> list[_Entry]:
     """The files of a zip, extracted under numbered names (member paths never touch the disk).
 
     A member's path is only its display name, so nothing can land outside ``workdir``;
     members with absolute or '..' paths are refused all the same, as the hostile files
-    they are. Zip bombs are bounded by counting decompressed bytes per member and archive.
+    they are. Zip bombs are bounded by counting decompressed bytes per member (against the
+    file limit and the compression ratio) and per batch.
     """
+    caps = caps or ZipCaps()
     try:
         zf = zipfile.ZipFile(archive)
     except (zipfile.BadZipFile, OSError) as e:
-        return [_Entry(name, error=SohoaError(ErrorKind.BAD_INPUT, f"corrupt zip archive: {e}"))]
+        msg = f"truncated or corrupt zip archive ({scrub_paths(str(e))})"
+        return [_Entry(name, error=SohoaError(ErrorKind.BAD_INPUT, msg))]
     with zf:
         members = [m for m in zf.infolist() if not m.is_dir()]
         if len(members) > max_members:
             msg = f"zip archive has {len(members)} files; the limit is {max_members}"
             return [_Entry(name, error=SohoaError(ErrorKind.LIMITS, msg))]
         entries: list[_Entry] = []
-        total = 0
         for n, m in enumerate(members):
-            entry = _Entry(f"{name}/{m.filename}")
+            entry = _Entry(zip_member_name(name, m.filename))
             entries.append(entry)
             if _unsafe_name(m.filename):
                 entry.error = SohoaError(
@@ -140,14 +171,17 @@ def expand_zip(
                 entry.error = SohoaError(ErrorKind.BAD_INPUT, "symbolic link in zip not followed")
             elif m.flag_bits & 0x1:
                 entry.error = SohoaError(ErrorKind.ENCRYPTED, "password-protected zip member")
-            elif total >= max_total_bytes:
+            elif caps.left() <= 0:
                 entry.error = SohoaError(
-                    ErrorKind.LIMITS, f"zip archive expands past {max_total_bytes} bytes"
+                    ErrorKind.LIMITS,
+                    f"the zips of this upload expand past {caps.total_bytes:,} bytes "
+                    "(SOHOA_MAX_BATCH_BYTES)",
                 )
             else:
-                entry.error, size = _extract_member(zf, m, workdir / f"{n:06d}", max_file_bytes)
-                total += max(size, 0)
-                entry.path = None if entry.error else workdir / f"{n:06d}"
+                dest = workdir / f"{n:06d}"
+                entry.error, size = _extract_member(zf, m, dest, max_file_bytes, caps)
+                caps.used += max(size, 0)
+                entry.path = None if entry.error else dest
         return entries
 
 
@@ -158,31 +192,38 @@ def _unsafe_name(name: str) -> bool:
 
 
 def _extract_member(
-    zf: zipfile.ZipFile, m: zipfile.ZipInfo, dest: Path, cap: int
+    zf: zipfile.ZipFile, m: zipfile.ZipInfo, dest: Path, cap: int, caps: ZipCaps
 ) -> tuple[SohoaError | None, int]:
     try:
         with zf.open(m) as src:
-            size = _copy_capped(src, dest, cap)
+            size = _copy_capped(src, dest, min(cap, caps.left()), caps.max_ratio * m.compress_size)
     except (zipfile.BadZipFile, NotImplementedError, EOFError, OSError, ValueError) as e:
         dest.unlink(missing_ok=True)
         return SohoaError(ErrorKind.BAD_INPUT, f"cannot extract from zip: {e}"), 0
     except Exception as e:  # zlib.error and friends from a damaged stream
         dest.unlink(missing_ok=True)
         return SohoaError(ErrorKind.BAD_INPUT, f"damaged zip member: {e}"), 0
+    if size == -2:
+        dest.unlink(missing_ok=True)
+        msg = f"expands more than {caps.max_ratio} times (zip bomb?; SOHOA_ZIP_MAX_RATIO)"
+        return SohoaError(ErrorKind.LIMITS, msg), 0
     if size < 0:
         dest.unlink(missing_ok=True)
-        msg = f"expands to more than the {cap} byte file limit (zip bomb?)"
-        return SohoaError(ErrorKind.LIMITS, msg), cap
+        limit = min(cap, caps.left())
+        msg = f"expands to more than {limit:,} bytes (zip bomb?; the file or batch limit)"
+        return SohoaError(ErrorKind.LIMITS, msg), 0
     return None, size
 
 
-def _entries(files: list[Path], names: list[str], workdir: Path, max_bytes: int) -> list[_Entry]:
+def _entries(
+    files: list[Path], names: list[str], workdir: Path, max_bytes: int, caps: ZipCaps
+) -> list[_Entry]:
     out: list[_Entry] = []
     for n, (f, name) in enumerate(zip(files, names, strict=True)):
         if f.is_file() and is_archive(f):
             sub = workdir / f"zip{n:05d}"
             sub.mkdir()
-            out.extend(expand_zip(f, name, sub, max_bytes))
+            out.extend(expand_zip(f, name, sub, max_bytes, caps))
         else:
             out.append(_Entry(name, f))
     return out
@@ -195,6 +236,7 @@ def create_batch(
     source: str = "",
     names: list[str] | None = None,
     max_file_bytes: int | None = None,
+    caps: ZipCaps | None = None,
 ) -> int:
     """Store each original and queue it; zips are expanded; unreadable files fail at once.
 
@@ -205,7 +247,7 @@ def create_batch(
     names = names or [str(f) for f in files]
     cap = max_file_bytes or Limits().max_file_bytes  # zip members are capped, never trusted
     with tempfile.TemporaryDirectory(dir=_scratch(blobs)) as tmp:
-        entries = _entries([Path(f) for f in files], names, Path(tmp), cap)
+        entries = _entries([Path(f) for f in files], names, Path(tmp), cap, caps or ZipCaps())
         with db.session() as s:
             batch = BatchRow(source=source[:1024])
             s.add(batch)
@@ -267,7 +309,8 @@ def _fail(item: BatchItemRow, err: SohoaError) -> None:
     item.error_kind = err.kind.value
     item.retryable = err.retryable and item.attempts < MAX_ATTEMPTS
     gave_up = err.retryable and not item.retryable and item.attempts > 1
-    item.error = err.message + (f" (gave up after {item.attempts} attempts)" if gave_up else "")
+    message = scrub_paths(err.message)  # readers see errors; the server's paths are not theirs
+    item.error = message + (f" (gave up after {item.attempts} attempts)" if gave_up else "")
     item.updated_at = utcnow()
 
 
@@ -593,12 +636,38 @@ def retry_failed(db: Database, batch_id: int) -> int:
         stmt = select(BatchItemRow).where(
             BatchItemRow.batch_id == batch_id,
             BatchItemRow.state == "failed",
-            ~BatchItemRow.sha256.startswith("unreadable:"),
+            ~BatchItemRow.sha256.contains(":"),  # unreadable:/discarded: hold no original
         )
         n = 0
         for item in list(s.scalars(stmt)):
             n += _cas(s, item, state="queued", retryable=False, attempts=0, updated_at=utcnow())
         return n
+
+
+def discard_failed(db: Database, blobs: BlobStore, batch_id: int) -> int:
+    """Delete the stored originals of a batch's files that failed for good (corrupt,
+    over a limit ...): no document holds them, so nothing else could ever delete them.
+    A content still referenced (a document, another item) stays. Returns how many went."""
+    with db.session() as s:
+        stmt = select(BatchItemRow).where(
+            BatchItemRow.batch_id == batch_id,
+            BatchItemRow.state == "failed",
+            BatchItemRow.retryable.is_(False),
+            ~BatchItemRow.sha256.contains(":"),  # unreadable:/discarded: hold no original
+        )
+        items = list(s.scalars(stmt))
+        ids = [i.id for i in items]
+        gone = 0
+        for item in items:
+            others = select(func.count(BatchItemRow.id)).where(
+                BatchItemRow.sha256 == item.sha256, BatchItemRow.id.not_in(ids)
+            )
+            shared = s.scalar(others) or repo.find_by_sha(s, item.sha256) is not None
+            if not shared:
+                gone += blobs.delete(item.sha256)
+            item.sha256 = f"discarded:{item.id}"
+            item.error = f"{item.error or ''} (original deleted)".strip()
+    return gone
 
 
 def list_batches(db: Database, limit: int = 50) -> list[dict]:
@@ -681,5 +750,7 @@ def report_csv(rows: list[ReportRow], failed_only: bool = False) -> Iterator[str
             continue
         buf.seek(0)
         buf.truncate()
-        writer.writerow(["" if getattr(r, c) is None else getattr(r, c) for c in REPORT_COLUMNS])
+        writer.writerow(
+            csv_row(["" if getattr(r, c) is None else getattr(r, c) for c in REPORT_COLUMNS])
+        )
         yield buf.getvalue()

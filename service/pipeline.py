@@ -19,6 +19,8 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from PIL import Image
+
 import extract
 import ingest
 import ocr
@@ -28,6 +30,7 @@ from normalize import codes, repair
 from schemas import (
     Document,
     ErrorKind,
+    Limits,
     Page,
     PageRoute,
     Record,
@@ -44,13 +47,22 @@ log = logging.getLogger("sohoa.pipeline")
 ProgressFn = Callable[[str, int, int], None]  # (file, pages done, pages total)
 
 
-def _worker_init(memory_mb: int = 0) -> None:
+def image_limits(max_image_pixels: int) -> None:
+    """Let sohoa's own limits decide, not Pillow's default (~179 MP): a 225 MP scan is read
+    and downscaled to SOHOA_MAX_PAGE_PIXELS; an image declaring more than
+    ``max_image_pixels`` is refused by its header, with sohoa's message. Pillow's own bomb
+    check (twice this) stays as the last guard."""
+    Image.MAX_IMAGE_PIXELS = max_image_pixels
+
+
+def _worker_init(memory_mb: int = 0, max_image_pixels: int = Limits().max_image_pixels) -> None:
     """Tesseract's OpenMP threads slow a page ~5x on this hardware: one thread per process.
 
     ``memory_mb`` caps the worker's address space (inherited by tesseract): a hostile page
     then kills one worker, which fails one file as retryable, not the machine.
     """
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    image_limits(max_image_pixels)
     if memory_mb > 0:
         cap = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
@@ -79,6 +91,7 @@ class Pipeline:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
+        image_limits(settings.limits.max_image_pixels)
         self._pool: ProcessPoolExecutor | None = None
         self._repair: repair.RepairModel | None = None
 
@@ -90,7 +103,7 @@ class Pipeline:
                 self.settings.workers,
                 mp_context=ctx,
                 initializer=_worker_init,
-                initargs=(self.settings.worker_memory_mb,),
+                initargs=(self.settings.worker_memory_mb, self.settings.limits.max_image_pixels),
             )
         return self._pool
 

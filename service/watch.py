@@ -77,8 +77,9 @@ def consume(db: Database, pipeline: Pipeline, blobs: BlobStore, watcher: Watcher
     if not files:
         return jobs.Summary()
     batch_id = jobs.create_batch(
-        db, blobs, files, f"watch:{watcher.folder}", [str(f) for f in files]
-    )
+        db, blobs, files, f"watch:{watcher.folder}", [str(f) for f in files],
+        caps=jobs.ZipCaps.of(pipeline.settings),
+    )  # fmt: skip
     jobs.run_queued(db, pipeline, blobs, batch_id, wait_retries=True)
     summary = jobs.Summary()
     for item in jobs.batch_items(db, batch_id):

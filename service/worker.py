@@ -44,7 +44,7 @@ def context() -> Context:
     with _lock:
         if _ctx is None:
             settings = _settings or Settings.from_env()
-            settings.data_dir.mkdir(parents=True, exist_ok=True)
+            settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
             db = Database(settings.database_url)
             pipeline = Pipeline(settings)
             pipeline.pool()  # made here, under the lock: task threads share one pool

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from schemas import ErrorKind, ExitCode, SohoaError
+from service.safetext import zip_member_name
 from tests.conftest import ROOT, need
 from tests.jobs_support import run_sohoa, write_texts
 
@@ -48,7 +49,8 @@ def _build(folder: Path, tmp: Path, records: list[dict]) -> dict[str, set[str]]:
         shutil.copyfile(src, dest)
         if rec["members"]:
             for m in rec["members"]:
-                allowed[_key(f"{dest}/{m['name']}")] = {m["expected"]}
+                # members are reported by their display name ('..' and empty parts dropped)
+                allowed[_key(zip_member_name(str(dest), m["name"]))] = {m["expected"]}
         else:
             allowed[_key(str(dest))] = {rec["expected"], *rec["also_acceptable"]}
     return allowed

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from schemas import SohoaError
 from service import PIPELINE_VERSION, jobs
 from service.api.deps import AppState, problem, sohoa_error_status
+from service.api.edge import EdgeMiddleware
 from service.api.ops_routes import router as ops_router
 from service.api.routes import router
 from service.config import Settings
@@ -45,7 +46,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         db = Database(settings.database_url)
         st = AppState(settings, db, BlobStore(settings.blobs_dir), Pipeline(settings))
         app.state.sohoa = st
@@ -76,6 +77,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     _problem_media_type(app)
     app.include_router(ui_routes.router)
     app.mount("/static", ui_routes.static_files(), name="static")
+    app.add_middleware(EdgeMiddleware, max_request_bytes=settings.max_request_bytes)
     return app
 
 

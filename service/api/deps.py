@@ -36,12 +36,18 @@ def get_state(request: Request) -> AppState:
 _bearer = HTTPBearer(auto_error=False)
 
 
+def session_user(request: Request) -> TokenRow | None:
+    """The token behind the UI's session cookie, if the session is live."""
+    sid = request.cookies.get(auth.SESSION_COOKIE)
+    return auth.session_token(get_state(request).db, sid) if sid else None
+
+
 def current_token(
     request: Request, creds: HTTPAuthorizationCredentials | None = Depends(_bearer)
 ) -> TokenRow:
-    """A bearer token, or the UI's session cookie holding one; nothing anonymous."""
-    token = creds.credentials if creds else request.cookies.get("sohoa_token")
-    row = auth.verify(get_state(request).db, token) if token else None
+    """A bearer token, or the UI's session cookie; nothing anonymous."""
+    db = get_state(request).db
+    row = auth.verify(db, creds.credentials) if creds else session_user(request)
     if row is None:
         raise HTTPException(401, "a valid API token is required", {"WWW-Authenticate": "Bearer"})
     return row

@@ -7,6 +7,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
+from service.storage.repo import CORRECTABLE
+
 Role = Literal["reader", "archivist", "admin"]
 
 
@@ -31,6 +33,10 @@ class BatchItemOut(BaseModel):
     pages_total: int
     pages_done: int
     document_id: int | None
+
+
+class Discarded(BaseModel):
+    deleted: int = Field(description="originals deleted (contents still referenced stay)")
 
 
 class BatchOut(BaseModel):
@@ -121,9 +127,14 @@ class DocumentDetail(DocumentSummary):
     rescans: RescanGroup
 
 
+CorrectableField = Literal[CORRECTABLE]  # an enum in the OpenAPI schema
+
+
 class CorrectionIn(BaseModel):
-    field: str = Field(description="a header field: issuer, number, doc_type, date, title ...")
-    value: str | None
+    field: CorrectableField = Field(description="the header field corrected")
+    value: str | None = Field(
+        max_length=2000, description="the right value (a date: YYYY-MM-DD, YYYY-MM or YYYY)"
+    )
 
 
 class CorrectionOut(BaseModel):

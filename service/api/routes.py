@@ -20,8 +20,7 @@ from sqlalchemy import select
 import ocr
 from normalize.keys import parse_query
 from schemas import Page
-from schemas.files import write_atomic
-from service import auth, exports, jobs, rescans, worker
+from service import auth, exports, jobs, pagecache, rescans, worker
 from service.api.deps import AppState, get_state, require
 from service.api.models import (
     BatchItemOut,
@@ -29,6 +28,7 @@ from service.api.models import (
     CitationOut,
     CorrectionIn,
     CorrectionOut,
+    Discarded,
     DocumentDetail,
     DocumentSummary,
     Graph,
@@ -46,6 +46,7 @@ from service.api.models import (
     TokenOut,
     TopCited,
 )
+from service.safetext import clean_text, correction_value, csv_row, display_name, scrub_paths
 from service.storage import repo
 from service.storage.models import BatchItemRow, CorrectionRow, DocumentRow, TokenRow
 
@@ -66,13 +67,19 @@ Text = Annotated[str | None, Query(max_length=500)]
 IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", examples=["2024-05"])]
 
 
+def _item_out(item: BatchItemRow) -> BatchItemOut:
+    out = BatchItemOut.model_validate(item, from_attributes=True)
+    out.error = scrub_paths(out.error) if out.error else out.error  # rows older than the scrub
+    return out
+
+
 def _batch_out(batch_id: int, items: list[BatchItemRow]) -> BatchOut:
     states = [i.state for i in items]
     return BatchOut(
         id=batch_id,
         total=len(items),
         **{k: states.count(k) for k in ("queued", "processing", "done", "failed")},
-        items=[BatchItemOut.model_validate(i, from_attributes=True) for i in items],
+        items=[_item_out(i) for i in items],
     )
 
 
@@ -83,30 +90,36 @@ def _receive(up: UploadFile, dest: Path, limit: int) -> None:
         while chunk := up.file.read(1 << 20):
             size += len(chunk)
             if size > limit:
+                name = display_name(up.filename or "", "a file")
                 raise HTTPException(
-                    413,
-                    f"{up.filename}: larger than the {limit:,} byte limit (SOHOA_MAX_FILE_BYTES)",
+                    413, f"{name}: larger than the {limit:,} byte limit (SOHOA_MAX_FILE_BYTES)"
                 )
             out.write(chunk)
 
 
 @router.post("/documents", status_code=202, response_model=BatchOut, responses=_problems(413))
-def upload(st: State, _: Archivist, files: Annotated[list[UploadFile], File()]) -> BatchOut:
+def upload(
+    st: State, _: Archivist, files: Annotated[list[UploadFile], File(min_length=1)]
+) -> BatchOut:
     """Upload one or more files; they are stored at once and processed in the background.
 
     A file over the size limit refuses the whole request (413); page and pixel limits are
-    checked when the file is read, and an item over them fails with error kind ``limits``."""
+    checked when the file is read, and an item over them fails with error kind ``limits``.
+    File names are only display names: path parts, control characters and bidirectional
+    overrides are dropped, so a hostile name never fails the other files of the request."""
     limit = st.settings.limits.max_file_bytes
     incoming = st.settings.data_dir / "incoming"
     incoming.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=incoming) as tmp:
         paths, names = [], []
         for n, up in enumerate(files):
-            dest = Path(tmp) / f"{n:05d}{Path(up.filename or '').suffix.lower()}"  # .zip expands
+            name = display_name(up.filename or "", f"upload-{n}")
+            dest = Path(tmp) / f"{n:05d}{Path(name).suffix.lower()[:10]}"  # .zip expands
             _receive(up, dest, limit)
             paths.append(dest)
-            names.append(Path(up.filename or "").name or f"upload-{n}")
-        batch_id = jobs.create_batch(st.db, st.blobs, paths, "upload", names, limit)
+            names.append(name)
+        caps = jobs.ZipCaps.of(st.settings)
+        batch_id = jobs.create_batch(st.db, st.blobs, paths, "upload", names, limit, caps)
     worker.submit(st.settings, st.db, batch_id)  # to Celery when a broker is configured
     st.wake.set()
     return _batch_out(batch_id, jobs.batch_items(st.db, batch_id))
@@ -136,8 +149,18 @@ def batch_failures(batch_id: Id, st: State, _: Reader) -> Response:
     writer.writerow(["file", "error_kind", "error", "retryable", "attempts"])
     for i in items:
         if i.state == "failed":
-            writer.writerow([i.filename, i.error_kind, i.error, i.retryable, i.attempts])
+            error = scrub_paths(i.error or "")
+            writer.writerow(csv_row([i.filename, i.error_kind, error, i.retryable, i.attempts]))
     return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8")
+
+
+@router.delete("/batches/{batch_id}/failed", response_model=Discarded, responses=_problems(404))
+def discard_failed(batch_id: Id, st: State, _: Archivist) -> Discarded:
+    """Delete the stored originals of the batch's files that failed for good: they hold
+    no document, so they could not be deleted otherwise (the items stay, marked)."""
+    if not jobs.batch_items(st.db, batch_id):
+        raise HTTPException(404, f"no batch {batch_id}")
+    return Discarded(deleted=jobs.discard_failed(st.db, st.blobs, batch_id))
 
 
 def _summary(d: DocumentRow) -> DocumentSummary:
@@ -165,9 +188,7 @@ def _candidates(cands: list[repo.KeyCandidate]) -> list[KeyCandidateOut]:
 
 def _clean(value: str | None) -> str | None:
     """Drop control characters (a NUL byte is not text, and PostgreSQL refuses it)."""
-    if value is None:
-        return None
-    return "".join(ch for ch in value if ch >= " " or ch in "\t\n") or None
+    return clean_text(value) or None if value is not None else None
 
 
 @router.get("/documents", response_model=SearchPage)
@@ -347,17 +368,22 @@ def page_image(
     number: Annotated[int, PathParam(ge=1, le=100_000)],
     st: State,
     _: Reader,
-    dpi: Annotated[int, Query(ge=50, le=200)] = 110,
+    dpi: Annotated[Literal[pagecache.SIZES], Query(description="one of the fixed sizes")] = 110,
 ) -> FileResponse:
-    """One page rendered as PNG, for reading the text beside the image."""
+    """One page rendered as PNG, for reading the text beside the image (cached, bounded)."""
     with st.db.session() as s:
         doc = _get_doc(s, doc_id)
     if doc.kind == "text" or not 1 <= number <= doc.pages:
         raise HTTPException(404, f"no page image {number}")
-    dest = st.settings.derived_dir / doc.sha256[:2] / f"{doc.sha256}-p{number:04d}-{dpi}.png"
-    if not dest.exists():
-        png = ocr.render_page_png(str(_original(st, doc)), number, doc.mime, dpi)
-        write_atomic(dest, png)
+    original = _original(st, doc)
+    dest = pagecache.page_png(
+        st.settings.derived_dir,
+        doc.sha256,
+        number,
+        dpi,
+        st.settings.page_cache_mb << 20,
+        lambda: ocr.render_page_png(str(original), number, doc.mime, dpi),
+    )
     return FileResponse(dest, media_type="image/png")
 
 
@@ -379,14 +405,16 @@ def _correction_out(r: CorrectionRow) -> CorrectionOut:
     responses=_problems(404),
 )
 def correct(doc_id: Id, body: CorrectionIn, st: State, token: Archivist) -> CorrectionOut:
-    """Correct a header field; kept with who/when and re-applied after re-extraction."""
-    if body.field not in repo.CORRECTABLE:
-        raise HTTPException(
-            422, f"field {body.field!r} cannot be corrected; one of {', '.join(repo.CORRECTABLE)}"
-        )
+    """Correct a header field; kept with who/when and re-applied after re-extraction.
+    A date is stored in ISO form (24/01/2025 is taken too); a value longer than its field
+    or a date that is none is refused (422)."""
+    try:
+        value = correction_value(body.field, body.value)
+    except ValueError as e:
+        raise HTTPException(422, str(e)) from None
     with st.db.session() as s:
         doc = _get_doc(s, doc_id)
-        row = repo.add_correction(s, doc, body.field, _clean(body.value), token.name)
+        row = repo.add_correction(s, doc, body.field, value, token.name)
         return _correction_out(row)
 
 
@@ -507,10 +535,15 @@ def list_tokens(st: State, _: Admin) -> list[TokenOut]:
 
 
 @router.delete(
-    "/tokens/{token_id}", status_code=204, response_class=Response, responses=_problems(404)
+    "/tokens/{token_id}", status_code=204, response_class=Response, responses=_problems(404, 409)
 )
 def revoke_token(token_id: Id, st: State, _: Admin) -> Response:
-    if not auth.revoke(st.db, token_id):
+    """Revoke a token and end its UI sessions; the last admin token is kept (409)."""
+    try:
+        found = auth.revoke(st.db, token_id)
+    except auth.LastAdminError as e:
+        raise HTTPException(409, str(e)) from None
+    if not found:
         raise HTTPException(404, f"no token {token_id}")
     return Response(status_code=204)
 

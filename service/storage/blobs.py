@@ -30,6 +30,13 @@ class BlobStore:
     def has(self, sha256: str) -> bool:
         return self.path(sha256).exists()
 
+    def delete(self, sha256: str) -> bool:
+        """Remove a stored file (an original nothing refers to any more)."""
+        path = self.path(sha256)
+        existed = path.exists()
+        path.unlink(missing_ok=True)
+        return existed
+
     def put_file(self, src: Path, sha256: str) -> Path:
         """Copy ``src`` in unless the same content is already there."""
         dest = self.path(sha256)

@@ -132,6 +132,19 @@ class TokenRow(Base):
     revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
+class SessionRow(Base):
+    """A UI login: the cookie holds a random id whose sha256 is stored here, never the API
+    token itself, so a session can end (logout, expiry) while the token lives on."""
+
+    __tablename__ = "sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    session_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("tokens.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
 class BatchRow(Base):
     """A batch of files submitted together; its items carry the per-file state."""
 

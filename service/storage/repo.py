@@ -14,6 +14,7 @@ from normalize.fold import fold
 from normalize.keys import PARTY_ISSUERS, KeyParts, KeyQuery, canonical_key, parse_key
 from schemas import Citation, Document, Record
 from service import feed, places, rescans
+from service.safetext import clean_text
 from service.storage.models import CitationRow, CitedKeyRow, CorrectionRow, DocumentRow, utcnow
 
 # Header fields a human may correct; the value replaces the extracted one on every re-extraction.
@@ -566,6 +567,8 @@ def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | N
     if field_name not in CORRECTABLE:
         raise ValueError(f"field {field_name!r} cannot be corrected")
     previous = (doc.record.get("doc") or {}).get(field_name)
+    if isinstance(previous, str):  # read from a hostile file: may hold what PostgreSQL refuses
+        previous = clean_text(previous)
     row = CorrectionRow(
         document_id=doc.id, field=field_name, value=value, previous=previous, author=who
     )

@@ -1,4 +1,5 @@
-"""UI pages. Authentication is the API token, kept in an HttpOnly cookie after login.
+"""UI pages. Logging in with an API token starts a server-side session: the HttpOnly cookie
+holds a random session id (short-lived, ended at logout), never the token itself.
 
 Pages are rendered on the server from the same storage queries as the API; the browser
 only uploads and polls through the API (the cookie authenticates it there too).
@@ -8,13 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-import re
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
@@ -24,7 +24,8 @@ from sqlalchemy.orm import load_only
 
 from normalize.keys import parse_query
 from service import auth, jobs
-from service.api.deps import AppState, get_state
+from service.api.deps import AppState, get_state, session_user
+from service.safetext import clean_text, correction_value, csv_row
 from service.storage import repo
 from service.storage.models import CorrectionRow, DocumentRow, TokenRow
 from service.ui import figures as fig
@@ -34,6 +35,12 @@ HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
 router = APIRouter(include_in_schema=False)
 State = Annotated[AppState, Depends(get_state)]
+# What the address bar may hold, bounded as in the API: an id past the database's integer
+# or a page past any offset is a 422, not a database error.
+Id = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
+PageNo = Annotated[int, Query(ge=1, le=10_000)]
+Text = Annotated[str, Query(max_length=500)]
+TOKEN_NAME_MAX = 200
 PER_PAGE = 20
 ROLE_LABELS = {"reader": "người đọc", "archivist": "lưu trữ viên", "admin": "quản trị"}
 templates.env.globals.update(
@@ -44,11 +51,6 @@ templates.env.filters["short_number"] = fig.short_number
 
 def static_files() -> StaticFiles:
     return StaticFiles(directory=HERE / "static")
-
-
-def _user(request: Request, st: AppState) -> TokenRow | None:
-    token = request.cookies.get("sohoa_token")
-    return auth.verify(st.db, token) if token else None
 
 
 def _page(request: Request, name: str, user: TokenRow | None, status: int = 200, **ctx):
@@ -77,7 +79,8 @@ def login(
     request: Request, st: State, token: Annotated[str, Form()], next: Annotated[str, Form()] = "/"
 ) -> Response:
     token = token.strip()
-    if not token or auth.verify(st.db, token) is None:
+    row = auth.verify(st.db, token) if token else None
+    if row is None:
         return _page(
             request,
             "login.html",
@@ -88,14 +91,25 @@ def login(
         )
     safe_next = next if next.startswith("/") and not next.startswith("//") else "/"
     resp = RedirectResponse(safe_next, status_code=303)
-    resp.set_cookie("sohoa_token", token, httponly=True, samesite="lax", max_age=30 * 86400)
+    hours = st.settings.session_hours
+    resp.set_cookie(
+        auth.SESSION_COOKIE,
+        auth.start_session(st.db, row, hours),
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+        max_age=int(hours * 3600),
+    )
     return resp
 
 
 @router.get("/logout")
-def logout() -> Response:
+def logout(request: Request, st: State) -> Response:
+    """End the session on the server too: a copied cookie is worthless after logout."""
+    if sid := request.cookies.get(auth.SESSION_COOKIE):
+        auth.end_session(st.db, sid)
     resp = RedirectResponse("/login", status_code=303)
-    resp.delete_cookie("sohoa_token")
+    resp.delete_cookie(auth.SESSION_COOKIE)
     return resp
 
 
@@ -193,17 +207,17 @@ def _snippet_html(h: repo.Hit, mode: str) -> Markup | None:
 def search_page(
     request: Request,
     st: State,
-    q: str = "",
-    type: str = "",
-    issuer: str = "",
-    year: str = "",
-    page: int = 1,
+    q: Text = "",
+    type: Text = "",
+    issuer: Text = "",
+    year: Text = "",
+    page: PageNo = 1,
 ) -> Response:
-    user = _user(request, st)
+    user = session_user(request)
     if user is None:
         return _login_redirect(request)
-    f = _filters(type, issuer, year)
-    page = max(1, page)
+    q = clean_text(q)
+    f = _filters(clean_text(type), clean_text(issuer), year)
     offset = (page - 1) * PER_PAGE
     with st.db.session() as s:
         res, mode, words = _search(s, q, f, offset)
@@ -276,9 +290,9 @@ def _corrections(s, doc_id: int) -> list[CorrectionRow]:
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document_page(
-    request: Request, doc_id: int, st: State, saved: str = "", bad: str = ""
+    request: Request, doc_id: Id, st: State, saved: Text = "", bad: Text = "", long: Text = ""
 ) -> Response:
-    user = _user(request, st)
+    user = session_user(request)
     if user is None:
         return _login_redirect(request)
     with st.db.session() as s:
@@ -306,54 +320,37 @@ def document_page(
             corrections=_corrections(s, doc.id),
             saved=saved,
             bad=bad,
+            long=long,
             review=review.items_of(doc),
         )
-
-
-_DMY = re.compile(r"^(?:(\d{1,2})[/.-])?(\d{1,2})[/.-](\d{4})$")
-_ISO = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
-
-
-def iso_date(text: str) -> str | None:
-    """A date typed the Vietnamese way (24/01/2025, 01/2025) or ISO, as the record's ISO form
-    (``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY``); None when it is not a real date."""
-    text = text.strip()
-    if m := _DMY.match(text):
-        day, month, year = m.group(1), m.group(2), m.group(3)
-    elif m := _ISO.match(text):
-        year, month, day = m.groups()
-    else:
-        return None
-    try:
-        date(int(year), int(month or 1), int(day or 1))
-    except ValueError:
-        return None
-    return "-".join(f"{int(p):02d}" if len(p) < 4 else p for p in (year, month, day) if p)
 
 
 @router.post("/documents/{doc_id}/correct")
 def correct(
     request: Request,
-    doc_id: int,
+    doc_id: Id,
     st: State,
     field: Annotated[str, Form()],
     value: Annotated[str, Form()] = "",
     back: Annotated[str, Form()] = "",
 ) -> Response:
-    """Confirm (same value) or correct a header field; who and when are kept."""
-    user = _user(request, st)
+    """Confirm (same value) or correct a header field; who and when are kept. A date that
+    is none or a value too long comes back to the page with a message, stored nowhere."""
+    user = session_user(request)
     if user is None:
         return _login_redirect(request)
     if not auth.allows(user.role, "archivist"):
         return _forbidden(request, user)
     if field not in repo.CORRECTABLE:
         return _page(request, "missing.html", user, status=422)
-    new = value.strip() or None
-    if field == "date" and new is not None:
-        new = iso_date(new)
-        if new is None:
-            target = f"/documents/{doc_id}?bad={quote(value.strip())}#ref=doc.date"
-            return RedirectResponse(target, status_code=303)
+    if field not in repo.CORRECTABLE:
+        return _page(request, "missing.html", user, status=422)
+    try:
+        new = correction_value(field, value)
+    except ValueError:
+        shown = quote(clean_text(value, keep="").strip()[:40])
+        flag = f"bad={shown}" if field == "date" else f"long={field}"
+        return RedirectResponse(f"/documents/{doc_id}?{flag}#ref=doc.{field}", status_code=303)
     with st.db.session() as s:
         doc = s.get(DocumentRow, doc_id)
         if doc is None:
@@ -369,7 +366,7 @@ def correct(
 
 @router.get("/upload", response_class=HTMLResponse)
 def upload_page(request: Request, st: State) -> Response:
-    user = _user(request, st)
+    user = session_user(request)
     if user is None:
         return _login_redirect(request)
     if not auth.allows(user.role, "archivist"):
@@ -384,8 +381,8 @@ def upload_page(request: Request, st: State) -> Response:
 
 
 @router.get("/batches/{batch_id}", response_class=HTMLResponse)
-def batch_page(request: Request, batch_id: int, st: State) -> Response:
-    user = _user(request, st)
+def batch_page(request: Request, batch_id: Id, st: State) -> Response:
+    user = session_user(request)
     if user is None:
         return _login_redirect(request)
     items = jobs.batch_items(st.db, batch_id)
@@ -395,9 +392,9 @@ def batch_page(request: Request, batch_id: int, st: State) -> Response:
 
 
 @router.post("/batches/{batch_id}/retry")
-def batch_retry(request: Request, batch_id: int, st: State) -> Response:
+def batch_retry(request: Request, batch_id: Id, st: State) -> Response:
     """Queue a batch's failed files again (after a limit was raised, a tool installed ...)."""
-    user = _user(request, st)
+    user = session_user(request)
     if user is None:
         return _login_redirect(request)
     if not auth.allows(user.role, "archivist"):
@@ -423,12 +420,11 @@ _LIGHT = (
 
 
 @router.get("/review", response_class=HTMLResponse)
-def review_page(request: Request, st: State, page: int = 1) -> Response:
+def review_page(request: Request, st: State, page: PageNo = 1) -> Response:
     """Low-confidence and flagged values, newest documents first."""
-    user = _user(request, st)
+    user = session_user(request)
     if user is None:
         return _login_redirect(request)
-    page = max(1, page)
     with st.db.session() as s:
         stmt = select(DocumentRow).options(load_only(*_LIGHT)).order_by(DocumentRow.id.desc())
         docs = s.scalars(stmt.limit(REVIEW_SCAN))
@@ -478,9 +474,9 @@ def _chart_title(unit: str) -> str:
 
 @router.get("/figures", response_class=HTMLResponse)
 def figures_page(
-    request: Request, st: State, unit: str = "", type: str = "", year: str = ""
+    request: Request, st: State, unit: Text = "", type: Text = "", year: Text = ""
 ) -> Response:
-    user = _user(request, st)
+    user = session_user(request)
     if user is None:
         return _login_redirect(request)
     rows = _figure_rows(st, type, year)
@@ -515,10 +511,10 @@ def figures_page(
 
 @router.get("/figures.csv")
 def figures_csv(
-    request: Request, st: State, unit: str = "", type: str = "", year: str = ""
+    request: Request, st: State, unit: Text = "", type: Text = "", year: Text = ""
 ) -> Response:
     """The figures table as shown (same filters), for a spreadsheet."""
-    user = _user(request, st)
+    user = session_user(request)
     if user is None:
         return _login_redirect(request)
     buf = io.StringIO()
@@ -540,18 +536,20 @@ def figures_csv(
     for r in _figure_rows(st, type, year):
         if not unit or r.unit == unit:
             w.writerow(
-                [
-                    r.document_id,
-                    r.document_number,
-                    r.document_date,
-                    r.doc_type,
-                    r.kind,
-                    r.value,
-                    r.unit,
-                    r.of,
-                    r.text,
-                    r.page,
-                ]
+                csv_row(
+                    [
+                        r.document_id,
+                        r.document_number,
+                        r.document_date,
+                        r.doc_type,
+                        r.kind,
+                        r.value,
+                        r.unit,
+                        r.of,
+                        r.text,
+                        r.page,
+                    ]
+                )
             )
     return Response(
         "\ufeff" + buf.getvalue(),
@@ -564,7 +562,7 @@ def figures_csv(
 
 
 def _admin(request: Request, st: AppState) -> TokenRow | Response:
-    user = _user(request, st)
+    user = session_user(request)
     if user is None:
         return _login_redirect(request)
     if not auth.allows(user.role, "admin"):
@@ -577,15 +575,7 @@ def tokens_page(request: Request, st: State) -> Response:
     user = _admin(request, st)
     if isinstance(user, Response):
         return user
-    return _page(
-        request,
-        "tokens.html",
-        user,
-        tokens=auth.list_tokens(st.db),
-        roles=auth.ROLES,
-        created=None,
-        error=None,
-    )
+    return _tokens_page(request, st, user, 200)
 
 
 @router.post("/tokens", response_class=HTMLResponse)
@@ -600,27 +590,46 @@ def token_create(
     if isinstance(user, Response):
         return user
     created, error = None, None
-    if not name.strip() or role not in auth.ROLES:
+    name = clean_text(name, keep="").strip()
+    if not name or role not in auth.ROLES:
         error = "Cần tên người dùng và một vai trò hợp lệ."
+    elif len(name) > TOKEN_NAME_MAX:
+        error = f"Tên dài quá {TOKEN_NAME_MAX} ký tự."
     else:
-        created = auth.create_token(st.db, name.strip(), role)
+        created = auth.create_token(st.db, name, role)
+    return _tokens_page(request, st, user, 422 if error else 201, created, name, error)
+
+
+def _tokens_page(
+    request: Request,
+    st: AppState,
+    user: TokenRow,
+    status: int,
+    created: str | None = None,
+    created_name: str = "",
+    error: str | None = None,
+) -> Response:
     return _page(
         request,
         "tokens.html",
         user,
-        status=422 if error else 201,
+        status=status,
         tokens=auth.list_tokens(st.db),
         roles=auth.ROLES,
         created=created,
-        created_name=name.strip(),
+        created_name=created_name,
         error=error,
     )
 
 
 @router.post("/tokens/{token_id}/revoke")
-def token_revoke(request: Request, token_id: int, st: State) -> Response:
+def token_revoke(request: Request, token_id: Id, st: State) -> Response:
     user = _admin(request, st)
     if isinstance(user, Response):
         return user
-    auth.revoke(st.db, token_id)
+    try:
+        auth.revoke(st.db, token_id)
+    except auth.LastAdminError:
+        error = "Không thể thu hồi mã quản trị cuối cùng."
+        return _tokens_page(request, st, user, 409, error=error)
     return RedirectResponse("/tokens", status_code=303)
