@@ -9,7 +9,10 @@
   ``tesseract -l eng`` by ``bench.repair.pairs --input … --seed 11|12|13``; never read by us
   and not used to write the template phrases), repaired as one document, empty archive and
   adapted;
-- clean text unchanged (the clean seeds and the held-back clean text).
+- clean text unchanged (the clean seeds and the held-back clean text);
+- speed on the two whole seeds (one core, CPU time, a fresh model each run, best of
+  SPEED_RUNS) against the plain baseline of ``bench.repair.run`` in the same run, and the
+  model load time (median of 3 fresh processes).
 
     python -m bench.repair.docs [--heldout PAIRS.jsonl] [--inprocess]
 
@@ -24,10 +27,21 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
-from bench.repair.run import SEEDS, accuracy, seed_text, syllables, unchanged_rate
+from bench.repair.run import (
+    SEEDS,
+    SPEED_RUNS,
+    Baseline,
+    accuracy,
+    load_time,
+    seed_text,
+    syllables,
+    unchanged_rate,
+)
 from normalize.repair import _load, learn_clean_text
+from normalize.repair.syllables import TOKEN
 
 GOLD = Path(__file__).with_name("gold")
 DAMAGED = ("000", "002")
@@ -82,9 +96,15 @@ def doc_rows(inprocess: bool, heldout: list[dict]) -> tuple[list[dict], dict]:
         table.append(
             {"set": name, "syllables": n, **{k: accuracy(v) for k, v in r["pairs"].items()}}
         )
+    for p in DAMAGED:  # the damage as given, for scale
+        rows[f"seed {p}"]["pairs"]["input"] = gold_pairs(p, seed_text(p))
+    if heldout:
+        rows["held-back"]["pairs"]["input"] = [(r["clean"], r["damaged"]) for r in heldout]
+    for t in table:
+        t["input"] = accuracy(rows[t["set"]]["pairs"]["input"])
     all_pairs = {
         k: [x for n, r in rows.items() if n.startswith("seed") for x in r["pairs"][k]]
-        for k in ("empty", "adapted")
+        for k in ("input", "empty", "adapted")
     }
     table.append(
         {
@@ -94,6 +114,24 @@ def doc_rows(inprocess: bool, heldout: list[dict]) -> tuple[list[dict], dict]:
         }
     )
     return table, unchanged
+
+
+def speed() -> tuple[float, float, int]:
+    """Syllables/s on seeds 000+002 of a fresh model (cold caches) and of the plain baseline,
+    best of SPEED_RUNS each (other jobs on the shared cores only slow a run down)."""
+    text = "\n".join(seed_text(p) for p in DAMAGED)
+    n = len(TOKEN.findall(text))
+
+    def best(make) -> float:
+        runs = []
+        for _ in range(SPEED_RUNS):
+            model = make()
+            t = time.process_time()
+            model.repair(text)
+            runs.append(n / max(time.process_time() - t, 1e-9))
+        return max(runs)
+
+    return best(lambda: _load(None)), best(Baseline), n
 
 
 def main() -> None:
@@ -108,11 +146,20 @@ def main() -> None:
     a = ap.parse_args()
     held = [json.loads(x) for x in a.heldout.read_text(encoding="utf-8").splitlines()]
     table, unchanged = doc_rows(a.inprocess, held)
-    print("| set | syllables | empty archive | after 001/003/004 |")
-    print("|---|---|---|---|")
+    print("| set | syllables | as given | empty archive | after 001/003/004 |")
+    print("|---|---|---|---|---|")
     for t in table:
-        print(f"| {t['set']} | {t['syllables']} | {t['empty']:.3f} | {t['adapted']:.3f} |")
+        print(
+            f"| {t['set']} | {t['syllables']} | {t['input']:.3f} | {t['empty']:.3f} | "
+            f"{t['adapted']:.3f} |"
+        )
     print("clean text unchanged: " + ", ".join(f"{k} {v:.4f}" for k, v in unchanged.items()))
+    cold, base, n = speed()
+    print(
+        f"speed (1 core, seeds 000+002, {n} tokens, best of {SPEED_RUNS}): {cold:,.0f} "
+        f"syllables/s fresh model; plain baseline {base:,.0f} (ratio {cold / base:.3f})"
+    )
+    print(f"model load: {load_time():.2f} s (median of 3 fresh processes)")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ class Repairer:
         self._readings: dict[str, tuple] = {}
         self._priced: dict[tuple[str, float], tuple[Cand, ...]] = {}
         self._damage_memo: dict[str, int] = {}
+        self._skel_memo: dict[str, str] = {}
 
     def valid(self, key: str) -> bool:
         """A known or phonotactically valid syllable (memoised: asked for every token)."""
@@ -397,7 +398,7 @@ class Repairer:
         sure = Counter(keys[t] for t in range(n) if len(alive[t]) == 1 and len(cands_at[t]) > 1)
         post: list[dict[int, float]] = [{choice[t]: 1.0} for t in range(n)]
         for t in range(n):
-            if len(alive[t]) == 1:
+            if len(alive[t]) == 1 or (prior is not None and not prior[t]):
                 continue
             cs = cands_at[t]
             bonus = prior[t] if prior is not None else None
@@ -455,6 +456,7 @@ class Repairer:
         Context-conditioned pools (skeleton + neighbour's skeleton) were tried and cost
         accuracy on seeds 000/002: they echo the first sweep's mistakes.
         """
+        skel = self._skeleton
         votes: Counter = Counter()
         for cs, p in zip(cands_at, post, strict=True):
             for j, w in p.items():
@@ -462,7 +464,7 @@ class Repairer:
                     votes[cs[j].key] += w
         by_skel: Counter = Counter()
         for k, w in votes.items():
-            by_skel[skeleton(k)] += w
+            by_skel[skel(k)] += w
         out: list[dict[int, float]] = []
         for cs, p, states in zip(cands_at, post, alive, strict=True):
             if len(states) < 2:
@@ -471,18 +473,31 @@ class Repairer:
             own: Counter = Counter()
             for j, w in p.items():
                 if cs[j].key is not None:
-                    own[skeleton(cs[j].key)] += w
+                    own[skel(cs[j].key)] += w
             bonus = {}
             for st in states:
                 j, key = st[2], cs[st[2]].key
                 if key is None:
                     continue
-                sk = skeleton(key)
+                sk = skel(key)
                 mine = votes[key] - p.get(j, 0.0)
                 pool = by_skel[sk] - own[sk]
                 bonus[j] = DOC_WEIGHT * math.log((mine + DOC_ALPHA) / (pool + 2 * DOC_ALPHA))
+            # the reading chosen with the best bonus already cannot lose by it: no rescoring
+            chosen = max(p, key=p.__getitem__)
+            if bonus and bonus.get(chosen, -math.inf) >= max(bonus.values()):
+                bonus = {}
             out.append(bonus)
         return out
+
+    def _skeleton(self, key: str) -> str:
+        """A syllable's skeleton, memoised (unidecode is slow and keys recur)."""
+        sk = self._skel_memo.get(key)
+        if sk is None:
+            if len(self._skel_memo) > CACHE_LIMIT:
+                self._skel_memo.clear()
+            sk = self._skel_memo[key] = skeleton(key)
+        return sk
 
     def _local3(self, c: Cand, u: int, v: int, n1: int | None, n2: int | None) -> float:
         """Channel + trigram log-p of a reading and of the next two tokens of its chain."""
