@@ -45,7 +45,7 @@ DOC_WEIGHT = 1.0
 DOC_ALPHA = 1.0
 # Damaged document-type abbreviations inside keys: 677/Qb-TTg, 30/ND-CP.
 KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
-CACHE_LIMIT = 200_000
+CACHE_LIMIT = 200_000  # memoised tokens per model before the memo starts afresh
 
 
 class Cand(NamedTuple):
