@@ -3,8 +3,10 @@
 Inputs (build time only): Debian hunspell-vi (syllable inventory, rhyme inventory), the
 underthesea wheel's VLSP-2013 text (train split: sentence index % 10 != 0; the rest is held
 out for the bench) and Viet74K word list (syllable bigrams), the place names of
-``vietnamadminunits`` (bigrams, and the names themselves), and English-OCR pairs made by
-``python -m bench.repair.pairs`` (the confusion table P(damaged token | syllable)).
+``vietnamadminunits`` (bigrams, and the names themselves), the Vietnamese running text of
+Debian packages and the administrative phrases (``normalize.repair.sources.RUNNING_TEXT``),
+and English-OCR pairs made by ``python -m bench.repair.pairs`` (the confusion table
+P(damaged token | syllable)). The snapshot's ``provenance`` lists every source and its size.
 
     python -m bench.repair.pairs /tmp/train.jsonl --split train
     python -m bench.repair.build /tmp/train.jsonl
@@ -22,6 +24,7 @@ from pathlib import Path
 from normalize.repair import MODEL_VERSION, data_path
 from normalize.repair.lm import count_ngrams
 from normalize.repair.sources import (
+    RUNNING_TEXT,
     admin_name_counts,
     hunspell_words,
     viet74k_words,
@@ -29,6 +32,10 @@ from normalize.repair.sources import (
 )
 from normalize.repair.syllables import RHYME_SHAPE, TOKEN, acronyms_of, is_valid, rhyme_of
 from normalize.unicode import tone_key
+
+# In-domain text counted this many times: a few thousand syllables of administrative
+# phrasing against ~100k of news prose (chosen on the seeds 000/002 whole-document rows).
+RUNNING_WEIGHT = {"admin-phrases": 3}
 
 # Administrative abbreviations with Đ that plain OCR writes with D (Nghị định 30/2020 usage).
 COMMON_ACRONYMS = ["HĐND", "QĐ", "NĐ", "BCĐ", "HĐQT", "ĐCSVN"]
@@ -83,16 +90,46 @@ def place_names(names: Counter) -> dict[str, int]:
     return dict(sorted(out.items()))
 
 
-def build(pairs_files: list[Path]) -> dict:
+def count_sources(
+    sources: dict[str, list[str]], rhymes: frozenset[str]
+) -> tuple[dict[str, Counter], dict[str, dict]]:
+    """Syllable n-gram counts over every source, and each source's size for the provenance."""
+    counts = {k: Counter() for k in ("unigrams", "bigrams", "trigrams")}
+    sizes = {}
+    for name, texts in sources.items():
+        before = sum(counts["unigrams"].values())
+        for text in texts:
+            count_ngrams(text, rhymes, counts)
+        sizes[name] = {
+            "characters": sum(map(len, texts)),
+            "syllables": sum(counts["unigrams"].values()) - before,
+        }
+        print(f"{name}: {sizes[name]['syllables']:,} syllables", file=sys.stderr)
+    return counts, sizes
+
+
+# Running text the committed snapshot learns from. The Debian packages' text (software help
+# and messages, ~680k syllables) was measured and left out: it cost accuracy on the whole
+# seeds (bench/repair/README.md); ``--sources`` adds any of RUNNING_TEXT for such a trial.
+DEFAULT_RUNNING = ("admin-phrases",)
+
+
+def build(pairs_files: list[Path], running: tuple[str, ...] = DEFAULT_RUNNING) -> dict:
+    """The snapshot: inventories, n-gram counts of every source, confusion table, names."""
     hun = [w for w in hunspell_words() if " " not in w and w.isalpha()]
     rhymes = frozenset(r for r in map(rhyme_of, hun) if RHYME_SHAPE.match(r))
-    counts = {k: Counter() for k in ("unigrams", "bigrams", "trigrams")}
     sents = vlsp_sentences()
     name_counts = admin_name_counts()
-    names = sorted(name_counts)
-    texts = [s for i, s in enumerate(sents) if i % 10 != 0] + viet74k_words() + names
-    for text in texts:
-        count_ngrams(text, rhymes, counts)
+    sources = {
+        "vlsp2013-train (underthesea wheel)": [s for i, s in enumerate(sents) if i % 10 != 0],
+        "Viet74K (underthesea wheel)": viet74k_words(),
+        "vietnamadminunits names": sorted(name_counts),
+        **{name: [RUNNING_TEXT[name]()] * RUNNING_WEIGHT.get(name, 1) for name in running},
+    }
+    counts, sizes = count_sources(sources, rhymes)
+    for name, times in RUNNING_WEIGHT.items():
+        if name in sizes:  # sizes count every copy: say so
+            sizes[name]["counted_times"] = times
     uni = counts["unigrams"]
     inventory = {tone_key(w) for w in hun} | set(uni)
     inventory = {k for k in inventory if is_valid(k, rhymes)}
@@ -107,15 +144,24 @@ def build(pairs_files: list[Path]) -> dict:
         "acronyms": acronyms(sents),
         "confusion_totals": dict(totals),
         "place_names": place_names(name_counts),
+        "provenance": {"sources": sizes, "pairs": [f.name for f in pairs_files]},
     }
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("pairs", type=Path, nargs="*", help="JSONL files from bench.repair.pairs")
+    ap.add_argument(
+        "--sources",
+        nargs="*",
+        choices=sorted(RUNNING_TEXT),
+        default=list(DEFAULT_RUNNING),
+        help="running-text sources (normalize.repair.sources.RUNNING_TEXT)",
+    )
+    ap.add_argument("--out", type=Path, help="write here instead of the committed snapshot")
     a = ap.parse_args()
-    snap = build(a.pairs)
-    out = data_path()
+    snap = build(a.pairs, tuple(a.sources))
+    out = a.out or data_path()
     out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as f:
         json.dump(snap, f, ensure_ascii=False, separators=(",", ":"))

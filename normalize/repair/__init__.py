@@ -21,7 +21,7 @@ from pathlib import Path
 from schemas import RepairEdit
 from schemas.files import atomic_write_with, write_atomic
 
-MODEL_VERSION = "vi-repair-2026.11-2"
+MODEL_VERSION = "vi-repair-2026.12-1"
 ADAPT_FILE = "repair-adapt.json"
 # Damage of 10-line chunks: clean text <= 0.13, English-OCR damage >= 0.81 (bench pairs).
 NEEDS_REPAIR_THRESHOLD = 0.3

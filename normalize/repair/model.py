@@ -39,6 +39,10 @@ CAND_PRUNE = 6.0  # see Repairer._price
 # Refinement bonus per log(1 + n) for a syllable read unambiguously n times elsewhere in the
 # text (a document cache: names and terms recur within a document).
 CACHE_WEIGHT = 0.5
+# Document consistency (Repairer._doc_prior): weight of the log share of a reading among the
+# readings its skeleton got elsewhere in the text, and the pseudo-count smoothing that share.
+DOC_WEIGHT = 1.0
+DOC_ALPHA = 1.0
 # Damaged document-type abbreviations inside keys: 677/Qb-TTg, 30/ND-CP.
 KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
 CACHE_LIMIT = 200_000  # memoised tokens per model before the memo starts afresh
@@ -71,6 +75,7 @@ class Repairer:
         self._readings: dict[str, tuple] = {}
         self._priced: dict[tuple[str, float], tuple[Cand, ...]] = {}
         self._damage_memo: dict[str, int] = {}
+        self._skel_memo: dict[str, str] = {}
 
     def valid(self, key: str) -> bool:
         """A known or phonotactically valid syllable (memoised: asked for every token)."""
@@ -146,7 +151,10 @@ class Repairer:
         if self.lexicon.places:
             self._names(toks, cands_at, breaks, p_dmg)
         choice, alive = self._viterbi(cands_at, breaks)
-        self._refine(cands_at, choice, alive, breaks)
+        post = self._refine(cands_at, choice, alive, breaks)
+        if DOC_WEIGHT:
+            prior = self._doc_prior(cands_at, post, alive)
+            self._refine(cands_at, choice, alive, breaks, prior)
         out = []
         for m, cs, j in zip(toks, cands_at, choice, strict=True):
             if cs[j].text != m.group():
@@ -256,8 +264,9 @@ class Repairer:
                 toks[t].group(), cands_at[t], {tone_key(spelling): 1.0}, not damaged
             )
         key = tone_key(MIDDLE_NAMES[middle])
-        cands_at[t + 1] = self._name_cands(toks[t + 1].group(), cands_at[t + 1], {key: 1.0},
-                                           not damaged)
+        cands_at[t + 1] = self._name_cands(
+            toks[t + 1].group(), cands_at[t + 1], {key: 1.0}, not damaged
+        )
 
     def _marked(self, tok: str) -> bool:
         """A syllable written with its marks ("Đa Năng" in clean text): not damage to undo."""
@@ -368,15 +377,18 @@ class Repairer:
         choice: list[int],
         alive: list[list[tuple]],
         breaks: list[bool],
-    ) -> None:
-        """Re-choose each ambiguous token with the trigram LM, its neighbours fixed (one sweep).
+        prior: list[dict[int, float]] | None = None,
+    ) -> list[dict[int, float]]:
+        """Re-choose each ambiguous token with the trigram LM, its neighbours fixed (one sweep);
+        returns each token's posterior over its readings (index -> p) for the document pass.
 
         The bigram Viterbi path is the starting point; a token's score is its channel cost plus
         the trigram log-probabilities of itself and the next two tokens of its chain. Only
         readings that stayed in the Viterbi beam compete, and those more than REFINE_MARGIN
         below the best by their Viterbi score + the bigram to the next token are not scored
-        again: the trigram rarely moves a reading that far. Readings that the text has
-        elsewhere as the only reading left in the beam get a bonus (CACHE_WEIGHT).
+        again: the trigram rarely moves a reading that far. Without a document prior,
+        readings that the text has elsewhere as the only reading left in the beam get a
+        bonus (CACHE_WEIGHT); with one (``prior``: index -> log bonus), the prior replaces it.
         """
         n = len(choice)
         keys = [_kid(cands_at[t][choice[t]]) for t in range(n)]
@@ -384,10 +396,12 @@ class Repairer:
         linked = [t > 0 and not breaks[t] and keys[t - 1] is not None for t in range(n)]
         logp = self.lm.logp
         sure = Counter(keys[t] for t in range(n) if len(alive[t]) == 1 and len(cands_at[t]) > 1)
+        post: list[dict[int, float]] = [{choice[t]: 1.0} for t in range(n)]
         for t in range(n):
-            if len(alive[t]) == 1:
+            if len(alive[t]) == 1 or (prior is not None and not prior[t]):
                 continue
             cs = cands_at[t]
+            bonus = prior[t] if prior is not None else None
             u = keys[t - 2] if t >= 2 and linked[t] and linked[t - 1] else START_ID
             v = keys[t - 1] if linked[t] else START_ID
             n1 = keys[t + 1] if t + 1 < n and not breaks[t + 1] else None
@@ -396,23 +410,94 @@ class Repairer:
                 scores = [(st[0], st[2]) for st in alive[t]]
             else:
                 scores = [(st[0] + logp(st[1], n1), st[2]) for st in alive[t]]
+            if bonus:
+                scores = [(sc + bonus.get(j, 0.0), j) for sc, j in scores]
             floor = max(scores)[0] - REFINE_MARGIN
             near = [j for s, j in scores if s >= floor]
             if len(near) == 1:
                 best_j = near[0]
             else:
-                best_j = max(
-                    near,
-                    key=lambda j: (
-                        self._local3(cs[j], u, v, n1, n2)
-                        + CACHE_WEIGHT
-                        * math.log1p(sure[cs[j].kid if cs[j].key is not None else -1])
-                    ),
-                )
+                local = {
+                    j: self._local3(cs[j], u, v, n1, n2)
+                    + (
+                        bonus.get(j, 0.0)
+                        if bonus is not None
+                        else CACHE_WEIGHT * math.log1p(sure[_kid(cs[j]) or -1])
+                    )
+                    for j in near
+                }
+                best_j = max(local, key=local.__getitem__)
+                top = local[best_j]
+                weights = {j: math.exp(sc - top) for j, sc in local.items()}
+                total = sum(weights.values())
+                post[t] = {j: w / total for j, w in weights.items()}
             choice[t] = best_j
             keys[t] = _kid(cs[best_j])
             if t + 1 < n:
                 linked[t + 1] = not breaks[t + 1] and keys[t] is not None
+        return post
+
+    def _doc_prior(
+        self,
+        cands_at: list[tuple[Cand, ...]],
+        post: list[dict[int, float]],
+        alive: list[list[tuple]],
+    ) -> list[dict[int, float]]:
+        """Document consistency: a log bonus per reading from the readings its skeleton got
+        elsewhere in the text.
+
+        A document names the same things again and again ("Hội Khuyến học tỉnh"), and a
+        reader settles "Hoi" once for the whole text. The readings of the first sweep
+        (posteriors; a token written with marks is a sure reading) are pooled by unaccented
+        skeleton, and every reading left in an ambiguous token's beam gets DOC_WEIGHT x the
+        log of its share of that pool, the token's own votes left out (DOC_ALPHA smooths).
+        Capitals share the body's skeletons: "HQI KHUYEN HQC" takes the evidence of "Hội
+        Khuyến học" elsewhere. Where the LM is sure, context still wins ("tình hình").
+        Context-conditioned pools (skeleton + neighbour's skeleton) were tried and cost
+        accuracy on seeds 000/002: they echo the first sweep's mistakes.
+        """
+        skel = self._skeleton
+        votes: Counter = Counter()
+        for cs, p in zip(cands_at, post, strict=True):
+            for j, w in p.items():
+                if cs[j].key is not None:
+                    votes[cs[j].key] += w
+        by_skel: Counter = Counter()
+        for k, w in votes.items():
+            by_skel[skel(k)] += w
+        out: list[dict[int, float]] = []
+        for cs, p, states in zip(cands_at, post, alive, strict=True):
+            if len(states) < 2:
+                out.append({})
+                continue
+            own: Counter = Counter()
+            for j, w in p.items():
+                if cs[j].key is not None:
+                    own[skel(cs[j].key)] += w
+            bonus = {}
+            for st in states:
+                j, key = st[2], cs[st[2]].key
+                if key is None:
+                    continue
+                sk = skel(key)
+                mine = votes[key] - p.get(j, 0.0)
+                pool = by_skel[sk] - own[sk]
+                bonus[j] = DOC_WEIGHT * math.log((mine + DOC_ALPHA) / (pool + 2 * DOC_ALPHA))
+            # the reading chosen with the best bonus already cannot lose by it: no rescoring
+            chosen = max(p, key=p.__getitem__)
+            if bonus and bonus.get(chosen, -math.inf) >= max(bonus.values()):
+                bonus = {}
+            out.append(bonus)
+        return out
+
+    def _skeleton(self, key: str) -> str:
+        """A syllable's skeleton, memoised (unidecode is slow and keys recur)."""
+        sk = self._skel_memo.get(key)
+        if sk is None:
+            if len(self._skel_memo) > CACHE_LIMIT:
+                self._skel_memo.clear()
+            sk = self._skel_memo[key] = skeleton(key)
+        return sk
 
     def _local3(self, c: Cand, u: int, v: int, n1: int | None, n2: int | None) -> float:
         """Channel + trigram log-p of a reading and of the next two tokens of its chain."""
@@ -524,7 +609,7 @@ def _number_spans(text: str) -> _Spans:
 
 
 def _title_case(tok: str) -> bool:
-    """"Nang", "H6a": a name's word; in capitals (a heading) names are not told apart."""
+    """ "Nang", "H6a": a name's word; in capitals (a heading) names are not told apart."""
     return tok[:1].isupper() and not any(ch.isupper() for ch in tok[1:])
 
 
