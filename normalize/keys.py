@@ -264,11 +264,6 @@ class KeyParts:
         return f"{self.number}{year}/{body}"
 
 
-def _clean_number(num: str) -> str | None:
-    num = num.strip()
-    return num if re.fullmatch(r"\d{1,5}", num) else None
-
-
 def _strip_glued_word(seg: str) -> str:
     """``KHVNngay`` -> ``KHVN``: OCR often drops the space after a key."""
     m = re.search(r"[a-zà-ỹđ]{3,}$", seg)

@@ -368,8 +368,9 @@ def search(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List stored documents citing a key and/or matching words."""
-    if not (cites or q or place):
-        raise SohoaError(ErrorKind.BAD_INPUT, "give --cites KEY, --q TEXT and/or --place")
+    if not (cites or q or place):  # bad arguments (1), not a bad input file (2)
+        err.print("give --cites KEY, --q TEXT and/or --place")
+        raise typer.Exit(int(ExitCode.BAD_ARGS))
     db = _open_db()
     filters = repo.Filters(doc_type, issuer, date_from, date_to, place=place)
     with db.session() as s:

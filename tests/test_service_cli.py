@@ -36,6 +36,8 @@ def test_ingest_twice_stores_once_and_search_cites(data_dir: Path) -> None:
 
     words = json.loads(sohoa("search", "--q", "khuyen hoc", "--json").stdout)["results"]
     assert words and all(r["snippet"] for r in words)
+    bare = sohoa("search")  # no query at all: bad arguments, as the README's table says
+    assert bare.returncode == ExitCode.BAD_ARGS and b"--cites" in bare.stderr
 
 
 @pytest.mark.parametrize("seed", sorted(SEEDS.glob("*.txt")), ids=lambda p: p.name[:3])
