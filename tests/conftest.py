@@ -148,3 +148,23 @@ def server(data_dir: Path) -> Iterator[tuple[Server, dict[str, str]]]:
         yield srv, tokens
 
 
+
+
+@pytest.fixture(scope="module")
+def model():
+    """The repair model as shipped (an empty archive)."""
+    from normalize.repair import load_model
+
+    return load_model()
+
+
+@pytest.fixture(scope="module")
+def adapted(tmp_path_factory: pytest.TempPathFactory):
+    """The repair model after learning the clean seeds 001, 003 and 004."""
+    from normalize.repair import learn_clean_text, load_model
+    from tests.repair_support import seed
+
+    d = tmp_path_factory.mktemp("adapt")
+    for p in ("001", "003", "004"):
+        learn_clean_text(d, seed(p))
+    return load_model(d)

@@ -12,27 +12,7 @@ from normalize.repair import (
     load_model,
     needs_repair,
 )
-from tests.conftest import SEEDS
-
-
-def seed(prefix: str) -> str:
-    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    if not found:
-        pytest.skip("seed texts not available")
-    return found[0].read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def model():
-    return load_model()
-
-
-@pytest.fixture(scope="module")
-def adapted(tmp_path_factory):
-    d = tmp_path_factory.mktemp("adapt")
-    for p in ("001", "003", "004"):
-        learn_clean_text(d, seed(p))
-    return load_model(d)
+from tests.repair_support import seed
 
 
 @pytest.mark.parametrize("prefix", ["001", "003", "004"])

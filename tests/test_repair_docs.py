@@ -6,30 +6,9 @@ import pytest
 
 from bench.repair.docs import gold_pairs
 from bench.repair.run import accuracy
-from normalize.repair import learn_clean_text, load_model
 from normalize.repair.model import Cand
 from normalize.repair.sources import ADMIN_PHRASES, RUNNING_TEXT, _html_text, admin_phrases
-from tests.conftest import SEEDS
-
-
-def seed(prefix: str) -> str:
-    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
-    if not found:
-        pytest.skip("seed texts not available")
-    return found[0].read_text(encoding="utf-8")
-
-
-@pytest.fixture(scope="module")
-def model():
-    return load_model()
-
-
-@pytest.fixture(scope="module")
-def adapted(tmp_path_factory):
-    d = tmp_path_factory.mktemp("adapt")
-    for p in ("001", "003", "004"):
-        learn_clean_text(d, seed(p))
-    return load_model(d)
+from tests.repair_support import seed
 
 
 @pytest.mark.parametrize(("prefix", "empty", "full"), [("000", 0.92, 0.94), ("002", 0.93, 0.95)])
