@@ -144,10 +144,19 @@ def _full_keys(page: PageText) -> list[CiteHit]:
                     end -= len(glued.group())
                 date = date_at(page.folded, end)
                 before = page.folded[max(0, m.start() - 30) : m.start()]
-                hits.append(CiteHit(
-                    parts.key, parts, _type_name(parts, before), date.value if date else None,
-                    False, m.start(), end, page.text[m.start() : end], flags,
-                ))
+                hits.append(
+                    CiteHit(
+                        parts.key,
+                        parts,
+                        _type_name(parts, before),
+                        date.value if date else None,
+                        False,
+                        m.start(),
+                        end,
+                        page.text[m.start() : end],
+                        flags,
+                    )
+                )
                 break
     return hits
 
@@ -155,8 +164,18 @@ def _full_keys(page: PageText) -> list[CiteHit]:
 def _laws(page: PageText) -> list[CiteHit]:
     """Laws cited by name, keyed by the catalogue (:func:`extract.laws.find_laws`)."""
     return [
-        CiteHit(m.key, None, m.head, m.date, False, m.start, m.end, page.text[m.start : m.end],
-                m.flags, m.aliases)
+        CiteHit(
+            m.key,
+            None,
+            m.head,
+            m.date,
+            False,
+            m.start,
+            m.end,
+            page.text[m.start : m.end],
+            m.flags,
+            m.aliases,
+        )
         for m in find_laws(page.text, page.folded)
     ]
 
@@ -184,8 +203,16 @@ def _list_refs(page: PageText) -> list[tuple[str, str, int, int, str | None]]:
             out.append((code, m.group("num"), m.start("num"), m.end(), issuer, -1 - m.start()))
     for m in _CODE_LIST.finditer(page.text):
         issuer = _issuer_after(page.folded, m.end())
-        out.append((m.group("type"), m.group("nums"), m.start("nums"), m.end("nums"), issuer,
-                    -1 - m.start()))
+        out.append(
+            (
+                m.group("type"),
+                m.group("nums"),
+                m.start("nums"),
+                m.end("nums"),
+                issuer,
+                -1 - m.start(),
+            )
+        )
     return out
 
 
@@ -214,8 +241,11 @@ def find_citations(page: PageText) -> tuple[list[CiteHit], list[tuple]]:
             if r[3] <= f.start and _LIST_GAP.fullmatch(between):
                 p = f.parts
                 parts = KeyParts(r[1], p.year, p.type_code, p.issuer_code, p.party)
-                full.append(CiteHit(parts.key, parts, f.type, None, True, r[2], r[3],
-                                    page.text[r[2] : r[3]]))
+                full.append(
+                    CiteHit(
+                        parts.key, parts, f.type, None, True, r[2], r[3], page.text[r[2] : r[3]]
+                    )
+                )
                 refs[i] = None
     return sorted(full + laws, key=lambda h: h.start), [r for r in refs if r is not None]
 
@@ -244,9 +274,18 @@ def resolve_partials(
         if parts is None:
             continue
         date = date_at(page.folded, end)  # "Công điện số 131/CĐ-\nngày 11/12/2024"
-        hits.append(CiteHit(parts.key, parts, TYPE_CODES.get(code), date and date.value, True,
-                            start, end,
-                            page.text[start:end]))
+        hits.append(
+            CiteHit(
+                parts.key,
+                parts,
+                TYPE_CODES.get(code),
+                date and date.value,
+                True,
+                start,
+                end,
+                page.text[start:end],
+            )
+        )
     return hits
 
 
@@ -283,11 +322,16 @@ def consolidate(hits: list[CiteHit]) -> dict[str, KeyParts]:
         fp = fold(p.issuer_code or "")
         for other, q in fixed.items():
             if other == key or (q.number, q.year, q.type_code, q.party) != (
-                p.number, p.year, p.type_code, p.party
+                p.number,
+                p.year,
+                p.type_code,
+                p.party,
             ):
                 continue
-            if len(fp) >= 4 and fuzz.ratio(fp, fold(q.issuer_code or "")) >= 80 and (
-                support(other) > support(key)
+            if (
+                len(fp) >= 4
+                and fuzz.ratio(fp, fold(q.issuer_code or "")) >= 80
+                and (support(other) > support(key))
             ):
                 out[key] = q
     return {k: v for k, v in out.items() if v.key != k}
@@ -305,7 +349,9 @@ def check_keys(hits: list[CiteHit], text: str, lexicon: Lexicon | None = None) -
     """
     lex = lexicon or default_lexicon()
     attested = frozenset(
-        fold(seg) for h in hits if h.parts and _clean(h, lex)
+        fold(seg)
+        for h in hits
+        if h.parts and _clean(h, lex)
         for seg in (h.parts.issuer_code or "").split("-")
     )
     for h in hits:
@@ -362,8 +408,12 @@ def _check_year(h: CiteHit) -> None:
         return
     if digit_slip(printed, str(p.year), consecutive=True):
         year = int(printed)
-        _set_parts(h, KeyParts(p.number, year, p.type_code, p.issuer_code, p.party),
-                   YEAR_MISMATCH, KEY_REPAIRED)
+        _set_parts(
+            h,
+            KeyParts(p.number, year, p.type_code, p.issuer_code, p.party),
+            YEAR_MISMATCH,
+            KEY_REPAIRED,
+        )
     else:
         _set_parts(h, p, YEAR_MISMATCH)
 
@@ -392,8 +442,9 @@ def _prefer_attested_numbers(hits: list[CiteHit], lex: Lexicon) -> None:
         for worse, better in moves.items():
             for h in numbers[worse]:
                 p = h.parts
-                _set_parts(h, KeyParts(better, p.year, p.type_code, p.issuer_code, p.party),
-                           KEY_REPAIRED)
+                _set_parts(
+                    h, KeyParts(better, p.year, p.type_code, p.issuer_code, p.party), KEY_REPAIRED
+                )
 
 
 def _better_reading(

@@ -17,7 +17,8 @@ from extract.numbers import parse_number
 
 __all__ = ["UNITS", "CountHit", "find_counts"]
 
-UNITS = frozenset("""
+UNITS = frozenset(
+    """
 hoi vien|chi hoi|hoi|ban khuyen hoc|ban|lop|lop hoc|luot|luot nguoi|nguoi|hoc sinh|sinh vien|
 hoc vien|giao vien|nha giao|can bo|dang vien|doan vien|cong chuc|vien chuc|gia dinh|
 gia dinh hoc tap|dong ho|dong ho hoc tap|cong dong|cong dong hoc tap|don vi|don vi hoc tap|
@@ -28,7 +29,8 @@ phan qua|mo hinh|chi bo|co quan|doanh nghiep|hoi nghi|buoi|lan|tin|bai|bai viet|
 chuong trinh|van ban|thu vien|phong|diem|tiet|doan|thanh vien|uy vien|dai bieu|tre|
 tre em|thay co|nha hao tam|lao dong|ho ngheo|hoc sinh gioi|sinh vien gioi|giai|huy chuong|
 ky|cong dan|luot hoc sinh|hoi khuyen hoc|chi hoi khuyen hoc|ban dai dien|bao|trang
-""".replace("\n", "").split("|"))
+""".replace("\n", "").split("|")
+)
 _MAX_WORDS = max(len(u.split()) for u in UNITS)
 _NUM = r"\d{1,3}(?:[.,]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 _COUNT = re.compile(
@@ -99,13 +101,21 @@ def find_counts(folded: str, text: str, taken: list[tuple[int, int]]) -> list[Co
         written = re.sub(r"\s+", " ", text[u_start:u_end]).lower()
         if "," in unit or "," in written:
             written = re.sub(r"\s*,\s*", ", ", written)
-        hits.append(CountHit(
-            num.value, written, m.start(), u_end, m.end("of") if of else m.end("num"),
-            of.value if of else None, num.ambiguous or bool(of and of.ambiguous),
-        ))
+        hits.append(
+            CountHit(
+                num.value,
+                written,
+                m.start(),
+                u_end,
+                m.end("of") if of else m.end("num"),
+                of.value if of else None,
+                num.ambiguous or bool(of and of.ambiguous),
+            )
+        )
     for m in _PERCENT.finditer(folded):
         num = parse_number(m.group("num"))
         if num is not None and free(m.start(), m.end()):
-            hits.append(CountHit(num.value, "%", m.start(), m.end(), m.end("num"),
-                                 ambiguous=num.ambiguous))
+            hits.append(
+                CountHit(num.value, "%", m.start(), m.end(), m.end("num"), ambiguous=num.ambiguous)
+            )
     return sorted(hits, key=lambda h: h.start)

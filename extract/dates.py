@@ -54,8 +54,20 @@ def iso(year: int, month: int, day: int | None = None) -> str | None:
         return None
     if day is None:
         return f"{year:04d}-{month:02d}"
-    days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
-            31, 30, 31, 30, 31, 31, 30, 31, 30, 31]
+    days = [
+        31,
+        29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28,
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ]
     if not 1 <= day <= days[month - 1]:
         return None
     return f"{year:04d}-{month:02d}-{day:02d}"

@@ -33,21 +33,70 @@ _TOKEN = re.compile(r"\w+(?:[./]\w+)*|[^\w\s]")
 _ADMIN = frozenset(
     {"tinh", "huyen", "xa", "phuong", "quan", "thi xa", "thi tran", "thanh pho", "tp"}
 )
-_ORG_HEADS = frozenset([
-    "uy ban nhan dan", "ubnd", "hoi dong nhan dan", "hdnd", "hoi khuyen hoc", "tinh uy",
-    "huyen uy", "thanh uy", "dang uy", "uy ban mat tran to quoc", "ubmttq", "hoi lien hiep phu nu",
-    "hoi nong dan", "hoi cuu chien binh", "doan thanh nien", "cong an", "kho bac nha nuoc",
-    "thanh tra", "toa an nhan dan", "vien kiem sat nhan dan",
-])
+_ORG_HEADS = frozenset(
+    [
+        "uy ban nhan dan",
+        "ubnd",
+        "hoi dong nhan dan",
+        "hdnd",
+        "hoi khuyen hoc",
+        "tinh uy",
+        "huyen uy",
+        "thanh uy",
+        "dang uy",
+        "uy ban mat tran to quoc",
+        "ubmttq",
+        "hoi lien hiep phu nu",
+        "hoi nong dan",
+        "hoi cuu chien binh",
+        "doan thanh nien",
+        "cong an",
+        "kho bac nha nuoc",
+        "thanh tra",
+        "toa an nhan dan",
+        "vien kiem sat nhan dan",
+    ]
+)
 # generic heads, with their spelling: "Báo" (a newspaper) is not "Bảo" (a given name)
 _ORG_GENERIC_WORDS = {
-    "so": "sở", "bo": "bộ", "ban": "ban", "phong": "phòng", "cuc": "cục", "trung tam": "trung tâm",
-    "truong": "trường", "dai": "đài", "bao": "báo", "chi cuc": "chi cục", "tong cuc": "tổng cục",
-    "van phong": "văn phòng", "hoi": "hội", "cong ty": "công ty",
+    "so": "sở",
+    "bo": "bộ",
+    "ban": "ban",
+    "phong": "phòng",
+    "cuc": "cục",
+    "trung tam": "trung tâm",
+    "truong": "trường",
+    "dai": "đài",
+    "bao": "báo",
+    "chi cuc": "chi cục",
+    "tong cuc": "tổng cục",
+    "van phong": "văn phòng",
+    "hoi": "hội",
+    "cong ty": "công ty",
 }
 _ORG_GENERIC = frozenset(_ORG_GENERIC_WORDS)
-_STOP = frozenset({"va", "cua", "tai", "ve", "da", "voi", "cho", "trong", "theo", "la", "co",
-                   "duoc", "de", "nam", "thang", "ngay", "cac", "nhung"})
+_STOP = frozenset(
+    {
+        "va",
+        "cua",
+        "tai",
+        "ve",
+        "da",
+        "voi",
+        "cho",
+        "trong",
+        "theo",
+        "la",
+        "co",
+        "duoc",
+        "de",
+        "nam",
+        "thang",
+        "ngay",
+        "cac",
+        "nhung",
+    }
+)
 _PEOPLE_CUES = {"dong chi", "d/c", "dc", "ong", "ba"}
 
 
@@ -161,8 +210,13 @@ def sohoa_orgs(doc: Doc) -> Doc:
                 continue
             while end < len(doc) and caps[end] and end - i < 7:
                 end += 1
-            if end < len(doc) and doc[end].text.islower() and doc[end].is_alpha and end - i < 4 \
-                    and folded[end] not in _STOP:
+            if (
+                end < len(doc)
+                and doc[end].text.islower()
+                and doc[end].is_alpha
+                and end - i < 4
+                and folded[end] not in _STOP
+            ):
                 end += 1  # "Sở Nội vụ", "Ban Dân vận"
         n_admin = _phrase_at(folded, end, _ADMIN)
         if n_admin:
@@ -183,11 +237,18 @@ def sohoa_people(doc: Doc) -> Doc:
     while i < len(doc):
         if folded[i] in SURNAMES and _cap(doc[i].text) and not doc[i].text.isupper():
             end = i + 1
-            while end < len(doc) and end - i < 5 and _cap(doc[end].text) and doc[end].is_alpha \
-                    and not doc[end].text.isupper():
+            while (
+                end < len(doc)
+                and end - i < 5
+                and _cap(doc[end].text)
+                and doc[end].is_alpha
+                and not doc[end].text.isupper()
+            ):
                 end += 1
-            cue = i > 0 and (folded[i - 1] in _PEOPLE_CUES or
-                             (i > 1 and " ".join(folded[i - 2 : i]) in _PEOPLE_CUES))
+            cue = i > 0 and (
+                folded[i - 1] in _PEOPLE_CUES
+                or (i > 1 and " ".join(folded[i - 2 : i]) in _PEOPLE_CUES)
+            )
             if end - i >= 3 or (end - i == 2 and cue):
                 spans.append(Span(doc, i, end, label="PER"))
                 i = end

@@ -22,9 +22,7 @@ __all__ = ["places", "proper_place"]
 def places() -> dict[str, tuple[str, str]]:
     """Folded short name -> (proper short name, level) for provinces, districts and wards."""
     out: dict[str, tuple[str, str]] = {}
-    rows = query(
-        "SELECT DISTINCT provinceShort, districtShort, wardShort FROM admin_units_legacy"
-    )
+    rows = query("SELECT DISTINCT provinceShort, districtShort, wardShort FROM admin_units_legacy")
     for level in ("wardShort", "districtShort", "provinceShort"):  # provinces win on clashes
         for r in rows:
             name = r[level]

@@ -84,9 +84,13 @@ def find_money(folded: str, text: str | None = None) -> list[MoneyHit]:
         cur = m.group("cur")
         if cur and text is not None and not _is_dong(text[m.start("cur") : m.end("cur")]):
             continue
-        context = _CONTEXT.search(folded[max(0, m.start() - 60) : m.start()]) or (
-            hits and m.start() - hits[-1].end < 100  # "từ 50 triệu đến ... 700 triệu"
-            and not re.search(r"[.;]", folded[hits[-1].end : m.start()])
+        context = (
+            _CONTEXT.search(folded[max(0, m.start() - 60) : m.start()])
+            or (
+                hits
+                and m.start() - hits[-1].end < 100  # "từ 50 triệu đến ... 700 triệu"
+                and not re.search(r"[.;]", folded[hits[-1].end : m.start()])
+            )
         )
         if not cur and not (has_mult and context):
             continue
@@ -95,7 +99,9 @@ def find_money(folded: str, text: str | None = None) -> list[MoneyHit]:
             continue
         words = _words_after(folded, m.end())
         hit = MoneyHit(
-            value, m.start(), m.end(),
+            value,
+            m.start(),
+            m.end(),
             words=(words[0], words[1]) if words else None,
             words_value=words[2] if words else None,
         )

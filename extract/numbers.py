@@ -58,11 +58,26 @@ def parse_number(text: str, prefer_int: bool = False) -> ParsedNumber | None:
 
 
 NUMBER_WORDS: dict[str, int] = {
-    "khong": 0, "mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5,
-    "nham": 5, "sau": 6, "bay": 7, "tam": 8, "chin": 9,
+    "khong": 0,
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "tu": 4,
+    "nam": 5,
+    "lam": 5,
+    "nham": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
 }
 MULTIPLIERS: dict[str, int] = {
-    "nghin": 1_000, "ngan": 1_000, "trieu": 1_000_000, "ty": 1_000_000_000, "ti": 1_000_000_000,
+    "nghin": 1_000,
+    "ngan": 1_000,
+    "trieu": 1_000_000,
+    "ty": 1_000_000_000,
+    "ti": 1_000_000_000,
 }
 _FILLERS = {"linh", "le", "chan", "dong", "va"}
 WORD_TOKENS = set(NUMBER_WORDS) | set(MULTIPLIERS) | {"muoi", "tram", "linh", "le"}

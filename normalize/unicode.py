@@ -54,10 +54,16 @@ def _vowel_span(base: str) -> tuple[int, int]:
     i = 0
     while i < len(low) and low[i] not in _BASE_VOWELS:
         i += 1
-    if i < len(low) and ((low[i] == "u" and i > 0 and low[i - 1] == "q") or (
-        low[i] == "i" and i > 0 and low[i - 1] == "g" and i + 1 < len(low)
-        and low[i + 1] in _BASE_VOWELS
-    )):
+    if i < len(low) and (
+        (low[i] == "u" and i > 0 and low[i - 1] == "q")
+        or (
+            low[i] == "i"
+            and i > 0
+            and low[i - 1] == "g"
+            and i + 1 < len(low)
+            and low[i + 1] in _BASE_VOWELS
+        )
+    ):
         i += 1
     j = i
     while j < len(low) and low[j] in _BASE_VOWELS:

@@ -100,13 +100,17 @@ def configure() -> None:
     for name, face in faces.items():
         pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / f"LiberationSerif-{face}.ttf")))
     pdfmetrics.registerFontFamily(
-        "Serif", normal="Serif", bold="Serif-Bold", italic="Serif-Italic",
+        "Serif",
+        normal="Serif",
+        bold="Serif-Bold",
+        italic="Serif-Italic",
         boldItalic="Serif-BoldItalic",
     )
 
 
-def _style(name: str, size: float = 13, font: str = "Serif", align: int = TA_CENTER,
-           **kw: float) -> ParagraphStyle:
+def _style(
+    name: str, size: float = 13, font: str = "Serif", align: int = TA_CENTER, **kw: float
+) -> ParagraphStyle:
     kw.setdefault("leading", size * 1.25)
     return ParagraphStyle(name, fontName=font, fontSize=size, alignment=align, **kw)
 
@@ -118,10 +122,12 @@ S_DATE = _style("date", 13, "Serif-Italic")
 S_VV = _style("vv", 12)
 S_TYPE = _style("type", 14, "Serif-Bold", spaceBefore=10)
 S_TITLE = _style("title", 14, "Serif-Bold")
-S_BODY = _style("body", 13.5, align=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=4,
-                leading=13.5 * 1.3)
-S_HEAD = _style("head", 13.5, "Serif-Bold", align=TA_LEFT, firstLineIndent=10 * mm,
-                spaceAfter=3, spaceBefore=2)
+S_BODY = _style(
+    "body", 13.5, align=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=4, leading=13.5 * 1.3
+)
+S_HEAD = _style(
+    "head", 13.5, "Serif-Bold", align=TA_LEFT, firstLineIndent=10 * mm, spaceAfter=3, spaceBefore=2
+)
 S_BODY_C = _style("bodyc", 13.5, "Serif-Bold", spaceAfter=6, spaceBefore=4)
 S_RECIP_H = _style("rh", 12, "Serif-BoldItalic", align=TA_LEFT)
 S_RECIP = _style("r", 11, align=TA_LEFT)
@@ -155,11 +161,15 @@ def _rule(fraction: float) -> _Rule:
 
 def _grid(rows: list[list], widths: list[float]) -> Table:
     t = Table(rows, colWidths=widths)
-    t.setStyle(TableStyle([
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-    ]))
+    t.setStyle(
+        TableStyle(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+            ]
+        )
+    )
     return t
 
 
@@ -179,8 +189,11 @@ def _header(doc: Doc, width: float) -> list:
     widths = [width * 0.42, width * 0.58]
     out = [_grid([[left, right], [number, Paragraph(_esc(doc.date_line), S_DATE)]], widths)]
     if doc.doc_type:
-        out += [Paragraph(_esc(doc.doc_type), S_TYPE), Paragraph(_esc(doc.title), S_TITLE),
-                _rule(0.25)]
+        out += [
+            Paragraph(_esc(doc.doc_type), S_TYPE),
+            Paragraph(_esc(doc.title), S_TITLE),
+            _rule(0.25),
+        ]
     else:
         out.append(Spacer(1, 6))
     return out
@@ -203,8 +216,11 @@ def _signature(doc: Doc, width: float) -> Table:
         Paragraph(_esc(r), S_RECIP) for r in doc.recipients
     ]
     right = [Paragraph(_esc(t), S_CENTER_B) for t in doc.signer_title]
-    right += [Paragraph("<i>(Đã ký)</i>", S_CENTER), Spacer(1, 14 * mm),
-              Paragraph(_esc(doc.signer), S_CENTER_B)]
+    right += [
+        Paragraph("<i>(Đã ký)</i>", S_CENTER),
+        Spacer(1, 14 * mm),
+        Paragraph(_esc(doc.signer), S_CENTER_B),
+    ]
     return _grid([[left, right]], [width * 0.5, width * 0.5])
 
 
@@ -218,12 +234,18 @@ def build_pdf(doc: Doc) -> bytes:
     """The born-digital PDF of one document (fixed metadata, so output is reproducible)."""
     buf = io.BytesIO()
     tpl = SimpleDocTemplate(
-        buf, pagesize=A4, leftMargin=30 * mm, rightMargin=20 * mm, topMargin=18 * mm,
-        bottomMargin=18 * mm, title=doc.title, author=doc.issuer.title(),
-        creator="sohoa samples", invariant=1,
+        buf,
+        pagesize=A4,
+        leftMargin=30 * mm,
+        rightMargin=20 * mm,
+        topMargin=18 * mm,
+        bottomMargin=18 * mm,
+        title=doc.title,
+        author=doc.issuer.title(),
+        creator="sohoa samples",
+        invariant=1,
     )
-    story = [*_header(doc, tpl.width), *_body(doc), Spacer(1, 4 * mm),
-             _signature(doc, tpl.width)]
+    story = [*_header(doc, tpl.width), *_body(doc), Spacer(1, 4 * mm), _signature(doc, tpl.width)]
     tpl.build(story, onLaterPages=_page_number)
     return buf.getvalue()
 
@@ -232,8 +254,7 @@ def rasterise(pdf: bytes, dpi: int = RENDER_DPI) -> list[Image.Image]:
     """Grayscale page images of a PDF, as a scanner or the OCR stage would see them."""
     doc = pdfium.PdfDocument(pdf)
     try:
-        return [page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L")
-                for page in doc]
+        return [page.render(scale=dpi / 72, grayscale=True).to_pil().convert("L") for page in doc]
     finally:
         doc.close()
 
@@ -285,7 +306,9 @@ def build_scan(doc: Doc, pdf: bytes, spec: ScanSpec, seed: int) -> bytes:
 def _tesseract_eng(image: bytes, dpi: int, *args: str) -> bytes:
     res = subprocess.run(
         ["tesseract", "stdin", "stdout", "-l", "eng", "--dpi", str(dpi), *args],
-        input=image, capture_output=True, check=True,
+        input=image,
+        capture_output=True,
+        check=True,
         env={**os.environ, "OMP_THREAD_LIMIT": "1"},
     )
     return res.stdout
@@ -316,8 +339,9 @@ def add_eng_text_layer(scan: bytes, dpi: int) -> bytes:
         sx = float(page.mediabox[2]) / float(src.mediabox[2])
         sy = float(page.mediabox[3]) / float(src.mediabox[3])
         page.Resources.XObject.OCRText = form
-        page.contents_add(pikepdf.Stream(pdf, f"q {sx:.6f} 0 0 {sy:.6f} 0 0 cm /OCRText Do Q"
-                                         .encode()))
+        page.contents_add(
+            pikepdf.Stream(pdf, f"q {sx:.6f} 0 0 {sy:.6f} 0 0 cm /OCRText Do Q".encode())
+        )
     pdf.docinfo = pdf.make_indirect(
         pikepdf.Dictionary(Producer="sohoa samples (simulated OCRed scan)")
     )
@@ -337,13 +361,20 @@ def build_mixed(pdf: bytes, scan: bytes) -> bytes:
     return buf.getvalue()
 
 
-def _file(name: str, kind: str, layers: list[str | None], blank: tuple[int, ...] = (),
-          damaged: bool = False) -> dict:
+def _file(
+    name: str,
+    kind: str,
+    layers: list[str | None],
+    blank: tuple[int, ...] = (),
+    damaged: bool = False,
+) -> dict:
     """One sample file: record kind, and per page its kind and what its text layer is
     (text: the page's text; stamp: a signature stamp only; eng_ocr: damaged OCR text;
     none; null for text files)."""
-    pages = [{"kind": "blank" if i in blank else "content", "layer": layer}
-             for i, layer in enumerate(layers)]
+    pages = [
+        {"kind": "blank" if i in blank else "content", "layer": layer}
+        for i, layer in enumerate(layers)
+    ]
     return {"name": name, "kind": kind, "damaged": damaged, "pages": pages}
 
 
@@ -354,14 +385,18 @@ def facts(doc: Doc, files: list[dict], pages: int) -> dict:
         "files": files,
         "pages": pages,
         "doc": {
-            "parent_issuer": doc.names[0], "issuer": doc.names[1], "number": doc.number,
+            "parent_issuer": doc.names[0],
+            "issuer": doc.names[1],
+            "number": doc.number,
             "doc_type": doc.doc_type.capitalize() if doc.doc_type else "Công văn",
-            "date": doc.date.isoformat(), "place": doc.place, "title": doc.title,
-            "signer": doc.signer, "signer_title": " / ".join(doc.signer_title),
+            "date": doc.date.isoformat(),
+            "place": doc.place,
+            "title": doc.title,
+            "signer": doc.signer,
+            "signer_title": " / ".join(doc.signer_title),
         },
         "citations": [
-            {"key": c.key, "date": c.date.isoformat() if c.date else None}
-            for c in doc.citations
+            {"key": c.key, "date": c.date.isoformat() if c.date else None} for c in doc.citations
         ],
         "dates": [d.isoformat() for d in doc.dates],
         "amounts": list(doc.amounts),
@@ -384,8 +419,10 @@ def _sample_files(doc: Doc, seed: int) -> tuple[list[dict], int]:
     slug = doc.slug
     _write(f"{slug}.txt", doc.plain_text())
     _write(f"{slug}.pdf", pdf)
-    files = [_file(f"{slug}.txt", "text", [None]),
-             _file(f"{slug}.pdf", "born_digital", ["text"] * n)]
+    files = [
+        _file(f"{slug}.txt", "text", [None]),
+        _file(f"{slug}.pdf", "born_digital", ["text"] * n),
+    ]
     if slug in SCANS:
         spec = SCANS[slug]
         scan = build_scan(doc, pdf, spec, seed)
@@ -396,8 +433,9 @@ def _sample_files(doc: Doc, seed: int) -> tuple[list[dict], int]:
         files.append(_file(f"{slug}-scan.pdf", "scanned", layers, blank))
         if slug in ENG_LAYER:
             _write(f"{slug}-scan-eng-layer.pdf", add_eng_text_layer(scan, spec.dpi))
-            files.append(_file(f"{slug}-scan-eng-layer.pdf", "scanned", ["eng_ocr"] * n,
-                               damaged=True))
+            files.append(
+                _file(f"{slug}-scan-eng-layer.pdf", "scanned", ["eng_ocr"] * n, damaged=True)
+            )
     if slug in MIXED:
         scan = build_scan(doc, pdf, ScanSpec(stamp=None), seed)
         _write(f"{slug}-mixed.pdf", build_mixed(pdf, scan))
@@ -416,8 +454,7 @@ def main() -> None:
         files, pages = _sample_files(doc, seed)
         all_facts[doc.slug] = facts(doc, files, pages)
         print(f"{doc.slug}: {', '.join(f['name'] for f in files)}")
-    FACTS.write_text(json.dumps(all_facts, ensure_ascii=False, indent=2) + "\n",
-                     encoding="utf-8")
+    FACTS.write_text(json.dumps(all_facts, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":

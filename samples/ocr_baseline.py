@@ -30,7 +30,10 @@ def ocr_pdf(path: Path, dpi: int = 300) -> str:
             page.render(scale=dpi / 72, grayscale=True).to_pil().save(png, "PNG")
             res = subprocess.run(
                 ["tesseract", "stdin", "stdout", "-l", "vie", "--dpi", str(dpi)],
-                input=png.getvalue(), capture_output=True, check=True, env=env,
+                input=png.getvalue(),
+                capture_output=True,
+                check=True,
+                env=env,
             )
             out.append(res.stdout.decode("utf-8"))
     finally:
@@ -51,8 +54,10 @@ def main() -> None:
         for name in fact["files"]:
             if name.endswith("-scan.pdf"):
                 ocr = ocr_pdf(ROOT / "documents" / name)
-                print(f"{name:45} word recall {word_recall(truth, ocr):.3f}  "
-                      f"677/QĐ-TTg read: {'677/QĐ-TTg' in ocr}")
+                print(
+                    f"{name:45} word recall {word_recall(truth, ocr):.3f}  "
+                    f"677/QĐ-TTg read: {'677/QĐ-TTg' in ocr}"
+                )
 
 
 if __name__ == "__main__":

@@ -148,8 +148,6 @@ def server(data_dir: Path) -> Iterator[tuple[Server, dict[str, str]]]:
         yield srv, tokens
 
 
-
-
 @pytest.fixture(scope="module")
 def model():
     """The repair model as shipped (an empty archive)."""

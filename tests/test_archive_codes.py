@@ -44,7 +44,10 @@ def test_another_process_reads_the_learned_codes(tmp_path: Path) -> None:
         "print(codes.load_archive_codes(sys.argv[1]).knows('SIP'))"
     )
     out = subprocess.run(
-        [sys.executable, "-c", probe, str(tmp_path)], capture_output=True, text=True, cwd=ROOT,
+        [sys.executable, "-c", probe, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
         check=True,
     )
     assert out.stdout.strip() == "True"

@@ -75,12 +75,22 @@ def test_record_entities_cover_every_label() -> None:
     from extract import build_record
     from schemas import Document, Page, PageRoute, Source, SourceKind
 
-    text = ("UBND tỉnh Sơn La giao Sở Nội vụ; đồng chí Nguyễn Văn Bao nhận 5.000.000 đồng "
-            "theo Quyết định số 677/QĐ-TTg ngày 03/6/2022, cho 40 hội viên, đạt 95%.")
+    text = (
+        "UBND tỉnh Sơn La giao Sở Nội vụ; đồng chí Nguyễn Văn Bao nhận 5.000.000 đồng "
+        "theo Quyết định số 677/QĐ-TTg ngày 03/6/2022, cho 40 hội viên, đạt 95%."
+    )
     page = Page(number=1, text=text, route=PageRoute.TEXT_FILE)
-    d = Document(source=Source(file="t", sha256="0" * 64, pages=1, kind=SourceKind.TEXT),
-                 pages=[page])
+    d = Document(
+        source=Source(file="t", sha256="0" * 64, pages=1, kind=SourceKind.TEXT), pages=[page]
+    )
     ents = {(e.label, e.norm) for e in build_record(d).entities}
-    assert {("ORG", "UBND tỉnh Sơn La"), ("ORG", "Sở Nội vụ"), ("PER", "Nguyễn Văn Bao"),
-            ("DOC", "677/QĐ-TTg"), ("DATE", "2022-06-03"), ("MONEY", "5000000"),
-            ("QUANTITY", "40 hội viên"), ("PERCENT", "95 %")} <= ents
+    assert {
+        ("ORG", "UBND tỉnh Sơn La"),
+        ("ORG", "Sở Nội vụ"),
+        ("PER", "Nguyễn Văn Bao"),
+        ("DOC", "677/QĐ-TTg"),
+        ("DATE", "2022-06-03"),
+        ("MONEY", "5000000"),
+        ("QUANTITY", "40 hội viên"),
+        ("PERCENT", "95 %"),
+    } <= ents

@@ -38,8 +38,10 @@ Nơi nhận:    KT. CHỦ TỊCH
 
 def doc(*pages: str) -> Document:
     ps = [Page(number=i + 1, text=t, route=PageRoute.OCR) for i, t in enumerate(pages)]
-    return Document(source=Source(file="d.pdf", sha256="0" * 64, pages=len(ps),
-                                  kind=SourceKind.SCANNED), pages=ps)
+    return Document(
+        source=Source(file="d.pdf", sha256="0" * 64, pages=len(ps), kind=SourceKind.SCANNED),
+        pages=ps,
+    )
 
 
 def test_interleaved_header() -> None:
@@ -76,12 +78,14 @@ def test_spans_carry_ocr_boxes() -> None:
     text = "Căn cứ Quyết định số 12/QĐ-TTg ngày 05/01/2024"
     words, pos = [], 0
     for k, w in enumerate(text.split(" ")):
-        words.append(Word(text=w, box=Box(x0=100 * k, y0=10, x1=100 * k + 90, y1=40),
-                          conf=90 - k, start=pos))
+        words.append(
+            Word(text=w, box=Box(x0=100 * k, y0=10, x1=100 * k + 90, y1=40), conf=90 - k, start=pos)
+        )
         pos += len(w) + 1
     page = Page(number=1, text=text, route=PageRoute.OCR, words=words)
-    d = Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
-                 pages=[page])
+    d = Document(
+        source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED), pages=[page]
+    )
     (c,) = build_record(d).citations
     span = c.spans[0]
     assert text[span.start : span.end] == "12/QĐ-TTg"
@@ -90,8 +94,10 @@ def test_spans_carry_ocr_boxes() -> None:
 
 
 def test_low_confidence_digits_are_not_given() -> None:
-    text = ("UBND TỈNH LÀO CAI\nSố: 04 /TTr-UBND    Lào Cai, ngày 06 tháng 01 năm 2025\n"
-            "TỜ TRÌNH\nVề việc")
+    text = (
+        "UBND TỈNH LÀO CAI\nSố: 04 /TTr-UBND    Lào Cai, ngày 06 tháng 01 năm 2025\n"
+        "TỜ TRÌNH\nVề việc"
+    )
     words, pos = [], 0
     for line in text.split("\n"):
         for w in line.split():
@@ -100,8 +106,9 @@ def test_low_confidence_digits_are_not_given() -> None:
             words.append(Word(text=w, box=Box(x0=0, y0=0, x1=10, y1=10), conf=conf, start=start))
             pos = start + len(w)
     page = Page(number=1, text=text, route=PageRoute.OCR, words=words)
-    d = Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
-                 pages=[page])
+    d = Document(
+        source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED), pages=[page]
+    )
     rec = build_record(d)
     assert rec.doc.number is None and "uncertain_digits" in rec.doc.detail["number"].flags
     assert rec.doc.detail["number"].text.startswith("04 /TTr-UBND")
@@ -110,14 +117,18 @@ def test_low_confidence_digits_are_not_given() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.text(max_size=200), st.lists(st.tuples(st.text(max_size=8), st.integers(-5, 300),
-                                                 st.floats(-1, 101)), max_size=20))
+@given(
+    st.text(max_size=200),
+    st.lists(st.tuples(st.text(max_size=8), st.integers(-5, 300), st.floats(-1, 101)), max_size=20),
+)
 def test_never_crashes_with_any_words(text: str, raw_words: list) -> None:
-    words = [Word(text=w, box=Box(x0=0, y0=0, x1=1, y1=1), conf=c, start=s)
-             for w, s, c in raw_words]
+    words = [
+        Word(text=w, box=Box(x0=0, y0=0, x1=1, y1=1), conf=c, start=s) for w, s, c in raw_words
+    ]
     page = Page(number=1, text=text, route=PageRoute.OCR, words=words)
-    d = Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
-                 pages=[page])
+    d = Document(
+        source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED), pages=[page]
+    )
     rec = build_record(d)
     assert all(s.page == 1 for c in rec.citations for s in c.spans)
 
@@ -141,11 +152,14 @@ def test_title_marks_follow_the_document() -> None:
     from extract.header import consensus_marks
     from extract.text import PageText
 
-    body = ("công nhận địa bàn chuyển hóa đạt; địa bàn chuyển hóa năm nay; "
-            "kết quả chuyển hóa tốt; Về việc công nhận")
+    body = (
+        "công nhận địa bàn chuyển hóa đạt; địa bàn chuyển hóa năm nay; "
+        "kết quả chuyển hóa tốt; Về việc công nhận"
+    )
     pages = [PageText.from_page(Page(number=1, text=body, route=PageRoute.OCR))]
     assert consensus_marks("Về việc công nhận địa bàn chuyên hóa đạt", pages) == (
-        "Về việc công nhận địa bàn chuyển hóa đạt")
+        "Về việc công nhận địa bàn chuyển hóa đạt"
+    )
     # a form the body uses no more often than the title is left alone
     assert consensus_marks("Về chuyên môn hóa", pages) == "Về chuyên môn hóa"
 
@@ -167,8 +181,12 @@ def test_party_document_header() -> None:
     rec = build_record(doc(PARTY))
     h = rec.doc
     assert (h.parent_issuer, h.issuer) == ("Đảng bộ tỉnh Yên Bái", "Tỉnh ủy")
-    assert (h.number, h.doc_type, h.date, h.place) == ("215-KH/TU", "Kế hoạch", "2023-04-12",
-                                                      "Yên Bái")
+    assert (h.number, h.doc_type, h.date, h.place) == (
+        "215-KH/TU",
+        "Kế hoạch",
+        "2023-04-12",
+        "Yên Bái",
+    )
     assert h.title == "Thực hiện Kết luận số 49-KL/TW của Ban Bí thư"
     assert h.signer_title == "T/M BAN THƯỜNG VỤ / PHÓ BÍ THƯ THƯỜNG TRỰC"
     assert h.signer == "Nguyễn Thị Lan"
@@ -176,16 +194,24 @@ def test_party_document_header() -> None:
 
 
 def test_ministry_issuer_spelling() -> None:
-    text = ("BỘ GIÁO DỤC VÀ ĐÀO TẠO    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
-            "Số: 22/2020/TT-BGDĐT    Hà Nội, ngày 06 tháng 8 năm 2020\nTHÔNG TƯ\nQuy định")
+    text = (
+        "BỘ GIÁO DỤC VÀ ĐÀO TẠO    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Số: 22/2020/TT-BGDĐT    Hà Nội, ngày 06 tháng 8 năm 2020\nTHÔNG TƯ\nQuy định"
+    )
     h = build_record(doc(text)).doc
     assert (h.issuer, h.number, h.doc_type, h.place) == (
-        "Bộ Giáo dục và Đào tạo", "22/2020/TT-BGDĐT", "Thông tư", "Hà Nội")
+        "Bộ Giáo dục và Đào tạo",
+        "22/2020/TT-BGDĐT",
+        "Thông tư",
+        "Hà Nội",
+    )
 
 
 def test_numeric_header_date() -> None:
-    text = ("UBND TỈNH HÀ GIANG    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
-            "Số: 15/BC-UBND    Hà Giang, ngày 05/3/2024\nBÁO CÁO\nKết quả năm 2023")
+    text = (
+        "UBND TỈNH HÀ GIANG    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "Số: 15/BC-UBND    Hà Giang, ngày 05/3/2024\nBÁO CÁO\nKết quả năm 2023"
+    )
     h = build_record(doc(text)).doc
     assert (h.date, h.place, h.number) == ("2024-03-05", "Hà Giang", "15/BC-UBND")
 
@@ -193,26 +219,36 @@ def test_numeric_header_date() -> None:
 # Handwritten number and day: the OCR stage's digit readings are used only where
 # Tesseract's own digits were unsure, only above the probability bar, and a day only
 # when it makes a real date not after the signing day.
-HAND_TEXT = ("UBND TỈNH LÀO CAI\nSố: 0{ /TTr-UBND    Lào Cai, ngày @6 tháng 01 năm 2025\n"
-             "TỜ TRÌNH\nVề việc")
+HAND_TEXT = (
+    "UBND TỈNH LÀO CAI\nSố: 0{ /TTr-UBND    Lào Cai, ngày @6 tháng 01 năm 2025\nTỜ TRÌNH\nVề việc"
+)
 
 
 def _hand_doc(readings: list[tuple[str, list[tuple[str, float]]]], signed: str | None) -> Document:
     hand = [
-        DigitReading(field=f, text=alts[0][0], confidence=alts[0][1],
-                     alternatives=[DigitAlternative(text=t, p=p) for t, p in alts],
-                     box=Box(x0=0, y0=0, x1=10, y1=10), model="test")
+        DigitReading(
+            field=f,
+            text=alts[0][0],
+            confidence=alts[0][1],
+            alternatives=[DigitAlternative(text=t, p=p) for t, p in alts],
+            box=Box(x0=0, y0=0, x1=10, y1=10),
+            model="test",
+        )
         for f, alts in readings
     ]
     page = Page(number=1, text=HAND_TEXT, route=PageRoute.OCR, hand_digits=hand)
     meta = {"signed_at": signed} if signed else {}
-    return Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
-                    pages=[page], metadata=meta)
+    return Document(
+        source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
+        pages=[page],
+        metadata=meta,
+    )
 
 
 def test_handwriting_readings_fill_unsure_digits() -> None:
-    rec = build_record(_hand_doc([("number", [("01", 0.9)]), ("day", [("06", 0.8)])],
-                                 "2025-01-07T10:09:57"))
+    rec = build_record(
+        _hand_doc([("number", [("01", 0.9)]), ("day", [("06", 0.8)])], "2025-01-07T10:09:57")
+    )
     assert rec.doc.number == "01/TTr-UBND" and rec.doc.detail["number"].flags == ["handwritten"]
     assert rec.doc.detail["number"].confidence == 0.9
     assert (rec.doc.date, rec.doc.detail["date"].precision) == ("2025-01-06", "day")
@@ -255,9 +291,11 @@ def test_handwriting_reading_overrides_an_unsure_ocr_number() -> None:
 def test_signer_name_without_a_readable_title_block() -> None:
     """The seal can hide 'KT. CHỦ TỊCH': a name across the column gap is still the signer;
     a name inside a recipient line (no gap) is not."""
-    last = ("Điều 3. Chỉ thị này có hiệu lực kể từ ngày ký./.\nNơi nhận:\n"
-            "- Phó Thủ tướng Trương Hòa Bình (báo cáo);\n- Bộ Tư pháp;\n"
-            "- CT, các PCT UBND tỉnh;    Phạm Trường Thọ\n- Lưu: VT.\n")
+    last = (
+        "Điều 3. Chỉ thị này có hiệu lực kể từ ngày ký./.\nNơi nhận:\n"
+        "- Phó Thủ tướng Trương Hòa Bình (báo cáo);\n- Bộ Tư pháp;\n"
+        "- CT, các PCT UBND tỉnh;    Phạm Trường Thọ\n- Lưu: VT.\n"
+    )
     assert build_record(doc(PAGE1, last)).doc.signer == "Phạm Trường Thọ"
     no_gap = last.replace(";    Phạm Trường Thọ", ";")
     assert build_record(doc(PAGE1, no_gap)).doc.signer is None
@@ -266,8 +304,9 @@ def test_signer_name_without_a_readable_title_block() -> None:
 def test_reading_from_another_line_is_not_the_headers() -> None:
     d = _hand_doc([("day", [("16", 0.9)])], None)
     start = HAND_TEXT.index("@6")
-    d.pages[0].words = [Word(text="@6", box=Box(x0=900, y0=100, x1=960, y1=140), conf=40,
-                             start=start)]
+    d.pages[0].words = [
+        Word(text="@6", box=Box(x0=900, y0=100, x1=960, y1=140), conf=40, start=start)
+    ]
     d.pages[0].hand_digits[0].box = Box(x0=900, y0=600, x1=960, y1=640)  # a body line
     assert build_record(d).doc.date == "2025-01"
     d.pages[0].hand_digits[0].box = Box(x0=900, y0=95, x1=960, y1=150)
@@ -282,13 +321,20 @@ def _laid_out(head: str, rows: list[list[tuple[str, int, int]]]) -> Document:
         parts = []
         for w, x0, y0 in row:
             start = len(text) + sum(len(p) + 1 for p in parts)
-            words.append(Word(text=w, box=Box(x0=x0, y0=y0, x1=x0 + 24 * len(w), y1=y0 + 40),
-                              conf=95, start=start))
+            words.append(
+                Word(
+                    text=w,
+                    box=Box(x0=x0, y0=y0, x1=x0 + 24 * len(w), y1=y0 + 40),
+                    conf=95,
+                    start=start,
+                )
+            )
             parts.append(w)
         text += " ".join(parts) + "\n"
     page = Page(number=1, text=text, route=PageRoute.OCR, words=words)
-    return Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
-                    pages=[page])
+    return Document(
+        source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED), pages=[page]
+    )
 
 
 HEAD = """ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM

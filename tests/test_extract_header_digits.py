@@ -15,19 +15,35 @@ from schemas import (
     Word,
 )
 
-TEXT = ("UBND TỈNH LÀO CAI\nSố: 0{ /TTr-UBND    Lào Cai, ngày @6 tháng 01 năm 2025\n"
-        "TỜ TRÌNH\nVề việc miễn nhiệm chức danh")
+TEXT = (
+    "UBND TỈNH LÀO CAI\nSố: 0{ /TTr-UBND    Lào Cai, ngày @6 tháng 01 năm 2025\n"
+    "TỜ TRÌNH\nVề việc miễn nhiệm chức danh"
+)
 
 
-def _doc(readings: dict[str, list[tuple[str, float]]], signed: str | None,
-         text: str = TEXT, words: list[Word] | None = None) -> Document:
-    hand = [DigitReading(field=f, text=alts[0][0], confidence=alts[0][1],
-                         alternatives=[DigitAlternative(text=t, p=p) for t, p in alts],
-                         box=Box(x0=0, y0=0, x1=10, y1=10), model="test")
-            for f, alts in readings.items()]
+def _doc(
+    readings: dict[str, list[tuple[str, float]]],
+    signed: str | None,
+    text: str = TEXT,
+    words: list[Word] | None = None,
+) -> Document:
+    hand = [
+        DigitReading(
+            field=f,
+            text=alts[0][0],
+            confidence=alts[0][1],
+            alternatives=[DigitAlternative(text=t, p=p) for t, p in alts],
+            box=Box(x0=0, y0=0, x1=10, y1=10),
+            model="test",
+        )
+        for f, alts in readings.items()
+    ]
     page = Page(number=1, text=text, route=PageRoute.OCR, hand_digits=hand, words=words or [])
-    return Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
-                    pages=[page], metadata={"signed_at": signed} if signed else {})
+    return Document(
+        source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
+        pages=[page],
+        metadata={"signed_at": signed} if signed else {},
+    )
 
 
 def _date(d: Document) -> tuple[str | None, list[str]]:
@@ -38,7 +54,9 @@ def _date(d: Document) -> tuple[str | None, list[str]]:
 def test_reading_after_signing_gives_way_to_the_signing_window() -> None:
     alts = [("29", 0.79), ("27", 0.10), ("79", 0.09)]
     assert _date(_doc({"day": alts}, "2025-01-27T17:22:11")) == (
-        "2025-01-27", ["handwritten", "doubtful"])
+        "2025-01-27",
+        ["handwritten", "doubtful"],
+    )
     # unsigned: nothing bounds the reading, and the fallback is too unlikely on its own
     assert _date(_doc({"day": alts}, None)) == ("2025-01-29", ["handwritten"])
     # the fallback is far before the signing: not in the window, left empty and flagged
@@ -46,22 +64,27 @@ def test_reading_after_signing_gives_way_to_the_signing_window() -> None:
     assert _date(_doc({"day": far}, "2025-01-27T17:22:11")) == ("2025-01", ["uncertain_digits"])
     # two readings share the window: neither is taken
     split = [("29", 0.6), ("26", 0.2), ("25", 0.2)]
-    assert _date(_doc({"day": split}, "2025-01-27T17:22:11")) == (
-        "2025-01", ["uncertain_digits"])
+    assert _date(_doc({"day": split}, "2025-01-27T17:22:11")) == ("2025-01", ["uncertain_digits"])
 
 
 def test_three_digit_day_keeps_the_two_digits_the_window_allows() -> None:
     alts = [("211", 0.91), ("214", 0.04)]
     assert _date(_doc({"day": alts}, "2025-01-11T11:26:39")) == (
-        "2025-01-11", ["handwritten", "doubtful"])
+        "2025-01-11",
+        ["handwritten", "doubtful"],
+    )
     assert _date(_doc({"day": alts}, None)) == ("2025-01", ["uncertain_digits"])
 
 
 def test_a_sure_reading_far_before_the_signing_is_doubtful() -> None:
     assert _date(_doc({"day": [("06", 0.9)]}, "2025-01-30T08:00:00")) == (
-        "2025-01-06", ["handwritten", "doubtful"])
+        "2025-01-06",
+        ["handwritten", "doubtful"],
+    )
     assert _date(_doc({"day": [("06", 0.9)]}, "2025-01-07T08:00:00")) == (
-        "2025-01-06", ["handwritten"])
+        "2025-01-06",
+        ["handwritten"],
+    )
 
 
 def test_blank_month_from_the_signing_month() -> None:
@@ -81,7 +104,9 @@ def test_month_written_with_a_letter_for_a_digit() -> None:
 def test_ink_in_the_day_blank_that_nothing_reads_is_flagged() -> None:
     text = TEXT.replace("ngày @6", "ngày")
     assert _date(_doc({"day": [("68", 0.87), ("63", 0.09)]}, "2025-01-07", text)) == (
-        "2025-01", ["uncertain_digits"])
+        "2025-01",
+        ["uncertain_digits"],
+    )
     # an empty blank (no ink): not an unread digit, but the day is still missing, so the
     # record asks for a look (extract.record adds day_missing)
     assert _date(_doc({}, "2025-01-07", text)) == ("2025-01", ["day_missing"])
@@ -93,8 +118,14 @@ def _worded(text: str, conf: dict[str, float]) -> list[Word]:
     for i, line in enumerate(text.split("\n")):
         for w in line.split():
             start = text.index(w, pos)
-            out.append(Word(text=w, box=Box(x0=start, y0=50 * i, x1=start + 9, y1=50 * i + 40),
-                            conf=conf.get(w, 96.0), start=start))
+            out.append(
+                Word(
+                    text=w,
+                    box=Box(x0=start, y0=50 * i, x1=start + 9, y1=50 * i + 40),
+                    conf=conf.get(w, 96.0),
+                    start=start,
+                )
+            )
             pos = start + len(w)
     return out
 

@@ -17,8 +17,9 @@ END = """Nơi nhận:    CHỦ TỊCH
 
 def doc(text: str, words: list[Word] | None = None) -> Document:
     page = Page(number=1, text=text, route=PageRoute.OCR, words=words or [])
-    return Document(source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
-                    pages=[page])
+    return Document(
+        source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED), pages=[page]
+    )
 
 
 def test_issuer_matched_only_fuzzily_is_doubtful() -> None:
@@ -33,9 +34,15 @@ def test_issuer_matched_only_fuzzily_is_doubtful() -> None:
 def _signed(conf: float) -> Document:
     text = HEADER + END
     start = text.index("Nguyễn")
-    words = [Word(text=w, box=Box(x0=1500 + 200 * k, y0=2000, x1=1680 + 200 * k, y1=2040),
-                  conf=conf if w == "Tuấn" else 96, start=start + off)
-             for k, (w, off) in enumerate((("Nguyễn", 0), ("Văn", 7), ("Tuấn", 11)))]
+    words = [
+        Word(
+            text=w,
+            box=Box(x0=1500 + 200 * k, y0=2000, x1=1680 + 200 * k, y1=2040),
+            conf=conf if w == "Tuấn" else 96,
+            start=start + off,
+        )
+        for k, (w, off) in enumerate((("Nguyễn", 0), ("Văn", 7), ("Tuấn", 11)))
+    ]
     return doc(text, words)
 
 

@@ -77,14 +77,23 @@ def test_citation_date_partial_and_text_as_written() -> None:
     ("text", "key", "date"),
     [
         # the issuer between the key and its date
-        ("Công văn số 4039/STC-HCSN của Sở Tài chính ngày 20/11/2024 đề nghị",
-         "4039/STC-HCSN", "2024-11-20"),
+        (
+            "Công văn số 4039/STC-HCSN của Sở Tài chính ngày 20/11/2024 đề nghị",
+            "4039/STC-HCSN",
+            "2024-11-20",
+        ),
         # a key whose issuer was lost at a line break keeps the date after it
-        ("Công điện số 131/CĐ-\nngày 11/12/2024 của Thủ tướng Chính phủ", "131/CĐ-TTg",
-         "2024-12-11"),
+        (
+            "Công điện số 131/CĐ-\nngày 11/12/2024 của Thủ tướng Chính phủ",
+            "131/CĐ-TTg",
+            "2024-12-11",
+        ),
         # OCR's I for the 1 of a day after "ngày"
-        ("Quyết định số: 350 /UB-QĐ-NĐ ngày I8 tháng 9 năm 1986\ncủa UBND tỉnh",
-         "350/UB-QĐ-NĐ", "1986-09-18"),
+        (
+            "Quyết định số: 350 /UB-QĐ-NĐ ngày I8 tháng 9 năm 1986\ncủa UBND tỉnh",
+            "350/UB-QĐ-NĐ",
+            "1986-09-18",
+        ),
         ("theo Quyết định số 12/QĐ-UBND (ngày 05/3/2024)", "12/QĐ-UBND", "2024-03-05"),
     ],
 )
@@ -259,9 +268,18 @@ def test_clean_seeds_cite(stem: str, expected: set[str]) -> None:
     assert expected <= found
 
 
-@given(st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
-       st.sampled_from(["{d}/{m}/{y}", "{d:02d}/{m:02d}/{y}", "{d}.{m}.{y}",
-                        "ngày {d} tháng {m} năm {y}", "ngay {d:02d} thang {m} nam {y}"]))
+@given(
+    st.dates(min_value=date(1900, 1, 1), max_value=date(2099, 12, 31)),
+    st.sampled_from(
+        [
+            "{d}/{m}/{y}",
+            "{d:02d}/{m:02d}/{y}",
+            "{d}.{m}.{y}",
+            "ngày {d} tháng {m} năm {y}",
+            "ngay {d:02d} thang {m} nam {y}",
+        ]
+    ),
+)
 def test_date_round_trip(day, style: str) -> None:
     text = "ký " + style.format(d=day.day, m=day.month, y=day.year) + " tại"
     assert [h.value for h in find_dates(fold(text))] == [day.isoformat()]

@@ -74,7 +74,6 @@ def test_no_anchor_words_no_reading() -> None:
     assert read_header_digits(rgb, []) == []
 
 
-
 def _touching(pair: str, overlap: int) -> tuple[np.ndarray, list[np.ndarray]]:
     """Two digits in the pen face, the second drawn ``overlap`` px into the first's box, and
     each digit's own ink."""

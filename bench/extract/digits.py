@@ -75,14 +75,18 @@ def main() -> None:
     print(f"{'reader':24s} {'MNIST acc':>9s} {'nll':>5s} {'scans acc':>9s} {'nll':>5s}")
     readers = (
         ("pixels (digits-2)", hd.features, digits2_set(images[train], labels[train])),
-        ("pixels, pens redrawn", hd.features,
-         hd.training_set(images[train], labels[train], hd.features)),
+        (
+            "pixels, pens redrawn",
+            hd.features,
+            hd.training_set(images[train], labels[train], hd.features),
+        ),
         ("HOG, pens redrawn", hd.vector, hd.training_set(images[train], labels[train])),
     )
     for name, read, (x, y) in readers:
         model = hd.fit(x, y)
-        m_acc, m_nll = score(model, np.array([read(im) for im in images[held].astype(np.uint8)]),
-                             labels[held])
+        m_acc, m_nll = score(
+            model, np.array([read(im) for im in images[held].astype(np.uint8)]), labels[held]
+        )
         s_acc, s_nll = score(model, np.array([read(m) for m in scan_masks]), np.array(scan_labels))
         print(f"{name:24s} {m_acc:9.3f} {m_nll:5.2f} {s_acc:9.3f} {s_nll:5.2f}", flush=True)
 

@@ -53,9 +53,7 @@ FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
 # TCVN 5712:1993 VN3, the "ABC" font encoding (.VnTime): lowercase letters precomposed,
 # only seven capitals; other capitals were typed in a separate capitals-only font, so
 # they cannot be written in a plain .txt file. Table checked against glibc's TCVN5712-1.
-_TCVN3_CHARS = (
-    "àảãáạăằẳẵắặâầẩẫấậèẻẽéẹêềểễếệìỉĩíịòỏõóọôồổỗốộơờởỡớợùủũúụưừửữứựỳỷỹýỵđĂÂĐÊÔƠƯ"
-)
+_TCVN3_CHARS = "àảãáạăằẳẵắặâầẩẫấậèẻẽéẹêềểễếệìỉĩíịòỏõóọôồổỗốộơờởỡớợùủũúụưừửữứựỳỷỹýỵđĂÂĐÊÔƠƯ"
 _TCVN3_CODES = bytes.fromhex(
     "b5b6b7b8b9a8bbbcbdbec6a9c7c8c9cacbcccecfd0d1aad2d3d4d5d6d7d8dcdddedfe1e2e3e4abe5e6"
     "e7e8e9aceaebecedeeeff1f2f3f4adf5f6f7f8f9fafbfcfdfeaea1a2a7a3a4a5a6"
@@ -64,10 +62,22 @@ _TCVN3 = dict(zip(_TCVN3_CHARS, _TCVN3_CODES, strict=True))
 
 # VNI for Windows: a base letter followed by a mark byte, shown through a Latin-1 font.
 _VNI_TONE = {"\u0301": "ù", "\u0300": "ø", "\u0309": "û", "\u0303": "õ", "\u0323": "ï"}
-_VNI_CIRC_TONE = {"": "â", "\u0301": "á", "\u0300": "à", "\u0309": "å", "\u0303": "ã",
-                  "\u0323": "ä"}
-_VNI_BREVE_TONE = {"": "ê", "\u0301": "é", "\u0300": "è", "\u0309": "ú", "\u0303": "ü",
-                   "\u0323": "ë"}
+_VNI_CIRC_TONE = {
+    "": "â",
+    "\u0301": "á",
+    "\u0300": "à",
+    "\u0309": "å",
+    "\u0303": "ã",
+    "\u0323": "ä",
+}
+_VNI_BREVE_TONE = {
+    "": "ê",
+    "\u0301": "é",
+    "\u0300": "è",
+    "\u0309": "ú",
+    "\u0303": "ü",
+    "\u0323": "ë",
+}
 _VNI_I = {"\u0301": "í", "\u0300": "ì", "\u0309": "æ", "\u0303": "ó", "\u0323": "ò"}
 _TONES = "\u0300\u0301\u0303\u0309\u0323"
 
@@ -170,8 +180,12 @@ def _register_font() -> str:
     return "CorpusSerif"
 
 
-def text_pdf(lines: list[str], size: tuple[float, float] = (595.28, 841.89),
-             pt: float = 13, more_pages: tuple[list[str], ...] = ()) -> bytes:
+def text_pdf(
+    lines: list[str],
+    size: tuple[float, float] = (595.28, 841.89),
+    pt: float = 13,
+    more_pages: tuple[list[str], ...] = (),
+) -> bytes:
     """A small born-digital PDF with a Vietnamese text layer (fixed metadata).
 
     reportlab writes the page tree and the xref last, so a cut file loses its pages."""
@@ -256,8 +270,9 @@ def truncated_tail_pdf() -> bytes:
 def encrypted_pdf(user: str) -> bytes:
     pdf = pikepdf.open(io.BytesIO(text_pdf(UTF8_TEXT.splitlines())))
     buf = io.BytesIO()
-    pdf.save(buf, encryption=pikepdf.Encryption(user=user, owner="sohoa-owner", R=6),
-             static_id=True)
+    pdf.save(
+        buf, encryption=pikepdf.Encryption(user=user, owner="sohoa-owner", R=6), static_id=True
+    )
     return buf.getvalue()
 
 
@@ -277,6 +292,7 @@ def zlib_zeros(row: bytes, rows: int, per_block: int = 500) -> bytes:
     """A zlib stream of ``row`` repeated: one block is compressed once, then repeated
     (each ends with a full flush, so copies are independent), so hundreds of MB of
     zeros cost milliseconds rather than seconds."""
+
     def raw(data: bytes, mode: int) -> bytes:
         comp = zlib.compressobj(9, zlib.DEFLATED, -15)
         return comp.compress(data) + comp.flush(mode)
@@ -293,6 +309,7 @@ def zlib_zeros(row: bytes, rows: int, per_block: int = 500) -> bytes:
 
 def _png(width: int, height: int, bit_depth: int = 1) -> bytes:
     """A valid grayscale PNG of all-zero pixels, compressed as it is streamed."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
@@ -300,8 +317,7 @@ def _png(width: int, height: int, bit_depth: int = 1) -> bytes:
     ihdr = struct.pack(">IIBBBBB", width, height, bit_depth, 0, 0, 0, 0)
     row = bytes(1 + (width * bit_depth + 7) // 8)  # filter byte 0, then the pixels
     idat = zlib_zeros(row, height)  # 60000 rows would be 450 MB uncompressed
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat)
-            + chunk(b"IEND", b""))
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
 def huge_png() -> bytes:
@@ -319,8 +335,12 @@ def image_bomb_pdf() -> bytes:
         page = pdf.pages[0]
         image = pikepdf.Stream(pdf, data)
         image.stream_dict = pikepdf.Dictionary(
-            Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=side, Height=side,
-            ColorSpace=pikepdf.Name.DeviceGray, BitsPerComponent=1,
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Image,
+            Width=side,
+            Height=side,
+            ColorSpace=pikepdf.Name.DeviceGray,
+            BitsPerComponent=1,
             Filter=pikepdf.Name.FlateDecode,
         )
         page.obj.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
@@ -354,8 +374,10 @@ def nul_bytes() -> bytes:
 
 def single_line_10mb() -> bytes:
     """10 MiB of Vietnamese on one line, no newline anywhere."""
-    unit = ("Hội Khuyến học tỉnh Sơn La; Quyết định số 677/QĐ-TTg ngày 03/6/2022; "
-            "tổng số tiền 315.000.000 đồng. ").encode()
+    unit = (
+        "Hội Khuyến học tỉnh Sơn La; Quyết định số 677/QĐ-TTg ngày 03/6/2022; "
+        "tổng số tiền 315.000.000 đồng. "
+    ).encode()
     size = 10 * 1024 * 1024
     return (unit * (size // len(unit) + 1))[:size].rsplit(b" ", 1)[0] + b"."
 
@@ -372,11 +394,13 @@ def _text_image(lines: list[str], size: tuple[int, int]) -> Image.Image:
 
 def multipage_tiff() -> bytes:
     """Two A4 pages, CCITT G4, as archive scanners still write them."""
-    pages = [_text_image(t.splitlines(), (2480, 3508)).convert("1")
-             for t in (UTF8_TEXT, LEGACY_TEXT)]
+    pages = [
+        _text_image(t.splitlines(), (2480, 3508)).convert("1") for t in (UTF8_TEXT, LEGACY_TEXT)
+    ]
     buf = io.BytesIO()
-    pages[0].save(buf, "TIFF", save_all=True, append_images=pages[1:],
-                  compression="group4", dpi=(300, 300))
+    pages[0].save(
+        buf, "TIFF", save_all=True, append_images=pages[1:], compression="group4", dpi=(300, 300)
+    )
     return buf.getvalue()
 
 
@@ -387,8 +411,9 @@ def rotated_jpeg() -> bytes:
     exif = Image.Exif()
     exif[0x0112] = 6
     buf = io.BytesIO()
-    upright.rotate(90, expand=True).save(buf, "JPEG", quality=70, exif=exif.tobytes(),
-                                         dpi=(300, 300))
+    upright.rotate(90, expand=True).save(
+        buf, "JPEG", quality=70, exif=exif.tobytes(), dpi=(300, 300)
+    )
     return buf.getvalue()
 
 
@@ -396,27 +421,34 @@ def _zip(members: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in members.items():
-            zf.writestr(zipfile.ZipInfo(name, date_time=(2025, 3, 14, 8, 0, 0)), data,
-                        compress_type=zipfile.ZIP_DEFLATED)
+            zf.writestr(
+                zipfile.ZipInfo(name, date_time=(2025, 3, 14, 8, 0, 0)),
+                data,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
     return buf.getvalue()
 
 
 def batch_zip() -> bytes:
     """A zipped folder with Vietnamese names (UTF-8 flag set) and a nested folder."""
-    return _zip({
-        "Hồ sơ 2025/Quyết định 08 (đã ký).txt": UTF8_TEXT.encode("utf-8"),
-        "Hồ sơ 2025/Báo cáo/bản sao số 12.pdf": text_pdf(UTF8_TEXT.splitlines()),
-        "Hồ sơ 2025/cũ/tcvn3.txt": encode_tcvn3(LEGACY_TEXT),
-    })
+    return _zip(
+        {
+            "Hồ sơ 2025/Quyết định 08 (đã ký).txt": UTF8_TEXT.encode("utf-8"),
+            "Hồ sơ 2025/Báo cáo/bản sao số 12.pdf": text_pdf(UTF8_TEXT.splitlines()),
+            "Hồ sơ 2025/cũ/tcvn3.txt": encode_tcvn3(LEGACY_TEXT),
+        }
+    )
 
 
 def zip_slip() -> bytes:
     """A zip whose members try to escape the folder they are unpacked into."""
-    return _zip({
-        "ok.txt": UTF8_TEXT.encode("utf-8"),
-        "../escape.txt": b"written outside the batch folder\n",
-        "/tmp/absolute.txt": b"written to an absolute path\n",
-    })
+    return _zip(
+        {
+            "ok.txt": UTF8_TEXT.encode("utf-8"),
+            "../escape.txt": b"written outside the batch folder\n",
+            "/tmp/absolute.txt": b"written to an absolute path\n",
+        }
+    )
 
 
 def seal_only_pdf() -> bytes:
@@ -430,8 +462,12 @@ def seal_only_pdf() -> bytes:
         pdf.add_blank_page(page_size=(595.28, 841.89))
         image = pikepdf.Stream(pdf, jpg.getvalue())
         image.stream_dict = pikepdf.Dictionary(
-            Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=827, Height=1170,
-            ColorSpace=pikepdf.Name.DeviceRGB, BitsPerComponent=8,
+            Type=pikepdf.Name.XObject,
+            Subtype=pikepdf.Name.Image,
+            Width=827,
+            Height=1170,
+            ColorSpace=pikepdf.Name.DeviceRGB,
+            BitsPerComponent=8,
             Filter=pikepdf.Name.DCTDecode,
         )
         pg = pdf.pages[0]
@@ -477,90 +513,237 @@ def entries() -> list[Entry]:
     return [
         Entry("files/empty.pdf", "0-byte file", "bad_input", lambda: b""),
         Entry("files/random.bin", "4096 random bytes", "bad_input", random_bytes),
-        Entry("files/header-only.pdf", "'%PDF-1.7' and nothing else", "bad_input",
-              lambda: b"%PDF-1.7"),
-        Entry("files/truncated.pdf", "first 40% of a 2-page PDF: no page tree, no xref",
-              "bad_input", truncated_pdf),
-        Entry("files/truncated-tail.pdf", "2-page PDF cut just before its xref table",
-              "ok", truncated_tail_pdf, also_acceptable=["bad_input"], pages=2,
-              text_contains=contains,
-              note="qpdf (pikepdf) and pdfium rebuild the xref; pdfminer refuses it"),
-        Entry("files/encrypted-user-password.pdf", "AES-256 PDF, user password 'sohoa'",
-              "encrypted", lambda: encrypted_pdf(USER_PASSWORD), password=USER_PASSWORD,
-              stable=False),
-        Entry("files/encrypted-owner-only.pdf",
-              "AES-256 PDF with an owner password only: opens without one", "ok",
-              lambda: encrypted_pdf(""), pages=1, text_contains=contains, stable=False),
-        Entry("files/no-page-contents.pdf", "1 A4 page without a /Contents stream", "ok",
-              no_contents_pdf, pages=1, page_kinds=["blank"]),
-        Entry("files/seal-only-page.pdf", "a scanned page bearing only a red seal", "ok",
-              seal_only_pdf, pages=1, page_kinds=["seal_only"]),
-        Entry("files/zero-pages.pdf", "valid PDF whose page tree is empty", "bad_input",
-              zero_pages_pdf, pages=0),
-        Entry("files/huge-page.pdf", "one 200 x 200 inch page with a line of text",
-              "ok", lambda: text_pdf(UTF8_TEXT.splitlines(), (14400, 14400), 40),
-              also_acceptable=["limits"], pages=1, text_contains=contains,
-              note="60000 x 60000 px at 300 dpi: render downscaled or refuse; the text "
-                   "layer alone needs no rendering"),
-        Entry("files/png-named.pdf", "a PNG of printed Vietnamese text, named .pdf", "ok",
-              scan_png, pages=1, text_contains=["Tô Hiệu"],
-              note="type by content: an image, OCRed"),
-        Entry("files/tcvn3.txt", "TCVN3 (ABC, .VnTime) bytes", "ok",
-              lambda: encode_tcvn3(LEGACY_TEXT), encoding="tcvn3",
-              expected_text="expected/tcvn3.txt", text_contains=legacy),
-        Entry("files/vni.txt", "VNI-Windows bytes (VNI-Times)", "ok",
-              lambda: encode_vni(LEGACY_TEXT_CAPS), encoding="vni",
-              expected_text="expected/vni.txt", text_contains=legacy),
-        Entry("files/cp1258.txt", "Windows-1258 bytes, tone marks combining", "ok",
-              lambda: encode_cp1258(LEGACY_TEXT_CAPS), encoding="cp1258",
-              expected_text="expected/cp1258.txt", text_contains=legacy),
-        Entry("files/vntime-tcvn3.pdf",
-              "born-digital PDF in .VnTime/.VnTimeH fonts: TCVN3 codes in the text layer",
-              "ok", vntime_pdf, pages=1, encoding="tcvn3",
-              expected_text="expected/vntime-tcvn3.txt", text_contains=legacy,
-              note="convert the text layer (route 'converted'); lines in the .VnTimeH "
-                   "capitals font come out as lowercase codes and are capitals"),
-        Entry("files/invalid-utf8.txt", "UTF-8 text with 5 invalid bytes", "ok",
-              invalid_utf8, encoding="utf-8",
-              text_contains=["677/QĐ-TTg", "315.000.000 đồng"],
-              note="decode with replacement and a warning; must not be taken for cp1258"),
-        Entry("files/nul-bytes.txt", "UTF-8 text with NUL bytes", "ok", nul_bytes,
-              encoding="utf-8", text_contains=contains, note="NULs dropped"),
-        Entry("files/utf16le-bom.txt", "UTF-16LE text with a BOM (Notepad 'Unicode')",
-              "ok", lambda: UTF8_TEXT.encode("utf-16"), encoding="utf-16",
-              text_contains=contains),
-        Entry("files/Báo cáo (bản sao) số 12.pdf",
-              "born-digital PDF; Vietnamese letters, spaces, parentheses in the name", "ok",
-              lambda: text_pdf(UTF8_TEXT.splitlines()), pages=1, text_contains=contains),
-        Entry("files/" + unicodedata.normalize("NFD", "Quyết định 08 (đã ký).txt"),
-              "UTF-8 text; file name in NFD (as macOS writes it)", "ok",
-              lambda: UTF8_TEXT.encode("utf-8"), encoding="utf-8", text_contains=contains),
-        Entry("files/scan-2pages.tif", "2-page A4 TIFF, CCITT G4, 300 dpi", "ok",
-              multipage_tiff, pages=2, text_contains=["Tô Hiệu"]),
-        Entry("files/photo-exif-rotated.jpg",
-              "JPEG stored sideways with EXIF Orientation 6", "ok", rotated_jpeg, pages=1,
-              text_contains=["Tô Hiệu"], note="apply the EXIF orientation before OCR"),
-        Entry("files/batch-vietnamese-names.zip",
-              "zip of a folder tree with Vietnamese names (UTF-8 flag)", "ok", batch_zip,
-              members=[{"name": n, "expected": "ok"} for n in (
-                  "Hồ sơ 2025/Quyết định 08 (đã ký).txt",
-                  "Hồ sơ 2025/Báo cáo/bản sao số 12.pdf", "Hồ sơ 2025/cũ/tcvn3.txt")],
-              note="a batch source: each member becomes one document"),
-        Entry("files/zip-slip.zip", "zip with '../' and absolute member paths",
-              "bad_input", zip_slip,
-              members=[{"name": "ok.txt", "expected": "ok"},
-                       {"name": "../escape.txt", "expected": "bad_input"},
-                       {"name": "/tmp/absolute.txt", "expected": "bad_input"}],
-              note="unsafe members refused, nothing written outside the batch folder; "
-                   "the safe member is still processed"),
-        Entry("generated/huge-60000x60000.png", "valid 60000 x 60000 1-bit PNG", "limits",
-              huge_png, generated=True, note="3.6 Gpx: refuse from the header, unread"),
-        Entry("generated/image-bomb.pdf", "A4 page drawing a 50000 x 50000 image",
-              "limits", image_bomb_pdf, generated=True, pages=1,
-              note="2.5 Gpx when rendered: check image sizes before rendering"),
-        Entry("generated/single-line-10mb.txt", "10 MiB of UTF-8 text on one line", "ok",
-              single_line_10mb, generated=True, encoding="utf-8",
-              text_contains=["677/QĐ-TTg"]),
+        Entry(
+            "files/header-only.pdf", "'%PDF-1.7' and nothing else", "bad_input", lambda: b"%PDF-1.7"
+        ),
+        Entry(
+            "files/truncated.pdf",
+            "first 40% of a 2-page PDF: no page tree, no xref",
+            "bad_input",
+            truncated_pdf,
+        ),
+        Entry(
+            "files/truncated-tail.pdf",
+            "2-page PDF cut just before its xref table",
+            "ok",
+            truncated_tail_pdf,
+            also_acceptable=["bad_input"],
+            pages=2,
+            text_contains=contains,
+            note="qpdf (pikepdf) and pdfium rebuild the xref; pdfminer refuses it",
+        ),
+        Entry(
+            "files/encrypted-user-password.pdf",
+            "AES-256 PDF, user password 'sohoa'",
+            "encrypted",
+            lambda: encrypted_pdf(USER_PASSWORD),
+            password=USER_PASSWORD,
+            stable=False,
+        ),
+        Entry(
+            "files/encrypted-owner-only.pdf",
+            "AES-256 PDF with an owner password only: opens without one",
+            "ok",
+            lambda: encrypted_pdf(""),
+            pages=1,
+            text_contains=contains,
+            stable=False,
+        ),
+        Entry(
+            "files/no-page-contents.pdf",
+            "1 A4 page without a /Contents stream",
+            "ok",
+            no_contents_pdf,
+            pages=1,
+            page_kinds=["blank"],
+        ),
+        Entry(
+            "files/seal-only-page.pdf",
+            "a scanned page bearing only a red seal",
+            "ok",
+            seal_only_pdf,
+            pages=1,
+            page_kinds=["seal_only"],
+        ),
+        Entry(
+            "files/zero-pages.pdf",
+            "valid PDF whose page tree is empty",
+            "bad_input",
+            zero_pages_pdf,
+            pages=0,
+        ),
+        Entry(
+            "files/huge-page.pdf",
+            "one 200 x 200 inch page with a line of text",
+            "ok",
+            lambda: text_pdf(UTF8_TEXT.splitlines(), (14400, 14400), 40),
+            also_acceptable=["limits"],
+            pages=1,
+            text_contains=contains,
+            note="60000 x 60000 px at 300 dpi: render downscaled or refuse; the text "
+            "layer alone needs no rendering",
+        ),
+        Entry(
+            "files/png-named.pdf",
+            "a PNG of printed Vietnamese text, named .pdf",
+            "ok",
+            scan_png,
+            pages=1,
+            text_contains=["Tô Hiệu"],
+            note="type by content: an image, OCRed",
+        ),
+        Entry(
+            "files/tcvn3.txt",
+            "TCVN3 (ABC, .VnTime) bytes",
+            "ok",
+            lambda: encode_tcvn3(LEGACY_TEXT),
+            encoding="tcvn3",
+            expected_text="expected/tcvn3.txt",
+            text_contains=legacy,
+        ),
+        Entry(
+            "files/vni.txt",
+            "VNI-Windows bytes (VNI-Times)",
+            "ok",
+            lambda: encode_vni(LEGACY_TEXT_CAPS),
+            encoding="vni",
+            expected_text="expected/vni.txt",
+            text_contains=legacy,
+        ),
+        Entry(
+            "files/cp1258.txt",
+            "Windows-1258 bytes, tone marks combining",
+            "ok",
+            lambda: encode_cp1258(LEGACY_TEXT_CAPS),
+            encoding="cp1258",
+            expected_text="expected/cp1258.txt",
+            text_contains=legacy,
+        ),
+        Entry(
+            "files/vntime-tcvn3.pdf",
+            "born-digital PDF in .VnTime/.VnTimeH fonts: TCVN3 codes in the text layer",
+            "ok",
+            vntime_pdf,
+            pages=1,
+            encoding="tcvn3",
+            expected_text="expected/vntime-tcvn3.txt",
+            text_contains=legacy,
+            note="convert the text layer (route 'converted'); lines in the .VnTimeH "
+            "capitals font come out as lowercase codes and are capitals",
+        ),
+        Entry(
+            "files/invalid-utf8.txt",
+            "UTF-8 text with 5 invalid bytes",
+            "ok",
+            invalid_utf8,
+            encoding="utf-8",
+            text_contains=["677/QĐ-TTg", "315.000.000 đồng"],
+            note="decode with replacement and a warning; must not be taken for cp1258",
+        ),
+        Entry(
+            "files/nul-bytes.txt",
+            "UTF-8 text with NUL bytes",
+            "ok",
+            nul_bytes,
+            encoding="utf-8",
+            text_contains=contains,
+            note="NULs dropped",
+        ),
+        Entry(
+            "files/utf16le-bom.txt",
+            "UTF-16LE text with a BOM (Notepad 'Unicode')",
+            "ok",
+            lambda: UTF8_TEXT.encode("utf-16"),
+            encoding="utf-16",
+            text_contains=contains,
+        ),
+        Entry(
+            "files/Báo cáo (bản sao) số 12.pdf",
+            "born-digital PDF; Vietnamese letters, spaces, parentheses in the name",
+            "ok",
+            lambda: text_pdf(UTF8_TEXT.splitlines()),
+            pages=1,
+            text_contains=contains,
+        ),
+        Entry(
+            "files/" + unicodedata.normalize("NFD", "Quyết định 08 (đã ký).txt"),
+            "UTF-8 text; file name in NFD (as macOS writes it)",
+            "ok",
+            lambda: UTF8_TEXT.encode("utf-8"),
+            encoding="utf-8",
+            text_contains=contains,
+        ),
+        Entry(
+            "files/scan-2pages.tif",
+            "2-page A4 TIFF, CCITT G4, 300 dpi",
+            "ok",
+            multipage_tiff,
+            pages=2,
+            text_contains=["Tô Hiệu"],
+        ),
+        Entry(
+            "files/photo-exif-rotated.jpg",
+            "JPEG stored sideways with EXIF Orientation 6",
+            "ok",
+            rotated_jpeg,
+            pages=1,
+            text_contains=["Tô Hiệu"],
+            note="apply the EXIF orientation before OCR",
+        ),
+        Entry(
+            "files/batch-vietnamese-names.zip",
+            "zip of a folder tree with Vietnamese names (UTF-8 flag)",
+            "ok",
+            batch_zip,
+            members=[
+                {"name": n, "expected": "ok"}
+                for n in (
+                    "Hồ sơ 2025/Quyết định 08 (đã ký).txt",
+                    "Hồ sơ 2025/Báo cáo/bản sao số 12.pdf",
+                    "Hồ sơ 2025/cũ/tcvn3.txt",
+                )
+            ],
+            note="a batch source: each member becomes one document",
+        ),
+        Entry(
+            "files/zip-slip.zip",
+            "zip with '../' and absolute member paths",
+            "bad_input",
+            zip_slip,
+            members=[
+                {"name": "ok.txt", "expected": "ok"},
+                {"name": "../escape.txt", "expected": "bad_input"},
+                {"name": "/tmp/absolute.txt", "expected": "bad_input"},
+            ],
+            note="unsafe members refused, nothing written outside the batch folder; "
+            "the safe member is still processed",
+        ),
+        Entry(
+            "generated/huge-60000x60000.png",
+            "valid 60000 x 60000 1-bit PNG",
+            "limits",
+            huge_png,
+            generated=True,
+            note="3.6 Gpx: refuse from the header, unread",
+        ),
+        Entry(
+            "generated/image-bomb.pdf",
+            "A4 page drawing a 50000 x 50000 image",
+            "limits",
+            image_bomb_pdf,
+            generated=True,
+            pages=1,
+            note="2.5 Gpx when rendered: check image sizes before rendering",
+        ),
+        Entry(
+            "generated/single-line-10mb.txt",
+            "10 MiB of UTF-8 text on one line",
+            "ok",
+            single_line_10mb,
+            generated=True,
+            encoding="utf-8",
+            text_contains=["677/QĐ-TTg"],
+        ),
     ]
 
 
@@ -600,12 +783,15 @@ def main() -> None:
             path.write_bytes(data)
         records.append(_record(entry, data))
         print(f"{entry.expected:10} {len(data):>10}  {entry.name}", file=sys.stderr)
-    for name, text in {"tcvn3": LEGACY_TEXT, "vni": LEGACY_TEXT_CAPS,
-                       "cp1258": LEGACY_TEXT_CAPS, "vntime-tcvn3": LEGACY_TEXT_CAPS}.items():
+    for name, text in {
+        "tcvn3": LEGACY_TEXT,
+        "vni": LEGACY_TEXT_CAPS,
+        "cp1258": LEGACY_TEXT_CAPS,
+        "vntime-tcvn3": LEGACY_TEXT_CAPS,
+    }.items():
         (EXPECTED / f"{name}.txt").write_text(text, encoding="utf-8")
     manifest = {"version": 1, "outcomes": list(OUTCOMES), "files": records}
-    MANIFEST.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n",
-                        encoding="utf-8")
+    MANIFEST.write_text(json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
