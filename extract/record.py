@@ -143,6 +143,7 @@ def _citations(
             h.parts = variants[h.key]
             h.key = h.parts.key
     out: dict[str, Citation] = {}
+    read_whole: set[str] = set()  # keys met printed whole (not only completed from context)
     for page, h in hits:
         if h.key == own or (
             own_span and own_span.page == page.number and own_span.start <= h.start < own_span.end
@@ -166,10 +167,16 @@ def _citations(
                 flags=list(dict.fromkeys(h.flags)),
                 aliases=list(h.aliases),
             )
+            read_whole |= {h.key} if not h.partial else set()
             continue
         c.spans.append(span)
         c.date = c.date or h.date
-        c.flags = [f for f in c.flags if f in h.flags]  # a clean mention settles a doubt
+        if h.partial:
+            pass  # "Quyết định 1373" completed from the key: it settles no doubt about the key
+        elif h.key not in read_whole:
+            c.flags, read_whole = list(dict.fromkeys(h.flags)), read_whole | {h.key}
+        else:
+            c.flags = [f for f in c.flags if f in h.flags]  # a clean mention settles a doubt
         if c.partial and not h.partial:
             c.partial, c.text = False, h.text
     return list(out.values())
