@@ -52,7 +52,7 @@ _KEY = re.compile(
 )
 NUMBER_DISPUTED = "number_disputed"
 # what follows a key whose last part was cut off: a hyphen or slash and more of the key
-_CUT = re.compile(r"[ \t]{0,2}[-/–][ \t]{0,2}[^\W_]")
+_CUT = re.compile(r"[|!]{0,2}[ \t]{0,2}[-/–][ \t]{0,2}[|!]{0,2}[^\W_]|[|!]+[^\W_]")
 _TYPE_WORD = "|".join(
     sorted(
         (re.escape(w).replace("chi\\ thi", "chi th[ij]") for w in TYPE_WORDS),

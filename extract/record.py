@@ -36,7 +36,7 @@ from schemas import (
 
 __all__ = ["EXTRACTOR_VERSION", "build_record"]
 
-EXTRACTOR_VERSION = "extract-0.4.0"  # needs_review, key lexicon, laws, header package
+EXTRACTOR_VERSION = "extract-0.4.1"  # damage flagged: units, cut keys, disputed numbers, names, fields_disagree
 
 _HEADER_FIELDS = (
     "issuer",
