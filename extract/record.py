@@ -36,7 +36,7 @@ from schemas import (
 
 __all__ = ["EXTRACTOR_VERSION", "build_record"]
 
-EXTRACTOR_VERSION = "extract-0.4.1"  # damage flagged: units, cut keys, disputed numbers, names, fields_disagree
+EXTRACTOR_VERSION = "extract-0.4.1"  # damage flagged: units, cut keys, numbers, names
 
 _HEADER_FIELDS = (
     "issuer",

@@ -54,8 +54,8 @@ _DATA = Path(__file__).with_name("codes.json")
 
 # Characters OCR reads for one another, folded (lower case, no marks): a confusion
 # is one substitution inside a group (C/G and N/H: a broken stroke or a filled gap),
-# ``rn``/``m``, a stray thin stroke read as a character (``TT1g``, ``STNMĨT``: fold turns Ĩ into i), or an extra trailing O/0
-# (a seal or underline edge after ``NQ``).
+# ``rn``/``m``, a stray thin stroke read as a character (``TT1g``, ``STNMĨT``: fold
+# turns Ĩ into i), or an extra trailing O/0 (a seal or underline edge after ``NQ``).
 _GROUPS = ("itl1fj|!", "vyu", "oq0", "s5", "b8", "g6", "z2", "cg", "nh")
 _GROUP_OF: dict[str, str] = {}
 for _g in _GROUPS:  # a character may be in two groups (g: 6 and c)
@@ -233,9 +233,7 @@ def _fits(code: str, role: str, lex: Lexicon, ctx: CodeContext) -> bool:
     return ctx.provincial or classes != {"provincial"}
 
 
-def _type_for_issuer(
-    seg: str, role: str, cands: list[str], lex: Lexicon, ctx: CodeContext
-) -> bool:
+def _type_for_issuer(seg: str, role: str, cands: list[str], lex: Lexicon, ctx: CodeContext) -> bool:
     """A type code standing as the issuer of a typed key (``NĐ-GP``) where one confusion
     gives an issuer of that type (``CP``): damage, not an old ``UB-QĐ`` form."""
     if role != "issuer" or ctx.type_code is None or fold(seg) in lex.folded["issuer"]:
