@@ -40,13 +40,19 @@ from normalize.keys import (
 
 __all__ = ["CiteHit", "check_keys", "consolidate", "find_citations", "resolve_partials"]
 
-_SEG = r"[A-ZĐÐ](?:[^\W_]|&){0,19}(?!\w)"
+# marks no key is written with, which OCR reads from specks inside one ("BCĐ38§9QNg")
+_SPECKS = "§‡†¤¬¦"
+_SPECK = re.compile(rf"(?<=[^\W_])[{_SPECKS}](?=[^\W_])")
+# a part may start with a stroke read as "1" or "|" before its first capital ("QĐ-1Tg"):
+# which letter it was is not known, so it is dropped and the key flagged
+_STROKE = re.compile(r"-[ \t\n]*[1|](?=[A-ZĐÐ])")
+_SEG = rf"(?:[1|](?=[A-ZĐÐ]))?[A-ZĐÐ](?:[^\W_]|&|[{_SPECKS}](?=[^\W_])){{0,19}}(?!\w)"
 _SP = r"[ \t]{0,2}"
 _HY = r"[ \t]{0,2}[-–][ \t]{0,2}(?:-[ \t]{0,2})?(?:\n[ \t]*){0,2}"
 # a slash may end a line: "71/2016/" + "NĐ-CP" on the next is one key, not "2016/NĐ-CP"
 _SL = r"[ \t]{0,2}/[ \t]{0,2}(?:\n[ \t]*)?"
 _KEY = re.compile(
-    rf"(?<![\w/.,])(?<!/\n)(?P<num>\d{{1,5}})(?:"
+    rf"(?<![\w/.,{_SPECKS}])(?<!/\n)(?P<num>\d(?:[{_SPECKS}]?\d){{0,4}})(?:"
     rf"{_SL}(?:(?:19|20)\d\d{_SL})?{_SEG}(?:(?:{_HY}| ){_SEG}){{0,4}}"
     rf"|{_HY}(?:-{_SP})?{_SEG}{_SP}/{_SP}{_SEG})"
 )
@@ -134,12 +140,22 @@ def _type_name(parts: KeyParts | None, before: str) -> str | None:
     return "Công văn" if parts else None
 
 
+def _respelt(written: str, key: str) -> bool:
+    """The key is not what was written, beyond spaces, line breaks and the forms of Đ and
+    the dash: a mark dropped or a letter changed by the parser (``TTlT`` -> ``TTLT``)."""
+    plain = re.sub(r"\s+", "", written).replace("Ð", "Đ").replace("–", "-")
+    return plain != key and plain.replace("--", "-") != key
+
+
 def _full_keys(page: PageText) -> list[CiteHit]:
     hits = []
     for m in _KEY.finditer(page.text):
         for cand in _trim_candidates(m.group()):
-            parts = parse_key(cand)
-            flags = []
+            unspecked = _STROKE.sub("-", _SPECK.sub("", cand))
+            parts = parse_key(unspecked)
+            flags = [KEY_REPAIRED] if parts and _respelt(unspecked, parts.key) else []
+            if parts and unspecked != _SPECK.sub("", cand):
+                flags.append(UNKNOWN_CODE)  # a part that began with a stroke: read it again
             if parts is None and (parts := retyped(cand)) is not None:
                 flags.append(KEY_REPAIRED)
             if parts:

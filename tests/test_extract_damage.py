@@ -45,6 +45,8 @@ def _caught(text: str, right: str) -> bool:
         ("1488/TTT-lVP", "1488/TTT-VP"),  # the key cut by a stray mark
         ("1373/QĐ-TTq", "1373/QĐ-TTg"),
         ("57-NQO/TW", "57-NQ/TW"),
+        ("119/KH-BCĐ38§9QNg", "119/KH-BCĐ389QNg"),  # a speck read as a mark inside
+        ("01/KH-BCĐ389QN§g", "01/KH-BCĐ389QNg"),
     ],
 )
 def test_damaged_key_is_recovered_or_flagged(damaged: str, right: str) -> None:

@@ -7,7 +7,8 @@ keys known to be right (the gold citations of the clean seeds, in their own text
 the gold keys of the *design* scans, each in a short "Căn cứ ..." sentence; never the
 held-out files) and damages them the ways issue 15 lists: one letter of the issuer part
 confused (``STP``/``SIP``, ``SNV``/``SNY``), a stray stroke (``TT1g``), a trailing O
-(``NQO``), a leading digit lost, one digit confused, a line break inside the key; laws
+(``NQO``), a speck read as a mark (``BCĐ38§9QNg``), a leading digit lost, one digit
+confused, a line break inside the key; laws
 by name with a line break inside, "điều" read "điêu", "bổ sung" dropped. Each damaged
 document is extracted and scored:
 
@@ -120,6 +121,15 @@ def digit_confused(key: str, rng: random.Random) -> str | None:
     return key[:i] + _DIGIT[key[i]] + key[i + 1 :]
 
 
+def speck(key: str, rng: random.Random) -> str | None:
+    """A speck of the paper read as a mark between two letters or digits (``BCĐ38§9QNg``)."""
+    spots = [i for i in range(1, len(key)) if key[i - 1].isalnum() and key[i].isalnum()]
+    if not spots:
+        return None
+    i = rng.choice(spots)
+    return key[:i] + rng.choice("§‡¦") + key[i:]
+
+
 def line_break(key: str, rng: random.Random) -> str | None:
     """The key broken over two lines after a hyphen or slash (``677/QĐ-\\nTTg``)."""
     spots = [i + 1 for i, c in enumerate(key) if c in "-/" and 0 < i < len(key) - 1]
@@ -136,6 +146,7 @@ KEY_DAMAGE: dict[str, Damage] = {
     "lost leading digit": lost_digit,
     "digit confused": digit_confused,
     "line break": line_break,
+    "speck inside": speck,
 }
 
 

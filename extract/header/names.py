@@ -55,7 +55,12 @@ tình tịnh tĩnh toại toán toàn toản tố tô tôn tông tốt trà trá
 trâm trân trấn tri trí triển triết triều triệu trinh trình trọng trúc trung truyền trực
 trưng trương trường tú tuân tuấn tuất tuệ tùng tuyên tuyền tuyết tư tứ tự tường tưởng
 uyên uyển văn vân vấn vi vĩ việt viên viện vinh vĩnh võ vũ vui vượng vương vy xuân xuyến
-yên yến
+yên yến bao bài bàn bền bổng cầm cận cẩn châu cơ cử diễn doanh đài đạm đệ điển đinh
+đôn hai hạc hàn hoạt hội hơn huynh hỷ kế khai khuyến lạc lãm lăng lệnh liệt lụa luyến
+mạc mẫu mến miền mùi năm nết ngãi ngoan ngữ nho nhơn nhựt nữ phái phán phiên phổ quới
+quỳ rạng sắc sáu sở sử sự tại tăng tánh thao thẩm thể thiệp thơm thước thượng tiêu
+tiễn tỉnh toan tới tuế tuyển tươi ước ưng út vạn vang vàng vịnh vọng vỹ xanh xiêm xoan
+xuyên ý hiếu khoa lành mười nhạc phẩm soạn tài thuận tín trọng vững
 """
 NAME_SYLLABLES = frozenset(tone_key(s) for s in _NAME_SYLLABLES.split())
 
