@@ -76,6 +76,19 @@ def test_valid_key_is_cited_unflagged(key: str) -> None:
     assert _cites(f"Căn cứ văn bản số {key} ngày 10/5/{year};\n") == {key: False}
 
 
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("677 / QĐ - TTg", "677/QĐ-TTg"),  # spaces, the eth Đ, an en dash: not respellings
+        ("677/QÐ-TTg", "677/QĐ-TTg"),
+        ("677/QĐ–TTg", "677/QĐ-TTg"),
+        ("49 - KL/TW", "49-KL/TW"),
+    ],
+)
+def test_layout_variants_are_not_repairs(written: str, key: str) -> None:
+    assert _cites(f"Căn cứ văn bản số {written} ngày 10/5/2024;\n") == {key: False}
+
+
 def test_clean_unknown_unit_is_not_flagged() -> None:
     """Units are an open set: a clean-looking one the lexicon lacks is not a doubt."""
     assert _cites("Theo Công văn số 15/UBND-ĐTXD ngày 3/4/2024 của UBND tỉnh") == {
