@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from extract import build_record
-from extract.header.checks import FIELDS_DISAGREE
+from extract.header.checks import FIELDS_DISAGREE, SIGNER_TITLE_SUSPECT
 from schemas import Document, Page, PageRoute, Source, SourceKind
 
 TOP = """ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
@@ -41,3 +41,54 @@ def _header(number: str, year: int, heading: str) -> dict[str, list[str]]:
 def test_fields_disagree(number: str, year: int, heading: str, disagree: set[str]) -> None:
     flags = _header(number, year, heading)
     assert {k for k, f in flags.items() if FIELDS_DISAGREE in f} == disagree
+
+
+END = """Nơi nhận:    {title}
+- Lưu: VT.    {name}
+"""
+
+
+@pytest.mark.parametrize(
+    ("title", "name", "suspect"),
+    [
+        ("KT. CHỦ TỊCH\n    PHÓ CHỦ TỊCH", "Nguyễn Văn Tuấn", False),
+        ("CHỦ TỊCH", "Nguyễn Văn Tuấn", False),
+        ("TM. ỦY BAN NHÂN DÂN\n    CHỦ TỊCH", "Nguyễn Văn Tuấn", False),
+        ("TM BCH HỘI KHUYẾN HỌC TỈNH", "", False),  # an unsigned draft
+        ("KT. CHỦ TỊCH", "Nguyễn Văn Tuấn", True),  # the deputy's line lost
+        ("KT. CHỦ TỊCH\n    CHÁNH VĂN PHÒNG", "Nguyễn Văn Tuấn", True),  # not a deputy
+    ],
+)
+def test_signer_title_structure(title: str, name: str, suspect: bool) -> None:
+    text = TOP.format(number="12/QĐ-UBND", year=2024, heading="QUYẾT ĐỊNH")
+    page = Page(number=1, text=text + END.format(title=title, name=name), route=PageRoute.OCR)
+    doc = Document(
+        source=Source(file="t", sha256="0" * 64, pages=1, kind=SourceKind.TEXT), pages=[page]
+    )
+    detail = build_record(doc).doc.detail["signer_title"]
+    assert (SIGNER_TITLE_SUSPECT in detail.flags) is suspect
+
+
+@pytest.mark.parametrize(
+    ("number", "issuer", "disagree"),
+    [
+        ("12/QĐ-UBND", "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", False),
+        ("12/QĐ-SNV", "UBND TỈNH QUẢNG NGÃI\nSỞ NỘI VỤ", False),
+        ("12/QĐ-KTTH", "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", False),  # a code the lexicon lacks
+        ("12/QĐ-SNV", "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", True),
+    ],
+)
+def test_issuer_named_by_the_symbol(number: str, issuer: str, disagree: bool) -> None:
+    lines = issuer.split("\n")
+    text = TOP.format(number=number, year=2024, heading="QUYẾT ĐỊNH")
+    text = text.replace("ỦY BAN NHÂN DÂN", lines[0]).replace("TỈNH QUẢNG NGÃI", lines[1])
+    flags = _flags(text)
+    assert (FIELDS_DISAGREE in flags.get("issuer", [])) is disagree
+
+
+def _flags(text: str) -> dict[str, list[str]]:
+    page = Page(number=1, text=text, route=PageRoute.TEXT_FILE)
+    doc = Document(
+        source=Source(file="t", sha256="0" * 64, pages=1, kind=SourceKind.TEXT), pages=[page]
+    )
+    return {k: d.flags for k, d in build_record(doc).doc.detail.items()}

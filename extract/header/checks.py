@@ -2,28 +2,35 @@
 
 Each field is read from its own place on the page, so one misreading leaves the others
 intact: the type heading (TỜ TRÌNH) names the type the number's symbol carries (``TTr``),
-and a number with a year (``12/2024/QĐ-UBND``) is signed in that year. When two fields
+a number with a year (``12/2024/QĐ-UBND``) is signed in that year, and the body its
+symbol names (``SNV``) is the issuer at the top. When two fields
 disagree one of them is wrong and which is not known, so both are flagged
 ``fields_disagree`` for review; nothing is changed.
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import re
 
 from extract.header.fields import HeaderField, HeaderResult
+from normalize.codes import default_lexicon
 from normalize.fold import fold
 from normalize.keys import TYPE_CODES, parse_key
 
-__all__ = ["FIELDS_DISAGREE", "cross_check"]
+__all__ = ["FIELDS_DISAGREE", "SIGNER_TITLE_SUSPECT", "cross_check"]
 
 log = logging.getLogger(__name__)
 
 FIELDS_DISAGREE = "fields_disagree"
+SIGNER_TITLE_SUSPECT = "signer_title_suspect"
+_DELEGATION = re.compile(r"^(?:kt|tm|tl|tuq|q|t/m|k/t|t/l)\b\.?")
 
 
 def cross_check(out: HeaderResult) -> None:
     """Flag header fields that contradict one another (see the module's doc)."""
+    _signer_title(out.signer_title, out.signer is not None)
     number = out.number
     if number is None:
         return
@@ -40,6 +47,38 @@ def cross_check(out: HeaderResult) -> None:
     year = str(date.value)[:4] if date is not None else ""
     if date is not None and parts.year and year.isdigit() and int(year) != parts.year:
         _disagree(number, date)
+    if not parts.party:
+        _issuer_named(out, (parts.issuer_code or "").split("-")[0])
+
+
+def _issuer_named(out: HeaderResult, code: str | None) -> None:
+    """The issuer the number's symbol names (``SNV``: Sở Nội vụ) is the issuer read at the
+    top, or its parent; a symbol whose body the lexicon does not name says nothing."""
+    base = re.match(r"[^\W\d_]+", code or "")
+    name = default_lexicon().names.get(base.group()) if base else None
+    if not (base and name and out.number and out.issuer and out.issuer.value):
+        return
+    heads = [fold(str(f.value)) for f in (out.issuer, out.parent_issuer) if f and f.value]
+    short = re.compile(rf"\b{re.escape(fold(base.group()))}\b")  # "UBND tỉnh Quảng Ngãi"
+    if not any(fold(name) in h or short.search(h) for h in heads):
+        _disagree(out.number, out.issuer)
+
+
+def _signer_title(title: HeaderField | None, signed: bool) -> None:
+    """A delegation (``KT.``, ``TM.``, ``TL.``) is followed by the signer's own role, and
+    one signing for the head (``KT.``) is a deputy (``PHÓ …``): a block that ends on the
+    delegation above a name, or whose deputy line is not one, lost or misread a line (an
+    unsigned draft may end on the delegation)."""
+    if title is None or not title.value:
+        return
+    parts = [fold(p).strip() for p in str(title.value).split(" / ")]
+    cut = signed and bool(_DELEGATION.match(parts[-1]))
+    not_deputy = any(
+        p.startswith(("kt", "k/t")) and not nxt.startswith("pho")
+        for p, nxt in itertools.pairwise(parts)
+    )
+    if (cut or not_deputy) and SIGNER_TITLE_SUSPECT not in title.flags:
+        title.flags.append(SIGNER_TITLE_SUSPECT)
 
 
 def _disagree(*fields: HeaderField) -> None:
