@@ -92,3 +92,21 @@ def _flags(text: str) -> dict[str, list[str]]:
         source=Source(file="t", sha256="0" * 64, pages=1, kind=SourceKind.TEXT), pages=[page]
     )
     return {k: d.flags for k, d in build_record(doc).doc.detail.items()}
+
+
+@pytest.mark.parametrize(
+    ("issuer", "place", "disagree"),
+    [
+        ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", "Quảng Ngãi", False),
+        ("UBND TỈNH QUẢNG NGÃI\nSỞ NỘI VỤ", "Quảng Ngãi", False),  # a Sở: its province
+        ("ỦY BAN NHÂN DÂN\nHUYỆN MỘ ĐỨC", "Mộ Đức", False),
+        ("BỘ NỘI VỤ\n", "Hà Nội", False),  # a central body names no locality
+        ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", "Cao Bằng", True),
+    ],
+)
+def test_place_is_the_issuers_locality(issuer: str, place: str, disagree: bool) -> None:
+    lines = issuer.split("\n")
+    text = TOP.format(number="12/QĐ-UBND", year=2024, heading="QUYẾT ĐỊNH")
+    text = text.replace("ỦY BAN NHÂN DÂN", lines[0]).replace("TỈNH QUẢNG NGÃI", lines[1])
+    flags = _flags(text.replace("Quảng Ngãi, ngày", f"{place}, ngày"))
+    assert (FIELDS_DISAGREE in flags.get("place", [])) is disagree

@@ -3,7 +3,8 @@
 Each field is read from its own place on the page, so one misreading leaves the others
 intact: the type heading (TỜ TRÌNH) names the type the number's symbol carries (``TTr``),
 a number with a year (``12/2024/QĐ-UBND``) is signed in that year, and the body its
-symbol names (``SNV``) is the issuer at the top. When two fields
+symbol names (``SNV``) is the issuer at the top, and a local body's place is its
+locality. When two fields
 disagree one of them is wrong and which is not known, so both are flagged
 ``fields_disagree`` for review; nothing is changed.
 """
@@ -25,12 +26,15 @@ log = logging.getLogger(__name__)
 
 FIELDS_DISAGREE = "fields_disagree"
 SIGNER_TITLE_SUSPECT = "signer_title_suspect"
+_LOCALITY_WORD = re.compile(r"^(?:tinh|thanh pho|tp\.?|huyen|quan|thi xa|xa|phuong|thi tran)\s+")
+_LOCALITY = re.compile(r"\b(?:tinh|thanh pho|huyen|quan|thi xa|phuong|thi tran)\s+\w")
 _DELEGATION = re.compile(r"^(?:kt|tm|tl|tuq|q|t/m|k/t|t/l)\b\.?")
 
 
 def cross_check(out: HeaderResult) -> None:
     """Flag header fields that contradict one another (see the module's doc)."""
     _signer_title(out.signer_title, out.signer is not None)
+    _place_of_issuer(out)
     number = out.number
     if number is None:
         return
@@ -62,6 +66,23 @@ def _issuer_named(out: HeaderResult, code: str | None) -> None:
     short = re.compile(rf"\b{re.escape(fold(base.group()))}\b")  # "UBND tỉnh Quảng Ngãi"
     if not any(fold(name) in h or short.search(h) for h in heads):
         _disagree(out.number, out.issuer)
+
+
+def _place_of_issuer(out: HeaderResult) -> None:
+    """A local body dates its documents at its own locality (Nghị định 30/2020: "Quảng
+    Ngãi, ngày …" under "Ủy ban nhân dân tỉnh Quảng Ngãi"; a Sở under its province): a
+    place the issuer and its parent do not name disagrees with them. A central body's
+    issuer names no locality and is not checked."""
+    place, issuer = out.place, out.issuer
+    if place is None or issuer is None or not place.value or not issuer.value:
+        return
+    heads = " / ".join(fold(str(f.value)) for f in (issuer, out.parent_issuer) if f and f.value)
+    if not _LOCALITY.search(heads):
+        return
+    where = fold(str(place.value))
+    where = _LOCALITY_WORD.sub("", where).strip()
+    if where and where not in heads:
+        _disagree(place, issuer)
 
 
 def _signer_title(title: HeaderField | None, signed: bool) -> None:
