@@ -1,6 +1,6 @@
 """Citations under synthetic OCR damage: recovered, flagged, missed or silently wrong.
 
-    python bench/extract/damage.py [-v] [--seed N]
+    python bench/extract/damage.py [-v] [--seed N] [--baseline REV]
 
 The real scans are few; the kinds of damage they show are not. This bench takes cited
 keys known to be right (the gold citations of the clean seeds, in their own text, and
@@ -40,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from extract import build_record  # noqa: E402
 from normalize.keys import parse_key  # noqa: E402
-from schemas import Document, Page, PageRoute, Source, SourceKind  # noqa: E402
+from schemas import Document, Page, PageRoute, Record, Source, SourceKind  # noqa: E402
 
 HERE = Path(__file__).parent
 SHARED = ROOT.parent / "shared"
@@ -185,21 +185,19 @@ def key_norm(key: str) -> str:
     return key.lower() if key.startswith(("Luật ", "Bộ luật ")) else key
 
 
-def outcome(text: str, gold: set[str], key: str) -> str:
-    """Score the document's citations after ``key`` was damaged."""
-    rec = build_record(text_doc(text, "damaged"))
+def outcome(rec: Record, gold: set[str], key: str) -> str:
+    """Score a record's citations after ``key`` was damaged in its document."""
     gold = {key_norm(k) for k in gold}
     key = key_norm(key)
-    for c in rec.citations:
-        c.key = key_norm(c.key)
-    wrong = [c for c in rec.citations if c.key not in gold]
-    if any(not c.needs_review for c in wrong):
+    cites = [(key_norm(c.key), bool(c.needs_review)) for c in rec.citations]
+    wrong = [flagged for k, flagged in cites if k not in gold]
+    if not all(wrong):
         return "silent"
     if wrong:
         return "flagged"
-    got = {c.key: c for c in rec.citations}
+    got = dict(cites)
     if key in got:
-        return "flagged" if got[key].needs_review else "recovered"
+        return "flagged" if got[key] else "recovered"
     return "missed"
 
 
@@ -248,33 +246,51 @@ def cases(rng: random.Random) -> list[tuple[str, str, str, str, set[str], bool]]
     return out
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--seed", type=int, default=15)
-    ap.add_argument("-v", "--verbose", action="store_true", help="list silent errors")
-    args = ap.parse_args()
-    rng = random.Random(args.seed)
-    table: dict[tuple[str, bool], Counter[str]] = {}
-    for name, src, key, text, gold, every in cases(rng):
-        res = outcome(text, gold, key)
-        table.setdefault((name, every), Counter())[res] += 1
-        if args.verbose and res == "silent":
-            rec = build_record(text_doc(text, "damaged"))
-            wrong = [c.key for c in rec.citations if c.key not in gold and not c.needs_review]
-            mention = "every mention" if every else "one of several"
-            print(f"  SILENT [{name}, {mention}] {src}: {key} -> {wrong}")
+def table(rows: list[tuple[str, bool, str]], title: str) -> None:
+    """Shares of each outcome per damage and whether every mention was damaged."""
+    counts: dict[tuple[str, bool], Counter[str]] = {}
+    for name, every, res in rows:
+        counts.setdefault((name, every), Counter())[res] += 1
     cols = ("recovered", "flagged", "missed", "silent")
-    print(f"\n{'damage':26} {'damaged':8} " + " ".join(f"{c:>9}" for c in cols) + "    n")
+    print(f"\n{title}\n{'damage':26} {'damaged':8} " + " ".join(f"{c:>9}" for c in cols) + "    n")
     total: Counter[str] = Counter()
-    for (name, every), counts in table.items():
-        n = sum(counts.values())
-        row = " ".join(f"{counts[c] / n:9.1%}" for c in cols)
+    for (name, every), got in counts.items():
+        n = sum(got.values())
+        row = " ".join(f"{got[c] / n:9.1%}" for c in cols)
         print(f"{name:26} {'every' if every else '1 of n':8} {row} {n:4d}")
         text_can_tell = not (every and name in ("digit confused", "lost leading digit"))
-        total.update(counts if text_can_tell else {})
+        total.update(got if text_can_tell else {})
     n = sum(total.values())
     row = " ".join(f"{total[c] / n:9.1%}" for c in cols)
     print(f"{'all a text can tell':26} {'':8} {row} {n:4d}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--seed", type=int, default=15)
+    ap.add_argument("--baseline", metavar="REV", help="also score the extractor of commit REV")
+    ap.add_argument("-v", "--verbose", action="store_true", help="list silent errors")
+    args = ap.parse_args()
+    todo = cases(random.Random(args.seed))
+    docs = [text_doc(text, "damaged") for _, _, _, text, _, _ in todo]
+    records = [build_record(d) for d in docs]
+    rows = []
+    for (name, src, key, _, gold, every), rec in zip(todo, records, strict=True):
+        res = outcome(rec, gold, key)
+        rows.append((name, every, res))
+        if args.verbose and res == "silent":
+            wrong = [c.key for c in rec.citations if c.key not in gold and not c.needs_review]
+            mention = "every mention" if every else "one of several"
+            print(f"  SILENT [{name}, {mention}] {src}: {key} -> {wrong}")
+    if args.baseline:
+        from run import baseline_records  # the same subprocess as the scans' baseline
+
+        base = baseline_records(args.baseline, docs)
+        table(
+            [(n, e, outcome(r, g, k)) for (n, _, k, _, g, e), r in zip(todo, base, strict=True)],
+            f"baseline: extractor of {args.baseline}",
+        )
+    table(rows, "this extractor")
 
 
 if __name__ == "__main__":
