@@ -38,6 +38,8 @@ __all__ = ["EXTRACTOR_VERSION", "build_record"]
 
 EXTRACTOR_VERSION = "extract-0.4.1"  # damage flagged: units, cut keys, numbers, names
 
+CITED_AFTER = "cited_after"
+
 _HEADER_FIELDS = (
     "issuer",
     "parent_issuer",
@@ -59,6 +61,7 @@ def build_record(doc: Document) -> Record:
     record = Record(source=doc.source, doc=header)
     own = header.detail.get("number")
     record.citations = _citations(pages, header.number, own.spans[0] if own and own.spans else None)
+    _cited_before(record.citations, header.date)
     record.date_details = _dates(pages, header)
     record.dates = list(
         dict.fromkeys(v for d in record.date_details for v in (d.value, d.end) if v is not None)
@@ -180,6 +183,18 @@ def _citations(
         if c.partial and not h.partial:
             c.partial, c.text = False, h.text
     return list(out.values())
+
+
+def _cited_before(citations: list[Citation], issued: str | None) -> None:
+    """A document cites only what was issued before it: a cited date or key year after the
+    document's own date is a misreading of one of them, flagged ``cited_after``."""
+    if not issued:
+        return
+    for c in citations:
+        late = bool(c.date) and str(c.date)[: len(issued)] > issued
+        late = late or (c.year is not None and c.year > int(issued[:4]))
+        if late and CITED_AFTER not in c.flags:
+            c.flags.append(CITED_AFTER)
 
 
 def _mark_review(record: Record) -> None:

@@ -7,6 +7,7 @@ import pytest
 
 from extract import build_record
 from extract.header.checks import FIELDS_DISAGREE, SIGNER_TITLE_SUSPECT
+from extract.record import CITED_AFTER
 from schemas import Document, Page, PageRoute, Source, SourceKind
 
 TOP = """ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
@@ -110,3 +111,22 @@ def test_place_is_the_issuers_locality(issuer: str, place: str, disagree: bool) 
     text = text.replace("ỦY BAN NHÂN DÂN", lines[0]).replace("TỈNH QUẢNG NGÃI", lines[1])
     flags = _flags(text.replace("Quảng Ngãi, ngày", f"{place}, ngày"))
     assert (FIELDS_DISAGREE in flags.get("place", [])) is disagree
+
+
+@pytest.mark.parametrize(
+    ("cited", "late"),
+    [
+        ("Quyết định số 12/QĐ-UBND ngày 10/01/2024", False),
+        ("Nghị định số 15/2023/NĐ-CP ngày 10/01/2023", False),
+        ("Quyết định số 12/QĐ-UBND ngày 10/5/2024", True),  # after the document's own date
+        ("Nghị định số 15/2025/NĐ-CP", True),  # a key year after it
+    ],
+)
+def test_a_document_cites_only_what_came_before(cited: str, late: bool) -> None:
+    text = TOP.format(number="20/QĐ-UBND", year=2024, heading="QUYẾT ĐỊNH") + f"Căn cứ {cited};\n"
+    page = Page(number=1, text=text, route=PageRoute.TEXT_FILE)
+    doc = Document(
+        source=Source(file="t", sha256="0" * 64, pages=1, kind=SourceKind.TEXT), pages=[page]
+    )
+    cites = build_record(doc).citations
+    assert [(CITED_AFTER in c.flags, c.needs_review) for c in cites] == [(late, late)]
