@@ -141,10 +141,17 @@ def _type_name(parts: KeyParts | None, before: str) -> str | None:
 
 
 def _respelt(written: str, key: str) -> bool:
-    """The key is not what was written, beyond spaces, line breaks and the forms of Đ and
-    the dash: a mark dropped or a letter changed by the parser (``TTlT`` -> ``TTLT``)."""
-    plain = re.sub(r"\s+", "", written).replace("Ð", "Đ").replace("–", "-")
-    return plain != key and plain.replace("--", "-") != key
+    """The key is not what was written, beyond spaces, line breaks, dashes, letter case
+    and Đ written without its bar (text with its marks lost writes every ``QĐ`` as
+    ``QD``): a letter changed by the parser (``ITg`` -> ``TTg``, ``TTlT`` -> ``TTLT``)."""
+
+    def plain(k: str) -> str:  # a small l is a stroke (I, 1), not an L in small print
+        return re.sub(r"[\s\-–]+", "", k).translate(_NO_BAR).replace("l", "|").upper()
+
+    return plain(written) != plain(key)
+
+
+_NO_BAR = str.maketrans({"Đ": "D", "Ð": "D", "đ": "d"})
 
 
 def _full_keys(page: PageText) -> list[CiteHit]:
@@ -153,7 +160,7 @@ def _full_keys(page: PageText) -> list[CiteHit]:
         for cand in _trim_candidates(m.group()):
             unspecked = _STROKE.sub("-", _SPECK.sub("", cand))
             parts = parse_key(unspecked)
-            flags = [KEY_REPAIRED] if parts and _respelt(unspecked, parts.key) else []
+            flags = []
             if parts and unspecked != _SPECK.sub("", cand):
                 flags.append(UNKNOWN_CODE)  # a part that began with a stroke: read it again
             if parts is None and (parts := retyped(cand)) is not None:
@@ -164,6 +171,9 @@ def _full_keys(page: PageText) -> list[CiteHit]:
                 glued = re.search(r"[a-zà-ỹđ]{3,}$", seg)
                 if glued and not parts.key.endswith(glued.group()):
                     end -= len(glued.group())
+                written = _STROKE.sub("-", _SPECK.sub("", page.text[m.start() : end]))
+                if KEY_REPAIRED not in flags and _respelt(written, parts.key):
+                    flags.append(KEY_REPAIRED)
                 if _CUT.match(page.text, end):  # "1488/TTT-1VP": a part lost to a stray mark
                     flags.append(UNKNOWN_CODE)
                 date = date_at(page.folded, end)
