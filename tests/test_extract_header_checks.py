@@ -7,7 +7,7 @@ import pytest
 
 from extract import build_record
 from extract.header.checks import FIELDS_DISAGREE, SIGNER_TITLE_SUSPECT
-from extract.record import CITED_AFTER
+from extract.record import CITED_AFTER, NUMBER_ORDER
 from schemas import Document, Page, PageRoute, Source, SourceKind
 
 TOP = """ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
@@ -130,3 +130,19 @@ def test_a_document_cites_only_what_came_before(cited: str, late: bool) -> None:
     )
     cites = build_record(doc).citations
     assert [(CITED_AFTER in c.flags, c.needs_review) for c in cites] == [(late, late)]
+
+
+@pytest.mark.parametrize(
+    ("cited", "out_of_order"),
+    [
+        ("Quyết định số 12/QĐ-UBND ngày 10/01/2024", False),  # lower number, earlier
+        ("Quyết định số 35/QĐ-UBND ngày 10/5/2023", False),  # last year's numbering
+        ("Quyết định số 35/QĐ-UBND ngày 01/02/2024", True),  # higher number, earlier this year
+        ("Quyết định số 35/QĐ-SNV ngày 01/02/2024", False),  # another issuer
+        ("Kế hoạch số 35/KH-UBND ngày 01/02/2024", False),  # another type
+    ],
+)
+def test_numbers_grow_through_the_year(cited: str, out_of_order: bool) -> None:
+    text = TOP.format(number="20/QĐ-UBND", year=2024, heading="QUYẾT ĐỊNH") + f"Căn cứ {cited};\n"
+    flags = _flags(text)
+    assert (NUMBER_ORDER in flags["number"]) is out_of_order
