@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from extract import build_record
-from extract.header.names import NAME_UNUSUAL, name_doubts
+from extract.header.names import NAME_UNUSUAL, name_doubts, set_known_names
 from normalize.codes import CodeContext, default_lexicon, repair_part
 from schemas import Document, Page, PageRoute, Source, SourceKind
 
@@ -162,3 +162,13 @@ def test_names_the_archive_knows() -> None:
     assert name_doubts("Trần Phước Hiên", known) == []  # confirmed once: trusted
     known = frozenset({"trần phước hiền"})
     assert name_doubts("Trần Phước Hiến", known) == [NAME_UNUSUAL]  # spelt otherwise
+
+
+def test_set_known_names_is_the_default() -> None:
+    set_known_names(["Trần Phước Hiên"])
+    try:
+        assert name_doubts("Trần Phước Hiên") == []
+        assert name_doubts("Trần Phước Hiến") == [NAME_UNUSUAL]
+    finally:
+        set_known_names([])
+    assert name_doubts("Trần Phước Hiên") == [NAME_UNUSUAL]

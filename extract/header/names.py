@@ -20,7 +20,7 @@ from normalize.fold import fold
 from normalize.names import surname_spelling
 from normalize.unicode import tone_key
 
-__all__ = ["NAME_UNUSUAL", "known_names", "name_doubts", "set_known_names"]
+__all__ = ["NAME_UNUSUAL", "name_doubts", "set_known_names"]
 
 log = logging.getLogger(__name__)
 
@@ -68,14 +68,11 @@ _known: frozenset[str] = frozenset()
 
 
 def set_known_names(names: Iterable[str]) -> None:
-    """Names the archive has seen confirmed (checked signers): trusted as spelt."""
+    """Names the archive has seen confirmed (checked signers): trusted as spelt. For the
+    service to call at start-up, as ``normalize.codes.set_extra_codes`` (not wired yet)."""
     global _known
     _known = frozenset(" ".join(tone_key(w) for w in n.split()) for n in names if n.strip())
     log.info("signer names: %d known to the archive", len(_known))
-
-
-def known_names() -> frozenset[str]:
-    return _known
 
 
 def name_doubts(name: str, known: frozenset[str] | None = None) -> list[str]:
