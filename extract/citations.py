@@ -19,6 +19,7 @@ from extract.laws import find_laws
 from extract.text import PageText
 from normalize.codes import (
     KEY_REPAIRED,
+    UNKNOWN_CODE,
     YEAR_MISMATCH,
     CodeContext,
     Lexicon,
@@ -39,14 +40,25 @@ from normalize.keys import (
 
 __all__ = ["CiteHit", "check_keys", "consolidate", "find_citations", "resolve_partials"]
 
-_SEG = r"[A-ZĐÐ](?:[^\W_]|&){0,19}(?!\w)"
+# marks no key is written with, which OCR reads from specks inside one ("BCĐ38§9QNg")
+_SPECKS = "§‡†¤¬¦"
+_SPECK = re.compile(rf"(?<=[^\W_])[{_SPECKS}](?=[^\W_])")
+# a part may start with a stroke read as "1" or "|" before its first capital ("QĐ-1Tg"):
+# which letter it was is not known, so it is dropped and the key flagged
+_STROKE = re.compile(r"-[ \t\n]*[1|](?=[A-ZĐÐ])")
+_SEG = rf"(?:[1|](?=[A-ZĐÐ]))?[A-ZĐÐ](?:[^\W_]|&|[{_SPECKS}](?=[^\W_])){{0,19}}(?!\w)"
 _SP = r"[ \t]{0,2}"
 _HY = r"[ \t]{0,2}[-–][ \t]{0,2}(?:-[ \t]{0,2})?(?:\n[ \t]*){0,2}"
+# a slash may end a line: "71/2016/" + "NĐ-CP" on the next is one key, not "2016/NĐ-CP"
+_SL = r"[ \t]{0,2}/[ \t]{0,2}(?:\n[ \t]*)?"
 _KEY = re.compile(
-    rf"(?<![\w/.,])(?P<num>\d{{1,5}})(?:"
-    rf"{_SP}/{_SP}(?:(?:19|20)\d\d{_SP}/{_SP})?{_SEG}(?:(?:{_HY}| ){_SEG}){{0,4}}"
+    rf"(?<![\w/.,{_SPECKS}])(?<!/\n)(?P<num>\d(?:[{_SPECKS}]?\d){{0,4}})(?:"
+    rf"{_SL}(?:(?:19|20)\d\d{_SL})?{_SEG}(?:(?:{_HY}| ){_SEG}){{0,4}}"
     rf"|{_HY}(?:-{_SP})?{_SEG}{_SP}/{_SP}{_SEG})"
 )
+NUMBER_DISPUTED = "number_disputed"
+# what follows a key whose last part was cut off: a hyphen or slash and more of the key
+_CUT = re.compile(r"[|!]{0,2}[ \t]{0,2}[-/–][ \t]{0,2}[|!]{0,2}[^\W_]|[|!]+[^\W_]")
 _TYPE_WORD = "|".join(
     sorted(
         (re.escape(w).replace("chi\\ thi", "chi th[ij]") for w in TYPE_WORDS),
@@ -128,12 +140,29 @@ def _type_name(parts: KeyParts | None, before: str) -> str | None:
     return "Công văn" if parts else None
 
 
+def _respelt(written: str, key: str) -> bool:
+    """The key is not what was written, beyond spaces, line breaks, dashes, letter case
+    and Đ written without its bar (text with its marks lost writes every ``QĐ`` as
+    ``QD``): a letter changed by the parser (``ITg`` -> ``TTg``, ``TTlT`` -> ``TTLT``)."""
+
+    def plain(k: str) -> str:  # a small l is a stroke (I, 1), not an L in small print
+        return re.sub(r"[\s\-–]+", "", k).translate(_NO_BAR).replace("l", "|").upper()
+
+    return plain(written) != plain(key)
+
+
+_NO_BAR = str.maketrans({"Đ": "D", "Ð": "D", "đ": "d"})
+
+
 def _full_keys(page: PageText) -> list[CiteHit]:
     hits = []
     for m in _KEY.finditer(page.text):
         for cand in _trim_candidates(m.group()):
-            parts = parse_key(cand)
+            unspecked = _STROKE.sub("-", _SPECK.sub("", cand))
+            parts = parse_key(unspecked)
             flags = []
+            if parts and unspecked != _SPECK.sub("", cand):
+                flags.append(UNKNOWN_CODE)  # a part that began with a stroke: read it again
             if parts is None and (parts := retyped(cand)) is not None:
                 flags.append(KEY_REPAIRED)
             if parts:
@@ -142,6 +171,11 @@ def _full_keys(page: PageText) -> list[CiteHit]:
                 glued = re.search(r"[a-zà-ỹđ]{3,}$", seg)
                 if glued and not parts.key.endswith(glued.group()):
                     end -= len(glued.group())
+                written = _STROKE.sub("-", _SPECK.sub("", page.text[m.start() : end]))
+                if KEY_REPAIRED not in flags and _respelt(written, parts.key):
+                    flags.append(KEY_REPAIRED)
+                if _CUT.match(page.text, end):  # "1488/TTT-1VP": a part lost to a stray mark
+                    flags.append(UNKNOWN_CODE)
                 date = date_at(page.folded, end)
                 before = page.folded[max(0, m.start() - 30) : m.start()]
                 hits.append(
@@ -445,6 +479,24 @@ def _prefer_attested_numbers(hits: list[CiteHit], lex: Lexicon) -> None:
                 _set_parts(
                     h, KeyParts(better, p.year, p.type_code, p.issuer_code, p.party), KEY_REPAIRED
                 )
+        _flag_disputed(numbers, moves)
+
+
+def _flag_disputed(numbers: dict[str, list[CiteHit]], moves: dict[str, str]) -> None:
+    """Two numbers of one kind a digit slip apart that no attestation settles (``387`` and
+    ``87`` once each): one of them is a misreading, which one is not known, so both are
+    flagged ``number_disputed`` (never merged). Printed dates that differ say they are
+    two documents."""
+    for a, b in itertools.permutations(numbers, 2):
+        if a in moves or b in moves or not digit_slip(a, b):
+            continue
+        dates_a = {h.date for h in numbers[a] if h.date}
+        dates_b = {h.date for h in numbers[b] if h.date}
+        if dates_a and dates_b and not dates_a & dates_b:
+            continue
+        for h in numbers[a] + numbers[b]:
+            if NUMBER_DISPUTED not in h.flags:
+                h.flags.append(NUMBER_DISPUTED)
 
 
 def _better_reading(

@@ -36,7 +36,10 @@ from schemas import (
 
 __all__ = ["EXTRACTOR_VERSION", "build_record"]
 
-EXTRACTOR_VERSION = "extract-0.4.0"  # needs_review, key lexicon, laws, header package
+EXTRACTOR_VERSION = "extract-0.4.1"  # damage flagged: keys, numbers, names, cross-checks
+
+CITED_AFTER = "cited_after"
+NUMBER_ORDER = "number_order"
 
 _HEADER_FIELDS = (
     "issuer",
@@ -59,6 +62,8 @@ def build_record(doc: Document) -> Record:
     record = Record(source=doc.source, doc=header)
     own = header.detail.get("number")
     record.citations = _citations(pages, header.number, own.spans[0] if own and own.spans else None)
+    _cited_before(record.citations, header.date)
+    _number_order(header, record.citations)
     record.date_details = _dates(pages, header)
     record.dates = list(
         dict.fromkeys(v for d in record.date_details for v in (d.value, d.end) if v is not None)
@@ -143,6 +148,7 @@ def _citations(
             h.parts = variants[h.key]
             h.key = h.parts.key
     out: dict[str, Citation] = {}
+    read_whole: set[str] = set()  # keys met printed whole (not only completed from context)
     for page, h in hits:
         if h.key == own or (
             own_span and own_span.page == page.number and own_span.start <= h.start < own_span.end
@@ -166,13 +172,51 @@ def _citations(
                 flags=list(dict.fromkeys(h.flags)),
                 aliases=list(h.aliases),
             )
+            read_whole |= {h.key} if not h.partial else set()
             continue
         c.spans.append(span)
         c.date = c.date or h.date
-        c.flags = [f for f in c.flags if f in h.flags]  # a clean mention settles a doubt
+        if h.partial:
+            pass  # "Quyết định 1373" completed from the key: it settles no doubt about the key
+        elif h.key not in read_whole:
+            c.flags, read_whole = list(dict.fromkeys(h.flags)), read_whole | {h.key}
+        else:
+            c.flags = [f for f in c.flags if f in h.flags]  # a clean mention settles a doubt
         if c.partial and not h.partial:
             c.partial, c.text = False, h.text
     return list(out.values())
+
+
+def _cited_before(citations: list[Citation], issued: str | None) -> None:
+    """A document cites only what was issued before it: a cited date or key year after the
+    document's own date is a misreading of one of them, flagged ``cited_after``."""
+    if not issued:
+        return
+    for c in citations:
+        late = bool(c.date) and str(c.date)[: len(issued)] > issued
+        late = late or (c.year is not None and c.year > int(issued[:4]))
+        if late and CITED_AFTER not in c.flags:
+            c.flags.append(CITED_AFTER)
+
+
+def _number_order(header: DocHeader, citations: list[Citation]) -> None:
+    """One issuer numbers its documents of a kind in order through the year: a cited
+    document of the same type and issuer, dated earlier that year, with a higher number
+    than this one's says one of the two numbers is misread (``number_order`` on the
+    document's number)."""
+    own = parse_key(header.number) if header.number else None
+    detail = header.detail.get("number")
+    issued = header.date or ""
+    if own is None or detail is None or len(issued) < 10 or not own.number.isdigit():
+        return
+    kind = (own.type_code, own.issuer_code, own.party)
+    for c in citations:
+        p = parse_key(c.key) if c.date and len(c.date) >= 10 else None
+        if p is None or not p.number.isdigit() or (p.type_code, p.issuer_code, p.party) != kind:
+            continue
+        earlier = str(c.date)[:4] == issued[:4] and str(c.date) < issued
+        if earlier and int(p.number) > int(own.number) and NUMBER_ORDER not in detail.flags:
+            detail.flags.append(NUMBER_ORDER)
 
 
 def _mark_review(record: Record) -> None:

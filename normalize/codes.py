@@ -53,11 +53,14 @@ YEAR_MISMATCH = "year_mismatch"
 _DATA = Path(__file__).with_name("codes.json")
 
 # Characters OCR reads for one another, folded (lower case, no marks): a confusion
-# is one substitution inside a group, ``rn``/``m``, a stray thin stroke read as a
-# character (``TT1g``, ``STNMĨT``: fold turns Ĩ into i), or an extra trailing O/0
-# (a seal or underline edge after ``NQ``).
-_GROUPS = ("itl1fj|!", "vyu", "oq0", "s5", "b8", "g6", "z2")
-_GROUP_OF = {c: g for g in _GROUPS for c in g}
+# is one substitution inside a group (C/G and N/H: a broken stroke or a filled gap),
+# ``rn``/``m``, a stray thin stroke read as a character (``TT1g``, ``STNMĨT``: fold
+# turns Ĩ into i), or an extra trailing O/0 (a seal or underline edge after ``NQ``).
+_GROUPS = ("itl1fj|!", "vyu", "oq0", "s5", "b8", "g6", "z2", "cg", "nh")
+_GROUP_OF: dict[str, str] = {}
+for _g in _GROUPS:  # a character may be in two groups (g: 6 and c)
+    for _c in _g:
+        _GROUP_OF[_c] = _GROUP_OF.get(_c, "") + _g
 _MULTI = (("rn", "m"), ("m", "rn"))
 _STRAY = set("1li|!'.")
 _TRAILING = set("o0")
@@ -69,6 +72,9 @@ _DIGIT_PAIRS = {
 _PROVINCIAL_HINT = re.compile(r"\b(?:tinh|huyen|uy ban nhan dan|ubnd|hdnd|thanh pho)\b")
 # A code followed by a number and maybe a place (``BCĐ138``, ``BCĐ389QNg``, ``QH9``); one
 # digit inside letters is a slip rather than a number (``UB1ND``).
+# A unit part OCR damaged: a digit among letters (not a numbered code's number), a small
+# letter before a capital ("HlCSN"); "TTr" or "QNg" end in small letters and are fine.
+_LOOKS_DAMAGED = re.compile(r"[^\W\d_]\d(?:\D|$)(?<!\d{2})|[a-zđ][A-ZĐ]|^\d")
 _NUMBERED = re.compile(r"^(?P<code>[^\W\d_]{2,}?)(?:\d{2,4}[^\W\d_]{0,4}|\d)$")
 
 
@@ -146,6 +152,8 @@ class Lexicon:
         if f in self.folded[role] or (role in ("issuer", "unit") and f in self.folded["type"]):
             return True
         m = _NUMBERED.match(f)
+        if m and len(f) - len(m.group("code")) == 1 and len(m.group("code")) > 2:
+            return False  # "UBND1", "VPCP1": a stray stroke, not a numbered body like "QH9"
         return bool(m and m.group("code") in self.folded["issuer"])
 
     def fits(self, type_code: str | None, issuer: str, party: bool) -> bool:
@@ -225,6 +233,14 @@ def _fits(code: str, role: str, lex: Lexicon, ctx: CodeContext) -> bool:
     return ctx.provincial or classes != {"provincial"}
 
 
+def _type_for_issuer(seg: str, role: str, cands: list[str], lex: Lexicon, ctx: CodeContext) -> bool:
+    """A type code standing as the issuer of a typed key (``NĐ-GP``) where one confusion
+    gives an issuer of that type (``CP``): damage, not an old ``UB-QĐ`` form."""
+    if role != "issuer" or ctx.type_code is None or fold(seg) in lex.folded["issuer"]:
+        return False
+    return any(lex.fits(ctx.type_code, c, ctx.party) for c in cands)
+
+
 def repair_part(
     seg: str, role: str, ctx: CodeContext, lex: Lexicon | None = None
 ) -> tuple[str, str | None]:
@@ -237,13 +253,15 @@ def repair_part(
     one candidate fits the key's type and the document's level.
     ``role`` is ``type``, ``party_type``, ``issuer`` or ``unit``; units
     (``UBND-TTHC``) are an open set, so they are repaired only on attestation
-    and never reported unknown.
+    and reported unknown only when they look damaged: one confusion off a known
+    code (``KITH`` beside ``KTTH``), a digit among the letters (``K5TT``), a small
+    letter among capitals (``KTlNS``).
     """
     lex = lex or default_lexicon()
-    if lex.knows(seg, role):
-        return seg, None
     pool = lex.folded[role]
     cands = sorted({pool[f] for f in confusions(seg) if f in pool})
+    if lex.knows(seg, role) and not _type_for_issuer(seg, role, cands, lex, ctx):
+        return seg, None
     fitting = [c for c in cands if _fits(c, role, lex, ctx)]
     attested = [c for c in fitting if fold(c) in ctx.attested or _named(c, lex, ctx)]
     pick = None
@@ -254,7 +272,9 @@ def repair_part(
     if pick is not None:
         log.debug("key part %r repaired to %r", seg, pick)
         return pick, KEY_REPAIRED
-    return seg, (None if role == "unit" else UNKNOWN_CODE)
+    if role == "unit" and not cands and not _LOOKS_DAMAGED.search(seg):
+        return seg, None
+    return seg, UNKNOWN_CODE
 
 
 _PARTY_FORM = re.compile(r"(\d{1,5})-+([^/\-]+)/(.+)")

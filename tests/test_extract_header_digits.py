@@ -140,11 +140,11 @@ def test_printed_number_read_less_surely_than_print_is_doubtful() -> None:
 
 
 def test_letter_read_for_a_digit_in_the_number() -> None:
-    text = TEXT.replace("0{ /TTr-UBND", "I57/QĐ-NĐ-UB")
+    text = TEXT.replace("0{ /TTr-UBND", "I57/TTr-NĐ-UB")
     h = build_record(_doc({}, None, text)).doc
-    assert (h.number, h.detail["number"].flags) == ("157/QĐ-NĐ-UB", ["doubtful"])
+    assert (h.number, h.detail["number"].flags) == ("157/TTr-NĐ-UB", ["doubtful"])
     h = build_record(_doc({}, None, text.replace("I57", "157"))).doc
-    assert (h.number, h.detail["number"].flags) == ("157/QĐ-NĐ-UB", [])
+    assert (h.number, h.detail["number"].flags) == ("157/TTr-NĐ-UB", [])
 
 
 def test_printed_date_after_the_signing_is_doubtful() -> None:

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extract.citations import CiteHit, check_keys, find_citations
+from extract.citations import NUMBER_DISPUTED, CiteHit, check_keys, find_citations
 from extract.text import PageText
 from normalize.codes import (
     KEY_REPAIRED,
@@ -287,12 +287,25 @@ def test_misread_digit_with_the_same_date() -> None:
         "Quyết định số 735/QĐ-UBND, 736/QĐ-UBND và 736/QĐ-UBND ngày 5/5/2024",
         # dates disagree: other documents
         "Quyết định số 12/QĐ-UBND ngày 5/3/2024, Quyết định 12/QĐ-UBND và 2/QĐ-UBND ngày 9/1/2024",
-        # one mention each: no reading is better attested
-        "Tờ trình số 573/TTr-SNV và Tờ trình số 373/TTr-SNV",
     ],
 )
 def test_numbers_not_merged(text: str) -> None:
     assert all(flags == [] for _, flags in checked(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # one mention each: no reading is better attested, one of them is a misreading
+        "Tờ trình số 573/TTr-SNV và Tờ trình số 373/TTr-SNV",
+        "Căn cứ Quyết định số 387/QĐ-TTg; thực hiện Quyết định số 87/QĐ-TTg",
+        "Kế hoạch số 16/KH-UBND ngày 2/3/2024 và Kế hoạch số 18/KH-UBND",
+    ],
+)
+def test_numbers_disputed_are_flagged_not_merged(text: str) -> None:
+    got = checked(text)
+    assert len({k for k, _ in got}) == 2
+    assert all(flags == [NUMBER_DISPUTED] for _, flags in got)
 
 
 # --- properties ----------------------------------------------------------------

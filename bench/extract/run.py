@@ -152,6 +152,11 @@ def evaluate(pairs: list[tuple[dict, object]], verbose: bool) -> dict[str, Score
         cs = scores.setdefault("silent citation errors", Score())
         cs.tp += len(rec.citations)
         cs.fp += sum(not getattr(c, "needs_review", False) for c in wrong)
+        cf = scores.setdefault("citations flagged", Score())  # tp: flagged; fp: right ones
+        cf.tp += sum(bool(getattr(c, "needs_review", False)) for c in rec.citations)
+        cf.fp += sum(
+            bool(getattr(c, "needs_review", False)) and key_norm(c.key) in gk for c in rec.citations
+        )
         gd = {(key_norm(c["key"]), c.get("date")) for c in gold.get("citations", [])}
         pd = {(key_norm(c.key), c.date) for c in rec.citations if key_norm(c.key) in gk}
         scores.setdefault("citations+date", Score()).add(gd, pd)
@@ -187,7 +192,7 @@ def report(title: str, scores: dict[str, Score]) -> None:
     print(f"\n{title}")
     print(f"  {'field':28} {'P':>6} {'R':>6} {'F1':>6}  (tp/fp/fn)")
     for k, s in scores.items():
-        if k.startswith(("silent", "header values")):
+        if k.startswith(("silent", "header values", "citations flagged")):
             continue
         p, r, f = s.prf()
         print(f"  {k:28} {p:6.3f} {r:6.3f} {f:6.3f}  ({s.tp}/{s.fp}/{s.fn})")
@@ -195,9 +200,10 @@ def report(title: str, scores: dict[str, Score]) -> None:
         s = scores.get(k)
         if s is not None and s.tp:
             print(f"  {k:28} {s.fp / s.tp:6.1%} of {s.tp} values ({s.fp} wrong, not flagged)")
-    flagged = scores.get("header values flagged")
-    if flagged is not None and flagged.tp:
-        print(f"  {'header values flagged':28} {flagged.tp:6d} ({flagged.fp} of them right)")
+    for k in ("header values flagged", "citations flagged"):
+        flagged = scores.get(k)
+        if flagged is not None and flagged.tp:
+            print(f"  {k:28} {flagged.tp:6d} ({flagged.fp} of them right)")
     for label, names in (
         ("header (all fields)", None),
         ("header (5: no.,date,type,", ("number", "date", "doc_type", "issuer", "title")),

@@ -6,11 +6,13 @@ the trích yếu; at the end: nơi nhận on the left, the signature block on th
 
 Parts: :mod:`.lines` (the :class:`Line` record and shared patterns), :mod:`.top`
 (number, date, place), :mod:`.issuer`, :mod:`.title`, :mod:`.digits` (handwritten
-number and day), :mod:`.signature`; the result is a :class:`HeaderResult`.
+number and day), :mod:`.signature`, :mod:`.names` (signer plausibility), :mod:`.checks`
+(fields that must agree); the result is a :class:`HeaderResult`.
 """
 
 from __future__ import annotations
 
+from extract.header.checks import cross_check
 from extract.header.digits import hand_digits
 from extract.header.fields import HeaderField, HeaderResult
 from extract.header.issuer import normal_case
@@ -45,4 +47,5 @@ def find_header(pages: list[PageText], signed_on: str | None = None) -> HeaderRe
     read_signature(pages, out)
     if out.title is not None:
         settle_marks(out.title, pages)
+    cross_check(out)
     return out

@@ -10,6 +10,7 @@ from rapidfuzz import fuzz, process
 from extract.header.digits import SURE_PRINT
 from extract.header.fields import HeaderField, HeaderResult
 from extract.header.lines import LO, UP, Line, is_upper, page_lines, segments
+from extract.header.names import name_doubts
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.names import SURNAMES, surname_spelling
@@ -151,8 +152,10 @@ def _read_zone(page: PageText, zone: list[Line], has_noi_nhan: bool, out: Header
         )
     if name:
         end = name[0] + len(name[1])
+        value = _surname_marks(name[1])
         flags = ["doubtful"] if _unsure_words(page, name[0], end) else []
-        out.signer = HeaderField(_surname_marks(name[1]), page.number, name[0], end, flags=flags)
+        flags += name_doubts(value)
+        out.signer = HeaderField(value, page.number, name[0], end, flags=flags)
     if recips:
         out.recipients = HeaderField(
             [r for r in recips if r],

@@ -1,0 +1,109 @@
+"""Cross-checks between header fields: values read apart that must agree.
+
+Each field is read from its own place on the page, so one misreading leaves the others
+intact: the type heading (TỜ TRÌNH) names the type the number's symbol carries (``TTr``),
+a number with a year (``12/2024/QĐ-UBND``) is signed in that year, and the body its
+symbol names (``SNV``) is the issuer at the top, and a local body's place is its
+locality. When two fields
+disagree one of them is wrong and which is not known, so both are flagged
+``fields_disagree`` for review; nothing is changed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import re
+
+from extract.header.fields import HeaderField, HeaderResult
+from normalize.codes import default_lexicon
+from normalize.fold import fold
+from normalize.keys import TYPE_CODES, parse_key
+
+__all__ = ["FIELDS_DISAGREE", "SIGNER_TITLE_SUSPECT", "cross_check"]
+
+log = logging.getLogger(__name__)
+
+FIELDS_DISAGREE = "fields_disagree"
+SIGNER_TITLE_SUSPECT = "signer_title_suspect"
+_LOCALITY_WORD = re.compile(r"^(?:tinh|thanh pho|tp\.?|huyen|quan|thi xa|xa|phuong|thi tran)\s+")
+_LOCALITY = re.compile(r"\b(?:tinh|thanh pho|huyen|quan|thi xa|phuong|thi tran)\s+\w")
+_DELEGATION = re.compile(r"^(?:kt|tm|tl|tuq|q|t/m|k/t|t/l)\b\.?")
+
+
+def cross_check(out: HeaderResult) -> None:
+    """Flag header fields that contradict one another (see the module's doc)."""
+    _signer_title(out.signer_title, out.signer is not None)
+    _place_of_issuer(out)
+    number = out.number
+    if number is None:
+        return
+    parts = parse_key(str(number.value)) if number.value else None
+    if parts is None and number.symbol:
+        parts = parse_key(f"1/{number.symbol}")
+    if parts is None:
+        return
+    kind = out.doc_type
+    named = TYPE_CODES.get(parts.type_code or "")
+    if kind is not None and named and fold(named) != fold(str(kind.value)):
+        _disagree(number, kind)
+    date = out.date
+    year = str(date.value)[:4] if date is not None else ""
+    if date is not None and parts.year and year.isdigit() and int(year) != parts.year:
+        _disagree(number, date)
+    if not parts.party:
+        _issuer_named(out, (parts.issuer_code or "").split("-")[0])
+
+
+def _issuer_named(out: HeaderResult, code: str | None) -> None:
+    """The issuer the number's symbol names (``SNV``: Sở Nội vụ) is the issuer read at the
+    top, or its parent; a symbol whose body the lexicon does not name says nothing."""
+    base = re.match(r"[^\W\d_]+", code or "")
+    name = default_lexicon().names.get(base.group()) if base else None
+    if not (base and name and out.number and out.issuer and out.issuer.value):
+        return
+    heads = [fold(str(f.value)) for f in (out.issuer, out.parent_issuer) if f and f.value]
+    short = re.compile(rf"\b{re.escape(fold(base.group()))}\b")  # "UBND tỉnh Quảng Ngãi"
+    if not any(fold(name) in h or short.search(h) for h in heads):
+        _disagree(out.number, out.issuer)
+
+
+def _place_of_issuer(out: HeaderResult) -> None:
+    """A local body dates its documents at its own locality (Nghị định 30/2020: "Quảng
+    Ngãi, ngày …" under "Ủy ban nhân dân tỉnh Quảng Ngãi"; a Sở under its province): a
+    place the issuer and its parent do not name disagrees with them. A central body's
+    issuer names no locality and is not checked."""
+    place, issuer = out.place, out.issuer
+    if place is None or issuer is None or not place.value or not issuer.value:
+        return
+    heads = " / ".join(fold(str(f.value)) for f in (issuer, out.parent_issuer) if f and f.value)
+    if not _LOCALITY.search(heads):
+        return
+    where = fold(str(place.value))
+    where = _LOCALITY_WORD.sub("", where).strip()
+    if where and where not in heads:
+        _disagree(place, issuer)
+
+
+def _signer_title(title: HeaderField | None, signed: bool) -> None:
+    """A delegation (``KT.``, ``TM.``, ``TL.``) is followed by the signer's own role, and
+    one signing for the head (``KT.``) is a deputy (``PHÓ …``): a block that ends on the
+    delegation above a name, or whose deputy line is not one, lost or misread a line (an
+    unsigned draft may end on the delegation)."""
+    if title is None or not title.value:
+        return
+    parts = [fold(p).strip() for p in str(title.value).split(" / ")]
+    cut = signed and bool(_DELEGATION.match(parts[-1]))
+    not_deputy = any(
+        p.startswith(("kt", "k/t")) and not nxt.startswith("pho")
+        for p, nxt in itertools.pairwise(parts)
+    )
+    if (cut or not_deputy) and SIGNER_TITLE_SUSPECT not in title.flags:
+        title.flags.append(SIGNER_TITLE_SUSPECT)
+
+
+def _disagree(*fields: HeaderField) -> None:
+    for f in fields:
+        if FIELDS_DISAGREE not in f.flags:
+            f.flags.append(FIELDS_DISAGREE)
+    log.info("header fields disagree: %s", ", ".join(repr(f.value) for f in fields))

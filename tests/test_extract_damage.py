@@ -1,0 +1,174 @@
+"""Synthetic OCR damage (issue 15): the extractor recovers the key or flags it, and never
+cites a confident wrong key. Each rule has positive examples (damage caught) and negative
+ones (a valid key, rare code or real name, left alone and unflagged)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extract import build_record
+from extract.header.names import NAME_UNUSUAL, name_doubts, set_known_names
+from normalize.codes import CodeContext, default_lexicon, repair_part
+from schemas import Document, Page, PageRoute, Source, SourceKind
+
+
+def _cites(text: str) -> dict[str, bool]:
+    """Cited key -> needs_review, of a one-page text document."""
+    page = Page(number=1, text=text, route=PageRoute.TEXT_FILE)
+    doc = Document(
+        source=Source(file="t", sha256="0" * 64, pages=1, kind=SourceKind.TEXT), pages=[page]
+    )
+    return {c.key: c.needs_review for c in build_record(doc).citations}
+
+
+def _caught(text: str, right: str) -> bool:
+    """The right key cited unflagged, or every key cited flagged: never a silent wrong key."""
+    got = _cites(text)
+    wrong = {k: r for k, r in got.items() if k != right}
+    return all(wrong.values()) and (right in got or bool(wrong) or not got)
+
+
+# --- key damage: caught ------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("damaged", "right"),
+    [
+        ("71/2016/\nNĐ-CP", "71/2016/NĐ-CP"),  # a slash at a line end
+        ("71/\n2016/NĐ-CP", "71/2016/NĐ-CP"),
+        ("5633/VPCP-K5TT", "5633/VPCP-KSTT"),  # a digit among a unit's letters
+        ("5990/VPCP-KST1", "5990/VPCP-KSTT"),
+        ("87/HĐND-KTlNS", "87/HĐND-KTNS"),  # a small letter among capitals
+        ("6658/UBND-KITH", "6658/UBND-KTTH"),  # a unit one confusion off a known one
+        ("6658/UBND1-KTTH", "6658/UBND-KTTH"),  # a stray stroke after a long code
+        ("43/2023/NĐ-GP", "43/2023/NĐ-CP"),  # a type code standing as a decree's issuer
+        ("1488/TTT-lVP", "1488/TTT-VP"),  # the key cut by a stray mark
+        ("1373/QĐ-TTq", "1373/QĐ-TTg"),
+        ("57-NQO/TW", "57-NQ/TW"),
+        ("119/KH-BCĐ38§9QNg", "119/KH-BCĐ389QNg"),  # a speck read as a mark inside
+        ("01/KH-BCĐ389QN§g", "01/KH-BCĐ389QNg"),
+    ],
+)
+def test_damaged_key_is_recovered_or_flagged(damaged: str, right: str) -> None:
+    text = f"Căn cứ văn bản số {damaged} ngày 10/5/2023;\n"
+    assert _caught(text, right)
+    assert _cites(text)  # not lost either
+
+
+# --- key damage: valid keys untouched ----------------------------------------------
+@pytest.mark.parametrize(
+    "key",
+    [
+        "6658/UBND-KTTH",
+        "2105/UBND-NC",
+        "119/KH-BCĐ389QNg",
+        "24/TTr-UBND",
+        "43/2023/NĐ-CP",
+        "157/QĐ-NĐ-UB",
+        "26/QH-NĐ-UB",
+        "2003/UBDT-VPCTMTQG",
+        "85/VP-TTHC",
+        "12/2024/QH15",
+    ],
+)
+def test_valid_key_is_cited_unflagged(key: str) -> None:
+    year = key.split("/")[1] if key.count("/") == 2 else "2023"
+    assert _cites(f"Căn cứ văn bản số {key} ngày 10/5/{year};\n") == {key: False}
+
+
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("677 / QĐ - TTg", "677/QĐ-TTg"),  # spaces, the eth Đ, an en dash: not respellings
+        ("677/QÐ-TTg", "677/QĐ-TTg"),
+        ("677/QĐ–TTg", "677/QĐ-TTg"),
+        ("49 - KL/TW", "49-KL/TW"),
+    ],
+)
+def test_layout_variants_are_not_repairs(written: str, key: str) -> None:
+    assert _cites(f"Căn cứ văn bản số {written} ngày 10/5/2024;\n") == {key: False}
+
+
+def test_clean_unknown_unit_is_not_flagged() -> None:
+    """Units are an open set: a clean-looking one the lexicon lacks is not a doubt."""
+    assert _cites("Theo Công văn số 15/UBND-ĐTXD ngày 3/4/2024 của UBND tỉnh") == {
+        "15/UBND-ĐTXD": False
+    }
+
+
+@pytest.mark.parametrize(
+    ("seg", "flagged"),
+    [("K5TT", True), ("KTlNS", True), ("KITH", True), ("TTr", False), ("KTNS", False)],
+)
+def test_unit_checked(seg: str, flagged: bool) -> None:
+    code, flag = repair_part(seg, "unit", CodeContext("QĐ"), default_lexicon())
+    assert code == seg and (flag is not None) is flagged
+
+
+# --- numbers ---------------------------------------------------------------------
+def test_one_of_two_mentions_with_a_lost_digit_is_disputed() -> None:
+    got = _cites("Căn cứ Quyết định số 387/QĐ-TTg; thực hiện Quyết định số 87/QĐ-TTg của Thủ tướng")
+    assert got == {"387/QĐ-TTg": True, "87/QĐ-TTg": True}
+
+
+def test_numbers_of_other_dates_are_other_documents() -> None:
+    got = _cites("Quyết định số 387/QĐ-TTg ngày 1/2/2020 và Quyết định số 87/QĐ-TTg ngày 3/4/2021")
+    assert got == {"387/QĐ-TTg": False, "87/QĐ-TTg": False}
+
+
+# --- property: a lexicon key damaged by a stray stroke is never a silent other key ----
+_KEYS = st.sampled_from(
+    ["1373/QĐ-TTg", "43/2023/NĐ-CP", "4039/STC-HCSN", "208/HĐND-KTNS", "573/TTr-SNV"]
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(key=_KEYS, where=st.integers(min_value=0, max_value=20), stroke=st.sampled_from("1l|"))
+def test_stray_stroke_never_silent(key: str, where: int, stroke: str) -> None:
+    start = key.rindex("/") + 2
+    i = start + where % (len(key) - start)
+    damaged = key[:i] + stroke + key[i:]
+    assert _caught(f"Căn cứ văn bản số {damaged} ngày 10/5/2023;\n", key)
+
+
+# --- signer names ------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "name",
+    ["Trần Phước Hiên", "Nguyễn Văn Tuẫn", "Lê Thị Hoạ", "Phạm Văn Thàng", "Nguyễn Văn Mính"],
+)
+def test_name_with_a_slipped_mark_is_unusual(name: str) -> None:
+    assert name_doubts(name, frozenset()) == [NAME_UNUSUAL]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Trần Phước Hiền",
+        "Nguyễn Hoàng Giang",
+        "Đặng Văn Minh",
+        "Phạm Trường Thọ",
+        "Phùng Tô Long",
+        "Nguyễn Trần Minh",  # a surname in the middle
+        "Lê Thị Hoà",  # old tone placement
+        "Trần Thị Thuỷ",
+    ],
+)
+def test_common_names_are_not_flagged(name: str) -> None:
+    assert name_doubts(name, frozenset()) == []
+
+
+def test_names_the_archive_knows() -> None:
+    known = frozenset({"trần phước hiên"})
+    assert name_doubts("Trần Phước Hiên", known) == []  # confirmed once: trusted
+    known = frozenset({"trần phước hiền"})
+    assert name_doubts("Trần Phước Hiến", known) == [NAME_UNUSUAL]  # spelt otherwise
+
+
+def test_set_known_names_is_the_default() -> None:
+    set_known_names(["Trần Phước Hiên"])
+    try:
+        assert name_doubts("Trần Phước Hiên") == []
+        assert name_doubts("Trần Phước Hiến") == [NAME_UNUSUAL]
+    finally:
+        set_known_names([])
+    assert name_doubts("Trần Phước Hiên") == [NAME_UNUSUAL]
