@@ -18,7 +18,7 @@ from extract.money import find_money
 from extract.review import needs_review
 from extract.text import PageText
 from normalize.fold import fold
-from normalize.keys import parse_key
+from normalize.keys import KeyParts, parse_key
 from schemas import (
     Amount,
     Citation,
@@ -121,7 +121,8 @@ def _citations(
     pages: list[PageText], own_number: str | None, own_span: Span | None
 ) -> list[Citation]:
     """Cited documents in order of first mention, one per key; never the document's own number."""
-    own = parse_key(own_number).key if own_number and parse_key(own_number) else None
+    own_parts = parse_key(own_number) if own_number else None
+    own = own_parts.key if own_parts else None
     hits: list[tuple[PageText, CiteHit]] = []
     pending = []
     for page in pages:
@@ -129,7 +130,7 @@ def _citations(
         hits += [(page, h) for h in full]
         pending.append((page, refs))
     check_keys([h for _, h in hits], "\n".join(p.folded for p in pages))
-    known = {
+    known: dict[tuple[str | None, str], KeyParts] = {
         (h.parts.type_code, h.parts.number.lstrip("0")): h.parts
         for _, h in hits
         if h.parts and not h.partial and h.parts.type_code
@@ -204,7 +205,8 @@ def _dates(pages: list[PageText], header: DocHeader) -> list[DateMention]:
     for page in pages:
         for h in find_dates(page.folded):
             if (
-                own_span
+                own is not None
+                and own_span is not None
                 and own_span.page == page.number
                 and (h.start < own_span.end and own_span.start < h.end)
             ):

@@ -17,6 +17,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
 from normalize.fold import fold
 
@@ -84,7 +85,7 @@ class _Index:
             self.by_name[_bare(name)].append(key)
         return key
 
-    def _links(self, conv) -> None:
+    def _links(self, conv: ModuleType) -> None:
         """The package's converter tables: old province -> new province; old commune ->
         the new commune(s) it went to (a divided commune lists every part)."""
         for new_p, olds in conv.DICT_PROVINCE.items():

@@ -28,7 +28,7 @@ class Cleaned:
     """The cleaned page and the affine map from original to cleaned pixel coordinates."""
 
     gray: np.ndarray
-    matrix: np.ndarray = field(default_factory=lambda: np.float32([[1, 0, 0], [0, 1, 0]]))
+    matrix: np.ndarray = field(default_factory=lambda: np.array([[1, 0, 0], [0, 1, 0]], np.float32))
     angle: float = 0.0
     colour_share: float = 0.0
     binarised: bool = False

@@ -22,7 +22,7 @@ _SEAL_COLOUR = 0.0003  # red pixels (0.03% of the page) that mark a seal on an e
 def _to_original(cleaned: Cleaned, w: engine.TessWord, width: int, height: int) -> Box:
     inv = cv2.invertAffineTransform(cleaned.matrix)
     x0, y0, x1, y1 = w.left, w.top, w.left + w.width, w.top + w.height
-    pts = np.float32([[x0, y0], [x1, y0], [x0, y1], [x1, y1]])
+    pts = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], np.float32)
     mapped = pts @ inv[:, :2].T + inv[:, 2]
     xs, ys = mapped[:, 0], mapped[:, 1]
     return Box(

@@ -15,11 +15,17 @@ import json
 import pickle
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from schemas import RepairEdit
 from schemas.files import atomic_write_with, write_atomic
+
+if TYPE_CHECKING:  # the model modules load lazily: importing this package stays cheap
+    from normalize.repair.lm import KneserNey
+    from normalize.repair.model import Repairer
 
 MODEL_VERSION = "vi-repair-2026.12-1"
 ADAPT_FILE = "repair-adapt.json"
@@ -49,7 +55,7 @@ class RepairResult:
 class RepairModel:
     """A loaded snapshot, optionally adapted to an archive; ``version`` goes into provenance."""
 
-    def __init__(self, repairer, version: str) -> None:
+    def __init__(self, repairer: Repairer, version: str) -> None:
         self._r = repairer
         self.version = version
 
@@ -82,9 +88,11 @@ class RepairModel:
         return _applied(src, self._r.decode(src, p_dmg), score)
 
 
-def _applied(src: str, changes, score: float) -> RepairResult:
+def _applied(src: str, changes: Iterable[tuple[int, int, str]], score: float) -> RepairResult:
     """The text with ``(start, end, new)`` changes made, and each edit's span in the new text."""
-    out, edits, pos, shift = [], [], 0, 0
+    out: list[str] = []
+    edits: list[RepairEdit] = []
+    pos = shift = 0
     for start, end, new in changes:
         out.append(src[pos:start])
         s = start + shift
@@ -97,12 +105,12 @@ def _applied(src: str, changes, score: float) -> RepairResult:
     return RepairResult(text="".join(out), edits=edits, score=score)
 
 
-def _read_snapshot() -> dict:
+def _read_snapshot() -> dict[str, Any]:
     with gzip.open(data_path(), "rt", encoding="utf-8") as f:
         return json.load(f)
 
 
-_BASE: dict = {}
+_BASE: dict[str, Any] = {}
 
 
 def _cache_file() -> Path:
@@ -114,7 +122,7 @@ def _cache_file() -> Path:
     return cache_dir() / f"repair-{MODEL_VERSION}-c{CACHE_FORMAT}-{stamp}.pickle"
 
 
-def _build_base() -> tuple[dict, object]:
+def _build_base() -> tuple[dict[str, Any], KneserNey]:
     """Parse the snapshot, smooth the LM and compile the lexicon (slow: seconds); cached."""
     from normalize.repair.lexicon import Lexicon
     from normalize.repair.lm import KneserNey, new_ids
@@ -133,7 +141,7 @@ def _build_base() -> tuple[dict, object]:
     return snap, lm
 
 
-def _base():
+def _base() -> tuple[dict[str, Any], KneserNey]:
     """Snapshot and base LM: once per process, from a pickle cache after the first build."""
     if not _BASE:
         cache = _cache_file()

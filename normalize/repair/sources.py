@@ -66,7 +66,8 @@ def vlsp_sentences() -> list[str]:
     """VLSP-2013 sentences (word-segmented tokens re-joined with spaces), in file order."""
     with zipfile.ZipFile(underthesea_wheel()) as z:
         raw = z.read(VLSP_MEMBER).decode("utf-8")
-    sents, cur = [], []
+    sents: list[str] = []
+    cur: list[str] = []
     for line in raw.splitlines():
         if not line.strip():
             if cur:
@@ -180,11 +181,11 @@ def libreoffice_help() -> str:
 
 def _catalogue_text(paths: list[Path]) -> str:
     """The translations (msgstr) of gettext catalogues, one a line."""
-    out = []
+    out: list[str] = []
     for path in paths:
         with path.open("rb") as f:
             try:
-                cat = gettext.GNUTranslations(f)._catalog
+                cat = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
             except (OSError, ValueError) as e:  # a damaged catalogue only costs its text
                 log.warning("skipping %s: %s", path, e)
                 continue
