@@ -66,10 +66,13 @@ def revoke(db: Database, token_id: int) -> bool:
         if row is None:
             return False
         if row.role == "admin" and not row.revoked:
-            admins = s.scalar(
-                select(func.count(TokenRow.id)).where(
-                    TokenRow.role == "admin", TokenRow.revoked.is_(False)
+            admins = (
+                s.scalar(
+                    select(func.count(TokenRow.id)).where(
+                        TokenRow.role == "admin", TokenRow.revoked.is_(False)
+                    )
                 )
+                or 0
             )
             if admins <= 1:
                 raise LastAdminError("the last admin token cannot be revoked")

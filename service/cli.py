@@ -129,9 +129,8 @@ def extract_cmd(file: Path) -> None:
         outcome = pipe.process(_require(file))
     finally:
         pipe.close()
-    if outcome.error:
-        raise outcome.error
-    sys.stdout.write(record_json(outcome.record) + "\n")
+    _, record = outcome.result()
+    sys.stdout.write(record_json(record) + "\n")
 
 
 @app.command("repair")

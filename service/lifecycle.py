@@ -163,13 +163,9 @@ def trash_restore(settings: Settings, db: Database, pipeline: Pipeline, sha_pref
         raise SohoaError(ErrorKind.FILE_ACCESS, f"{entry.filename}: the original was purged")
     note = json.loads((entry.path / _NOTE).read_text(encoding="utf-8"))
     path = BlobStore(settings.blobs_dir).put_file(original, entry.sha256)
-    outcome = pipeline.process(path)
-    if outcome.error is not None:
-        raise outcome.error
+    document, record = pipeline.process(path).result()
     with db.session() as s:
-        row, created = repo.save_document(
-            s, entry.filename, outcome.document, outcome.record, PIPELINE_VERSION
-        )
+        row, created = repo.save_document(s, entry.filename, document, record, PIPELINE_VERSION)
         for c in note.get("corrections", []) if created else []:
             repo.add_correction(s, row, c["field"], c["value"], c["author"])
         doc_id = row.id
@@ -213,7 +209,9 @@ def select_ids(
         return chosen
 
 
-def _is_outdated(doc: DocumentRow) -> bool:
+def _is_outdated(doc: DocumentRow | None) -> bool:
+    if doc is None:  # deleted meanwhile
+        return False
     prov = (doc.record or {}).get("provenance") or {}
     return (
         doc.pipeline_version != PIPELINE_VERSION
@@ -239,14 +237,16 @@ def reprocess(
             paths[path] = i
     for outcome in pipeline.process_many(list(paths)):
         doc_id = paths[outcome.path]
-        if outcome.error is not None:
-            summary.failed[doc_id] = f"{outcome.error.kind.value}: {outcome.error.message}"
+        try:
+            document, record = outcome.result()
+        except SohoaError as err:
+            summary.failed[doc_id] = f"{err.kind.value}: {err.message}"
             continue
         with db.session() as s:
             doc = s.get(DocumentRow, doc_id)
             if doc is None:  # deleted meanwhile
                 summary.failed[doc_id] = "deleted while reprocessing"
                 continue
-            repo.save_document(s, doc.filename, outcome.document, outcome.record, PIPELINE_VERSION)
+            repo.save_document(s, doc.filename, document, record, PIPELINE_VERSION)
         summary.updated.append(doc_id)
     return summary

@@ -77,13 +77,20 @@ class Outcome:
     record: Record | None = None
     error: SohoaError | None = None
 
+    def result(self) -> tuple[Document, Record]:
+        """The document and its record; raises the file's error when it failed."""
+        if self.error is not None:
+            raise self.error
+        assert self.document is not None and self.record is not None, "no error, no result"
+        return self.document, self.record
+
 
 @dataclass
 class _Pending:
     path: Path
     intake: ingest.Intake | None = None
     error: SohoaError | None = None
-    futures: dict[int, Future] = field(default_factory=dict)
+    futures: dict[int, Future[Page]] = field(default_factory=dict)
 
 
 class Pipeline:
@@ -107,13 +114,13 @@ class Pipeline:
             )
         return self._pool
 
-    def _submit(self, *args) -> Future:
+    def _submit(self, fn: Callable[..., Page], *args: object) -> Future[Page]:
         """Submit a page task; a pool broken by a dead worker is replaced once."""
         try:
-            return self.pool().submit(*args)
+            return self.pool().submit(fn, *args)
         except BrokenProcessPool:
             self._drop_pool()
-            return self.pool().submit(*args)
+            return self.pool().submit(fn, *args)
 
     def _drop_pool(self) -> None:
         if self._pool is not None:
@@ -151,11 +158,10 @@ class Pipeline:
         """Inspect a file and queue OCR for the pages that need it."""
         pending = _Pending(path)
         try:
-            pending.intake = ingest.inspect(path, self.settings.limits)
+            pending.intake = intake = ingest.inspect(path, self.settings.limits)
         except SohoaError as err:
             pending.error = err
             return pending
-        intake = pending.intake
         for page in intake.pages:
             if page.route != PageRoute.OCR or self._cached(intake.source.sha256, page.number):
                 continue
@@ -171,6 +177,7 @@ class Pipeline:
         return pending
 
     def _ocr_result(self, pending: _Pending, page: Page) -> Page:
+        assert pending.intake is not None, "OCR results of a file that was not inspected"
         sha = pending.intake.source.sha256
         future = pending.futures.get(page.number)
         if future is None:
@@ -205,9 +212,9 @@ class Pipeline:
         )
 
     def _finish(self, pending: _Pending, progress: ProgressFn | None) -> Outcome:
-        if pending.error is not None:
-            return Outcome(pending.path, error=pending.error)
         intake = pending.intake
+        if pending.error is not None or intake is None:
+            return Outcome(pending.path, error=pending.error)
         pages: list[Page] = []
         try:
             for i, page in enumerate(intake.pages, 1):
@@ -282,10 +289,12 @@ class Pipeline:
         pending = self._start(Path(path))
         if pending.error is not None:
             raise pending.error
+        intake = pending.intake
+        assert intake is not None, "an inspection without an error has its intake"
         return Document(
-            source=pending.intake.source,
-            pages=[self._repair_page(self._ocr_result(pending, p)) for p in pending.intake.pages],
-            metadata=pending.intake.metadata,
+            source=intake.source,
+            pages=[self._repair_page(self._ocr_result(pending, p)) for p in intake.pages],
+            metadata=intake.metadata,
         )
 
 

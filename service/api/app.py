@@ -123,7 +123,7 @@ def _problem_media_type(app: FastAPI) -> None:
                         resp["content"] = {"application/problem+json": {"schema": problem}}
         return schema
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
 
 
 def _title(status: int) -> str:

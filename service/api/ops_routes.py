@@ -90,6 +90,8 @@ def reprocess_document(doc_id: Id, st: State, _: Archivist) -> Reprocessed:
         raise HTTPException(422, summary.failed[doc_id])
     with st.db.session() as s:
         doc = s.get(DocumentRow, doc_id)
+        if doc is None:  # deleted meanwhile
+            raise HTTPException(404, f"no document {doc_id}")
         return Reprocessed(id=doc_id, pipeline_version=doc.pipeline_version, record=doc.record)
 
 

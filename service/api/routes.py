@@ -368,7 +368,7 @@ def page_image(
     number: Annotated[int, PathParam(ge=1, le=100_000)],
     st: State,
     _: Reader,
-    dpi: Annotated[Literal[pagecache.SIZES], Query(description="one of the fixed sizes")] = 110,
+    dpi: Annotated[pagecache.Dpi, Query(description="one of the fixed sizes")] = 110,
 ) -> FileResponse:
     """One page rendered as PNG, for reading the text beside the image (cached, bounded)."""
     with st.db.session() as s:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Select, column, func, literal, literal_column, select, table, text, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnClause
 
 from normalize.fold import fold
 from normalize.keys import PARTY_ISSUERS, KeyParts, KeyQuery, canonical_key, parse_key
@@ -283,7 +285,8 @@ def documents_by_key(s: Session, keys: list[str]) -> dict[str, DocumentRow]:
     )
     out: dict[str, DocumentRow] = {}
     for d in rows:
-        out.setdefault(d.doc_key, d)
+        if d.doc_key:  # always, by the query
+            out.setdefault(d.doc_key, d)
     return out
 
 
@@ -321,7 +324,7 @@ def most_cited(s: Session, limit: int = 20) -> list[tuple[str, int]]:
 # SQLite only: the FTS5 table over the folded text (migration 0001).
 _SQLITE_FTS = table("documents_fts", column("rowid"), column("rank"))
 # PostgreSQL only: a stored tsvector of the folded text (migration 0002), GIN-indexed.
-_PG_FTS = literal_column("documents.fts")
+_PG_FTS: ColumnClause[Any] = literal_column("documents.fts")
 _TERM = re.compile(r"\w+\*?")
 
 

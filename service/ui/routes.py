@@ -199,7 +199,7 @@ def _snippet_html(h: repo.Hit, mode: str) -> Markup | None:
     if mode == "cites" and h.citations:
         return _citation_snippet(h.document, {c.key for c in h.citations})
     if h.snippet:
-        return _marked(h.snippet, [tuple(m) for m in h.highlights])
+        return _marked(h.snippet, [(a, b) for a, b in h.highlights])
     return None
 
 
