@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from extract.citations import (
     CiteHit,
     check_keys,
@@ -35,6 +37,8 @@ from schemas import (
 )
 
 __all__ = ["EXTRACTOR_VERSION", "build_record"]
+
+log = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = "extract-0.4.0"  # needs_review, key lexicon, laws, header package
 
@@ -80,7 +84,29 @@ def build_record(doc: Document) -> Record:
         extractor_version=EXTRACTOR_VERSION,
         page_routes=[str(p.route) for p in doc.pages],
     )
+    _log_record(doc, record)
     return record
+
+
+def _log_record(doc: Document, record: Record) -> None:
+    name, h = doc.source.file, record.doc
+    log.info(
+        "%s: %s %s of %s, %d citation(s), %d date(s), %d amount(s)",
+        name,
+        h.doc_type or "untyped document",
+        h.number or "without number",
+        h.date or "no date",
+        len(record.citations),
+        len(record.dates),
+        len(record.amounts),
+    )
+    for c in record.citations:
+        pages = ",".join(str(n) for n in sorted({s.page for s in c.spans})) or "-"
+        log.debug(
+            "%s p%s: cites %s%s", name, pages, c.key, " (to review)" if c.needs_review else ""
+        )
+    for w in record.warnings:
+        log.debug("%s p%s: %s: %s", name, w.page or "-", w.code, w.message)
 
 
 def _header(pages: list[PageText], signed_on: str | None) -> DocHeader:

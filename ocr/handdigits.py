@@ -23,6 +23,7 @@ import contextlib
 import functools
 import gzip
 import importlib.util
+import logging
 import os
 import pickle
 import re
@@ -39,6 +40,8 @@ from schemas.files import atomic_write_with
 
 if TYPE_CHECKING:  # scikit-learn is imported on first use only (it is slow to import)
     from sklearn.calibration import CalibratedClassifierCV
+
+log = logging.getLogger(__name__)
 
 DIGITS_MODEL = "digits-3"  # bump when the recipe (data, features, classifier) changes
 _TOP = 0.45  # the header blanks sit in the top part of the first page
@@ -431,6 +434,7 @@ def classifier() -> CalibratedClassifierCV:
             return pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
+    log.info("training the handwritten-digit classifier (first use, ~13 s); cached in %s", path)
     model = fit(*training_set(*mnist()))
     # atomic: parallel workers may train at once; a read-only cache only costs time
     with contextlib.suppress(OSError):

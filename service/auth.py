@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from service.storage.db import Database
 from service.storage.models import SessionRow, TokenRow, utcnow
 
-log = logging.getLogger("sohoa.auth")
+log = logging.getLogger(__name__)
 
 ROLES = ("reader", "archivist", "admin")
 SESSION_COOKIE = "sohoa_session"

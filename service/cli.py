@@ -23,7 +23,7 @@ import ocr
 from normalize import repair
 from normalize.keys import parse_query
 from schemas import Document, ErrorKind, ExitCode, Record, SohoaError
-from service import auth, backup, exports, jobs, ops_cli, rescans, watch, worker
+from service import auth, backup, exports, jobs, logs, ops_cli, rescans, watch, worker
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
 from service.storage import repo
@@ -41,6 +41,7 @@ app.add_typer(token_app, name="token")
 batch_app = typer.Typer(help="Batches: what became of each file, retry failures.",
                         no_args_is_help=True)  # fmt: skip
 app.add_typer(batch_app, name="batch")
+log = logging.getLogger(__name__)
 err = Console(stderr=True, soft_wrap=True)
 out = Console(highlight=False, soft_wrap=True)
 
@@ -71,7 +72,7 @@ def handled(fn):
         except (typer.Exit, KeyboardInterrupt):
             raise
         except Exception as e:  # a bug: one line for the user, the traceback with -v
-            logging.getLogger("sohoa").debug("internal error", exc_info=True)
+            log.info("internal error", exc_info=True)
             err.print(f"[red]sohoa: internal error:[/red] {type(e).__name__}: {e} (run with -v)")
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
@@ -84,13 +85,17 @@ def main_options(
         Path | None,
         typer.Option("--data", envvar="SOHOA_DATA", help="Data directory (default ./sohoa-data)."),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log to stderr.")] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="Log to stderr: -v what happens to each document, -vv each page's detail.",
+        ),
+    ] = 0,
 ) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        stream=sys.stderr,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
+    logs.configure(logs.level_for(verbose))
     state.settings = Settings.from_env(data)
 
 

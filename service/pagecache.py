@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Literal
 
 from schemas.files import write_atomic
 
-log = logging.getLogger("sohoa.pagecache")
+log = logging.getLogger(__name__)
 
 SIZES = (80, 110, 150)  # dpi: thumbnail, the document page, a closer look
 # One of SIZES, an enum in the OpenAPI schema; a type checker sees the int it is (a Literal

@@ -39,10 +39,10 @@ from schemas import (
     SohoaError,
 )
 from schemas.files import write_atomic
-from service import PIPELINE_VERSION
+from service import PIPELINE_VERSION, logs
 from service.config import Settings
 
-log = logging.getLogger("sohoa.pipeline")
+log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[str, int, int], None]  # (file, pages done, pages total)
 
@@ -55,12 +55,18 @@ def image_limits(max_image_pixels: int) -> None:
     Image.MAX_IMAGE_PIXELS = max_image_pixels
 
 
-def _worker_init(memory_mb: int = 0, max_image_pixels: int = Limits().max_image_pixels) -> None:
+def _worker_init(
+    memory_mb: int = 0,
+    max_image_pixels: int = Limits().max_image_pixels,
+    log_level: int = logging.WARNING,
+) -> None:
     """Tesseract's OpenMP threads slow a page ~5x on this hardware: one thread per process.
 
     ``memory_mb`` caps the worker's address space (inherited by tesseract): a hostile page
-    then kills one worker, which fails one file as retryable, not the machine.
+    then kills one worker, which fails one file as retryable, not the machine. A spawned
+    worker starts with no logging set up: it gets the parent's level (``-v``).
     """
+    logs.configure(log_level)
     os.environ["OMP_THREAD_LIMIT"] = "1"
     image_limits(max_image_pixels)
     if memory_mb > 0:
@@ -110,7 +116,11 @@ class Pipeline:
                 self.settings.workers,
                 mp_context=ctx,
                 initializer=_worker_init,
-                initargs=(self.settings.worker_memory_mb, self.settings.limits.max_image_pixels),
+                initargs=(
+                    self.settings.worker_memory_mb,
+                    self.settings.limits.max_image_pixels,
+                    logs.current_level(),
+                ),
             )
         return self._pool
 

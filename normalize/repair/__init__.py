@@ -12,6 +12,7 @@ import contextlib
 import fcntl
 import gzip
 import json
+import logging
 import pickle
 import time
 from collections import Counter
@@ -26,6 +27,8 @@ from schemas.files import atomic_write_with, write_atomic
 if TYPE_CHECKING:  # the model modules load lazily: importing this package stays cheap
     from normalize.repair.lm import KneserNey
     from normalize.repair.model import Repairer
+
+log = logging.getLogger(__name__)
 
 MODEL_VERSION = "vi-repair-2026.12-1"
 ADAPT_FILE = "repair-adapt.json"
@@ -149,6 +152,7 @@ def _base() -> tuple[dict[str, Any], KneserNey]:
             with cache.open("rb") as f:
                 snap, lm = pickle.load(f)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            log.info("building the repair model %s (first use); cached in %s", MODEL_VERSION, cache)
             snap, lm = _build_base()
             _write_cache(cache, (snap, lm))
         _BASE["snap"], _BASE["lm"] = snap, lm
@@ -206,6 +210,7 @@ def _load(adapt_dir: Path | None) -> RepairModel:
             mu = min(ADAPT_MAX, domain.size / (domain.size + ADAPT_HALF))
             acro.update(ad.get("acronyms", {}))
             version = f"{version}+adapt{domain.size}"
+            log.debug("repair model adapted to %s: %s, weight %.2f", adapt_dir, version, mu)
     lm = MixedLM(snap["ids"], base, domain, mu)
     return RepairModel(Repairer(snap["lexicon"], lm, acro), version)
 

@@ -24,7 +24,7 @@ from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.ui import routes as ui_routes
 
-log = logging.getLogger("sohoa.api")
+log = logging.getLogger(__name__)
 
 
 def _worker_loop(st: AppState, stop: threading.Event) -> None:

@@ -26,7 +26,7 @@ from anyio import to_thread
 
 from service import auth
 
-log = logging.getLogger("sohoa.edge")
+log = logging.getLogger(__name__)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
