@@ -24,7 +24,6 @@ import functools
 import gzip
 import importlib.util
 import logging
-import os
 import pickle
 import re
 import unicodedata
@@ -36,7 +35,7 @@ import cv2
 import numpy as np
 
 from schemas import Box, DigitAlternative, DigitReading, ErrorKind, SohoaError, Word
-from schemas.files import atomic_write_with
+from schemas.files import artefact_cache, atomic_write_with
 
 if TYPE_CHECKING:  # scikit-learn is imported on first use only (it is slow to import)
     from sklearn.calibration import CalibratedClassifierCV
@@ -389,12 +388,11 @@ def _spline(pts: np.ndarray, n: int) -> np.ndarray:
 
 
 def _cache_file() -> Path:
-    """Where the trained classifier is kept: $SOHOA_CACHE or ~/.cache/sohoa (as the repair
-    model's cache), named by the recipe and the scikit-learn version that pickled it."""
+    """Where the trained classifier is kept (with the repair model's cache), named by the
+    recipe and the scikit-learn version that pickled it."""
     import sklearn
 
-    root = Path(os.environ.get("SOHOA_CACHE") or Path.home() / ".cache" / "sohoa")
-    return root / f"{DIGITS_MODEL}-sklearn{sklearn.__version__}.pickle"
+    return artefact_cache() / f"{DIGITS_MODEL}-sklearn{sklearn.__version__}.pickle"
 
 
 def training_set(

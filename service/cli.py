@@ -23,6 +23,7 @@ import ocr
 from normalize import repair
 from normalize.keys import parse_query
 from schemas import Document, ErrorKind, ExitCode, Record, SohoaError
+from schemas.files import use_artefact_cache
 from service import auth, backup, exports, jobs, logs, ops_cli, rescans, watch, worker
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
@@ -96,7 +97,12 @@ def main_options(
     ] = 0,
 ) -> None:
     logs.configure(logs.level_for(verbose))
-    state.settings = Settings.from_env(data)
+    try:
+        state.settings = Settings.from_env(data)
+    except ValueError as e:  # a SOHOA_* variable that does not parse
+        err.print(f"[red]sohoa: bad setting:[/red] {e}")
+        raise typer.Exit(int(ExitCode.BAD_ARGS)) from None
+    use_artefact_cache(state.settings.artefact_cache)
 
 
 def _open_db() -> Database:

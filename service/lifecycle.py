@@ -32,19 +32,7 @@ from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.storage.models import CorrectionRow, DocumentRow
 
-DEFAULT_TRASH_DAYS = 30
 _NOTE = "deleted.json"
-
-
-def trash_days() -> float:
-    """How long the trash keeps originals (``SOHOA_TRASH_DAYS``; 0 = until the next purge)."""
-    value = os.environ.get("SOHOA_TRASH_DAYS", "")
-    try:
-        return float(value) if value else DEFAULT_TRASH_DAYS
-    except ValueError:
-        raise SohoaError(
-            ErrorKind.BAD_INPUT, f"SOHOA_TRASH_DAYS={value!r} is not a number"
-        ) from None
 
 
 def trash_dir(settings: Settings) -> Path:
@@ -136,9 +124,9 @@ def trash_list(settings: Settings) -> list[TrashEntry]:
 def trash_purge(
     settings: Settings, days: float | None = None, now: datetime | None = None
 ) -> list[TrashEntry]:
-    """Remove trashed originals older than ``days`` (default: ``trash_days()``), with the
+    """Remove trashed originals older than ``days`` (default: ``settings.trash_days``), with the
     document's OCR cache when the cache belongs to this data dir."""
-    keep = timedelta(days=trash_days() if days is None else days)
+    keep = timedelta(days=settings.trash_days if days is None else days)
     now = now or datetime.now(UTC)
     gone = []
     for entry in trash_list(settings):

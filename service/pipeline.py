@@ -38,7 +38,7 @@ from schemas import (
     Signature,
     SohoaError,
 )
-from schemas.files import write_atomic
+from schemas.files import use_artefact_cache, write_atomic
 from service import PIPELINE_VERSION, logs
 from service.config import Settings
 
@@ -59,6 +59,7 @@ def _worker_init(
     memory_mb: int = 0,
     max_image_pixels: int = Limits().max_image_pixels,
     log_level: int = logging.WARNING,
+    artefact_cache: Path | None = None,
 ) -> None:
     """Tesseract's OpenMP threads slow a page ~5x on this hardware: one thread per process.
 
@@ -67,6 +68,8 @@ def _worker_init(
     worker starts with no logging set up: it gets the parent's level (``-v``).
     """
     logs.configure(log_level)
+    if artefact_cache is not None:
+        use_artefact_cache(artefact_cache)  # the digit classifier is loaded in the worker
     os.environ["OMP_THREAD_LIMIT"] = "1"
     image_limits(max_image_pixels)
     if memory_mb > 0:
@@ -105,6 +108,7 @@ class Pipeline:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         image_limits(settings.limits.max_image_pixels)
+        use_artefact_cache(settings.artefact_cache)
         self._pool: ProcessPoolExecutor | None = None
         self._repair: repair.RepairModel | None = None
 
@@ -120,6 +124,7 @@ class Pipeline:
                     self.settings.worker_memory_mb,
                     self.settings.limits.max_image_pixels,
                     logs.current_level(),
+                    self.settings.artefact_cache,
                 ),
             )
         return self._pool

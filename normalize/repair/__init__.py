@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from schemas import RepairEdit
-from schemas.files import atomic_write_with, write_atomic
+from schemas.files import artefact_cache, atomic_write_with, write_atomic
 
 if TYPE_CHECKING:  # the model modules load lazily: importing this package stays cheap
     from normalize.repair.lm import KneserNey
@@ -118,11 +118,10 @@ _BASE: dict[str, Any] = {}
 
 def _cache_file() -> Path:
     from normalize.repair.lexicon import settings_key
-    from normalize.repair.sources import cache_dir
 
     st = data_path().stat()
     stamp = f"{settings_key()}-{st.st_size}-{int(st.st_mtime)}"
-    return cache_dir() / f"repair-{MODEL_VERSION}-c{CACHE_FORMAT}-{stamp}.pickle"
+    return artefact_cache() / f"repair-{MODEL_VERSION}-c{CACHE_FORMAT}-{stamp}.pickle"
 
 
 def _build_base() -> tuple[dict[str, Any], KneserNey]:

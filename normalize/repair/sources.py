@@ -21,7 +21,6 @@ import gettext
 import gzip
 import html
 import logging
-import os
 import re
 import subprocess
 import sys
@@ -29,6 +28,8 @@ import unicodedata
 import zipfile
 from collections import Counter
 from pathlib import Path
+
+from schemas.files import artefact_cache
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +39,9 @@ VIET74K_MEMBER = "underthesea/corpus/data/Viet74K.txt"
 HUNSPELL_VI = Path("/usr/share/hunspell/vi_VN.dic")
 
 
-def cache_dir() -> Path:
-    """Where built artefacts live: $SOHOA_CACHE or ~/.cache/sohoa."""
-    root = os.environ.get("SOHOA_CACHE") or Path.home() / ".cache" / "sohoa"
-    return Path(root)
-
-
 def underthesea_wheel() -> Path:
     """The pinned underthesea wheel, downloaded once (build time only) into the cache."""
-    dest = cache_dir() / "wheels"
+    dest = artefact_cache() / "wheels"
     found = sorted(dest.glob("underthesea-9.5.0-*.whl")) if dest.exists() else []
     if found:
         return found[0]
@@ -149,7 +144,7 @@ ADMIN_PHRASES = Path(__file__).parent / "data" / "admin_phrases.txt"
 
 def debian_package(name: str) -> Path:
     """The package's files, unpacked once into the cache (``apt-get download``, no install)."""
-    root = cache_dir() / "debs" / name
+    root = artefact_cache() / "debs" / name
     if (root / ".unpacked").exists():
         return root
     root.mkdir(parents=True, exist_ok=True)
