@@ -4,7 +4,7 @@
   zip, never imported): VLSP-2013 running text (legal/news prose) and the Viet74K word list;
 - ``vietnamadminunits`` (a project dependency): names of provinces, districts and wards;
 - Debian ``hunspell-vi`` (/usr/share/hunspell/vi_VN.dic): the syllable inventory;
-- Vietnamese running text of Debian packages (``DEBIAN_TEXT``), fetched with ``apt-get download``
+- Vietnamese running text of Debian packages (``RUNNING_TEXT``), fetched with ``apt-get download``
   and unpacked with ``dpkg-deb -x`` into the cache (never installed: LibreOffice's help needs
   none of LibreOffice): LibreOffice's help pages and its translated messages, the Vietnamese
   man pages, the Debian New Maintainers' Guide, Firefox's and Thunderbird's language packs;
@@ -130,15 +130,6 @@ def admin_name_counts() -> Counter:
     return names
 
 
-# Debian packages whose Vietnamese text the snapshot learns from (build time only).
-DEBIAN_TEXT = (
-    "libreoffice-help-vi",
-    "libreoffice-l10n-vi",
-    "manpages-vi",
-    "maint-guide-vi",
-    "firefox-esr-l10n-vi",
-    "thunderbird-l10n-vi",
-)
 ADMIN_PHRASES = Path(__file__).parent / "data" / "admin_phrases.txt"
 
 
