@@ -235,6 +235,7 @@ def learn_clean_text(adapt_dir: Path, text: str) -> None:
             {**counts, "acronyms": acro, "updated": time.time()}, ensure_ascii=False
         )
         write_atomic(adapt_dir / ADAPT_FILE, payload.encode("utf-8"))
+    log.debug("in-domain repair counts: %d syllables in all", sum(counts["unigrams"].values()))
 
 
 SAMPLE_CHARS = 120_000
