@@ -12,7 +12,7 @@ failures come back with the same exponential backoff as in the embedded runner.
 
 from __future__ import annotations
 
-from celery import Celery
+from celery import Celery, Task
 
 from service.config import Settings
 
@@ -42,7 +42,7 @@ app = make_app(Settings.from_env().broker_url or "redis://127.0.0.1:6379/0")
 
 
 @app.task(bind=True, name="sohoa.process_item", max_retries=None)
-def process_item(self, item_id: int) -> str:
+def process_item(self: Task, item_id: int) -> str:
     """Process one batch item by id; retryable failures come back after their backoff."""
     from service import jobs, worker
 

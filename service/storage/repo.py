@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import Select, column, func, literal, literal_column, select, table, text, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
-from sqlalchemy.sql.expression import ColumnClause
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.expression import ColumnClause, ColumnElement, TextClause
 
 from normalize.fold import fold
 from normalize.keys import PARTY_ISSUERS, KeyParts, KeyQuery, canonical_key, parse_key
@@ -87,12 +87,18 @@ def citation_columns(c: Citation) -> dict:
     }
 
 
-def _values_like(s: Session, column, wanted: str, whole: bool) -> list[str]:
+def _values_like(
+    s: Session, column: InstrumentedAttribute[str | None], wanted: str, whole: bool
+) -> list[str]:
     """Stored values of an indexed column equal to (or containing) ``wanted`` once folded.
     The distinct values are few (types, issuers), so this is cheap and index-only."""
     w = " ".join(fold(wanted).split())
     values = s.scalars(select(column).where(column.is_not(None)).distinct())
-    return [v for v in values if (fold(v) == w if whole else w in " ".join(fold(v).split()))]
+    return [
+        v
+        for v in values
+        if v is not None and (fold(v) == w if whole else w in " ".join(fold(v).split()))
+    ]
 
 
 def _filtered(s: Session, stmt: Select, f: Filters) -> Select:
@@ -182,7 +188,7 @@ class KeyCandidate:
     document_id: int | None = None  # the cited document itself, when it is in the archive
 
 
-def _parts(row) -> KeyParts:
+def _parts(row: CitationRow | CitedKeyRow) -> KeyParts:
     party = row.issuer_code in PARTY_ISSUERS
     return KeyParts(row.number or "", row.year, row.type_code, row.issuer_code, party)
 
@@ -395,18 +401,18 @@ def _is_sqlite(s: Session) -> bool:
     return s.get_bind().dialect.name == "sqlite"
 
 
-def _text_ids(s: Session, terms: list[str]):
+def _text_ids(s: Session, terms: list[str]) -> ColumnElement[bool]:
     """A condition on documents.id: the document matches every query word."""
     if _is_sqlite(s):
         return DocumentRow.id.in_(select(_SQLITE_FTS.c.rowid).where(_sqlite_match(terms)))
     return _PG_FTS.op("@@")(_pg_query(terms))
 
 
-def _sqlite_match(terms: list[str]):
+def _sqlite_match(terms: list[str]) -> TextClause:
     return text("documents_fts MATCH :m").bindparams(m=_fts_sqlite(terms))
 
 
-def _pg_query(terms: list[str]):
+def _pg_query(terms: list[str]) -> ColumnElement[Any]:
     return func.to_tsquery("simple", _fts_postgres(terms))
 
 
@@ -565,7 +571,9 @@ def count_documents(s: Session, f: Filters | None = None) -> int:
     return s.scalar(_filtered(s, select(func.count(DocumentRow.id)), f or Filters())) or 0
 
 
-def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | None, who: str):
+def add_correction(
+    s: Session, doc: DocumentRow, field_name: str, value: str | None, who: str
+) -> CorrectionRow:
     """Record a correction and apply it to the stored record at once."""
     if field_name not in CORRECTABLE:
         raise ValueError(f"field {field_name!r} cannot be corrected")
