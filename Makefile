@@ -49,9 +49,11 @@ test: test-deps $(BIN)/sohoa
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
+# ruff (lint + format) and mypy (config in pyproject.toml); CI runs this before the tests.
 lint: $(BIN)/sohoa
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 clean-data:
 	rm -rf $(DATA)

@@ -214,19 +214,25 @@ def _laws(page: PageText) -> list[CiteHit]:
     ]
 
 
-def _list_refs(page: PageText) -> list[tuple[str, str, int, int, str | None]]:
-    """(type code, number, start, end, issuer code) for numbers cited without a full key."""
-    out = []
-    groups = []
-    for m in _LIST.finditer(page.folded):
-        code = TYPE_WORDS.get(m.group("type").replace("thj", "thi"))
-        groups.append([m, code, _issuer_after(page.folded, m.end())])
+# (type code, number, start, end, issuer code, list group) of a number cited without a key
+ListRef = tuple[str | None, str, int, int, str | None, int]
+
+
+def _list_refs(page: PageText) -> list[ListRef]:
+    """The numbers cited without a full key; those of one list share its group."""
+    out: list[ListRef] = []
+    groups = [
+        (m, TYPE_WORDS.get(m.group("type").replace("thj", "thi")))
+        for m in _LIST.finditer(page.folded)
+    ]
+    issuers = [_issuer_after(page.folded, m.end()) for m, _ in groups]
     # "Quyết định 1373; Quyết định 387 và 677 của Thủ tướng": the issuer covers the run
-    for prev, nxt in reversed(list(itertools.pairwise(groups))):
-        gap = page.folded[prev[0].end() : nxt[0].start()]
-        if prev[2] is None and prev[1] == nxt[1] and re.fullmatch(r"[\s;,]*(?:va\s+)?", gap):
-            prev[2] = nxt[2]
-    for g, (m, code, issuer) in enumerate(groups):
+    for g in reversed(range(len(groups) - 1)):
+        (prev, prev_code), (nxt, nxt_code) = groups[g], groups[g + 1]
+        gap = page.folded[prev.end() : nxt.start()]
+        if issuers[g] is None and prev_code == nxt_code and re.fullmatch(r"[\s;,]*(?:va\s+)?", gap):
+            issuers[g] = issuers[g + 1]
+    for g, ((m, code), issuer) in enumerate(zip(groups, issuers, strict=True)):
         for n in re.finditer(r"\d{1,5}", m.group("nums")):
             s = m.start("nums") + n.start()
             out.append((code, n.group(), s, s + len(n.group()), issuer, g))
@@ -261,11 +267,13 @@ def _issuer_after(folded: str, pos: int) -> str | None:
     return ISSUER_PHRASES[_PHRASES[i]]
 
 
-def find_citations(page: PageText) -> tuple[list[CiteHit], list[tuple]]:
+def find_citations(page: PageText) -> tuple[list[CiteHit], list[ListRef]]:
     """Full keys and laws on a page, plus the bare list references still to resolve."""
     full = _full_keys(page)
     laws = [h for h in _laws(page) if not any(h.start <= f.start < h.end for f in full)]
-    refs = [r for r in _list_refs(page) if not any(f.start <= r[2] < f.end for f in full)]
+    refs: list[ListRef | None] = [
+        r for r in _list_refs(page) if not any(f.start <= r[2] < f.end for f in full)
+    ]
     # "Quyết định số 242 và 244/QĐ-KHVN": the list's numbers share the following key's suffix
     for f in full:
         for i, r in enumerate(refs):
@@ -285,7 +293,7 @@ def find_citations(page: PageText) -> tuple[list[CiteHit], list[tuple]]:
 
 
 def resolve_partials(
-    page: PageText, refs: list[tuple], known: dict[tuple[str, str], KeyParts]
+    page: PageText, refs: list[ListRef], known: dict[tuple[str | None, str], KeyParts]
 ) -> list[CiteHit]:
     """Give bare references a key: the document's own full citation, or the issuer phrase."""
     hits = []
@@ -312,8 +320,8 @@ def resolve_partials(
             CiteHit(
                 parts.key,
                 parts,
-                TYPE_CODES.get(code),
-                date and date.value,
+                TYPE_CODES.get(code) if code else None,
+                date.value if date else None,
                 True,
                 start,
                 end,
@@ -459,26 +467,24 @@ def _prefer_attested_numbers(hits: list[CiteHit], lex: Lexicon) -> None:
     lost leading digit or one confused digit off a better attested number takes
     it, when their dates agree (equal, or the better one is met at least twice).
     """
-    groups: dict[tuple, dict[str, list[CiteHit]]] = {}
+    # (year, type code, issuer code, party) -> number -> its hits
+    groups: dict[tuple[int | None, str | None, str, bool], dict[str, list[CiteHit]]] = {}
     for h in hits:
         p = h.parts
         if p is not None and p.issuer_code:
             kind = (p.year, p.type_code, p.issuer_code, p.party)
             groups.setdefault(kind, {}).setdefault(p.number, []).append(h)
-    for numbers in groups.values():
-        moves = {}
+    for kind, numbers in groups.items():
+        moves: dict[str, str] = {}
         for worse, found in numbers.items():
             better = [
                 n for n, other in numbers.items() if _better_reading(n, other, worse, found, lex)
             ]
             if len(better) == 1:
                 moves[worse] = better[0]
-        for worse, better in moves.items():
+        for worse, target in moves.items():
             for h in numbers[worse]:
-                p = h.parts
-                _set_parts(
-                    h, KeyParts(better, p.year, p.type_code, p.issuer_code, p.party), KEY_REPAIRED
-                )
+                _set_parts(h, KeyParts(target, *kind), KEY_REPAIRED)
         _flag_disputed(numbers, moves)
 
 

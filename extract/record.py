@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from extract.citations import (
     CiteHit,
     check_keys,
@@ -18,7 +20,7 @@ from extract.money import find_money
 from extract.review import needs_review
 from extract.text import PageText
 from normalize.fold import fold
-from normalize.keys import parse_key
+from normalize.keys import KeyParts, parse_key
 from schemas import (
     Amount,
     Citation,
@@ -35,6 +37,8 @@ from schemas import (
 )
 
 __all__ = ["EXTRACTOR_VERSION", "build_record"]
+
+log = logging.getLogger(__name__)
 
 EXTRACTOR_VERSION = "extract-0.4.1"  # damage flagged: keys, numbers, names, cross-checks
 
@@ -85,7 +89,29 @@ def build_record(doc: Document) -> Record:
         extractor_version=EXTRACTOR_VERSION,
         page_routes=[str(p.route) for p in doc.pages],
     )
+    _log_record(doc, record)
     return record
+
+
+def _log_record(doc: Document, record: Record) -> None:
+    name, h = doc.source.file, record.doc
+    log.info(
+        "%s: %s %s of %s, %d citation(s), %d date(s), %d amount(s)",
+        name,
+        h.doc_type or "untyped document",
+        h.number or "without number",
+        h.date or "no date",
+        len(record.citations),
+        len(record.dates),
+        len(record.amounts),
+    )
+    for c in record.citations:
+        pages = ",".join(str(n) for n in sorted({s.page for s in c.spans})) or "-"
+        log.debug(
+            "%s p%s: cites %s%s", name, pages, c.key, " (to review)" if c.needs_review else ""
+        )
+    for w in record.warnings:
+        log.debug("%s p%s: %s: %s", name, w.page or "-", w.code, w.message)
 
 
 def _header(pages: list[PageText], signed_on: str | None) -> DocHeader:
@@ -126,7 +152,8 @@ def _citations(
     pages: list[PageText], own_number: str | None, own_span: Span | None
 ) -> list[Citation]:
     """Cited documents in order of first mention, one per key; never the document's own number."""
-    own = parse_key(own_number).key if own_number and parse_key(own_number) else None
+    own_parts = parse_key(own_number) if own_number else None
+    own = own_parts.key if own_parts else None
     hits: list[tuple[PageText, CiteHit]] = []
     pending = []
     for page in pages:
@@ -134,7 +161,7 @@ def _citations(
         hits += [(page, h) for h in full]
         pending.append((page, refs))
     check_keys([h for _, h in hits], "\n".join(p.folded for p in pages))
-    known = {
+    known: dict[tuple[str | None, str], KeyParts] = {
         (h.parts.type_code, h.parts.number.lstrip("0")): h.parts
         for _, h in hits
         if h.parts and not h.partial and h.parts.type_code
@@ -248,7 +275,8 @@ def _dates(pages: list[PageText], header: DocHeader) -> list[DateMention]:
     for page in pages:
         for h in find_dates(page.folded):
             if (
-                own_span
+                own is not None
+                and own_span is not None
                 and own_span.page == page.number
                 and (h.start < own_span.end and own_span.start < h.end)
             ):

@@ -24,8 +24,10 @@ class PageText:
     @classmethod
     def from_page(cls, page: Page) -> PageText:
         text = unicodedata.normalize("NFC", page.text or "")
-        words = sorted((w for w in page.words if w.start is not None), key=lambda w: w.start)
-        starts = [w.start for w in words]
+        placed = sorted(
+            ((w.start, w) for w in page.words if w.start is not None), key=lambda sw: sw[0]
+        )
+        words, starts = [w for _, w in placed], [s for s, _ in placed]
         return cls(page.number, text, fold(text), words, starts, list(page.hand_digits))
 
     def words_in(self, start: int, end: int) -> list[Word]:
@@ -34,10 +36,10 @@ class PageText:
             return []
         i = max(bisect.bisect_right(self._starts, start) - 1, 0)
         hit: list[Word] = []
-        for w in self.words[i:]:
-            if w.start >= end:
+        for w_start, w in zip(self._starts[i:], self.words[i:], strict=True):
+            if w_start >= end:
                 break
-            if w.start + len(w.text) > start:
+            if w_start + len(w.text) > start:
                 hit.append(w)
         return hit
 

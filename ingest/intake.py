@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,8 @@ from ingest.pdf import read_pdf
 from ingest.stamp import parse_stamps
 from ingest.textfile import decode_text
 from schemas import ErrorKind, Limits, Page, PageRoute, SohoaError, Source, SourceKind
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -127,4 +130,19 @@ def inspect(path: Path, limits: Limits | None = None) -> Intake:
         mime=mime,
         size=size,
     )
+    _log_routes(source, pages, metadata)
     return Intake(source=source, pages=pages, metadata=metadata)
+
+
+def _log_routes(source: Source, pages: list[Page], metadata: dict[str, str]) -> None:
+    ocr = sum(p.route == PageRoute.OCR for p in pages)
+    log.info(
+        "%s: %s, %s, %d page(s), %d to OCR", source.file, source.mime, source.kind, len(pages), ocr
+    )
+    for p in pages:
+        log.debug("%s p%d: %s (%s)", source.file, p.number, p.route.value, p.route_reason)
+    if "encoding" in metadata:
+        log.debug("%s: text encoding %s", source.file, metadata["encoding"])
+    if any(p.stamp_text for p in pages):
+        stamped = [p.number for p in pages if p.stamp_text]
+        log.debug("%s: signature stamp on page(s) %s", source.file, stamped)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from functools import cache
 
 _TONES = {
@@ -222,7 +223,11 @@ def best_reading(text: str, margin: float = 0.15) -> tuple[str, str]:
     so genuine Unicode text (or English) is never "converted".
     """
     probe = sample(text)  # decide on a sample, convert the whole text once
-    best = ("unicode", vietnamese_score(probe), None)
+    best: tuple[str, float, Callable[[str], str] | None] = (
+        "unicode",
+        vietnamese_score(probe),
+        None,
+    )
     for name, conv in (("tcvn3", tcvn3_to_unicode), ("vni", vni_to_unicode)):
         cand = conv(probe)
         if cand == probe:

@@ -239,7 +239,8 @@ def _stream_text(words: list[_Word]) -> str:
 
 def _split_embedded_stamps(lines: list[list[_Word]], height: float) -> tuple[list[str], list[str]]:
     """Move stamp lines written into the page content (top/bottom band) out of the body."""
-    body, stamp = [], []
+    body: list[str] = []
+    stamp: list[str] = []
     for ln in lines:
         text = line_text(ln)
         mid = (ln[0].top + ln[0].bottom) / 2

@@ -11,10 +11,16 @@ signature is not verified: this is metadata of the document, not a validity chec
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from schemas import ErrorKind, Signature, SohoaError
+
+if TYPE_CHECKING:
+    from cryptography.x509 import ObjectIdentifier
+    from pikepdf import Object
 
 _PDF_DATE = re.compile(
     r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?(?:([Zz+\-])(?:(\d{2})'?(\d{2})?'?)?)?"
@@ -42,7 +48,7 @@ def pdf_date(value: str) -> str | None:
     return when.isoformat()
 
 
-def _text(obj) -> str | None:
+def _text(obj: object) -> str | None:
     if obj is None:
         return None
     value = " ".join(str(obj).split())
@@ -76,7 +82,7 @@ def _certificate_subject(contents: bytes) -> dict[str, str]:
         return {}
     name = leaves[0].subject
 
-    def first(oid) -> str | None:
+    def first(oid: ObjectIdentifier) -> str | None:
         attrs = name.get_attributes_for_oid(oid)
         return _text(attrs[0].value) if attrs else None
 
@@ -88,16 +94,16 @@ def _certificate_subject(contents: bytes) -> dict[str, str]:
     return {k: v for k, v in out.items() if v}
 
 
-def _sig_fields(fields, depth: int = 0):
-    """Signature fields with a value, walking ``/Kids`` (bounded against cycles)."""
+def _sig_values(fields: Object | None, depth: int = 0) -> Iterator[Object]:
+    """The value dictionaries of signature fields, walking ``/Kids`` (bounded against cycles)."""
     for f in fields or []:
         if depth < 8 and f.get("/Kids") is not None:
-            yield from _sig_fields(f.get("/Kids"), depth + 1)
-        if f.get("/FT") == "/Sig" and f.get("/V") is not None:
-            yield f
+            yield from _sig_values(f.get("/Kids"), depth + 1)
+        if f.get("/FT") == "/Sig" and (value := f.get("/V")) is not None:
+            yield value
 
 
-def _signature(v) -> Signature:
+def _signature(v: Object) -> Signature:
     contents = v.get("/Contents")
     subject = _certificate_subject(bytes(contents)) if contents is not None else {}
     when = pdf_date(str(v.get("/M"))) if v.get("/M") is not None else None
@@ -122,7 +128,7 @@ def read_signatures(path: str | Path) -> list[Signature]:
             form = pdf.Root.get("/AcroForm")
             if form is None:
                 return []
-            return [_signature(f.get("/V")) for f in _sig_fields(form.get("/Fields"))]
+            return [_signature(v) for v in _sig_values(form.get("/Fields"))]
     except pikepdf.PasswordError:
         raise SohoaError(ErrorKind.ENCRYPTED, f"{Path(path).name}: the PDF is encrypted") from None
     except (pikepdf.PdfError, OSError) as e:

@@ -85,8 +85,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
     for bom, enc in _BOMS:
         if data.startswith(bom):
             return _clean(data[len(bom) :].decode(enc, errors="replace")), enc
-    if enc := _utf16_without_bom(data):
-        return _clean(data.decode(enc, errors="replace")), enc
+    if wide := _utf16_without_bom(data):
+        return _clean(data.decode(wide, errors="replace")), wide
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

@@ -346,5 +346,6 @@ def learn_archive_codes(models_dir: Path, keys: Iterable[str]) -> Lexicon:
         path = models_dir / ARCHIVE_CODES_FILE
         old = set(path.read_text(encoding="utf-8").split()) if path.exists() else set()
         if new - old:
+            log.info("archive codes learned: %s", ", ".join(sorted(new - old)))
             write_atomic(path, "\n".join(sorted(old | new)).encode("utf-8") + b"\n")
     return load_archive_codes(models_dir)

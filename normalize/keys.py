@@ -449,9 +449,9 @@ def parse_query(q: str) -> KeyQuery:
             else:
                 left.append(tok)
             continue
-        code = _type_from_query_token(orig_tokens.get(tok, tok))
-        if code and out.type_code is None:
-            out.type_code = code
+        tcode = _type_from_query_token(orig_tokens.get(tok, tok))
+        if tcode and out.type_code is None:
+            out.type_code = tcode
             continue
         issuer = _ISSUER_FOLD.get(tok)
         if issuer and out.issuer_code is None:

@@ -13,12 +13,16 @@ second to import: it is loaded on first use only.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from types import ModuleType
 
 from normalize.fold import fold
+
+log = logging.getLogger(__name__)
 
 _TYPES = ("thanh pho", "thi tran", "thi xa", "tinh", "huyen", "quan", "xa", "phuong", "dac khu")
 _TYPE_RE = re.compile(r"^(?:" + "|".join(_TYPES) + r")\s+")
@@ -84,7 +88,7 @@ class _Index:
             self.by_name[_bare(name)].append(key)
         return key
 
-    def _links(self, conv) -> None:
+    def _links(self, conv: ModuleType) -> None:
         """The package's converter tables: old province -> new province; old commune ->
         the new commune(s) it went to (a divided commune lists every part)."""
         for new_p, olds in conv.DICT_PROVINCE.items():
@@ -126,7 +130,9 @@ class _Index:
 
 @lru_cache(maxsize=1)
 def _index() -> _Index:
-    return _Index()
+    index = _Index()
+    log.debug("administrative units loaded: %d (current and pre-2025)", len(index.units))
+    return index
 
 
 def find(name: str) -> list[Unit]:

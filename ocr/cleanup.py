@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-ALL_STEPS = ("colour", "deskew", "flatten", "auto", "sauvola", "despeckle")
 # Measured on bench/ocr (python -m bench.ocr --variants): binarising a clean or
 # scan-like page costs accuracy (0.12% -> 0.42% CER on scan), while a faint noisy page
 # needs it (15% -> 2.5% on bad); "auto" binarises only faint or noisy pages.
@@ -28,7 +27,7 @@ class Cleaned:
     """The cleaned page and the affine map from original to cleaned pixel coordinates."""
 
     gray: np.ndarray
-    matrix: np.ndarray = field(default_factory=lambda: np.float32([[1, 0, 0], [0, 1, 0]]))
+    matrix: np.ndarray = field(default_factory=lambda: np.array([[1, 0, 0], [0, 1, 0]], np.float32))
     angle: float = 0.0
     colour_share: float = 0.0
     binarised: bool = False

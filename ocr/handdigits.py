@@ -23,18 +23,24 @@ import contextlib
 import functools
 import gzip
 import importlib.util
-import os
+import logging
 import pickle
 import re
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import cv2
 import numpy as np
 
 from schemas import Box, DigitAlternative, DigitReading, ErrorKind, SohoaError, Word
-from schemas.files import atomic_write_with
+from schemas.files import artefact_cache, atomic_write_with
+
+if TYPE_CHECKING:  # scikit-learn is imported on first use only (it is slow to import)
+    from sklearn.calibration import CalibratedClassifierCV
+
+log = logging.getLogger(__name__)
 
 DIGITS_MODEL = "digits-3"  # bump when the recipe (data, features, classifier) changes
 _TOP = 0.45  # the header blanks sit in the top part of the first page
@@ -208,7 +214,7 @@ def _deskew(img: np.ndarray) -> np.ndarray:
         return img
     skew = m["mu11"] / m["mu02"]
     size = img.shape[0]
-    shear = np.float32([[1, skew, -0.5 * size * skew], [0, 1, 0]])
+    shear = np.array([[1, skew, -0.5 * size * skew], [0, 1, 0]], np.float32)
     return cv2.warpAffine(img, shear, (size, size), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR)
 
 
@@ -223,13 +229,13 @@ def features(mask: np.ndarray) -> np.ndarray:
     small = cv2.resize(
         m, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA
     )
-    canvas = np.zeros((28, 28), np.float32)
+    canvas: np.ndarray = np.zeros((28, 28), np.float32)
     sh, sw = small.shape
     canvas[4 : 4 + sh, 4 : 4 + sw] = small
     mo = cv2.moments(canvas)
     if mo["m00"] > 0:
         dx, dy = 14 - mo["m10"] / mo["m00"], 14 - mo["m01"] / mo["m00"]
-        canvas = cv2.warpAffine(canvas, np.float32([[1, 0, dx], [0, 1, dy]]), (28, 28))
+        canvas = cv2.warpAffine(canvas, np.array([[1, 0, dx], [0, 1, dy]], np.float32), (28, 28))
     return (_deskew(canvas) / 255.0).ravel()
 
 
@@ -382,12 +388,11 @@ def _spline(pts: np.ndarray, n: int) -> np.ndarray:
 
 
 def _cache_file() -> Path:
-    """Where the trained classifier is kept: $SOHOA_CACHE or ~/.cache/sohoa (as the repair
-    model's cache), named by the recipe and the scikit-learn version that pickled it."""
+    """Where the trained classifier is kept (with the repair model's cache), named by the
+    recipe and the scikit-learn version that pickled it."""
     import sklearn
 
-    root = Path(os.environ.get("SOHOA_CACHE") or Path.home() / ".cache" / "sohoa")
-    return root / f"{DIGITS_MODEL}-sklearn{sklearn.__version__}.pickle"
+    return artefact_cache() / f"{DIGITS_MODEL}-sklearn{sklearn.__version__}.pickle"
 
 
 def training_set(
@@ -409,7 +414,7 @@ def training_set(
     return np.array(x + [read(im) for im in pen]), np.array(y + pen_labels, dtype=int)
 
 
-def fit(x: np.ndarray, y: np.ndarray):
+def fit(x: np.ndarray, y: np.ndarray) -> CalibratedClassifierCV:
     """An RBF SVM with probabilities calibrated on held-out thirds."""
     from sklearn.calibration import CalibratedClassifierCV
     from sklearn.svm import SVC
@@ -418,7 +423,7 @@ def fit(x: np.ndarray, y: np.ndarray):
 
 
 @functools.cache
-def classifier():
+def classifier() -> CalibratedClassifierCV:
     """The digit classifier (RBF SVM on HOG of deskewed digits, calibrated probabilities):
     trained at first use (~13 s CPU), then loaded from the cache by every process."""
     path = _cache_file()
@@ -427,6 +432,7 @@ def classifier():
             return pickle.load(f)
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         pass
+    log.info("training the handwritten-digit classifier (first use, ~13 s); cached in %s", path)
     model = fit(*training_set(*mnist()))
     # atomic: parallel workers may train at once; a read-only cache only costs time
     with contextlib.suppress(OSError):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import time
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -14,7 +16,8 @@ from ocr.layout import compose
 from ocr.raster import load_page
 from schemas import Box, ErrorKind, Page, PageKind, PageRoute, SohoaError, Word
 
-LOW_CONF = 60.0  # words below this are flagged for the repair stage (Word.conf)
+log = logging.getLogger(__name__)
+
 _MIN_WORDS = 3
 _SEAL_COLOUR = 0.0003  # red pixels (0.03% of the page) that mark a seal on an empty page
 
@@ -22,7 +25,7 @@ _SEAL_COLOUR = 0.0003  # red pixels (0.03% of the page) that mark a seal on an e
 def _to_original(cleaned: Cleaned, w: engine.TessWord, width: int, height: int) -> Box:
     inv = cv2.invertAffineTransform(cleaned.matrix)
     x0, y0, x1, y1 = w.left, w.top, w.left + w.width, w.top + w.height
-    pts = np.float32([[x0, y0], [x1, y0], [x0, y1], [x1, y1]])
+    pts = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], np.float32)
     mapped = pts @ inv[:, :2].T + inv[:, 2]
     xs, ys = mapped[:, 0], mapped[:, 1]
     return Box(
@@ -82,25 +85,40 @@ def _ink(gray: np.ndarray) -> float:
 
 
 def ocr_image(
-    rgb: np.ndarray, dpi: int, timeout: float = 180.0, steps: tuple[str, ...] = DEFAULT_STEPS
+    rgb: np.ndarray,
+    dpi: int,
+    timeout: float = 180.0,
+    steps: tuple[str, ...] = DEFAULT_STEPS,
+    label: str = "page",
 ) -> tuple[str, list[Word], float, PageKind]:
     """OCR an RGB page: (NFC text, words with boxes in ``rgb`` pixels, confidence, kind).
 
     Page segmentation is chosen per page: automatic layout (psm 3) first; a page that
     reads poorly is turned upright by OSD if needed and also read as one uniform block
-    (psm 6), keeping whichever reading has more confident characters.
+    (psm 6), keeping whichever reading has more confident characters. ``label`` names the
+    page in log messages ("file.pdf p3").
     """
     deadline = time.monotonic() + timeout
     cleaned = clean(rgb, steps)
     ink = _ink(cleaned.gray)
+    log.debug(
+        "%s: deskewed %.1f°, colour %.4f, binarised %s, ink %.4f",
+        label,
+        cleaned.angle,
+        cleaned.colour_share,
+        cleaned.binarised,
+        ink,
+    )
     real = _read(cleaned, dpi, 3, deadline) if ink > 0.0001 else []
     if ink > 0.002 and (len(real) < 20 or _mean_conf(real) < 50):
         turned = _oriented(cleaned, min(_left(deadline), 60.0))
         if turned is not cleaned:
+            log.debug("%s: turned upright by orientation detection", label)
             cleaned, real = turned, _read(turned, dpi, 3, deadline)
         if _mean_conf(real) < 60:
             alt = _read(cleaned, dpi, 6, deadline)
             if _score(alt) > _score(real):
+                log.debug("%s: read as one block (psm 6): more confident characters", label)
                 real = alt
     mean = _mean_conf(real)
     text, placed = compose(real)
@@ -131,10 +149,22 @@ def ocr_page(
     path: str, page_number: int, mime: str, dpi: int = 300, timeout: float = 180.0
 ) -> Page:
     """OCR page ``page_number`` (1-based) of a PDF or image file into a :class:`Page`."""
+    label = f"{Path(path).name} p{page_number}"
+    started = time.monotonic()
     raster = load_page(path, page_number, mime, dpi, annots=False)
-    text, words, conf, kind = ocr_image(raster.rgb, raster.dpi, timeout)
+    text, words, conf, kind = ocr_image(raster.rgb, raster.dpi, timeout, label=label)
     h, w = raster.rgb.shape[:2]
     hand = read_header_digits(raster.rgb, words) if kind == PageKind.CONTENT else []
+    log.debug(
+        "%s: OCR %d words at %d dpi, confidence %.0f, %s, %d handwritten digit(s), %.1f s",
+        label,
+        len(words),
+        raster.dpi,
+        conf,
+        kind.value,
+        len(hand),
+        time.monotonic() - started,
+    )
     return Page(
         number=page_number,
         text=text,

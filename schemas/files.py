@@ -33,3 +33,19 @@ def atomic_write_with(dest: Path, write: Callable[[BinaryIO], object]) -> None:
 def write_atomic(dest: Path, data: bytes) -> None:
     """Write ``data`` to ``dest`` atomically."""
     atomic_write_with(dest, lambda f: f.write(data))
+
+
+_ARTEFACT_CACHE: list[Path] = []  # set by the service from its settings (SOHOA_CACHE)
+
+
+def use_artefact_cache(path: Path) -> None:
+    """Keep built artefacts under ``path`` from now on in this process."""
+    _ARTEFACT_CACHE[:] = [Path(path)]
+
+
+def artefact_cache() -> Path:
+    """Where built artefacts are kept: the repair model's compiled tables, the
+    handwritten-digit classifier, build-time downloads. They depend on package versions
+    only, so every archive of the user shares them: ~/.cache/sohoa unless the service's
+    settings say otherwise (``use_artefact_cache``)."""
+    return _ARTEFACT_CACHE[0] if _ARTEFACT_CACHE else Path.home() / ".cache" / "sohoa"

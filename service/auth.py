@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from service.storage.db import Database
 from service.storage.models import SessionRow, TokenRow, utcnow
 
-log = logging.getLogger("sohoa.auth")
+log = logging.getLogger(__name__)
 
 ROLES = ("reader", "archivist", "admin")
 SESSION_COOKIE = "sohoa_session"
@@ -66,10 +66,13 @@ def revoke(db: Database, token_id: int) -> bool:
         if row is None:
             return False
         if row.role == "admin" and not row.revoked:
-            admins = s.scalar(
-                select(func.count(TokenRow.id)).where(
-                    TokenRow.role == "admin", TokenRow.revoked.is_(False)
+            admins = (
+                s.scalar(
+                    select(func.count(TokenRow.id)).where(
+                        TokenRow.role == "admin", TokenRow.revoked.is_(False)
+                    )
                 )
+                or 0
             )
             if admins <= 1:
                 raise LastAdminError("the last admin token cannot be revoked")

@@ -12,16 +12,14 @@ failures come back with the same exponential backoff as in the embedded runner.
 
 from __future__ import annotations
 
-import os
+from celery import Celery, Task
 
-from celery import Celery
-
-DEFAULT_QUEUE = "sohoa"
+from service.config import Settings
 
 
 def queue_name() -> str:
     """The queue tasks go to (SOHOA_QUEUE; tests use their own to stay apart)."""
-    return os.environ.get("SOHOA_QUEUE") or DEFAULT_QUEUE
+    return Settings.from_env().queue
 
 
 def make_app(broker_url: str) -> Celery:
@@ -40,11 +38,11 @@ def make_app(broker_url: str) -> Celery:
     return app
 
 
-app = make_app(os.environ.get("SOHOA_BROKER_URL") or "redis://127.0.0.1:6379/0")
+app = make_app(Settings.from_env().broker_url or "redis://127.0.0.1:6379/0")
 
 
 @app.task(bind=True, name="sohoa.process_item", max_retries=None)
-def process_item(self, item_id: int) -> str:
+def process_item(self: Task, item_id: int) -> str:
     """Process one batch item by id; retryable failures come back after their backoff."""
     from service import jobs, worker
 

@@ -7,14 +7,11 @@ Exit codes (README): 0 ok, 1 bad arguments, 2 bad input file, 3 missing dependen
 from __future__ import annotations
 
 import json
-import logging
 import sys
-from functools import wraps
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -23,7 +20,9 @@ import ocr
 from normalize import repair
 from normalize.keys import parse_query
 from schemas import Document, ErrorKind, ExitCode, Record, SohoaError
-from service import auth, backup, exports, jobs, ops_cli, rescans, watch, worker
+from schemas.files import use_artefact_cache
+from service import auth, backup, exports, jobs, logs, ops_cli, rescans, watch, worker
+from service.cli_base import err, handled, open_db, out, state
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
 from service.storage import repo
@@ -41,41 +40,6 @@ app.add_typer(token_app, name="token")
 batch_app = typer.Typer(help="Batches: what became of each file, retry failures.",
                         no_args_is_help=True)  # fmt: skip
 app.add_typer(batch_app, name="batch")
-err = Console(stderr=True, soft_wrap=True)
-out = Console(highlight=False, soft_wrap=True)
-
-
-class State:
-    settings: Settings
-
-
-state = State()
-
-
-def handled(fn):
-    """Expected failures print one clear line on stderr and exit with their typed code."""
-
-    @wraps(fn)
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except SohoaError as e:
-            err.print(f"[red]sohoa: {e.kind.value}:[/red] {e.message}")
-            raise typer.Exit(int(e.exit_code)) from None
-        except FileNotFoundError as e:
-            err.print(f"[red]sohoa: file access:[/red] {e.filename}: no such file")
-            raise typer.Exit(int(ExitCode.FILE_ACCESS)) from None
-        except PermissionError as e:
-            err.print(f"[red]sohoa: file access:[/red] {e.filename}: permission denied")
-            raise typer.Exit(int(ExitCode.FILE_ACCESS)) from None
-        except (typer.Exit, KeyboardInterrupt):
-            raise
-        except Exception as e:  # a bug: one line for the user, the traceback with -v
-            logging.getLogger("sohoa").debug("internal error", exc_info=True)
-            err.print(f"[red]sohoa: internal error:[/red] {type(e).__name__}: {e} (run with -v)")
-            raise typer.Exit(int(ExitCode.INTERNAL)) from None
-
-    return wrapper
 
 
 @app.callback()
@@ -84,19 +48,23 @@ def main_options(
         Path | None,
         typer.Option("--data", envvar="SOHOA_DATA", help="Data directory (default ./sohoa-data)."),
     ] = None,
-    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Log to stderr.")] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="Log to stderr: -v what happens to each document, -vv each page's detail.",
+        ),
+    ] = 0,
 ) -> None:
-    logging.basicConfig(
-        level=logging.DEBUG if verbose else logging.WARNING,
-        stream=sys.stderr,
-        format="%(levelname)s %(name)s: %(message)s",
-    )
-    state.settings = Settings.from_env(data)
-
-
-def _open_db() -> Database:
-    state.settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    return Database(state.settings.database_url)
+    logs.configure(logs.level_for(verbose))
+    try:
+        state.settings = Settings.from_env(data)
+    except ValueError as e:  # a SOHOA_* variable that does not parse
+        err.print(f"[red]sohoa: bad setting:[/red] {e}")
+        raise typer.Exit(int(ExitCode.BAD_ARGS)) from None
+    use_artefact_cache(state.settings.artefact_cache)
 
 
 def _require(file: Path) -> Path:
@@ -129,9 +97,8 @@ def extract_cmd(file: Path) -> None:
         outcome = pipe.process(_require(file))
     finally:
         pipe.close()
-    if outcome.error:
-        raise outcome.error
-    sys.stdout.write(record_json(outcome.record) + "\n")
+    _, record = outcome.result()
+    sys.stdout.write(record_json(record) + "\n")
 
 
 @app.command("repair")
@@ -218,7 +185,7 @@ def ingest_cmd(
     if missing:
         raise FileNotFoundError(2, "no such file", str(missing[0]))
     files = jobs.iter_files(paths)
-    db = _open_db()
+    db = open_db()
     blobs = BlobStore(state.settings.blobs_dir)
     batch_id = jobs.create_batch(
         db, blobs, files, " ".join(map(str, paths)),
@@ -265,7 +232,7 @@ def batch_show(
     failed: Annotated[bool, typer.Option("--failed", help="Only the failed files.")] = False,
 ) -> None:
     """What became of each file of a batch: table, or CSV with error kind and exit code."""
-    rows = jobs.report(_open_db(), batch_id)
+    rows = jobs.report(open_db(), batch_id)
     if not rows:
         raise SohoaError(ErrorKind.BAD_INPUT, f"no batch {batch_id}")
     if as_csv:
@@ -281,7 +248,7 @@ def batch_list(limit: int = 20) -> None:
     table = Table()
     for col in ("id", "created", "queued", "processing", "done", "failed", "source"):
         table.add_column(col, overflow="fold")
-    for b in jobs.list_batches(_open_db(), limit):
+    for b in jobs.list_batches(open_db(), limit):
         table.add_row(
             str(b["id"]), b["created_at"].strftime("%Y-%m-%d %H:%M"),
             *(str(b.get(k, 0)) for k in ("queued", "processing", "done", "failed")), b["source"],
@@ -293,7 +260,7 @@ def batch_list(limit: int = 20) -> None:
 @handled
 def batch_retry(batch_id: int) -> None:
     """Queue a batch's failed files again and process them (after fixing a limit, say)."""
-    db = _open_db()
+    db = open_db()
     n = jobs.retry_failed(db, batch_id)
     err.print(f"batch {batch_id}: {n} failed file(s) queued again")
     _run_batch(db, BlobStore(state.settings.blobs_dir), batch_id, n)
@@ -304,7 +271,7 @@ def batch_retry(batch_id: int) -> None:
 @handled
 def resume() -> None:
     """Finish every interrupted batch: re-queue files a dead process held, process the rest."""
-    db = _open_db()
+    db = open_db()
     open_ids = jobs.open_item_ids(db)
     err.print(f"{len(open_ids)} file(s) to finish")
     _run_batch(db, BlobStore(state.settings.blobs_dir), None, len(open_ids))
@@ -330,7 +297,7 @@ def worker_cmd(
             ErrorKind.BAD_INPUT,
             "set SOHOA_BROKER_URL (redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//)",
         )
-    _open_db()
+    open_db()
     worker.run_celery_worker(state.settings, concurrency)
 
 
@@ -371,7 +338,7 @@ def search(
     if not (cites or q or place):  # bad arguments (1), not a bad input file (2)
         err.print("give --cites KEY, --q TEXT and/or --place")
         raise typer.Exit(int(ExitCode.BAD_ARGS))
-    db = _open_db()
+    db = open_db()
     filters = repo.Filters(doc_type, issuer, date_from, date_to, place=place)
     with db.session() as s:
         found = repo.search(s, q, parse_query(cites) if cites else None, filters, limit)
@@ -428,7 +395,7 @@ def export_cmd(
         raise SohoaError(
             ErrorKind.BAD_INPUT, "export documents|citations|figures --format csv|ndjson"
         )
-    db = _open_db()
+    db = open_db()
     lines = exports.csv_lines(db, what) if fmt == "csv" else exports.ndjson(db, what)
     for line in lines:
         sys.stdout.write(line)
@@ -448,7 +415,7 @@ def watch_cmd(
     err.print(f"watching {folder} (Ctrl-C to stop)")
     try:
         total = watch.watch(
-            _open_db(), pipe, BlobStore(state.settings.blobs_dir), folder, interval, settle, once
+            open_db(), pipe, BlobStore(state.settings.blobs_dir), folder, interval, settle, once
         )
     finally:
         pipe.close()
@@ -487,7 +454,7 @@ def schema() -> None:
 def token_create(name: str, role: Annotated[str, typer.Option()] = "reader") -> None:
     """Create a token (reader | archivist | admin) and print it once."""
     try:
-        sys.stdout.write(auth.create_token(_open_db(), name, role) + "\n")
+        sys.stdout.write(auth.create_token(open_db(), name, role) + "\n")
     except ValueError as e:
         raise SohoaError(ErrorKind.BAD_INPUT, str(e)) from None
 
@@ -498,7 +465,7 @@ def token_list() -> None:
     table = Table()
     for col in ("id", "name", "role", "created", "revoked"):
         table.add_column(col)
-    for t in auth.list_tokens(_open_db()):
+    for t in auth.list_tokens(open_db()):
         table.add_row(
             str(t.id),
             t.name,
@@ -513,7 +480,7 @@ def token_list() -> None:
 def token_revoke(token_id: int) -> None:
     """Revoke a token by id (never the last admin token)."""
     try:
-        found = auth.revoke(_open_db(), token_id)
+        found = auth.revoke(open_db(), token_id)
     except auth.LastAdminError as e:
         err.print(str(e))
         raise typer.Exit(int(ExitCode.BAD_ARGS)) from None
@@ -530,7 +497,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
     from service.api.app import create_app
 
-    db = _open_db()
+    db = open_db()
     token = auth.ensure_admin_token(db, state.settings.data_dir)
     if token:
         err.print(

@@ -1,4 +1,7 @@
-"""Settings from the environment (and CLI flags), one object passed around explicitly."""
+"""Settings from the environment (and CLI flags), one object passed around explicitly.
+
+Every ``SOHOA_*`` variable is read here and nowhere else (the README lists them all).
+"""
 
 from __future__ import annotations
 
@@ -11,12 +14,22 @@ from schemas import Limits
 
 def _int_env(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value else default
+    try:
+        return int(value) if value else default
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a whole number") from None
 
 
 def _float_env(name: str, default: float) -> float:
     value = os.environ.get(name)
-    return float(value) if value else default
+    try:
+        return float(value) if value else default
+    except ValueError:
+        raise ValueError(f"{name}={value!r} is not a number") from None
+
+
+def default_artefact_cache() -> Path:
+    return Path.home() / ".cache" / "sohoa"
 
 
 @dataclass
@@ -40,6 +53,11 @@ class Settings:
     zip_max_ratio: int = 200  # a zip member expanding more than this is refused (zip bomb)
     session_hours: float = 8.0  # a UI login lasts this long (the API token stays valid)
     page_cache_mb: int = 512  # rendered page images kept; the oldest are evicted past it
+    trash_days: float = 30.0  # deleted originals kept this long (0: until the next purge)
+    queue: str = "sohoa"  # the Celery queue of batch items (tests use their own)
+    # built artefacts that depend on package versions only (the repair model's compiled
+    # tables, the handwritten-digit classifier): shared by every archive of the user
+    artefact_cache: Path = field(default_factory=default_artefact_cache)
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -89,4 +107,7 @@ class Settings:
             cache_root=Path(os.environ["SOHOA_CACHE_DIR"])
             if os.environ.get("SOHOA_CACHE_DIR")
             else None,
+            trash_days=_float_env("SOHOA_TRASH_DAYS", cls.trash_days),
+            queue=os.environ.get("SOHOA_QUEUE") or cls.queue,
+            artefact_cache=Path(os.environ.get("SOHOA_CACHE") or default_artefact_cache()),
         )

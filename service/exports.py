@@ -63,7 +63,9 @@ _COLUMNS = {
 }
 
 
-def _figure(base: dict, head: dict, kind: str, value, unit, of, item: dict) -> dict:
+def _figure(
+    base: dict, head: dict, kind: str, value: object, unit: object, of: object, item: dict
+) -> dict:
     page = (item.get("spans") or [{}])[0].get("page")
     return {
         **base,

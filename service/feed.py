@@ -105,9 +105,9 @@ def changes(s: Session, since: int = 0, limit: int = 100) -> tuple[list[dict], i
             "detail": r.detail,
         }
         doc = docs.get(r.document_id)
-        live = doc is not None and doc.sha256 == r.sha256 and r.action != "deleted"
+        live = doc if doc is not None and doc.sha256 == r.sha256 and r.action != "deleted" else None
         event["document"] = (
-            {**document_state(doc), "rescan_of": links.get(doc.id)} if live else None
+            {**document_state(live), "rescan_of": links.get(live.id)} if live else None
         )
         out.append(event)
     return out, rows[-1].id if rows else since

@@ -41,7 +41,7 @@ from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.storage.models import BatchItemRow, BatchRow, DocumentRow, utcnow
 
-log = logging.getLogger("sohoa.jobs")
+log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 BUSY_RETRY_S = 5.0  # a Celery task whose content another item is processing comes back

@@ -32,19 +32,7 @@ from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.storage.models import CorrectionRow, DocumentRow
 
-DEFAULT_TRASH_DAYS = 30
 _NOTE = "deleted.json"
-
-
-def trash_days() -> float:
-    """How long the trash keeps originals (``SOHOA_TRASH_DAYS``; 0 = until the next purge)."""
-    value = os.environ.get("SOHOA_TRASH_DAYS", "")
-    try:
-        return float(value) if value else DEFAULT_TRASH_DAYS
-    except ValueError:
-        raise SohoaError(
-            ErrorKind.BAD_INPUT, f"SOHOA_TRASH_DAYS={value!r} is not a number"
-        ) from None
 
 
 def trash_dir(settings: Settings) -> Path:
@@ -136,9 +124,9 @@ def trash_list(settings: Settings) -> list[TrashEntry]:
 def trash_purge(
     settings: Settings, days: float | None = None, now: datetime | None = None
 ) -> list[TrashEntry]:
-    """Remove trashed originals older than ``days`` (default: ``trash_days()``), with the
+    """Remove trashed originals older than ``days`` (default: ``settings.trash_days``), with the
     document's OCR cache when the cache belongs to this data dir."""
-    keep = timedelta(days=trash_days() if days is None else days)
+    keep = timedelta(days=settings.trash_days if days is None else days)
     now = now or datetime.now(UTC)
     gone = []
     for entry in trash_list(settings):
@@ -163,13 +151,9 @@ def trash_restore(settings: Settings, db: Database, pipeline: Pipeline, sha_pref
         raise SohoaError(ErrorKind.FILE_ACCESS, f"{entry.filename}: the original was purged")
     note = json.loads((entry.path / _NOTE).read_text(encoding="utf-8"))
     path = BlobStore(settings.blobs_dir).put_file(original, entry.sha256)
-    outcome = pipeline.process(path)
-    if outcome.error is not None:
-        raise outcome.error
+    document, record = pipeline.process(path).result()
     with db.session() as s:
-        row, created = repo.save_document(
-            s, entry.filename, outcome.document, outcome.record, PIPELINE_VERSION
-        )
+        row, created = repo.save_document(s, entry.filename, document, record, PIPELINE_VERSION)
         for c in note.get("corrections", []) if created else []:
             repo.add_correction(s, row, c["field"], c["value"], c["author"])
         doc_id = row.id
@@ -213,7 +197,9 @@ def select_ids(
         return chosen
 
 
-def _is_outdated(doc: DocumentRow) -> bool:
+def _is_outdated(doc: DocumentRow | None) -> bool:
+    if doc is None:  # deleted meanwhile
+        return False
     prov = (doc.record or {}).get("provenance") or {}
     return (
         doc.pipeline_version != PIPELINE_VERSION
@@ -239,14 +225,16 @@ def reprocess(
             paths[path] = i
     for outcome in pipeline.process_many(list(paths)):
         doc_id = paths[outcome.path]
-        if outcome.error is not None:
-            summary.failed[doc_id] = f"{outcome.error.kind.value}: {outcome.error.message}"
+        try:
+            document, record = outcome.result()
+        except SohoaError as err:
+            summary.failed[doc_id] = f"{err.kind.value}: {err.message}"
             continue
         with db.session() as s:
             doc = s.get(DocumentRow, doc_id)
             if doc is None:  # deleted meanwhile
                 summary.failed[doc_id] = "deleted while reprocessing"
                 continue
-            repo.save_document(s, doc.filename, outcome.document, outcome.record, PIPELINE_VERSION)
+            repo.save_document(s, doc.filename, document, record, PIPELINE_VERSION)
         summary.updated.append(doc_id)
     return summary

@@ -12,12 +12,19 @@ import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from schemas.files import write_atomic
 
-log = logging.getLogger("sohoa.pagecache")
+log = logging.getLogger(__name__)
 
 SIZES = (80, 110, 150)  # dpi: thumbnail, the document page, a closer look
+# One of SIZES, an enum in the OpenAPI schema; a type checker sees the int it is (a Literal
+# built from a tuple is valid at run time only).
+if TYPE_CHECKING:
+    Dpi = int
+else:
+    Dpi = Literal[SIZES]
 PATTERN = "*/*-p[0-9][0-9][0-9][0-9]-*.png"
 
 

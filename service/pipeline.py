@@ -38,11 +38,11 @@ from schemas import (
     Signature,
     SohoaError,
 )
-from schemas.files import write_atomic
-from service import PIPELINE_VERSION
+from schemas.files import use_artefact_cache, write_atomic
+from service import PIPELINE_VERSION, logs
 from service.config import Settings
 
-log = logging.getLogger("sohoa.pipeline")
+log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[str, int, int], None]  # (file, pages done, pages total)
 
@@ -55,12 +55,21 @@ def image_limits(max_image_pixels: int) -> None:
     Image.MAX_IMAGE_PIXELS = max_image_pixels
 
 
-def _worker_init(memory_mb: int = 0, max_image_pixels: int = Limits().max_image_pixels) -> None:
+def _worker_init(
+    memory_mb: int = 0,
+    max_image_pixels: int = Limits().max_image_pixels,
+    log_level: int = logging.WARNING,
+    artefact_cache: Path | None = None,
+) -> None:
     """Tesseract's OpenMP threads slow a page ~5x on this hardware: one thread per process.
 
     ``memory_mb`` caps the worker's address space (inherited by tesseract): a hostile page
-    then kills one worker, which fails one file as retryable, not the machine.
+    then kills one worker, which fails one file as retryable, not the machine. A spawned
+    worker starts with no logging set up: it gets the parent's level (``-v``).
     """
+    logs.configure(log_level)
+    if artefact_cache is not None:
+        use_artefact_cache(artefact_cache)  # the digit classifier is loaded in the worker
     os.environ["OMP_THREAD_LIMIT"] = "1"
     image_limits(max_image_pixels)
     if memory_mb > 0:
@@ -77,13 +86,20 @@ class Outcome:
     record: Record | None = None
     error: SohoaError | None = None
 
+    def result(self) -> tuple[Document, Record]:
+        """The document and its record; raises the file's error when it failed."""
+        if self.error is not None:
+            raise self.error
+        assert self.document is not None and self.record is not None, "no error, no result"
+        return self.document, self.record
+
 
 @dataclass
 class _Pending:
     path: Path
     intake: ingest.Intake | None = None
     error: SohoaError | None = None
-    futures: dict[int, Future] = field(default_factory=dict)
+    futures: dict[int, Future[Page]] = field(default_factory=dict)
 
 
 class Pipeline:
@@ -92,6 +108,7 @@ class Pipeline:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         image_limits(settings.limits.max_image_pixels)
+        use_artefact_cache(settings.artefact_cache)
         self._pool: ProcessPoolExecutor | None = None
         self._repair: repair.RepairModel | None = None
 
@@ -103,17 +120,22 @@ class Pipeline:
                 self.settings.workers,
                 mp_context=ctx,
                 initializer=_worker_init,
-                initargs=(self.settings.worker_memory_mb, self.settings.limits.max_image_pixels),
+                initargs=(
+                    self.settings.worker_memory_mb,
+                    self.settings.limits.max_image_pixels,
+                    logs.current_level(),
+                    self.settings.artefact_cache,
+                ),
             )
         return self._pool
 
-    def _submit(self, *args) -> Future:
+    def _submit(self, fn: Callable[..., Page], *args: object) -> Future[Page]:
         """Submit a page task; a pool broken by a dead worker is replaced once."""
         try:
-            return self.pool().submit(*args)
+            return self.pool().submit(fn, *args)
         except BrokenProcessPool:
             self._drop_pool()
-            return self.pool().submit(*args)
+            return self.pool().submit(fn, *args)
 
     def _drop_pool(self) -> None:
         if self._pool is not None:
@@ -151,11 +173,10 @@ class Pipeline:
         """Inspect a file and queue OCR for the pages that need it."""
         pending = _Pending(path)
         try:
-            pending.intake = ingest.inspect(path, self.settings.limits)
+            pending.intake = intake = ingest.inspect(path, self.settings.limits)
         except SohoaError as err:
             pending.error = err
             return pending
-        intake = pending.intake
         for page in intake.pages:
             if page.route != PageRoute.OCR or self._cached(intake.source.sha256, page.number):
                 continue
@@ -171,6 +192,7 @@ class Pipeline:
         return pending
 
     def _ocr_result(self, pending: _Pending, page: Page) -> Page:
+        assert pending.intake is not None, "OCR results of a file that was not inspected"
         sha = pending.intake.source.sha256
         future = pending.futures.get(page.number)
         if future is None:
@@ -205,9 +227,9 @@ class Pipeline:
         )
 
     def _finish(self, pending: _Pending, progress: ProgressFn | None) -> Outcome:
-        if pending.error is not None:
-            return Outcome(pending.path, error=pending.error)
         intake = pending.intake
+        if pending.error is not None or intake is None:
+            return Outcome(pending.path, error=pending.error)
         pages: list[Page] = []
         try:
             for i, page in enumerate(intake.pages, 1):
@@ -282,10 +304,12 @@ class Pipeline:
         pending = self._start(Path(path))
         if pending.error is not None:
             raise pending.error
+        intake = pending.intake
+        assert intake is not None, "an inspection without an error has its intake"
         return Document(
-            source=pending.intake.source,
-            pages=[self._repair_page(self._ocr_result(pending, p)) for p in pending.intake.pages],
-            metadata=pending.intake.metadata,
+            source=intake.source,
+            pages=[self._repair_page(self._ocr_result(pending, p)) for p in intake.pages],
+            metadata=intake.metadata,
         )
 
 

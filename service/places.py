@@ -3,14 +3,15 @@ inside the wanted place, under its current or former name (see normalize.places)
 
 from __future__ import annotations
 
-from sqlalchemy import false, or_, select
+from sqlalchemy import SQLColumnExpression, false, or_, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.expression import ColumnElement
 
 from normalize import places
 from service.storage.models import DocumentRow
 
 
-def _columns():
+def _columns() -> tuple[SQLColumnExpression[str | None], ...]:
     doc = DocumentRow.record["doc"]
     return (
         DocumentRow.issuer,
@@ -19,7 +20,7 @@ def _columns():
     )
 
 
-def condition(s: Session, place: str):
+def condition(s: Session, place: str) -> ColumnElement[bool]:
     """A SQL condition on documents for ``place``. The distinct issuers and place lines are
     few, so they are matched here and the condition is an ``IN`` over indexed values."""
     pat = places.pattern(place)

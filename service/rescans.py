@@ -8,7 +8,7 @@ later file points at the group's first document; search lists the group once.
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, select
+from sqlalchemy import Float, ForeignKey, Select, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from normalize.fold import fold
@@ -111,7 +111,7 @@ def link(s: Session, doc: DocumentRow) -> RescanRow | None:
     return row
 
 
-def hidden_ids():
+def hidden_ids() -> Select[tuple[int]]:
     """Ids that search and lists leave out: rescans, shown through their original."""
     return select(RescanRow.document_id)
 

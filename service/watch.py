@@ -20,7 +20,7 @@ from service.pipeline import Pipeline
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
 
-log = logging.getLogger("sohoa.watch")
+log = logging.getLogger(__name__)
 DONE, FAILED = ".done", ".failed"
 _PARTIAL_SUFFIXES = (".part", ".tmp", ".crdownload", ".partial")
 

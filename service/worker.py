@@ -20,7 +20,7 @@ from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.storage.models import BatchItemRow
 
-log = logging.getLogger("sohoa.worker")
+log = logging.getLogger(__name__)
 
 
 @dataclass

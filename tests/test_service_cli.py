@@ -78,3 +78,18 @@ def test_repair_is_line_preserving_on_stdin(data_dir: Path) -> None:
     res = sohoa("repair", "-", stdin=damaged)
     assert res.returncode == 0, res.stderr.decode()
     assert len(res.stdout.decode().splitlines()) == len(damaged.decode().splitlines())
+
+
+def test_logs_go_to_stderr_at_the_level_asked(data_dir: Path) -> None:
+    """-v: what happened to the document; -vv: each page; never on stdout. (Without -v
+    stderr holds only errors: see test_bad_input_gets_one_line_and_its_exit_code.)"""
+    sample = SAMPLES / "bc-09-mai-son-2024.txt"
+    info, debug = (sohoa(v, "extract", str(sample)) for v in ("-v", "-vv"))
+    for res in (info, debug):
+        assert res.returncode == 0, res.stderr.decode()
+        Record.model_validate_json(res.stdout)  # logs never mix into the result
+    err = info.stderr.decode()
+    assert f"INFO ingest.intake: {sample.name}: text/plain" in err
+    assert f"INFO extract.record: {sample.name}: Báo cáo 09/BC-HKH" in err
+    assert "DEBUG" not in err
+    assert f"DEBUG ingest.intake: {sample.name} p1: text_file" in debug.stderr.decode()

@@ -326,7 +326,7 @@ def _consensus(text: str, pages: list[PageText]) -> tuple[str, bool]:
     for a, b in itertools.pairwise(words):
         bucket = forms.get(fold(a.group()) + " " + fold(b.group()), {})
         written = (a.group() + " " + b.group()).lower()
-        best = max(bucket, key=bucket.get, default=written)
+        best = max(bucket, key=bucket.__getitem__, default=written)
         if best == written or bucket[best] < 2 or bucket[best] <= bucket.get(written, 0):
             other = max((n for f, n in bucket.items() if f != written), default=0)
             disputed = disputed or other >= max(bucket.get(written, 0), 1)

@@ -12,14 +12,23 @@ import contextlib
 import fcntl
 import gzip
 import json
+import logging
 import pickle
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from schemas import RepairEdit
-from schemas.files import atomic_write_with, write_atomic
+from schemas.files import artefact_cache, atomic_write_with, write_atomic
+
+if TYPE_CHECKING:  # the model modules load lazily: importing this package stays cheap
+    from normalize.repair.lm import KneserNey
+    from normalize.repair.model import Repairer
+
+log = logging.getLogger(__name__)
 
 MODEL_VERSION = "vi-repair-2026.12-1"
 ADAPT_FILE = "repair-adapt.json"
@@ -49,7 +58,7 @@ class RepairResult:
 class RepairModel:
     """A loaded snapshot, optionally adapted to an archive; ``version`` goes into provenance."""
 
-    def __init__(self, repairer, version: str) -> None:
+    def __init__(self, repairer: Repairer, version: str) -> None:
         self._r = repairer
         self.version = version
 
@@ -82,9 +91,11 @@ class RepairModel:
         return _applied(src, self._r.decode(src, p_dmg), score)
 
 
-def _applied(src: str, changes, score: float) -> RepairResult:
+def _applied(src: str, changes: Iterable[tuple[int, int, str]], score: float) -> RepairResult:
     """The text with ``(start, end, new)`` changes made, and each edit's span in the new text."""
-    out, edits, pos, shift = [], [], 0, 0
+    out: list[str] = []
+    edits: list[RepairEdit] = []
+    pos = shift = 0
     for start, end, new in changes:
         out.append(src[pos:start])
         s = start + shift
@@ -97,24 +108,23 @@ def _applied(src: str, changes, score: float) -> RepairResult:
     return RepairResult(text="".join(out), edits=edits, score=score)
 
 
-def _read_snapshot() -> dict:
+def _read_snapshot() -> dict[str, Any]:
     with gzip.open(data_path(), "rt", encoding="utf-8") as f:
         return json.load(f)
 
 
-_BASE: dict = {}
+_BASE: dict[str, Any] = {}
 
 
 def _cache_file() -> Path:
     from normalize.repair.lexicon import settings_key
-    from normalize.repair.sources import cache_dir
 
     st = data_path().stat()
     stamp = f"{settings_key()}-{st.st_size}-{int(st.st_mtime)}"
-    return cache_dir() / f"repair-{MODEL_VERSION}-c{CACHE_FORMAT}-{stamp}.pickle"
+    return artefact_cache() / f"repair-{MODEL_VERSION}-c{CACHE_FORMAT}-{stamp}.pickle"
 
 
-def _build_base() -> tuple[dict, object]:
+def _build_base() -> tuple[dict[str, Any], KneserNey]:
     """Parse the snapshot, smooth the LM and compile the lexicon (slow: seconds); cached."""
     from normalize.repair.lexicon import Lexicon
     from normalize.repair.lm import KneserNey, new_ids
@@ -133,7 +143,7 @@ def _build_base() -> tuple[dict, object]:
     return snap, lm
 
 
-def _base():
+def _base() -> tuple[dict[str, Any], KneserNey]:
     """Snapshot and base LM: once per process, from a pickle cache after the first build."""
     if not _BASE:
         cache = _cache_file()
@@ -141,6 +151,7 @@ def _base():
             with cache.open("rb") as f:
                 snap, lm = pickle.load(f)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            log.info("building the repair model %s (first use); cached in %s", MODEL_VERSION, cache)
             snap, lm = _build_base()
             _write_cache(cache, (snap, lm))
         _BASE["snap"], _BASE["lm"] = snap, lm
@@ -198,6 +209,7 @@ def _load(adapt_dir: Path | None) -> RepairModel:
             mu = min(ADAPT_MAX, domain.size / (domain.size + ADAPT_HALF))
             acro.update(ad.get("acronyms", {}))
             version = f"{version}+adapt{domain.size}"
+            log.debug("repair model adapted to %s: %s, weight %.2f", adapt_dir, version, mu)
     lm = MixedLM(snap["ids"], base, domain, mu)
     return RepairModel(Repairer(snap["lexicon"], lm, acro), version)
 
@@ -223,6 +235,7 @@ def learn_clean_text(adapt_dir: Path, text: str) -> None:
             {**counts, "acronyms": acro, "updated": time.time()}, ensure_ascii=False
         )
         write_atomic(adapt_dir / ADAPT_FILE, payload.encode("utf-8"))
+    log.debug("in-domain repair counts: %d syllables in all", sum(counts["unigrams"].values()))
 
 
 SAMPLE_CHARS = 120_000

@@ -255,6 +255,7 @@ class Lexicon:
         scored = [(lp, k) for _, lp, k in merged if k != ident_key]
         if seen:
             min_cost = 0.0
+        out: list[tuple[str | None, str, float, int, int]]
         if ident_ok:
             p_same = self._channel(ident_key, 0.0, seen)
             out = [(ident_key, tok, math.log(p_same), SAME, -1)]

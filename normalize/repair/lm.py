@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Iterable
 
 from normalize.repair.syllables import STRONG_BREAK, TOKEN, is_valid
 from normalize.unicode import tone_key
@@ -48,7 +49,7 @@ def new_ids() -> dict[str, int]:
     return {START: 0, NUM: 1}
 
 
-def ids_of(ids: dict[str, int], words) -> list[int]:
+def ids_of(ids: dict[str, int], words: Iterable[str]) -> list[int]:
     return [ids.setdefault(w, len(ids)) for w in words]
 
 
@@ -89,7 +90,7 @@ class KneserNey:
         self.size = sum(hist.values())
         self._init_trigrams(ids, trigrams or {}, min_trigram)
 
-    def _init_trigrams(self, ids: dict[str, int], trigrams: dict[str, int], min_count: int):
+    def _init_trigrams(self, ids: dict[str, int], trigrams: dict[str, int], min_count: int) -> None:
         """Trigram counts; those below min_count only enter the history totals (smaller model,
         they would add just (1 - DISCOUNT) / history to a probability)."""
         self.tri: dict[int, int] = {}

@@ -13,8 +13,8 @@ from __future__ import annotations
 import bisect
 import math
 import re
-from collections import Counter
-from typing import NamedTuple
+from collections import Counter, defaultdict
+from typing import NamedTuple, cast
 
 from normalize.names import MIDDLE_NAMES, SURNAMES, surname_spelling
 from normalize.repair.lexicon import (
@@ -161,7 +161,9 @@ class Repairer:
                 out.append((m.start(), m.end(), cs[j].text))
         return out
 
-    def _lattice(self, text: str, toks: list[re.Match], p_dmg: float):
+    def _lattice(
+        self, text: str, toks: list[re.Match[str]], p_dmg: float
+    ) -> tuple[list[tuple[Cand, ...]], list[bool]]:
         """Each token's readings, and whether a strong break precedes it (ends the chain)."""
         cands_at: list[tuple[Cand, ...]] = []
         breaks: list[bool] = []
@@ -402,8 +404,9 @@ class Repairer:
                 continue
             cs = cands_at[t]
             bonus = prior[t] if prior is not None else None
-            u = keys[t - 2] if t >= 2 and linked[t] and linked[t - 1] else START_ID
-            v = keys[t - 1] if linked[t] else START_ID
+            # a linked token's predecessor has a key: linked[t] implies keys[t - 1] is not None
+            u = cast(int, keys[t - 2]) if t >= 2 and linked[t] and linked[t - 1] else START_ID
+            v = cast(int, keys[t - 1]) if linked[t] else START_ID
             n1 = keys[t + 1] if t + 1 < n and not breaks[t + 1] else None
             n2 = keys[t + 2] if n1 is not None and t + 2 < n and not breaks[t + 2] else None
             if n1 is None:
@@ -457,12 +460,12 @@ class Repairer:
         accuracy on seeds 000/002: they echo the first sweep's mistakes.
         """
         skel = self._skeleton
-        votes: Counter = Counter()
+        votes: defaultdict[str, float] = defaultdict(float)
         for cs, p in zip(cands_at, post, strict=True):
             for j, w in p.items():
-                if cs[j].key is not None:
-                    votes[cs[j].key] += w
-        by_skel: Counter = Counter()
+                if (key := cs[j].key) is not None:
+                    votes[key] += w
+        by_skel: defaultdict[str, float] = defaultdict(float)
         for k, w in votes.items():
             by_skel[skel(k)] += w
         out: list[dict[int, float]] = []
@@ -470,11 +473,11 @@ class Repairer:
             if len(states) < 2:
                 out.append({})
                 continue
-            own: Counter = Counter()
+            own: defaultdict[str, float] = defaultdict(float)
             for j, w in p.items():
-                if cs[j].key is not None:
-                    own[skel(cs[j].key)] += w
-            bonus = {}
+                if (key := cs[j].key) is not None:
+                    own[skel(key)] += w
+            bonus: dict[int, float] = {}
             for st in states:
                 j, key = st[2], cs[st[2]].key
                 if key is None:

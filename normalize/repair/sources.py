@@ -4,7 +4,7 @@
   zip, never imported): VLSP-2013 running text (legal/news prose) and the Viet74K word list;
 - ``vietnamadminunits`` (a project dependency): names of provinces, districts and wards;
 - Debian ``hunspell-vi`` (/usr/share/hunspell/vi_VN.dic): the syllable inventory;
-- Vietnamese running text of Debian packages (``DEBIAN_TEXT``), fetched with ``apt-get download``
+- Vietnamese running text of Debian packages (``RUNNING_TEXT``), fetched with ``apt-get download``
   and unpacked with ``dpkg-deb -x`` into the cache (never installed: LibreOffice's help needs
   none of LibreOffice): LibreOffice's help pages and its translated messages, the Vietnamese
   man pages, the Debian New Maintainers' Guide, Firefox's and Thunderbird's language packs;
@@ -21,7 +21,6 @@ import gettext
 import gzip
 import html
 import logging
-import os
 import re
 import subprocess
 import sys
@@ -29,6 +28,8 @@ import unicodedata
 import zipfile
 from collections import Counter
 from pathlib import Path
+
+from schemas.files import artefact_cache
 
 log = logging.getLogger(__name__)
 
@@ -38,15 +39,9 @@ VIET74K_MEMBER = "underthesea/corpus/data/Viet74K.txt"
 HUNSPELL_VI = Path("/usr/share/hunspell/vi_VN.dic")
 
 
-def cache_dir() -> Path:
-    """Where built artefacts live: $SOHOA_CACHE or ~/.cache/sohoa."""
-    root = os.environ.get("SOHOA_CACHE") or Path.home() / ".cache" / "sohoa"
-    return Path(root)
-
-
 def underthesea_wheel() -> Path:
     """The pinned underthesea wheel, downloaded once (build time only) into the cache."""
-    dest = cache_dir() / "wheels"
+    dest = artefact_cache() / "wheels"
     found = sorted(dest.glob("underthesea-9.5.0-*.whl")) if dest.exists() else []
     if found:
         return found[0]
@@ -66,7 +61,8 @@ def vlsp_sentences() -> list[str]:
     """VLSP-2013 sentences (word-segmented tokens re-joined with spaces), in file order."""
     with zipfile.ZipFile(underthesea_wheel()) as z:
         raw = z.read(VLSP_MEMBER).decode("utf-8")
-    sents, cur = [], []
+    sents: list[str] = []
+    cur: list[str] = []
     for line in raw.splitlines():
         if not line.strip():
             if cur:
@@ -134,21 +130,12 @@ def admin_name_counts() -> Counter:
     return names
 
 
-# Debian packages whose Vietnamese text the snapshot learns from (build time only).
-DEBIAN_TEXT = (
-    "libreoffice-help-vi",
-    "libreoffice-l10n-vi",
-    "manpages-vi",
-    "maint-guide-vi",
-    "firefox-esr-l10n-vi",
-    "thunderbird-l10n-vi",
-)
 ADMIN_PHRASES = Path(__file__).parent / "data" / "admin_phrases.txt"
 
 
 def debian_package(name: str) -> Path:
     """The package's files, unpacked once into the cache (``apt-get download``, no install)."""
-    root = cache_dir() / "debs" / name
+    root = artefact_cache() / "debs" / name
     if (root / ".unpacked").exists():
         return root
     root.mkdir(parents=True, exist_ok=True)
@@ -180,11 +167,11 @@ def libreoffice_help() -> str:
 
 def _catalogue_text(paths: list[Path]) -> str:
     """The translations (msgstr) of gettext catalogues, one a line."""
-    out = []
+    out: list[str] = []
     for path in paths:
         with path.open("rb") as f:
             try:
-                cat = gettext.GNUTranslations(f)._catalog
+                cat = gettext.GNUTranslations(f)._catalog  # type: ignore[attr-defined]
             except (OSError, ValueError) as e:  # a damaged catalogue only costs its text
                 log.warning("skipping %s: %s", path, e)
                 continue

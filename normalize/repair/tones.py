@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator
 
-from normalize.repair.lm import START
+from normalize.repair.lm import START, MixedLM
 from normalize.repair.syllables import STRONG_BREAK, TOKEN
 from normalize.unicode import place_tone, split_tone, tone_key
 
@@ -43,7 +43,7 @@ def _chains(text: str) -> Iterator[list[tuple[int, int, str]]]:
         yield chain
 
 
-def _states(tok: str, lm) -> list[tuple[str, int, float]]:
+def _states(tok: str, lm: MixedLM) -> list[tuple[str, int, float]]:
     """(key, LM id, cost) of the token as read and of its other tones the LM has seen."""
     key = tone_key(tok)
     base, tone = split_tone(key)
@@ -55,7 +55,7 @@ def _states(tok: str, lm) -> list[tuple[str, int, float]]:
     return out
 
 
-def _decode(chain: list[tuple[int, int, str]], lm) -> list[str]:
+def _decode(chain: list[tuple[int, int, str]], lm: MixedLM) -> list[str]:
     """The best key per token (Viterbi over tone states, bigram LM + change costs)."""
     start = lm.ids[START]
     states = [_states(tok, lm) for _, _, tok in chain]
@@ -78,7 +78,7 @@ def _decode(chain: list[tuple[int, int, str]], lm) -> list[str]:
     return [states[n][k][0] for n, k in enumerate(path)]
 
 
-def tone_edits(text: str, lm) -> list[tuple[int, int, str]]:
+def tone_edits(text: str, lm: MixedLM) -> list[tuple[int, int, str]]:
     """(start, end, new text) of the syllables whose tone the LM puts right; same length."""
     edits = []
     for chain in _chains(text):

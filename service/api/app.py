@@ -10,6 +10,7 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schemas import SohoaError
@@ -24,7 +25,7 @@ from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.ui import routes as ui_routes
 
-log = logging.getLogger("sohoa.api")
+log = logging.getLogger(__name__)
 
 
 def _worker_loop(st: AppState, stop: threading.Event) -> None:
@@ -85,23 +86,23 @@ def _install_problem_handlers(app: FastAPI) -> None:
     """Every error leaves as RFC 9457 problem details, never as a bare traceback."""
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException):
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
         resp = problem(exc.status_code, _title(exc.status_code), str(exc.detail))
         for k, v in (exc.headers or {}).items():
             resp.headers[k] = v
         return resp
 
     @app.exception_handler(RequestValidationError)
-    async def validation_error(_: Request, exc: RequestValidationError):
+    async def validation_error(_: Request, exc: RequestValidationError) -> JSONResponse:
         detail = "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())
         return problem(422, "Invalid request", detail)
 
     @app.exception_handler(SohoaError)
-    async def sohoa_error(_: Request, exc: SohoaError):
+    async def sohoa_error(_: Request, exc: SohoaError) -> JSONResponse:
         return problem(sohoa_error_status(exc), exc.kind.value, exc.message)
 
     @app.exception_handler(Exception)
-    async def internal_error(_: Request, exc: Exception):
+    async def internal_error(_: Request, exc: Exception) -> JSONResponse:
         log.exception("unhandled error", exc_info=exc)
         return problem(500, "Internal error", "the server could not handle this request")
 
@@ -123,7 +124,7 @@ def _problem_media_type(app: FastAPI) -> None:
                         resp["content"] = {"application/problem+json": {"schema": problem}}
         return schema
 
-    app.openapi = openapi
+    app.openapi = openapi  # type: ignore[method-assign]  # FastAPI's documented override
 
 
 def _title(status: int) -> str:

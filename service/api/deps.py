@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from fastapi import Depends, HTTPException, Request
@@ -53,7 +54,7 @@ def current_token(
     return row
 
 
-def require(role: str):
+def require(role: str) -> Callable[..., TokenRow]:
     def check(token: TokenRow = Depends(current_token)) -> TokenRow:
         if not auth.allows(token.role, role):
             raise HTTPException(403, f"this needs the {role} role; the token is {token.role}")

@@ -26,7 +26,7 @@ from anyio import to_thread
 
 from service import auth
 
-log = logging.getLogger("sohoa.edge")
+log = logging.getLogger(__name__)
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -135,12 +135,12 @@ class EdgeMiddleware:
     async def _authenticated(self, scope: Scope, headers: dict[str, str]) -> bool:
         """Does the request carry a live token or session? (Roles are checked by the route.)"""
         token, sid = _bearer(headers), _session_id(headers)
-        if not token and not sid:
-            return False
         db = scope["app"].state.sohoa.db
         if token:
             return await to_thread.run_sync(auth.verify, db, token) is not None
-        return await to_thread.run_sync(auth.session_token, db, sid) is not None
+        if sid:
+            return await to_thread.run_sync(auth.session_token, db, sid) is not None
+        return False
 
     @staticmethod
     def _refusal(scope: Scope, headers: dict[str, str], known: bool) -> tuple | None:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from fastapi import Path as PathParam
 from pydantic import BaseModel, Field
 
+from normalize import places
 from service import feed, lifecycle, rescans
 from service.api.deps import AppState, get_state, require
 from service.api.models import Problem, RescanGroup
@@ -90,6 +91,8 @@ def reprocess_document(doc_id: Id, st: State, _: Archivist) -> Reprocessed:
         raise HTTPException(422, summary.failed[doc_id])
     with st.db.session() as s:
         doc = s.get(DocumentRow, doc_id)
+        if doc is None:  # deleted meanwhile
+            raise HTTPException(404, f"no document {doc_id}")
         return Reprocessed(id=doc_id, pipeline_version=doc.pipeline_version, record=doc.record)
 
 
@@ -117,7 +120,7 @@ def changes(
     return ChangesPage(since=since, next=cursor, events=[ChangeEvent(**e) for e in events])
 
 
-def _unit(u) -> PlaceUnit:
+def _unit(u: places.Unit) -> PlaceUnit:
     return PlaceUnit(
         level=u.level, name=u.name, province=u.province, district=u.district, current=u.current
     )
@@ -129,8 +132,6 @@ def resolve_place(
 ) -> PlaceResolution:
     """A place name across the 2025 reorganisation: the units it names, the current units
     that cover them now, and the former units merged into those."""
-    from normalize import places
-
     return PlaceResolution(
         name=name,
         units=[_unit(u) for u in places.find(name)],

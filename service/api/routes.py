@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import ocr
 from normalize.keys import parse_query
@@ -245,14 +246,14 @@ def list_documents(
     )
 
 
-def _get_doc(s, doc_id: int) -> DocumentRow:
+def _get_doc(s: Session, doc_id: int) -> DocumentRow:
     doc = s.get(DocumentRow, doc_id)
     if doc is None:
         raise HTTPException(404, f"no document {doc_id}")
     return doc
 
 
-def _cites(s, doc: DocumentRow) -> list[CitationOut]:
+def _cites(s: Session, doc: DocumentRow) -> list[CitationOut]:
     return [
         CitationOut(key=c.key, partial=c.partial, text=c.text, document_id=t.id if t else None)
         for c, t in repo.cites_of(s, doc)
@@ -368,7 +369,7 @@ def page_image(
     number: Annotated[int, PathParam(ge=1, le=100_000)],
     st: State,
     _: Reader,
-    dpi: Annotated[Literal[pagecache.SIZES], Query(description="one of the fixed sizes")] = 110,
+    dpi: Annotated[pagecache.Dpi, Query(description="one of the fixed sizes")] = 110,
 ) -> FileResponse:
     """One page rendered as PNG, for reading the text beside the image (cached, bounded)."""
     with st.db.session() as s:

@@ -27,9 +27,6 @@ class BlobStore:
                 h.update(chunk)
         return h.hexdigest()
 
-    def has(self, sha256: str) -> bool:
-        return self.path(sha256).exists()
-
     def delete(self, sha256: str) -> bool:
         """Remove a stored file (an original nothing refers to any more)."""
         path = self.path(sha256)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import Select, column, func, literal, literal_column, select, table, text, union_all
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.expression import ColumnClause, ColumnElement, TextClause
 
 from normalize.fold import fold
 from normalize.keys import PARTY_ISSUERS, KeyParts, KeyQuery, canonical_key, parse_key
@@ -85,12 +87,18 @@ def citation_columns(c: Citation) -> dict:
     }
 
 
-def _values_like(s: Session, column, wanted: str, whole: bool) -> list[str]:
+def _values_like(
+    s: Session, column: InstrumentedAttribute[str | None], wanted: str, whole: bool
+) -> list[str]:
     """Stored values of an indexed column equal to (or containing) ``wanted`` once folded.
     The distinct values are few (types, issuers), so this is cheap and index-only."""
     w = " ".join(fold(wanted).split())
     values = s.scalars(select(column).where(column.is_not(None)).distinct())
-    return [v for v in values if (fold(v) == w if whole else w in " ".join(fold(v).split()))]
+    return [
+        v
+        for v in values
+        if v is not None and (fold(v) == w if whole else w in " ".join(fold(v).split()))
+    ]
 
 
 def _filtered(s: Session, stmt: Select, f: Filters) -> Select:
@@ -180,7 +188,7 @@ class KeyCandidate:
     document_id: int | None = None  # the cited document itself, when it is in the archive
 
 
-def _parts(row) -> KeyParts:
+def _parts(row: CitationRow | CitedKeyRow) -> KeyParts:
     party = row.issuer_code in PARTY_ISSUERS
     return KeyParts(row.number or "", row.year, row.type_code, row.issuer_code, party)
 
@@ -283,7 +291,8 @@ def documents_by_key(s: Session, keys: list[str]) -> dict[str, DocumentRow]:
     )
     out: dict[str, DocumentRow] = {}
     for d in rows:
-        out.setdefault(d.doc_key, d)
+        if d.doc_key:  # always, by the query
+            out.setdefault(d.doc_key, d)
     return out
 
 
@@ -321,7 +330,7 @@ def most_cited(s: Session, limit: int = 20) -> list[tuple[str, int]]:
 # SQLite only: the FTS5 table over the folded text (migration 0001).
 _SQLITE_FTS = table("documents_fts", column("rowid"), column("rank"))
 # PostgreSQL only: a stored tsvector of the folded text (migration 0002), GIN-indexed.
-_PG_FTS = literal_column("documents.fts")
+_PG_FTS: ColumnClause[Any] = literal_column("documents.fts")
 _TERM = re.compile(r"\w+\*?")
 
 
@@ -392,18 +401,18 @@ def _is_sqlite(s: Session) -> bool:
     return s.get_bind().dialect.name == "sqlite"
 
 
-def _text_ids(s: Session, terms: list[str]):
+def _text_ids(s: Session, terms: list[str]) -> ColumnElement[bool]:
     """A condition on documents.id: the document matches every query word."""
     if _is_sqlite(s):
         return DocumentRow.id.in_(select(_SQLITE_FTS.c.rowid).where(_sqlite_match(terms)))
     return _PG_FTS.op("@@")(_pg_query(terms))
 
 
-def _sqlite_match(terms: list[str]):
+def _sqlite_match(terms: list[str]) -> TextClause:
     return text("documents_fts MATCH :m").bindparams(m=_fts_sqlite(terms))
 
 
-def _pg_query(terms: list[str]):
+def _pg_query(terms: list[str]) -> ColumnElement[Any]:
     return func.to_tsquery("simple", _fts_postgres(terms))
 
 
@@ -562,7 +571,9 @@ def count_documents(s: Session, f: Filters | None = None) -> int:
     return s.scalar(_filtered(s, select(func.count(DocumentRow.id)), f or Filters())) or 0
 
 
-def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | None, who: str):
+def add_correction(
+    s: Session, doc: DocumentRow, field_name: str, value: str | None, who: str
+) -> CorrectionRow:
     """Record a correction and apply it to the stored record at once."""
     if field_name not in CORRECTABLE:
         raise ValueError(f"field {field_name!r} cannot be corrected")

@@ -140,8 +140,8 @@ def bar_chart(series: list[tuple[str, float, int]], unit: str, title: str) -> Ma
     for t in ticks:
         y = h - bottom - t / peak * (h - bottom - top)
         parts.append(f'<line x1="{left}" y1="{y:.1f}" x2="{w - 5}" y2="{y:.1f}" class="grid"/>')
-        label = escape(short_number(t, unit))
-        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" class="yl">{label}</text>')
+        tick = escape(short_number(t, unit))
+        parts.append(f'<text x="{left - 6}" y="{y + 4:.1f}" class="yl">{tick}</text>')
     for i, (label, v, ndocs) in enumerate(series):
         bh = (h - bottom - top) * (v / peak)
         x = left + i * slot + (slot - bar) / 2

@@ -8,6 +8,7 @@ carries a warning. A header field leaves the queue once someone confirms or corr
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extract.review import review_reasons
@@ -44,7 +45,7 @@ class Item:
     field: str | None = None  # a correctable header field
     page: int | None = None
     crop: Crop | None = None
-    spans: tuple[dict, ...] = ()  # where the value stands, for the crop
+    spans: Sequence[dict] = ()  # where the value stands, for the crop
 
 
 @dataclass
@@ -60,14 +61,14 @@ class Crop:
     page_h: int
 
 
-def _crop(doc: DocumentRow, spans: tuple | list, pad: int = 12) -> Crop | None:
+def _crop(doc: DocumentRow, spans: Sequence[dict], pad: int = 12) -> Crop | None:
     """The first located box of a value, so the reviewer sees the scan beside the value."""
     infos = doc.pages_json or []
     for s in spans:
         box, n = s.get("box"), s.get("page")
         info = infos[n - 1] if isinstance(n, int) and 1 <= n <= len(infos) else {}
         pw, ph = info.get("width"), info.get("height")
-        if box and pw and ph and doc.kind != "text":
+        if box and pw and ph and isinstance(n, int) and doc.kind != "text":
             x0, y0 = max(0, box["x0"] - pad), max(0, box["y0"] - pad)
             x1, y1 = min(pw, box["x1"] + pad), min(ph, box["y1"] + pad)
             if x1 > x0 and y1 > y0:

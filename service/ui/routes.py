@@ -20,7 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
-from sqlalchemy.orm import load_only
+from sqlalchemy.orm import Session, load_only
 
 from normalize.keys import parse_query
 from service import auth, jobs
@@ -53,7 +53,9 @@ def static_files() -> StaticFiles:
     return StaticFiles(directory=HERE / "static")
 
 
-def _page(request: Request, name: str, user: TokenRow | None, status: int = 200, **ctx):
+def _page(
+    request: Request, name: str, user: TokenRow | None, status: int = 200, **ctx: object
+) -> HTMLResponse:
     can_edit = user is not None and auth.allows(user.role, "archivist")
     return templates.TemplateResponse(
         request, name, {"user": user, "can_edit": can_edit, **ctx}, status_code=status
@@ -158,7 +160,7 @@ def _filters(type_: str, issuer: str, year: str) -> repo.Filters:
     return f
 
 
-def _facets(s) -> dict:
+def _facets(s: Session) -> dict:
     types = sorted(t for (t,) in s.execute(select(DocumentRow.doc_type).distinct()) if t)
     issuers = [
         i
@@ -177,7 +179,7 @@ def _facets(s) -> dict:
     return {"types": types, "issuers": issuers, "years": years}
 
 
-def _search(s, q: str, f: repo.Filters, offset: int) -> tuple[repo.SearchResult, str, str]:
+def _search(s: Session, q: str, f: repo.Filters, offset: int) -> tuple[repo.SearchResult, str, str]:
     """One box: a citation ("QĐ 677", with or without words beside it) is looked up by key;
     anything else, or a citation nobody cites, is a search of the words in the text.
     Returns the result, the mode ("cites" | "text" | "") and the words searched with a key."""
@@ -199,7 +201,7 @@ def _snippet_html(h: repo.Hit, mode: str) -> Markup | None:
     if mode == "cites" and h.citations:
         return _citation_snippet(h.document, {c.key for c in h.citations})
     if h.snippet:
-        return _marked(h.snippet, [tuple(m) for m in h.highlights])
+        return _marked(h.snippet, [(a, b) for a, b in h.highlights])
     return None
 
 
@@ -283,7 +285,7 @@ GROUPS = (
 )
 
 
-def _corrections(s, doc_id: int) -> list[CorrectionRow]:
+def _corrections(s: Session, doc_id: int) -> list[CorrectionRow]:
     stmt = select(CorrectionRow).where(CorrectionRow.document_id == doc_id)
     return list(s.scalars(stmt.order_by(CorrectionRow.id.desc())))
 
