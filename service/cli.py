@@ -19,11 +19,21 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import ingest
-import ocr
 from normalize import repair
 from normalize.keys import parse_query
 from schemas import Document, ErrorKind, ExitCode, Record, SohoaError
-from service import auth, backup, exports, jobs, ops_cli, rescans, watch, worker
+from service import (
+    archive,
+    archive_cli,
+    auth,
+    backup,
+    exports,
+    jobs,
+    ops_cli,
+    rescans,
+    watch,
+    worker,
+)
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
 from service.storage import repo
@@ -411,19 +421,38 @@ def ocr_cmd(
     file: Path,
     output: Annotated[Path, typer.Option("-o", "--output", help="Searchable PDF to write.")],
 ) -> None:
-    """Write a searchable PDF: the original page images with an invisible text layer."""
-    doc = _load(file)
-    ocr.write_searchable_pdf(str(file), doc.source.mime, doc.pages, output)
-    err.print(f"wrote {output}")
+    """Write a searchable PDF/A-1b (TCVN 14159-1:2024): the page images with an invisible
+    text layer, described in XMP by the document's record (trích yếu, số, ngày, cơ quan)."""
+    pipe = Pipeline(state.settings)
+    try:
+        outcome = pipe.process(_require(file))
+    finally:
+        pipe.close()
+    if outcome.error:
+        raise outcome.error
+    if outcome.document.source.kind.value == "text":
+        raise SohoaError(ErrorKind.BAD_INPUT, f"{file.name}: a text file has no page images")
+    head = outcome.record.doc.model_dump(mode="json")
+    archive.write_pdf(file, outcome.document.source.mime, outcome.document.pages, head, output)
+    err.print(f"wrote {output} (PDF/A-1b, validated)")
 
 
 @app.command("export")
 @handled
 def export_cmd(
-    what: Annotated[str, typer.Argument(help="documents | citations | figures")] = "documents",
+    what: Annotated[
+        str, typer.Argument(help="documents | citations | figures | archive")
+    ] = "documents",
     fmt: Annotated[str, typer.Option("--format", help="csv | ndjson")] = "ndjson",
+    doc: Annotated[int | None, typer.Option("--doc", help="archive: one document.")] = None,
+    batch: Annotated[int | None, typer.Option("--batch", help="archive: one batch.")] = None,
 ) -> None:
-    """Export the archive's records as CSV (UTF-8 with BOM) or NDJSON on stdout."""
+    """Export the archive's records as CSV (UTF-8 with BOM) or NDJSON on stdout; ``archive``
+    prints the Thông tư 05/2025/TT-BNV data as JSON (schema: service/archive.schema.json)."""
+    if what == "archive":
+        data = archive_cli.export_archive(doc, batch)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return
     if what not in exports.KINDS or fmt not in ("csv", "ndjson"):
         raise SohoaError(
             ErrorKind.BAD_INPUT, "export documents|citations|figures --format csv|ndjson"
@@ -542,6 +571,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
 
 ops_cli.register(app)
+archive_cli.register(app)
 
 
 def main() -> None:

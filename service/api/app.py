@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schemas import SohoaError
 from service import PIPELINE_VERSION, jobs
+from service.api.archive_routes import router as archive_router
 from service.api.deps import AppState, problem, sohoa_error_status
 from service.api.edge import EdgeMiddleware
 from service.api.ops_routes import router as ops_router
@@ -73,6 +74,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     )
     app.include_router(router)
     app.include_router(ops_router)
+    app.include_router(archive_router)
     _install_problem_handlers(app)
     _problem_media_type(app)
     app.include_router(ui_routes.router)

@@ -1,0 +1,139 @@
+"""PDF/A-1b output (TCVN 14159-1:2024): born-digital, scanned, mixed and image inputs.
+
+Validation is pikepdf's PDF/A validator (pikepdf.pdfa: an allowlist over the veraPDF rule
+catalogue, which approves only what it recognises as conforming) plus ``qpdf --check``;
+the text must still come out of ``pdftotext``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+from pathlib import Path
+
+import pikepdf
+import pytest
+from PIL import Image
+from reportlab.pdfgen import canvas
+
+import ocr
+from normalize.fold import fold
+from ocr.pdfa import PdfaInfo, check_pdfa, write_pdfa
+from samples.synth import render_text
+from service import archive
+from service.config import Settings
+from service.pipeline import Pipeline
+from tests.conftest import SAMPLES
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def pipeline(tmp_path_factory: pytest.TempPathFactory, ocr_cache: Path):
+    data = tmp_path_factory.mktemp("pdfa-data")
+    settings = dataclasses.replace(Settings.from_env(data), cache_root=ocr_cache)
+    pipe = Pipeline(settings)
+    yield pipe
+    pipe.close()
+
+
+def _qpdf_ok(path: Path) -> None:
+    res = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout + res.stderr
+
+
+def _text(path: Path) -> str:
+    return subprocess.run(
+        ["pdftotext", str(path), "-"], capture_output=True, text=True, check=True
+    ).stdout
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["bc-12-quy-i-2025.pdf", "bc-12-quy-i-2025-scan.pdf", "kh-31-cong-dan-hoc-tap-2025-mixed.pdf"],
+)
+def test_searchable_pdf_is_valid_pdfa_with_record_metadata(
+    pipeline: Pipeline, name: str, tmp_path: Path
+) -> None:
+    src = SAMPLES / name
+    outcome = pipeline.process(src)
+    assert outcome.error is None
+    head = outcome.record.doc.model_dump(mode="json")
+    out = tmp_path / "out.pdf"
+    archive.write_pdf(src, "application/pdf", outcome.document.pages, head, out)
+
+    assert check_pdfa(out) == []
+    _qpdf_ok(out)
+    with pikepdf.open(out) as pdf:
+        assert pdf.pdf_version == "1.4"
+        assert len(pdf.pages) == outcome.document.source.pages
+        intent = pdf.Root.OutputIntents[0]
+        assert intent.S == "/GTS_PDFA1" and "/DestOutputProfile" in intent
+        meta = pdf.open_metadata()
+        assert meta["pdfaid:part"] == "1" and meta["pdfaid:conformance"] == "B"
+        assert meta["dc:title"] == head["title"]
+        assert meta["dc:identifier"] == head["number"]
+        assert meta["dc:creator"] == [head["issuer"]]
+        assert "vi" in meta["dc:language"]
+        assert str(pdf.docinfo["/Title"]) == head["title"]
+    # the text layer survives: every word of the trích yếu is found by pdftotext
+    text = fold(_text(out))
+    assert all(fold(w) in text for w in head["title"].split())
+
+
+def test_image_input_becomes_pdfa(pipeline: Pipeline, tmp_path: Path) -> None:
+    png = tmp_path / "page.png"
+    images, _ = render_text("QUYẾT ĐỊNH\nVề việc khen thưởng tập thể")
+    images[0].crop((0, 0, 2480, 900)).save(png, dpi=(300, 300))
+    outcome = pipeline.process(png)
+    assert outcome.error is None
+    out = tmp_path / "img.pdf"
+    archive.write_pdf(png, "image/png", outcome.document.pages, {"title": "Khen thưởng"}, out)
+    assert check_pdfa(out) == []
+    _qpdf_ok(out)
+    assert "thưởng" in _text(out)
+
+
+def test_the_validator_rejects_a_plain_searchable_pdf(pipeline: Pipeline, tmp_path: Path) -> None:
+    """The check is not vacuous: the PDF we wrote before this feature is not PDF/A."""
+    src = SAMPLES / "bc-12-quy-i-2025-scan.pdf"
+    outcome = pipeline.process(src)
+    plain = tmp_path / "plain.pdf"
+    ocr.write_searchable_pdf(str(src), "application/pdf", outcome.document.pages, plain)
+    assert check_pdfa(plain)
+
+
+def test_unembedded_fonts_fall_back_to_page_images_and_keep_the_text(tmp_path: Path) -> None:
+    """A born-digital page that cannot conform (Helvetica not embedded) is written as its
+    image, its own words kept as invisible text."""
+    src = tmp_path / "helvetica.pdf"
+    c = canvas.Canvas(str(src), pagesize=(595, 842))
+    c.setFont("Helvetica", 14)
+    c.drawString(72, 760, "Bao cao tong ket cong tac khuyen hoc nam 2024")
+    c.showPage()
+    c.save()
+    from pikepdf.pdfa import PdfaError, save
+
+    with pikepdf.open(src) as pdf, pytest.raises(PdfaError):
+        save(pdf, tmp_path / "direct.pdf", "1b")
+    out = tmp_path / "out.pdf"
+    write_pdfa(str(src), "application/pdf", [], out, PdfaInfo(title="Báo cáo tổng kết"))
+    assert check_pdfa(out) == []
+    with pikepdf.open(out) as pdf:
+        fonts = [str(f.get("/BaseFont")) for f in pdf.pages[0].Resources.Font.values()]
+        assert fonts and not any("Helvetica" in f for f in fonts)
+    assert "khuyen hoc nam 2024" in " ".join(_text(out).split())
+
+
+def test_scan_properties_warn_on_low_resolution_grey_scans(tmp_path: Path) -> None:
+    from ingest.scanprops import BILEVEL, COLOUR, GREY, page_scans
+
+    grey = tmp_path / "grey.png"
+    Image.new("L", (850, 1100), 255).save(grey, dpi=(100, 100))
+    colour = tmp_path / "colour.png"
+    Image.new("RGB", (1700, 2200), (250, 250, 240)).save(colour, dpi=(200, 200))
+    assert [(s.dpi, s.colour) for s in page_scans(grey, "image/png")] == [(100, GREY)]
+    assert [(s.dpi, s.colour) for s in page_scans(colour, "image/png")] == [(200, COLOUR)]
+    bilevel = tmp_path / "bw.pdf"
+    Image.new("1", (1275, 1650), 1).save(bilevel, resolution=150)
+    assert [(s.dpi, s.colour) for s in page_scans(bilevel, "application/pdf")] == [(150, BILEVEL)]
