@@ -23,6 +23,7 @@ from service.config import Settings
 from service.pipeline import Pipeline
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
+from service.ui import hoso_pages
 from service.ui import routes as ui_routes
 
 log = logging.getLogger("sohoa.api")
@@ -78,6 +79,7 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     _install_problem_handlers(app)
     _problem_media_type(app)
     app.include_router(ui_routes.router)
+    app.include_router(hoso_pages.router)
     app.mount("/static", ui_routes.static_files(), name="static")
     app.add_middleware(EdgeMiddleware, max_request_bytes=settings.max_request_bytes)
     return app
