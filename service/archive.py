@@ -238,7 +238,7 @@ def document_data(
     }
 
 
-def _span(docs: list[DocumentRow]) -> tuple[str | None, str | None]:
+def document_span(docs: list[DocumentRow]) -> tuple[str | None, str | None]:
     dates = sorted(d.doc_date for d in docs if d.doc_date)
     return (dates[0], dates[-1]) if dates else (None, None)
 
@@ -246,7 +246,7 @@ def _span(docs: list[DocumentRow]) -> tuple[str | None, str | None]:
 def ho_so_data(ho_so: HoSoRow, docs: list[DocumentRow]) -> dict:
     """The hồ sơ's own data (dữ liệu của hồ sơ lưu trữ); dates and counts from its documents
     unless the archivist set them."""
-    start, end = _span(docs)
+    start, end = document_span(docs)
     data = ho_so.data or {}
     values = {
         "ma_ho_so": ho_so.code,

@@ -29,6 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 import bagit
+import jsonschema
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from unidecode import unidecode
@@ -43,6 +44,8 @@ from service.storage.models import DocumentRow, HoSoDocumentRow, HoSoRow, utcnow
 log = logging.getLogger(__name__)
 
 PACKAGE_VERSION = "sohoa-hoso-1"
+MAX_MEMBERS = 100_000  # an import never unpacks more than this (zip bombs)
+MAX_UNPACKED = 8 << 30
 _EXT = {
     "application/pdf": ".pdf",
     "image/png": ".png",
@@ -203,6 +206,9 @@ def _unpack(package: Path, dest: Path) -> Path:
     """Extract the zip safely (no absolute paths, no '..') and return the bag's folder."""
     try:
         with zipfile.ZipFile(package) as zf:
+            infos = zf.infolist()
+            if len(infos) > MAX_MEMBERS or sum(i.file_size for i in infos) > MAX_UNPACKED:
+                raise SohoaError(ErrorKind.LIMITS, "package too large to unpack")
             for name in zf.namelist():
                 parts = PurePosixPath(name).parts
                 if name.startswith("/") or ".." in parts or "\\" in name:
@@ -260,37 +266,50 @@ def import_package(db: Database, blobs: BlobStore, package: Path) -> int:
             bagit.Bag(str(bag_dir)).validate()
         except (bagit.BagValidationError, bagit.BagError) as exc:
             raise SohoaError(ErrorKind.BAD_INPUT, f"package checksums fail: {exc}") from exc
-        data = bag_dir / "data"
-        export = json.loads((data / "ho_so.json").read_text(encoding="utf-8"))
-        head = export["ho_so"]
-        with db.session() as s:
-            if s.scalar(select(HoSoRow).where(HoSoRow.code == head["ma_ho_so"])) is not None:
-                raise SohoaError(ErrorKind.BAD_INPUT, f"hồ sơ {head['ma_ho_so']} already exists")
-            ids = []
-            for item in export["tai_lieu"]:
-                stem = _stem(head["ma_ho_so"], item["so_thu_tu"])
-                stored = json.loads((data / "sohoa" / f"{stem}.json").read_text(encoding="utf-8"))
-                original = data / "goc" / f"{stem}{_EXT.get(stored['mime'], '.bin')}"
-                ids.append(_import_document(s, blobs, stored, original).id)
-            s.flush()
-            tai_lieu = {
-                str(i): {k: item[k] for k in archive.DOCUMENT_ARCHIVIST_KEYS if item.get(k)}
-                for i, item in zip(ids, export["tai_lieu"], strict=True)
-            }
-            row = save(
-                s,
-                HoSoIn(
-                    code=head["ma_ho_so"],
-                    title=head["tieu_de"] or "",
-                    retention=head["thoi_han_bao_quan"] or "",
-                    start_date=head["thoi_gian_bat_dau"],
-                    end_date=head["thoi_gian_ket_thuc"],
-                    sheets=head["so_luong_to"],
-                    data={
-                        **{k: head.get(k) for k in archive.HO_SO_DATA_KEYS},
-                        "tai_lieu": {k: v for k, v in tai_lieu.items() if v},
-                    },
-                    documents=ids,
-                ),
-            )
-            return row.id
+        try:
+            return _import_bag(db, blobs, bag_dir / "data")
+        except (KeyError, TypeError, ValueError, OSError, jsonschema.ValidationError) as exc:
+            raise SohoaError(ErrorKind.BAD_INPUT, f"not a sohoa hồ sơ package: {exc}") from exc
+
+
+def _import_bag(db: Database, blobs: BlobStore, data: Path) -> int:
+    export = json.loads((data / "ho_so.json").read_text(encoding="utf-8"))
+    jsonschema.Draft202012Validator(archive.schema()).validate(export)
+    head = export["ho_so"]
+    if head is None:
+        raise ValueError("the package has no hồ sơ data")
+    with db.session() as s:
+        if s.scalar(select(HoSoRow).where(HoSoRow.code == head["ma_ho_so"])) is not None:
+            raise SohoaError(ErrorKind.BAD_INPUT, f"hồ sơ {head['ma_ho_so']} already exists")
+        ids = []
+        for item in export["tai_lieu"]:
+            stem = _stem(head["ma_ho_so"], item["so_thu_tu"])
+            stored = json.loads((data / "sohoa" / f"{stem}.json").read_text(encoding="utf-8"))
+            original = data / "goc" / f"{stem}{_EXT.get(stored['mime'], '.bin')}"
+            ids.append(_import_document(s, blobs, stored, original).id)
+        s.flush()
+        # dates equal to the documents' span stay computed, as they were in the source
+        start, end = archive.document_span([s.get(DocumentRow, i) for i in ids])
+        tai_lieu = {
+            str(i): {k: item[k] for k in archive.DOCUMENT_ARCHIVIST_KEYS if item.get(k)}
+            for i, item in zip(ids, export["tai_lieu"], strict=True)
+        }
+        row = save(
+            s,
+            HoSoIn(
+                code=head["ma_ho_so"],
+                title=head["tieu_de"] or "",
+                retention=head["thoi_han_bao_quan"] or "",
+                start_date=head["thoi_gian_bat_dau"]
+                if head["thoi_gian_bat_dau"] != start
+                else None,
+                end_date=head["thoi_gian_ket_thuc"] if head["thoi_gian_ket_thuc"] != end else None,
+                sheets=head["so_luong_to"],
+                data={
+                    **{k: head.get(k) for k in archive.HO_SO_DATA_KEYS},
+                    "tai_lieu": {k: v for k, v in tai_lieu.items() if v},
+                },
+                documents=ids,
+            ),
+        )
+        return row.id
