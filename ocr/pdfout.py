@@ -112,10 +112,13 @@ def _layer_words(src: pdfium.PdfDocument, number: int) -> Page:
     textpage = page.get_textpage()
     words: list[Word] = []
     text = textpage.get_text_range()
+    count = textpage.count_chars()  # offsets in the text are character indices
     start = 0
     for chunk in text.split():
         at = text.index(chunk, start)
         start = at + len(chunk)
+        if start > count:
+            break
         boxes = [textpage.get_charbox(i, loose=True) for i in range(at, start)]
         left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
         bottom, top = min(b[1] for b in boxes), max(b[3] for b in boxes)

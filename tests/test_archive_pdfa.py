@@ -8,7 +8,9 @@ the text must still come out of ``pdftotext``.
 from __future__ import annotations
 
 import dataclasses
+import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pikepdf
@@ -137,3 +139,23 @@ def test_scan_properties_warn_on_low_resolution_grey_scans(tmp_path: Path) -> No
     bilevel = tmp_path / "bw.pdf"
     Image.new("1", (1275, 1650), 1).save(bilevel, resolution=150)
     assert [(s.dpi, s.colour) for s in page_scans(bilevel, "application/pdf")] == [(150, BILEVEL)]
+
+
+def test_sohoa_ocr_writes_a_validated_pdfa(tmp_path: Path, ocr_cache: Path) -> None:
+    env = {**os.environ, "SOHOA_DATA": str(tmp_path / "d"), "SOHOA_CACHE_DIR": str(ocr_cache)}
+    out = tmp_path / "o.pdf"
+    res = subprocess.run(
+        [sys.executable, "-m", "service", "ocr", str(SAMPLES / "qd-08-hoc-bong-to-hieu.pdf"),
+         "-o", str(out)],
+        capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    assert check_pdfa(out) == []
+    with pikepdf.open(out) as pdf:
+        assert pdf.open_metadata()["dc:identifier"]  # số và ký hiệu from the record
+    text_file = subprocess.run(
+        [sys.executable, "-m", "service", "ocr", str(SAMPLES / "qd-08-hoc-bong-to-hieu.txt"),
+         "-o", str(tmp_path / "t.pdf")],
+        capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+    assert text_file.returncode == 2 and "no page images" in text_file.stderr
