@@ -13,8 +13,16 @@ Every field says where its value comes from:
 - ``luu_tru_vien``: only the archivist can know it (access level, physical state...):
   exported empty and listed in ``truong_chua_co`` until set on the hồ sơ.
 
-The checks the Thông tư asks of digitised material (Chương II: resolution, colour mode,
-file naming) are reported per file as warnings, never as failures: the scan is what it is.
+The checks the Thông tư asks of digitised material (Chương II, whose Điều 5 khoản 3 puts
+the thể thức and kỹ thuật trình bày of digitised paper under this Thông tư: resolution,
+colour mode, file naming) are reported per file as warnings, never as failures: the scan is
+what it is.
+
+Sources read (through stored copies; quote nothing): the hồ sơ field list matches the
+Thông tư as the Government's news summary gives it; the tài liệu list is the one the issue
+names plus the usual descriptive fields of a document. Article and Phụ lục numbers for the
+data lists, the exact minimum resolution and the file-naming rule were not in the copies we
+could read: MIN_DPI and the naming check below are marked as ours, to check against the text.
 """
 
 from __future__ import annotations

@@ -15,6 +15,10 @@ Congress's ``bagit`` library), zipped:
 
 Every payload file has its sha256 in manifest-sha256.txt; import verifies all of them
 before it writes anything, and a package that fails leaves the archive untouched.
+
+The Thông tư speaks of OAIS packages (Chương VI, Điều 32 khoản 3: the DIP handed to users);
+the structure of a submission package was not in the parts we could read, so this is a
+BagIt bag, the common archival transfer format, with the Thông tư's data inside.
 """
 
 from __future__ import annotations
