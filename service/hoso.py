@@ -73,11 +73,24 @@ class HoSoIn:
     documents: list[int] | None = None  # document ids, in order (số thứ tự)
 
 
-def _check_data(data: dict) -> dict:
+def _check_data(data: dict, old: dict) -> dict:
+    """Merge the archivist's fields into the stored ones; ``tai_lieu`` holds per-document
+    fields by document id ({"12": {"muc_do_tiep_can": "..."}}), merged the same way."""
     unknown = set(data) - set(archive.HO_SO_DATA_KEYS) - {"tai_lieu"}
+    per_doc = data.get("tai_lieu") or {}
+    unknown |= {k for fields in per_doc.values() for k in fields} - set(
+        archive.DOCUMENT_ARCHIVIST_KEYS
+    )
     if unknown:
-        raise SohoaError(ErrorKind.BAD_INPUT, f"unknown hồ sơ fields: {', '.join(sorted(unknown))}")
-    return {k: v for k, v in data.items() if v not in (None, "")}
+        raise SohoaError(ErrorKind.BAD_INPUT, f"unknown fields: {', '.join(sorted(unknown))}")
+    merged = {**old, **{k: v for k, v in data.items() if k != "tai_lieu"}}
+    docs = dict(old.get("tai_lieu") or {})
+    for doc_id, fields in per_doc.items():
+        docs[str(doc_id)] = {**docs.get(str(doc_id), {}), **fields}
+    merged["tai_lieu"] = {
+        d: kept for d, f in docs.items() if (kept := {k: v for k, v in f.items() if v})
+    }
+    return {k: v for k, v in merged.items() if v not in (None, "", {})}
 
 
 def _set_members(s: Session, row: HoSoRow, ids: list[int]) -> None:
@@ -110,7 +123,7 @@ def save(s: Session, changes: HoSoIn, row: HoSoRow | None = None) -> HoSoRow:
         if value is not None:
             setattr(row, name, value if value != "" else None if name.endswith("date") else "")
     if changes.data is not None:
-        row.data = {**(row.data or {}), **_check_data(changes.data)}
+        row.data = _check_data(changes.data, row.data or {})
     if changes.documents is not None:
         _set_members(s, row, changes.documents)
     row.updated_at = utcnow()

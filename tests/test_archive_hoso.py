@@ -218,6 +218,14 @@ def test_api_export_and_hoso(server, tmp_path: Path) -> None:
     changed = arch.patch(f"/api/v1/hoso/{hid}", json=body)
     assert changed.status_code == 200, changed.text
     assert changed.json()["du_lieu"]["tinh_trang_vat_ly"] == "Tốt"
+    per_doc = {"khac_tai_lieu": {str(ids[0]): {"muc_do_tiep_can": "Hạn chế", "but_tich": "Có"}}}
+    assert arch.patch(f"/api/v1/hoso/{hid}", json=per_doc).status_code == 200
+    first = arch.get(f"/api/v1/hoso/{hid}").json()["tai_lieu"][0]
+    assert (first["muc_do_tiep_can"], first["but_tich"]) == ("Hạn chế", "Có")
+    assert "muc_do_tiep_can" not in first["truong_chua_co"]
+    assert arch.get(f"/api/v1/hoso/{hid}").json()["ho_so"]["tinh_trang_vat_ly"] == "Tốt"
+    wrong = {"khac_tai_lieu": {str(ids[0]): {"trich_yeu": "x"}}}  # a pipeline field
+    assert arch.patch(f"/api/v1/hoso/{hid}", json=wrong).status_code == 400
     assert arch.patch(f"/api/v1/hoso/{hid}", json={"khac": {"khong_co": "x"}}).status_code == 400
     full = arch.get(f"/api/v1/hoso/{hid}").json()
     _validate(full)

@@ -38,6 +38,11 @@ class HoSoBody(BaseModel):
     khac: dict[str, str] | None = Field(
         default=None, description="other fields of the Thông tư by name (muc_do_tiep_can, ...)"
     )
+    khac_tai_lieu: dict[str, dict[str, str]] | None = Field(
+        default=None,
+        description="per document id, the fields only the archivist knows (mã định danh, "
+        "mức độ tiếp cận, ...); an empty string clears one",
+    )
     tai_lieu: list[Annotated[int, Field(ge=1, le=2**31 - 1)]] | None = Field(
         default=None, max_length=10_000, description="document ids in order (số thứ tự)"
     )
@@ -72,7 +77,9 @@ def _changes(body: HoSoBody) -> hoso.HoSoIn:
         start_date=body.thoi_gian_bat_dau,
         end_date=body.thoi_gian_ket_thuc,
         sheets=body.so_luong_to,
-        data=body.khac,
+        data=None
+        if body.khac is None and body.khac_tai_lieu is None
+        else {**(body.khac or {}), "tai_lieu": body.khac_tai_lieu or {}},
         documents=body.tai_lieu,
     )
 
