@@ -9,9 +9,10 @@ PDF/A identification, writes PDF 1.4 without object streams, then re-reads the w
 bytes with its allowlist validator (built on the veraPDF rule catalogue) and refuses a
 file that does not pass. So a PDF this module returns has been validated, not assumed.
 
-Born-digital pages are kept as they are (vector text) when they conform; when they do not
-(fonts not embedded, transparency, ...), every page is written as its image with the
-page's own words as invisible text, and validated again.
+A PDF source is kept as it is (vector text, the scan's own images) with the OCR words laid
+over its OCRed pages, when that conforms; when it does not (fonts not embedded,
+transparency, ...), every page is written as its image with the page's own words as
+invisible text, and validated again.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from pathlib import Path
 
 import pikepdf
 
-from ocr.pdfout import write_searchable_pdf
+from ocr.pdfout import write_searchable_pdf, write_text_layer
 from schemas import ErrorKind, Page, SohoaError
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,10 @@ def _mend(pdf: pikepdf.Pdf) -> None:
     """Two harmless changes before validation. PDFium writes its CID TrueType fonts without
     /CIDToGIDMap, which PDF/A-1 requires (ISO 19005-1, 6.3.3.2); absent means Identity, so
     saying so changes nothing drawn. Page transitions (/Trans, /Dur: slide-show effects
-    some generators add) are outside what the validator checks, so they are dropped."""
+    some generators add) are outside what the validator checks, so they are dropped. Fonts
+    and images a page lists but never draws (generators often list a default font) are
+    dropped too: PDF/A would require them embedded although nothing uses them."""
+    pdf.remove_unreferenced_resources()
     for page in pdf.pages:
         for key in ("/Trans", "/Dur"):
             if key in page.obj:
@@ -97,6 +101,27 @@ def _conform(searchable: Path, out: Path, info: PdfaInfo) -> None:
         save(pdf, out, FLAVOUR)
 
 
+def _overlay(path: str, pages: list[Page], tmp: Path) -> Path | None:
+    """The source PDF untouched, each OCRed page with the invisible words laid over it as
+    a form XObject; None when the pages are rotated or offset (the words would not line
+    up: the page-image route handles those)."""
+    with pikepdf.open(path) as pdf:
+        for page in pdf.pages:
+            box = [float(v) for v in page.mediabox]
+            if int(page.obj.get("/Rotate", 0)) % 360 or box[0] or box[1]:
+                return None
+    layer = tmp / "layer.pdf"
+    write_text_layer(path, pages, layer)
+    words = {p.number for p in pages if p.words}
+    out = tmp / "overlay.pdf"
+    with pikepdf.open(path) as pdf, pikepdf.open(layer) as text:
+        for n, page in enumerate(pdf.pages, start=1):
+            if n in words:
+                page.add_overlay(text.pages[n - 1])
+        pdf.save(out)
+    return out
+
+
 def _findings(exc: Exception) -> str:
     report = getattr(exc, "report", None)
     findings = getattr(report, "findings", None) or []
@@ -110,8 +135,10 @@ def write_pdfa(path: str, mime: str, pages: list[Page], out: Path, info: PdfaInf
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sohoa-pdfa-") as tmp:
-        first = Path(tmp) / "searchable.pdf"
-        write_searchable_pdf(path, mime, pages, first)
+        first = _overlay(path, pages, Path(tmp)) if mime == "application/pdf" else None
+        if first is None:
+            first = Path(tmp) / "searchable.pdf"
+            write_searchable_pdf(path, mime, pages, first)
         try:
             _conform(first, out, info)
             return

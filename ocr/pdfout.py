@@ -105,6 +105,26 @@ def write_searchable_pdf(
         _write(path, mime, pages, out, images_only)
 
 
+def write_text_layer(path: str, pages: list[Page], out: Path) -> None:
+    """Write ``out``: blank pages the size of the source PDF's, holding only the OCR words
+    as invisible text, to be laid over the untouched source pages (ocr/pdfa.py)."""
+    with PDFIUM_LOCK:
+        src = pdfium.PdfDocument(path)
+        doc = pdfium.PdfDocument.new()
+        try:
+            font, _keep = _load_font(doc)
+            by_number = {p.number: p for p in pages}
+            for n in range(1, len(src) + 1):
+                width, height = src[n - 1].get_size()
+                page = doc.new_page(width, height)
+                if n in by_number:
+                    _text_layer(doc, page, font, by_number[n])
+            doc.save(str(out))
+        finally:
+            doc.close()
+            src.close()
+
+
 def _layer_words(src: pdfium.PdfDocument, number: int) -> Page:
     """The words of a PDF page's own text layer, boxed in 72-dpi pixels (top-left origin)."""
     page = src[number - 1]

@@ -159,3 +159,45 @@ def test_sohoa_ocr_writes_a_validated_pdfa(tmp_path: Path, ocr_cache: Path) -> N
         capture_output=True, text=True, env=env, timeout=600,
     )  # fmt: skip
     assert text_file.returncode == 2 and "no page images" in text_file.stderr
+
+
+def test_conforming_pdf_pages_are_kept_with_the_words_laid_over(
+    pipeline: Pipeline, tmp_path: Path
+) -> None:
+    """A scan saved as PDF (no fonts) and a born-digital page with its font embedded stay as
+    they are: the scan's own image, the page's own vector text; no re-rendering."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    images, _ = render_text("QUYẾT ĐỊNH\nVề việc khen thưởng tập thể lao động")
+    scan = tmp_path / "scan.pdf"
+    images[0].convert("RGB").crop((0, 0, 2480, 900)).save(scan, resolution=300)
+    outcome = pipeline.process(scan)
+    assert outcome.error is None and any(p.words for p in outcome.document.pages)
+    out = tmp_path / "scan-a.pdf"
+    archive.write_pdf(scan, "application/pdf", outcome.document.pages, {"title": "Khen"}, out)
+    assert check_pdfa(out) == []
+    with pikepdf.open(scan) as src, pikepdf.open(out) as pdf:
+        (before,) = src.pages[0].get_images().values()
+        after = [i for i in pdf.pages[0].get_images().values() if i.Width == before.Width]
+        assert after and after[0].read_raw_bytes() == before.read_raw_bytes()
+    assert "thưởng" in _text(out)
+
+    pdfmetrics.registerFont(TTFont("LibSans", "/usr/share/fonts/truetype/liberation2/"
+                                   "LiberationSans-Regular.ttf"))  # fmt: skip
+    born = tmp_path / "born.pdf"
+    # the generator's default font is the embedded one too (reportlab's would be Helvetica,
+    # not embedded: such pages go the page-image way, tested above)
+    c = canvas.Canvas(str(born), pagesize=(595, 842), initialFontName="LibSans")
+    c.setFont("LibSans", 14)
+    c.drawString(72, 760, "Báo cáo tổng kết công tác khuyến học")
+    c.save()
+    outcome = pipeline.process(born)
+    out = tmp_path / "born-a.pdf"
+    archive.write_pdf(born, "application/pdf", outcome.document.pages, {"title": "Báo cáo"}, out)
+    assert check_pdfa(out) == []
+    with pikepdf.open(out) as pdf:
+        assert not pdf.pages[0].get_images()  # not rendered to an image
+        fonts = [str(f.get("/BaseFont")) for f in pdf.pages[0].Resources.Font.values()]
+        assert any("LiberationSans" in f for f in fonts)
+    assert "khuyến học" in _text(out)
