@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
+from pikepdf.pdfa import PdfaError, save, validate_written
 
 from ocr.pdfout import write_searchable_pdf, write_text_layer
 from schemas import ErrorKind, Page, SohoaError
@@ -96,8 +97,6 @@ def _conform(searchable: Path, out: Path, info: PdfaInfo) -> None:
     with pikepdf.open(searchable) as pdf:
         _mend(pdf)
         _describe(pdf, info)
-        from pikepdf.pdfa import save  # the optional part of pikepdf: import where used
-
         save(pdf, out, FLAVOUR)
 
 
@@ -130,8 +129,6 @@ def _findings(exc: Exception) -> str:
 
 def write_pdfa(path: str, mime: str, pages: list[Page], out: Path, info: PdfaInfo) -> None:
     """Write ``out`` as a validated PDF/A-1b searchable PDF described by ``info``."""
-    from pikepdf.pdfa import PdfaError
-
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sohoa-pdfa-") as tmp:
@@ -156,8 +153,6 @@ def write_pdfa(path: str, mime: str, pages: list[Page], out: Path, info: PdfaInf
 
 def check_pdfa(path: Path, flavour: str = FLAVOUR) -> list[str]:
     """Findings of the PDF/A validator on a written file; empty when it passes."""
-    from pikepdf.pdfa import validate_written
-
     report = validate_written(Path(path), flavour)
     if report.passed:
         return []

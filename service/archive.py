@@ -223,7 +223,7 @@ def document_data(
         "trich_yeu": doc.title,
         "nguoi_ky": head.get("signer"),
         "chuc_vu_nguoi_ky": head.get("signer_title"),
-        "ngon_ngu": "vi" if doc.kind != "" else None,
+        "ngon_ngu": "vi",  # the OCR and the extraction read Vietnamese only
         "so_trang": doc.pages,
     }
     for key in DOCUMENT_ARCHIVIST_KEYS:

@@ -145,6 +145,11 @@ def data_of(row: HoSoRow, blobs: BlobStore | None = None) -> dict:
     return archive.export(items, archive.ho_so_data(row, docs))
 
 
+def package_name(code: str) -> str:
+    """The package's (and its bag folder's) name: the code, portable."""
+    return _stem(code, 0)[:-4]
+
+
 def _stem(code: str, position: int) -> str:
     """A portable file name: the code without tones, unsafe characters as '-'."""
     safe = re.sub(r"[^A-Za-z0-9._-]+", "-", unidecode(code)).strip("-.") or "HS"
@@ -178,7 +183,7 @@ def write_package(row: HoSoRow, blobs: BlobStore, out: Path) -> dict:
     """Write the hồ sơ's transfer package (zip of a BagIt bag) to ``out``; returns its data."""
     export = data_of(row, blobs)
     with tempfile.TemporaryDirectory(prefix="sohoa-hoso-") as tmp:
-        bag_dir = Path(tmp) / _stem(row.code, 0)[:-4]
+        bag_dir = Path(tmp) / package_name(row.code)
         for sub in ("tai_lieu", "goc", "sohoa"):
             (bag_dir / sub).mkdir(parents=True)
         for item, member in zip(export["tai_lieu"], row.members, strict=True):

@@ -168,7 +168,7 @@ def hoso_package(hoso_id: Id, st: State, _: Reader) -> FileResponse:
     tmp = Path(tempfile.mkdtemp(prefix="sohoa-pkg-"))
     with st.db.session() as s:
         row = _get(s, hoso_id)
-        out = tmp / f"{hoso._stem(row.code, 0)[:-4]}.zip"
+        out = tmp / f"{hoso.package_name(row.code)}.zip"
         hoso.write_package(row, st.blobs, out)
     return FileResponse(
         out,
