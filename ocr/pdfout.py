@@ -17,7 +17,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ocr.raster import load_page
-from schemas import ErrorKind, Page, SohoaError
+from schemas import Box, ErrorKind, Page, PageRoute, SohoaError, Word
 from schemas.pdfium import PDFIUM_LOCK
 
 FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
@@ -93,26 +93,83 @@ def _image_page(
     return page
 
 
-def write_searchable_pdf(path: str, mime: str, pages: list[Page], out: Path) -> None:
-    """Write ``out``: every page of the source with the OCR words as invisible text."""
+def write_searchable_pdf(
+    path: str, mime: str, pages: list[Page], out: Path, *, images_only: bool = False
+) -> None:
+    """Write ``out``: every page of the source with the OCR words as invisible text.
+
+    ``images_only`` renders every PDF page as an image, the words of its own text layer
+    becoming the invisible text: the PDF/A fallback for pages whose content cannot conform.
+    """
     with PDFIUM_LOCK:  # PDFium is not thread-safe (see schemas.pdfium)
-        _write(path, mime, pages, out)
+        _write(path, mime, pages, out, images_only)
 
 
-def _write(path: str, mime: str, pages: list[Page], out: Path) -> None:
+def write_text_layer(path: str, pages: list[Page], out: Path) -> None:
+    """Write ``out``: blank pages the size of the source PDF's, holding only the OCR words
+    as invisible text, to be laid over the untouched source pages (ocr/pdfa.py)."""
+    with PDFIUM_LOCK:
+        src = pdfium.PdfDocument(path)
+        doc = pdfium.PdfDocument.new()
+        try:
+            font, _keep = _load_font(doc)
+            by_number = {p.number: p for p in pages}
+            for n in range(1, len(src) + 1):
+                width, height = src[n - 1].get_size()
+                page = doc.new_page(width, height)
+                if n in by_number:
+                    _text_layer(doc, page, font, by_number[n])
+            doc.save(str(out))
+        finally:
+            doc.close()
+            src.close()
+
+
+def _layer_words(src: pdfium.PdfDocument, number: int) -> Page:
+    """The words of a PDF page's own text layer, boxed in 72-dpi pixels (top-left origin)."""
+    page = src[number - 1]
+    width, height = page.get_size()
+    textpage = page.get_textpage()
+    words: list[Word] = []
+    text = textpage.get_text_range()
+    count = textpage.count_chars()  # offsets in the text are character indices
+    start = 0
+    for chunk in text.split():
+        at = text.index(chunk, start)
+        start = at + len(chunk)
+        if start > count:
+            break
+        boxes = [textpage.get_charbox(i, loose=True) for i in range(at, start)]
+        left, right = min(b[0] for b in boxes), max(b[2] for b in boxes)
+        bottom, top = min(b[1] for b in boxes), max(b[3] for b in boxes)
+        box = Box(
+            x0=int(left), y0=int(height - top), x1=int(right) + 1, y1=int(height - bottom) + 1
+        )
+        words.append(Word(text=chunk, box=box, conf=100))
+    return Page(
+        number=number, route=PageRoute.TEXT_LAYER, width=int(width), height=int(height), words=words
+    )
+
+
+def _write(path: str, mime: str, pages: list[Page], out: Path, images_only: bool = False) -> None:
     doc = pdfium.PdfDocument.new()
     font, _keep = _load_font(doc)
     by_number = {p.number: p for p in pages}
     if mime == "application/pdf":
         src = pdfium.PdfDocument(path)
-        doc.import_pages(src)
+        if images_only:
+            for n in range(1, len(src) + 1):
+                if not (n in by_number and by_number[n].words):
+                    by_number[n] = _layer_words(src, n)
+        else:
+            doc.import_pages(src)
         count = len(src)
         src.close()
     else:
         count = max(by_number, default=0)
     try:
         for n in range(1, count + 1):
-            if mime != "application/pdf":
+            if mime != "application/pdf" or images_only:
                 page = _image_page(doc, path, mime, n)
             else:
                 page = doc[n - 1]

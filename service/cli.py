@@ -16,13 +16,24 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import ingest
-import ocr
 from normalize import repair
 from normalize.keys import parse_query
 from schemas import Document, ErrorKind, ExitCode, Record, SohoaError
 from schemas.files import use_artefact_cache
-from service import auth, backup, exports, jobs, logs, ops_cli, rescans, watch, worker
-from service.cli_base import err, handled, open_db, out, state
+from service import (
+    archive,
+    archive_cli,
+    auth,
+    backup,
+    exports,
+    jobs,
+    logs,
+    ops_cli,
+    rescans,
+    watch,
+    worker,
+)
+from service.cli_base import err, handled, open_db, out, require, state
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
 from service.storage import repo
@@ -67,16 +78,10 @@ def main_options(
     use_artefact_cache(state.settings.artefact_cache)
 
 
-def _require(file: Path) -> Path:
-    if not file.exists():
-        raise FileNotFoundError(2, "no such file", str(file))
-    return file
-
-
 def _load(file: Path) -> Document:
     pipe = Pipeline(state.settings)
     try:
-        return pipe.load_document(_require(file))
+        return pipe.load_document(require(file))
     finally:
         pipe.close()
 
@@ -94,7 +99,7 @@ def extract_cmd(file: Path) -> None:
     """Print the document's record as JSON."""
     pipe = Pipeline(state.settings)
     try:
-        outcome = pipe.process(_require(file))
+        outcome = pipe.process(require(file))
     finally:
         pipe.close()
     _, record = outcome.result()
@@ -108,7 +113,7 @@ def repair_cmd(file: Annotated[str, typer.Argument(help="A text file, or - for s
     if file == "-":
         raw = sys.stdin.buffer.read().decode("utf-8", errors="replace")
     else:
-        pages = ingest.inspect(_require(Path(file)), state.settings.limits).pages
+        pages = ingest.inspect(require(Path(file)), state.settings.limits).pages
         raw = "\f".join(p.text for p in pages)
     model = repair.load_model(
         state.settings.models_dir if state.settings.models_dir.exists() else None
@@ -378,19 +383,37 @@ def ocr_cmd(
     file: Path,
     output: Annotated[Path, typer.Option("-o", "--output", help="Searchable PDF to write.")],
 ) -> None:
-    """Write a searchable PDF: the original page images with an invisible text layer."""
-    doc = _load(file)
-    ocr.write_searchable_pdf(str(file), doc.source.mime, doc.pages, output)
-    err.print(f"wrote {output}")
+    """Write a searchable PDF/A-1b (TCVN 14159-1:2024): the page images with an invisible
+    text layer, described in XMP by the document's record (trích yếu, số, ngày, cơ quan)."""
+    pipe = Pipeline(state.settings)
+    try:
+        outcome = pipe.process(require(file))
+    finally:
+        pipe.close()
+    document, record = outcome.result()
+    if document.source.kind.value == "text":
+        raise SohoaError(ErrorKind.BAD_INPUT, f"{file.name}: a text file has no page images")
+    head = record.doc.model_dump(mode="json")
+    archive.write_pdf(file, document.source.mime, document.pages, head, output)
+    err.print(f"wrote {output} (PDF/A-1b, validated)")
 
 
 @app.command("export")
 @handled
 def export_cmd(
-    what: Annotated[str, typer.Argument(help="documents | citations | figures")] = "documents",
+    what: Annotated[
+        str, typer.Argument(help="documents | citations | figures | archive")
+    ] = "documents",
     fmt: Annotated[str, typer.Option("--format", help="csv | ndjson")] = "ndjson",
+    doc: Annotated[int | None, typer.Option("--doc", help="archive: one document.")] = None,
+    batch: Annotated[int | None, typer.Option("--batch", help="archive: one batch.")] = None,
 ) -> None:
-    """Export the archive's records as CSV (UTF-8 with BOM) or NDJSON on stdout."""
+    """Export the archive's records as CSV (UTF-8 with BOM) or NDJSON on stdout; ``archive``
+    prints the Thông tư 05/2025/TT-BNV data as JSON (schema: service/archive.schema.json)."""
+    if what == "archive":
+        data = archive_cli.export_archive(doc, batch)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1) + "\n")
+        return
     if what not in exports.KINDS or fmt not in ("csv", "ndjson"):
         raise SohoaError(
             ErrorKind.BAD_INPUT, "export documents|citations|figures --format csv|ndjson"
@@ -410,7 +433,7 @@ def watch_cmd(
     interval: Annotated[float, typer.Option(help="Seconds between scans.")] = 2.0,
 ) -> None:
     """Ingest files dropped into a folder; move them to .done/ or .failed/ afterwards."""
-    _require(folder)
+    require(folder)
     pipe = Pipeline(state.settings)
     err.print(f"watching {folder} (Ctrl-C to stop)")
     try:
@@ -509,6 +532,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
 
 
 ops_cli.register(app)
+archive_cli.register(app)
 
 
 def main() -> None:

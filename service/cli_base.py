@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from functools import wraps
+from pathlib import Path
 from typing import ParamSpec, TypeVar
 
 import typer
@@ -64,3 +65,10 @@ def handled(fn: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(int(ExitCode.INTERNAL)) from None
 
     return wrapper
+
+
+def require(file: Path) -> Path:
+    """The file, or the error that maps to exit 5 before any work starts."""
+    if not file.exists():
+        raise FileNotFoundError(2, "no such file", str(file))
+    return file

@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schemas import SohoaError
 from service import PIPELINE_VERSION, jobs
+from service.api.archive_routes import router as archive_router
 from service.api.deps import AppState, problem, sohoa_error_status
 from service.api.edge import EdgeMiddleware
 from service.api.ops_routes import router as ops_router
@@ -23,6 +24,7 @@ from service.config import Settings
 from service.pipeline import Pipeline
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
+from service.ui import hoso_pages
 from service.ui import routes as ui_routes
 
 log = logging.getLogger(__name__)
@@ -74,9 +76,11 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
     )
     app.include_router(router)
     app.include_router(ops_router)
+    app.include_router(archive_router)
     _install_problem_handlers(app)
     _problem_media_type(app)
     app.include_router(ui_routes.router)
+    app.include_router(hoso_pages.router)
     app.mount("/static", ui_routes.static_files(), name="static")
     app.add_middleware(EdgeMiddleware, max_request_bytes=settings.max_request_bytes)
     return app

@@ -7,7 +7,9 @@ details), so the OpenAPI schema at /openapi.json is the contract clients and sch
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
+import json
 import tempfile
 from pathlib import Path
 from typing import Annotated, Literal
@@ -21,7 +23,7 @@ from sqlalchemy.orm import Session
 import ocr
 from normalize.keys import parse_query
 from schemas import Page
-from service import auth, exports, jobs, pagecache, rescans, worker
+from service import archive, auth, exports, jobs, pagecache, rescans, worker
 from service.api.deps import AppState, get_state, require
 from service.api.models import (
     BatchItemOut,
@@ -343,16 +345,20 @@ def _doc_pages(doc: DocumentRow) -> list[Page]:
     responses={200: {"content": {"application/pdf": {}}}, **_problems(404, 409)},
 )
 def document_pdf(doc_id: Id, st: State, _: Reader) -> FileResponse:
-    """A searchable PDF: page images with an invisible text layer (made once, then kept)."""
+    """A searchable PDF/A-1b (TCVN 14159-1:2024): page images with an invisible text layer,
+    described by the record in XMP (made once per record state, then kept)."""
     with st.db.session() as s:
         doc = _get_doc(s, doc_id)
     if doc.kind == "text":
         raise HTTPException(409, "a text document has no page images")
-    dest = st.settings.derived_dir / doc.sha256[:2] / f"{doc.sha256}-{doc.pipeline_version}.pdf"
+    head = doc.record.get("doc") or {}
+    state = hashlib.sha256(json.dumps(head, sort_keys=True).encode()).hexdigest()[:12]
+    name = f"{doc.sha256}-{doc.pipeline_version}-{state}.pdfa.pdf"
+    dest = st.settings.derived_dir / doc.sha256[:2] / name
     if not dest.exists():
         tmp = dest.with_suffix(".part.pdf")
         dest.parent.mkdir(parents=True, exist_ok=True)
-        ocr.write_searchable_pdf(str(_original(st, doc)), doc.mime, _doc_pages(doc), tmp)
+        archive.write_pdf(_original(st, doc), doc.mime, _doc_pages(doc), head, tmp)
         tmp.replace(dest)
     return FileResponse(
         dest, media_type="application/pdf", filename=Path(doc.filename).stem + ".ocr.pdf"

@@ -182,3 +182,44 @@ class BatchItemRow(Base):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     batch: Mapped[BatchRow] = relationship(back_populates="items")
+
+
+class HoSoRow(Base):
+    """A hồ sơ (archival file): documents grouped by the archivist, with the file's own data
+    (Thông tư 05/2025/TT-BNV). Its less used fields sit in ``data`` under their TT names."""
+
+    __tablename__ = "ho_so"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(100), unique=True)  # mã hồ sơ
+    title: Mapped[str] = mapped_column(Text, default="")  # tiêu đề hồ sơ
+    retention: Mapped[str] = mapped_column(String(100), default="")  # thời hạn bảo quản
+    start_date: Mapped[str | None] = mapped_column(String(10))  # None: from its documents
+    end_date: Mapped[str | None] = mapped_column(String(10))
+    sheets: Mapped[int | None] = mapped_column(Integer)  # số lượng tờ (counted on paper)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    members: Mapped[list[HoSoDocumentRow]] = relationship(
+        back_populates="ho_so",
+        cascade="all, delete-orphan",
+        order_by="HoSoDocumentRow.position",
+    )
+
+
+class HoSoDocumentRow(Base):
+    """A document's place in a hồ sơ (số thứ tự, 1-based)."""
+
+    __tablename__ = "ho_so_documents"
+
+    ho_so_id: Mapped[int] = mapped_column(
+        ForeignKey("ho_so.id", ondelete="CASCADE"), primary_key=True
+    )
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+
+    ho_so: Mapped[HoSoRow] = relationship(back_populates="members")
+    document: Mapped[DocumentRow] = relationship()
