@@ -9,13 +9,13 @@ from extract.citations import (
     find_citations,
     resolve_partials,
 )
-from extract.counts import find_counts
+from extract.counts import find_counts, measure_of
 from extract.dates import find_dates
 from extract.entities import find_entities
 from extract.gazetteer import proper_place
 from extract.header import HeaderField, find_header, normal_case
 from extract.money import find_money
-from extract.review import needs_review
+from extract.review import REQUIRED_ON_SCANS, field_reasons, needs_review
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.keys import parse_key
@@ -36,7 +36,7 @@ from schemas import (
 
 __all__ = ["EXTRACTOR_VERSION", "build_record"]
 
-EXTRACTOR_VERSION = "extract-0.4.0"  # needs_review, key lexicon, laws, header package
+EXTRACTOR_VERSION = "extract-0.5.0"  # missing fields of scans, count measures, label numbers
 
 _HEADER_FIELDS = (
     "issuer",
@@ -176,7 +176,13 @@ def _citations(
 
 
 def _mark_review(record: Record) -> None:
-    """Set ``needs_review`` on every value by the one rule the review queue applies."""
+    """Set ``needs_review`` on every value by the one rule the review queue applies; an
+    empty required field of a scan gets a detail entry flagged ``missing``."""
+    head = record.doc
+    for name in REQUIRED_ON_SCANS:
+        value = getattr(head, name)
+        if field_reasons(name, value, None, [], record.source.kind.value):
+            head.detail.setdefault(name, FieldDetail()).flags.append("missing")
     for d in record.doc.detail.values():
         d.needs_review = needs_review(d.confidence, d.flags)
     for c in record.citations:
@@ -244,6 +250,7 @@ def _amounts(pages: list[PageText]) -> list[Amount]:
                     text=page.text[h.start : h.end],
                     words=words,
                     checked=checked,
+                    measure=measure_of(page.folded, h.start, h.end),
                     spans=[page.span(h.start, h.end)],
                 )
             )
@@ -288,6 +295,7 @@ def _counts(pages: list[PageText], record: Record) -> list[Count]:
                     text=page.text[h.start : h.num_end],
                     of=h.of,
                     ambiguous=h.ambiguous,
+                    measure=h.measure,
                     spans=[page.span(h.start, h.end)],
                 )
             )

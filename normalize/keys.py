@@ -361,6 +361,17 @@ class KeyQuery:
     text: str = ""
     also: list[str] = field(default_factory=list)  # other keys of the same document (a law)
 
+    @property
+    def names_a_document(self) -> bool:
+        """Whether the whole query is a document's number: a number with its type or issuer
+        and no other words ("46/TB-UBND", "TB 46", "46 TB"), as opposed to words that
+        merely hold a number and a type word ("tháng 12 báo cáo")."""
+        return bool(self.number and (self.type_code or self.issuer_code) and not self.text.strip())
+
+    def loose(self) -> KeyQuery:
+        """The same parts without the exact key: ``08/QĐ-HKH`` also finds ``8/QĐ-HKH``."""
+        return KeyQuery(None, self.number, self.year, self.type_code, self.issuer_code)
+
     def matches(self, parts: KeyParts) -> bool:
         """Whether a stored key's parts satisfy this query.
 
@@ -376,11 +387,10 @@ class KeyQuery:
         untyped_letter = self.type_code == "CV" and parts.type_code is None
         if self.type_code is not None and parts.type_code != self.type_code and not untyped_letter:
             return False
-        if self.issuer_code is not None:
-            issuers = fold(parts.issuer_code or "").split("-")
-            if fold(self.issuer_code) not in issuers:
-                return False
-        return True
+        if self.issuer_code is None:
+            return True
+        # one segment of the stored issuer or a run of them: HKH, HKH-VP
+        return f"-{fold(self.issuer_code)}-" in f"-{fold(parts.issuer_code or '')}-"
 
 
 _QUERY_KEY = re.compile(r"\d{1,5}\s*[/-]\s*[\w/\- Đđ]*[A-Za-zĐđ]")

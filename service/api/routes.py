@@ -15,12 +15,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
+from pydantic import AfterValidator
 from sqlalchemy import select
 
 import ocr
 from normalize.keys import parse_query
 from schemas import Page
-from service import auth, exports, jobs, pagecache, rescans, worker
+from service import auth, exports, jobs, pagecache, rescans, review, worker
 from service.api.deps import AppState, get_state, require
 from service.api.models import (
     BatchItemOut,
@@ -39,6 +40,9 @@ from service.api.models import (
     Me,
     Problem,
     Resolved,
+    ReviewBox,
+    ReviewItem,
+    ReviewPage,
     SearchHit,
     SearchPage,
     TokenCreated,
@@ -46,7 +50,14 @@ from service.api.models import (
     TokenOut,
     TopCited,
 )
-from service.safetext import clean_text, correction_value, csv_row, display_name, scrub_paths
+from service.safetext import (
+    clean_text,
+    correction_value,
+    csv_row,
+    display_name,
+    iso_date,
+    scrub_paths,
+)
 from service.storage import repo
 from service.storage.models import BatchItemRow, CorrectionRow, DocumentRow, TokenRow
 
@@ -64,7 +75,20 @@ State = Annotated[AppState, Depends(get_state)]
 # Ids are database integers: bounded so that no request can overflow a column type.
 Id = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 Text = Annotated[str | None, Query(max_length=500)]
-IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", examples=["2024-05"])]
+
+
+def _real_date(value: str | None) -> str | None:
+    """A date filter must be a real date (2024-02-30 and 2024-13-45 are 422, not empty)."""
+    if value is not None and iso_date(value) != value:
+        raise ValueError(f"{value[:20]!r} is not a real date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    return value
+
+
+IsoDate = Annotated[
+    str | None,
+    Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", examples=["2024-05"]),
+    AfterValidator(_real_date),
+]
 
 
 def _item_out(item: BatchItemRow) -> BatchItemOut:
@@ -210,7 +234,9 @@ def list_documents(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> SearchPage:
-    """List or search documents: by words (ranked, highlighted snippets), by cited key
+    """List or search documents: by words (ranked, highlighted snippets; words that name a
+    document's number, "46/TB-UBND" or "TB 46", list the document bearing it first, then
+    those citing it), by cited key
     (newest first; partial citations flagged; every candidate key when ambiguous), with the
     filters; both ``q`` and ``cites`` = documents citing the key that contain the words."""
     f = repo.Filters(
@@ -226,6 +252,7 @@ def list_documents(
             SearchHit(
                 **_summary(h.document).model_dump(),
                 rescans=[_summary(d) for d in scans.get(h.document.id, [])],
+                bears_number=h.bears_number,
                 snippet=h.snippet or None,
                 highlights=h.highlights,
                 matched=[
@@ -410,12 +437,52 @@ def correct(doc_id: Id, body: CorrectionIn, st: State, token: Archivist) -> Corr
     or a date that is none is refused (422)."""
     try:
         value = correction_value(body.field, body.value)
+        with st.db.session() as s:
+            doc = _get_doc(s, doc_id)
+            row = repo.add_correction(s, doc, body.field, value, token.name)
+            return _correction_out(row)
     except ValueError as e:
         raise HTTPException(422, str(e)) from None
+
+
+@router.get("/review", response_model=ReviewPage)
+def review_queue(
+    st: State,
+    _: Reader,
+    document: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> ReviewPage:
+    """The values still to check, newest documents first: header fields, citations, dates,
+    money and counts that extraction was unsure of, and an empty date, place or signer of a
+    scan. Confirming one (POST /documents/{id}/corrections with ``field`` its header field
+    or ref and ``value`` its current value) or correcting it takes it off the queue."""
     with st.db.session() as s:
-        doc = _get_doc(s, doc_id)
-        row = repo.add_correction(s, doc, body.field, value, token.name)
-        return _correction_out(row)
+        items = review.queue(s, document)
+        start = (page - 1) * per_page
+        shown = review.with_boxes(s, items[start : start + per_page])
+        return ReviewPage(
+            total=len(items),
+            page=page,
+            per_page=per_page,
+            items=[
+                ReviewItem(
+                    document_id=i.document_id,
+                    document_number=i.document_number,
+                    file=i.filename,
+                    ref=i.ref,
+                    field=i.field,
+                    label=i.label,
+                    value=i.value,
+                    reasons=i.reasons,
+                    reason=i.reason,
+                    confidence=i.confidence,
+                    page=i.page,
+                    box=ReviewBox(**vars(i.box)) if i.box else None,
+                )
+                for i in shown
+            ],
+        )
 
 
 @router.get(

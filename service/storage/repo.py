@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 
-from sqlalchemy import Select, column, func, literal, literal_column, select, table, text, union_all
+from sqlalchemy import (
+    Select,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from normalize.fold import fold
-from normalize.keys import PARTY_ISSUERS, KeyParts, KeyQuery, canonical_key, parse_key
+from normalize.keys import (
+    PARTY_ISSUERS,
+    KeyParts,
+    KeyQuery,
+    canonical_key,
+    parse_key,
+    parse_query,
+)
 from schemas import Citation, Document, Record
-from service import feed, places, rescans
+from service import feed, places, readmodel, rescans
 from service.safetext import clean_text
 from service.storage.models import CitationRow, CitedKeyRow, CorrectionRow, DocumentRow, utcnow
 
@@ -51,6 +70,7 @@ class Hit:
     citations (partial ones flagged)."""
 
     document: DocumentRow
+    bears_number: bool = False  # the document's own number is the queried key
     snippet: str = ""
     highlights: list[tuple[int, int]] = field(default_factory=list)
     citations: list[CitationRow] = field(default_factory=list)
@@ -116,13 +136,35 @@ def find_by_sha(s: Session, sha256: str) -> DocumentRow | None:
     return s.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256))
 
 
+def is_value_ref(name: str) -> bool:
+    """``cit.0``, ``amt.2`` ...: a value other than a header field, which a person may
+    confirm (with its current value) but not rewrite."""
+    prefix, _, rest = name.partition(".")
+    return prefix in ("cit", "date", "amt", "cnt") and rest.isdigit() and len(rest) <= 5
+
+
 def apply_corrections(record: dict, corrections: list[CorrectionRow]) -> dict:
-    """Overlay human corrections (oldest first, newest wins) on an extracted record."""
-    doc = dict(record.get("doc") or {})
+    """Overlay human corrections (oldest first, newest wins) on an extracted record.
+
+    Returns a new record and never changes the given one: a confirmation changes only
+    nested marks, and a change made in place would be invisible to the ORM (the stored
+    JSON would compare equal to itself and never be written). A confirmed value other than
+    a header field is kept under ``confirmed`` with the value confirmed: it counts only
+    while the record still holds that value there (see service.readmodel)."""
+    doc = copy.deepcopy(record.get("doc") or {})
+    confirmed = copy.deepcopy(record.get("confirmed") or {})
     for c in sorted(corrections, key=lambda c: (c.created_at, c.id)):
+        if is_value_ref(c.field):
+            confirmed[c.field] = {"value": c.value, "by": c.author}
+            continue
         doc[c.field] = c.value
-        doc.setdefault("detail", {}).setdefault(c.field, {})["corrected_by"] = c.author
-    return {**record, "doc": doc}
+        mark = doc.setdefault("detail", {}).setdefault(c.field, {})
+        mark["corrected_by"] = c.author
+        mark["confirmed"] = c.value == c.previous
+    out = {**record, "doc": doc}
+    if confirmed:
+        out["confirmed"] = confirmed
+    return out
 
 
 def save_document(
@@ -242,7 +284,7 @@ def _capped_counts(s: Session, keys: list[str]) -> dict[str, tuple[int, bool]]:
     parts = [
         select(literal(k).label("k"), func.count().label("n")).select_from(
             select(CitationRow.document_id)
-            .where(CitationRow.key == k)
+            .where(CitationRow.key == k, CitationRow.document_id.not_in(rescans.hidden_ids()))
             .limit(COUNT_CAP + 1)
             .subquery()
         )
@@ -305,10 +347,12 @@ def cited_by(s: Session, doc: DocumentRow) -> list[DocumentRow]:
 
 
 def most_cited(s: Session, limit: int = 20) -> list[tuple[str, int]]:
-    """The keys cited by the most documents."""
+    """The keys cited by the most documents, each document once (copies left out, as
+    search lists them: a chip's count is the count of results one click later)."""
     n = func.count(func.distinct(CitationRow.document_id)).label("n")
     stmt = (
         select(CitationRow.key, n)
+        .where(CitationRow.document_id.not_in(rescans.hidden_ids()))
         .group_by(CitationRow.key)
         .order_by(n.desc(), CitationRow.key)
         .limit(limit)
@@ -386,6 +430,7 @@ class SearchResult:
     total: int
     total_exact: bool = True
     candidates: list[KeyCandidate] = field(default_factory=list)
+    by_key: bool = False  # the query named a document: its bearer first, then those citing it
 
 
 def _is_sqlite(s: Session) -> bool:
@@ -515,6 +560,40 @@ def _load(s: Session, ids: list[int], keys: list[str]) -> list[Hit]:
     return [hits[i] for i in ids if i in hits]
 
 
+def bearing(s: Session, q: KeyQuery, f: Filters | None = None) -> list[DocumentRow]:
+    """Listed documents whose own number matches the query's key parts (leading zeros
+    aside): a few index ranges of ``doc_key``, each checked with the parser's own rule."""
+    number = _norm_number(q.number)
+    if number is None:
+        return []
+    starts = {f"{zeros}{number}{sep}" for zeros in ("", "0", "00") for sep in "/-"}
+    ranges = [(DocumentRow.doc_key >= p) & (DocumentRow.doc_key < p + "\uffff") for p in starts]
+    stmt = _filtered(s, select(DocumentRow).where(or_(*ranges)), f or Filters())
+    probe = q.loose()
+    out = []
+    for d in s.scalars(_order(stmt).limit(COUNT_CAP)):
+        parts = parse_key(d.doc_key or "")
+        if parts is not None and probe.matches(parts):
+            out.append(d)
+    return out
+
+
+def _search_number(
+    s: Session, q: KeyQuery, f: Filters, limit: int, offset: int
+) -> SearchResult | None:
+    """The documents bearing the queried number first, then those citing it; None when
+    the archive holds neither (the words are then searched as text)."""
+    own = bearing(s, q, f)
+    citing = search(s, None, q, f, limit + len(own), max(0, offset - len(own)))
+    own_ids = {d.id for d in own}
+    if not own and not citing.hits:
+        return None
+    hits = [Hit(d, bears_number=True) for d in own[offset : offset + limit]]
+    hits += [h for h in citing.hits if h.document.id not in own_ids][: limit - len(hits)]
+    total = len(own) + citing.total - sum(1 for h in citing.hits if h.document.id in own_ids)
+    return SearchResult(hits, total, citing.total_exact, citing.candidates, by_key=True)
+
+
 def search(
     s: Session,
     query: str | None = None,
@@ -530,6 +609,12 @@ def search(
     terms = _terms(query or "")
     if query and query.strip() and not terms:
         return SearchResult([], 0)
+    if query and cites is None:
+        named = parse_query(query)
+        if named.names_a_document:
+            found = _search_number(s, named, f, limit, offset)
+            if found is not None:
+                return found
     candidates: list[KeyCandidate] = []
     keys: list[str] = []
     if cites is not None:
@@ -563,10 +648,18 @@ def count_documents(s: Session, f: Filters | None = None) -> int:
 
 
 def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | None, who: str):
-    """Record a correction and apply it to the stored record at once."""
-    if field_name not in CORRECTABLE:
+    """Record a correction (or a confirmation: the current value again) and apply it to
+    the stored record at once. A value ref (``cit.0``) is confirmed only with the value it
+    holds now: ValueError otherwise."""
+    if is_value_ref(field_name):
+        current = readmodel.ref_value(Record.model_validate(doc.record), field_name)
+        if current is None or value != current:
+            raise ValueError(f"{field_name} holds {current!r}: only that value can be confirmed")
+    elif field_name not in CORRECTABLE:
         raise ValueError(f"field {field_name!r} cannot be corrected")
     previous = (doc.record.get("doc") or {}).get(field_name)
+    if is_value_ref(field_name):
+        previous = value
     if isinstance(previous, str):  # read from a hostile file: may hold what PostgreSQL refuses
         previous = clean_text(previous)
     row = CorrectionRow(
@@ -575,6 +668,10 @@ def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | N
     s.add(row)
     s.flush()
     doc.record = apply_corrections(doc.record, [row])
+    doc.updated_at = utcnow()
+    if is_value_ref(field_name):
+        feed.record(s, doc, "corrected", {"field": field_name, "value": value})
+        return row
     column = {"date": "doc_date"}.get(field_name, field_name)
     if hasattr(DocumentRow, column):
         setattr(doc, column, value)
@@ -583,6 +680,5 @@ def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | N
     if field_name == "date":
         for c in doc.citations:
             c.doc_date = value or ""
-    doc.updated_at = utcnow()
     feed.record(s, doc, "corrected", {"field": field_name, "value": value})
     return row

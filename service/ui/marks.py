@@ -14,17 +14,9 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-FIELD_LABELS = {
-    "issuer": "Cơ quan ban hành",
-    "parent_issuer": "Cơ quan chủ quản",
-    "number": "Số, ký hiệu",
-    "doc_type": "Loại văn bản",
-    "date": "Ngày ban hành",
-    "place": "Địa danh",
-    "title": "Trích yếu",
-    "signer": "Người ký",
-    "signer_title": "Chức vụ người ký",
-}
+from service import review
+
+FIELD_LABELS = review.FIELD_LABELS  # one set of labels for the page and the queue
 
 
 @dataclass
