@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import subprocess
-import sys
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +20,7 @@ from service import auth
 from service.api.app import create_app
 from service.config import Settings
 from service.storage.db import Database
-from tests.conftest import ROOT, SAMPLES
+from tests.archive_support import ingest_samples
 
 SAME_ORIGIN = {"Origin": "http://testserver"}
 
@@ -32,13 +29,7 @@ SAME_ORIGIN = {"Origin": "http://testserver"}
 def archive(tmp_path_factory: pytest.TempPathFactory, ocr_cache: Path) -> Iterator[TestClient]:
     """The samples ingested by `sohoa ingest` (as `make run` does), served to an archivist."""
     data = tmp_path_factory.mktemp("archive") / "data"
-    env = {**os.environ, "SOHOA_CACHE_DIR": str(ocr_cache), "OMP_THREAD_LIMIT": "1"}
-    env.pop("SOHOA_DATABASE_URL", None)
-    done = subprocess.run(
-        [sys.executable, "-m", "service", "--data", str(data), "ingest", str(SAMPLES)],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
-    )  # fmt: skip
-    assert done.returncode == 0, done.stderr[-2000:]
+    ingest_samples(data, ocr_cache)
     settings = Settings.from_env(data)
     db = Database(settings.database_url)
     token = auth.create_token(db, "soát@test", "archivist")

@@ -211,7 +211,7 @@ def test_correction_keeps_who_and_leaves_the_review_queue(client) -> None:
     )
     assert r.status_code == 303
     html = c.get(r.headers["location"]).text
-    assert "2024-03-15" in html and "archivist@test" in html and "Lịch sử sửa" in html
+    assert "15/03/2024" in html and "archivist@test" in html and "Lịch sử sửa" in html
     assert "độ tin cậy thấp (40%)" not in c.get("/review").text
     detail = c.get(f"/api/v1/documents/{doc_id}").json()
     assert detail["record"]["doc"]["date"] == "2024-03-15"

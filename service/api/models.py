@@ -21,6 +21,16 @@ class Problem(BaseModel):
     detail: str | None = None
 
 
+class FoundDocument(BaseModel):
+    """What a finished file turned out to be, for the upload page's row."""
+
+    number: str | None
+    doc_type: str | None
+    title: str | None
+    date: str | None
+    to_review: int = Field(description="values of it still in the review queue")
+
+
 class BatchItemOut(BaseModel):
     id: int
     filename: str
@@ -33,6 +43,7 @@ class BatchItemOut(BaseModel):
     pages_total: int
     pages_done: int
     document_id: int | None
+    document: FoundDocument | None = None
 
 
 class Discarded(BaseModel):

@@ -21,7 +21,7 @@ from sqlalchemy import select
 import ocr
 from normalize.keys import parse_query
 from schemas import Page
-from service import auth, exports, jobs, pagecache, rescans, review, worker
+from service import auth, exports, jobs, pagecache, readmodel, rescans, review, worker
 from service.api.deps import AppState, get_state, require
 from service.api.models import (
     BatchItemOut,
@@ -32,6 +32,7 @@ from service.api.models import (
     Discarded,
     DocumentDetail,
     DocumentSummary,
+    FoundDocument,
     Graph,
     GraphEdge,
     GraphNode,
@@ -97,13 +98,36 @@ def _item_out(item: BatchItemRow) -> BatchItemOut:
     return out
 
 
-def _batch_out(batch_id: int, items: list[BatchItemRow]) -> BatchOut:
+def _found(st: AppState, items: list[BatchItemRow]) -> dict[int, FoundDocument]:
+    """The documents the finished files became: number, type, title, values to check."""
+    ids = {i.document_id for i in items if i.document_id}
+    if not ids:
+        return {}
+    with st.db.session() as s:
+        rows = s.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids)))
+        return {
+            d.id: FoundDocument(
+                number=d.number,
+                doc_type=d.doc_type,
+                title=d.record.doc.title,
+                date=d.date,
+                to_review=len(review.items_of(d, boxes=False)),
+            )
+            for d in readmodel.read_many(s, rows)
+        }
+
+
+def _batch_out(batch_id: int, items: list[BatchItemRow], st: AppState | None = None) -> BatchOut:
     states = [i.state for i in items]
+    found = _found(st, items) if st is not None else {}
+    out = [_item_out(i) for i in items]
+    for o in out:
+        o.document = found.get(o.document_id) if o.document_id else None
     return BatchOut(
         id=batch_id,
         total=len(items),
         **{k: states.count(k) for k in ("queued", "processing", "done", "failed")},
-        items=[_item_out(i) for i in items],
+        items=out,
     )
 
 
@@ -155,7 +179,7 @@ def batch_status(batch_id: Id, st: State, _: Reader) -> BatchOut:
     items = jobs.batch_items(st.db, batch_id)
     if not items:
         raise HTTPException(404, f"no batch {batch_id}")
-    return _batch_out(batch_id, items)
+    return _batch_out(batch_id, items, st)
 
 
 @router.get(

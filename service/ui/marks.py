@@ -36,6 +36,15 @@ class Ref:
         return sorted({s["page"] for s in self.spans if isinstance(s.get("page"), int)})
 
 
+def vn_date(value: str | None) -> str:
+    """An ISO date as Vietnamese readers write it: 2021-10-18 -> 18/10/2021, 2021-10 ->
+    10/2021 (corrections accept both forms); anything else as is."""
+    parts = (value or "").split("-")
+    if not value or len(parts) > 3 or not all(p.isdigit() for p in parts):
+        return value or ""
+    return "/".join(reversed(parts))
+
+
 def _vnd(n: int | float | None) -> str:
     return "—" if n is None else f"{int(n):,}".replace(",", ".") + " đồng"
 
@@ -65,7 +74,7 @@ def record_refs(record: dict) -> list[Ref]:
             Ref(
                 f"doc.{name}",
                 label,
-                head.get(name) or "",
+                vn_date(head.get(name)) if name == "date" else head.get(name) or "",
                 d.get("spans") or [],
                 d.get("confidence"),
                 d.get("flags") or [],
@@ -73,7 +82,7 @@ def record_refs(record: dict) -> list[Ref]:
         )
     for i, c in enumerate(record.get("citations") or []):
         flags = (["partial"] if c.get("partial") else []) + list(c.get("flags") or [])
-        note = f"ngày {c['date']}" if c.get("date") else ""
+        note = f"ngày {vn_date(c['date'])}" if c.get("date") else ""
         refs.append(
             Ref(
                 f"cit.{i}",
@@ -90,7 +99,7 @@ def record_refs(record: dict) -> list[Ref]:
             Ref(
                 f"date.{i}",
                 "Ngày",
-                d.get("value") or "",
+                vn_date(d.get("value")),
                 d.get("spans") or [],
                 _low(d.get("spans")),
                 note=d.get("text") or "",

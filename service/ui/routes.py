@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from normalize.keys import parse_query
-from service import auth, jobs, readmodel, review
+from service import auth, jobs, lifecycle, readmodel, review
 from service import figures as figs
 from service.api.deps import AppState, get_state, session_user
 from service.safetext import clean_text, correction_value, csv_row
@@ -46,6 +46,15 @@ PageNo = Annotated[int, Query(ge=1, le=10_000)]
 Text = Annotated[str, Query(max_length=500)]
 TOKEN_NAME_MAX = 200
 PER_PAGE = 20
+ERROR_KINDS = {  # as upload.js shows them
+    "bad_input": "không đọc được tệp",
+    "encrypted": "tệp có mật khẩu",
+    "limits": "vượt giới hạn",
+    "timeout": "quá thời gian",
+    "missing_dependency": "thiếu thành phần hệ thống",
+    "file_access": "lỗi truy cập tệp",
+    "internal": "lỗi nội bộ",
+}
 ROLE_LABELS = {"reader": "người đọc", "archivist": "lưu trữ viên", "admin": "quản trị"}
 templates.env.globals.update(
     role_labels=ROLE_LABELS, field_labels=marks.FIELD_LABELS, flag_labels=review.REASON_LABELS
@@ -53,16 +62,7 @@ templates.env.globals.update(
 templates.env.filters["short_number"] = fig.short_number
 
 
-def vn_date(value: str | None) -> str:
-    """An ISO date as Vietnamese readers write it: 2021-10-18 -> 18/10/2021, 2021-10 ->
-    10/2021; anything else as is."""
-    parts = (value or "").split("-")
-    if not value or not all(p.isdigit() for p in parts) or len(parts) > 3:
-        return value or ""
-    return "/".join(reversed(parts))
-
-
-templates.env.filters["vn_date"] = vn_date
+templates.env.filters["vn_date"] = marks.vn_date
 # Times are stored in UTC and shown in the archive's time (SOHOA_TIMEZONE, Vietnam's by
 # default): an archivist reads 14:05 for what happened at 14:05 on the office clock.
 LOCAL_ZONE = ZoneInfo(os.environ.get("SOHOA_TIMEZONE") or "Asia/Ho_Chi_Minh")
@@ -247,6 +247,7 @@ def search_page(
     issuer: Text = "",
     year: Text = "",
     page: PageNo = 1,
+    deleted: Text = "",
 ) -> Response:
     user = session_user(request)
     if user is None:
@@ -282,6 +283,7 @@ def search_page(
             total=res.total,
             total_exact=res.total_exact,
             more=offset + len(res.hits) < res.total,
+            deleted=clean_text(deleted, keep=""),
             **_facets(s),
         )
 
@@ -330,7 +332,13 @@ def _corrections(s, doc_id: int) -> list[CorrectionRow]:
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document_page(
-    request: Request, doc_id: Id, st: State, saved: Text = "", bad: Text = "", long: Text = ""
+    request: Request,
+    doc_id: Id,
+    st: State,
+    saved: Text = "",
+    bad: Text = "",
+    long: Text = "",
+    reprocessed: Text = "",
 ) -> Response:
     user = session_user(request)
     if user is None:
@@ -362,6 +370,7 @@ def document_page(
             saved=saved,
             bad=bad,
             long=long,
+            reprocessed=reprocessed,
             review=review.items_of(view) if view else [],
             confirmed=view.confirmed if view else {},
             copies=readmodel.copies_of(s, doc.id),
@@ -405,6 +414,41 @@ def correct(
     return RedirectResponse(f"/documents/{doc_id}?saved={field}#ref={ref}", status_code=303)
 
 
+@router.post("/documents/{doc_id}/delete")
+def delete_document(request: Request, doc_id: Id, st: State) -> Response:
+    """Delete a document (the API's DELETE): its original goes to the trash for
+    SOHOA_TRASH_DAYS days. The page asks once more before it posts here."""
+    user = session_user(request)
+    if user is None:
+        return _login_redirect(request)
+    if not auth.allows(user.role, "archivist"):
+        return _forbidden(request, user)
+    with st.db.session() as s:
+        doc = s.get(DocumentRow, doc_id)
+        if doc is None:
+            return _page(request, "missing.html", user, status=404)
+        name = doc.number or doc.filename
+    lifecycle.delete(st.settings, st.db, doc_id, user.name)
+    return RedirectResponse(f"/?deleted={quote(name)}", status_code=303)
+
+
+@router.post("/documents/{doc_id}/reprocess")
+def reprocess_document(request: Request, doc_id: Id, st: State) -> Response:
+    """Re-extract a document with the current pipeline (the API's reprocess); corrections
+    and confirmations are kept."""
+    user = session_user(request)
+    if user is None:
+        return _login_redirect(request)
+    if not auth.allows(user.role, "archivist"):
+        return _forbidden(request, user)
+    with st.db.session() as s:
+        if s.get(DocumentRow, doc_id) is None:
+            return _page(request, "missing.html", user, status=404)
+    summary = lifecycle.reprocess(st.settings, st.db, st.pipeline, [doc_id])
+    flag = "failed" if summary.failed else "done"
+    return RedirectResponse(f"/documents/{doc_id}?reprocessed={flag}", status_code=303)
+
+
 # --- upload -------------------------------------------------------------------------------
 
 
@@ -432,7 +476,9 @@ def batch_page(request: Request, batch_id: Id, st: State) -> Response:
     items = jobs.batch_items(st.db, batch_id)
     if not items:
         return _page(request, "missing.html", user, status=404)
-    return _page(request, "batch.html", user, batch_id=batch_id, items=items)
+    return _page(
+        request, "batch.html", user, batch_id=batch_id, items=items, error_kinds=ERROR_KINDS
+    )
 
 
 @router.post("/batches/{batch_id}/retry")
