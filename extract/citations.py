@@ -34,6 +34,7 @@ from normalize.keys import (
     TYPE_CODES,
     TYPE_WORDS,
     KeyParts,
+    bare_number,
     parse_key,
 )
 
@@ -259,11 +260,11 @@ def resolve_partials(
     # numbers lends that key's issuer to the others
     group_issuer: dict[int, KeyParts] = {}
     for code, number, _, _, _, group in refs:
-        parts = known.get((code, number.lstrip("0")))
+        parts = known.get((code, bare_number(number)))
         if parts is not None:
             group_issuer.setdefault(group, parts)
     for code, number, start, end, issuer, group in refs:
-        parts = known.get((code, number.lstrip("0")))
+        parts = known.get((code, bare_number(number)))
         sibling = group_issuer.get(group)
         if parts is None and sibling is not None and issuer is None:
             parts = KeyParts(number, None, code, sibling.issuer_code, sibling.party)

@@ -18,7 +18,7 @@ from extract.money import find_money
 from extract.review import REQUIRED_ON_SCANS, field_reasons, needs_review
 from extract.text import PageText
 from normalize.fold import fold
-from normalize.keys import parse_key
+from normalize.keys import bare_number, parse_key
 from schemas import (
     Amount,
     Citation,
@@ -130,7 +130,7 @@ def _citations(
         pending.append((page, refs))
     check_keys([h for _, h in hits], "\n".join(p.folded for p in pages))
     known = {
-        (h.parts.type_code, h.parts.number.lstrip("0")): h.parts
+        (h.parts.type_code, bare_number(h.parts.number)): h.parts
         for _, h in hits
         if h.parts and not h.partial and h.parts.type_code
     }

@@ -343,6 +343,14 @@ def _space_as_hyphen(m: re.Match[str]) -> str:
     return ("-" if known or re.fullmatch(r"[A-ZĐ0-9]{2,}", tok) else " ") + tok
 
 
+def bare_number(number: str | None) -> str | None:
+    """A key's number as keys compare: without leading zeros (``0677`` is ``677``, ``00``
+    is ``0``); None for none."""
+    if not number:
+        return None
+    return number.lstrip("0") or "0"
+
+
 def canonical_key(text: str) -> str | None:
     """The canonical key for a written key (``677 / QD-TTg`` → ``677/QĐ-TTg``), or None."""
     parts = parse_key(text)
@@ -380,7 +388,7 @@ class KeyQuery:
         """
         if self.key is not None:
             return parts.key == self.key
-        if self.number is not None and parts.number.lstrip("0") != self.number.lstrip("0"):
+        if self.number is not None and bare_number(parts.number) != bare_number(self.number):
             return False
         if self.year is not None and parts.year not in (None, self.year):
             return False

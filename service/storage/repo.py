@@ -27,6 +27,7 @@ from normalize.keys import (
     PARTY_ISSUERS,
     KeyParts,
     KeyQuery,
+    bare_number,
     canonical_key,
     parse_key,
     parse_query,
@@ -76,13 +77,6 @@ class Hit:
     citations: list[CitationRow] = field(default_factory=list)
 
 
-def _norm_number(number: str | None) -> str | None:
-    """Numbers compare without leading zeros (``0677`` is ``677``)."""
-    if not number:
-        return None
-    return number.lstrip("0") or "0"
-
-
 def document_key(number: str | None) -> str | None:
     """The canonical key of a document's own number: what citations of it are stored under."""
     if not number:
@@ -95,7 +89,7 @@ def citation_columns(c: Citation) -> dict:
     parts = parse_key(c.key)
     return {
         "key": c.key,
-        "number": _norm_number(parts.number if parts else c.number),
+        "number": bare_number(parts.number if parts else c.number),
         "year": parts.year if parts else c.year,
         "type_code": parts.type_code if parts else None,
         "issuer_code": parts.issuer_code if parts else c.issuer_code,
@@ -231,7 +225,7 @@ def _candidate_rows(s: Session, q: KeyQuery) -> list:
     """Stored keys for the query's number (one index seek in the table of distinct keys),
     checked part by part with the parser's own rule: "QĐ 677" lists 677/QĐ-TTg and
     677/QĐ-UBND."""
-    number = _norm_number(q.number)
+    number = bare_number(q.number)
     if number is None:
         return []
     stmt = select(CitedKeyRow).where(CitedKeyRow.number == number)
@@ -562,13 +556,14 @@ def _load(s: Session, ids: list[int], keys: list[str]) -> list[Hit]:
 
 def bearing(s: Session, q: KeyQuery, f: Filters | None = None) -> list[DocumentRow]:
     """Listed documents whose own number matches the query's key parts (leading zeros
-    aside): a few index ranges of ``doc_key``, each checked with the parser's own rule."""
-    number = _norm_number(q.number)
+    aside): a few prefixes of ``doc_key``, each candidate checked with the parser's rule."""
+    number = bare_number(q.number)
     if number is None:
         return []
-    starts = {f"{zeros}{number}{sep}" for zeros in ("", "0", "00") for sep in "/-"}
-    ranges = [(DocumentRow.doc_key >= p) & (DocumentRow.doc_key < p + "\uffff") for p in starts]
-    stmt = _filtered(s, select(DocumentRow).where(or_(*ranges)), f or Filters())
+    # digits, "/" and "-" only: no LIKE wildcard to escape (PostgreSQL: migration 0014's index)
+    starts = sorted({f"{zeros}{number}{sep}" for zeros in ("", "0", "00") for sep in "/-"})
+    prefixes = [DocumentRow.doc_key.like(p + "%") for p in starts]
+    stmt = _filtered(s, select(DocumentRow).where(or_(*prefixes)), f or Filters())
     probe = q.loose()
     out = []
     for d in s.scalars(_order(stmt).limit(COUNT_CAP)):
