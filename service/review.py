@@ -108,6 +108,7 @@ class Item:
     page: int | None = None
     box: Box | None = None
     spans: list[Span] = field(default_factory=list, repr=False)
+    flags: list[str] = field(default_factory=list, repr=False)
 
     @property
     def label(self) -> str:
@@ -182,15 +183,35 @@ def items_of(doc: StoredDocument, boxes: bool = True) -> list[Item]:
             confidence,
             spans[0].page if spans else None,
             spans=spans,
+            flags=flags,
         )
         if boxes:
-            item.box = box_of(doc, spans)
+            item.box = box_of(doc, spans, ref=ref, flags=flags)
         out.append(item)
     return out
 
 
-def box_of(doc: StoredDocument, spans: list[Span], pad: int = 12) -> Box | None:
-    """The first located box of a value (padded), so the reviewer sees the scan beside it."""
+# The handwriting reading that fills a header field's digits (pages[].hand_digits).
+HAND_FIELDS = {"doc.number": "number", "doc.date": "day"}
+
+
+def _hand_box(info: dict, ref: str) -> dict | None:
+    """The box of the handwritten digits read into this field: the span covers only what
+    Tesseract read ("/QĐ-UBND"), the digits written in the blank stand beside it."""
+    wanted = HAND_FIELDS.get(ref)
+    if wanted is None:
+        return None
+    for r in info.get("hand_digits") or []:
+        if isinstance(r, dict) and r.get("field") == wanted and isinstance(r.get("box"), dict):
+            return r["box"]
+    return None
+
+
+def box_of(
+    doc: StoredDocument, spans: list[Span], pad: int = 12, ref: str = "", flags: list | None = None
+) -> Box | None:
+    """The first located box of a value (padded), so the reviewer sees the scan beside it;
+    for handwritten digits, joined with the box the digits were read from."""
     if doc.kind == "text":
         return None
     infos = doc.pages_info
@@ -199,8 +220,13 @@ def box_of(doc: StoredDocument, spans: list[Span], pad: int = 12) -> Box | None:
         pw, ph = info.get("width"), info.get("height")
         if s.box is None or not pw or not ph:
             continue
-        x0, y0 = max(0, int(s.box.x0) - pad), max(0, int(s.box.y0) - pad)
-        x1, y1 = min(pw, int(s.box.x1) + pad), min(ph, int(s.box.y1) + pad)
+        x0, y0, x1, y1 = s.box.x0, s.box.y0, s.box.x1, s.box.y1
+        hand = _hand_box(info, ref) if "handwritten" in (flags or []) else None
+        if hand is not None:
+            x0, y0 = min(x0, hand["x0"]), min(y0, hand["y0"])
+            x1, y1 = max(x1, hand["x1"]), max(y1, hand["y1"])
+        x0, y0 = max(0, int(x0) - pad), max(0, int(y0) - pad)
+        x1, y1 = min(pw, int(x1) + pad), min(ph, int(y1) + pad)
         if x1 > x0 and y1 > y0:
             return Box(s.page, x0, y0, x1 - x0, y1 - y0, pw, ph)
     return None
@@ -236,5 +262,5 @@ def with_boxes(s: Session, items: list[Item]) -> list[Item]:
     docs = {d.id: d for d in readmodel.read_many(s, rows)}
     for i in items:
         if i.box is None and i.document_id in docs:
-            i.box = box_of(docs[i.document_id], i.spans)
+            i.box = box_of(docs[i.document_id], i.spans, ref=i.ref, flags=i.flags)
     return items

@@ -11,7 +11,7 @@ import pytest
 
 from extract import build_record
 from extract.review import LOW_CONFIDENCE, needs_review, review_reasons
-from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
+from schemas import Box, Document, FieldDetail, Page, PageRoute, Source, SourceKind, Span, Word
 from service import readmodel, review
 from service.storage.models import DocumentRow
 
@@ -97,3 +97,25 @@ def test_an_empty_date_place_or_signer_of_a_scan_is_queued_not_of_a_text_file() 
     assert view is not None
     missing = {i.ref: i.reasons for i in review.items_of(view) if "missing" in i.reasons}
     assert missing == {f"doc.{n}": ["missing"] for n in ("date", "place", "signer")}
+
+
+def test_the_crop_of_a_handwritten_number_holds_its_digits() -> None:
+    text = "Số: /QĐ-UBND"
+    rec = build_record(_doc(text, _words(text, 95)))
+    rec.doc.number = "125/QĐ-UBND"
+    rec.doc.detail["number"] = FieldDetail(
+        text="/QĐ-UBND",
+        flags=["handwritten"],
+        confidence=0.6,
+        spans=[Span(page=1, start=5, end=13, box=Box(x0=400, y0=100, x1=700, y1=140))],
+    )
+    digits = {"field": "number", "text": "125", "confidence": 0.6, "model": "m",
+              "box": {"x0": 250, "y0": 95, "x1": 390, "y1": 150}}  # fmt: skip
+    info = {"number": 1, "width": 2480, "height": 3508, "hand_digits": [digits]}
+    row = DocumentRow(id=1, record=rec.model_dump(mode="json"), pages_json=[info],
+                      kind="scanned", filename="t.pdf", pages=1)  # fmt: skip
+    view = readmodel.read(row)
+    assert view is not None
+    item = next(i for i in review.items_of(view) if i.ref == "doc.number")
+    assert item.box is not None
+    assert item.box.x <= 250 - 12 and item.box.x + item.box.w >= 700 + 12  # digits and symbol
