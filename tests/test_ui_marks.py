@@ -136,3 +136,13 @@ def test_totals_add_only_like_quantities_of_distinct_documents() -> None:
     ]
     assert figs.yearly(rows, "hội viên") == [("2024", 38_760 + 4_215, 2)]
     assert figs.units(rows) == [("hội viên", 3)]
+
+
+def test_the_text_as_written_is_shown_only_when_it_says_more_than_the_value() -> None:
+    header = "UBND TỈNH SƠN LA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM HỘI KHUYẾN HỌC TỈNH"
+    assert not marks.shows_more("Hội Khuyến học tỉnh", header)  # only its surroundings
+    assert marks.shows_more("06/05/2025", "ngày 06 tháng 05 năm 2025")
+    assert marks.shows_more("677/QĐ-TTg", "677/QD-TTG")  # a repaired key
+    assert not marks.shows_more("08/QĐ-HKH", "08/QĐ-HKH")
+    assert marks.vn_date("2021-10-18") == "18/10/2021" and marks.vn_date("2021-10") == "10/2021"
+    assert marks.vn_date("không rõ") == "không rõ" and marks.vn_date(None) == ""

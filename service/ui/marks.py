@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import unicodedata
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
@@ -43,6 +44,18 @@ def vn_date(value: str | None) -> str:
     if not value or len(parts) > 3 or not all(p.isdigit() for p in parts):
         return value or ""
     return "/".join(reversed(parts))
+
+
+def shows_more(value: str | None, written: str | None) -> bool:
+    """Whether the text as written says more than the value: a date in words, a repaired
+    key. A value found inside it as is (case aside) only quotes its surroundings."""
+    if not written or not value:
+        return bool(written)
+    return _squash(value) not in _squash(written)
+
+
+def _squash(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
 
 
 def _vnd(n: int | float | None) -> str:

@@ -63,6 +63,7 @@ templates.env.filters["short_number"] = fig.short_number
 
 
 templates.env.filters["vn_date"] = marks.vn_date
+templates.env.tests["showing_more_than"] = lambda written, value: marks.shows_more(value, written)
 # Times are stored in UTC and shown in the archive's time (SOHOA_TIMEZONE, Vietnam's by
 # default): an archivist reads 14:05 for what happened at 14:05 on the office clock.
 LOCAL_ZONE = ZoneInfo(os.environ.get("SOHOA_TIMEZONE") or "Asia/Ho_Chi_Minh")
