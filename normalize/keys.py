@@ -343,6 +343,17 @@ def _space_as_hyphen(m: re.Match[str]) -> str:
     return ("-" if known or re.fullmatch(r"[A-ZĐ0-9]{2,}", tok) else " ") + tok
 
 
+def type_name(text: str) -> str | None:
+    """The type of document a text names, spelled as Nghị định 30 spells it ("bao cao",
+    "BÁO CÁO", "BC" -> "Báo cáo"); None when it names none."""
+    squashed = " ".join(fold(text).lower().split())
+    for code, name in TYPE_CODES.items():
+        if squashed in (" ".join(fold(name).lower().split()), fold(code).lower()):
+            return name
+    code = TYPE_WORDS.get(squashed)
+    return TYPE_CODES.get(code) if code else None
+
+
 def bare_number(number: str | None) -> str | None:
     """A key's number as keys compare: without leading zeros (``0677`` is ``677``, ``00``
     is ``0``); None for none."""

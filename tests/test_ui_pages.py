@@ -317,3 +317,27 @@ def test_recent_batches_and_retry_of_failed_files(client, tmp_path: Path) -> Non
     _login(c, tokens["archivist"])
     r = c.post(f"/batches/{batch}/retry", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/batches/{batch}"
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("number", "next tuesday", "không phải số, ký hiệu văn bản"),
+        ("doc_type", "hôm qua", "không phải tên loại văn bản"),
+    ],
+)
+def test_a_number_or_a_type_is_checked_by_its_kind(client, field, typed, message) -> None:
+    c, tokens, doc_id = client
+    _login(c, tokens["archivist"])
+    r = c.post(f"/documents/{doc_id}/correct", data={"field": field, "value": typed})
+    assert r.status_code == 200 and message in r.text
+    api = {"Authorization": f"Bearer {tokens['archivist']}"}
+    body = {"field": field, "value": typed}
+    assert (
+        c.post(f"/api/v1/documents/{doc_id}/corrections", json=body, headers=api).status_code == 422
+    )
+    body = {"field": "doc_type", "value": "bao cao"}  # typed without marks: stored as spelled
+    assert (
+        c.post(f"/api/v1/documents/{doc_id}/corrections", json=body, headers=api).json()["value"]
+        == "Báo cáo"
+    )

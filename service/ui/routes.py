@@ -340,6 +340,7 @@ def document_page(
     bad: Text = "",
     long: Text = "",
     reprocessed: Text = "",
+    invalid: Text = "",
 ) -> Response:
     user = session_user(request)
     if user is None:
@@ -372,6 +373,7 @@ def document_page(
             bad=bad,
             long=long,
             reprocessed=reprocessed,
+            invalid=invalid,
             review=review.items_of(view) if view else [],
             confirmed=view.confirmed if view else {},
             copies=readmodel.copies_of(s, doc.id),
@@ -408,7 +410,12 @@ def correct(
             repo.add_correction(s, doc, field, new, user.name)
     except ValueError:
         shown = quote(clean_text(value, keep="").strip()[:40])
-        flag = f"bad={shown}" if field == "date" else f"long={field}"
+        if field == "date":
+            flag = f"bad={shown}"
+        elif field in ("number", "doc_type") or repo.is_value_ref(field):
+            flag = f"invalid={quote(field)}&bad={shown}"
+        else:
+            flag = f"long={field}"
         return RedirectResponse(f"/documents/{doc_id}?{flag}#ref={ref}", status_code=303)
     if back.startswith("/review"):
         return RedirectResponse(back, status_code=303)
