@@ -109,6 +109,9 @@ def test_confirmations_leave_the_review_queue(archive: TestClient) -> None:
     left = {(i["document_id"], i["ref"]) for i in after["items"]}
     assert not left & {(i["document_id"], i["ref"]) for i in confirmable}
     assert after["total"] == queue["total"] - len(confirmable)
+    for i in confirmable:  # the document says so too
+        detail = archive.get(f"/api/v1/documents/{i['document_id']}").json()
+        assert detail["confirmed"][i["ref"]] == "soát@test"
     field = next(i for i in confirmable if i["field"])
     page = archive.get(f"/documents/{field['document_id']}").text
     assert f'name="field" value="{field["field"]}"><input type="hidden" name="value"' not in page

@@ -139,6 +139,11 @@ class DocumentDetail(DocumentSummary):
     cites: list[CitationOut]
     cited_by: list[DocumentSummary]
     rescans: RescanGroup
+    confirmed: dict[str, str] = Field(
+        default_factory=dict,
+        description="values a person confirmed or corrected (doc.date, cit.0 ...) and who",
+    )
+    to_review: int = Field(default=0, description="values of it still in the review queue")
 
 
 CorrectableField = Literal[CORRECTABLE]  # an enum in the OpenAPI schema

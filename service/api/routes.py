@@ -315,6 +315,7 @@ def document_detail(doc_id: Id, st: State, _: Reader) -> DocumentDetail:
     """The record with provenance, page routes, what it cites and what cites it."""
     with st.db.session() as s:
         doc = _get_doc(s, doc_id)
+        view = readmodel.read(doc)
         return DocumentDetail(
             **_summary(doc).model_dump(),
             sha256=doc.sha256,
@@ -324,6 +325,8 @@ def document_detail(doc_id: Id, st: State, _: Reader) -> DocumentDetail:
             cites=_cites(s, doc),
             cited_by=[_summary(d) for d in repo.cited_by(s, doc)],
             rescans=rescans.group(s, doc),
+            confirmed=view.confirmed if view else {},
+            to_review=len(review.items_of(view, boxes=False)) if view else 0,
         )
 
 
