@@ -14,14 +14,14 @@ import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, load_only
+from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, delete, func, select
+from sqlalchemy.orm import Mapped, Session, load_only, mapped_column
 
 from extract.review import field_reasons, review_reasons
 from schemas import Span
 from service import readmodel
 from service.readmodel import HEADER_FIELDS, StoredDocument
-from service.storage.models import DocumentRow
+from service.storage.models import Base, DocumentRow
 
 log = logging.getLogger(__name__)
 
@@ -232,6 +232,44 @@ def box_of(
     return None
 
 
+class ReviewItemRow(Base):
+    """One value still to check (migration 0014): kept up to date whenever a record is
+    saved or corrected (service.storage.repo), so the queue is an index range, not a scan."""
+
+    __tablename__ = "review_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    ref: Mapped[str] = mapped_column(String(40))
+    field: Mapped[str | None] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    page: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_review_items_document", "document_id", "id"),)
+
+
+def refresh(s: Session, row: DocumentRow) -> int:
+    """Store the document's items anew (after a save or a correction); returns how many."""
+    s.execute(delete(ReviewItemRow).where(ReviewItemRow.document_id == row.id))
+    doc = readmodel.read(row)
+    items = items_of(doc, boxes=False) if doc is not None else []
+    s.add_all(
+        ReviewItemRow(
+            document_id=row.id,
+            ref=i.ref,
+            field=i.field,
+            value=i.value,
+            reasons=i.reasons,
+            confidence=i.confidence,
+            page=i.page,
+        )
+        for i in items
+    )
+    return len(items)
+
+
 # What the queue reads of a document: never its text or OCR words.
 _LIGHT = (
     DocumentRow.id,
@@ -243,24 +281,47 @@ _LIGHT = (
 )
 
 
-def queue(s: Session, document_id: int | None = None) -> list[Item]:
-    """Every value still to check, newest documents first (at most SCAN_LIMIT documents
-    read), without boxes: :func:`with_boxes` adds them to the page shown."""
-    stmt = select(DocumentRow).options(load_only(*_LIGHT)).order_by(DocumentRow.id.desc())
+def queue(
+    s: Session, document_id: int | None = None, limit: int = 50, offset: int = 0
+) -> tuple[list[Item], int]:
+    """A page of the values still to check, newest documents first, and how many there are
+    in all (the stored items: one index range). Boxes are added by :func:`with_boxes`."""
+    stmt = select(ReviewItemRow, DocumentRow.number, DocumentRow.filename).join(
+        DocumentRow, DocumentRow.id == ReviewItemRow.document_id
+    )
+    count = select(func.count()).select_from(ReviewItemRow)
     if document_id is not None:
-        stmt = stmt.where(DocumentRow.id == document_id)
-    docs = readmodel.read_many(s, s.scalars(stmt.limit(SCAN_LIMIT)))
-    out = [i for d in docs for i in items_of(d, boxes=False)]
-    log.debug("review queue: %d items over %d documents", len(out), len(docs))
-    return out
+        stmt = stmt.where(ReviewItemRow.document_id == document_id)
+        count = count.where(ReviewItemRow.document_id == document_id)
+    order = (ReviewItemRow.document_id.desc(), ReviewItemRow.id)
+    rows = s.execute(stmt.order_by(*order).limit(limit).offset(offset)).all()
+    items = [
+        Item(
+            r.document_id,
+            number,
+            filename,
+            r.ref,
+            r.field,
+            r.value,
+            list(r.reasons or []),
+            r.confidence,
+            r.page,
+        )
+        for r, number, filename in rows
+    ]
+    return items, s.scalar(count) or 0
 
 
 def with_boxes(s: Session, items: list[Item]) -> list[Item]:
-    """Add the page-image boxes to the items about to be shown (and only to those)."""
-    ids = {i.document_id for i in items if i.box is None and i.spans}
+    """Add the page-image boxes to the items about to be shown (and only to those): the
+    value's spans are read again from its document."""
+    ids = {i.document_id for i in items if i.box is None}
     rows = s.scalars(select(DocumentRow).options(load_only(*_LIGHT)).where(DocumentRow.id.in_(ids)))
-    docs = {d.id: d for d in readmodel.read_many(s, rows)}
+    fresh = {
+        (d.id, i.ref): i for d in readmodel.read_many(s, rows) for i in items_of(d, boxes=True)
+    }
     for i in items:
-        if i.box is None and i.document_id in docs:
-            i.box = box_of(docs[i.document_id], i.spans, ref=i.ref, flags=i.flags)
+        same = fresh.get((i.document_id, i.ref))
+        if i.box is None and same is not None:
+            i.box, i.spans, i.flags = same.box, same.spans, same.flags
     return items

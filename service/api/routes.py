@@ -485,11 +485,10 @@ def review_queue(
     scan. Confirming one (POST /documents/{id}/corrections with ``field`` its header field
     or ref and ``value`` its current value) or correcting it takes it off the queue."""
     with st.db.session() as s:
-        items = review.queue(s, document)
-        start = (page - 1) * per_page
-        shown = review.with_boxes(s, items[start : start + per_page])
+        items, total = review.queue(s, document, per_page, (page - 1) * per_page)
+        shown = review.with_boxes(s, items)
         return ReviewPage(
-            total=len(items),
+            total=total,
             page=page,
             per_page=per_page,
             items=[

@@ -33,7 +33,7 @@ from normalize.keys import (
     parse_query,
 )
 from schemas import Citation, Document, Record
-from service import feed, places, readmodel, rescans
+from service import feed, places, readmodel, rescans, review
 from service.safetext import clean_text
 from service.storage.models import CitationRow, CitedKeyRow, CorrectionRow, DocumentRow, utcnow
 
@@ -199,6 +199,7 @@ def save_document(
     s.flush()
     if created:
         rescans.link(s, row)
+    review.refresh(s, row)
     feed.record(s, row, "created" if created else "updated")
     return row, created
 
@@ -664,6 +665,7 @@ def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | N
     s.flush()
     doc.record = apply_corrections(doc.record, [row])
     doc.updated_at = utcnow()
+    review.refresh(s, doc)
     if is_value_ref(field_name):
         feed.record(s, doc, "corrected", {"field": field_name, "value": value})
         return row

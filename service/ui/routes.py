@@ -514,9 +514,9 @@ def review_page(request: Request, st: State, page: PageNo = 1) -> Response:
     if user is None:
         return _login_redirect(request)
     with st.db.session() as s:
-        items = review.queue(s)
         start = (page - 1) * REVIEW_PAGE
-        shown = review.with_boxes(s, items[start : start + REVIEW_PAGE])
+        items, total = review.queue(s, None, REVIEW_PAGE, start)
+        shown = review.with_boxes(s, items)
         rows = {
             r.id: r
             for r in s.scalars(
@@ -533,9 +533,9 @@ def review_page(request: Request, st: State, page: PageNo = 1) -> Response:
             "review.html",
             user,
             groups=[(rows[k], v) for k, v in groups.items() if k in rows],
-            total=len(items),
+            total=total,
             page=page,
-            more=start + REVIEW_PAGE < len(items),
+            more=start + REVIEW_PAGE < total,
             back=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         )
 
