@@ -292,7 +292,7 @@ def test_admin_creates_and_revokes_tokens_others_cannot(client) -> None:
     _login(c, tokens["admin"])
     r = c.post("/tokens", data={"name": "Chị Lan", "role": "reader"})
     assert r.status_code == 201
-    new = re.search(r'class="token-out" value="(sohoa_[^"]+)"', r.text).group(1)
+    new = re.search(r'class="token-out" id="token-out" value="(sohoa_[^"]+)"', r.text).group(1)
     assert new not in c.get("/tokens").text  # shown once only
     _login(c, new)
     assert c.get("/upload").status_code == 403  # a reader

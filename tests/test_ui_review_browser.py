@@ -30,9 +30,10 @@ def archive(tmp_path_factory: pytest.TempPathFactory, ocr_cache: Path) -> Iterat
     settings = Settings.from_env(data)
     db = Database(settings.database_url)
     token = auth.create_token(db, "soát@test", "archivist")
+    admin = auth.create_token(db, "quản trị@test", "admin")
     db.close()
     with Server(settings) as srv:
-        yield srv.url, token
+        yield srv.url, token, admin
 
 
 def _count(page) -> int:
@@ -40,7 +41,7 @@ def _count(page) -> int:
 
 
 def test_number_search_copies_and_confirming(archive, browser) -> None:
-    base, token = archive
+    base, token, _ = archive
     page = browser.new_page(viewport=WIDE)
     _login(page, base, token)
 
@@ -83,7 +84,7 @@ def test_number_search_copies_and_confirming(archive, browser) -> None:
 
 
 def test_reprocess_delete_upload_and_phone_width(archive, browser, tmp_path: Path) -> None:
-    base, token = archive
+    base, token, _ = archive
     page = browser.new_page(viewport=WIDE)
     _login(page, base, token)
     page.goto(f"{base}/?q=QĐ 8")
@@ -122,3 +123,24 @@ def test_reprocess_delete_upload_and_phone_width(archive, browser, tmp_path: Pat
     assert phone.locator("header.top").bounding_box()["height"] < 70
     assert phone.locator("img.page-img").first.bounding_box()["y"] < 700
     _shot(phone, "review-07-phone-document")
+
+
+def test_a_new_token_is_copied_and_revoking_asks_first(archive, browser) -> None:
+    base, _, admin = archive
+    context = browser.new_context(viewport=WIDE)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    page = context.new_page()
+    _login(page, base, admin)
+    page.goto(f"{base}/tokens")
+    page.fill("input[name=name]", "Chị Lan")
+    page.click("form.bar button[type=submit]")
+    page.click("button[data-copy]")
+    page.wait_for_selector("#copied:not(:empty)")
+    copied = page.evaluate("() => navigator.clipboard.readText()")
+    assert copied == page.locator("#token-out").input_value()
+    row = page.locator("tr", has_text="Chị Lan")
+    row.locator("details.danger summary").click()
+    _shot(page, "review-08-token-revoke-ask")
+    row.locator("button.danger").click()
+    page.wait_for_load_state()
+    assert "đã thu hồi" in page.locator("tr", has_text="Chị Lan").inner_text()
