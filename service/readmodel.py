@@ -68,6 +68,13 @@ class StoredDocument:
         return self.copy_of is not None
 
 
+def is_value_ref(name: str) -> bool:
+    """``cit.0``, ``amt.2`` ...: a value other than a header field, which a person may
+    confirm (with its current value) but not rewrite."""
+    prefix, _, rest = name.partition(".")
+    return prefix in VALUE_REFS and rest.isdigit() and len(rest) <= 5
+
+
 def ref_value(record: Record, ref: str) -> str | None:
     """The value a ref id stands for, as a person confirms it: a header field's text, a
     citation's key, an amount's đồng, a count's number and unit, a date. None when the

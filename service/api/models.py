@@ -7,6 +7,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from service.readmodel import VALUE_REFS
 from service.storage.repo import CORRECTABLE
 
 Role = Literal["reader", "archivist", "admin"]
@@ -152,7 +153,7 @@ CorrectableField = Literal[CORRECTABLE]  # an enum in the OpenAPI schema
 ValueRef = Annotated[
     str,
     Field(
-        pattern=r"^(cit|date|amt|cnt)\.\d{1,5}$",
+        pattern=rf"^({'|'.join(VALUE_REFS)})\.\d{{1,5}}$",
         description="a value other than a header field, by its ref (GET /review): it can "
         "only be confirmed, with the value it holds",
     ),

@@ -130,13 +130,6 @@ def find_by_sha(s: Session, sha256: str) -> DocumentRow | None:
     return s.scalar(select(DocumentRow).where(DocumentRow.sha256 == sha256))
 
 
-def is_value_ref(name: str) -> bool:
-    """``cit.0``, ``amt.2`` ...: a value other than a header field, which a person may
-    confirm (with its current value) but not rewrite."""
-    prefix, _, rest = name.partition(".")
-    return prefix in ("cit", "date", "amt", "cnt") and rest.isdigit() and len(rest) <= 5
-
-
 def apply_corrections(record: dict, corrections: list[CorrectionRow]) -> dict:
     """Overlay human corrections (oldest first, newest wins) on an extracted record.
 
@@ -148,13 +141,11 @@ def apply_corrections(record: dict, corrections: list[CorrectionRow]) -> dict:
     doc = copy.deepcopy(record.get("doc") or {})
     confirmed = copy.deepcopy(record.get("confirmed") or {})
     for c in sorted(corrections, key=lambda c: (c.created_at, c.id)):
-        if is_value_ref(c.field):
+        if readmodel.is_value_ref(c.field):
             confirmed[c.field] = {"value": c.value, "by": c.author}
             continue
         doc[c.field] = c.value
-        mark = doc.setdefault("detail", {}).setdefault(c.field, {})
-        mark["corrected_by"] = c.author
-        mark["confirmed"] = c.value == c.previous
+        doc.setdefault("detail", {}).setdefault(c.field, {})["corrected_by"] = c.author
     out = {**record, "doc": doc}
     if confirmed:
         out["confirmed"] = confirmed
@@ -647,14 +638,14 @@ def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | N
     """Record a correction (or a confirmation: the current value again) and apply it to
     the stored record at once. A value ref (``cit.0``) is confirmed only with the value it
     holds now: ValueError otherwise."""
-    if is_value_ref(field_name):
+    if readmodel.is_value_ref(field_name):
         current = readmodel.ref_value(Record.model_validate(doc.record), field_name)
         if current is None or value != current:
             raise ValueError(f"{field_name} holds {current!r}: only that value can be confirmed")
     elif field_name not in CORRECTABLE:
         raise ValueError(f"field {field_name!r} cannot be corrected")
     previous = (doc.record.get("doc") or {}).get(field_name)
-    if is_value_ref(field_name):
+    if readmodel.is_value_ref(field_name):
         previous = value
     if isinstance(previous, str):  # read from a hostile file: may hold what PostgreSQL refuses
         previous = clean_text(previous)
@@ -666,7 +657,7 @@ def add_correction(s: Session, doc: DocumentRow, field_name: str, value: str | N
     doc.record = apply_corrections(doc.record, [row])
     doc.updated_at = utcnow()
     review.refresh(s, doc)
-    if is_value_ref(field_name):
+    if readmodel.is_value_ref(field_name):
         feed.record(s, doc, "corrected", {"field": field_name, "value": value})
         return row
     column = {"date": "doc_date"}.get(field_name, field_name)

@@ -398,9 +398,9 @@ def correct(
         return _login_redirect(request)
     if not auth.allows(user.role, "archivist"):
         return _forbidden(request, user)
-    if field not in repo.CORRECTABLE and not repo.is_value_ref(field):
+    if field not in repo.CORRECTABLE and not readmodel.is_value_ref(field):
         return _page(request, "missing.html", user, status=422)
-    ref = field if repo.is_value_ref(field) else f"doc.{field}"
+    ref = field if readmodel.is_value_ref(field) else f"doc.{field}"
     try:
         new = correction_value(field, value)
         with st.db.session() as s:
@@ -412,7 +412,7 @@ def correct(
         shown = quote(clean_text(value, keep="").strip()[:40])
         if field == "date":
             flag = f"bad={shown}"
-        elif field in ("number", "doc_type") or repo.is_value_ref(field):
+        elif field in ("number", "doc_type") or readmodel.is_value_ref(field):
             flag = f"invalid={quote(field)}&bad={shown}"
         else:
             flag = f"long={field}"
