@@ -6,6 +6,8 @@ phone width. Screenshots go to test-artifacts/ui/ (review-*.png).
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,6 +83,21 @@ def test_number_search_copies_and_confirming(archive, browser) -> None:
     if ref.startswith("doc."):
         assert "soát@test" in page.locator(f"tr[data-field='{field}'] .badge.ok").inner_text()
     _shot(page, "review-04-document-confirmed")
+
+    # Figures: money counted once per document (the five files of report 09 are one).
+    bearer = {"Authorization": f"Bearer {token}"}
+    feed = page.request.get(f"{base}/api/v1/export/figures.csv", headers=bearer).text()
+    feed = feed.lstrip("\ufeff")
+    per_year: dict[str, set[str]] = {}
+    for r in csv.DictReader(io.StringIO(feed)):
+        if r["unit"] == "đồng" and not r["copy_of"] and r["measure"] == "total":
+            per_year.setdefault(r["document_date"][:4], set()).add(r["document_id"])
+    page.goto(f"{base}/figures")
+    tips = page.locator("svg.chart").first.locator("rect.bar title").all_text_contents()
+    assert tips and len(tips) == len(per_year)
+    for year, docs in per_year.items():
+        assert any(t.startswith(year) and f"({len(docs)} văn bản)" in t for t in tips), tips
+    _shot(page, "review-09-figures")
 
 
 def test_reprocess_delete_upload_and_phone_width(archive, browser, tmp_path: Path) -> None:
