@@ -130,6 +130,12 @@ def test_reprocess_delete_upload_and_phone_width(archive, browser, tmp_path: Pat
     page.wait_for_selector(".summary[data-left='0']", timeout=120_000)
     row = page.locator("tr.done", has_text=new.name)
     assert "21/HKH-VP" in row.inner_text() and "cần soát" in row.inner_text()
+    recent = page.locator("#recent table.batches tbody tr").first  # the list follows
+    for _ in range(50):
+        if "Lô 2" in recent.inner_text() and recent.locator("td.num").first.inner_text() == "1":
+            break
+        page.wait_for_timeout(100)
+    assert "Lô 2" in recent.inner_text() and recent.locator("td.num").first.inner_text() == "1"
     _shot(page, "review-06-upload-row")
 
     # At phone width the header is one short line and the page image comes first.

@@ -55,6 +55,17 @@
       `<table class="batch"><thead><tr><th>Tệp</th><th>Trạng thái</th><th>Văn bản</th></tr></thead><tbody>${rows}</tbody></table>` + fails;
   }
 
+  // The list of recent batches, as the server renders it now (a new batch, its counts).
+  async function refreshRecent() {
+    const recent = document.getElementById("recent");
+    if (!recent) return;
+    try {
+      const html = await (await fetch("/upload")).text();
+      const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("recent");
+      if (fresh) recent.replaceWith(fresh);
+    } catch (e) { /* keep the list as it was */ }
+  }
+
   async function poll(id) {
     try {
       const r = await fetch(`/api/v1/batches/${id}`, { headers: { Accept: "application/json" } });
@@ -64,6 +75,7 @@
       const busy = batch.queued + batch.processing > 0;
       const retrying = batch.items.some((i) => i.state === "failed" && i.retryable);
       if (busy || retrying) setTimeout(() => poll(id), busy ? 1000 : 5000);
+      else refreshRecent();
     } catch (e) {
       setTimeout(() => poll(id), 3000);  // server restarting: keep trying
     }
@@ -129,6 +141,7 @@
       files = []; list();
       history.replaceState(null, "", `/batches/${body.id}`);
       render(body);
+      refreshRecent();
       poll(body.id);
     };
     xhr.onerror = () => { bar.hidden = true; send.disabled = false; status.innerHTML = `<p class="error" role="alert">Mất kết nối tới máy chủ.</p>`; };
