@@ -76,10 +76,6 @@ def warnings_of(doc: StoredDocument) -> list[tuple[str, int | None]]:
     ]
 
 
-# How many documents, newest first, one listing of the queue reads at most.
-SCAN_LIMIT = 2000
-
-
 @dataclass
 class Box:
     """Where to look on a page image, in page pixels, with the page's size."""
