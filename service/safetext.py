@@ -87,6 +87,10 @@ def iso_date(text: str) -> str | None:
     return "-".join(f"{int(p):02d}" if len(p) < 4 else p for p in (year, month, day) if p)
 
 
+class TooLong(ValueError):
+    """A value longer than its field: said apart from a value of the wrong kind."""
+
+
 def correction_value(field: str, value: str | None) -> str | None:
     """A corrected value of a correctable ``field`` as stored, checked by its type: cleaned,
     a date in ISO form, a number that parses as a document key, a type of document as Nghị
@@ -99,6 +103,9 @@ def correction_value(field: str, value: str | None) -> str | None:
         if iso is None:
             raise ValueError(f"{value[:40]!r} is not a date (YYYY-MM-DD, YYYY-MM or DD/MM/YYYY)")
         return iso
+    longest = COLUMN_SIZE.get(field, MAX_VALUE)
+    if len(value) > longest:
+        raise TooLong(f"{field} is at most {longest} characters")
     if field == "number" and canonical_key(value) is None:
         raise ValueError(f"{value[:40]!r} is not a document number (e.g. 46/TB-UBND)")
     if field == "doc_type":
@@ -106,7 +113,4 @@ def correction_value(field: str, value: str | None) -> str | None:
         if name is None:
             raise ValueError(f"{value[:40]!r} is not a type of document (e.g. Báo cáo)")
         return name
-    longest = COLUMN_SIZE.get(field, MAX_VALUE)
-    if len(value) > longest:
-        raise ValueError(f"{field} is at most {longest} characters")
     return value

@@ -29,7 +29,7 @@ from normalize.keys import parse_query
 from service import auth, jobs, lifecycle, readmodel, review
 from service import figures as figs
 from service.api.deps import AppState, get_state, session_user
-from service.safetext import clean_text, correction_value, csv_row
+from service.safetext import TooLong, clean_text, correction_value, csv_row
 from service.storage import repo
 from service.storage.models import CorrectionRow, DocumentRow, TokenRow
 from service.ui import figures as fig
@@ -408,14 +408,11 @@ def correct(
             if doc is None:
                 return _page(request, "missing.html", user, status=404)
             repo.add_correction(s, doc, field, new, user.name)
+    except TooLong:
+        return RedirectResponse(f"/documents/{doc_id}?long={field}#ref={ref}", status_code=303)
     except ValueError:
         shown = quote(clean_text(value, keep="").strip()[:40])
-        if field == "date":
-            flag = f"bad={shown}"
-        elif field in ("number", "doc_type") or readmodel.is_value_ref(field):
-            flag = f"invalid={quote(field)}&bad={shown}"
-        else:
-            flag = f"long={field}"
+        flag = f"bad={shown}" if field == "date" else f"invalid={quote(field)}&bad={shown}"
         return RedirectResponse(f"/documents/{doc_id}?{flag}#ref={ref}", status_code=303)
     if back.startswith("/review"):
         return RedirectResponse(back, status_code=303)
