@@ -117,6 +117,17 @@ def test_confirmations_leave_the_review_queue(archive: TestClient) -> None:
     assert f'name="field" value="{field["field"]}"><input type="hidden" name="value"' not in page
 
 
+def test_an_empty_field_confirmed_empty_leaves_the_queue(archive: TestClient) -> None:
+    queue = archive.get("/api/v1/review", params={"per_page": 500}).json()
+    empty = next(i for i in queue["items"] if "missing" in i["reasons"])
+    assert empty["value"] == "" and empty["field"] in ("date", "place", "signer")
+    body = {"field": empty["field"], "value": None}  # the document has none: said so
+    r = archive.post(f"/api/v1/documents/{empty['document_id']}/corrections", json=body)
+    assert r.status_code == 201
+    left = archive.get("/api/v1/review", params={"document": empty["document_id"]}).json()
+    assert empty["ref"] not in {i["ref"] for i in left["items"]}
+
+
 def test_values_are_validated_by_type(archive: TestClient) -> None:
     assert archive.get("/api/v1/documents", params={"from": "2024-13-45"}).status_code == 422
     assert archive.get("/api/v1/documents", params={"to": "2024-02-30"}).status_code == 422
