@@ -54,6 +54,7 @@ def test_number_search_copies_and_confirming(archive, browser) -> None:
     assert "12/BC-HKH" in first.locator("a.doc-link").inner_text()
     assert first.locator(".badge.ok", has_text="mang số này").count() == 1
     assert page.locator("ol.results li .badge.ok").count() == 1  # its copies listed once
+    assert "và 3 bản khác của văn bản này" in first.inner_text()  # and said so
     _shot(page, "review-01-own-number")
 
     # Its page lists the other files of the same document.

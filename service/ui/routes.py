@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from normalize.keys import parse_query
-from service import auth, jobs, lifecycle, readmodel, review
+from service import auth, jobs, lifecycle, readmodel, rescans, review
 from service import figures as figs
 from service.api.deps import AppState, get_state, session_user
 from service.safetext import TooLong, clean_text, correction_value, csv_row
@@ -258,12 +258,14 @@ def search_page(
     offset = (page - 1) * PER_PAGE
     with st.db.session() as s:
         res, mode, words = _search(s, q, f, offset)
+        copies = rescans.members(s, [h.document.id for h in res.hits])
         results = [
             {
                 "doc": h.document,
                 "citations": h.citations,
                 "snippet": _snippet_html(h, mode),
                 "own": h.bears_number,
+                "copies": copies.get(h.document.id, []),
             }
             for h in res.hits
         ]
