@@ -35,6 +35,7 @@ from normalize.keys import (
     TYPE_CODES,
     TYPE_WORDS,
     KeyParts,
+    bare_number,
     parse_key,
 )
 
@@ -293,7 +294,7 @@ def find_citations(page: PageText) -> tuple[list[CiteHit], list[ListRef]]:
 
 
 def resolve_partials(
-    page: PageText, refs: list[ListRef], known: dict[tuple[str | None, str], KeyParts]
+    page: PageText, refs: list[ListRef], known: dict[tuple[str | None, str | None], KeyParts]
 ) -> list[CiteHit]:
     """Give bare references a key: the document's own full citation, or the issuer phrase."""
     hits = []
@@ -301,11 +302,11 @@ def resolve_partials(
     # numbers lends that key's issuer to the others
     group_issuer: dict[int, KeyParts] = {}
     for code, number, _, _, _, group in refs:
-        parts = known.get((code, number.lstrip("0")))
+        parts = known.get((code, bare_number(number)))
         if parts is not None:
             group_issuer.setdefault(group, parts)
     for code, number, start, end, issuer, group in refs:
-        parts = known.get((code, number.lstrip("0")))
+        parts = known.get((code, bare_number(number)))
         sibling = group_issuer.get(group)
         if parts is None and sibling is not None and issuer is None:
             parts = KeyParts(number, None, code, sibling.issuer_code, sibling.party)

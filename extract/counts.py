@@ -14,8 +14,9 @@ import re
 from dataclasses import dataclass
 
 from extract.numbers import parse_number
+from normalize.fold import fold
 
-__all__ = ["UNITS", "CountHit", "find_counts"]
+__all__ = ["UNITS", "UNIT_NAMES", "CountHit", "canonical_unit", "find_counts", "measure_of"]
 
 UNITS = frozenset(
     """
@@ -32,13 +33,43 @@ ky|cong dan|luot hoc sinh|hoi khuyen hoc|chi hoi khuyen hoc|ban dai dien|bao|tra
 """.replace("\n", "").split("|")
 )
 _MAX_WORDS = max(len(u.split()) for u in UNITS)
+# How each unit of the lexicon is spelled: the unit a count reports, whatever the page's
+# diacritics (OCR and the repair of English OCR write "chí hội" for "chi hội"). The lexicon
+# entry is what the document means: its folded words matched the count's noun.
+_SPELLED = """
+bài|bài viết|ban|ban đại diện|ban khuyến học|bằng khen|bằng vàng|báo|buổi|cá nhân|
+cán bộ|câu lạc bộ|cháu|chi bộ|chi hội|chi hội khuyến học|chương trình|CLB|cơ quan|
+cơ sở|công chức|công dân|công dân học tập|cộng đồng|cộng đồng học tập|cuốn|đại biểu|
+đảng viên|điểm|đoàn|đoàn viên|doanh nghiệp|đơn vị|đơn vị học tập|dòng họ|
+dòng họ học tập|em|gia đình|gia đình học tập|giải|giáo viên|giấy khen|hộ|hộ gia đình|
+hộ nghèo|học bổng|học sinh|học sinh giỏi|học viên|hội|hội khuyến học|hội nghị|hội viên|
+huy chương|huyện|kỳ|lần|lao động|lớp|lớp học|lượt|lượt học sinh|lượt người|mô hình|
+người|nhà giáo|nhà hảo tâm|phần quà|phòng|phường|quyển|sinh viên|sinh viên giỏi|suất|
+suất học bổng|tập thể|thành phố|thành viên|thầy cô|thị trấn|thôn|thư viện|tiết|tin|
+tỉnh|tổ chức|tổ dân phố|trang|trẻ|trẻ em|trung tâm|trung tâm học tập cộng đồng|trường|
+trường học|ủy viên|văn bản|viên chức|xã
+"""
+UNIT_NAMES = {fold(n).lower(): n for n in _SPELLED.replace("\n", "").split("|")}
 _NUM = r"\d{1,3}(?:[.,]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 _COUNT = re.compile(
     rf"(?<![\w.,/])(?P<num>{_NUM})(?:[ \t]*/[ \t]*(?P<of>{_NUM}))?(?P<gap>[ \t]+)"
     rf"(?P<unit>[a-z]+(?:,?\s+[a-z]+){{0,{2 * _MAX_WORDS}}})"
 )
-_NOT_A_COUNT = re.compile(r"\b(?:nam|ngay|thang|khoan|dieu|thu|khoa|quy|doan|muc|diem)\s*:?\s*$")
+_NOT_A_COUNT = re.compile(
+    r"\b(?:nam|ngay|thang|khoan|dieu|thu|khoa|quy|doan|muc|diem"
+    # a number naming a body or a document: "Ban Chỉ đạo 138 tỉnh", "Chỉ thị 138 ..."
+    r"|chi dao|chi thi|nghi quyet|ket luan|quyet dinh|ke hoach|thong tu|nghi dinh|cong van)"
+    r"\s*:?\s*$"
+)
 _PERCENT = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})[ \t]*%")
+
+
+def canonical_unit(written: str) -> str:
+    """A count's unit as the lexicon spells it ("chí hội" -> "chi hội", "Hội viên" ->
+    "hội viên"); a list of units ("xã, phường") part by part; ``%`` and words outside the
+    lexicon as written, in lowercase."""
+    parts = [p.strip() for p in written.split(",")]
+    return ", ".join(UNIT_NAMES.get(" ".join(fold(p).lower().split()), p.lower()) for p in parts)
 
 
 @dataclass(frozen=True)
@@ -52,6 +83,26 @@ class CountHit:
     num_end: int
     of: int | float | None = None
     ambiguous: bool = False
+    measure: str = "total"
+
+
+# What a count measures, from the words around it: a stock ("tổng số 38.760 hội viên"), a
+# change ("tăng 1.125 hội viên", "500 hội viên mới") or a target ("phấn đấu phát triển thêm
+# 1.500 hội viên"). Only like quantities add up: totals of one unit, never a total and a
+# change of it.
+_TARGET = re.compile(r"\b(?:phan dau|chi tieu|muc tieu|du kien|ke hoach)\b[^.;:\n]{0,40}$")
+_CHANGE = re.compile(r"\b(?:tang|giam|them|ket nap|bo sung|moi|tang them)\s*:?\s*$")
+_CHANGE_AFTER = re.compile(r"^\s*(?:moi|tang them|tang)\b")
+
+
+def measure_of(folded: str, start: int, end: int) -> str:
+    """total, change or target: how a count at ``folded[start:end]`` is to be read."""
+    before = folded[max(0, start - 60) : start]
+    if _TARGET.search(before):
+        return "target"
+    if _CHANGE.search(before) or _CHANGE_AFTER.match(folded[end : end + 12]):
+        return "change"
+    return "total"
 
 
 def _one_unit(parts: list[str]) -> int:
@@ -110,12 +161,21 @@ def find_counts(folded: str, text: str, taken: list[tuple[int, int]]) -> list[Co
                 m.end("of") if of else m.end("num"),
                 of.value if of else None,
                 num.ambiguous or bool(of and of.ambiguous),
+                measure_of(folded, m.start(), u_end),
             )
         )
     for m in _PERCENT.finditer(folded):
         num = parse_number(m.group("num"))
         if num is not None and free(m.start(), m.end()):
             hits.append(
-                CountHit(num.value, "%", m.start(), m.end(), m.end("num"), ambiguous=num.ambiguous)
+                CountHit(
+                    num.value,
+                    "%",
+                    m.start(),
+                    m.end(),
+                    m.end("num"),
+                    ambiguous=num.ambiguous,
+                    measure=measure_of(folded, m.start(), m.end()),
+                )
             )
     return sorted(hits, key=lambda h: h.start)

@@ -11,16 +11,16 @@ from extract.citations import (
     find_citations,
     resolve_partials,
 )
-from extract.counts import find_counts
+from extract.counts import find_counts, measure_of
 from extract.dates import find_dates
 from extract.entities import find_entities
 from extract.gazetteer import proper_place
 from extract.header import HeaderField, find_header, normal_case
 from extract.money import find_money
-from extract.review import needs_review
+from extract.review import REQUIRED_ON_SCANS, field_reasons, needs_review
 from extract.text import PageText
 from normalize.fold import fold
-from normalize.keys import KeyParts, parse_key
+from normalize.keys import KeyParts, bare_number, parse_key
 from schemas import (
     Amount,
     Citation,
@@ -40,7 +40,9 @@ __all__ = ["EXTRACTOR_VERSION", "build_record"]
 
 log = logging.getLogger(__name__)
 
-EXTRACTOR_VERSION = "extract-0.4.1"  # damage flagged: keys, numbers, names, cross-checks
+# 0.5.1: damage flagged (keys, numbers, names, cross-checks); missing fields of scans,
+# count measures, label numbers
+EXTRACTOR_VERSION = "extract-0.5.1"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = "number_order"
@@ -161,8 +163,8 @@ def _citations(
         hits += [(page, h) for h in full]
         pending.append((page, refs))
     check_keys([h for _, h in hits], "\n".join(p.folded for p in pages))
-    known: dict[tuple[str | None, str], KeyParts] = {
-        (h.parts.type_code, h.parts.number.lstrip("0")): h.parts
+    known: dict[tuple[str | None, str | None], KeyParts] = {
+        (h.parts.type_code, bare_number(h.parts.number)): h.parts
         for _, h in hits
         if h.parts and not h.partial and h.parts.type_code
     }
@@ -247,7 +249,13 @@ def _number_order(header: DocHeader, citations: list[Citation]) -> None:
 
 
 def _mark_review(record: Record) -> None:
-    """Set ``needs_review`` on every value by the one rule the review queue applies."""
+    """Set ``needs_review`` on every value by the one rule the review queue applies; an
+    empty required field of a scan gets a detail entry flagged ``missing``."""
+    head = record.doc
+    for name in REQUIRED_ON_SCANS:
+        value = getattr(head, name)
+        if field_reasons(name, value, None, [], record.source.kind.value):
+            head.detail.setdefault(name, FieldDetail()).flags.append("missing")
     for d in record.doc.detail.values():
         d.needs_review = needs_review(d.confidence, d.flags)
     for c in record.citations:
@@ -316,6 +324,7 @@ def _amounts(pages: list[PageText]) -> list[Amount]:
                     text=page.text[h.start : h.end],
                     words=words,
                     checked=checked,
+                    measure=measure_of(page.folded, h.start, h.end),
                     spans=[page.span(h.start, h.end)],
                 )
             )
@@ -360,6 +369,7 @@ def _counts(pages: list[PageText], record: Record) -> list[Count]:
                     text=page.text[h.start : h.num_end],
                     of=h.of,
                     ambiguous=h.ambiguous,
+                    measure=h.measure,
                     spans=[page.span(h.start, h.end)],
                 )
             )

@@ -11,7 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["LOW_CONFIDENCE", "NOT_QUEUED", "needs_review", "review_reasons"]
+__all__ = [
+    "LOW_CONFIDENCE",
+    "NOT_QUEUED",
+    "REQUIRED_ON_SCANS",
+    "field_reasons",
+    "needs_review",
+    "review_reasons",
+]
 
 # Below this word confidence (0-1) an OCR reading is doubtful: Tesseract's own scores of
 # the real scans' wrong header readings sit under it, the right ones mostly above.
@@ -20,6 +27,12 @@ LOW_CONFIDENCE = 0.7
 # Flags shown beside a value but never queued: a partial citation (its key completed from
 # the document's context) is the normal reading of "Quyết định số 242 và 244/QĐ-KHVN".
 NOT_QUEUED = frozenset({"partial"})
+
+# Header fields every administrative document has (Nghị định 30/2020): read from a scan and
+# found empty, the reading failed (a faint stamp, a handwritten date), so a person looks.
+# A text file or a born-digital PDF without them is as the author wrote it.
+REQUIRED_ON_SCANS = ("date", "place", "signer")
+SCANNED_KINDS = frozenset({"scanned", "mixed"})
 
 
 def review_reasons(confidence: float | None, flags: Iterable[str]) -> list[str]:
@@ -34,3 +47,15 @@ def review_reasons(confidence: float | None, flags: Iterable[str]) -> list[str]:
 def needs_review(confidence: float | None, flags: Iterable[str]) -> bool:
     """Whether the value goes to the review queue (see :func:`review_reasons`)."""
     return bool(review_reasons(confidence, flags))
+
+
+def field_reasons(
+    name: str, value: str | None, confidence: float | None, flags: Iterable[str], kind: str
+) -> list[str]:
+    """The reasons of one header field: :func:`review_reasons`, and ``missing`` when a
+    field of :data:`REQUIRED_ON_SCANS` is empty on a document read by OCR (``kind``
+    is the source kind: scanned, mixed, born_digital, text)."""
+    out = review_reasons(confidence, flags)
+    if not value and name in REQUIRED_ON_SCANS and kind in SCANNED_KINDS and "missing" not in out:
+        out.insert(0, "missing")
+    return out

@@ -343,6 +343,25 @@ def _space_as_hyphen(m: re.Match[str]) -> str:
     return ("-" if known or re.fullmatch(r"[A-ZĐ0-9]{2,}", tok) else " ") + tok
 
 
+def type_name(text: str) -> str | None:
+    """The type of document a text names, spelled as Nghị định 30 spells it ("bao cao",
+    "BÁO CÁO", "BC" -> "Báo cáo"); None when it names none."""
+    squashed = " ".join(fold(text).lower().split())
+    for code, name in TYPE_CODES.items():
+        if squashed in (" ".join(fold(name).lower().split()), fold(code).lower()):
+            return name
+    word_code = TYPE_WORDS.get(squashed)
+    return TYPE_CODES.get(word_code) if word_code else None
+
+
+def bare_number(number: str | None) -> str | None:
+    """A key's number as keys compare: without leading zeros (``0677`` is ``677``, ``00``
+    is ``0``); None for none."""
+    if not number:
+        return None
+    return number.lstrip("0") or "0"
+
+
 def canonical_key(text: str) -> str | None:
     """The canonical key for a written key (``677 / QD-TTg`` → ``677/QĐ-TTg``), or None."""
     parts = parse_key(text)
@@ -361,6 +380,17 @@ class KeyQuery:
     text: str = ""
     also: list[str] = field(default_factory=list)  # other keys of the same document (a law)
 
+    @property
+    def names_a_document(self) -> bool:
+        """Whether the whole query is a document's number: a number with its type or issuer
+        and no other words ("46/TB-UBND", "TB 46", "46 TB"), as opposed to words that
+        merely hold a number and a type word ("tháng 12 báo cáo")."""
+        return bool(self.number and (self.type_code or self.issuer_code) and not self.text.strip())
+
+    def loose(self) -> KeyQuery:
+        """The same parts without the exact key: ``08/QĐ-HKH`` also finds ``8/QĐ-HKH``."""
+        return KeyQuery(None, self.number, self.year, self.type_code, self.issuer_code)
+
     def matches(self, parts: KeyParts) -> bool:
         """Whether a stored key's parts satisfy this query.
 
@@ -369,18 +399,17 @@ class KeyQuery:
         """
         if self.key is not None:
             return parts.key == self.key
-        if self.number is not None and parts.number.lstrip("0") != self.number.lstrip("0"):
+        if self.number is not None and bare_number(parts.number) != bare_number(self.number):
             return False
         if self.year is not None and parts.year not in (None, self.year):
             return False
         untyped_letter = self.type_code == "CV" and parts.type_code is None
         if self.type_code is not None and parts.type_code != self.type_code and not untyped_letter:
             return False
-        if self.issuer_code is not None:
-            issuers = fold(parts.issuer_code or "").split("-")
-            if fold(self.issuer_code) not in issuers:
-                return False
-        return True
+        if self.issuer_code is None:
+            return True
+        # one segment of the stored issuer or a run of them: HKH, HKH-VP
+        return f"-{fold(self.issuer_code)}-" in f"-{fold(parts.issuer_code or '')}-"
 
 
 _QUERY_KEY = re.compile(r"\d{1,5}\s*[/-]\s*[\w/\- Đđ]*[A-Za-zĐđ]")

@@ -12,7 +12,7 @@ from schemas.document import Source, Span
 
 _REVIEW = "a person should check it: flagged, or read with low confidence (extract.review)"
 
-SCHEMA_VERSION = "1.1"
+SCHEMA_VERSION = "1.2"
 
 
 class FieldDetail(BaseModel):
@@ -85,6 +85,7 @@ class Amount(BaseModel):
     text: str = ""
     words: str | None = Field(default=None, description="the amount in words, when given")
     checked: bool | None = Field(default=None, description="digits agree with words")
+    measure: str = Field(default="total", description="total | change | target, as for counts")
     spans: list[Span] = Field(default_factory=list)
     needs_review: bool = Field(default=False, description=_REVIEW)
 
@@ -97,6 +98,11 @@ class Count(BaseModel):
     text: str = ""
     of: float | int | None = Field(default=None, description="denominator of a ratio")
     ambiguous: bool = False
+    measure: str = Field(
+        default="total",
+        description="total | change (tăng, thêm, mới) | target (phấn đấu, chỉ tiêu): "
+        "only like quantities add up",
+    )
     spans: list[Span] = Field(default_factory=list)
     needs_review: bool = Field(default=False, description=_REVIEW)
 

@@ -2,6 +2,8 @@
 
 CSV starts with a UTF-8 BOM so that Excel shows Vietnamese correctly, and its text cells
 are neutralised (no formulas, no control characters: safetext.csv_cell); NDJSON is as stored.
+Figures come from service.figures, the extractor the UI uses: money in đồng, units as the
+lexicon spells them, each figure's measure, and ``copy_of`` for another copy's figures.
 """
 
 from __future__ import annotations
@@ -13,6 +15,9 @@ from collections.abc import Iterator
 
 from sqlalchemy import select
 
+from service import readmodel
+from service.figures import figures_of
+from service.readmodel import StoredDocument
 from service.safetext import csv_cell
 from service.storage.db import Database
 from service.storage.models import DocumentRow
@@ -36,6 +41,7 @@ _COLUMNS = {
         "signer_title",
         "pages",
         "kind",
+        "copy_of",
     ],
     "citations": [
         "document_id",
@@ -57,65 +63,66 @@ _COLUMNS = {
         "value",
         "unit",
         "of",
+        "measure",
         "text",
         "page",
+        "copy_of",
     ],
 }
 
 
-def _figure(
-    base: dict, head: dict, kind: str, value: object, unit: object, of: object, item: dict
-) -> dict:
-    page = (item.get("spans") or [{}])[0].get("page")
-    return {
-        **base,
-        "document_date": head.get("date"),
-        "kind": kind,
-        "value": value,
-        "unit": unit,
-        "of": of,
-        "text": item.get("text"),
-        "page": page,
-    }
-
-
-def _doc_rows(doc: DocumentRow) -> dict[str, list[dict]]:
-    rec = doc.record or {}
-    head = rec.get("doc") or {}
-    base = {"document_id": doc.id, "document_number": head.get("number")}
+def _doc_rows(doc: StoredDocument, row: DocumentRow) -> dict[str, list[dict]]:
+    rec = doc.record
+    head = rec.doc
+    base = {"document_id": doc.id, "document_number": head.number}
     documents = [
         {
             "id": doc.id,
-            "sha256": doc.sha256,
+            "sha256": row.sha256,
             "filename": doc.filename,
-            **{k: head.get(k) for k in _COLUMNS["documents"][3:13]},
-            "key": doc.doc_key,
+            **{k: getattr(head, k) for k in _COLUMNS["documents"][3:13] if k != "key"},
+            "key": row.doc_key,
             "pages": doc.pages,
             "kind": doc.kind,
+            "copy_of": doc.copy_of,
         }
     ]
     citations = [
-        {**base, **{k: c.get(k) for k in _COLUMNS["citations"][2:]}}
-        for c in rec.get("citations", [])
+        {**base, **c.model_dump(mode="json", include=set(_COLUMNS["citations"][2:]))}
+        for c in rec.citations
     ]
     figures = [
-        _figure(base, head, "amount", a.get("vnd"), "VND", None, a) for a in rec.get("amounts", [])
-    ] + [
-        _figure(base, head, "count", c.get("value"), c.get("unit"), c.get("of"), c)
-        for c in rec.get("counts", [])
+        {
+            **base,
+            "document_date": f.document_date,
+            "kind": f.kind,
+            "value": f.value,
+            "unit": f.unit,
+            "of": f.of,
+            "measure": f.measure,
+            "text": f.text,
+            "page": f.page,
+            "copy_of": f.copy_of,
+        }
+        for f in figures_of(doc)
     ]
     return {"documents": documents, "citations": citations, "figures": figures}
 
 
 def rows(db: Database, kind: str) -> Iterator[dict]:
-    """Rows of one feed, document by document (streams; never loads the whole archive)."""
+    """Rows of one feed, document by document (streams; never loads the whole archive).
+    Every file is listed; a file that is another copy of a document names the copy
+    listed for it in ``copy_of`` (its figures are not to be added to that one's)."""
     if kind not in KINDS:
         raise ValueError(f"unknown export {kind!r}; one of {', '.join(KINDS)}")
     with db.session() as s:
-        for doc in s.scalars(
+        links = readmodel.copy_links(s)
+        for row in s.scalars(
             select(DocumentRow).order_by(DocumentRow.id).execution_options(yield_per=200)
         ):
-            yield from _doc_rows(doc)[kind]
+            doc = readmodel.read(row, links.get(row.id))
+            if doc is not None:
+                yield from _doc_rows(doc, row)[kind]
 
 
 def ndjson(db: Database, kind: str) -> Iterator[str]:

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from datetime import date
 
+from normalize.keys import canonical_key, type_name
+
 MAX_NAME = 255  # a file name as shown: what file systems allow
 MAX_VALUE = 2000  # a corrected header value (a long title fits)
 # corrected fields stored in a sized column as well as in the record
@@ -85,9 +87,14 @@ def iso_date(text: str) -> str | None:
     return "-".join(f"{int(p):02d}" if len(p) < 4 else p for p in (year, month, day) if p)
 
 
+class TooLong(ValueError):
+    """A value longer than its field: said apart from a value of the wrong kind."""
+
+
 def correction_value(field: str, value: str | None) -> str | None:
-    """A corrected value of a correctable ``field`` as stored: cleaned, a date in ISO form;
-    ValueError (its message for the user) when the value is too long or not a date."""
+    """A corrected value of a correctable ``field`` as stored, checked by its type: cleaned,
+    a date in ISO form, a number that parses as a document key, a type of document as Nghị
+    định 30 spells it; ValueError (its message for the user) otherwise or when too long."""
     value = clean_text(value or "", keep="").strip() or None
     if value is None:
         return None
@@ -98,5 +105,12 @@ def correction_value(field: str, value: str | None) -> str | None:
         return iso
     longest = COLUMN_SIZE.get(field, MAX_VALUE)
     if len(value) > longest:
-        raise ValueError(f"{field} is at most {longest} characters")
+        raise TooLong(f"{field} is at most {longest} characters")
+    if field == "number" and canonical_key(value) is None:
+        raise ValueError(f"{value[:40]!r} is not a document number (e.g. 46/TB-UBND)")
+    if field == "doc_type":
+        name = type_name(value)
+        if name is None:
+            raise ValueError(f"{value[:40]!r} is not a type of document (e.g. Báo cáo)")
+        return name
     return value

@@ -1,8 +1,10 @@
 """Counts and entities: positive and negative examples per rule."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from extract.counts import find_counts
+from extract.counts import UNIT_NAMES, UNITS, canonical_unit, find_counts
 from extract.entities import find_entities
 from normalize.fold import fold
 
@@ -94,3 +96,49 @@ def test_record_entities_cover_every_label() -> None:
         ("QUANTITY", "40 hội viên"),
         ("PERCENT", "95 %"),
     } <= ents
+
+
+def _counts(text: str) -> list[tuple]:
+    return [(h.value, h.unit, h.measure) for h in find_counts(fold(text), text, [])]
+
+
+def test_a_count_says_whether_it_is_a_total_a_change_or_a_target() -> None:
+    text = (
+        "tổng số 38.760 hội viên, tăng 1.125 hội viên so với năm 2023. "
+        "Kết nạp 300 hội viên mới. Phấn đấu phát triển thêm 1.500 hội viên; có 22 chi hội."
+    )
+    assert _counts(text) == [
+        (38760, "hội viên", "total"),
+        (1125, "hội viên", "change"),
+        (300, "hội viên", "change"),
+        (1500, "hội viên", "target"),
+        (22, "chi hội", "total"),
+    ]
+
+
+def test_a_number_naming_a_body_or_a_document_is_no_count() -> None:
+    text = "Ban Chỉ đạo 138 tỉnh họp; Chỉ thị 40 xã; Kế hoạch 12 huyện; toàn tỉnh có 12 huyện."
+    assert _counts(text) == [(12, "huyện", "total")]
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical"),
+    [
+        ("chí hội", "chi hội"),  # the repair of English OCR: the lexicon's chi hội is meant
+        ("Chi Hội", "chi hội"),
+        ("hoi vien", "hội viên"),
+        ("xã, phuong, Thị trấn", "xã, phường, thị trấn"),
+        ("%", "%"),
+        ("đồng chí", "đồng chí"),  # outside the lexicon: as written, lowercase
+    ],
+)
+def test_units_are_spelled_as_the_lexicon_spells_them(written: str, canonical: str) -> None:
+    assert canonical_unit(written) == canonical
+
+
+@given(st.sampled_from(sorted(UNITS)), st.lists(st.booleans(), min_size=1, max_size=30))
+def test_any_casing_or_marks_of_a_lexicon_unit_give_one_spelling(unit: str, upper: list) -> None:
+    spelled = UNIT_NAMES[unit]
+    damaged = "".join(c.upper() if upper[i % len(upper)] else c for i, c in enumerate(spelled))
+    assert canonical_unit(damaged) == spelled == canonical_unit(unit)
+    assert canonical_unit(canonical_unit(damaged)) == spelled

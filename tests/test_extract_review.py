@@ -11,9 +11,9 @@ import pytest
 
 from extract import build_record
 from extract.review import LOW_CONFIDENCE, needs_review, review_reasons
-from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
+from schemas import Box, Document, FieldDetail, Page, PageRoute, Source, SourceKind, Span, Word
+from service import readmodel, review
 from service.storage.models import DocumentRow
-from service.ui import review
 
 
 def _doc(text: str, words: list[Word] | None = None) -> Document:
@@ -71,11 +71,51 @@ def test_queue_lists_exactly_what_the_record_flags() -> None:
     )
     rec = build_record(_doc(text, _words(text.replace("\n", " "), 50)))
     data = rec.model_dump(mode="json")
-    row = DocumentRow(id=1, record=data, pages_json=[], kind="scanned", filename="t.pdf")
-    queued = {i.ref for i in review.items_of(row, crops=False) if i.ref}
+    row = DocumentRow(id=1, record=data, pages_json=[], kind="scanned", filename="t.pdf", pages=1)
+    view = readmodel.read(row)
+    assert view is not None
+    queued = {i.ref for i in review.items_of(view, boxes=False)}
     flagged = {f"doc.{k}" for k, d in rec.doc.detail.items() if d.needs_review}
     flagged |= {f"cit.{i}" for i, c in enumerate(rec.citations) if c.needs_review}
     flagged |= {f"date.{i}" for i, d in enumerate(rec.date_details) if d.needs_review}
     flagged |= {f"amt.{i}" for i, a in enumerate(rec.amounts) if a.needs_review}
     flagged |= {f"cnt.{i}" for i, c in enumerate(rec.counts) if c.needs_review}
     assert flagged and queued == flagged
+
+
+def test_an_empty_date_place_or_signer_of_a_scan_is_queued_not_of_a_text_file() -> None:
+    text = "Số: 12/BC-UBND\nBÁO CÁO\nKết quả công tác năm 2024"
+    scan = build_record(_doc(text, _words(text.replace("\n", " "), 95)))
+    typed = build_record(_doc(text))
+    for name in ("date", "place", "signer"):
+        assert getattr(scan.doc, name) is None
+        assert scan.doc.detail[name].flags == ["missing"] and scan.doc.detail[name].needs_review
+        assert name not in typed.doc.detail or not typed.doc.detail[name].needs_review
+    row = DocumentRow(id=1, record=scan.model_dump(mode="json"), pages_json=[], kind="scanned",
+                      filename="t.pdf", pages=1)  # fmt: skip
+    view = readmodel.read(row)
+    assert view is not None
+    missing = {i.ref: i.reasons for i in review.items_of(view) if "missing" in i.reasons}
+    assert missing == {f"doc.{n}": ["missing"] for n in ("date", "place", "signer")}
+
+
+def test_the_crop_of_a_handwritten_number_holds_its_digits() -> None:
+    text = "Số: /QĐ-UBND"
+    rec = build_record(_doc(text, _words(text, 95)))
+    rec.doc.number = "125/QĐ-UBND"
+    rec.doc.detail["number"] = FieldDetail(
+        text="/QĐ-UBND",
+        flags=["handwritten"],
+        confidence=0.6,
+        spans=[Span(page=1, start=5, end=13, box=Box(x0=400, y0=100, x1=700, y1=140))],
+    )
+    digits = {"field": "number", "text": "125", "confidence": 0.6, "model": "m",
+              "box": {"x0": 250, "y0": 95, "x1": 390, "y1": 150}}  # fmt: skip
+    info = {"number": 1, "width": 2480, "height": 3508, "hand_digits": [digits]}
+    row = DocumentRow(id=1, record=rec.model_dump(mode="json"), pages_json=[info],
+                      kind="scanned", filename="t.pdf", pages=1)  # fmt: skip
+    view = readmodel.read(row)
+    assert view is not None
+    item = next(i for i in review.items_of(view) if i.ref == "doc.number")
+    assert item.box is not None
+    assert item.box.x <= 250 - 12 and item.box.x + item.box.w >= 700 + 12  # digits and symbol

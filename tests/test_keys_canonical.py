@@ -103,3 +103,30 @@ def test_never_crashes(text: str) -> None:
     key = canonical_key(text)
     assert key is None or canonical_key(key) == key
     parse_query(text)
+
+
+@pytest.mark.parametrize(
+    ("query", "names"),
+    [
+        ("46/TB-UBND", True),
+        ("TB 46", True),
+        ("46 TB", True),
+        ("thông báo số 46", True),
+        ("21/HKH-VP", True),
+        ("12/BC-HKH", True),
+        ("tháng 12 báo cáo", False),  # words holding a number and a type word
+        ("khuyến học 2024", False),
+        ("46", False),
+    ],
+)
+def test_a_query_names_a_document_only_when_it_is_a_number(query: str, names: bool) -> None:
+    assert parse_query(query).names_a_document is names
+
+
+def test_a_loose_query_finds_a_number_with_or_without_leading_zeros() -> None:
+    loose = parse_query("08/QĐ-HKH").loose()
+    for key in ("8/QĐ-HKH", "08/QĐ-HKH", "008/QĐ-HKH"):
+        parts = parse_key(key)
+        assert parts is not None and loose.matches(parts), key
+    assert not loose.matches(parse_key("18/QĐ-HKH"))
+    assert parse_query("HKH-VP 21").matches(parse_key("21/HKH-VP"))  # an issuer of two parts

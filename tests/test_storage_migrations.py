@@ -50,3 +50,31 @@ def test_0002_backfills_keys_parts_and_dates(db_url: str) -> None:
         cit = docs["16/BC-HKH"].citations[0]
         assert (cit.number, cit.type_code, cit.doc_date) == ("677", "QĐ", "")
     db.close()
+
+
+def test_0014_fills_the_review_queue_of_documents_already_stored(db_url: str) -> None:
+    from schemas import DocHeader, Document, Page, PageRoute, Record, Source, SourceKind
+    from service import review
+
+    db = Database(db_url)
+    text_ = "Số: 12/BC-UBND\nBÁO CÁO"
+    source = Source(file="s.pdf", sha256="9" * 64, pages=1, kind=SourceKind.SCANNED)
+    page = Page(number=1, text=text_, route=PageRoute.OCR)
+    record = Record(source=source, doc=DocHeader(number="12/BC-UBND"))  # no date, place, signer
+    with db.session() as s:
+        row, _ = repo.save_document(s, "s.pdf", Document(source=source, pages=[page]), record, "t")
+        doc_id = row.id
+    with db.session() as s:
+        stored = {i.ref for i in review.queue(s)[0]}
+    assert stored == {"doc.date", "doc.place", "doc.signer"}
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with db.engine.begin() as conn:  # an archive from before the table
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0011")
+    db.close()
+    db = Database(db_url)  # migrates to head: 0014 fills the table
+    with db.session() as s:
+        items, total = review.queue(s, doc_id)
+        assert {i.ref for i in items} == stored and total == 3
+    db.close()

@@ -192,3 +192,25 @@ def test_a_law_is_found_by_its_name_and_by_its_number(db) -> None:
             found = repo.search(s, cites=parse_query(query))
             assert sorted(numbers(found.hits)) == ["92/BC-UBND", "93/BC-UBND"], query
         assert numbers(repo.search(s, cites=parse_query("Luật Đất đai 2013")).hits) == []
+
+
+def test_a_number_finds_the_document_bearing_it_first_then_those_citing_it(db) -> None:
+    with db.session() as s:
+        r = repo.search(s, "677/QĐ-TTg")
+        assert r.by_key and numbers(r.hits) == ["677/QĐ-TTg", "21/KH-HKH", "16/BC-HKH"]
+        assert [h.bears_number for h in r.hits] == [True, False, False] and r.total == 3
+        assert numbers(repo.search(s, "677/QĐ-TTg", limit=1, offset=1).hits) == ["21/KH-HKH"]
+        both = repo.search(s, "QĐ 677")  # two documents bear 677/QĐ: both first
+        assert {h.document.number for h in both.hits if h.bears_number} == {
+            "677/QĐ-TTg",
+            "677/QĐ-UBND",
+        }
+        assert [h.bears_number for h in both.hits] == sorted(
+            (h.bears_number for h in both.hits), reverse=True
+        )
+        for q in ("16/BC-HKH", "BC 16", "16 BC", "báo cáo số 16"):
+            assert numbers(repo.search(s, q).hits)[:1] == ["16/BC-HKH"], q
+        assert numbers(repo.search(s, "BC 5").hits)[:1] == ["05/BC-HKH"]  # leading zero
+        assert numbers(repo.search(s, "TB 7").hits) == ["07/TB-HKH"]  # undated
+        # words that only hold a number stay a text search
+        assert not repo.search(s, "công tác khuyến học 677").by_key

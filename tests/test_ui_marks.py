@@ -8,6 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from service import figures as figs
 from service.ui import figures, marks
 
 TEXT = st.text(alphabet=st.sampled_from("aăâđeêoôơưy ÁẠỦ\n<&>\"'0123456789"), max_size=80)
@@ -101,17 +102,47 @@ def test_boxes_come_from_the_span_or_else_from_the_ocr_words_it_covers() -> None
     ]
 
 
+def _fig(doc: int, date: str, kind: str, value: float, unit: str, **kw) -> figs.Figure:
+    base = {"measure": "total", "of": None, "text": "", "page": 1, "copy_of": None}
+    base.update(kw)
+    return figs.Figure(doc, f"{doc}/QĐ", date, None, kind, value, unit, base.pop("of"),
+                       base.pop("measure"), base.pop("text"), base.pop("page"), **base)  # fmt: skip
+
+
 def test_yearly_totals_and_short_numbers() -> None:
     rows = [
-        figures.Figure(1, "1/QĐ", "2023-05-01", None, "amount", 2_000_000, "đồng", None, "", 1),
-        figures.Figure(2, "2/QĐ", "2023-07", None, "amount", 500_000, "đồng", None, "", 1),
-        figures.Figure(3, "3/QĐ", "2024-01-02", None, "amount", 1_000_000_000, "đồng", None, "", 1),
-        figures.Figure(3, "3/QĐ", "2024-01-02", None, "count", 40, "%", None, "", 1),
-        figures.Figure(4, "4/QĐ", "2024-03-02", None, "count", 60, "%", None, "", 1),
+        _fig(1, "2023-05-01", "amount", 2_000_000, "đồng"),
+        _fig(2, "2023-07", "amount", 500_000, "đồng"),
+        _fig(3, "2024-01-02", "amount", 1_000_000_000, "đồng"),
+        _fig(3, "2024-01-02", "count", 40, "%"),
+        _fig(4, "2024-03-02", "count", 60, "%"),
     ]
-    assert figures.yearly(rows, "đồng") == [("2023", 2_500_000, 2), ("2024", 1_000_000_000, 1)]
-    assert figures.yearly(rows, "%") == [("2024", 50.0, 2)]
+    assert figs.yearly(rows, "đồng") == [("2023", 2_500_000, 2), ("2024", 1_000_000_000, 1)]
+    assert figs.yearly(rows, "%") == [("2024", 50.0, 2)]
     assert figures.short_number(2_500_000, "đồng") == "2,5 triệu"
     assert figures.short_number(12_345) == "12.345"
-    svg = str(figures.bar_chart(figures.yearly(rows, "đồng"), "đồng", "Tổng <tiền>"))
+    svg = str(figures.bar_chart(figs.yearly(rows, "đồng"), "đồng", "Tổng <tiền>"))
     assert svg.count("<rect") == 2 and "Tổng &lt;tiền&gt;" in svg
+
+
+def test_totals_add_only_like_quantities_of_distinct_documents() -> None:
+    rows = [
+        _fig(1, "2024-12-16", "count", 38_760, "hội viên"),
+        _fig(1, "2024-12-16", "count", 1_125, "hội viên", measure="change"),
+        _fig(1, "2024-12-16", "count", 1_500, "hội viên", measure="target"),
+        _fig(1, "2024-12-16", "count", 500, "hội viên"),  # a breakdown of the first total
+        _fig(2, "2024-12-16", "count", 38_760, "hội viên", copy_of=1),  # a copy of document 1
+        _fig(3, "2024-05-02", "count", 4_215, "hội viên"),
+    ]
+    assert figs.yearly(rows, "hội viên") == [("2024", 38_760 + 4_215, 2)]
+    assert figs.units(rows) == [("hội viên", 3)]
+
+
+def test_the_text_as_written_is_shown_only_when_it_says_more_than_the_value() -> None:
+    header = "UBND TỈNH SƠN LA CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM HỘI KHUYẾN HỌC TỈNH"
+    assert not marks.shows_more("Hội Khuyến học tỉnh", header)  # only its surroundings
+    assert marks.shows_more("06/05/2025", "ngày 06 tháng 05 năm 2025")
+    assert marks.shows_more("677/QĐ-TTg", "677/QD-TTG")  # a repaired key
+    assert not marks.shows_more("08/QĐ-HKH", "08/QĐ-HKH")
+    assert marks.vn_date("2021-10-18") == "18/10/2021" and marks.vn_date("2021-10") == "10/2021"
+    assert marks.vn_date("không rõ") == "không rõ" and marks.vn_date(None) == ""

@@ -202,7 +202,8 @@ def test_correction_keeps_who_and_leaves_the_review_queue(client) -> None:
     _login(c, tokens["archivist"])
     queue = c.get("/review").text
     assert "Ngày ban hành" in queue and "độ tin cậy thấp (40%)" in queue
-    assert "trang có chữ mờ" in queue
+    # a document-level warning is shown on its page; the queue lists values to confirm
+    assert "trang có chữ mờ" in c.get(f"/documents/{doc_id}").text
     r = c.post(
         f"/documents/{doc_id}/correct",
         data={"field": "date", "value": "15/3/2024"},
@@ -210,7 +211,7 @@ def test_correction_keeps_who_and_leaves_the_review_queue(client) -> None:
     )
     assert r.status_code == 303
     html = c.get(r.headers["location"]).text
-    assert "2024-03-15" in html and "archivist@test" in html and "Lịch sử sửa" in html
+    assert "15/03/2024" in html and "archivist@test" in html and "Lịch sử sửa" in html
     assert "độ tin cậy thấp (40%)" not in c.get("/review").text
     detail = c.get(f"/api/v1/documents/{doc_id}").json()
     assert detail["record"]["doc"]["date"] == "2024-03-15"
@@ -291,7 +292,7 @@ def test_admin_creates_and_revokes_tokens_others_cannot(client) -> None:
     _login(c, tokens["admin"])
     r = c.post("/tokens", data={"name": "Chị Lan", "role": "reader"})
     assert r.status_code == 201
-    new = re.search(r'class="token-out" value="(sohoa_[^"]+)"', r.text).group(1)
+    new = re.search(r'class="token-out" id="token-out" value="(sohoa_[^"]+)"', r.text).group(1)
     assert new not in c.get("/tokens").text  # shown once only
     _login(c, new)
     assert c.get("/upload").status_code == 403  # a reader
@@ -316,3 +317,27 @@ def test_recent_batches_and_retry_of_failed_files(client, tmp_path: Path) -> Non
     _login(c, tokens["archivist"])
     r = c.post(f"/batches/{batch}/retry", follow_redirects=False)
     assert r.status_code == 303 and r.headers["location"] == f"/batches/{batch}"
+
+
+@pytest.mark.parametrize(
+    ("field", "typed", "message"),
+    [
+        ("number", "next tuesday", "không phải số, ký hiệu văn bản"),
+        ("doc_type", "hôm qua", "không phải tên loại văn bản"),
+    ],
+)
+def test_a_number_or_a_type_is_checked_by_its_kind(client, field, typed, message) -> None:
+    c, tokens, doc_id = client
+    _login(c, tokens["archivist"])
+    r = c.post(f"/documents/{doc_id}/correct", data={"field": field, "value": typed})
+    assert r.status_code == 200 and message in r.text
+    api = {"Authorization": f"Bearer {tokens['archivist']}"}
+    body = {"field": field, "value": typed}
+    assert (
+        c.post(f"/api/v1/documents/{doc_id}/corrections", json=body, headers=api).status_code == 422
+    )
+    body = {"field": "doc_type", "value": "bao cao"}  # typed without marks: stored as spelled
+    assert (
+        c.post(f"/api/v1/documents/{doc_id}/corrections", json=body, headers=api).json()["value"]
+        == "Báo cáo"
+    )

@@ -3,10 +3,11 @@ exactly what a client gets (schemathesis checks every response against it)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
+from service.readmodel import VALUE_REFS
 from service.storage.repo import CORRECTABLE
 
 Role = Literal["reader", "archivist", "admin"]
@@ -21,6 +22,16 @@ class Problem(BaseModel):
     detail: str | None = None
 
 
+class FoundDocument(BaseModel):
+    """What a finished file turned out to be, for the upload page's row."""
+
+    number: str | None
+    doc_type: str | None
+    title: str | None
+    date: str | None
+    to_review: int = Field(description="values of it still in the review queue")
+
+
 class BatchItemOut(BaseModel):
     id: int
     filename: str
@@ -33,6 +44,7 @@ class BatchItemOut(BaseModel):
     pages_total: int
     pages_done: int
     document_id: int | None
+    document: FoundDocument | None = None
 
 
 class Discarded(BaseModel):
@@ -70,6 +82,9 @@ class MatchedCitation(BaseModel):
 
 
 class SearchHit(DocumentSummary):
+    bears_number: bool = Field(
+        default=False, description="the query named this document's own number"
+    )
     snippet: str | None = None
     highlights: list[tuple[int, int]] = Field(
         default_factory=list, description="[start, end) of matched words in the snippet"
@@ -125,6 +140,11 @@ class DocumentDetail(DocumentSummary):
     cites: list[CitationOut]
     cited_by: list[DocumentSummary]
     rescans: RescanGroup
+    confirmed: dict[str, str] = Field(
+        default_factory=dict,
+        description="values a person confirmed or corrected (doc.date, cit.0 ...) and who",
+    )
+    to_review: int = Field(default=0, description="values of it still in the review queue")
 
 
 # An enum in the OpenAPI schema; a type checker sees the str it is (a Literal built from a
@@ -135,11 +155,59 @@ else:
     CorrectableField = Literal[CORRECTABLE]
 
 
+ValueRef = Annotated[
+    str,
+    Field(
+        pattern=rf"^({'|'.join(VALUE_REFS)})\.\d{{1,5}}$",
+        description="a value other than a header field, by its ref (GET /review): it can "
+        "only be confirmed, with the value it holds",
+    ),
+]
+
+
 class CorrectionIn(BaseModel):
-    field: CorrectableField = Field(description="the header field corrected")
-    value: str | None = Field(
-        max_length=2000, description="the right value (a date: YYYY-MM-DD, YYYY-MM or YYYY)"
+    field: CorrectableField | ValueRef = Field(
+        description="the header field corrected or confirmed, or a value's ref (cit.0, amt.1)"
     )
+    value: str | None = Field(
+        max_length=2000,
+        description="the right value (a date: YYYY-MM-DD, YYYY-MM or DD/MM/YYYY); the current "
+        "value again confirms it, and it leaves the review queue",
+    )
+
+
+class ReviewBox(BaseModel):
+    page: int
+    x: int
+    y: int
+    w: int
+    h: int
+    page_w: int = Field(description="the page image's size the box is in (pixels)")
+    page_h: int
+
+
+class ReviewItem(BaseModel):
+    document_id: int
+    document_number: str | None
+    file: str
+    ref: str = Field(description="doc.<field> for a header field, cit.N, date.N, amt.N, cnt.N")
+    field: str | None = Field(description="the header field, or null for another value")
+    label: str
+    value: str = Field(description="the current value: send it back to confirm")
+    reasons: list[str] = Field(
+        description="reason codes (extract.review): missing, low_confidence …"
+    )
+    reason: str = Field(description="the reasons in Vietnamese")
+    confidence: float | None
+    page: int | None
+    box: ReviewBox | None
+
+
+class ReviewPage(BaseModel):
+    total: int = Field(description="values still to check")
+    page: int
+    per_page: int
+    items: list[ReviewItem]
 
 
 class CorrectionOut(BaseModel):

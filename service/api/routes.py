@@ -17,13 +17,14 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
+from pydantic import AfterValidator
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 import ocr
 from normalize.keys import parse_query
 from schemas import Page
-from service import archive, auth, exports, jobs, pagecache, rescans, worker
+from service import archive, auth, exports, jobs, pagecache, readmodel, rescans, review, worker
 from service.api.deps import AppState, get_state, require
 from service.api.models import (
     BatchItemOut,
@@ -34,6 +35,7 @@ from service.api.models import (
     Discarded,
     DocumentDetail,
     DocumentSummary,
+    FoundDocument,
     Graph,
     GraphEdge,
     GraphNode,
@@ -42,6 +44,9 @@ from service.api.models import (
     Me,
     Problem,
     Resolved,
+    ReviewBox,
+    ReviewItem,
+    ReviewPage,
     SearchHit,
     SearchPage,
     TokenCreated,
@@ -49,7 +54,14 @@ from service.api.models import (
     TokenOut,
     TopCited,
 )
-from service.safetext import clean_text, correction_value, csv_row, display_name, scrub_paths
+from service.safetext import (
+    clean_text,
+    correction_value,
+    csv_row,
+    display_name,
+    iso_date,
+    scrub_paths,
+)
 from service.storage import repo
 from service.storage.models import BatchItemRow, CorrectionRow, DocumentRow, TokenRow
 
@@ -67,7 +79,20 @@ State = Annotated[AppState, Depends(get_state)]
 # Ids are database integers: bounded so that no request can overflow a column type.
 Id = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 Text = Annotated[str | None, Query(max_length=500)]
-IsoDate = Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", examples=["2024-05"])]
+
+
+def _real_date(value: str | None) -> str | None:
+    """A date filter must be a real date (2024-02-30 and 2024-13-45 are 422, not empty)."""
+    if value is not None and iso_date(value) != value:
+        raise ValueError(f"{value[:20]!r} is not a real date (YYYY, YYYY-MM or YYYY-MM-DD)")
+    return value
+
+
+IsoDate = Annotated[
+    str | None,
+    Query(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", examples=["2024-05"]),
+    AfterValidator(_real_date),
+]
 
 
 def _item_out(item: BatchItemRow) -> BatchItemOut:
@@ -76,13 +101,36 @@ def _item_out(item: BatchItemRow) -> BatchItemOut:
     return out
 
 
-def _batch_out(batch_id: int, items: list[BatchItemRow]) -> BatchOut:
+def _found(st: AppState, items: list[BatchItemRow]) -> dict[int, FoundDocument]:
+    """The documents the finished files became: number, type, title, values to check."""
+    ids = {i.document_id for i in items if i.document_id}
+    if not ids:
+        return {}
+    with st.db.session() as s:
+        rows = s.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids)))
+        return {
+            d.id: FoundDocument(
+                number=d.number,
+                doc_type=d.doc_type,
+                title=d.record.doc.title,
+                date=d.date,
+                to_review=len(review.items_of(d, boxes=False)),
+            )
+            for d in readmodel.read_many(s, rows)
+        }
+
+
+def _batch_out(batch_id: int, items: list[BatchItemRow], st: AppState | None = None) -> BatchOut:
     states = [i.state for i in items]
+    found = _found(st, items) if st is not None else {}
+    out = [_item_out(i) for i in items]
+    for o in out:
+        o.document = found.get(o.document_id) if o.document_id else None
     return BatchOut(
         id=batch_id,
         total=len(items),
         **{k: states.count(k) for k in ("queued", "processing", "done", "failed")},
-        items=[_item_out(i) for i in items],
+        items=out,
     )
 
 
@@ -134,7 +182,7 @@ def batch_status(batch_id: Id, st: State, _: Reader) -> BatchOut:
     items = jobs.batch_items(st.db, batch_id)
     if not items:
         raise HTTPException(404, f"no batch {batch_id}")
-    return _batch_out(batch_id, items)
+    return _batch_out(batch_id, items, st)
 
 
 @router.get(
@@ -213,7 +261,9 @@ def list_documents(
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 20,
 ) -> SearchPage:
-    """List or search documents: by words (ranked, highlighted snippets), by cited key
+    """List or search documents: by words (ranked, highlighted snippets; words that name a
+    document's number, "46/TB-UBND" or "TB 46", list the document bearing it first, then
+    those citing it), by cited key
     (newest first; partial citations flagged; every candidate key when ambiguous), with the
     filters; both ``q`` and ``cites`` = documents citing the key that contain the words."""
     f = repo.Filters(
@@ -229,6 +279,7 @@ def list_documents(
             SearchHit(
                 **_summary(h.document).model_dump(),
                 rescans=[_summary(d) for d in scans.get(h.document.id, [])],
+                bears_number=h.bears_number,
                 snippet=h.snippet or None,
                 highlights=h.highlights,
                 matched=[
@@ -267,6 +318,7 @@ def document_detail(doc_id: Id, st: State, _: Reader) -> DocumentDetail:
     """The record with provenance, page routes, what it cites and what cites it."""
     with st.db.session() as s:
         doc = _get_doc(s, doc_id)
+        view = readmodel.read(doc)
         return DocumentDetail(
             **_summary(doc).model_dump(),
             sha256=doc.sha256,
@@ -276,6 +328,8 @@ def document_detail(doc_id: Id, st: State, _: Reader) -> DocumentDetail:
             cites=_cites(s, doc),
             cited_by=[_summary(d) for d in repo.cited_by(s, doc)],
             rescans=rescans.group(s, doc),
+            confirmed=view.confirmed if view else {},
+            to_review=len(review.items_of(view, boxes=False)) if view else 0,
         )
 
 
@@ -417,12 +471,51 @@ def correct(doc_id: Id, body: CorrectionIn, st: State, token: Archivist) -> Corr
     or a date that is none is refused (422)."""
     try:
         value = correction_value(body.field, body.value)
+        with st.db.session() as s:
+            doc = _get_doc(s, doc_id)
+            row = repo.add_correction(s, doc, body.field, value, token.name)
+            return _correction_out(row)
     except ValueError as e:
         raise HTTPException(422, str(e)) from None
+
+
+@router.get("/review", response_model=ReviewPage)
+def review_queue(
+    st: State,
+    _: Reader,
+    document: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+    page: Annotated[int, Query(ge=1, le=10_000)] = 1,
+    per_page: Annotated[int, Query(ge=1, le=500)] = 50,
+) -> ReviewPage:
+    """The values still to check, newest documents first: header fields, citations, dates,
+    money and counts that extraction was unsure of, and an empty date, place or signer of a
+    scan. Confirming one (POST /documents/{id}/corrections with ``field`` its header field
+    or ref and ``value`` its current value) or correcting it takes it off the queue."""
     with st.db.session() as s:
-        doc = _get_doc(s, doc_id)
-        row = repo.add_correction(s, doc, body.field, value, token.name)
-        return _correction_out(row)
+        items, total = review.queue(s, document, per_page, (page - 1) * per_page)
+        shown = review.with_boxes(s, items)
+        return ReviewPage(
+            total=total,
+            page=page,
+            per_page=per_page,
+            items=[
+                ReviewItem(
+                    document_id=i.document_id,
+                    document_number=i.document_number,
+                    file=i.filename,
+                    ref=i.ref,
+                    field=i.field,
+                    label=i.label,
+                    value=i.value,
+                    reasons=i.reasons,
+                    reason=i.reason,
+                    confidence=i.confidence,
+                    page=i.page,
+                    box=ReviewBox(**vars(i.box)) if i.box else None,
+                )
+                for i in shown
+            ],
+        )
 
 
 @router.get(

@@ -2,20 +2,40 @@
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Select, column, func, literal, literal_column, select, table, text, union_all
+from sqlalchemy import (
+    Select,
+    column,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    text,
+    union_all,
+)
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.expression import ColumnClause, ColumnElement, TextClause
 
 from normalize.fold import fold
-from normalize.keys import PARTY_ISSUERS, KeyParts, KeyQuery, canonical_key, parse_key
+from normalize.keys import (
+    PARTY_ISSUERS,
+    KeyParts,
+    KeyQuery,
+    bare_number,
+    canonical_key,
+    parse_key,
+    parse_query,
+)
 from schemas import Citation, Document, Record
-from service import feed, places, rescans
+from service import feed, places, readmodel, rescans, review
 from service.safetext import clean_text
 from service.storage.models import CitationRow, CitedKeyRow, CorrectionRow, DocumentRow, utcnow
 
@@ -53,16 +73,10 @@ class Hit:
     citations (partial ones flagged)."""
 
     document: DocumentRow
+    bears_number: bool = False  # the document's own number is the queried key
     snippet: str = ""
     highlights: list[tuple[int, int]] = field(default_factory=list)
     citations: list[CitationRow] = field(default_factory=list)
-
-
-def _norm_number(number: str | None) -> str | None:
-    """Numbers compare without leading zeros (``0677`` is ``677``)."""
-    if not number:
-        return None
-    return number.lstrip("0") or "0"
 
 
 def document_key(number: str | None) -> str | None:
@@ -77,7 +91,7 @@ def citation_columns(c: Citation) -> dict:
     parts = parse_key(c.key)
     return {
         "key": c.key,
-        "number": _norm_number(parts.number if parts else c.number),
+        "number": bare_number(parts.number if parts else c.number),
         "year": parts.year if parts else c.year,
         "type_code": parts.type_code if parts else None,
         "issuer_code": parts.issuer_code if parts else c.issuer_code,
@@ -125,12 +139,25 @@ def find_by_sha(s: Session, sha256: str) -> DocumentRow | None:
 
 
 def apply_corrections(record: dict, corrections: list[CorrectionRow]) -> dict:
-    """Overlay human corrections (oldest first, newest wins) on an extracted record."""
-    doc = dict(record.get("doc") or {})
+    """Overlay human corrections (oldest first, newest wins) on an extracted record.
+
+    Returns a new record and never changes the given one: a confirmation changes only
+    nested marks, and a change made in place would be invisible to the ORM (the stored
+    JSON would compare equal to itself and never be written). A confirmed value other than
+    a header field is kept under ``confirmed`` with the value confirmed: it counts only
+    while the record still holds that value there (see service.readmodel)."""
+    doc = copy.deepcopy(record.get("doc") or {})
+    confirmed = copy.deepcopy(record.get("confirmed") or {})
     for c in sorted(corrections, key=lambda c: (c.created_at, c.id)):
+        if readmodel.is_value_ref(c.field):
+            confirmed[c.field] = {"value": c.value, "by": c.author}
+            continue
         doc[c.field] = c.value
         doc.setdefault("detail", {}).setdefault(c.field, {})["corrected_by"] = c.author
-    return {**record, "doc": doc}
+    out = {**record, "doc": doc}
+    if confirmed:
+        out["confirmed"] = confirmed
+    return out
 
 
 def save_document(
@@ -171,6 +198,7 @@ def save_document(
     s.flush()
     if created:
         rescans.link(s, row)
+    review.refresh(s, row)
     feed.record(s, row, "created" if created else "updated")
     return row, created
 
@@ -197,7 +225,7 @@ def _candidate_rows(s: Session, q: KeyQuery) -> list:
     """Stored keys for the query's number (one index seek in the table of distinct keys),
     checked part by part with the parser's own rule: "QĐ 677" lists 677/QĐ-TTg and
     677/QĐ-UBND."""
-    number = _norm_number(q.number)
+    number = bare_number(q.number)
     if number is None:
         return []
     stmt = select(CitedKeyRow).where(CitedKeyRow.number == number)
@@ -250,7 +278,7 @@ def _capped_counts(s: Session, keys: list[str]) -> dict[str, tuple[int, bool]]:
     parts = [
         select(literal(k).label("k"), func.count().label("n")).select_from(
             select(CitationRow.document_id)
-            .where(CitationRow.key == k)
+            .where(CitationRow.key == k, CitationRow.document_id.not_in(rescans.hidden_ids()))
             .limit(COUNT_CAP + 1)
             .subquery()
         )
@@ -314,10 +342,12 @@ def cited_by(s: Session, doc: DocumentRow) -> list[DocumentRow]:
 
 
 def most_cited(s: Session, limit: int = 20) -> list[tuple[str, int]]:
-    """The keys cited by the most documents."""
+    """The keys cited by the most documents, each document once (copies left out, as
+    search lists them: a chip's count is the count of results one click later)."""
     n = func.count(func.distinct(CitationRow.document_id)).label("n")
     stmt = (
         select(CitationRow.key, n)
+        .where(CitationRow.document_id.not_in(rescans.hidden_ids()))
         .group_by(CitationRow.key)
         .order_by(n.desc(), CitationRow.key)
         .limit(limit)
@@ -395,6 +425,7 @@ class SearchResult:
     total: int
     total_exact: bool = True
     candidates: list[KeyCandidate] = field(default_factory=list)
+    by_key: bool = False  # the query named a document: its bearer first, then those citing it
 
 
 def _is_sqlite(s: Session) -> bool:
@@ -524,6 +555,41 @@ def _load(s: Session, ids: list[int], keys: list[str]) -> list[Hit]:
     return [hits[i] for i in ids if i in hits]
 
 
+def bearing(s: Session, q: KeyQuery, f: Filters | None = None) -> list[DocumentRow]:
+    """Listed documents whose own number matches the query's key parts (leading zeros
+    aside): a few prefixes of ``doc_key``, each candidate checked with the parser's rule."""
+    number = bare_number(q.number)
+    if number is None:
+        return []
+    # digits, "/" and "-" only: no LIKE wildcard to escape (PostgreSQL: migration 0014's index)
+    starts = sorted({f"{zeros}{number}{sep}" for zeros in ("", "0", "00") for sep in "/-"})
+    prefixes = [DocumentRow.doc_key.like(p + "%") for p in starts]
+    stmt = _filtered(s, select(DocumentRow).where(or_(*prefixes)), f or Filters())
+    probe = q.loose()
+    out = []
+    for d in s.scalars(_order(stmt).limit(COUNT_CAP)):
+        parts = parse_key(d.doc_key or "")
+        if parts is not None and probe.matches(parts):
+            out.append(d)
+    return out
+
+
+def _search_number(
+    s: Session, q: KeyQuery, f: Filters, limit: int, offset: int
+) -> SearchResult | None:
+    """The documents bearing the queried number first, then those citing it; None when
+    the archive holds neither (the words are then searched as text)."""
+    own = bearing(s, q, f)
+    citing = search(s, None, q, f, limit + len(own), max(0, offset - len(own)))
+    own_ids = {d.id for d in own}
+    if not own and not citing.hits:
+        return None
+    hits = [Hit(d, bears_number=True) for d in own[offset : offset + limit]]
+    hits += [h for h in citing.hits if h.document.id not in own_ids][: limit - len(hits)]
+    total = len(own) + citing.total - sum(1 for h in citing.hits if h.document.id in own_ids)
+    return SearchResult(hits, total, citing.total_exact, citing.candidates, by_key=True)
+
+
 def search(
     s: Session,
     query: str | None = None,
@@ -539,6 +605,12 @@ def search(
     terms = _terms(query or "")
     if query and query.strip() and not terms:
         return SearchResult([], 0)
+    if query and cites is None:
+        named = parse_query(query)
+        if named.names_a_document:
+            found = _search_number(s, named, f, limit, offset)
+            if found is not None:
+                return found
     candidates: list[KeyCandidate] = []
     keys: list[str] = []
     if cites is not None:
@@ -574,10 +646,18 @@ def count_documents(s: Session, f: Filters | None = None) -> int:
 def add_correction(
     s: Session, doc: DocumentRow, field_name: str, value: str | None, who: str
 ) -> CorrectionRow:
-    """Record a correction and apply it to the stored record at once."""
-    if field_name not in CORRECTABLE:
+    """Record a correction (or a confirmation: the current value again) and apply it to
+    the stored record at once. A value ref (``cit.0``) is confirmed only with the value it
+    holds now: ValueError otherwise."""
+    if readmodel.is_value_ref(field_name):
+        current = readmodel.ref_value(Record.model_validate(doc.record), field_name)
+        if current is None or value != current:
+            raise ValueError(f"{field_name} holds {current!r}: only that value can be confirmed")
+    elif field_name not in CORRECTABLE:
         raise ValueError(f"field {field_name!r} cannot be corrected")
     previous = (doc.record.get("doc") or {}).get(field_name)
+    if readmodel.is_value_ref(field_name):
+        previous = value
     if isinstance(previous, str):  # read from a hostile file: may hold what PostgreSQL refuses
         previous = clean_text(previous)
     row = CorrectionRow(
@@ -586,6 +666,11 @@ def add_correction(
     s.add(row)
     s.flush()
     doc.record = apply_corrections(doc.record, [row])
+    doc.updated_at = utcnow()
+    review.refresh(s, doc)
+    if readmodel.is_value_ref(field_name):
+        feed.record(s, doc, "corrected", {"field": field_name, "value": value})
+        return row
     column = {"date": "doc_date"}.get(field_name, field_name)
     if hasattr(DocumentRow, column):
         setattr(doc, column, value)
@@ -594,6 +679,5 @@ def add_correction(
     if field_name == "date":
         for c in doc.citations:
             c.doc_date = value or ""
-    doc.updated_at = utcnow()
     feed.record(s, doc, "corrected", {"field": field_name, "value": value})
     return row

@@ -1,4 +1,5 @@
-"""Figures across documents and time: rows from the records, yearly totals, inline SVG charts.
+"""Figures drawn: numbers shortened for reading and inline SVG charts (the figures themselves
+come from service.figures, the one extractor the feed uses too).
 
 Charts are plain SVG drawn here on the server: no chart library, nothing to download,
 readable without JavaScript and printable.
@@ -7,100 +8,8 @@ readable without JavaScript and printable.
 from __future__ import annotations
 
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass
 
 from markupsafe import Markup, escape
-
-from service.storage.models import DocumentRow
-
-
-@dataclass
-class Figure:
-    """One figure a document states: an amount in đồng or a count of some unit."""
-
-    document_id: int
-    document_number: str | None
-    document_date: str | None
-    doc_type: str | None
-    kind: str  # amount | count
-    value: float
-    unit: str
-    of: float | None
-    text: str
-    page: int | None
-    ref: str = ""  # the value's ref on the document page (amt.N / cnt.N)
-    filename: str = ""
-
-    @property
-    def year(self) -> str | None:
-        d = self.document_date or ""
-        return d[:4] if d[:4].isdigit() else None
-
-
-def figures_of(doc: DocumentRow) -> list[Figure]:
-    rec = doc.record or {}
-    head = rec.get("doc") or {}
-    base = (doc.id, head.get("number"), head.get("date"), head.get("doc_type"))
-
-    def page(item: dict) -> int | None:
-        return (item.get("spans") or [{}])[0].get("page")
-
-    out = []
-    for i, a in enumerate(rec.get("amounts") or []):
-        if isinstance(a.get("vnd"), int | float):
-            out.append(
-                Figure(
-                    *base,
-                    "amount",
-                    a["vnd"],
-                    "đồng",
-                    None,
-                    a.get("text") or "",
-                    page(a),
-                    f"amt.{i}",
-                    doc.filename,
-                )
-            )
-    for i, c in enumerate(rec.get("counts") or []):
-        if isinstance(c.get("value"), int | float):
-            unit = (c.get("unit") or "").strip().lower()
-            out.append(
-                Figure(
-                    *base,
-                    "count",
-                    c["value"],
-                    unit,
-                    c.get("of"),
-                    c.get("text") or "",
-                    page(c),
-                    f"cnt.{i}",
-                    doc.filename,
-                )
-            )
-    return out
-
-
-def units(figures: Iterable[Figure]) -> list[tuple[str, int]]:
-    """Units by how often they occur (money first), for the unit filter."""
-    c = Counter(f.unit for f in figures)
-    return sorted(c.items(), key=lambda kv: (kv[0] != "đồng", -kv[1], kv[0]))
-
-
-def yearly(figures: Iterable[Figure], unit: str) -> list[tuple[str, float, int]]:
-    """(year, total, number of documents) of one unit; percentages are averaged, not summed."""
-    total: dict[str, float] = defaultdict(float)
-    n: dict[str, int] = defaultdict(int)
-    docs: dict[str, set[int]] = defaultdict(set)
-    for f in figures:
-        if f.unit == unit and f.year:
-            total[f.year] += f.value
-            n[f.year] += 1
-            docs[f.year].add(f.document_id)
-    if unit == "%":
-        return [(y, total[y] / n[y], len(docs[y])) for y in sorted(total)]
-    return [(y, total[y], len(docs[y])) for y in sorted(total)]
 
 
 def short_number(v: float, unit: str = "") -> str:

@@ -10,21 +10,14 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import unicodedata
 from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
-FIELD_LABELS = {
-    "issuer": "Cơ quan ban hành",
-    "parent_issuer": "Cơ quan chủ quản",
-    "number": "Số, ký hiệu",
-    "doc_type": "Loại văn bản",
-    "date": "Ngày ban hành",
-    "place": "Địa danh",
-    "title": "Trích yếu",
-    "signer": "Người ký",
-    "signer_title": "Chức vụ người ký",
-}
+from service import review
+
+FIELD_LABELS = review.FIELD_LABELS  # one set of labels for the page and the queue
 
 
 @dataclass
@@ -42,6 +35,27 @@ class Ref:
     @property
     def pages(self) -> list[int]:
         return sorted({s["page"] for s in self.spans if isinstance(s.get("page"), int)})
+
+
+def vn_date(value: str | None) -> str:
+    """An ISO date as Vietnamese readers write it: 2021-10-18 -> 18/10/2021, 2021-10 ->
+    10/2021 (corrections accept both forms); anything else as is."""
+    parts = (value or "").split("-")
+    if not value or len(parts) > 3 or not all(p.isdigit() for p in parts):
+        return value or ""
+    return "/".join(reversed(parts))
+
+
+def shows_more(value: str | None, written: str | None) -> bool:
+    """Whether the text as written says more than the value: a date in words, a repaired
+    key. A value found inside it as is (case aside) only quotes its surroundings."""
+    if not written or not value:
+        return bool(written)
+    return _squash(value) not in _squash(written)
+
+
+def _squash(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).lower().split())
 
 
 def _vnd(n: int | float | None) -> str:
@@ -73,7 +87,7 @@ def record_refs(record: dict) -> list[Ref]:
             Ref(
                 f"doc.{name}",
                 label,
-                head.get(name) or "",
+                vn_date(head.get(name)) if name == "date" else head.get(name) or "",
                 d.get("spans") or [],
                 d.get("confidence"),
                 d.get("flags") or [],
@@ -81,7 +95,7 @@ def record_refs(record: dict) -> list[Ref]:
         )
     for i, c in enumerate(record.get("citations") or []):
         flags = (["partial"] if c.get("partial") else []) + list(c.get("flags") or [])
-        note = f"ngày {c['date']}" if c.get("date") else ""
+        note = f"ngày {vn_date(c['date'])}" if c.get("date") else ""
         refs.append(
             Ref(
                 f"cit.{i}",
@@ -98,7 +112,7 @@ def record_refs(record: dict) -> list[Ref]:
             Ref(
                 f"date.{i}",
                 "Ngày",
-                d.get("value") or "",
+                vn_date(d.get("value")),
                 d.get("spans") or [],
                 _low(d.get("spans")),
                 note=d.get("text") or "",

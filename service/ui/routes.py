@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi import Path as PathParam
@@ -23,13 +26,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only
 
 from normalize.keys import parse_query
-from service import auth, jobs
+from service import auth, jobs, lifecycle, readmodel, rescans, review
+from service import figures as figs
 from service.api.deps import AppState, get_state, session_user
-from service.safetext import clean_text, correction_value, csv_row
+from service.safetext import TooLong, clean_text, correction_value, csv_row
 from service.storage import repo
 from service.storage.models import CorrectionRow, DocumentRow, TokenRow
 from service.ui import figures as fig
-from service.ui import marks, review
+from service.ui import marks
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")
@@ -42,11 +46,40 @@ PageNo = Annotated[int, Query(ge=1, le=10_000)]
 Text = Annotated[str, Query(max_length=500)]
 TOKEN_NAME_MAX = 200
 PER_PAGE = 20
+ERROR_KINDS = {  # as upload.js shows them
+    "bad_input": "không đọc được tệp",
+    "encrypted": "tệp có mật khẩu",
+    "limits": "vượt giới hạn",
+    "timeout": "quá thời gian",
+    "missing_dependency": "thiếu thành phần hệ thống",
+    "file_access": "lỗi truy cập tệp",
+    "internal": "lỗi nội bộ",
+}
 ROLE_LABELS = {"reader": "người đọc", "archivist": "lưu trữ viên", "admin": "quản trị"}
 templates.env.globals.update(
-    role_labels=ROLE_LABELS, field_labels=marks.FIELD_LABELS, flag_labels=review.FLAG_LABELS
+    role_labels=ROLE_LABELS, field_labels=marks.FIELD_LABELS, flag_labels=review.REASON_LABELS
 )
 templates.env.filters["short_number"] = fig.short_number
+
+
+templates.env.filters["vn_date"] = marks.vn_date
+templates.env.tests["showing_more_than"] = lambda written, value: marks.shows_more(value, written)
+# Times are stored in UTC and shown in the archive's time (SOHOA_TIMEZONE, Vietnam's by
+# default): an archivist reads 14:05 for what happened at 14:05 on the office clock.
+LOCAL_ZONE = ZoneInfo(os.environ.get("SOHOA_TIMEZONE") or "Asia/Ho_Chi_Minh")
+
+
+def local_time(value: datetime | None) -> str:
+    """dd/mm/yyyy HH:MM in the archive's time zone (a naive time, as SQLite returns it,
+    is UTC)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(LOCAL_ZONE).strftime("%d/%m/%Y %H:%M")
+
+
+templates.env.filters["local_time"] = local_time
 
 
 def static_files() -> StaticFiles:
@@ -185,6 +218,9 @@ def _search(s: Session, q: str, f: repo.Filters, offset: int) -> tuple[repo.Sear
     Returns the result, the mode ("cites" | "text" | "") and the words searched with a key."""
     if not q.strip():
         return repo.search(s, None, None, f, PER_PAGE, offset), "", ""
+    named = repo.search(s, q, None, f, PER_PAGE, offset)  # a number: its bearer, then citing
+    if named.by_key:
+        return named, "number", ""
     kq = parse_query(q)
     if kq.number:
         words = kq.text.strip()
@@ -198,7 +234,7 @@ def _search(s: Session, q: str, f: repo.Filters, offset: int) -> tuple[repo.Sear
 
 
 def _snippet_html(h: repo.Hit, mode: str) -> Markup | None:
-    if mode == "cites" and h.citations:
+    if mode in ("cites", "number") and h.citations:
         return _citation_snippet(h.document, {c.key for c in h.citations})
     if h.snippet:
         return _marked(h.snippet, [(a, b) for a, b in h.highlights])
@@ -214,6 +250,7 @@ def search_page(
     issuer: Text = "",
     year: Text = "",
     page: PageNo = 1,
+    deleted: Text = "",
 ) -> Response:
     user = session_user(request)
     if user is None:
@@ -223,8 +260,15 @@ def search_page(
     offset = (page - 1) * PER_PAGE
     with st.db.session() as s:
         res, mode, words = _search(s, q, f, offset)
+        copies = rescans.members(s, [h.document.id for h in res.hits])
         results = [
-            {"doc": h.document, "citations": h.citations, "snippet": _snippet_html(h, mode)}
+            {
+                "doc": h.document,
+                "citations": h.citations,
+                "snippet": _snippet_html(h, mode),
+                "own": h.bears_number,
+                "copies": copies.get(h.document.id, []),
+            }
             for h in res.hits
         ]
         return _page(
@@ -244,6 +288,7 @@ def search_page(
             total=res.total,
             total_exact=res.total_exact,
             more=offset + len(res.hits) < res.total,
+            deleted=clean_text(deleted, keep=""),
             **_facets(s),
         )
 
@@ -292,7 +337,14 @@ def _corrections(s: Session, doc_id: int) -> list[CorrectionRow]:
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document_page(
-    request: Request, doc_id: Id, st: State, saved: Text = "", bad: Text = "", long: Text = ""
+    request: Request,
+    doc_id: Id,
+    st: State,
+    saved: Text = "",
+    bad: Text = "",
+    long: Text = "",
+    reprocessed: Text = "",
+    invalid: Text = "",
 ) -> Response:
     user = session_user(request)
     if user is None:
@@ -302,6 +354,7 @@ def document_page(
         if doc is None:
             return _page(request, "missing.html", user, status=404)
         rec = doc.record or {}
+        view = readmodel.read(doc, readmodel.copy_links(s, [doc.id]).get(doc.id))
         refs = marks.record_refs(rec)
         detail = (rec.get("doc") or {}).get("detail") or {}
         cites = repo.cites_of(s, doc)
@@ -323,7 +376,13 @@ def document_page(
             saved=saved,
             bad=bad,
             long=long,
-            review=review.items_of(doc),
+            reprocessed=reprocessed,
+            invalid=invalid,
+            review=review.items_of(view) if view else [],
+            confirmed=view.confirmed if view else {},
+            copies=readmodel.copies_of(s, doc.id),
+            warnings=review.warnings_of(view) if view else [],
+            copy_of=view.copy_of if view else None,
         )
 
 
@@ -343,24 +402,60 @@ def correct(
         return _login_redirect(request)
     if not auth.allows(user.role, "archivist"):
         return _forbidden(request, user)
-    if field not in repo.CORRECTABLE:
+    if field not in repo.CORRECTABLE and not readmodel.is_value_ref(field):
         return _page(request, "missing.html", user, status=422)
-    if field not in repo.CORRECTABLE:
-        return _page(request, "missing.html", user, status=422)
+    ref = field if readmodel.is_value_ref(field) else f"doc.{field}"
     try:
         new = correction_value(field, value)
+        with st.db.session() as s:
+            doc = s.get(DocumentRow, doc_id)
+            if doc is None:
+                return _page(request, "missing.html", user, status=404)
+            repo.add_correction(s, doc, field, new, user.name)
+    except TooLong:
+        return RedirectResponse(f"/documents/{doc_id}?long={field}#ref={ref}", status_code=303)
     except ValueError:
         shown = quote(clean_text(value, keep="").strip()[:40])
-        flag = f"bad={shown}" if field == "date" else f"long={field}"
-        return RedirectResponse(f"/documents/{doc_id}?{flag}#ref=doc.{field}", status_code=303)
+        flag = f"bad={shown}" if field == "date" else f"invalid={quote(field)}&bad={shown}"
+        return RedirectResponse(f"/documents/{doc_id}?{flag}#ref={ref}", status_code=303)
+    if back.startswith("/review"):
+        return RedirectResponse(back, status_code=303)
+    return RedirectResponse(f"/documents/{doc_id}?saved={field}#ref={ref}", status_code=303)
+
+
+@router.post("/documents/{doc_id}/delete")
+def delete_document(request: Request, doc_id: Id, st: State) -> Response:
+    """Delete a document (the API's DELETE): its original goes to the trash for
+    SOHOA_TRASH_DAYS days. The page asks once more before it posts here."""
+    user = session_user(request)
+    if user is None:
+        return _login_redirect(request)
+    if not auth.allows(user.role, "archivist"):
+        return _forbidden(request, user)
     with st.db.session() as s:
         doc = s.get(DocumentRow, doc_id)
         if doc is None:
             return _page(request, "missing.html", user, status=404)
-        repo.add_correction(s, doc, field, new, user.name)
-    if back.startswith("/review"):
-        return RedirectResponse(back, status_code=303)
-    return RedirectResponse(f"/documents/{doc_id}?saved={field}#ref=doc.{field}", status_code=303)
+        name = doc.number or doc.filename
+    lifecycle.delete(st.settings, st.db, doc_id, user.name)
+    return RedirectResponse(f"/?deleted={quote(name)}", status_code=303)
+
+
+@router.post("/documents/{doc_id}/reprocess")
+def reprocess_document(request: Request, doc_id: Id, st: State) -> Response:
+    """Re-extract a document with the current pipeline (the API's reprocess); corrections
+    and confirmations are kept."""
+    user = session_user(request)
+    if user is None:
+        return _login_redirect(request)
+    if not auth.allows(user.role, "archivist"):
+        return _forbidden(request, user)
+    with st.db.session() as s:
+        if s.get(DocumentRow, doc_id) is None:
+            return _page(request, "missing.html", user, status=404)
+    summary = lifecycle.reprocess(st.settings, st.db, st.pipeline, [doc_id])
+    flag = "failed" if summary.failed else "done"
+    return RedirectResponse(f"/documents/{doc_id}?reprocessed={flag}", status_code=303)
 
 
 # --- upload -------------------------------------------------------------------------------
@@ -390,7 +485,9 @@ def batch_page(request: Request, batch_id: Id, st: State) -> Response:
     items = jobs.batch_items(st.db, batch_id)
     if not items:
         return _page(request, "missing.html", user, status=404)
-    return _page(request, "batch.html", user, batch_id=batch_id, items=items)
+    return _page(
+        request, "batch.html", user, batch_id=batch_id, items=items, error_kinds=ERROR_KINDS
+    )
 
 
 @router.post("/batches/{batch_id}/retry")
@@ -408,42 +505,38 @@ def batch_retry(request: Request, batch_id: Id, st: State) -> Response:
 
 # --- review -------------------------------------------------------------------------------
 
-REVIEW_SCAN = 500
-# What the review queue and the figures read of a document: never its text or OCR words.
-_LIGHT = (
-    DocumentRow.id,
-    DocumentRow.filename,
-    DocumentRow.number,
-    DocumentRow.doc_type,
-    DocumentRow.doc_date,
-    DocumentRow.kind,
-    DocumentRow.record,
-)
+REVIEW_PAGE = 50
 
 
 @router.get("/review", response_class=HTMLResponse)
 def review_page(request: Request, st: State, page: PageNo = 1) -> Response:
-    """Low-confidence and flagged values, newest documents first."""
+    """The values still to check (service.review, as GET /api/v1/review), newest first."""
     user = session_user(request)
     if user is None:
         return _login_redirect(request)
     with st.db.session() as s:
-        stmt = select(DocumentRow).options(load_only(*_LIGHT)).order_by(DocumentRow.id.desc())
-        docs = s.scalars(stmt.limit(REVIEW_SCAN))
-        items = [i for d in docs for i in review.items_of(d, crops=False)]
-        start = (page - 1) * 50
-        shown = review.with_crops(items[start : start + 50])
+        start = (page - 1) * REVIEW_PAGE
+        items, total = review.queue(s, None, REVIEW_PAGE, start)
+        shown = review.with_boxes(s, items)
+        rows = {
+            r.id: r
+            for r in s.scalars(
+                select(DocumentRow)
+                .options(load_only(*_HEAD))
+                .where(DocumentRow.id.in_({i.document_id for i in shown}))
+            )
+        }
         groups: dict[int, list[review.Item]] = {}
         for i in shown:
-            groups.setdefault(i.document.id, []).append(i)
+            groups.setdefault(i.document_id, []).append(i)
         return _page(
             request,
             "review.html",
             user,
-            groups=list(groups.values()),
-            total=len(items),
+            groups=[(rows[k], v) for k, v in groups.items() if k in rows],
+            total=total,
             page=page,
-            more=start + 50 < len(items),
+            more=start + REVIEW_PAGE < total,
             back=str(request.url.path) + (f"?{request.url.query}" if request.url.query else ""),
         )
 
@@ -452,18 +545,30 @@ def review_page(request: Request, st: State, page: PageNo = 1) -> Response:
 
 
 FIGURE_DOCS = 20_000
+# What the figures and the review list read of a document: never its text or OCR words.
+_HEAD = (
+    DocumentRow.id,
+    DocumentRow.filename,
+    DocumentRow.number,
+    DocumentRow.doc_type,
+    DocumentRow.doc_date,
+    DocumentRow.kind,
+    DocumentRow.pages,
+    DocumentRow.record,
+)
 
 
-def _figure_rows(st: AppState, type_: str, year: str) -> list[fig.Figure]:
-    """Figures of the documents that state some, oldest first (records only are read)."""
-    stmt = select(DocumentRow).options(load_only(*_LIGHT)).where(DocumentRow.has_figures)
+def _figure_rows(st: AppState, type_: str, year: str) -> list[figs.Figure]:
+    """Figures of the documents that state some, oldest first (records only are read);
+    a copy's figures are marked (``copy_of``) and never counted."""
+    stmt = select(DocumentRow).options(load_only(*_HEAD)).where(DocumentRow.has_figures)
     if type_:
         stmt = stmt.where(DocumentRow.doc_type == type_)
     if year.isdigit() and len(year) == 4:
         stmt = stmt.where(DocumentRow.doc_date.like(f"{year}%"))
     stmt = stmt.order_by(DocumentRow.doc_date, DocumentRow.id).limit(FIGURE_DOCS)
     with st.db.session() as s:
-        return [x for d in s.scalars(stmt) for x in fig.figures_of(d)]
+        return [x for d in readmodel.read_many(s, s.scalars(stmt)) for x in figs.figures_of(d)]
 
 
 def _chart_title(unit: str) -> str:
@@ -481,16 +586,16 @@ def figures_page(
     user = session_user(request)
     if user is None:
         return _login_redirect(request)
-    rows = _figure_rows(st, type, year)
-    unit_list = fig.units(rows)
+    rows = [r for r in _figure_rows(st, type, year) if r.copy_of is None]
+    unit_list = figs.units(rows)
     unit = unit if unit in dict(unit_list) else (unit_list[0][0] if unit_list else "")
     shown = [r for r in rows if r.unit == unit]
-    chart = fig.bar_chart(fig.yearly(rows, unit), unit, _chart_title(unit))
+    chart = fig.bar_chart(figs.yearly(rows, unit), unit, _chart_title(unit))
     if unit == "đồng":
-        per_year = [(y, float(n), n) for y, _, n in fig.yearly(rows, unit)]
+        per_year = [(y, float(n), n) for y, _, n in figs.yearly(rows, unit)]
         second = fig.bar_chart(per_year, "", "Số văn bản nêu số tiền, theo năm")
     else:
-        second = fig.bar_chart(fig.yearly(rows, "đồng"), "đồng", _chart_title("đồng"))
+        second = fig.bar_chart(figs.yearly(rows, "đồng"), "đồng", _chart_title("đồng"))
     with st.db.session() as s:
         facets = _facets(s)
     return _page(
@@ -531,12 +636,13 @@ def figures_csv(
             "value",
             "unit",
             "of",
+            "measure",
             "text",
             "page",
         ]
     )
     for r in _figure_rows(st, type, year):
-        if not unit or r.unit == unit:
+        if r.copy_of is None and (not unit or r.unit == unit):
             w.writerow(
                 csv_row(
                     [
@@ -548,6 +654,7 @@ def figures_csv(
                         r.value,
                         r.unit,
                         r.of,
+                        r.measure,
                         r.text,
                         r.page,
                     ]

@@ -19,26 +19,51 @@
     return `${STATE[i.state] || i.state} ${bar}`;
   }
 
+  // What a finished file became: its number, type and title, and how many of its values
+  // wait in the review queue (a link there).
+  function found(i) {
+    if (!i.document_id) return "";
+    const d = i.document || {};
+    const head = [d.doc_type, d.number].filter(Boolean).join(" ") || "Văn bản";
+    const date = d.date ? ` · ${esc(d.date.split("-").reverse().join("/"))}` : "";
+    const title = d.title ? `<div class="hint">${esc(d.title.length > 90 ? d.title.slice(0, 90) + "…" : d.title)}</div>` : "";
+    const needs = d.to_review ? ` · <a class="needs" href="/documents/${i.document_id}">${d.to_review} giá trị cần soát</a>` : " · <span class=\"hint\">không có giá trị cần soát</span>";
+    return `<a href="/documents/${i.document_id}">Mở văn bản</a> <b>${esc(head)}</b>${date}${needs}${title}`;
+  }
+  // Failures that may pass on a new try (a limit raised, a tool installed, a timeout).
+  const RETRYABLE_KINDS = new Set(["limits", "timeout", "missing_dependency", "file_access", "internal"]);
+
   function render(batch) {
     const retrying = batch.items.filter((i) => i.state === "failed" && i.retryable).length;
     const left = batch.queued + batch.processing + retrying;
     const rows = batch.items.map((i) =>
       `<tr class="${esc(i.state)}" data-item="${i.id}"><td class="file">${esc(i.filename)}</td>` +
       `<td class="state">${progress(i)}</td>` +
-      `<td>${i.document_id ? `<a href="/documents/${i.document_id}">Mở văn bản</a>` : ""}</td></tr>`).join("");
+      `<td class="found">${found(i)}</td></tr>`).join("");
     const failed = batch.items.filter((i) => i.state === "failed");
     const fails = failed.length ? `<h2>Tệp lỗi (${failed.length})</h2><ul class="failures">` +
       failed.map((i) => `<li><b>${esc(i.filename)}</b>: ${esc(KIND[i.error_kind] || i.error_kind)}` +
-        `${i.error ? ` — ${esc(i.error)}` : ""}${i.retryable ? " <span class=\"hint\">(sẽ thử lại)</span>" : ""}</li>`).join("") +
+        `${i.error ? ` <details class="hint"><summary>chi tiết kỹ thuật</summary>${esc(i.error)}</details>` : ""}${i.retryable ? " <span class=\"hint\">(sẽ thử lại)</span>" : ""}</li>`).join("") +
       `</ul><form method="post" action="/batches/${batch.id}/retry" class="actions">` +
       `<a class="btn secondary" href="/api/v1/batches/${batch.id}/failures.csv" download>Tải danh sách lỗi (CSV)</a>` +
-      `${left || !canEdit ? "" : `<button type="submit" class="secondary">Thử lại các tệp lỗi</button>`}</form>` : "";
+      `${left || !canEdit || !failed.some((i) => RETRYABLE_KINDS.has(i.error_kind)) ? "" : `<button type="submit" class="secondary">Thử lại các tệp lỗi</button>`}</form>` : "";
     status.innerHTML =
       `<p class="summary" data-left="${left}"><a href="/batches/${batch.id}">Lô ${batch.id}</a>: ` +
       `<b>${batch.done}</b>/${batch.total} xong, <b>${batch.failed}</b> lỗi` +
       `${left ? `, ${left} đang xử lý${retrying ? ` (${retrying} sẽ thử lại)` : ""}…` : " — hoàn tất."}</p>` +
       `<progress class="overall" max="${batch.total}" value="${batch.done + batch.failed}"></progress>` +
-      `<table class="batch"><thead><tr><th>Tệp</th><th>Trạng thái</th><th></th></tr></thead><tbody>${rows}</tbody></table>` + fails;
+      `<table class="batch"><thead><tr><th>Tệp</th><th>Trạng thái</th><th>Văn bản</th></tr></thead><tbody>${rows}</tbody></table>` + fails;
+  }
+
+  // The list of recent batches, as the server renders it now (a new batch, its counts).
+  async function refreshRecent() {
+    const recent = document.getElementById("recent");
+    if (!recent) return;
+    try {
+      const html = await (await fetch("/upload")).text();
+      const fresh = new DOMParser().parseFromString(html, "text/html").getElementById("recent");
+      if (fresh) recent.replaceWith(fresh);
+    } catch (e) { /* keep the list as it was */ }
   }
 
   async function poll(id) {
@@ -50,6 +75,7 @@
       const busy = batch.queued + batch.processing > 0;
       const retrying = batch.items.some((i) => i.state === "failed" && i.retryable);
       if (busy || retrying) setTimeout(() => poll(id), busy ? 1000 : 5000);
+      else refreshRecent();
     } catch (e) {
       setTimeout(() => poll(id), 3000);  // server restarting: keep trying
     }
@@ -115,6 +141,7 @@
       files = []; list();
       history.replaceState(null, "", `/batches/${body.id}`);
       render(body);
+      refreshRecent();
       poll(body.id);
     };
     xhr.onerror = () => { bar.hidden = true; send.disabled = false; status.innerHTML = `<p class="error" role="alert">Mất kết nối tới máy chủ.</p>`; };

@@ -1,0 +1,170 @@
+"""One typed view of a stored document: its Record (corrections applied), pages and copies.
+
+The UI, the review queue, the figures and the exports all read stored documents through
+:func:`read` / :func:`read_many`, never the raw JSON: a value confirmed or corrected by a
+person, or a file that is only another copy of a document, then looks the same
+everywhere. Confirmation marks live beside the record (``confirmed``), keyed by the ref
+ids the pages and the queue use (``doc.date``, ``cit.0``, ``amt.1`` ...).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from schemas import Record
+from service.rescans import RescanRow
+from service.storage.models import DocumentRow
+
+log = logging.getLogger(__name__)
+
+HEADER_FIELDS = (
+    "issuer",
+    "parent_issuer",
+    "number",
+    "doc_type",
+    "date",
+    "place",
+    "title",
+    "signer",
+    "signer_title",
+)
+# Values other than header fields that a person may confirm, by their ref prefix.
+VALUE_REFS = ("cit", "date", "amt", "cnt")
+
+
+@dataclass
+class StoredDocument:
+    """A stored document as every reader sees it."""
+
+    id: int
+    filename: str
+    kind: str  # scanned | born_digital | mixed | text
+    pages: int
+    record: Record
+    pages_info: list[dict] = field(default_factory=list)
+    copy_of: int | None = None  # the listed copy of this document, when this is another
+    confirmed: dict[str, str] = field(default_factory=dict)  # ref id -> who confirmed/corrected
+
+    @property
+    def number(self) -> str | None:
+        return self.record.doc.number
+
+    @property
+    def date(self) -> str | None:
+        return self.record.doc.date
+
+    @property
+    def doc_type(self) -> str | None:
+        return self.record.doc.doc_type
+
+    @property
+    def is_copy(self) -> bool:
+        return self.copy_of is not None
+
+
+def is_value_ref(name: str) -> bool:
+    """``cit.0``, ``amt.2`` ...: a value other than a header field, which a person may
+    confirm (with its current value) but not rewrite."""
+    prefix, _, rest = name.partition(".")
+    return prefix in VALUE_REFS and rest.isdigit() and len(rest) <= 5
+
+
+def ref_value(record: Record, ref: str) -> str | None:
+    """The value a ref id stands for, as a person confirms it: a header field's text, a
+    citation's key, an amount's đồng, a count's number and unit, a date. None when the
+    record has no such value (a re-extraction moved it)."""
+    prefix, _, rest = ref.partition(".")
+    if prefix == "doc":
+        value = getattr(record.doc, rest, None) if rest in HEADER_FIELDS else None
+        return value if isinstance(value, str) else None
+    if prefix not in VALUE_REFS or not rest.isdigit():
+        return None
+    i = int(rest)
+    by_prefix: dict[str, Sequence[Any]] = {
+        "cit": record.citations,
+        "date": record.date_details,
+        "amt": record.amounts,
+        "cnt": record.counts,
+    }
+    items = by_prefix[prefix]
+    if i >= len(items):
+        return None
+    item = items[i]
+    if prefix == "cit":
+        return item.key
+    if prefix == "date":
+        return item.value
+    if prefix == "amt":
+        return str(item.vnd)
+    return f"{_plain(item.value)} {item.unit}"
+
+
+def _plain(v: float | int) -> str:
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def _confirmations(raw: dict, record: Record) -> dict[str, str]:
+    """Header fields corrected or confirmed (marked in the stored detail), and other values
+    confirmed while they still hold the confirmed value."""
+    out: dict[str, str] = {}
+    detail = (raw.get("doc") or {}).get("detail") or {}
+    for name, d in detail.items():
+        if isinstance(d, dict) and d.get("corrected_by"):
+            out[f"doc.{name}"] = d["corrected_by"]
+    for ref, mark in (raw.get("confirmed") or {}).items():
+        if isinstance(mark, dict) and ref_value(record, ref) == mark.get("value"):
+            out[ref] = mark.get("by") or ""
+    return out
+
+
+def read(row: DocumentRow, copy_of: int | None = None) -> StoredDocument | None:
+    """The typed view of one stored row; None (logged) for a record that no longer
+    validates, so that one damaged row never breaks a page listing many."""
+    raw = row.record or {}
+    try:
+        record = Record.model_validate(raw)
+    except ValidationError as e:
+        log.warning("document %s: stored record does not validate: %s", row.id, e)
+        return None
+    return StoredDocument(
+        id=row.id,
+        filename=row.filename,
+        kind=row.kind,
+        pages=row.pages,
+        record=record,
+        pages_info=list(row.pages_json or []),
+        copy_of=copy_of,
+        confirmed=_confirmations(raw, record),
+    )
+
+
+def copy_links(s: Session, ids: Iterable[int] | None = None) -> dict[int, int]:
+    """document id -> the id of the copy listed for it, for documents that are copies."""
+    stmt = select(RescanRow.document_id, RescanRow.original_id)
+    if ids is not None:
+        stmt = stmt.where(RescanRow.document_id.in_(list(ids)))
+    return {doc: head for doc, head in s.execute(stmt).all()}
+
+
+def read_many(s: Session, rows: Iterable[DocumentRow]) -> list[StoredDocument]:
+    """The typed views of rows, copies marked (one query for the links)."""
+    rows = list(rows)
+    links = copy_links(s, [r.id for r in rows])
+    out = [read(r, links.get(r.id)) for r in rows]
+    return [d for d in out if d is not None]
+
+
+def copies_of(s: Session, doc_id: int) -> list[DocumentRow]:
+    """Every other file of the same logical document, the listed one first."""
+    up = s.get(RescanRow, doc_id)
+    head = up.original_id if up else doc_id
+    ids = [head, *s.scalars(select(RescanRow.document_id).where(RescanRow.original_id == head))]
+    rows = {r.id: r for r in s.scalars(select(DocumentRow).where(DocumentRow.id.in_(ids)))}
+    return [rows[i] for i in ids if i != doc_id and i in rows]
