@@ -40,6 +40,8 @@ class Settings:
     zip_max_ratio: int = 200  # a zip member expanding more than this is refused (zip bomb)
     session_hours: float = 8.0  # a UI login lasts this long (the API token stays valid)
     page_cache_mb: int = 512  # rendered page images kept; the oldest are evicted past it
+    lease_s: float = 60.0  # a runner silent this long has stopped: its items are taken back
+    sweep_grace_s: float = 3600.0  # crash leftovers (temp files, stray originals) older go
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -86,6 +88,8 @@ class Settings:
             zip_max_ratio=_int_env("SOHOA_ZIP_MAX_RATIO", cls.zip_max_ratio),
             session_hours=_float_env("SOHOA_SESSION_HOURS", cls.session_hours),
             page_cache_mb=_int_env("SOHOA_PAGE_CACHE_MB", cls.page_cache_mb),
+            lease_s=_float_env("SOHOA_LEASE_S", cls.lease_s),
+            sweep_grace_s=_float_env("SOHOA_SWEEP_GRACE_S", cls.sweep_grace_s),
             cache_root=Path(os.environ["SOHOA_CACHE_DIR"])
             if os.environ.get("SOHOA_CACHE_DIR")
             else None,

@@ -7,7 +7,8 @@ with a JSON note of what was deleted, by whom and when. The trash keeps it for
 
 Reprocessing runs stored originals through the current pipeline again. The OCR cache is
 keyed by ``ocr.OCR_VERSION``: pages are re-OCRed only when the OCR stage changed; human
-corrections are re-applied by ``repo.save_document``.
+corrections are re-applied by ``repo.save_document``. Both store through
+``storage.outcome.store``, as batches do.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import extract
 from schemas import ErrorKind, SohoaError
@@ -31,6 +33,7 @@ from service.storage import repo
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.storage.models import CorrectionRow, DocumentRow
+from service.storage.outcome import store
 
 DEFAULT_TRASH_DAYS = 30
 _NOTE = "deleted.json"
@@ -166,15 +169,16 @@ def trash_restore(settings: Settings, db: Database, pipeline: Pipeline, sha_pref
     outcome = pipeline.process(path)
     if outcome.error is not None:
         raise outcome.error
-    with db.session() as s:
-        row, created = repo.save_document(
-            s, entry.filename, outcome.document, outcome.record, PIPELINE_VERSION
-        )
+
+    def reapply(s: Session, row: DocumentRow, created: bool) -> None:
         for c in note.get("corrections", []) if created else []:
             repo.add_correction(s, row, c["field"], c["value"], c["author"])
-        doc_id = row.id
+
+    stored = store(
+        db, entry.filename, outcome.document, outcome.record, settings.models_dir, reapply
+    )
     shutil.rmtree(entry.path, ignore_errors=True)
-    return doc_id
+    return stored.document_id
 
 
 # --- reprocess ---------------------------------------------------------------------------------
@@ -221,6 +225,15 @@ def _is_outdated(doc: DocumentRow) -> bool:
     )
 
 
+class _Gone(Exception):
+    """The document was deleted while its original was being reprocessed."""
+
+
+def _still_there(_s: Session, _row: DocumentRow, created: bool) -> None:
+    if created:  # the row was deleted meanwhile: do not bring it back (rolled back)
+        raise _Gone
+
+
 def reprocess(
     settings: Settings, db: Database, pipeline: Pipeline, ids: list[int]
 ) -> ReprocessSummary:
@@ -242,11 +255,12 @@ def reprocess(
         if outcome.error is not None:
             summary.failed[doc_id] = f"{outcome.error.kind.value}: {outcome.error.message}"
             continue
-        with db.session() as s:
-            doc = s.get(DocumentRow, doc_id)
-            if doc is None:  # deleted meanwhile
-                summary.failed[doc_id] = "deleted while reprocessing"
-                continue
-            repo.save_document(s, doc.filename, outcome.document, outcome.record, PIPELINE_VERSION)
+        doc = rows[doc_id]
+        try:
+            store(db, doc.filename, outcome.document, outcome.record, settings.models_dir,
+                  _still_there)  # fmt: skip
+        except _Gone:
+            summary.failed[doc_id] = "deleted while reprocessing"
+            continue
         summary.updated.append(doc_id)
     return summary

@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only
 
 from normalize.keys import parse_query
-from service import auth, jobs
+from service import auth, batches
 from service.api.deps import AppState, get_state, session_user
 from service.safetext import clean_text, correction_value, csv_row
 from service.storage import repo
@@ -376,7 +376,7 @@ def upload_page(request: Request, st: State) -> Response:
         "upload.html",
         user,
         max_mb=st.settings.limits.max_file_bytes >> 20,
-        batches=jobs.list_batches(st.db, 10),
+        batches=batches.list_batches(st.db, 10),
     )
 
 
@@ -385,7 +385,7 @@ def batch_page(request: Request, batch_id: Id, st: State) -> Response:
     user = session_user(request)
     if user is None:
         return _login_redirect(request)
-    items = jobs.batch_items(st.db, batch_id)
+    items = batches.batch_items(st.db, batch_id)
     if not items:
         return _page(request, "missing.html", user, status=404)
     return _page(request, "batch.html", user, batch_id=batch_id, items=items)
@@ -399,7 +399,7 @@ def batch_retry(request: Request, batch_id: Id, st: State) -> Response:
         return _login_redirect(request)
     if not auth.allows(user.role, "archivist"):
         return _forbidden(request, user)
-    if jobs.retry_failed(st.db, batch_id):
+    if batches.retry_failed(st.db, batch_id):
         st.wake.set()
     return RedirectResponse(f"/batches/{batch_id}", status_code=303)
 
