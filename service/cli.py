@@ -197,7 +197,8 @@ def _run_batch(db: Database, blobs: BlobStore, item_ids: list[int], files: int) 
         settings = state.settings
         if settings.broker_url:
             batches.requeue_orphans(db, None, settings.lease_s)
-            n = worker.dispatch(settings, item_ids)
+            todo = set(batches.open_item_ids(db))
+            n = worker.dispatch(settings, [i for i in item_ids if i in todo])
             err.print(f"sent {n} item(s) to {settings.broker_url.split('@')[-1]}")
             worker.wait(db, item_ids, bars.items, settings=settings)
             return

@@ -130,7 +130,7 @@ def test_a_killed_workers_items_are_redone_by_the_other_within_a_minute(
     db = Database(settings.database_url)
     folder = tmp_path / "in"
     start = int(uuid.uuid4().int % 90_000) + 10_000  # new scan bytes: real OCR, slow enough
-    files = write_texts(folder, 12) + write_pdfs(folder, 3, scans=True, start=start)
+    files = write_texts(folder, 8) + write_pdfs(folder, 2, scans=True, start=start)
     junk = folder / "hỏng.pdf"
     junk.write_bytes(b"%PDF-1.7\n")
     batch = batches.create_batch(db, BlobStore(settings.blobs_dir), [*files, junk], "celery")
@@ -193,8 +193,10 @@ def test_a_worker_that_cannot_start_exits_non_zero(celery_env, tmp_path: Path) -
     name = f"sohoa-test-{uuid.uuid4().hex[:6]}@{socket.gethostname()}"
     try:
         first = workers.start("--name", name)
-        time.sleep(8)  # let it take its node's exclusive pidbox queue
-        assert first.poll() is None, workers.tail()
+        deadline = time.monotonic() + 90
+        while " ready." not in workers.tail():  # it holds its node's exclusive pidbox queue
+            assert first.poll() is None and time.monotonic() < deadline, workers.tail()
+            time.sleep(0.2)
         second = workers.start("--name", name)  # the same node name: RabbitMQ refuses it
         assert second.wait(timeout=90) == ExitCode.WORKER_FAILED, workers.tail()
         assert first.poll() is None

@@ -344,7 +344,8 @@ def sweep(db: Database, blobs: BlobStore, grace_s: float = SWEEP_GRACE_S) -> dic
         gone["partial"] += 1
     candidates = {p.name for p in old if not p.name.startswith(".")}
     for sha in candidates - _referenced(db, candidates):
-        gone["unreferenced"] += blobs.delete(sha)
+        if _mtime(blobs.path(sha)) < cutoff:  # not attached again meanwhile (put_file touches)
+            gone["unreferenced"] += blobs.delete(sha)
     if any(gone.values()):
         log.warning("start-up sweep removed %s", gone)
     return gone
@@ -361,6 +362,13 @@ def _referenced(db: Database, shas: set[str]) -> set[str]:
                 s.scalars(select(BatchItemRow.sha256).where(BatchItemRow.sha256.in_(chunk)))
             )
     return found
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return float("inf")
 
 
 def _newest_mtime(path: Path) -> float:
