@@ -170,7 +170,9 @@ def test_a_killed_workers_items_are_redone_by_the_other_within_a_minute(
 
 
 @pytest.mark.services
-def test_ingest_with_no_live_worker_says_so_within_seconds(celery_env, tmp_path: Path) -> None:
+def test_ingest_with_no_live_worker_says_so_then_resume_waits_for_one(
+    celery_env, tmp_path: Path
+) -> None:
     settings = celery_env(_broker("redis"))
     write_texts(tmp_path / "in", 2)
     began = time.monotonic()
@@ -183,6 +185,23 @@ def test_ingest_with_no_live_worker_says_so_within_seconds(celery_env, tmp_path:
     assert took < 45, f"{took:.0f} s"  # ~5 s of silence, a 2 s ping, the CLI's start-up
     db = Database(settings.database_url)
     assert len(batches.open_item_ids(db)) == 2  # queued, not lost: a worker will take them
+    from service import celery_app
+
+    with celery_app.configure(settings).connection_for_write() as conn:
+        conn.default_channel.queue_purge(os.environ["SOHOA_QUEUE"])  # a broker that forgot
+    workers = Workers({**os.environ}, tmp_path / "worker.log")
+    try:
+        first = workers.start()
+        deadline = time.monotonic() + 90
+        while " ready." not in workers.tail():
+            assert first.poll() is None and time.monotonic() < deadline, workers.tail()
+            time.sleep(0.2)
+        res = run_sohoa("resume", timeout=240)  # sends them again, waits, then reports
+    finally:
+        workers.stop()
+    assert res.returncode == 0, res.stderr.decode() + workers.tail()
+    assert "batch 1: done: 2  already known: 0  failed: 0" in res.stdout.decode()
+    assert batches.open_item_ids(db) == []
     db.close()
 
 
