@@ -25,6 +25,7 @@ from normalize.keys import parse_query
 from schemas import Document, ErrorKind, ExitCode, Record, SohoaError
 from service import auth, backup, batches, exports, ops_cli, rescans, watch, worker
 from service.batches import queue
+from service.batches.queue import BatchState, ItemOutcome, ItemState
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
 from service.storage import repo
@@ -256,7 +257,7 @@ def _finish_batch(db: Database, batch_id: int) -> None:
     file: its own exit code)."""
     rows = batches.report(db, batch_id)
     _print_batch(db, batch_id, rows)
-    failed = [r for r in rows if r.state == "failed"]
+    failed = [r for r in rows if r.state == ItemState.FAILED]
     if not all(r.finished for r in rows):
         raise typer.Exit(int(ExitCode.UNFINISHED))
     if len(rows) == 1 and failed:
@@ -282,7 +283,8 @@ def _print_batch(
 
 
 def _counts_line(rows: list[batches.ReportRow]) -> str:
-    count = {k: sum(r.state == k for r in rows) for k in ("stored", "known", "failed")}
+    kinds = (ItemOutcome.STORED, ItemOutcome.KNOWN, ItemState.FAILED)
+    count = {k: sum(r.state == k for r in rows) for k in kinds}
     rest = sum(not r.finished for r in rows)
     return (
         f"done: {count['stored']}  already known: {count['known']}  failed: {count['failed']}"
@@ -306,7 +308,8 @@ def batch_show(
     if as_csv:
         sys.stdout.writelines(batches.report_csv(rows, failed_only=failed))
         return
-    _print_batch(db, batch_id, rows, [r for r in rows if r.state == "failed"] if failed else None)
+    shown = [r for r in rows if r.state == ItemState.FAILED] if failed else None
+    _print_batch(db, batch_id, rows, shown)
 
 
 @batch_app.command("list")
@@ -314,13 +317,14 @@ def batch_show(
 def batch_list(limit: int = 20) -> None:
     """Recent batches with their counts per state (a stopped runner's items count as queued)."""
     table = Table()
-    for col in ("id", "created", "queued", "processing", "done", "failed", "source"):
+    for col in ("id", "created", *ItemState, "source"):
         table.add_column(col, overflow="fold")
     for b in batches.list_batches(_open_db(), limit, state.settings.lease_s):
-        source = b["source"] + (f" ({b['state']})" if b["state"] != "received" else "")
+        received = b["state"] == BatchState.RECEIVED
+        source = b["source"] + ("" if received else f" ({b['state']})")
         table.add_row(
             str(b["id"]), b["created_at"].strftime("%Y-%m-%d %H:%M"),
-            *(str(b.get(k, 0)) for k in ("queued", "processing", "done", "failed")), source,
+            *(str(b.get(k, 0)) for k in ItemState), source,
         )  # fmt: skip
     out.print(table)
 
@@ -363,7 +367,7 @@ def resume() -> None:
             err.print(f"not finished: {r.file} ({r.label})")
     if not all(r.finished for r in rows):
         raise typer.Exit(int(ExitCode.UNFINISHED))
-    if any(r.state == "failed" for r in rows):
+    if any(r.state == ItemState.FAILED for r in rows):
         raise typer.Exit(int(ExitCode.PARTIAL))
 
 

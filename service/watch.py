@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from service import batches
+from service.batches.queue import ItemOutcome, ItemState
 from service.pipeline import Pipeline
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
@@ -85,18 +86,18 @@ def consume(
     batches.run_queued(db, pipeline, blobs, batch_id, wait_retries=True)
     summary = batches.Summary()
     for item in batches.batch_items(db, batch_id):
-        if item.state == "failed":
+        if item.state == ItemState.FAILED:
             summary.failed += 1
-        elif item.outcome == "known":
+        elif item.outcome == ItemOutcome.KNOWN:
             summary.known += 1
         else:
             summary.done += 1
         path = Path(item.filename)
         if not path.exists():
             continue
-        if item.state == "failed":
+        if item.state == ItemState.FAILED:
             _move(watcher.folder, path, FAILED, f"{item.error_kind}: {item.error}")
-        elif item.state == "done":
+        elif item.state == ItemState.DONE:
             _move(watcher.folder, path, DONE)
     for f in files:  # the same content twice in one drop is one item; move the twins too
         if f.exists():

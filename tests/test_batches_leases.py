@@ -191,3 +191,32 @@ def _alive(pid: int) -> bool:
             return f.read().split()[2] != "Z"  # a zombie has exited
     except FileNotFoundError:
         return False
+
+
+def test_workers_on_one_machine_share_its_cores(tmp_path: Path) -> None:
+    """`sohoa worker`'s default: the cores no other worker here holds; a killed one's
+    cores are free at once. (TMPDIR keeps these locks apart from other runs.)"""
+    code = (
+        "import time; from service.worker import claim_cores;"
+        "print(claim_cores(0), flush=True); time.sleep(120)"
+    )
+    env = {**os.environ, "TMPDIR": str(tmp_path)}
+    procs: list[subprocess.Popen] = []
+
+    def start() -> int:
+        root = Path(__file__).parent.parent
+        cmd = [sys.executable, "-c", code]
+        procs.append(subprocess.Popen(cmd, env=env, text=True, stdout=subprocess.PIPE, cwd=root))
+        return int(procs[-1].stdout.readline())
+
+    try:
+        cores = os.cpu_count() or 1
+        assert start() == cores
+        assert start() == 1  # all held: one process, not a second full pool
+        procs[0].kill()
+        procs[0].wait()
+        assert start() == cores
+    finally:
+        for p in procs:
+            p.kill()
+            p.wait()
