@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 from functools import wraps
 from pathlib import Path
@@ -376,7 +377,9 @@ def resume() -> None:
 def worker_cmd(
     concurrency: Annotated[
         int,
-        typer.Option(help="OCR processes (default: the cores no other worker here holds)."),
+        typer.Option(
+            help="OCR processes (default SOHOA_WORKERS, else the cores no other worker here holds)."
+        ),
     ] = 0,
     name: Annotated[
         str, typer.Option(help="Celery node name, unique per broker (default sohoa-PID@host).")
@@ -393,6 +396,8 @@ def worker_cmd(
         )
     db = _open_db()
     batches.recover_receiving(db, state.settings.lease_s)
+    if not concurrency and os.environ.get("SOHOA_WORKERS"):  # set for this machine: honour it
+        concurrency = state.settings.workers
     code = worker.run_celery_worker(state.settings, concurrency, name=name)
     if code:
         err.print(f"[red]the worker stopped on a fatal error (celery exit {code})[/red]")
