@@ -168,10 +168,12 @@ class Reclaimer:
         return self
 
     def pass_once(self) -> int:
-        batches.recover_receiving(self.db, self.settings.lease_s)
+        """One look; return how many items were sent again."""
         ids = batches.requeue_orphans(self.db, None, self.settings.lease_s)
+        for batch_id in batches.recover_receiving(self.db, self.settings.lease_s):
+            ids += batches.open_item_ids(self.db, batch_id)  # its creator never sent them
         if ids and self.settings.broker_url:
-            dispatch(self.settings, ids)
+            dispatch(self.settings, sorted(set(ids)))
         return len(ids)
 
     def _run(self) -> None:
