@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from schemas import ErrorKind, SohoaError
-from service.batches.queue import ItemState, batch_items, get_batch
+from service.batches.queue import BatchState, ItemState, batch_items, get_batch
 from service.safetext import csv_row, scrub_paths
 from service.storage.db import Database
 from service.storage.models import BatchItemRow, DocumentRow
@@ -65,7 +65,7 @@ def rows_of(db: Database, items: list[BatchItemRow]) -> list[ReportRow]:
 def interrupted_note(db: Database, batch_id: int) -> str:
     """A line for a batch whose creator died while receiving (empty otherwise)."""
     batch = get_batch(db, batch_id)
-    if batch is None or batch.state != "interrupted":
+    if batch is None or batch.state != BatchState.INTERRUPTED:
         return ""
     return (
         f"batch {batch_id} was interrupted while its files arrived: the files listed were "
