@@ -16,6 +16,8 @@ class ExitCode(IntEnum):
     ENCRYPTED = 8  # password-protected PDF
     LIMITS = 9  # over a configured size/page/pixel/time limit
     PARTIAL = 10  # a batch finished with some files failed
+    UNFINISHED = 11  # some files are not finished yet (no live worker, interrupted wait)
+    WORKER_FAILED = 12  # `sohoa worker` stopped on a fatal error (broker, node name ...)
     INTERNAL = 15  # a bug: please report
 
 

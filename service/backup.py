@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 
 from schemas import ErrorKind, SohoaError
 from service import PIPELINE_VERSION
+from service.batches import intake, queue
 from service.config import Settings
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
@@ -166,6 +167,9 @@ def restore(src: Path, settings: Settings) -> dict:
         )
     db = Database(settings.database_url)  # migrates a backup made by an older version
     counts = _counts(db)
+    # Items in progress at backup time: their runners are not this archive's; queue them.
+    queue.reset_claims(db)
+    intake.recover_receiving(db, lease_s=0)
     db.close()
     exact = manifest.get("counts_exact", True)
     if any(counts[k] < n or (exact and counts[k] != n) for k, n in manifest["counts"].items()):

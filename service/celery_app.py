@@ -3,8 +3,10 @@
 The database stays the source of truth. A task carries only an item id and runs the
 same claim/process/record functions as the embedded runner, so a duplicate or
 redelivered message is harmless: the compare-and-set claim lets one runner win.
-Messages are acknowledged late and re-queued if the worker dies, and transient
-failures come back with the same exponential backoff as in the embedded runner.
+Messages are acknowledged late (prefetch 1) and re-queued if the worker dies; whatever
+the broker does with a lost worker's message, the item's lease runs out within
+SOHOA_LEASE_S and any live worker sends it again. Transient failures come back with the
+same exponential backoff as in the embedded runner.
 
     SOHOA_BROKER_URL=redis://127.0.0.1:6379/0 sohoa worker
     SOHOA_BROKER_URL=amqp://guest:guest@127.0.0.1:5672// sohoa worker
@@ -41,13 +43,24 @@ def make_app(broker_url: str) -> Celery:
 app = make_app(Settings.from_env().broker_url or "redis://127.0.0.1:6379/0")
 
 
+def configure(settings: Settings) -> Celery:
+    """Point the app at the settings' broker, with a Redis visibility timeout sized to
+    the per-page limit (kombu's default is an hour): a lost worker's message comes back
+    after a few page times, not an hour later. A message redelivered while its item is
+    still processed is harmless: the claim refuses it and the holder's lease stands."""
+    visibility = max(60.0, 2 * settings.limits.ocr_timeout_s + settings.lease_s)
+    app.conf.broker_url = settings.broker_url
+    app.conf.broker_transport_options = {"visibility_timeout": visibility}
+    return app
+
+
 @app.task(bind=True, name="sohoa.process_item", max_retries=None)
 def process_item(self: Task, item_id: int) -> str:
     """Process one batch item by id; retryable failures come back after their backoff."""
-    from service import jobs, worker
+    from service import batches, worker
 
     ctx = worker.context()
-    state, retry_in = jobs.process_item(ctx.db, ctx.pipeline, ctx.blobs, item_id)
+    state, retry_in = batches.process_item(ctx.db, ctx.pipeline, ctx.blobs, item_id)
     if retry_in is not None:
         raise self.retry(countdown=retry_in)
     return state

@@ -25,14 +25,16 @@ from service import (
     archive_cli,
     auth,
     backup,
+    batches,
     exports,
-    jobs,
     logs,
     ops_cli,
     rescans,
     watch,
     worker,
 )
+from service.batches import queue
+from service.batches.queue import BatchState, ItemOutcome, ItemState
 from service.cli_base import err, handled, open_db, out, require, state
 from service.config import Settings
 from service.pipeline import Pipeline, record_json
@@ -150,7 +152,7 @@ class _Bars:
 
     def items(self, items: list) -> None:
         """From a snapshot of the batch (Celery mode: other processes do the work)."""
-        self.bar.update(self.files, completed=sum(jobs.is_finished([i]) for i in items))
+        self.bar.update(self.files, completed=sum(batches.is_finished([i]) for i in items))
         self.bar.update(
             self.pages,
             total=sum(i.pages_total for i in items) or None,
@@ -158,23 +160,41 @@ class _Bars:
         )
 
 
-def _run_batch(db: Database, blobs: BlobStore, batch_id: int | None, files: int) -> None:
-    """Work a batch (or every open item) to the end: here, or on Celery workers if configured."""
+def _run_batch(db: Database, blobs: BlobStore, item_ids: list[int], files: int) -> None:
+    """Work items to the end: here, or on Celery workers if configured (then wait for them).
+
+    Raises worker.NoWorker when a broker is configured and no live worker consumes the queue.
+    """
     with _progress() as bar:
         bars = _Bars(bar, files)
-        if state.settings.broker_url:
-            n = worker.submit(state.settings, db, batch_id)
-            err.print(f"sent {n} item(s) to {state.settings.broker_url.split('@')[-1]}")
-            if batch_id is not None:
-                worker.wait(db, batch_id, bars.items)
+        settings = state.settings
+        if settings.broker_url:
+            batches.requeue_orphans(db, None, settings.lease_s)
+            todo = set(batches.open_item_ids(db))
+            n = worker.dispatch(settings, [i for i in item_ids if i in todo])
+            err.print(f"sent {n} item(s) to {settings.broker_url.split('@')[-1]}")
+            worker.wait(db, item_ids, bars.items, settings=settings)
             return
-        jobs.requeue_orphans(db, batch_id)
-        pipe = Pipeline(state.settings)
+        pipe = Pipeline(settings)
         try:
             done = lambda item, st: bar.advance(bars.files)  # noqa: E731
-            jobs.run_queued(db, pipe, blobs, batch_id, bars.page, done, wait_retries=True)
+            for batch_id in sorted({i.batch_id for i in queue.items(db, item_ids)}):
+                batches.run_queued(db, pipe, blobs, batch_id, bars.page, done, wait_retries=True)
         finally:
             pipe.close()
+
+
+def _run_or_report(db: Database, blobs: BlobStore, item_ids: list[int], files: int) -> None:
+    """Run items; with no live worker say so at once (the items stay queued)."""
+    try:
+        _run_batch(db, blobs, item_ids, files)
+    except worker.NoWorker as e:
+        err.print(
+            f"[red]{e}[/red]: the files wait in the queue; start `sohoa worker` "
+            "(same SOHOA_BROKER_URL, database and data dir), then `sohoa resume` waits for them"
+        )
+    except TimeoutError as e:
+        err.print(f"[red]{e}[/red]")
 
 
 @app.command("ingest")
@@ -185,47 +205,62 @@ def ingest_cmd(
     """Store documents and their records as one batch; prints what became of each file.
 
     Interrupted (even kill -9)? Run `sohoa resume`: nothing is lost or stored twice.
+    Exit 0: all stored; 10: some failed; 11: some not finished (no live worker ...).
     """
     missing = [p for p in paths if not p.exists()]
     if missing:
         raise FileNotFoundError(2, "no such file", str(missing[0]))
-    files = jobs.iter_files(paths)
+    files = batches.iter_files(paths)
     db = open_db()
     blobs = BlobStore(state.settings.blobs_dir)
-    batch_id = jobs.create_batch(
+    batch_id = batches.create_batch(
         db, blobs, files, " ".join(map(str, paths)),
         max_file_bytes=state.settings.limits.max_file_bytes,
-        caps=jobs.ZipCaps.of(state.settings),
+        caps=batches.ZipCaps.of(state.settings), lease_s=state.settings.lease_s,
     )  # fmt: skip
     err.print(f"batch {batch_id}: {len(files)} file(s)")
-    _run_batch(db, blobs, batch_id, len(jobs.batch_items(db, batch_id)))
+    items = batches.batch_items(db, batch_id)
+    _run_or_report(db, blobs, [i.id for i in items], len(items))
     _finish_batch(db, batch_id)
 
 
 def _finish_batch(db: Database, batch_id: int) -> None:
-    """Print the batch table; exit 10 if some failed (a lone file: its own exit code)."""
-    rows = jobs.report(db, batch_id)
-    _print_batch(batch_id, rows)
-    failed = [r for r in rows if r.state == "failed"]
+    """Print the batch table; exit 11 if some are unfinished, 10 if some failed (a lone
+    file: its own exit code)."""
+    rows = batches.report(db, batch_id)
+    _print_batch(db, batch_id, rows)
+    failed = [r for r in rows if r.state == ItemState.FAILED]
+    if not all(r.finished for r in rows):
+        raise typer.Exit(int(ExitCode.UNFINISHED))
     if len(rows) == 1 and failed:
         raise typer.Exit(failed[0].exit_code)
     if failed:
         raise typer.Exit(int(ExitCode.PARTIAL))
 
 
-def _print_batch(batch_id: int, rows: list[jobs.ReportRow]) -> None:
+def _print_batch(
+    db: Database, batch_id: int, rows: list[batches.ReportRow], shown: list | None = None
+) -> None:
+    """The table of ``shown`` rows (default all) and the counts of all ``rows``."""
     table = Table(title=f"batch {batch_id}", show_lines=False)
     for col in ("file", "state", "number", "tries", "detail"):
         table.add_column(col, overflow="fold")
-    for r in rows:
+    for r in rows if shown is None else shown:
         detail = f"{r.error_kind}: {r.error} (exit {r.exit_code})" if r.error_kind else ""
         table.add_row(r.file, r.label, r.number, str(r.attempts), detail)
     out.print(table)
-    count = {k: sum(r.state == k for r in rows) for k in ("stored", "known", "failed")}
-    rest = len(rows) - sum(count.values())
-    out.print(
-        f"done: {count['stored']}  already known: {count['known']}  failed: {count['failed']}"
-        + (f"  not finished: {rest}" if rest else "")
+    out.print(_counts_line(rows))
+    if note := batches.interrupted_note(db, batch_id):
+        err.print(note)
+
+
+def _counts_line(rows: list[batches.ReportRow]) -> str:
+    kinds = (ItemOutcome.STORED, ItemOutcome.KNOWN, ItemState.FAILED)
+    count = {k: sum(r.state == k for r in rows) for k in kinds}
+    rest = sum(not r.finished for r in rows)
+    return (
+        f"done: {count[ItemOutcome.STORED]}  already known: {count[ItemOutcome.KNOWN]}  "
+        f"failed: {count[ItemState.FAILED]}" + (f"  not finished: {rest}" if rest else "")
     )
 
 
@@ -237,26 +272,31 @@ def batch_show(
     failed: Annotated[bool, typer.Option("--failed", help="Only the failed files.")] = False,
 ) -> None:
     """What became of each file of a batch: table, or CSV with error kind and exit code."""
-    rows = jobs.report(open_db(), batch_id)
+    db = open_db()
+    rows = batches.report(db, batch_id)
     if not rows:
-        raise SohoaError(ErrorKind.BAD_INPUT, f"no batch {batch_id}")
+        err.print(f"no batch {batch_id}")
+        raise typer.Exit(int(ExitCode.BAD_ARGS))
     if as_csv:
-        sys.stdout.writelines(jobs.report_csv(rows, failed_only=failed))
+        sys.stdout.writelines(batches.report_csv(rows, failed_only=failed))
         return
-    _print_batch(batch_id, [r for r in rows if r.state == "failed"] if failed else rows)
+    shown = [r for r in rows if r.state == ItemState.FAILED] if failed else None
+    _print_batch(db, batch_id, rows, shown)
 
 
 @batch_app.command("list")
 @handled
 def batch_list(limit: int = 20) -> None:
-    """Recent batches with their counts per state."""
+    """Recent batches with their counts per state (a stopped runner's items count as queued)."""
     table = Table()
-    for col in ("id", "created", "queued", "processing", "done", "failed", "source"):
+    for col in ("id", "created", *ItemState, "source"):
         table.add_column(col, overflow="fold")
-    for b in jobs.list_batches(open_db(), limit):
+    for b in batches.list_batches(open_db(), limit, state.settings.lease_s):
+        received = b["state"] == BatchState.RECEIVED
+        source = b["source"] + ("" if received else f" ({b['state']})")
         table.add_row(
             str(b["id"]), b["created_at"].strftime("%Y-%m-%d %H:%M"),
-            *(str(b.get(k, 0)) for k in ("queued", "processing", "done", "failed")), b["source"],
+            *(str(b.get(k, 0)) for k in ItemState), source,
         )  # fmt: skip
     out.print(table)
 
@@ -266,44 +306,73 @@ def batch_list(limit: int = 20) -> None:
 def batch_retry(batch_id: int) -> None:
     """Queue a batch's failed files again and process them (after fixing a limit, say)."""
     db = open_db()
-    n = jobs.retry_failed(db, batch_id)
+    n = batches.retry_failed(db, batch_id)
     err.print(f"batch {batch_id}: {n} failed file(s) queued again")
-    _run_batch(db, BlobStore(state.settings.blobs_dir), batch_id, n)
+    _run_or_report(db, BlobStore(state.settings.blobs_dir), batches.open_item_ids(db, batch_id), n)
     _finish_batch(db, batch_id)
 
 
 @app.command()
 @handled
 def resume() -> None:
-    """Finish every interrupted batch: re-queue files a dead process held, process the rest."""
+    """Finish every interrupted batch: close batches a crash left receiving, take back files
+    a stopped process held, process the rest, and report each batch.
+
+    Exit 0: all finished; 10: some of them failed; 11: some still not finished.
+    """
     db = open_db()
-    open_ids = jobs.open_item_ids(db)
+    blobs = BlobStore(state.settings.blobs_dir)
+    batches.recover_receiving(db, state.settings.lease_s)
+    batches.sweep(db, blobs, state.settings.sweep_grace_s)
+    batches.requeue_orphans(db, None, state.settings.lease_s)
+    open_ids = batches.open_item_ids(db)
     err.print(f"{len(open_ids)} file(s) to finish")
-    _run_batch(db, BlobStore(state.settings.blobs_dir), None, len(open_ids))
-    batches = sorted({jobs.get_item(db, i).batch_id for i in open_ids})
-    for batch_id in batches:
-        _finish_batch_quiet(db, batch_id)
-
-
-def _finish_batch_quiet(db: Database, batch_id: int) -> None:
-    rows = jobs.report(db, batch_id)
-    count = {k: sum(r.state == k for r in rows) for k in ("stored", "known", "failed")}
-    out.print(f"batch {batch_id}: " + "  ".join(f"{k}: {v}" for k, v in count.items()))
+    if open_ids:
+        _run_or_report(db, blobs, open_ids, len(open_ids))
+    rows = batches.rows_of(db, queue.items(db, open_ids))
+    for batch_id in sorted({i.batch_id for i in queue.items(db, open_ids)}):
+        out.print(f"batch {batch_id}: " + _counts_line(batches.report(db, batch_id)))
+        if note := batches.interrupted_note(db, batch_id):
+            err.print(note)
+    for r in rows:
+        if not r.finished:
+            err.print(f"not finished: {r.file} ({r.label})")
+    if not all(r.finished for r in rows):
+        raise typer.Exit(int(ExitCode.UNFINISHED))
+    if any(r.state == ItemState.FAILED for r in rows):
+        raise typer.Exit(int(ExitCode.PARTIAL))
 
 
 @app.command("worker")
 @handled
 def worker_cmd(
-    concurrency: Annotated[int, typer.Option(help="Task threads (default 2 x workers).")] = 0,
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            help="OCR processes (default SOHOA_WORKERS, else the cores no other worker here holds)."
+        ),
+    ] = 0,
+    name: Annotated[
+        str, typer.Option(help="Celery node name, unique per broker (default sohoa-PID@host).")
+    ] = "",
 ) -> None:
-    """Run a Celery worker (needs SOHOA_BROKER_URL, a shared database and data directory)."""
+    """Run a Celery worker (needs SOHOA_BROKER_URL, a shared database and data directory).
+
+    Exit 0 when stopped (SIGTERM, Ctrl-C); 12 when it stops on a fatal error.
+    """
     if not state.settings.broker_url:
         raise SohoaError(
             ErrorKind.BAD_INPUT,
             "set SOHOA_BROKER_URL (redis://127.0.0.1:6379/0 or amqp://guest:guest@127.0.0.1:5672//)",
         )
-    open_db()
-    worker.run_celery_worker(state.settings, concurrency)
+    db = open_db()
+    batches.recover_receiving(db, state.settings.lease_s)
+    if not concurrency and state.settings.workers:  # SOHOA_WORKERS set for this machine
+        concurrency = state.settings.workers
+    code = worker.run_celery_worker(state.settings, concurrency, name=name)
+    if code:
+        err.print(f"[red]the worker stopped on a fatal error (celery exit {code})[/red]")
+        raise typer.Exit(int(ExitCode.WORKER_FAILED))
 
 
 def _hit_json(hit: repo.Hit, scans: list | None = None) -> dict:

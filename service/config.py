@@ -58,6 +58,9 @@ class Settings:
     # built artefacts that depend on package versions only (the repair model's compiled
     # tables, the handwritten-digit classifier): shared by every archive of the user
     artefact_cache: Path = field(default_factory=default_artefact_cache)
+    timezone: str = "Asia/Ho_Chi_Minh"  # how the UI shows times (stored in UTC)
+    lease_s: float = 60.0  # a runner silent this long has stopped: its items are taken back
+    sweep_grace_s: float = 3600.0  # crash leftovers (temp files, stray originals) older go
 
     def __post_init__(self) -> None:
         self.data_dir = Path(self.data_dir).resolve()
@@ -104,6 +107,9 @@ class Settings:
             zip_max_ratio=_int_env("SOHOA_ZIP_MAX_RATIO", cls.zip_max_ratio),
             session_hours=_float_env("SOHOA_SESSION_HOURS", cls.session_hours),
             page_cache_mb=_int_env("SOHOA_PAGE_CACHE_MB", cls.page_cache_mb),
+            timezone=os.environ.get("SOHOA_TIMEZONE") or cls.timezone,
+            lease_s=_float_env("SOHOA_LEASE_S", cls.lease_s),
+            sweep_grace_s=_float_env("SOHOA_SWEEP_GRACE_S", cls.sweep_grace_s),
             cache_root=Path(os.environ["SOHOA_CACHE_DIR"])
             if os.environ.get("SOHOA_CACHE_DIR")
             else None,

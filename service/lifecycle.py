@@ -7,7 +7,8 @@ with a JSON note of what was deleted, by whom and when. The trash keeps it for
 
 Reprocessing runs stored originals through the current pipeline again. The OCR cache is
 keyed by ``ocr.OCR_VERSION``: pages are re-OCRed only when the OCR stage changed; human
-corrections are re-applied by ``repo.save_document``.
+corrections are re-applied by ``repo.save_document``. Both store through
+``storage.outcome.store``, as batches do.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import extract
 from schemas import ErrorKind, SohoaError
@@ -31,6 +33,7 @@ from service.storage import repo
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.storage.models import CorrectionRow, DocumentRow
+from service.storage.outcome import store
 
 _NOTE = "deleted.json"
 
@@ -152,13 +155,14 @@ def trash_restore(settings: Settings, db: Database, pipeline: Pipeline, sha_pref
     note = json.loads((entry.path / _NOTE).read_text(encoding="utf-8"))
     path = BlobStore(settings.blobs_dir).put_file(original, entry.sha256)
     document, record = pipeline.process(path).result()
-    with db.session() as s:
-        row, created = repo.save_document(s, entry.filename, document, record, PIPELINE_VERSION)
+
+    def reapply(s: Session, row: DocumentRow, created: bool) -> None:
         for c in note.get("corrections", []) if created else []:
             repo.add_correction(s, row, c["field"], c["value"], c["author"])
-        doc_id = row.id
+
+    stored = store(db, entry.filename, document, record, settings.models_dir, reapply)
     shutil.rmtree(entry.path, ignore_errors=True)
-    return doc_id
+    return stored.document_id
 
 
 # --- reprocess ---------------------------------------------------------------------------------
@@ -207,6 +211,15 @@ def _is_outdated(doc: DocumentRow | None) -> bool:
     )
 
 
+class _Gone(Exception):
+    """The document was deleted while its original was being reprocessed."""
+
+
+def _still_there(_s: Session, _row: DocumentRow, created: bool) -> None:
+    if created:  # the row was deleted meanwhile: do not bring it back (rolled back)
+        raise _Gone
+
+
 def reprocess(
     settings: Settings, db: Database, pipeline: Pipeline, ids: list[int]
 ) -> ReprocessSummary:
@@ -215,10 +228,11 @@ def reprocess(
     blobs = BlobStore(settings.blobs_dir)
     summary = ReprocessSummary()
     with db.session() as s:
-        rows = {i: s.get(DocumentRow, i) for i in ids}
+        found = {i: s.get(DocumentRow, i) for i in ids}
+    rows = {i: doc for i, doc in found.items() if doc is not None}
     paths = {}
-    for i, doc in rows.items():
-        path = blobs.path(doc.sha256) if doc else None
+    for i in ids:
+        path = blobs.path(rows[i].sha256) if i in rows else None
         if path is None or not path.exists():
             summary.failed[i] = "the original is missing from the store"
         else:
@@ -230,11 +244,10 @@ def reprocess(
         except SohoaError as err:
             summary.failed[doc_id] = f"{err.kind.value}: {err.message}"
             continue
-        with db.session() as s:
-            doc = s.get(DocumentRow, doc_id)
-            if doc is None:  # deleted meanwhile
-                summary.failed[doc_id] = "deleted while reprocessing"
-                continue
-            repo.save_document(s, doc.filename, document, record, PIPELINE_VERSION)
+        try:
+            store(db, rows[doc_id].filename, document, record, settings.models_dir, _still_there)
+        except _Gone:
+            summary.failed[doc_id] = "deleted while reprocessing"
+            continue
         summary.updated.append(doc_id)
     return summary

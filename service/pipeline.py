@@ -12,6 +12,8 @@ import logging
 import multiprocessing
 import os
 import resource
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -55,6 +57,19 @@ def image_limits(max_image_pixels: int) -> None:
     Image.MAX_IMAGE_PIXELS = max_image_pixels
 
 
+def exit_with_parent(poll_s: float = 1.0) -> None:
+    """A pool worker whose parent died (kill -9, the OOM killer) exits instead of waiting
+    on its task queue forever, holding its memory: a daemon thread watches the parent."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(poll_s)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="sohoa-parent-watch", daemon=True).start()
+
+
 def _worker_init(
     memory_mb: int = 0,
     max_image_pixels: int = Limits().max_image_pixels,
@@ -71,6 +86,7 @@ def _worker_init(
     if artefact_cache is not None:
         use_artefact_cache(artefact_cache)  # the digit classifier is loaded in the worker
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    exit_with_parent()
     image_limits(max_image_pixels)
     if memory_mb > 0:
         cap = memory_mb * 1024 * 1024

@@ -15,7 +15,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from service import jobs
+from service import batches
+from service.batches.queue import ItemOutcome, ItemState
 from service.pipeline import Pipeline
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
@@ -37,7 +38,7 @@ class Watcher:
         """Files unchanged for ``settle`` seconds, oldest first."""
         now = time.time() if now is None else now
         current: dict[Path, tuple[int, float, float]] = {}
-        for f in jobs.iter_files([self.folder]):
+        for f in batches.iter_files([self.folder]):
             if f.name.endswith(_PARTIAL_SUFFIXES) or f.name.startswith("~$"):
                 continue
             try:
@@ -71,30 +72,32 @@ def _move_file(folder: Path, f: Path, sub: str, reason: str | None) -> None:
         dest.with_name(dest.name + ".reason.txt").write_text(reason + "\n")
 
 
-def consume(db: Database, pipeline: Pipeline, blobs: BlobStore, watcher: Watcher) -> jobs.Summary:
+def consume(
+    db: Database, pipeline: Pipeline, blobs: BlobStore, watcher: Watcher
+) -> batches.Summary:
     """One scan: ingest the settled files as a batch, then move each to .done/.failed."""
     files = watcher.ready()
     if not files:
-        return jobs.Summary()
-    batch_id = jobs.create_batch(
+        return batches.Summary()
+    batch_id = batches.create_batch(
         db, blobs, files, f"watch:{watcher.folder}", [str(f) for f in files],
-        caps=jobs.ZipCaps.of(pipeline.settings),
+        caps=batches.ZipCaps.of(pipeline.settings),
     )  # fmt: skip
-    jobs.run_queued(db, pipeline, blobs, batch_id, wait_retries=True)
-    summary = jobs.Summary()
-    for item in jobs.batch_items(db, batch_id):
-        if item.state == "failed":
+    batches.run_queued(db, pipeline, blobs, batch_id, wait_retries=True)
+    summary = batches.Summary()
+    for item in batches.batch_items(db, batch_id):
+        if item.state == ItemState.FAILED:
             summary.failed += 1
-        elif item.outcome == "known":
+        elif item.outcome == ItemOutcome.KNOWN:
             summary.known += 1
         else:
             summary.done += 1
         path = Path(item.filename)
         if not path.exists():
             continue
-        if item.state == "failed":
+        if item.state == ItemState.FAILED:
             _move(watcher.folder, path, FAILED, f"{item.error_kind}: {item.error}")
-        elif item.state == "done":
+        elif item.state == ItemState.DONE:
             _move(watcher.folder, path, DONE)
     for f in files:  # the same content twice in one drop is one item; move the twins too
         if f.exists():
@@ -111,10 +114,10 @@ def watch(
     interval: float = 2.0,
     settle: float = 5.0,
     once: bool = False,
-) -> jobs.Summary:
+) -> batches.Summary:
     """Consume the folder until interrupted (or one scan, after files settle, with once)."""
     watcher = Watcher(Path(folder), settle)
-    total = jobs.Summary()
+    total = batches.Summary()
     while True:
         s = consume(db, pipeline, blobs, watcher)
         total.done, total.known, total.failed = (

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import func, select
 
 from schemas import ErrorKind, ExitCode, SohoaError
-from service import jobs
+from service import batches
+from service.batches import intake, queue
 from service.config import Settings
 from service.pipeline import Outcome, Pipeline
 from service.storage.blobs import BlobStore
@@ -32,10 +33,10 @@ class Env:
         self.pipeline = Pipeline(self.settings)
 
     def batch(self, files: list[Path], names: list[str] | None = None, cap: int | None = None):
-        return jobs.create_batch(self.db, self.blobs, files, "test", names, max_file_bytes=cap)
+        return batches.create_batch(self.db, self.blobs, files, "test", names, max_file_bytes=cap)
 
-    def run(self, batch_id: int | None = None, **kw) -> jobs.Summary:
-        return jobs.run_queued(self.db, self.pipeline, self.blobs, batch_id, **kw)
+    def run(self, batch_id: int | None = None, **kw) -> batches.Summary:
+        return batches.run_queued(self.db, self.pipeline, self.blobs, batch_id, **kw)
 
     def documents(self) -> int:
         with self.db.session() as s:
@@ -64,20 +65,20 @@ def test_same_content_is_one_document_within_and_across_batches(env: Env, tmp_pa
     files = write_texts(tmp_path / "in", 3)
     dup = tmp_path / "in" / "copy of first.txt"
     dup.write_bytes(files[0].read_bytes())
-    first = env.batch(jobs.iter_files([tmp_path / "in"]))
-    assert len(jobs.batch_items(env.db, first)) == 4  # every file keeps its line ...
+    first = env.batch(batches.iter_files([tmp_path / "in"]))
+    assert len(batches.batch_items(env.db, first)) == 4  # every file keeps its line ...
     summary = env.run(first)
     assert (summary.done, summary.failed) == (3, 0)  # ... the copy costs no work
-    rows = {Path(r.file).name: r for r in jobs.report(env.db, first)}
+    rows = {Path(r.file).name: r for r in batches.report(env.db, first)}
     assert rows["copy of first.txt"].state == "known"
     assert rows["copy of first.txt"].document_id == rows[files[0].name].document_id
-    second = env.batch(jobs.iter_files([tmp_path / "in"]))
-    items = jobs.batch_items(env.db, second)
+    second = env.batch(batches.iter_files([tmp_path / "in"]))
+    items = batches.batch_items(env.db, second)
     assert {(i.state, i.outcome) for i in items} == {("done", "known")}
     assert all(i.document_id for i in items)
     assert env.run(second).done == 0
     assert env.documents() == 3
-    for i in jobs.batch_items(env.db, first):
+    for i in batches.batch_items(env.db, first):
         assert env.blobs.path(i.sha256).read_bytes() in {f.read_bytes() for f in files}
 
 
@@ -99,7 +100,7 @@ def test_zip_slip_members_are_refused_and_the_rest_processed(lite: Env, tmp_path
         "empty-dir/": b"",
     })  # fmt: skip
     batch = lite.batch([archive], ["lô 1.zip"])
-    rows = jobs.report(lite.db, batch)
+    rows = batches.report(lite.db, batch)
     assert [r.file for r in rows] == [
         "lô 1.zip/escaped.txt",  # display names: '..' and empty parts dropped
         "lô 1.zip/etc/abs.txt",
@@ -119,7 +120,7 @@ def test_zip_bombs_and_damaged_archives_fail_their_members_only(lite: Env, tmp_p
     bomb = _zip(tmp_path / "bomb.zip", {"zeros.txt": b"\0" * (4 << 20), "ok.txt": good})
     assert bomb.stat().st_size < 100_000
     batch = lite.batch([bomb], cap=1 << 20)
-    rows = {r.file.split("/")[-1]: r for r in jobs.report(lite.db, batch)}
+    rows = {r.file.split("/")[-1]: r for r in batches.report(lite.db, batch)}
     assert rows["zeros.txt"].state == "failed"
     assert rows["zeros.txt"].error_kind == "limits"
     assert "zip bomb" in rows["zeros.txt"].error
@@ -128,29 +129,29 @@ def test_zip_bombs_and_damaged_archives_fail_their_members_only(lite: Env, tmp_p
     assert rows["ok.txt"].state == "queued"
 
     many = _zip(tmp_path / "many.zip", {f"{n}.txt": b"x" for n in range(5)})
-    entries = jobs.expand_zip(many, "many.zip", tmp_path, 100, max_members=4)
+    entries = list(intake.expand_zip(many, "many.zip", tmp_path, 100, max_members=4))
     assert len(entries) == 1 and entries[0].error.kind == ErrorKind.LIMITS
 
-    total = jobs.expand_zip(many, "many.zip", tmp_path, 100, jobs.ZipCaps(total_bytes=2))
+    total = list(intake.expand_zip(many, "many.zip", tmp_path, 100, batches.ZipCaps(total_bytes=2)))
     assert [e.error is None for e in total] == [True, True, False, False, False]
 
     damaged = bytearray(_zip(tmp_path / "d.zip", {"a.txt": good * 20}).read_bytes())
     damaged[60:400] = bytes(340)  # inside the deflate stream; the directory stays intact
     (tmp_path / "d.zip").write_bytes(bytes(damaged))
-    [entry] = jobs.expand_zip(tmp_path / "d.zip", "d.zip", tmp_path, 1 << 20)
+    [entry] = intake.expand_zip(tmp_path / "d.zip", "d.zip", tmp_path, 1 << 20)
     assert entry.error is not None and entry.error.kind == ErrorKind.BAD_INPUT
 
 
 def test_a_claim_is_taken_once(env: Env, tmp_path: Path):
     batch = env.batch(write_texts(tmp_path / "in", 2))
-    first = jobs.claim(env.db, batch, 5, 60)
+    first = queue.claim(env.db, batch, 5, 60)
     assert len(first) == 2
-    assert jobs.claim(env.db, batch, 5, 60) == []
-    assert jobs.claim_item(env.db, first[0], 60) == "no"
-    item = jobs.get_item(env.db, first[0])
-    assert (item.state, item.attempts, item.claimed_by) == ("processing", 1, jobs.runner_id())
-    assert jobs.release(env.db, first) == 2
-    assert jobs.claim_item(env.db, first[0], 60) == "claimed"
+    assert queue.claim(env.db, batch, 5, 60) == []
+    assert queue.claim_item(env.db, first[0], 60) == "no"
+    item = batches.get_item(env.db, first[0])
+    assert (item.state, item.attempts, item.claimed_by) == ("processing", 1, queue.runner_id())
+    assert queue.release(env.db, first) == 2
+    assert queue.claim_item(env.db, first[0], 60) == "claimed"
 
 
 def _failing(kind: ErrorKind):
@@ -165,31 +166,31 @@ def test_transient_failures_back_off_then_give_up(env: Env, tmp_path: Path, monk
     batch = env.batch(write_texts(tmp_path / "in", 1))
     monkeypatch.setattr(env.pipeline, "process_many", _failing(ErrorKind.TIMEOUT))
     assert env.run(batch).failed == 1
-    [item] = jobs.batch_items(env.db, batch)
+    [item] = batches.batch_items(env.db, batch)
     assert (item.state, item.retryable, item.attempts) == ("failed", True, 1)
     assert env.run(batch).failed == 0  # not due: backing off 60 s
-    assert 0 < jobs.next_retry_in(env.db, batch, 60) <= 60
-    assert not jobs.is_finished([item])
+    assert 0 < queue.next_retry_in(env.db, batch, 60) <= 60
+    assert not batches.is_finished([item])
     for attempt in (2, 3):
         with env.db.session() as s:  # pretend the backoff has passed
             row = s.get(BatchItemRow, item.id)
             row.updated_at = row.updated_at.replace(year=2000)
         assert env.run(batch).failed == 1
-        item = jobs.get_item(env.db, item.id)
+        item = batches.get_item(env.db, item.id)
         assert item.attempts == attempt
     assert (item.state, item.retryable) == ("failed", False)
     assert "gave up after 3 attempts" in item.error
-    assert jobs.next_retry_in(env.db, batch, 60) is None
+    assert queue.next_retry_in(env.db, batch, 60) is None
 
 
 def test_permanent_failures_are_not_retried(env: Env, tmp_path: Path, monkeypatch):
     batch = env.batch(write_texts(tmp_path / "in", 1))
     monkeypatch.setattr(env.pipeline, "process_many", _failing(ErrorKind.ENCRYPTED))
     env.run(batch, wait_retries=True)
-    [row] = jobs.report(env.db, batch)
+    [row] = batches.report(env.db, batch)
     assert (row.state, row.retryable, row.attempts) == ("failed", False, 1)
     assert row.exit_code == ExitCode.ENCRYPTED
-    csv = "".join(jobs.report_csv(jobs.report(env.db, batch), failed_only=True))
+    csv = "".join(batches.report_csv(batches.report(env.db, batch), failed_only=True))
     assert csv.startswith("\ufefffile,state,error_kind")
     assert "encrypted,simulated encrypted,False,1,8" in csv
 
@@ -212,9 +213,9 @@ def test_a_flaky_file_succeeds_on_retry(data_dir: Path, tmp_path: Path, monkeypa
         monkeypatch.setattr(e.pipeline, "process_many", flaky)
         summary = e.run(batch, wait_retries=True)
         assert (summary.done, summary.failed) == (2, 1)
-        items = jobs.batch_items(e.db, batch)
+        items = batches.batch_items(e.db, batch)
         assert [(i.state, i.attempts) for i in items] == [("done", 2), ("done", 1)]
-        assert items[0].error is None and jobs.is_finished(items)
+        assert items[0].error is None and batches.is_finished(items)
         assert e.documents() == 2
     finally:
         e.close()
@@ -229,14 +230,14 @@ def _dead_pid() -> int:
 
 def test_items_of_a_dead_runner_are_requeued(env: Env, tmp_path: Path):
     batch = env.batch(write_texts(tmp_path / "in", 2))
-    ids = jobs.claim(env.db, batch, 5, 60)
-    assert jobs.requeue_orphans(env.db) == 0  # we are alive
+    ids = queue.claim(env.db, batch, 5, 60)
+    assert batches.requeue_orphans(env.db) == []  # we are alive
     with env.db.session() as s:
         s.get(BatchItemRow, ids[0]).claimed_by = f"{socket.gethostname()}:{_dead_pid()}"
         s.get(BatchItemRow, ids[1]).claimed_by = "another-host:1"  # lease still valid
-    assert jobs.requeue_orphans(env.db) == 1
-    assert jobs.get_item(env.db, ids[0]).state == "queued"
-    assert jobs.claim_item(env.db, ids[1], 60) == "no"
+    assert batches.requeue_orphans(env.db) == [ids[0]]
+    assert batches.get_item(env.db, ids[0]).state == "queued"
+    assert queue.claim_item(env.db, ids[1], 60) == "no"
     assert env.run(batch).done == 1  # the other one waits for its runner or its lease
 
 
@@ -244,11 +245,11 @@ def test_unreadable_files_fail_at_once_and_the_rest_go_on(lite: Env, tmp_path: P
     files = write_texts(tmp_path / "in", 2)
     ghost = tmp_path / "in" / "gone.txt"
     batch = lite.batch([*files, ghost])
-    rows = jobs.report(lite.db, batch)
+    rows = batches.report(lite.db, batch)
     assert rows[-1].state == "failed" and rows[-1].error_kind == "file_access"
     assert lite.run(batch).done == 2
-    assert [r.state for r in jobs.report(lite.db, batch)] == ["stored", "stored", "failed"]
-    assert jobs.retry_failed(lite.db, batch) == 0  # nothing kept to retry from
+    assert [r.state for r in batches.report(lite.db, batch)] == ["stored", "stored", "failed"]
+    assert batches.retry_failed(lite.db, batch) == 0  # nothing kept to retry from
 
 
 def test_progress_reports_pages_into_the_item(lite: Env, tmp_path: Path):
@@ -256,7 +257,7 @@ def test_progress_reports_pages_into_the_item(lite: Env, tmp_path: Path):
     seen: list[tuple[int, int]] = []
     lite.run(batch, progress=lambda path, done, total: seen.append((done, total)))
     assert seen and all(0 < d <= t for d, t in seen)
-    assert all(i.pages_done == i.pages_total > 0 for i in jobs.batch_items(lite.db, batch))
+    assert all(i.pages_done == i.pages_total > 0 for i in batches.batch_items(lite.db, batch))
 
 
 def test_report_csv_quotes_awkward_names(lite: Env, tmp_path: Path):
@@ -265,7 +266,7 @@ def test_report_csv_quotes_awkward_names(lite: Env, tmp_path: Path):
     with zipfile.ZipFile(archive, "w") as zf:
         zf.writestr('báo cáo, "quý I".txt', text)
     batch = lite.batch([archive], ["a.zip"])
-    csv_text = "".join(jobs.report_csv(jobs.report(lite.db, batch)))
+    csv_text = "".join(batches.report_csv(batches.report(lite.db, batch)))
     rows = list(csv.DictReader(io.StringIO(csv_text.removeprefix("\ufeff"))))
     assert rows[0]["file"] == 'a.zip/báo cáo, "quý I".txt'
 
@@ -276,14 +277,14 @@ def test_copies_of_a_content_in_progress_wait_then_are_known(env: Env, tmp_path:
     copy.write_bytes(text.read_bytes())
     batch = env.batch([text, copy])
     other = env.batch([copy])
-    first, second = (i.id for i in jobs.batch_items(env.db, batch))
-    [third] = (i.id for i in jobs.batch_items(env.db, other))
-    assert jobs.claim(env.db, None, 5, 60) == [first]  # one at a time per content
-    assert jobs.claim_item(env.db, third, 60) == "busy"
-    jobs.release(env.db, [first])
+    first, second = (i.id for i in batches.batch_items(env.db, batch))
+    [third] = (i.id for i in batches.batch_items(env.db, other))
+    assert queue.claim(env.db, None, 5, 60) == [first]  # one at a time per content
+    assert queue.claim_item(env.db, third, 60) == "busy"
+    queue.release(env.db, [first])
     summary = env.run()
     assert (summary.done, summary.known) == (1, 0)  # the copies needed no processing
-    items = [jobs.get_item(env.db, i) for i in (first, second, third)]
+    items = [batches.get_item(env.db, i) for i in (first, second, third)]
     assert [i.outcome for i in items] == ["stored", "known", "known"]
     assert len({i.document_id for i in items}) == 1
     assert env.documents() == 1

@@ -24,6 +24,9 @@ def test_batch_report_retry_and_resume(data_dir: Path, tmp_path: Path) -> None:
 
     table = run_sohoa("batch", "show", "1").stdout.decode()
     assert table.startswith("batch 1") and "done: 2  already known: 0  failed: 1" in table
+    only_failed = run_sohoa("batch", "show", "1", "--failed").stdout.decode()
+    assert "hỏng" in only_failed and "bản-0000" not in only_failed  # rows: the failed one
+    assert "done: 2  already known: 0  failed: 1" in only_failed  # counts: the whole batch
     failed = _failed_csv()
     assert failed.startswith("\ufeff")
     [row] = list(csv.DictReader(io.StringIO(failed[1:])))
@@ -41,4 +44,4 @@ def test_batch_report_retry_and_resume(data_dir: Path, tmp_path: Path) -> None:
     listing = run_sohoa("batch", "list").stdout.decode()
     assert "hồ sơ" in listing
     missing = run_sohoa("batch", "show", "99")
-    assert missing.returncode == ExitCode.INPUT_FILE and "no batch 99" in missing.stderr.decode()
+    assert missing.returncode == ExitCode.BAD_ARGS and "no batch 99" in missing.stderr.decode()

@@ -77,3 +77,66 @@ def test_kill_9_mid_batch_then_resume_stores_every_file_once(data_dir: Path, tmp
     again = run_sohoa("ingest", str(folder))
     assert again.returncode == 0, again.stderr.decode()
     assert f"done: 0  already known: {total}  failed: 0" in again.stdout.decode()
+
+
+def _receiving(db: Path) -> int:
+    """Items attached so far to a batch still receiving its files (0: none yet)."""
+    if not db.exists():
+        return 0
+    try:
+        with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as c:
+            row = c.execute(
+                "select count(i.id) from batches b join batch_items i on i.batch_id = b.id "
+                "where b.state = 'receiving'"
+            ).fetchone()
+            return row[0]
+    except sqlite3.OperationalError:  # schema not created yet
+        return 0
+
+
+def test_kill_9_while_a_batch_is_received_then_resume_and_ingest_again(
+    data_dir: Path, tmp_path: Path
+):
+    folder = tmp_path / "in"
+    total = len(write_texts(folder, 200))
+    db = data_dir / "sohoa.db"
+    env = {**os.environ, "SOHOA_WORKERS": "1", "SOHOA_SWEEP_GRACE_S": "0"}
+    proc = subprocess.Popen(sohoa_cmd("ingest", str(folder)), cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)  # fmt: skip
+    deadline = time.time() + 120
+    try:
+        while _receiving(db) < 10:
+            assert proc.poll() is None, proc.stderr.read().decode()
+            assert time.time() < deadline, "the batch was never seen receiving"
+            time.sleep(0.01)
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # while files are still being attached
+        proc.wait()
+    with sqlite3.connect(db) as c:
+        [(state, attached)] = c.execute(
+            "select b.state, count(i.id) from batches b join batch_items i on i.batch_id = b.id"
+        ).fetchall()
+    assert state == "receiving" and 10 <= attached < total, (state, attached)
+
+    res = run_sohoa("resume", env=env)  # the files attached are finished, the rest swept
+    assert res.returncode == 0, res.stderr.decode()
+    assert "interrupted while its files arrived" in res.stderr.decode()
+    with sqlite3.connect(db) as c:
+        assert c.execute("select state from batches").fetchall() == [("interrupted",)]
+        states = dict(c.execute("select state, count(*) from batch_items group by state"))
+        shas = {sha for (sha,) in c.execute("select sha256 from documents")}
+    assert states == {"done": attached}
+    originals = {p.name for p in (data_dir / "originals").glob("??/*")}
+    assert originals == shas  # no partial copy, no original that nothing names
+    assert not any((data_dir / "incoming").iterdir())  # the extraction space is clean
+
+    again = run_sohoa("ingest", str(folder), env=env)  # send the whole folder again
+    assert again.returncode == 0, again.stderr.decode()
+    assert f"done: {total - attached}  already known: {attached}  failed: 0" in (
+        again.stdout.decode()
+    )
+    with sqlite3.connect(db) as c:
+        sql = "select count(*), count(distinct sha256) from documents"
+        count, distinct = c.execute(sql).fetchone()
+    assert count == distinct == total

@@ -33,7 +33,7 @@ from schemas import (
     SourceKind,
     Span,
 )
-from service import auth, exports, jobs, pagecache
+from service import auth, batches, exports, pagecache
 from service.api.app import create_app
 from service.config import Settings
 from service.pipeline import Pipeline
@@ -329,7 +329,7 @@ def test_6_originals_of_failed_files_can_be_deleted(env: Env, client: TestClient
     batch = client.post("/api/v1/documents", headers=_bearer(env), files=files).json()["id"]
     pipeline = Pipeline(env.settings)
     try:
-        jobs.run_queued(env.db, pipeline, BlobStore(env.settings.blobs_dir), batch)
+        batches.run_queued(env.db, pipeline, BlobStore(env.settings.blobs_dir), batch)
     finally:
         pipeline.close()
     items = client.get(f"/api/v1/batches/{batch}", headers=_bearer(env)).json()["items"]
@@ -343,7 +343,7 @@ def test_6_originals_of_failed_files_can_be_deleted(env: Env, client: TestClient
     assert not failed_blob.exists()
     assert len([p for p in env.settings.blobs_dir.rglob("*") if p.is_file()]) == 1  # the good
     assert client.delete(url, headers=_bearer(env)).json() == {"deleted": 0}
-    assert jobs.retry_failed(env.db, batch) == 0  # nothing left to retry from
+    assert batches.retry_failed(env.db, batch) == 0  # nothing left to retry from
     assert client.delete("/api/v1/batches/999/failed", headers=_bearer(env)).status_code == 404
 
 
@@ -383,7 +383,7 @@ def test_8_csv_exports_neutralise_formulas_and_nul(env: Env, client: TestClient)
     assert [csv_cell(v) for v in ("+1", "-2", "@a", "\tx", "\rx", "a=b", -5, 1.5)] == [
         "'+1", "'-2", "'@a", "'\tx", "'\rx", "a=b", -5, 1.5,
     ]  # fmt: skip
-    report = "".join(jobs.report_csv([jobs.ReportRow(file="=1+2", state="failed")]))
+    report = "".join(batches.report_csv([batches.ReportRow(file="=1+2", state="failed")]))
     assert "'=1+2" in report
 
 
@@ -397,7 +397,7 @@ def test_9_batch_errors_show_no_server_paths(env: Env, client: TestClient) -> No
     blobs = BlobStore(env.settings.blobs_dir)
     pipeline = Pipeline(env.settings)
     try:
-        jobs.run_queued(env.db, pipeline, blobs, batch)
+        batches.run_queued(env.db, pipeline, blobs, batch)
     finally:
         pipeline.close()
     [item] = client.get(f"/api/v1/batches/{batch}", headers=_bearer(env, "reader")).json()["items"]
@@ -545,8 +545,8 @@ def test_13_blank_text_truncated_zip_and_hostile_names(env: Env, tmp_path: Path)
     cut = tmp_path / "cut.zip"
     cut.write_bytes(whole.read_bytes()[:-30])
     blobs = BlobStore(env.settings.blobs_dir)
-    batch = jobs.create_batch(env.db, blobs, [cut], "test", ["cut.zip"])
-    [row] = jobs.report(env.db, batch)
+    batch = batches.create_batch(env.db, blobs, [cut], "test", ["cut.zip"])
+    [row] = batches.report(env.db, batch)
     assert row.state == "failed" and row.error_kind == "bad_input"
     assert row.error.startswith("truncated or corrupt zip archive")
 
@@ -556,8 +556,8 @@ def test_13_blank_text_truncated_zip_and_hostile_names(env: Env, tmp_path: Path)
     assert display_name("hoa-don-\u202egnp.exe", "f") == "hoa-don-gnp.exe"
     assert display_name("\u2067x\u2069.pdf", "f") == "x.pdf"
     rtl = _zip(tmp_path / "rtl.zip", {"a/../../\u202eevil.txt": b"x", "d\u202efdp.txt": b"y"})
-    batch = jobs.create_batch(env.db, blobs, [rtl], "test", ["rtl.zip"])
-    files = [r.file for r in jobs.report(env.db, batch)]
+    batch = batches.create_batch(env.db, blobs, [rtl], "test", ["rtl.zip"])
+    files = [r.file for r in batches.report(env.db, batch)]
     assert files == ["rtl.zip/a/evil.txt", "rtl.zip/dfdp.txt"]
 
 

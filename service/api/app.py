@@ -14,7 +14,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from schemas import SohoaError
-from service import PIPELINE_VERSION, jobs
+from service import PIPELINE_VERSION, batches, worker
 from service.api.archive_routes import router as archive_router
 from service.api.deps import AppState, problem, sohoa_error_status
 from service.api.edge import EdgeMiddleware
@@ -38,10 +38,19 @@ def _worker_loop(st: AppState, stop: threading.Event) -> None:
         if stop.is_set():
             break
         try:
-            jobs.run_queued(st.db, st.pipeline, st.blobs)
+            batches.run_queued(st.db, st.pipeline, st.blobs)
         except Exception:  # keep serving; the items stay queued and are retried
             log.exception("background batch run failed")
             stop.wait(5.0)
+
+
+def _sweep(db: Database, blobs: BlobStore, lease_s: float, grace_s: float) -> None:
+    """What a crash left behind (batches half received, temp files, stray originals)."""
+    try:
+        batches.recover_receiving(db, lease_s)
+        batches.sweep(db, blobs, grace_s)
+    except Exception:  # a sweep is housekeeping: it must never stop the server
+        log.exception("start-up sweep failed")
 
 
 def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
@@ -55,12 +64,20 @@ def create_app(settings: Settings, run_worker: bool = True) -> FastAPI:
         app.state.sohoa = st
         stop = threading.Event()
         thread = None
+        reclaimer = None
+        if run_worker:
+            sweep_args = (db, st.blobs, settings.lease_s, settings.sweep_grace_s)
+            threading.Thread(target=_sweep, args=sweep_args, daemon=True).start()
         if run_worker and not settings.broker_url:  # with a broker, Celery workers do the work
-            jobs.requeue_orphans(db)
+            batches.requeue_orphans(db, None, settings.lease_s)
             thread = threading.Thread(target=_worker_loop, args=(st, stop), daemon=True)
             thread.start()
             st.wake.set()
+        elif run_worker:  # stranded items of a dead worker are sent again from here too
+            reclaimer = worker.Reclaimer(settings, db).start()
         yield
+        if reclaimer:
+            reclaimer.stop()
         stop.set()
         st.wake.set()
         if thread:

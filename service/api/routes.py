@@ -6,9 +6,7 @@ details), so the OpenAPI schema at /openapi.json is the contract clients and sch
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 import tempfile
 from pathlib import Path
@@ -24,7 +22,17 @@ from sqlalchemy.orm import Session
 import ocr
 from normalize.keys import parse_query
 from schemas import Page
-from service import archive, auth, exports, jobs, pagecache, readmodel, rescans, review, worker
+from service import (
+    archive,
+    auth,
+    batches,
+    exports,
+    pagecache,
+    readmodel,
+    rescans,
+    review,
+    worker,
+)
 from service.api.deps import AppState, get_state, require
 from service.api.models import (
     BatchItemOut,
@@ -57,7 +65,6 @@ from service.api.models import (
 from service.safetext import (
     clean_text,
     correction_value,
-    csv_row,
     display_name,
     iso_date,
     scrub_paths,
@@ -169,17 +176,17 @@ def upload(
             _receive(up, dest, limit)
             paths.append(dest)
             names.append(name)
-        caps = jobs.ZipCaps.of(st.settings)
-        batch_id = jobs.create_batch(st.db, st.blobs, paths, "upload", names, limit, caps)
+        caps = batches.ZipCaps.of(st.settings)
+        batch_id = batches.create_batch(st.db, st.blobs, paths, "upload", names, limit, caps)
     worker.submit(st.settings, st.db, batch_id)  # to Celery when a broker is configured
     st.wake.set()
-    return _batch_out(batch_id, jobs.batch_items(st.db, batch_id))
+    return _batch_out(batch_id, batches.batch_items(st.db, batch_id))
 
 
 @router.get("/batches/{batch_id}", response_model=BatchOut, responses=_problems(404))
 def batch_status(batch_id: Id, st: State, _: Reader) -> BatchOut:
     """Per-file progress (pages done of total) and errors of one upload."""
-    items = jobs.batch_items(st.db, batch_id)
+    items = batches.batch_items(st.db, batch_id)
     if not items:
         raise HTTPException(404, f"no batch {batch_id}")
     return _batch_out(batch_id, items, st)
@@ -191,27 +198,22 @@ def batch_status(batch_id: Id, st: State, _: Reader) -> BatchOut:
     responses={200: {"content": {"text/csv": {}}}, **_problems(404)},
 )
 def batch_failures(batch_id: Id, st: State, _: Reader) -> Response:
-    """The failed files of a batch with why, as CSV (for a spreadsheet)."""
-    items = jobs.batch_items(st.db, batch_id)
-    if not items:
+    """The failed files of a batch with why, as CSV (for a spreadsheet): the columns of
+    `sohoa batch show ID --csv --failed`."""
+    rows = batches.report(st.db, batch_id)
+    if not rows:
         raise HTTPException(404, f"no batch {batch_id}")
-    buf = io.StringIO()
-    writer = csv.writer(buf)
-    writer.writerow(["file", "error_kind", "error", "retryable", "attempts"])
-    for i in items:
-        if i.state == "failed":
-            error = scrub_paths(i.error or "")
-            writer.writerow(csv_row([i.filename, i.error_kind, error, i.retryable, i.attempts]))
-    return Response("\ufeff" + buf.getvalue(), media_type="text/csv; charset=utf-8")
+    body = "".join(batches.report_csv(rows, failed_only=True))
+    return Response(body, media_type="text/csv; charset=utf-8")
 
 
 @router.delete("/batches/{batch_id}/failed", response_model=Discarded, responses=_problems(404))
 def discard_failed(batch_id: Id, st: State, _: Archivist) -> Discarded:
     """Delete the stored originals of the batch's files that failed for good: they hold
     no document, so they could not be deleted otherwise (the items stay, marked)."""
-    if not jobs.batch_items(st.db, batch_id):
+    if not batches.batch_items(st.db, batch_id):
         raise HTTPException(404, f"no batch {batch_id}")
-    return Discarded(deleted=jobs.discard_failed(st.db, st.blobs, batch_id))
+    return Discarded(deleted=batches.discard_failed(st.db, st.blobs, batch_id))
 
 
 def _summary(d: DocumentRow) -> DocumentSummary:

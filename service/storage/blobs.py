@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 from pathlib import Path
 
@@ -37,7 +38,9 @@ class BlobStore:
     def put_file(self, src: Path, sha256: str) -> Path:
         """Copy ``src`` in unless the same content is already there."""
         dest = self.path(sha256)
-        if not dest.exists():
+        if dest.exists():
+            os.utime(dest)  # in use again: the start-up sweep judges strays by their age
+        else:
             with open(src, "rb") as inp:
                 atomic_write_with(dest, lambda out: shutil.copyfileobj(inp, out, 1 << 20))
         return dest

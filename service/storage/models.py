@@ -153,6 +153,10 @@ class BatchRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     source: Mapped[str] = mapped_column(String(1024), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # receiving -> received (or interrupted: its creator died while files arrived)
+    state: Mapped[str] = mapped_column(String(20), default="received", index=True)
+    runner: Mapped[str | None] = mapped_column(String(200))  # "host:pid" while receiving
+    updated_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     items: Mapped[list[BatchItemRow]] = relationship(
         back_populates="batch", cascade="all, delete-orphan", order_by="BatchItemRow.id"
@@ -179,6 +183,7 @@ class BatchItemRow(Base):
     document_id: Mapped[int | None] = mapped_column(Integer)
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_by: Mapped[str | None] = mapped_column(String(200))  # "host:pid" of the runner
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # lease
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     batch: Mapped[BatchRow] = relationship(back_populates="items")

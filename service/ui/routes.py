@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated
@@ -26,9 +25,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only
 
 from normalize.keys import parse_query
-from service import auth, jobs, lifecycle, readmodel, rescans, review
+from service import auth, batches, lifecycle, readmodel, rescans, review
 from service import figures as figs
 from service.api.deps import AppState, get_state, session_user
+from service.config import Settings
 from service.safetext import TooLong, clean_text, correction_value, csv_row
 from service.storage import repo
 from service.storage.models import CorrectionRow, DocumentRow, TokenRow
@@ -66,7 +66,7 @@ templates.env.filters["vn_date"] = marks.vn_date
 templates.env.tests["showing_more_than"] = lambda written, value: marks.shows_more(value, written)
 # Times are stored in UTC and shown in the archive's time (SOHOA_TIMEZONE, Vietnam's by
 # default): an archivist reads 14:05 for what happened at 14:05 on the office clock.
-LOCAL_ZONE = ZoneInfo(os.environ.get("SOHOA_TIMEZONE") or "Asia/Ho_Chi_Minh")
+LOCAL_ZONE = ZoneInfo(Settings.from_env().timezone)
 
 
 def local_time(value: datetime | None) -> str:
@@ -473,7 +473,7 @@ def upload_page(request: Request, st: State) -> Response:
         "upload.html",
         user,
         max_mb=st.settings.limits.max_file_bytes >> 20,
-        batches=jobs.list_batches(st.db, 10),
+        batches=batches.list_batches(st.db, 10),
     )
 
 
@@ -482,7 +482,7 @@ def batch_page(request: Request, batch_id: Id, st: State) -> Response:
     user = session_user(request)
     if user is None:
         return _login_redirect(request)
-    items = jobs.batch_items(st.db, batch_id)
+    items = batches.batch_items(st.db, batch_id)
     if not items:
         return _page(request, "missing.html", user, status=404)
     return _page(
@@ -498,7 +498,7 @@ def batch_retry(request: Request, batch_id: Id, st: State) -> Response:
         return _login_redirect(request)
     if not auth.allows(user.role, "archivist"):
         return _forbidden(request, user)
-    if jobs.retry_failed(st.db, batch_id):
+    if batches.retry_failed(st.db, batch_id):
         st.wake.set()
     return RedirectResponse(f"/batches/{batch_id}", status_code=303)
 

@@ -1,14 +1,14 @@
 """hồ sơ (archival files) and their documents, per Thông tư 05/2025/TT-BNV
 
 Revision ID: 0013
-Revises: 0011
+Revises: 0012
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0013"
-down_revision = "0011"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,80 @@
+"""One way from a pipeline's result to the archive, for every caller (batches, reprocess,
+trash restore): the document row with its citations, rescan link and change-feed event
+(``repo.save_document``), whatever the caller records in the same transaction, then the
+repair's learning from clean new text."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from normalize import codes, repair
+from schemas import Document, PageRoute, Record
+from service import PIPELINE_VERSION
+from service.storage import repo
+from service.storage.db import Database
+from service.storage.models import DocumentRow
+
+log = logging.getLogger("sohoa.storage")
+
+Within = Callable[[Session, DocumentRow, bool], None]  # (session, row, created)
+
+
+@dataclass
+class Stored:
+    document_id: int
+    created: bool
+
+
+def store(
+    db: Database,
+    filename: str,
+    document: Document,
+    record: Record,
+    models_dir: Path,
+    within: Within | None = None,
+) -> Stored:
+    """Insert (or re-extract) a document and run ``within`` in the same transaction.
+
+    Two runners storing the same content at once: the second insert fails on the unique
+    sha256 and is retried, finding the first one's row (``created`` False).
+    """
+    try:
+        stored = _save(db, filename, document, record, within)
+    except IntegrityError:
+        stored = _save(db, filename, document, record, within)
+    if stored.created and is_clean_text(document):
+        repair.learn_clean_text(models_dir, document.text)
+        codes.learn_archive_codes(models_dir, sure_keys(record))
+    log.info("stored %s as document %d", filename, stored.document_id)
+    return stored
+
+
+def _save(
+    db: Database, filename: str, document: Document, record: Record, within: Within | None
+) -> Stored:
+    with db.session() as s:
+        row, created = repo.save_document(s, filename, document, record, PIPELINE_VERSION)
+        if within is not None:
+            within(s, row, created)
+        return Stored(row.id, created)
+
+
+def is_clean_text(document: Document) -> bool:
+    """Born-digital or clean text teaches the in-domain repair model; OCR text does not."""
+    pages = document.pages
+    return bool(pages) and all(
+        p.route in (PageRoute.TEXT_LAYER, PageRoute.TEXT_FILE) and not p.repairs for p in pages
+    )
+
+
+def sure_keys(record: Record) -> list[str]:
+    """A clean document's own number and the citations nobody needs to check: the codes
+    they use are valid, however rare, and the key repair must leave them alone."""
+    keys = [record.doc.number] if record.doc.number else []
+    return keys + [c.key for c in record.citations if not c.needs_review and c.number]
