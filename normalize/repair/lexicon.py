@@ -71,7 +71,7 @@ PRUNE = 9.0  # drop candidates this far (nats) below the best channel score
 # with the rule cost of those they do (the better of the two counts). CHAR_FORMS damaged
 # forms per syllable are indexed; CHAR_PER_FORM syllables per form are kept.
 CHAR_SCALE = 1.0
-CHAR_OFFSET = 0.0
+CHAR_OFFSET = -1.0
 CHAR_FORMS = 16
 CHAR_PER_FORM = 8
 
@@ -174,15 +174,20 @@ class Lexicon:
 
     def _noisy_index(self) -> dict[str, tuple[tuple[float, str], ...]]:
         """Damaged form (lower case) -> (channel log-p, syllable) of the syllables the
-        character channel says most often come out that way (both tone placements)."""
+        character channel says most often come out that way (both tone placements).
+
+        A syllable's plain skeleton ("thanh" for thảnh) is left out: the skeleton rules price
+        that reading already, against the token read as written; the channel pricing it too
+        would tip clean names ("Nguyễn Văn Thanh") into "Thảnh"."""
         char = self.char
         assert char is not None
         found: dict[str, list[tuple[float, str]]] = {}
         for key in self.vocab:
             best: dict[str, float] = {}
+            plain = skeleton(key).replace("đ", "d")
             for style in {key, old_style(key)}:
                 for form, lp in char.forms(style, beam=CHAR_FORMS):
-                    if lp > best.get(form, -math.inf):
+                    if form != plain and lp > best.get(form, -math.inf):
                         best[form] = lp
             for form, lp in best.items():
                 found.setdefault(form, []).append((lp, key))
