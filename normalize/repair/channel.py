@@ -22,8 +22,7 @@ from __future__ import annotations
 import heapq
 import math
 import unicodedata
-from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from unidecode import unidecode
 
@@ -59,8 +58,8 @@ def _prior_cost(ch: str, seg: str) -> float:
 
 
 def _align(
-    syl: str, tok: str, cost
-) -> tuple[float, list[tuple[str, str]]]:  # cost(ch, seg) -> float
+    syl: str, tok: str, cost: Callable[[str, str], float]
+) -> tuple[float, list[tuple[str, str]]]:
     """Cheapest segmentation of tok into one segment (0..MAX_SEG chars) per letter of syl."""
     n, m = len(syl), len(tok)
     inf = math.inf
@@ -98,13 +97,14 @@ def learn(pairs: Iterable[tuple[str, str, float]], passes: int = 2) -> dict[str,
     table: dict[str, dict[str, float]] = {}
     for _ in range(passes):
         cost = _prior_cost if not table else CharChannel(table).cost
-        counts: dict[str, Counter] = {}
+        counts: dict[str, dict[str, float]] = {}
         for syl, tok, w in data:
             total, path = _align(syl, tok, cost)
             if total == math.inf:
                 continue
             for ch, seg in path:
-                counts.setdefault(ch, Counter())[seg] += w
+                emitted = counts.setdefault(ch, {})
+                emitted[seg] = emitted.get(seg, 0.0) + w
         table = {ch: dict(c) for ch, c in sorted(counts.items())}
     return {ch: {s: round(n, 3) for s, n in c.items()} for ch, c in table.items()}
 

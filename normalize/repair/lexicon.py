@@ -13,6 +13,7 @@ import zlib
 
 from rapidfuzz.distance import Levenshtein
 
+from normalize.repair import channel
 from normalize.repair.channel import CharChannel, old_style
 from normalize.repair.lm import NUM
 from normalize.repair.syllables import is_valid, skeleton
@@ -97,6 +98,11 @@ def settings_key() -> str:
         CHAR_OFFSET,
         CHAR_FORMS,
         CHAR_PER_FORM,
+        channel.ALPHA,
+        channel.MIN_COUNT,
+        channel.GEN_PER_LETTER,
+        channel.MAX_SEG,
+        channel.UNSEEN_LOGP,
     )
     return f"{zlib.crc32(repr(values).encode()):08x}"
 
