@@ -13,6 +13,8 @@ import zlib
 
 from rapidfuzz.distance import Levenshtein
 
+from normalize.repair import channel
+from normalize.repair.channel import CharChannel, old_style
 from normalize.repair.lm import NUM
 from normalize.repair.syllables import is_valid, skeleton
 from normalize.unicode import tone_key
@@ -65,6 +67,14 @@ MAX_CANDS = 8
 SKELETON_CAP = 8  # syllables per skeleton (most frequent first) a rule match proposes
 RANK_PRIOR = 1.0  # weight of log(syllable count + 1) when readings are ranked
 PRUNE = 9.0  # drop candidates this far (nats) below the best channel score
+# The character channel (normalize.repair.channel): its log P(token | syllable) x CHAR_SCALE
+# + CHAR_OFFSET prices readings the OCR rules do not reach ("chac" = chức) and competes
+# with the rule cost of those they do (the better of the two counts). CHAR_FORMS damaged
+# forms per syllable are indexed; CHAR_PER_FORM syllables per form are kept.
+CHAR_SCALE = 1.0
+CHAR_OFFSET = -1.0
+CHAR_FORMS = 16
+CHAR_PER_FORM = 8
 
 
 def settings_key() -> str:
@@ -84,6 +94,15 @@ def settings_key() -> str:
         INITIAL_RULES,
         CHAR_ALTS,
         CHAR_MAP,
+        CHAR_SCALE,
+        CHAR_OFFSET,
+        CHAR_FORMS,
+        CHAR_PER_FORM,
+        channel.ALPHA,
+        channel.MIN_COUNT,
+        channel.GEN_PER_LETTER,
+        channel.MAX_SEG,
+        channel.UNSEEN_LOGP,
     )
     return f"{zlib.crc32(repr(values).encode()):08x}"
 
@@ -155,7 +174,36 @@ class Lexicon:
         # the table never saw, before the rule cost (the unseen-decay backoff of _channel).
         self._log_count = {k: RANK_PRIOR * math.log(n + 1) for k, n in self.vocab.items()}
         self._unseen_lp = {k: math.log(self._channel(k, 0.0, {})) for k in self.vocab}
+        self.char = CharChannel(snap["char_channel"]) if snap.get("char_channel") else None
+        self.noisy = self._noisy_index() if self.char else {}
         self.compiled: dict[str, tuple] = {}
+
+    def _noisy_index(self) -> dict[str, tuple[tuple[float, str], ...]]:
+        """Damaged form (lower case) -> (channel log-p, syllable) of the syllables the
+        character channel says most often come out that way (both tone placements).
+
+        A syllable's plain skeleton ("thanh" for thảnh) is left out: the skeleton rules price
+        that reading already, against the token read as written; the channel pricing it too
+        would tip clean names ("Nguyễn Văn Thanh") into "Thảnh"."""
+        char = self.char
+        assert char is not None
+        found: dict[str, list[tuple[float, str]]] = {}
+        for key in self.vocab:
+            best: dict[str, float] = {}
+            plain = skeleton(key).replace("đ", "d")
+            for style in {key, old_style(key)}:
+                for form, lp in char.forms(style, beam=CHAR_FORMS):
+                    if form != plain and lp > best.get(form, -math.inf):
+                        best[form] = lp
+            for form, lp in best.items():
+                found.setdefault(form, []).append((lp, key))
+        prior = self._log_count
+        return {
+            form: tuple(
+                sorted(rows, key=lambda r: r[0] + prior[r[1]], reverse=True)[:CHAR_PER_FORM]
+            )
+            for form, rows in found.items()
+        }
 
     def compile(self) -> None:
         """Readings of every form the table knows and every syllable, lower case and
@@ -247,6 +295,8 @@ class Lexicon:
         if _is_caps(tok) and not damaged:
             return ((None, tok, 0.0, FIXED, -1),)
         rows, min_cost = self._skeleton_cands(tok) if damaged else ([], 9.0)
+        if damaged and self.char is not None:
+            rows = self._char_rows(low, rows)
         # Syllables the table saw for this token are priced by the table instead; the top
         # MAX_CANDS + len(seen) rule rows are enough for the top MAX_CANDS after the merge.
         merged = [r for r in rows[: MAX_CANDS + len(seen) + 1] if r[2] not in seen]
@@ -268,6 +318,19 @@ class Lexicon:
         if not ident_ok and tok.isalpha() and len(tok) >= 4 and min_cost > 1:
             out.extend(self._splits(tok))
         return tuple(out)
+
+    def _char_rows(
+        self, low: str, rows: list[tuple[float, float, str]]
+    ) -> list[tuple[float, float, str]]:
+        """The rule rows with the character channel's readings of the token added, each
+        syllable at the better of its rule price and its character-channel price."""
+        lp_of = {k: lp for _, lp, k in rows}
+        for lp, k in self.noisy.get(low, ()):
+            lp = CHAR_SCALE * lp + CHAR_OFFSET
+            if lp > lp_of.get(k, -math.inf):
+                lp_of[k] = lp
+        prior = self._log_count
+        return sorted(((lp + prior[k], lp, k) for k, lp in lp_of.items()), reverse=True)
 
     def _splits(self, tok: str) -> list[tuple]:
         """Two syllables glued by OCR ('danvé' -> 'dân về'): both halves must be skeletons."""

@@ -1,11 +1,12 @@
 """The repair model: syllable candidates, a noisy-channel cost and a Viterbi search.
 
 For each word token the candidates are: the token itself, the syllables the confusion table
-says it came from (learned from English-OCR renders), and syllables whose unaccented skeleton
+says it came from (learned from English-OCR renders), syllables whose unaccented skeleton
 matches the token after OCR character rules (6->o, I->l, Q->O, P->Đ, ir->ư ...) or within one
-edit (normalize.repair.lexicon). Score = log P(token | syllable) + log P_LM(syllable | previous
-syllables); the prior that a token is damaged at all comes from the text's damage score, so
-clean text stays as it is.
+edit, and the syllables the character channel says produce it ("chac" = chức: ứ read as "a";
+normalize.repair.lexicon, normalize.repair.channel). Score = log P(token | syllable) +
+log P_LM(syllable | previous syllables); the prior that a token is damaged at all comes from
+the text's damage score, so clean text stays as it is.
 """
 
 from __future__ import annotations
