@@ -26,6 +26,7 @@ from PIL import Image
 import extract
 import ingest
 import ocr
+from extract.header import names
 from ingest import pdfsig
 from ingest.textfile import UTF8_REPLACED
 from normalize import codes, repair
@@ -280,6 +281,7 @@ class Pipeline:
     def extract(self, document: Document) -> Record:
         """Build the record and state which versions of which stages made it."""
         codes.load_archive_codes(self.settings.models_dir)  # the archive's own key codes
+        names.load_known_names(self.settings.models_dir)  # signers a person checked
         record = extract.build_record(document)
         prov = record.provenance
         prov.pipeline_version = PIPELINE_VERSION

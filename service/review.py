@@ -14,10 +14,12 @@ import dataclasses
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, delete, func, select
 from sqlalchemy.orm import Mapped, Session, load_only, mapped_column
 
+from extract.header import names
 from extract.review import field_reasons, review_reasons
 from schemas import Span
 from service import readmodel
@@ -322,3 +324,10 @@ def with_boxes(s: Session, items: list[Item]) -> list[Item]:
         if i.box is None and same is not None:
             i.box, i.spans, i.flags = same.box, same.spans, same.flags
     return items
+
+
+def learn(models_dir: Path, field: str, value: str | None) -> None:
+    """What a correction or confirmation teaches the next extraction: a signer's name a
+    person checked is trusted as spelt (``extract.header.names``)."""
+    if field == "signer" and value:
+        names.learn_known_name(models_dir, value)

@@ -113,6 +113,7 @@ def _free_port() -> int:
 
 class Server:
     def __init__(self, settings: Settings, run_worker: bool = True) -> None:
+        self.settings = settings
         self.port = _free_port()
         app = create_app(settings, run_worker=run_worker)
         config = uvicorn.Config(app, host="127.0.0.1", port=self.port, log_level="warning")

@@ -70,6 +70,9 @@ def test_upload_search_detail_correct(server) -> None:
     )
     history = client.get(f"/api/v1/documents/{doc_id}/corrections").json()
     assert history[0]["author"] == "archivist@test"
+    # a signer a person typed is trusted as spelt by the next extraction
+    known = srv.settings.models_dir / "known-names.txt"
+    assert known.read_text(encoding="utf-8").splitlines() == ["Nguyễn Văn Test"]
 
     csv_text = client.get("/api/v1/export/citations.csv").text
     assert csv_text.startswith("\ufeff") and "677/QĐ-TTg" in csv_text

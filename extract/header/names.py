@@ -13,18 +13,29 @@ common.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 
 from normalize.fold import fold
 from normalize.names import surname_spelling
 from normalize.unicode import tone_key
+from schemas.files import write_atomic
 
-__all__ = ["NAME_UNUSUAL", "name_doubts", "set_known_names"]
+__all__ = [
+    "KNOWN_NAMES_FILE",
+    "NAME_UNUSUAL",
+    "learn_known_name",
+    "load_known_names",
+    "name_doubts",
+    "set_known_names",
+]
 
 log = logging.getLogger(__name__)
 
 NAME_UNUSUAL = "name_unusual"
+KNOWN_NAMES_FILE = "known-names.txt"  # in the archive's models dir, one name a line
 
 # Middle and given names of Vietnamese people (Kinh and the common names of the northern
 # minorities): the syllables, in the tone convention of ``tone_key``. A common-knowledge
@@ -65,14 +76,45 @@ xuyên ý hiếu khoa lành mười nhạc phẩm soạn tài thuận tín trọ
 NAME_SYLLABLES = frozenset(tone_key(s) for s in _NAME_SYLLABLES.split())
 
 _known: frozenset[str] = frozenset()
+_loaded: tuple[Path, float] | None = None
 
 
 def set_known_names(names: Iterable[str]) -> None:
-    """Names the archive has seen confirmed (checked signers): trusted as spelt. For the
-    service to call at start-up, as ``normalize.codes.set_extra_codes`` (not wired yet)."""
+    """Names the archive has seen confirmed (checked signers): trusted as spelt."""
     global _known
     _known = frozenset(" ".join(tone_key(w) for w in n.split()) for n in names if n.strip())
     log.info("signer names: %d known to the archive", len(_known))
+
+
+def load_known_names(models_dir: Path) -> None:
+    """The names a person confirmed or typed as signers, from the archive's file; re-read
+    only when it changed, so every extraction can call it (another process may have
+    learned a name since this one started)."""
+    global _loaded
+    path = Path(models_dir) / KNOWN_NAMES_FILE
+    mtime = path.stat().st_mtime if path.exists() else 0.0
+    if _loaded != (path, mtime):
+        text = path.read_text(encoding="utf-8") if mtime else ""
+        set_known_names(text.splitlines())
+        _loaded = (path, mtime)
+
+
+def learn_known_name(models_dir: Path, name: str) -> None:
+    """Add a signer's name a person checked: the next extraction trusts it as spelt and
+    flags a reading with other marks. Under a lock, since processes store in parallel."""
+    name = " ".join(name.split())
+    if len(name.split()) < 2:
+        return
+    models_dir = Path(models_dir)
+    models_dir.mkdir(parents=True, exist_ok=True)
+    with (models_dir / ".known-names.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        path = models_dir / KNOWN_NAMES_FILE
+        old = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+        if name not in {" ".join(line.split()) for line in old}:
+            log.info("signer name learned: %s", name)
+            write_atomic(path, "\n".join([*old, name]).encode("utf-8") + b"\n")
+    load_known_names(models_dir)
 
 
 def name_doubts(name: str, known: frozenset[str] | None = None) -> list[str]:

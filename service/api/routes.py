@@ -476,7 +476,9 @@ def correct(doc_id: Id, body: CorrectionIn, st: State, token: Archivist) -> Corr
         with st.db.session() as s:
             doc = _get_doc(s, doc_id)
             row = repo.add_correction(s, doc, body.field, value, token.name)
-            return _correction_out(row)
+            out = _correction_out(row)
+        review.learn(st.settings.models_dir, body.field, value)
+        return out
     except ValueError as e:
         raise HTTPException(422, str(e)) from None
 

@@ -412,6 +412,7 @@ def correct(
             if doc is None:
                 return _page(request, "missing.html", user, status=404)
             repo.add_correction(s, doc, field, new, user.name)
+        review.learn(st.settings.models_dir, field, new)
     except TooLong:
         return RedirectResponse(f"/documents/{doc_id}?long={field}#ref={ref}", status_code=303)
     except ValueError:
