@@ -195,6 +195,68 @@ def throughput(paths: list[Path], jobs: int) -> dict:
     }
 
 
+def _batch_pdfs(pages: list[tuple[str, str, Path]], per_file: int) -> list[Path]:
+    """The clean and scan pages as two PDFs of ``per_file`` pages each (a user's batch)."""
+    from PIL import Image
+
+    pdfs = []
+    for level in ("clean", "scan"):
+        paths = [p for lv, _, p in pages if lv == level]
+        paths = (paths * per_file)[:per_file]
+        images = [Image.open(p).convert("RGB") for p in paths]
+        pdf = OUT / "userpath" / f"{level}.pdf"
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        images[0].save(pdf, "PDF", resolution=300, save_all=True, append_images=images[1:])
+        pdfs.append(pdf)
+    return pdfs
+
+
+def _page_images(pdfs: list[Path]) -> list[Path]:
+    """Every page of the PDFs as a 300-dpi PNG: what raw Tesseract is given."""
+    import pypdfium2 as pdfium
+
+    out = []
+    for pdf in pdfs:
+        doc = pdfium.PdfDocument(pdf)
+        for i in range(len(doc)):
+            png = OUT / "userpath" / f"{pdf.stem}-{i + 1:02d}.png"
+            doc[i].render(scale=300 / 72).to_pil().convert("RGB").save(png, dpi=(300, 300))
+            out.append(png)
+        doc.close()
+    return out
+
+
+def user_path(pages: list[tuple[str, str, Path]], jobs: int, per_file: int = 8) -> dict:
+    """``python -m service ingest`` of a batch, cold (a fresh data dir, start-up and the
+    whole batch included), against raw Tesseract in one process on the same page images,
+    timed before and after (the machine's load drifts) and averaged."""
+    import tempfile
+
+    pdfs = _batch_pdfs(pages, per_file)
+    images = _page_images(pdfs)
+    load = os.getloadavg()[0]
+    raw_before = _raw_seconds(images)
+    with tempfile.TemporaryDirectory(prefix="sohoa-userpath-") as data:
+        env = {**os.environ, "SOHOA_WORKERS": str(jobs)}
+        cmd = [sys.executable, "-m", "service", "--data", data, "ingest", *map(str, pdfs)]
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        sohoa_s = time.perf_counter() - t0
+    if done.returncode != 0:
+        print(f"  (sohoa ingest exited {done.returncode}: {done.stderr.strip()[-300:]})")
+    raw_s = (raw_before + _raw_seconds(images)) / 2
+    return {
+        "pages": len(images),
+        "load_before": load,
+        "load_after": os.getloadavg()[0],
+        "raw_s": raw_s,
+        "sohoa_s": sohoa_s,
+        "ratio": raw_s / sohoa_s,
+        "peak_process_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "exit": done.returncode,
+    }
+
+
 def _gold_fields(path: Path) -> tuple[str, str]:
     gold = json.loads((REAL / "gold" / (path.stem + ".json")).read_text(encoding="utf-8"))
     return gold["doc"]["number"], gold["doc"]["date"]
@@ -272,7 +334,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="fewer pages: a few minutes")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--variants", action="store_true", help="also measure each clean-up step")
-    ap.add_argument("--skip", default="", help="comma list of: accuracy,throughput,real")
+    ap.add_argument("--skip", default="", help="comma list of: accuracy,throughput,userpath,real")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
     pages = make_pages(args.quick)
@@ -306,6 +368,14 @@ def main(argv: list[str] | None = None) -> None:
                 f"  OCRmyPDF --jobs {args.jobs} -l vie: {t['ocrmypdf_ppm']:.1f} pages/min; "
                 f"sohoa / OCRmyPDF = {t['sohoa_ppm'] / t['ocrmypdf_ppm']:.2f}x"
             )
+    if "userpath" not in skip:
+        u = report["userpath"] = user_path(make_pages(False), args.jobs)
+        print(
+            f"user path: python -m service ingest of {u['pages']} pages in 2 PDFs, cold, "
+            f"{u['sohoa_s']:.1f} s; raw tesseract (1 process) on the same page images "
+            f"{u['raw_s']:.1f} s; ratio {u['ratio']:.2f}x (load average {u['load_before']:.1f}"
+            f" before, {u['load_after']:.1f} after; largest process {u['peak_process_mb']:.0f} MB)"
+        )
     if "real" not in skip and REAL.exists():
         r = report["real"] = real(args.jobs)
         n = sum(f["number"] for f in r["files"])

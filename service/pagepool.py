@@ -1,0 +1,42 @@
+"""What each process of the OCR page pool runs first: kept in a module that imports little.
+
+Pool workers are spawned: unpickling the initializer imports its module in every worker.
+Living in ``service.pipeline`` it imported the whole pipeline (extract, normalize, spaCy
+and friends: ~2-7 s of CPU per worker before the first page); here it imports Pillow and
+the limits only, and the OCR stack comes in with the first page task.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import resource
+
+from PIL import Image
+
+from schemas import Limits
+
+log = logging.getLogger("sohoa.pagepool")
+
+
+def image_limits(max_image_pixels: int) -> None:
+    """Let sohoa's own limits decide, not Pillow's default (~179 MP): a 225 MP scan is read
+    and downscaled to SOHOA_MAX_PAGE_PIXELS; an image declaring more than
+    ``max_image_pixels`` is refused by its header, with sohoa's message. Pillow's own bomb
+    check (twice this) stays as the last guard."""
+    Image.MAX_IMAGE_PIXELS = max_image_pixels
+
+
+def worker_init(memory_mb: int = 0, max_image_pixels: int = Limits().max_image_pixels) -> None:
+    """Tesseract's OpenMP threads slow a page ~5x on this hardware: one thread per process
+    (set before the worker loads libtesseract, which reads it once).
+
+    ``memory_mb`` caps the worker's address space (Tesseract runs inside it): a hostile
+    page then kills one worker, which fails one file as retryable, not the machine.
+    """
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    image_limits(max_image_pixels)
+    if memory_mb > 0:
+        cap = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    log.debug("page worker %d ready", os.getpid())
