@@ -20,6 +20,7 @@ import zlib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from bench.ocr.families import FAMILIES, HELD_BACK, degrade_family
 from bench.ocr.metrics import cer, wer
 from bench.ocr.texts import corpus
 from samples.synth import LEVELS, degrade, render_text
@@ -39,20 +40,26 @@ VARIANTS = {
 }
 
 
-def make_pages(quick: bool) -> list[tuple[str, str, Path]]:
-    """Render the corpus and degrade it: (level, truth, png path) per page."""
+def make_pages(quick: bool, families: bool = False) -> list[tuple[str, str, Path]]:
+    """Render the corpus and degrade it: (level or family, truth, png path) per page."""
     OUT.mkdir(parents=True, exist_ok=True)
     pages = []
+    kinds = LEVELS + (tuple(FAMILIES) if families else ())
     for name, text in corpus():
         images, truths = render_text(text)
         keep = 1 if quick else 2
         for k, (img, truth) in enumerate(zip(images[:keep], truths[:keep], strict=True)):
-            for level in LEVELS:
-                seed = zlib.crc32(f"{name}-{k}-{level}".encode())
-                path = OUT / f"{name}-{k + 1}-{level}.png"
+            for kind in kinds:
+                seed = zlib.crc32(f"{name}-{k}-{kind}".encode())
+                path = OUT / f"{name}-{k + 1}-{kind.replace(' ', '_').replace('+', '_')}.png"
                 if not path.exists():
-                    degrade(img, level, seed=seed).save(path, dpi=(300, 300))
-                pages.append((level, truth, path))
+                    page = (
+                        degrade(img, kind, seed=seed)
+                        if kind in LEVELS
+                        else degrade_family(img, kind, seed)
+                    )
+                    page.save(path, dpi=(300, 300))
+                pages.append((kind, truth, path))
     return pages
 
 
@@ -105,7 +112,7 @@ def accuracy(pages: list[tuple[str, str, Path]], jobs: int, variants: bool) -> d
         }
     hyps["raw tesseract"] = raw
     for name, texts in hyps.items():
-        for level in LEVELS:
+        for level in dict.fromkeys(lv for lv, _, _ in pages):
             c = w = ct = wt = 0
             for (lv, truth, _), hyp in zip(pages, texts, strict=True):
                 if lv != level:
@@ -334,19 +341,23 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="fewer pages: a few minutes")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--variants", action="store_true", help="also measure each clean-up step")
+    ap.add_argument(
+        "--families",
+        action="store_true",
+        help=f"also the degradation families (bench/ocr/families.py; {HELD_BACK} held back)",
+    )
     ap.add_argument("--skip", default="", help="comma list of: accuracy,throughput,userpath,real")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
-    pages = make_pages(args.quick)
+    pages = make_pages(args.quick, args.families)
     report: dict = {}
     if "accuracy" not in skip:
         report["accuracy"] = accuracy(pages, args.jobs, args.variants)
-        print("CER / WER by level (lower is better)")
+        print(f"CER / WER by level and family (lower is better; {HELD_BACK}: held back)")
         for name, levels in report["accuracy"].items():
-            cells = "  ".join(
-                f"{lv}: {v['cer']:6.2%} / {v['wer']:6.2%}" for lv, v in levels.items()
-            )
-            print(f"  {name:18s} {cells}")
+            print(f"  {name}")
+            for lv, v in levels.items():
+                print(f"    {lv:14s} {v['cer']:7.2%} / {v['wer']:7.2%}")
     if "throughput" not in skip:
         scan = [p for lv, _, p in pages if lv == "scan"]
         scan = (scan * 2)[: 4 if args.quick else 8]
