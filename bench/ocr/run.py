@@ -233,6 +233,12 @@ def _page_images(pdfs: list[Path]) -> list[Path]:
     return out
 
 
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the waited-for child processes and theirs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def user_path(pages: list[tuple[str, str, Path]], jobs: int, per_file: int = 8) -> dict:
     """``python -m service ingest`` of a batch, cold (a fresh data dir, start-up and the
     whole batch included), against raw Tesseract in one process on the same page images,
@@ -242,17 +248,22 @@ def user_path(pages: list[tuple[str, str, Path]], jobs: int, per_file: int = 8) 
     pdfs = _batch_pdfs(pages, per_file)
     images = _page_images(pdfs)
     load = os.getloadavg()[0]
+    cpu0 = _children_cpu()
     raw_before = _raw_seconds(images)
+    cpu1 = _children_cpu()
     with tempfile.TemporaryDirectory(prefix="sohoa-userpath-") as data:
         env = {**os.environ, "SOHOA_WORKERS": str(jobs)}
         cmd = [sys.executable, "-m", "service", "--data", data, "ingest", *map(str, pdfs)]
         t0 = time.perf_counter()
         done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
         sohoa_s = time.perf_counter() - t0
+    cpu2 = _children_cpu()
     if done.returncode != 0:
         print(f"  (sohoa ingest exited {done.returncode}: {done.stderr.strip()[-300:]})")
     raw_s = (raw_before + _raw_seconds(images)) / 2
     return {
+        "raw_cpu_s": cpu1 - cpu0,
+        "sohoa_cpu_s": cpu2 - cpu1,
         "pages": len(images),
         "load_before": load,
         "load_after": os.getloadavg()[0],
@@ -386,6 +397,12 @@ def main(argv: list[str] | None = None) -> None:
             f"{u['sohoa_s']:.1f} s; raw tesseract (1 process) on the same page images "
             f"{u['raw_s']:.1f} s; ratio {u['ratio']:.2f}x (load average {u['load_before']:.1f}"
             f" before, {u['load_after']:.1f} after; largest process {u['peak_process_mb']:.0f} MB)"
+        )
+        print(
+            f"  CPU: sohoa {u['sohoa_cpu_s']:.1f} s (start-up, workers and all), raw "
+            f"{u['raw_cpu_s']:.1f} s; on a quiet machine 2 cores could give at most "
+            f"{2 * u['raw_cpu_s'] / u['sohoa_cpu_s']:.2f}x (under load the wall ratio "
+            "favours the process with more workers)"
         )
     if "real" not in skip and REAL.exists():
         r = report["real"] = real(args.jobs)
