@@ -2,8 +2,8 @@
 
 Pool workers are spawned: unpickling the initializer imports its module in every worker.
 Living in ``service.pipeline`` it imported the whole pipeline (extract, normalize, spaCy
-and friends: ~2-7 s of CPU per worker before the first page); here it imports Pillow and
-the limits only, and the OCR stack comes in with the first page task.
+and friends: ~2 s of CPU per worker before the first page); here it imports Pillow and
+the limits, and the initializer imports the OCR stack that every page needs.
 """
 
 from __future__ import annotations
@@ -32,10 +32,14 @@ def worker_init(memory_mb: int = 0, max_image_pixels: int = Limits().max_image_p
     (set before the worker loads libtesseract, which reads it once).
 
     ``memory_mb`` caps the worker's address space (Tesseract runs inside it): a hostile
-    page then kills one worker, which fails one file as retryable, not the machine.
+    page then fails one file, not the machine. The OCR stack is imported first, so that
+    the cap bites on a page (MemoryError: a limits failure) rather than on mapping a
+    library at import (a dead worker).
     """
     os.environ["OMP_THREAD_LIMIT"] = "1"
     image_limits(max_image_pixels)
+    import ocr  # noqa: F401  its libraries mapped before the cap below
+
     if memory_mb > 0:
         cap = memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
