@@ -8,9 +8,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Tesseract with the Vietnamese model, poppler for PDF checks, fonts that cover Vietnamese,
-# the hunspell word list the repair model's syllable inventory is built from.
+# the hunspell word list the repair model's syllable inventory is built from; the headers and
+# compiler tesserocr is built with against this same libtesseract (pip --no-binary below).
 APT_RUN := tesseract-ocr tesseract-ocr-vie tesseract-ocr-eng poppler-utils fonts-liberation2 \
-           hunspell-vi python3-venv qpdf
+           hunspell-vi python3-venv qpdf libtesseract-dev libleptonica-dev g++ pkg-config \
+           python3-dev
 # Browser tests drive Debian's Chromium (no browser download).
 APT_TEST := chromium chromium-driver
 
@@ -31,10 +33,10 @@ system-deps:
 test-deps: system-deps
 	$(call apt_install,$(APT_TEST))
 
-$(BIN)/sohoa: pyproject.toml
+$(BIN)/sohoa: pyproject.toml | system-deps
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip >&2
-	$(BIN)/pip install -q -e '.[dev]' >&2
+	$(BIN)/pip install -q --no-binary tesserocr -e '.[dev]' >&2
 	touch $@
 
 run: system-deps $(BIN)/sohoa ingest-samples serve

@@ -10,18 +10,12 @@ from __future__ import annotations
 import json
 import logging
 import multiprocessing
-import os
-import resource
-import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-
-from PIL import Image
 
 import extract
 import ingest
@@ -33,7 +27,6 @@ from normalize import codes, repair
 from schemas import (
     Document,
     ErrorKind,
-    Limits,
     Page,
     PageRoute,
     Record,
@@ -44,54 +37,11 @@ from schemas import (
 from schemas.files import use_artefact_cache, write_atomic
 from service import PIPELINE_VERSION, logs
 from service.config import Settings
+from service.pagepool import image_limits, worker_init
 
 log = logging.getLogger(__name__)
 
 ProgressFn = Callable[[str, int, int], None]  # (file, pages done, pages total)
-
-
-def image_limits(max_image_pixels: int) -> None:
-    """Let sohoa's own limits decide, not Pillow's default (~179 MP): a 225 MP scan is read
-    and downscaled to SOHOA_MAX_PAGE_PIXELS; an image declaring more than
-    ``max_image_pixels`` is refused by its header, with sohoa's message. Pillow's own bomb
-    check (twice this) stays as the last guard."""
-    Image.MAX_IMAGE_PIXELS = max_image_pixels
-
-
-def exit_with_parent(poll_s: float = 1.0) -> None:
-    """A pool worker whose parent died (kill -9, the OOM killer) exits instead of waiting
-    on its task queue forever, holding its memory: a daemon thread watches the parent."""
-    parent = os.getppid()
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(poll_s)
-        os._exit(1)
-
-    threading.Thread(target=watch, name="sohoa-parent-watch", daemon=True).start()
-
-
-def _worker_init(
-    memory_mb: int = 0,
-    max_image_pixels: int = Limits().max_image_pixels,
-    log_level: int = logging.WARNING,
-    artefact_cache: Path | None = None,
-) -> None:
-    """Tesseract's OpenMP threads slow a page ~5x on this hardware: one thread per process.
-
-    ``memory_mb`` caps the worker's address space (inherited by tesseract): a hostile page
-    then kills one worker, which fails one file as retryable, not the machine. A spawned
-    worker starts with no logging set up: it gets the parent's level (``-v``).
-    """
-    logs.configure(log_level)
-    if artefact_cache is not None:
-        use_artefact_cache(artefact_cache)  # the digit classifier is loaded in the worker
-    os.environ["OMP_THREAD_LIMIT"] = "1"
-    exit_with_parent()
-    image_limits(max_image_pixels)
-    if memory_mb > 0:
-        cap = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
 
 @dataclass
@@ -136,7 +86,7 @@ class Pipeline:
             self._pool = ProcessPoolExecutor(
                 self.settings.workers,
                 mp_context=ctx,
-                initializer=_worker_init,
+                initializer=worker_init,
                 initargs=(
                     self.settings.worker_memory_mb,
                     self.settings.limits.max_image_pixels,

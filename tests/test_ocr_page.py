@@ -46,13 +46,46 @@ def test_dependencies_present() -> None:
     ocr.check_dependencies()
 
 
-def test_missing_tesseract_is_reported(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("missing", ["cli", "vie"])
+def test_missing_tesseract_is_reported(monkeypatch: pytest.MonkeyPatch, missing: str) -> None:
     import pytesseract
 
-    monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
-    with pytest.raises(SohoaError) as exc:
-        ocr.check_dependencies()
+    from ocr import engine
+
+    if missing == "cli":  # the CLI still reads orientation
+        monkeypatch.setattr(pytesseract.pytesseract, "tesseract_cmd", "/nonexistent/tesseract")
+    else:
+        monkeypatch.setattr(engine, "LANG", "xyz")
+    engine.check.cache_clear()  # a success is cached per process; this must ask again
+    try:
+        with pytest.raises(SohoaError) as exc:
+            ocr.check_dependencies()
+    finally:
+        engine.check.cache_clear()
     assert exc.value.kind == ErrorKind.MISSING_DEPENDENCY
+
+
+def test_in_process_reading_is_the_clis(synth_png: Path, tmp_path: Path) -> None:
+    """tesserocr on the system's libtesseract reads exactly as the tesseract CLI: the same
+    words, boxes and confidences (the extraction rules were built on the CLI's readings)."""
+    import cv2
+    import pytesseract
+
+    from ocr import engine
+
+    gray = cv2.cvtColor(load_page(str(synth_png), 1, "image/png").rgb, cv2.COLOR_RGB2GRAY)
+    pgm = tmp_path / "page.pgm"
+    cv2.imwrite(str(pgm), gray)
+    cli = pytesseract.image_to_data(
+        str(pgm), lang="vie", config="--oem 1 --psm 3 --dpi 300", output_type="dict"
+    )
+    expected = [
+        (t.strip(), cli["left"][i], cli["top"][i], cli["width"][i], float(cli["conf"][i]))
+        for i, t in enumerate(cli["text"])
+        if str(t).strip()
+    ]
+    got = [(w.text, w.left, w.top, w.width, w.conf) for w in engine.words(gray)]
+    assert len(got) > 20 and got == expected
 
 
 def test_real_scan_page_yields_body_text_and_header_lines(real_page: Page) -> None:

@@ -20,6 +20,7 @@ import zlib
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from bench.ocr.families import FAMILIES, HELD_BACK, degrade_family
 from bench.ocr.metrics import cer, wer
 from bench.ocr.texts import corpus
 from samples.synth import LEVELS, degrade, render_text
@@ -39,20 +40,26 @@ VARIANTS = {
 }
 
 
-def make_pages(quick: bool) -> list[tuple[str, str, Path]]:
-    """Render the corpus and degrade it: (level, truth, png path) per page."""
+def make_pages(quick: bool, families: bool = False) -> list[tuple[str, str, Path]]:
+    """Render the corpus and degrade it: (level or family, truth, png path) per page."""
     OUT.mkdir(parents=True, exist_ok=True)
     pages = []
+    kinds = LEVELS + (tuple(FAMILIES) if families else ())
     for name, text in corpus():
         images, truths = render_text(text)
         keep = 1 if quick else 2
         for k, (img, truth) in enumerate(zip(images[:keep], truths[:keep], strict=True)):
-            for level in LEVELS:
-                seed = zlib.crc32(f"{name}-{k}-{level}".encode())
-                path = OUT / f"{name}-{k + 1}-{level}.png"
+            for kind in kinds:
+                seed = zlib.crc32(f"{name}-{k}-{kind}".encode())
+                path = OUT / f"{name}-{k + 1}-{kind.replace(' ', '_').replace('+', '_')}.png"
                 if not path.exists():
-                    degrade(img, level, seed=seed).save(path, dpi=(300, 300))
-                pages.append((level, truth, path))
+                    page = (
+                        degrade(img, kind, seed=seed)
+                        if kind in LEVELS
+                        else degrade_family(img, kind, seed)
+                    )
+                    page.save(path, dpi=(300, 300))
+                pages.append((kind, truth, path))
     return pages
 
 
@@ -105,7 +112,7 @@ def accuracy(pages: list[tuple[str, str, Path]], jobs: int, variants: bool) -> d
         }
     hyps["raw tesseract"] = raw
     for name, texts in hyps.items():
-        for level in LEVELS:
+        for level in dict.fromkeys(lv for lv, _, _ in pages):
             c = w = ct = wt = 0
             for (lv, truth, _), hyp in zip(pages, texts, strict=True):
                 if lv != level:
@@ -195,6 +202,79 @@ def throughput(paths: list[Path], jobs: int) -> dict:
     }
 
 
+def _batch_pdfs(pages: list[tuple[str, str, Path]], per_file: int) -> list[Path]:
+    """The clean and scan pages as two PDFs of ``per_file`` pages each (a user's batch)."""
+    from PIL import Image
+
+    pdfs = []
+    for level in ("clean", "scan"):
+        paths = [p for lv, _, p in pages if lv == level]
+        paths = (paths * per_file)[:per_file]
+        images = [Image.open(p).convert("RGB") for p in paths]
+        pdf = OUT / "userpath" / f"{level}.pdf"
+        pdf.parent.mkdir(parents=True, exist_ok=True)
+        images[0].save(pdf, "PDF", resolution=300, save_all=True, append_images=images[1:])
+        pdfs.append(pdf)
+    return pdfs
+
+
+def _page_images(pdfs: list[Path]) -> list[Path]:
+    """Every page of the PDFs as a 300-dpi PNG: what raw Tesseract is given."""
+    import pypdfium2 as pdfium
+
+    out = []
+    for pdf in pdfs:
+        doc = pdfium.PdfDocument(pdf)
+        for i in range(len(doc)):
+            png = OUT / "userpath" / f"{pdf.stem}-{i + 1:02d}.png"
+            doc[i].render(scale=300 / 72).to_pil().convert("RGB").save(png, dpi=(300, 300))
+            out.append(png)
+        doc.close()
+    return out
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the waited-for child processes and theirs."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def user_path(pages: list[tuple[str, str, Path]], jobs: int, per_file: int = 8) -> dict:
+    """``python -m service ingest`` of a batch, cold (a fresh data dir, start-up and the
+    whole batch included), against raw Tesseract in one process on the same page images,
+    timed before and after (the machine's load drifts) and averaged."""
+    import tempfile
+
+    pdfs = _batch_pdfs(pages, per_file)
+    images = _page_images(pdfs)
+    load = os.getloadavg()[0]
+    cpu0 = _children_cpu()
+    raw_before = _raw_seconds(images)
+    cpu1 = _children_cpu()
+    with tempfile.TemporaryDirectory(prefix="sohoa-userpath-") as data:
+        env = {**os.environ, "SOHOA_WORKERS": str(jobs)}
+        cmd = [sys.executable, "-m", "service", "--data", data, "ingest", *map(str, pdfs)]
+        t0 = time.perf_counter()
+        done = subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+        sohoa_s = time.perf_counter() - t0
+    cpu2 = _children_cpu()
+    if done.returncode != 0:
+        print(f"  (sohoa ingest exited {done.returncode}: {done.stderr.strip()[-300:]})")
+    raw_s = (raw_before + _raw_seconds(images)) / 2
+    return {
+        "raw_cpu_s": cpu1 - cpu0,
+        "sohoa_cpu_s": cpu2 - cpu1,
+        "pages": len(images),
+        "load_before": load,
+        "load_after": os.getloadavg()[0],
+        "raw_s": raw_s,
+        "sohoa_s": sohoa_s,
+        "ratio": raw_s / sohoa_s,
+        "peak_process_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "exit": done.returncode,
+    }
+
+
 def _gold_fields(path: Path) -> tuple[str, str]:
     gold = json.loads((REAL / "gold" / (path.stem + ".json")).read_text(encoding="utf-8"))
     return gold["doc"]["number"], gold["doc"]["date"]
@@ -272,19 +352,23 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--quick", action="store_true", help="fewer pages: a few minutes")
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--variants", action="store_true", help="also measure each clean-up step")
-    ap.add_argument("--skip", default="", help="comma list of: accuracy,throughput,real")
+    ap.add_argument(
+        "--families",
+        action="store_true",
+        help=f"also the degradation families (bench/ocr/families.py; {HELD_BACK} held back)",
+    )
+    ap.add_argument("--skip", default="", help="comma list of: accuracy,throughput,userpath,real")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
-    pages = make_pages(args.quick)
+    pages = make_pages(args.quick, args.families)
     report: dict = {}
     if "accuracy" not in skip:
         report["accuracy"] = accuracy(pages, args.jobs, args.variants)
-        print("CER / WER by level (lower is better)")
+        print(f"CER / WER by level and family (lower is better; {HELD_BACK}: held back)")
         for name, levels in report["accuracy"].items():
-            cells = "  ".join(
-                f"{lv}: {v['cer']:6.2%} / {v['wer']:6.2%}" for lv, v in levels.items()
-            )
-            print(f"  {name:18s} {cells}")
+            print(f"  {name}")
+            for lv, v in levels.items():
+                print(f"    {lv:14s} {v['cer']:7.2%} / {v['wer']:7.2%}")
     if "throughput" not in skip:
         scan = [p for lv, _, p in pages if lv == "scan"]
         scan = (scan * 2)[: 4 if args.quick else 8]
@@ -306,6 +390,20 @@ def main(argv: list[str] | None = None) -> None:
                 f"  OCRmyPDF --jobs {args.jobs} -l vie: {t['ocrmypdf_ppm']:.1f} pages/min; "
                 f"sohoa / OCRmyPDF = {t['sohoa_ppm'] / t['ocrmypdf_ppm']:.2f}x"
             )
+    if "userpath" not in skip:
+        u = report["userpath"] = user_path(make_pages(False), args.jobs)
+        print(
+            f"user path: python -m service ingest of {u['pages']} pages in 2 PDFs, cold, "
+            f"{u['sohoa_s']:.1f} s; raw tesseract (1 process) on the same page images "
+            f"{u['raw_s']:.1f} s; ratio {u['ratio']:.2f}x (load average {u['load_before']:.1f}"
+            f" before, {u['load_after']:.1f} after; largest process {u['peak_process_mb']:.0f} MB)"
+        )
+        print(
+            f"  CPU: sohoa {u['sohoa_cpu_s']:.1f} s (start-up, workers and all), raw "
+            f"{u['raw_cpu_s']:.1f} s; on a quiet machine 2 cores could give at most "
+            f"{2 * u['raw_cpu_s'] / u['sohoa_cpu_s']:.2f}x (under load the wall ratio "
+            "favours the process with more workers)"
+        )
     if "real" not in skip and REAL.exists():
         r = report["real"] = real(args.jobs)
         n = sum(f["number"] for f in r["files"])

@@ -1,0 +1,17 @@
+"""The ``sohoa`` command's entry point, in a module that imports nothing.
+
+The page pool spawns its workers, and a spawned worker re-runs the parent's main script
+(for ``python -m service`` it does not). The console script generated for ``sohoa``
+imports its entry point's module at top level: pointing it at ``service.cli`` made every
+pool worker import the CLI and with it the whole pipeline (~2 s of CPU per worker, before
+its first page). The CLI is imported here only when the command runs.
+"""
+
+from __future__ import annotations
+
+
+def main() -> None:
+    """Run the ``sohoa`` command line (service.cli)."""
+    from service.cli import main as cli_main
+
+    cli_main()

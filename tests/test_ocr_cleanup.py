@@ -1,0 +1,39 @@
+"""The clean-up's speck rule: dusty pages are median-filtered, print is left alone."""
+
+from __future__ import annotations
+
+import numpy as np
+from PIL import Image
+
+from ocr.cleanup import SPECKLED, clean, flatten_background, speck_density
+from samples.synth import render_text
+
+TEXT = "Căn cứ Quyết định số 677/QĐ-TTg ngày 03/6/2022 của Thủ tướng Chính phủ."
+
+
+def _page() -> np.ndarray:
+    image: Image.Image = render_text("\n".join([TEXT] * 30))[0][0]
+    return np.asarray(image.convert("RGB").crop((0, 0, 2480, 1800))).copy()
+
+
+def test_print_has_no_specks_and_is_not_filtered() -> None:
+    rgb = _page()
+    gray = rgb[:, :, 0]
+    assert speck_density(gray) < 0.5
+    cleaned = clean(rgb)
+    assert not cleaned.binarised
+    assert np.array_equal(cleaned.gray, flatten_background(gray))  # nothing else touched it
+
+
+def test_specks_are_counted_and_removed() -> None:
+    rgb = _page()
+    rng = np.random.default_rng(3)
+    ys, xs = rng.integers(0, 1799, 9000), rng.integers(0, 2479, 9000)
+    for dy in (0, 1):
+        for dx in (0, 1):
+            rgb[ys + dy, xs + dx] = 40  # 2x2 dark specks
+    assert speck_density(rgb[:, :, 0]) > SPECKLED
+    cleaned = clean(rgb)
+    assert speck_density(cleaned.gray) < SPECKLED / 10
+    ink = (cleaned.gray < 128).mean()
+    assert 0.005 < ink < 0.1  # the text is still there
