@@ -17,8 +17,11 @@ invisible text, and validated again.
 
 from __future__ import annotations
 
+import gc
 import logging
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,7 +100,24 @@ def _conform(searchable: Path, out: Path, info: PdfaInfo) -> None:
     with pikepdf.open(searchable) as pdf:
         _mend(pdf)
         _describe(pdf, info)
-        save(pdf, out, FLAVOUR)
+        with _quiet_collector():
+            save(pdf, out, FLAVOUR)
+
+
+@contextmanager
+def _quiet_collector() -> Iterator[None]:
+    """pikepdf's validator counts any warning raised while it parses a content stream as a
+    violation, and the cyclic garbage collector may run then and finalise an unrelated
+    object (an unclosed socket's ResourceWarning failed a valid page this way). Collect
+    first, then keep the collector off while the file is written and checked."""
+    gc.collect()
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _overlay(path: str, pages: list[Page], tmp: Path) -> Path | None:
@@ -153,7 +173,8 @@ def write_pdfa(path: str, mime: str, pages: list[Page], out: Path, info: PdfaInf
 
 def check_pdfa(path: Path, flavour: str = FLAVOUR) -> list[str]:
     """Findings of the PDF/A validator on a written file; empty when it passes."""
-    report = validate_written(Path(path), flavour)
+    with _quiet_collector():
+        report = validate_written(Path(path), flavour)
     if report.passed:
         return []
     return [str(f) for f in report.findings] or [str(report.verdict)]
