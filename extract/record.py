@@ -22,6 +22,7 @@ from extract.text import PageText
 from normalize.fold import fold
 from normalize.keys import KeyParts, bare_number, parse_key
 from schemas import (
+    HEADER_VALUE_FIELDS,
     Amount,
     Citation,
     Count,
@@ -47,18 +48,7 @@ EXTRACTOR_VERSION = "extract-0.5.1"
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = "number_order"
 
-_HEADER_FIELDS = (
-    "issuer",
-    "parent_issuer",
-    "number",
-    "doc_type",
-    "date",
-    "place",
-    "title",
-    "signer",
-    "signer_title",
-    "recipients",
-)
+_HEADER_FIELDS = (*HEADER_VALUE_FIELDS, "recipients")
 
 
 def build_record(doc: Document) -> Record:

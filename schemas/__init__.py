@@ -24,6 +24,7 @@ from schemas.document import (
 from schemas.errors import ErrorKind, ExitCode, SohoaError
 from schemas.limits import Limits
 from schemas.record import (
+    HEADER_VALUE_FIELDS,
     SCHEMA_VERSION,
     Amount,
     Citation,
@@ -39,6 +40,7 @@ from schemas.record import (
 )
 
 __all__ = [
+    "HEADER_VALUE_FIELDS",
     "SCHEMA_VERSION",
     "Amount",
     "Box",

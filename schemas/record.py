@@ -44,6 +44,13 @@ class DocHeader(BaseModel):
     )
 
 
+# The header's single values, in reading order: what a person may correct or confirm, what
+# the review queue lists, what the extractor fills (with the recipients list besides).
+HEADER_VALUE_FIELDS: tuple[str, ...] = tuple(
+    name for name in DocHeader.model_fields if name not in ("recipients", "detail")
+)
+
+
 class Citation(BaseModel):
     """A document cited in the text, under its canonical key (``677/QĐ-TTg``)."""
 

@@ -18,23 +18,13 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from schemas import Record
+from schemas import HEADER_VALUE_FIELDS, Record
 from service.rescans import RescanRow
 from service.storage.models import DocumentRow
 
 log = logging.getLogger(__name__)
 
-HEADER_FIELDS = (
-    "issuer",
-    "parent_issuer",
-    "number",
-    "doc_type",
-    "date",
-    "place",
-    "title",
-    "signer",
-    "signer_title",
-)
+HEADER_FIELDS = HEADER_VALUE_FIELDS
 # Values other than header fields that a person may confirm, by their ref prefix.
 VALUE_REFS = ("cit", "date", "amt", "cnt")
 

@@ -34,23 +34,13 @@ from normalize.keys import (
     parse_key,
     parse_query,
 )
-from schemas import Citation, Document, Record
+from schemas import HEADER_VALUE_FIELDS, Citation, Document, Record
 from service import feed, places, readmodel, rescans, review
 from service.safetext import clean_text
 from service.storage.models import CitationRow, CitedKeyRow, CorrectionRow, DocumentRow, utcnow
 
 # Header fields a human may correct; the value replaces the extracted one on every re-extraction.
-CORRECTABLE = (
-    "issuer",
-    "parent_issuer",
-    "number",
-    "doc_type",
-    "date",
-    "place",
-    "title",
-    "signer",
-    "signer_title",
-)
+CORRECTABLE = HEADER_VALUE_FIELDS
 
 
 @dataclass
