@@ -40,6 +40,7 @@ from unidecode import unidecode
 
 from schemas import Document, ErrorKind, Page, Record, SohoaError
 from service import archive
+from service.safetext import iso_date
 from service.storage import repo
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
@@ -120,6 +121,8 @@ def save(s: Session, changes: HoSoIn, row: HoSoRow | None = None) -> HoSoRow:
         row.code = code
     for name in ("title", "retention", "start_date", "end_date", "sheets"):
         value = getattr(changes, name)
+        if name.endswith("date") and value:
+            value = _real_date(name, value)
         if value is not None:
             setattr(row, name, value if value != "" else None if name.endswith("date") else "")
     if changes.data is not None:
@@ -129,6 +132,15 @@ def save(s: Session, changes: HoSoIn, row: HoSoRow | None = None) -> HoSoRow:
     row.updated_at = utcnow()
     s.flush()
     return row
+
+
+def _real_date(name: str, value: str) -> str:
+    """A date the archivist typed (ISO or dd/mm/yyyy), as ISO; one that is no real date
+    (2024-13-45) is refused, from the API, the UI and the CLI alike."""
+    iso = iso_date(value)
+    if iso is None:
+        raise SohoaError(ErrorKind.BAD_INPUT, f"{name}: {value!r} is not a date")
+    return iso
 
 
 def documents_of(row: HoSoRow) -> list[DocumentRow]:

@@ -214,6 +214,9 @@ def test_api_export_and_hoso(server, tmp_path: Path) -> None:
     assert created.status_code == 201, created.text
     hid = created.json()["id"]
     assert arch.post("/api/v1/hoso", json={"ma_ho_so": "HS-API-1"}).status_code == 400
+    # a date of the right shape that is no date is refused, not stored
+    bad_date = {"thoi_gian_bat_dau": "2024-13-45"}
+    assert arch.patch(f"/api/v1/hoso/{hid}", json=bad_date).status_code == 400
     body = {"thoi_han_bao_quan": "10 năm", "khac": {"tinh_trang_vat_ly": "Tốt"}}
     changed = arch.patch(f"/api/v1/hoso/{hid}", json=body)
     assert changed.status_code == 200, changed.text
@@ -241,3 +244,19 @@ def test_api_export_and_hoso(server, tmp_path: Path) -> None:
     assert check_pdfa(tmp_path / "d.pdf") == []
     reader = httpx.Client(base_url=srv.url, headers={"Authorization": f"Bearer {tokens['reader']}"})
     assert reader.post("/api/v1/hoso", json={"ma_ho_so": "X"}).status_code == 403
+
+
+def test_hoso_dates_are_real_dates_typed_either_way(tmp_path: Path) -> None:
+    """The one check the API, the UI and the CLI share (hoso.save): dd/mm/yyyy is stored as
+    ISO, a date that does not exist is refused and nothing is changed."""
+    from schemas import SohoaError
+    from service import hoso
+
+    db = Database(f"sqlite:///{tmp_path / 'h.db'}")
+    with db.session() as s:
+        row = hoso.save(s, hoso.HoSoIn(code="HS-1", start_date="05/01/2024", end_date="2024-12"))
+        assert (row.start_date, row.end_date) == ("2024-01-05", "2024-12")
+        with pytest.raises(SohoaError, match="not a date"):
+            hoso.save(s, hoso.HoSoIn(end_date="31/02/2024"), row)
+        assert row.end_date == "2024-12"
+    db.close()
