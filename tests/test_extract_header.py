@@ -6,8 +6,6 @@ from hypothesis import strategies as st
 from extract import build_record
 from schemas import (
     Box,
-    DigitAlternative,
-    DigitReading,
     Document,
     Page,
     PageRoute,
@@ -15,6 +13,7 @@ from schemas import (
     SourceKind,
     Word,
 )
+from tests.test_extract_header_digits import _doc as hand_doc
 
 # An invented decision laid out as Tesseract prints a two-column header: both columns on
 # one line, separated by a wide gap, with a signature stamp above and OCR slips inside.
@@ -225,24 +224,7 @@ HAND_TEXT = (
 
 
 def _hand_doc(readings: list[tuple[str, list[tuple[str, float]]]], signed: str | None) -> Document:
-    hand = [
-        DigitReading(
-            field=f,
-            text=alts[0][0],
-            confidence=alts[0][1],
-            alternatives=[DigitAlternative(text=t, p=p) for t, p in alts],
-            box=Box(x0=0, y0=0, x1=10, y1=10),
-            model="test",
-        )
-        for f, alts in readings
-    ]
-    page = Page(number=1, text=HAND_TEXT, route=PageRoute.OCR, hand_digits=hand)
-    meta = {"signed_at": signed} if signed else {}
-    return Document(
-        source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED),
-        pages=[page],
-        metadata=meta,
-    )
+    return hand_doc(dict(readings), signed, HAND_TEXT)
 
 
 def test_handwriting_readings_fill_unsure_digits() -> None:
