@@ -18,6 +18,8 @@ import pytest
 import uvicorn
 from sqlalchemy import create_engine, text
 
+from extract.header import names
+from normalize import codes
 from service import auth
 from service.api.app import create_app
 from service.config import Settings
@@ -41,6 +43,18 @@ def need(condition: bool, reason: str) -> None:
     if IN_CI:
         pytest.fail(f"required in CI: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _repo_lexicon() -> Iterator[None]:
+    """What an archive learned (its key codes, its signers' names) lives in process-wide
+    state; a test that ingested documents must not hand it to the next test, whose rules
+    are about the repository's lexicon (a learned "QĐ1" made a damaged key look valid)."""
+    yield
+    codes.set_extra_codes([])
+    codes._loaded = None
+    names.set_known_names([])
+    names._loaded = None
 
 
 @pytest.fixture(scope="session")
