@@ -83,7 +83,9 @@ def test_another_process_reads_the_learned_codes(tmp_path: Path) -> None:
 
 def _record(text: str, sha: str = "0" * 64) -> tuple[Document, Record]:
     page = Page(number=1, text=text, route=PageRoute.TEXT_FILE)
-    doc = Document(source=Source(file="t.txt", sha256=sha, pages=1, kind=SourceKind.TEXT), pages=[page])
+    doc = Document(
+        source=Source(file="t.txt", sha256=sha, pages=1, kind=SourceKind.TEXT), pages=[page]
+    )
     return doc, build_record(doc)
 
 
