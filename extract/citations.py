@@ -25,6 +25,7 @@ from normalize.codes import (
     Lexicon,
     default_lexicon,
     digit_slip,
+    reissued,
     repair_part,
     retyped,
 )
@@ -164,7 +165,7 @@ def _full_keys(page: PageText) -> list[CiteHit]:
             flags = []
             if parts and unspecked != _SPECK.sub("", cand):
                 flags.append(UNKNOWN_CODE)  # a part that began with a stroke: read it again
-            if parts is None and (parts := retyped(cand)) is not None:
+            if parts is None and (parts := retyped(cand) or reissued(unspecked)) is not None:
                 flags.append(KEY_REPAIRED)
             if parts:
                 end = m.start() + len(cand.rstrip())

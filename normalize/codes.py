@@ -42,6 +42,7 @@ __all__ = [
     "key_parts",
     "learn_archive_codes",
     "load_archive_codes",
+    "reissued",
     "repair_part",
     "retyped",
     "set_extra_codes",
@@ -302,6 +303,29 @@ def retyped(written: str, lex: Lexicon | None = None) -> KeyParts | None:
     if parts is None or not lex.fits(None, parts.issuer_code or "", True):
         return None
     return parts
+
+
+_STATE_FORM = re.compile(r"(\d{1,5})/((?:19|20)\d\d/)?([^/]+)")
+_STROKE_END = re.compile(r"(?<=[A-ZĐ])[l|1]$")
+
+
+def reissued(written: str, lex: Lexicon | None = None) -> KeyParts | None:
+    """An untyped key the parser refuses for its damaged issuer (``6717/U8ND-NC``,
+    ``2105/UBNlD-NC``), issuer repaired: only when the part shows damage (a digit or a
+    stroke among its capitals) and one confusion gives exactly one known issuer. A part
+    the lexicon knows (an archive's rare code) is never touched."""
+    lex = lex or default_lexicon()
+    m = _STATE_FORM.fullmatch(re.sub(r"\s+", "", written))
+    if not m:
+        return None
+    first, *rest = m.group(3).split("-")
+    if lex.knows(first) or not (_LOOKS_DAMAGED.search(first) or _STROKE_END.search(first)):
+        return None
+    pool = lex.folded["issuer"]
+    cands = sorted({pool[f] for f in confusions(first) if f in pool})
+    if len(cands) != 1:
+        return None
+    return parse_key(f"{m.group(1)}/{m.group(2) or ''}{'-'.join([cands[0], *rest])}")
 
 
 _default: Lexicon | None = None

@@ -360,21 +360,28 @@ def catalogue_cases(rng: random.Random) -> list[tuple[str, str, str, str, set[st
     return out
 
 
-def table(rows: list[tuple[str, bool, str]], title: str) -> None:
-    """Shares of each outcome per damage and whether every mention was damaged."""
+def cited(rec: Record, key: str) -> bool:
+    """Whether the right key is among the record's citations, flagged or not."""
+    return key_norm(key) in {key_norm(c.key) for c in rec.citations}
+
+
+def table(rows: list[tuple[str, bool, str, bool]], title: str) -> None:
+    """Shares of each outcome per damage and whether every mention was damaged; last, the
+    share where the right key is cited (flagged or not: what citation recall sees)."""
     counts: dict[tuple[str, bool], Counter[str]] = {}
-    for name, every, res in rows:
+    for name, every, res, right in rows:
         counts.setdefault((name, every), Counter())[res] += 1
-    cols = ("recovered", "flagged", "missed", "silent")
+        counts[(name, every)]["right key"] += right
+    cols = ("recovered", "flagged", "missed", "silent", "right key")
     print(f"\n{title}\n{'damage':26} {'damaged':8} " + " ".join(f"{c:>9}" for c in cols) + "    n")
     total: Counter[str] = Counter()
     for (name, every), got in counts.items():
-        n = sum(got.values())
+        n = sum(got.values()) - got["right key"]
         row = " ".join(f"{got[c] / n:9.1%}" for c in cols)
         print(f"{name:26} {'every' if every else '1 of n':8} {row} {n:4d}")
         text_can_tell = not (every and name in ("digit confused", "lost leading digit"))
         total.update(got if text_can_tell else {})
-    n = sum(total.values())
+    n = sum(total.values()) - total["right key"]
     row = " ".join(f"{total[c] / n:9.1%}" for c in cols)
     print(f"{'all a text can tell':26} {'':8} {row} {n:4d}")
 
@@ -395,7 +402,7 @@ def main() -> None:
     rows = []
     for (name, src, key, _, gold, every), rec in zip(todo, records, strict=True):
         res = outcome(rec, gold, key)
-        rows.append((name, every, res))
+        rows.append((name, every, res, cited(rec, key)))
         if args.verbose and res == "silent":
             wrong = [c.key for c in rec.citations if c.key not in gold and not c.needs_review]
             mention = "every mention" if every else "one of several"
@@ -405,7 +412,10 @@ def main() -> None:
 
         base = baseline_records(args.baseline, docs)
         table(
-            [(n, e, outcome(r, g, k)) for (n, _, k, _, g, e), r in zip(todo, base, strict=True)],
+            [
+                (n, e, outcome(r, g, k), cited(r, k))
+                for (n, _, k, _, g, e), r in zip(todo, base, strict=True)
+            ],
             f"baseline: extractor of {args.baseline}",
         )
     table(rows, "this extractor")
