@@ -1,6 +1,9 @@
 """Citations under synthetic OCR damage: recovered, flagged, missed or silently wrong.
 
-    python bench/extract/damage.py [-v] [--seed N] [--baseline REV]
+    python bench/extract/damage.py [-v] [--seed N] [--baseline REV] [--laws]
+
+``--laws`` scores every law of the catalogue cited by name instead (a line break, a mark
+lost, two words run together, the head word damaged) and names no catalogue holds.
 
 The real scans are few; the kinds of damage they show are not. This bench takes cited
 keys known to be right (the gold citations of the clean seeds, in their own text, and
@@ -15,7 +18,8 @@ document is extracted and scored:
 * *recovered*: the right key is cited and no wrong key is;
 * *flagged*: a wrong key (or the right one after a repair) carries ``needs_review``;
 * *missed*: the right key is not cited and nothing was invented;
-* *silent*: a wrong key with ``needs_review`` false — what must not happen.
+* *silent*: a wrong key with ``needs_review`` false — what must not happen;
+* *right key*: beside these, the share where the right key is cited at all, flagged or not.
 
 Damage applies to one of a key's several mentions (``1 of n``: the document's other
 mentions can help) or to every mention (``every``, which is also the case of a key cited
