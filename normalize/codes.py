@@ -25,7 +25,14 @@ from functools import cached_property
 from pathlib import Path
 
 from normalize.fold import fold
-from normalize.keys import ISSUER_CODES, PARTY_ISSUERS, TYPE_CODES, KeyParts, parse_key
+from normalize.keys import (
+    ISSUER_CODES,
+    PARTY_ISSUERS,
+    TYPE_CODES,
+    KeyParts,
+    normalize_type_code,
+    parse_key,
+)
 from schemas.files import write_atomic
 
 __all__ = [
@@ -310,22 +317,25 @@ _STROKE_END = re.compile(r"(?<=[A-ZĐ])[l|1]$")
 
 
 def reissued(written: str, lex: Lexicon | None = None) -> KeyParts | None:
-    """An untyped key the parser refuses for its damaged issuer (``6717/U8ND-NC``,
-    ``2105/UBNlD-NC``), issuer repaired: only when the part shows damage (a digit or a
-    stroke among its capitals) and one confusion gives exactly one known issuer. A part
-    the lexicon knows (an archive's rare code) is never touched."""
+    """A key the parser refuses for its damaged issuer (``6717/U8ND-NC``, ``2105/UBNlD-NC``,
+    ``4039/5TC-HCSN``, ``01/KH-8CĐ``), issuer repaired: only when the part shows damage (a
+    digit or a stroke among its capitals, a digit first) and one confusion gives exactly
+    one known issuer. A part the lexicon knows (an archive's rare code) is never touched."""
     lex = lex or default_lexicon()
     m = _STATE_FORM.fullmatch(re.sub(r"\s+", "", written))
     if not m:
         return None
-    first, *rest = m.group(3).split("-")
-    if lex.knows(first) or not (_LOOKS_DAMAGED.search(first) or _STROKE_END.search(first)):
+    segs = m.group(3).split("-")
+    i = 1 if len(segs) >= 2 and normalize_type_code(segs[0]) else 0
+    part = segs[i]
+    if lex.knows(part) or not (_LOOKS_DAMAGED.search(part) or _STROKE_END.search(part)):
         return None
     pool = lex.folded["issuer"]
-    cands = sorted({pool[f] for f in confusions(first) if f in pool})
+    cands = sorted({pool[f] for f in confusions(part) if f in pool})
     if len(cands) != 1:
         return None
-    return parse_key(f"{m.group(1)}/{m.group(2) or ''}{'-'.join([cands[0], *rest])}")
+    segs[i] = cands[0]
+    return parse_key(f"{m.group(1)}/{m.group(2) or ''}{'-'.join(segs)}")
 
 
 _default: Lexicon | None = None
