@@ -25,6 +25,7 @@ from normalize.codes import (
     Lexicon,
     default_lexicon,
     digit_slip,
+    reissued,
     repair_part,
     retyped,
 )
@@ -45,9 +46,11 @@ __all__ = ["CiteHit", "check_keys", "consolidate", "find_citations", "resolve_pa
 _SPECKS = "§‡†¤¬¦"
 _SPECK = re.compile(rf"(?<=[^\W_])[{_SPECKS}](?=[^\W_])")
 # a part may start with a stroke read as "1" or "|" before its first capital ("QĐ-1Tg"):
-# which letter it was is not known, so it is dropped and the key flagged
+# which letter it was is not known, so it is dropped and the key flagged; or with an S or
+# B read as 5 or 8 ("5TC", "8CĐ"), which only a repair of the issuer accepts
 _STROKE = re.compile(r"-[ \t\n]*[1|](?=[A-ZĐÐ])")
-_SEG = rf"(?:[1|](?=[A-ZĐÐ]))?[A-ZĐÐ](?:[^\W_]|&|[{_SPECKS}](?=[^\W_])){{0,19}}(?!\w)"
+_LEAD = r"(?:[1|](?=[A-ZĐÐ])|[58](?=[A-ZĐÐ]{2}))?"
+_SEG = rf"{_LEAD}[A-ZĐÐ](?:[^\W_]|&|[{_SPECKS}](?=[^\W_])){{0,19}}(?!\w)"
 _SP = r"[ \t]{0,2}"
 _HY = r"[ \t]{0,2}[-–][ \t]{0,2}(?:-[ \t]{0,2})?(?:\n[ \t]*){0,2}"
 # a slash may end a line: "71/2016/" + "NĐ-CP" on the next is one key, not "2016/NĐ-CP"
@@ -164,7 +167,7 @@ def _full_keys(page: PageText) -> list[CiteHit]:
             flags = []
             if parts and unspecked != _SPECK.sub("", cand):
                 flags.append(UNKNOWN_CODE)  # a part that began with a stroke: read it again
-            if parts is None and (parts := retyped(cand)) is not None:
+            if parts is None and (parts := retyped(cand) or reissued(unspecked)) is not None:
                 flags.append(KEY_REPAIRED)
             if parts:
                 end = m.start() + len(cand.rstrip())

@@ -22,7 +22,14 @@ __all__ = ["LawMention", "find_laws"]
 
 log = logging.getLogger(__name__)
 
-_HEAD = re.compile(r"\b(?P<head>bo luat|luat)\b(?=[ \t\n]+\S)")
+# "Luậ t": OCR splits the head word where its letters are spaced; "LuậtĐất đai",
+# "Bộluật": it runs words together (a capital right after the head starts the name)
+_HEAD = re.compile(r"\b(?P<head>bo ?luat|luat|lua t)(?:\b(?=[ \t\n]+\S)|(?=[^\W\d_]))")
+# Words that fold like the stop words "đã", "được" but begin a law's name ("Luật Dược",
+# "Luật Đa dạng sinh học"): capitalised, they are the name's.
+_NAME_WORD = re.compile(r"\b(?:da|duoc)\b")
+# An acronym in brackets inside a name ("… ở người (HIV/AIDS)") is the name's, not its end.
+_ACRONYM = re.compile(r"\(([a-z/]{2,12})\)")
 # Where a law name surely ends: punctuation, a number, the date or number of the mention.
 _NAME_STOP = re.compile(
     r"[;.()\[\]:\"“”]|(?<!\d)\d+(?!\d)(?![ \t\n]+luat\b)|\b(?:ngay|da|duoc|hien hanh)\b"
@@ -66,12 +73,20 @@ class LawMention:
 def find_laws(text: str, folded: str) -> list[LawMention]:
     """Laws cited by name in a page's text (and its length-preserving fold), in order."""
     out: list[LawMention] = []
+    folded = _NAME_WORD.sub(
+        lambda w: "x" * len(w.group()) if text[w.start()].isupper() else w.group(), folded
+    )
+    folded = _ACRONYM.sub(
+        lambda a: f" {a.group(1)} " if text[a.start(1) : a.end(1)].isupper() else a.group(), folded
+    )
     for m in _HEAD.finditer(folded):
         if (out and m.start() < out[-1].end) or folded[
             max(0, m.start() - 5) : m.start()
         ] == "phap ":
             continue
-        head = "Bộ luật" if m.group("head") == "bo luat" else "Luật"
+        if m.end() < len(text) and text[m.end()].isalpha() and not text[m.end()].isupper():
+            continue  # "luật sư", "luậtgia": not a head run into a name
+        head = "Bộ luật" if m.group("head").startswith("bo") else "Luật"
         hit = _catalogued(text, folded, head, m.start(), m.end()) or _printed(
             text, folded, head, m.start(), m.end()
         )

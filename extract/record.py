@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 # 0.5.1: damage flagged (keys, numbers, names, cross-checks); missing fields of scans,
 # count measures, label numbers
-EXTRACTOR_VERSION = "extract-0.5.1"
+EXTRACTOR_VERSION = "extract-0.6.0"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = "number_order"

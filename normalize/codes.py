@@ -25,11 +25,20 @@ from functools import cached_property
 from pathlib import Path
 
 from normalize.fold import fold
-from normalize.keys import ISSUER_CODES, PARTY_ISSUERS, TYPE_CODES, KeyParts, parse_key
+from normalize.keys import (
+    ISSUER_CODES,
+    PARTY_ISSUERS,
+    TYPE_CODES,
+    KeyParts,
+    normalize_type_code,
+    parse_key,
+)
 from schemas.files import write_atomic
 
 __all__ = [
+    "EVIDENCE_FILE",
     "KEY_REPAIRED",
+    "LEARN_MIN_DOCUMENTS",
     "UNKNOWN_CODE",
     "YEAR_MISMATCH",
     "CodeContext",
@@ -37,8 +46,10 @@ __all__ = [
     "confusions",
     "default_lexicon",
     "digit_slip",
+    "key_parts",
     "learn_archive_codes",
     "load_archive_codes",
+    "reissued",
     "repair_part",
     "retyped",
     "set_extra_codes",
@@ -118,14 +129,7 @@ class Lexicon:
         Codes the archive's clean documents use make a rare valid code known, so
         it is never "repaired" into a common one.
         """
-        parts: set[str] = set()
-        for code in codes:
-            key = parse_key(code)
-            if key is not None:
-                parts.update(x for x in (key.type_code, *(key.issuer_code or "").split("-")) if x)
-            elif re.fullmatch(r"[^\W\d_][\w&]{0,19}", code.strip()):
-                parts.add(code.strip())
-        return replace(self, extra=self.extra | parts)
+        return replace(self, extra=self.extra | key_parts(codes))
 
     @cached_property
     def folded(self) -> dict[str, dict[str, str]]:
@@ -166,6 +170,18 @@ class Lexicon:
         if type_code is None:
             return True
         return any(type_code in self.class_types.get(k, ()) for k in classes if k != "party")
+
+
+def key_parts(codes: Iterable[str]) -> set[str]:
+    """The code parts of whole keys (``7/KH-SIP``: KH, SIP) or of single parts given as such."""
+    parts: set[str] = set()
+    for code in codes:
+        key = parse_key(code)
+        if key is not None:
+            parts.update(x for x in (key.type_code, *(key.issuer_code or "").split("-")) if x)
+        elif re.fullmatch(r"[^\W\d_][\w&]{0,19}", code.strip()):
+            parts.add(code.strip())
+    return parts
 
 
 def confusions(seg: str) -> set[str]:
@@ -296,6 +312,32 @@ def retyped(written: str, lex: Lexicon | None = None) -> KeyParts | None:
     return parts
 
 
+_STATE_FORM = re.compile(r"(\d{1,5})/((?:19|20)\d\d/)?([^/]+)")
+_STROKE_END = re.compile(r"(?<=[A-ZĐ])[l|1]$")
+
+
+def reissued(written: str, lex: Lexicon | None = None) -> KeyParts | None:
+    """A key the parser refuses for its damaged issuer (``6717/U8ND-NC``, ``2105/UBNlD-NC``,
+    ``4039/5TC-HCSN``, ``01/KH-8CĐ``), issuer repaired: only when the part shows damage (a
+    digit or a stroke among its capitals, a digit first) and one confusion gives exactly
+    one known issuer. A part the lexicon knows (an archive's rare code) is never touched."""
+    lex = lex or default_lexicon()
+    m = _STATE_FORM.fullmatch(re.sub(r"\s+", "", written))
+    if not m:
+        return None
+    segs = m.group(3).split("-")
+    i = 1 if len(segs) >= 2 and normalize_type_code(segs[0]) else 0
+    part = segs[i]
+    if lex.knows(part) or not (_LOOKS_DAMAGED.search(part) or _STROKE_END.search(part)):
+        return None
+    pool = lex.folded["issuer"]
+    cands = sorted({pool[f] for f in confusions(part) if f in pool})
+    if len(cands) != 1:
+        return None
+    segs[i] = cands[0]
+    return parse_key(f"{m.group(1)}/{m.group(2) or ''}{'-'.join(segs)}")
+
+
 _default: Lexicon | None = None
 
 
@@ -335,17 +377,57 @@ def load_archive_codes(models_dir: Path) -> Lexicon:
     return default_lexicon()
 
 
-def learn_archive_codes(models_dir: Path, keys: Iterable[str]) -> Lexicon:
-    """Add the key parts of a clean stored document (its own number, its citations) to
-    the archive's code file, under a lock since workers store in parallel."""
+# A code the repo's lexicon lacks is learned once this many distinct clean documents use it:
+# one document can be damaged (a legacy text file that is really OCR output, a typo), and
+# a single ``12/QĐ1-UBND`` would make every later ``1373/QĐ1-TTg`` look valid.
+LEARN_MIN_DOCUMENTS = 2
+EVIDENCE_FILE = "archive-codes-evidence.tsv"
+
+
+def learn_archive_codes(models_dir: Path, keys: Iterable[str], *, source: str) -> Lexicon:
+    """Count the key parts of a clean stored document (its own number, its sure citations)
+    as the evidence of ``source`` (the document's identity); a part the repo's lexicon
+    lacks is learned (written to the archive's code file) once
+    :data:`LEARN_MIN_DOCUMENTS` distinct documents used it. Under a lock: workers store
+    in parallel."""
     models_dir = Path(models_dir)
     models_dir.mkdir(parents=True, exist_ok=True)
-    new = default_lexicon().with_extra(keys).extra
+    repo = Lexicon.load()
+    new = {p for p in key_parts(keys) if not _repo_knows(repo, p)}
     with (models_dir / ".archive-codes.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        seen = _read_evidence(models_dir / EVIDENCE_FILE)
+        for part in new:
+            seen.setdefault(part, set()).add(source)
+        if new:
+            _write_evidence(models_dir / EVIDENCE_FILE, seen)
         path = models_dir / ARCHIVE_CODES_FILE
         old = set(path.read_text(encoding="utf-8").split()) if path.exists() else set()
-        if new - old:
-            log.info("archive codes learned: %s", ", ".join(sorted(new - old)))
-            write_atomic(path, "\n".join(sorted(old | new)).encode("utf-8") + b"\n")
+        sure = {p for p in new if len(seen[p]) >= LEARN_MIN_DOCUMENTS} - old
+        if sure:
+            log.info("archive codes learned: %s", ", ".join(sorted(sure)))
+            write_atomic(path, "\n".join(sorted(old | sure)).encode("utf-8") + b"\n")
+        pending = sorted(p for p in new if len(seen[p]) < LEARN_MIN_DOCUMENTS)
+        if pending:
+            log.info("archive codes seen, not yet learned: %s", ", ".join(pending))
     return load_archive_codes(models_dir)
+
+
+def _repo_knows(repo: Lexicon, part: str) -> bool:
+    return any(repo.knows(part, role) for role in ("type", "party_type", "issuer"))
+
+
+def _read_evidence(path: Path) -> dict[str, set[str]]:
+    """Part -> identities of the documents that used it (``part<TAB>id id``)."""
+    out: dict[str, set[str]] = {}
+    if path.exists():
+        for line in path.read_text(encoding="utf-8").splitlines():
+            part, _, ids = line.partition("\t")
+            if part:
+                out[part] = set(ids.split())
+    return out
+
+
+def _write_evidence(path: Path, seen: dict[str, set[str]]) -> None:
+    lines = [f"{p}\t{' '.join(sorted(ids))}" for p, ids in sorted(seen.items())]
+    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))

@@ -289,7 +289,9 @@ def _parse_party(text: str) -> KeyParts | None:
     if not m:
         return None
     type_code = normalize_type_code(m.group(2))
-    segs = _segments(m.group(3))
+    # "1W": a two-letter Party body whose first letter OCR read as a stroke; the slip
+    # below takes it to "TW" (the caller flags the respelling)
+    segs = _segments(re.sub(r"^[1|](?=[A-ZĐ]$)", "I", m.group(3)))
     if not type_code or not segs:
         return None
     issuer = "-".join(normalize_issuer_segment(s) for s in segs)

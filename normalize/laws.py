@@ -123,6 +123,15 @@ def _by_name() -> dict[str, tuple[Law, ...]]:
 
 
 @lru_cache(maxsize=1)
+def _by_joined() -> dict[str, str]:
+    """Catalogue names without spaces -> the name (None where two names would collide)."""
+    out: dict[str, str] = {}
+    for name in _by_name():
+        out[name.replace(" ", "")] = "" if name.replace(" ", "") in out else name
+    return {k: v for k, v in out.items() if v}
+
+
+@lru_cache(maxsize=1)
 def _by_number() -> dict[str, Law]:
     return {law.number: law for law in catalogue() if law.number}
 
@@ -134,6 +143,9 @@ def closest_name(text: str) -> tuple[str, float] | None:
     names = _by_name()
     if query in names:
         return query, 100.0
+    joined = _by_joined().get(query.replace(" ", ""))
+    if joined:  # words run together ("Tổchức"): the same name, a space lost
+        return joined, 100.0
     if len(query) < MIN_FUZZY_LEN:
         return None
     found = process.extract(query, names.keys(), scorer=fuzz.ratio, limit=2, score_cutoff=MIN_SCORE)

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from extract import build_record
 from extract.header.names import NAME_UNUSUAL, name_doubts, set_known_names
-from normalize.codes import CodeContext, default_lexicon, repair_part
+from normalize.codes import CodeContext, default_lexicon, reissued, repair_part
 from schemas import Document, Page, PageRoute, Source, SourceKind
 
 
@@ -172,3 +172,44 @@ def test_set_known_names_is_the_default() -> None:
     finally:
         set_known_names([])
     assert name_doubts("Trần Phước Hiên") == [NAME_UNUSUAL]
+
+
+# --- a key whose issuer the parser refused (damage bench: stray stroke, S/B as 5/8) ---
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("6717/U8ND-NC", "6717/UBND-NC"),  # B read 8
+        ("2105/UBNlD-NC", "2105/UBND-NC"),  # a stroke among the capitals
+        ("5990/VP1CP-KSTT", "5990/VPCP-KSTT"),
+        ("4039/5TC-HCSN", "4039/STC-HCSN"),  # S read 5: a digit first
+        ("02/QĐ-8CĐ", "02/QĐ-BCĐ"),  # B read 8, after the type
+        ("37-QĐ/1W", "37-QĐ/TW"),  # a Party body's first letter read as a stroke
+    ],
+)
+def test_key_with_a_damaged_issuer_is_repaired_and_flagged(written: str, key: str) -> None:
+    got = _cites(f"Căn cứ văn bản số {written} ngày 10/5/2024;")
+    assert got == {key: True}
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "60/GP",  # no sign of damage: a code of its own, not "CP" repaired
+        "12/XYZ1Q-NC",  # damaged, but no known issuer one confusion away
+        "12/5XQ-NC",  # a digit first, no known issuer one confusion away
+    ],
+)
+def test_untyped_key_without_a_sure_repair_is_not_invented(written: str) -> None:
+    got = _cites(f"Căn cứ văn bản số {written} ngày 10/5/2024;")
+    assert not any(k.endswith(("CP", "-NC")) and not flagged for k, flagged in got.items())
+    assert "60/CP" not in got
+
+
+def test_dates_and_numbers_are_not_keys() -> None:
+    assert _cites("ngày 10/5/2024, 12/8 hộ dân, tỷ lệ 5/8 xã") == {}
+
+
+def test_a_learned_rare_code_is_never_reissued() -> None:
+    lex = default_lexicon().with_extra(["U8ND"])
+    assert reissued("6717/U8ND-NC", lex) is None
+    assert reissued("6717/U8ND-NC", default_lexicon()) is not None

@@ -146,3 +146,22 @@ def test_numbers_grow_through_the_year(cited: str, out_of_order: bool) -> None:
     text = TOP.format(number="20/QĐ-UBND", year=2024, heading="QUYẾT ĐỊNH") + f"Căn cứ {cited};\n"
     flags = _flags(text)
     assert (NUMBER_ORDER in flags["number"]) is out_of_order
+
+
+@pytest.mark.parametrize(
+    ("number", "heading", "flagged"),
+    [
+        ("12/QĐ1-UBND", "QUYẾT ĐỊNH", True),  # a stray stroke after the type
+        ("12/QĐ-UBNĐ1", "QUYẾT ĐỊNH", True),
+        ("12/TTr-SIP", "TỜ TRÌNH", True),  # one confusion off the Sở Tư pháp's STP
+        ("12/QĐ-UBND", "QUYẾT ĐỊNH", False),
+        ("12/TTr-SNV", "TỜ TRÌNH", False),
+        ("12/UBND-KTTH", "", False),  # a unit of the office: an open set
+        ("119/KH-BCĐ389QNg", "KẾ HOẠCH", False),  # a numbered steering board with its place
+    ],
+)
+def test_number_codes_checked(number: str, heading: str, flagged: bool) -> None:
+    """The number's code parts are checked against the key lexicon as citations are:
+    flagged, never changed; a valid code (however rare) is not flagged."""
+    flags = _header(number, 2024, heading)
+    assert ("unknown_code" in flags["number"]) is flagged

@@ -145,3 +145,99 @@ def test_marks_the_body_disputes_make_the_title_suspect() -> None:
     assert title(agreed) == ("Về việc xếp lương đôi với bà Lê Thị Lan", [])
     outvoted = body + "Xếp lương đối với bà Lê Thị Lan.\n"
     assert title(outvoted) == ("Về việc xếp lương đối với bà Lê Thị Lan", [])
+
+
+# --- synthetic damage of bench/extract/titles.py: each rule with a case it must leave --
+
+
+def test_a_wrapped_line_with_stamp_junk_is_kept_without_it() -> None:
+    got = title(
+        "BÁO CÁO\nCông tác quý I, nhiệm vụ công tác khuyến học quý II năm\n"
+        "2023 Ĩ. À .À k4\nCăn cứ Luật Tổ chức chính quyền địa phương ngày 19/6/2015;\n"
+    )
+    assert got == (
+        "Công tác quý I, nhiệm vụ công tác khuyến học quý II năm 2023",
+        ["title_trimmed"],
+    )
+
+
+def test_letters_without_a_vowel_are_junk_but_acronyms_are_not() -> None:
+    got = title("BÁO CÁO\nVề việc bổ nhiệm ông Nguyễn Văn Yến ˆ Jf\n\nKính gửi: Sở Nội vụ\n")
+    assert got == ("Về việc bổ nhiệm ông Nguyễn Văn Yến", ["title_trimmed"])
+    kept = "Về việc thanh toán kinh phí cho BTC"
+    assert title(f"BÁO CÁO\n{kept}\n\nKính gửi: Sở Nội vụ\n") == (kept, [])
+
+
+def test_words_run_together_are_split_where_one_split_fits() -> None:
+    got = title(
+        "BÁO CÁO\nVề việc tăng cường công tác khuyếnhọc trên địa bàntỉnh\n\nKính gửi: UBND\n"
+    )
+    assert got == ("Về việc tăng cường công tác khuyến học trên địa bàn tỉnh", [])
+
+
+def test_words_run_together_two_ways_are_kept_and_flagged() -> None:
+    # "hànhán": "hành án" or "hàn hán"; the letters cannot tell
+    got = title("BÁO CÁO\nVề việc tăng cường công tác thi hànhán dân sự\n\nKính gửi: UBND\n")
+    assert got == ("Về việc tăng cường công tác thi hànhán dân sự", ["title_suspect"])
+
+
+def test_words_without_marks_are_not_split() -> None:
+    # English-OCR text (no marks) and foreign words are not syllables run together
+    kept = "Về việc triển khai dịch vụ công online"
+    assert title(f"BÁO CÁO\n{kept}\n\nKính gửi: UBND\n") == (kept, [])
+
+
+def test_a_count_word_without_its_number_is_a_cut() -> None:
+    assert title("BÁO CÁO\nKết quả công tác khuyến học quý II năm\n\nKính gửi: UBND\n")[1] == [
+        "title_suspect"
+    ]
+    assert title("BÁO CÁO\nKế hoạch phát triển kinh tế 5 năm\n\nKính gửi: UBND\n")[1] == []
+
+
+def test_a_body_line_ending_in_a_colon_is_not_the_title() -> None:
+    got = title(
+        "BÁO CÁO\nVề việc thụ lý giải quyết khiếu nại lần hai\n"
+        "Ủy ban nhân dân tỉnh báo cáo kết quả thực hiện như sau:\n"
+    )
+    assert got == ("Về việc thụ lý giải quyết khiếu nại lần hai", [])
+    # a title line that needs what follows goes on, colon or not
+    got = title("BÁO CÁO\nVề việc thực hiện chế độ đối với\nCán bộ, công chức như sau:\n")
+    assert got[0] == "Về việc thực hiện chế độ đối với Cán bộ, công chức như sau:"
+
+
+def test_a_body_opening_with_its_date_is_not_the_title() -> None:
+    got = title(
+        "THÔNG BÁO\nKết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp\n"
+        "Ngày 03/01/2025, Phó Chủ tịch UBND tỉnh chủ trì họp nghe\n"
+    )
+    assert got == ("Kết luận của Phó Chủ tịch UBND tỉnh tại cuộc họp", [])
+    got = title("QUYẾT ĐỊNH\nVề việc thi hành Luật Đất đai\nngày 18/01/2024 trên địa bàn tỉnh\n")
+    assert got[0] == "Về việc thi hành Luật Đất đai ngày 18/01/2024 trên địa bàn tỉnh"
+
+
+LONG = (
+    "Về việc tham dự Hội nghị đánh giá Chương trình mục tiêu quốc gia phát triển kinh tế - "
+    "xã hội vùng đồng bào dân tộc thiểu số và miền núi giai đoạn 2021 – 2030 khu vực miền "
+    "Trung, Tây Nguyên"
+)
+
+
+def _wrapped(text: str, width: int) -> str:
+    lines: list[str] = []
+    for w in text.split():
+        if lines and len(lines[-1]) + 1 + len(w) <= width:
+            lines[-1] += " " + w
+        else:
+            lines.append(w)
+    return "\n".join(lines)
+
+
+def test_a_long_title_wrapped_short_is_whole_or_flagged() -> None:
+    # six short lines, each running on in lower case: all of it
+    got = title(f"THÔNG BÁO\n{_wrapped(LONG, 34)}\n\nKính gửi: Sở Nội vụ\n")
+    assert got == (LONG, [])
+    # past the bound (four lines), a line in capitals ends it: flagged, never silent
+    text = (
+        "Về việc tổng kết\nĐánh giá công tác\nTổng kết phong trào\nKhen thưởng tập thể\nTây Nguyên"
+    )
+    assert title(f"THÔNG BÁO\n{text}\n\nKính gửi: Sở Nội vụ\n")[1] == ["title_suspect"]

@@ -1,6 +1,9 @@
 """Citations under synthetic OCR damage: recovered, flagged, missed or silently wrong.
 
-    python bench/extract/damage.py [-v] [--seed N] [--baseline REV]
+    python bench/extract/damage.py [-v] [--seed N] [--baseline REV] [--laws]
+
+``--laws`` scores every law of the catalogue cited by name instead (a line break, a mark
+lost, two words run together, the head word damaged) and names no catalogue holds.
 
 The real scans are few; the kinds of damage they show are not. This bench takes cited
 keys known to be right (the gold citations of the clean seeds, in their own text, and
@@ -15,7 +18,8 @@ document is extracted and scored:
 * *recovered*: the right key is cited and no wrong key is;
 * *flagged*: a wrong key (or the right one after a repair) carries ``needs_review``;
 * *missed*: the right key is not cited and nothing was invented;
-* *silent*: a wrong key with ``needs_review`` false — what must not happen.
+* *silent*: a wrong key with ``needs_review`` false — what must not happen;
+* *right key*: beside these, the share where the right key is cited at all, flagged or not.
 
 Damage applies to one of a key's several mentions (``1 of n``: the document's other
 mentions can help) or to every mention (``every``, which is also the case of a key cited
@@ -172,6 +176,78 @@ LAW_DAMAGE: dict[str, Damage] = {
     "law: 'bổ sung' dropped": law_dropped,
 }
 
+# A mark lost or moved on one syllable, as print OCR does under a stamp ("quyên" for
+# "quyền", "Tô chức" for "Tổ chức"): vowel with a mark -> the same vowel without it.
+_MARKS = {
+    "ề": "ê",
+    "ổ": "ô",
+    "ộ": "ô",
+    "ở": "ơ",
+    "ủ": "u",
+    "ị": "i",
+    "ạ": "a",
+    "ả": "a",
+    "ấ": "â",
+    "ầ": "â",
+    "ậ": "â",
+    "ế": "ê",
+    "ệ": "ê",
+    "ợ": "ơ",
+    "ờ": "ơ",
+    "ứ": "ư",
+    "ự": "ư",
+    "ừ": "ư",
+    "ố": "ô",
+    "ồ": "ô",
+    "ắ": "ă",
+    "ặ": "ă",
+    "ì": "i",
+    "í": "i",
+    "ó": "o",
+    "ò": "o",
+    "ú": "u",
+    "á": "a",
+    "à": "a",
+    "é": "e",
+    "ý": "y",
+    "ã": "a",
+}
+
+
+def law_mark(name: str, rng: random.Random) -> str | None:
+    """One syllable of the name with its tone mark lost."""
+    spots = [i for i, c in enumerate(name) if c in _MARKS]
+    if not spots:
+        return None
+    i = rng.choice(spots)
+    return name[:i] + _MARKS[name[i]] + name[i + 1 :]
+
+
+def law_merged(name: str, rng: random.Random) -> str | None:
+    """Two words of the name run together (a space lost: "Tổchức")."""
+    spots = [i for i, c in enumerate(name) if c == " "]
+    if not spots:
+        return None
+    i = rng.choice(spots)
+    return name[:i] + name[i + 1 :]
+
+
+def law_head(name: str, rng: random.Random) -> str | None:
+    """The head word damaged: "Luât", "Luậ t", "Luạt", or the name on the next line."""
+    head, _, rest = name.partition(" ")
+    if head != "Luật" or not rest:
+        return None
+    return rng.choice(["Luât ", "Luậ t ", "Luật\n", "Luạt "]) + rest
+
+
+CATALOGUE_DAMAGE: dict[str, Damage] = {
+    "law: none": lambda name, rng: name,
+    "law: line break": law_break,
+    "law: a mark lost": law_mark,
+    "law: two words merged": law_merged,
+    "law: head damaged": law_head,
+}
+
 
 def text_doc(text: str, name: str) -> Document:
     page = Page(number=1, text=text, route=PageRoute.TEXT_FILE)
@@ -246,21 +322,70 @@ def cases(rng: random.Random) -> list[tuple[str, str, str, str, set[str], bool]]
     return out
 
 
-def table(rows: list[tuple[str, bool, str]], title: str) -> None:
-    """Shares of each outcome per damage and whether every mention was damaged."""
+# Names no catalogue holds (made up from words laws are named with): still cited as
+# printed, flagged ``law_not_in_catalogue``, never taken for a catalogue law.
+_UNLISTED = [
+    "Quản lý kho bạc điện tử",
+    "Bảo vệ rừng ngập mặn ven biển",
+    "Phát triển nghề muối",
+    "Tổ chức hội đồng tư vấn dân tộc",
+    "Khuyến học và học tập suốt đời",
+    "Quản lý nhà nước về thềm lục địa",
+]
+_OTHER = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;\n"
+
+
+def _law_sentence(written: str, law_date: str | None, year: int) -> str:
+    if law_date:
+        y, m, d = law_date.split("-")
+        return f"Căn cứ {written} ngày {int(d)} tháng {int(m)} năm {y};\n"
+    return f"Căn cứ {written} năm {year};\n"
+
+
+def catalogue_cases(rng: random.Random) -> list[tuple[str, str, str, str, set[str], bool]]:
+    """Every catalogue law cited by name (after another law of another year, half the
+    time), damaged each way; and names no catalogue holds."""
+    from normalize.laws import catalogue, law_key
+
+    other = "Luật Tổ chức chính quyền địa phương 2015"
+    entries = [(law.head, law.name, law.year, law.date, True) for law in catalogue()]
+    entries += [("Luật", n, 2000 + i * 3, None, False) for i, n in enumerate(_UNLISTED)]
+    out = []
+    for head, name, year, law_date, listed in entries:
+        key = law_key(head, name, year)
+        lead = _OTHER if rng.random() < 0.5 and key.lower() != other.lower() else ""
+        gold = {key} | ({other} if lead else set())
+        for dname, damage in CATALOGUE_DAMAGE.items():
+            bad = damage(f"{head} {name}", rng)
+            if bad is None:
+                continue
+            label = dname if listed else "law not in catalogue: " + dname.split(": ")[1]
+            out.append((label, key, key, lead + _law_sentence(bad, law_date, year), gold, True))
+    return out
+
+
+def cited(rec: Record, key: str) -> bool:
+    """Whether the right key is among the record's citations, flagged or not."""
+    return key_norm(key) in {key_norm(c.key) for c in rec.citations}
+
+
+def table(rows: list[tuple[str, bool, str, bool]], title: str) -> None:
+    """Shares of each outcome per damage and whether every mention was damaged; last, the
+    share where the right key is cited (flagged or not: what citation recall sees)."""
     counts: dict[tuple[str, bool], Counter[str]] = {}
-    for name, every, res in rows:
+    for name, every, res, right in rows:
         counts.setdefault((name, every), Counter())[res] += 1
-    cols = ("recovered", "flagged", "missed", "silent")
+        counts[(name, every)]["right key"] += right
+    cols = ("recovered", "flagged", "missed", "silent", "right key")
     print(f"\n{title}\n{'damage':26} {'damaged':8} " + " ".join(f"{c:>9}" for c in cols) + "    n")
     total: Counter[str] = Counter()
     for (name, every), got in counts.items():
-        n = sum(got.values())
+        n = sum(got.values()) - got["right key"]
         row = " ".join(f"{got[c] / n:9.1%}" for c in cols)
         print(f"{name:26} {'every' if every else '1 of n':8} {row} {n:4d}")
         text_can_tell = not (every and name in ("digit confused", "lost leading digit"))
         total.update(got if text_can_tell else {})
-    n = sum(total.values())
+    n = sum(total.values()) - total["right key"]
     row = " ".join(f"{total[c] / n:9.1%}" for c in cols)
     print(f"{'all a text can tell':26} {'':8} {row} {n:4d}")
 
@@ -270,14 +395,18 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=15)
     ap.add_argument("--baseline", metavar="REV", help="also score the extractor of commit REV")
     ap.add_argument("-v", "--verbose", action="store_true", help="list silent errors")
+    ap.add_argument(
+        "--laws", action="store_true", help="the catalogue's laws by name instead of the keys"
+    )
     args = ap.parse_args()
-    todo = cases(random.Random(args.seed))
+    rng = random.Random(args.seed)
+    todo = catalogue_cases(rng) if args.laws else cases(rng)
     docs = [text_doc(text, "damaged") for _, _, _, text, _, _ in todo]
     records = [build_record(d) for d in docs]
     rows = []
     for (name, src, key, _, gold, every), rec in zip(todo, records, strict=True):
         res = outcome(rec, gold, key)
-        rows.append((name, every, res))
+        rows.append((name, every, res, cited(rec, key)))
         if args.verbose and res == "silent":
             wrong = [c.key for c in rec.citations if c.key not in gold and not c.needs_review]
             mention = "every mention" if every else "one of several"
@@ -287,7 +416,10 @@ def main() -> None:
 
         base = baseline_records(args.baseline, docs)
         table(
-            [(n, e, outcome(r, g, k)) for (n, _, k, _, g, e), r in zip(todo, base, strict=True)],
+            [
+                (n, e, outcome(r, g, k), cited(r, k))
+                for (n, _, k, _, g, e), r in zip(todo, base, strict=True)
+            ],
             f"baseline: extractor of {args.baseline}",
         )
     table(rows, "this extractor")

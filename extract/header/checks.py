@@ -6,7 +6,9 @@ a number with a year (``12/2024/QĐ-UBND``) is signed in that year, and the body
 symbol names (``SNV``) is the issuer at the top, and a local body's place is its
 locality. When two fields
 disagree one of them is wrong and which is not known, so both are flagged
-``fields_disagree`` for review; nothing is changed.
+``fields_disagree`` for review; nothing is changed. The number's own code parts are
+checked against the key lexicon as citations are (``12/QĐ1-UBND``: a stray stroke after
+the type): a part the lexicon does not accept is flagged ``unknown_code``, never changed.
 """
 
 from __future__ import annotations
@@ -16,9 +18,9 @@ import logging
 import re
 
 from extract.header.fields import HeaderField, HeaderResult
-from normalize.codes import default_lexicon
+from normalize.codes import UNKNOWN_CODE, CodeContext, default_lexicon, repair_part
 from normalize.fold import fold
-from normalize.keys import TYPE_CODES, parse_key
+from normalize.keys import TYPE_CODES, KeyParts, parse_key
 
 __all__ = ["FIELDS_DISAGREE", "SIGNER_TITLE_SUSPECT", "cross_check"]
 
@@ -43,6 +45,7 @@ def cross_check(out: HeaderResult) -> None:
         parts = parse_key(f"1/{number.symbol}")
     if parts is None:
         return
+    _number_codes(out, number, parts)
     kind = out.doc_type
     named = TYPE_CODES.get(parts.type_code or "")
     if kind is not None and named and fold(named) != fold(str(kind.value)):
@@ -53,6 +56,22 @@ def cross_check(out: HeaderResult) -> None:
         _disagree(number, date)
     if not parts.party:
         _issuer_named(out, (parts.issuer_code or "").split("-")[0])
+
+
+def _number_codes(out: HeaderResult, number: HeaderField, parts: KeyParts) -> None:
+    """Flag a number whose type or issuer code the lexicon would repair or does not know
+    (a rare code the archive's clean documents taught is known, see normalize.codes)."""
+    segs = parts.issuer_code.split("-") if parts.issuer_code else []
+    heads = " ".join(fold(str(f.value)) for f in (out.issuer, out.parent_issuer) if f and f.value)
+    ctx = CodeContext(parts.type_code, parts.party, text=heads)
+    lex = default_lexicon()
+    roles = ["issuer"] + ["unit"] * (len(segs) - 1)
+    if parts.type_code is None and len(segs) >= 2 and not lex.knows(segs[0]):
+        roles[0] = "type"  # an untyped reading whose first part is a damaged type: QĐ1-UBND
+    doubts = [repair_part(seg, role, ctx, lex)[1] for seg, role in zip(segs, roles, strict=True)]
+    if any(doubts) and UNKNOWN_CODE not in number.flags:
+        number.flags.append(UNKNOWN_CODE)
+        log.info("number %r: a code the lexicon does not accept", number.value)
 
 
 def _issuer_named(out: HeaderResult, code: str | None) -> None:

@@ -19,6 +19,7 @@ from extract.header.lines import (
     org_key,
     wordlike,
 )
+from extract.header.syllables import split_merged
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.keys import TYPE_CODES
@@ -27,7 +28,9 @@ from schemas import Word
 log = logging.getLogger(__name__)
 
 TYPE_NAMES = {fold(v): v for v in TYPE_CODES.values()}
-_TITLE_STOP = re.compile(r"^(?:kinh gui|can cu|thuc hien|nhằm|phan \w|i\.|1\.|-{3,}|_{3,})")
+_TITLE_STOP = re.compile(
+    r"^(?:kinh gui|can cu|thuc hien|nhằm|phan \w|i\.|1\.|-{3,}|_{3,}|ngay \d{1,2}[/.-]\d)"
+)  # "Ngày 03/01/2025, Phó Chủ tịch … chủ trì": a body opening with its date
 _VE_VIEC = re.compile(r"\b(?:ve viec|v/v)\b")
 _WORD = re.compile(r"\w+")
 # "CỦA UỶ BAN NHÂN DÂN TỈNH": the issuer named in a 1990s type heading, not a title
@@ -57,6 +60,16 @@ _DANGLING = {
 }
 
 
+# Text without word boxes: past four lines a title goes on only with a line that runs on
+# in lower case, and while it is shorter than this (the longest trích yếu of the design
+# files has 243 characters)
+_LONGEST = 280
+# words a title ends on only after their number ("kế hoạch 5 năm"), or that need the next
+_COUNTED = frozenset({"năm", "tháng", "ngày", "số", "giai", "đối"})
+# one-letter words a title can hold ("đất ở", "ý kiến"); another lone letter is a speck
+_ONE_LETTER_WORDS = frozenset("ởýáạàảaeêoôơuưy")
+
+
 @dataclass
 class _Title:
     """The title's lines as taken so far: (offset, text) and their OCR words."""
@@ -64,6 +77,7 @@ class _Title:
     parts: list[tuple[int, str]] = field(default_factory=list)
     words: list[list[Word]] = field(default_factory=list)
     upper: bool = False  # "KẾ HOẠCH TUYÊN TRUYỀN / NĂM 2025": type and title in capitals
+    cut: bool = False  # ended by the length bound before a line that could go on
 
 
 def type_title(page: PageText, lines: list[Line], out: HeaderResult) -> None:
@@ -82,6 +96,9 @@ def type_title(page: PageText, lines: list[Line], out: HeaderResult) -> None:
             continue  # "CỦA UỶ BAN NHÂN DÂN TỈNH" under the type (1990s): the heading's
         words = page.words_in(pos, pos + len(line))
         if _ends_title(line, s, t, words):
+            if _title_before_junk(line, s, t, words):
+                t.parts.append((pos, line.strip()))  # the junk is cut (and flagged) below
+                t.words.append(words)
             break
         t.parts.append((pos, line.strip()))
         t.words.append(words)
@@ -89,6 +106,8 @@ def type_title(page: PageText, lines: list[Line], out: HeaderResult) -> None:
         t.parts.extend(_displaced_lines(page, t.parts, lines))
     if t.parts:
         text, flags = _clean_title(" ".join(x for _, x in t.parts), t.upper)
+        if t.cut and "title_suspect" not in flags:
+            flags.append("title_suspect")
         last = t.parts[-1]
         out.title = HeaderField(
             text, page.number, t.parts[0][0], last[0] + len(last[1]), flags=flags
@@ -155,11 +174,34 @@ def _ends_title(line: str, s: str, t: _Title, words: list[Word]) -> bool:
         return True
     if _TITLE_STOP.match(s) and not line.strip()[:1].islower():
         return True
-    if len(t.parts) >= (6 if layout else 4) or t.parts[-1][1].endswith((".", ";", ":")):
+    if t.parts[-1][1].endswith((".", ";", ":")):
+        return True
+    last = t.parts[-1][1].split()[-1:] or [""]
+    if line.rstrip().endswith(":") and line.strip()[:1].isupper() and last[0] not in _DANGLING:
+        return True  # "Ủy ban nhân dân tỉnh báo cáo … như sau:": a title never ends so
+    running_on = line.strip()[:1].islower()
+    if len(t.parts) >= (6 if layout else 4) and (
+        layout or not running_on or len(t.parts) >= 7 or sum(len(x) for _, x in t.parts) >= _LONGEST
+    ):
+        t.cut = wordlike(line)  # stopped by the bound, not by what the line says
         return True
     if not layout and len(line.strip()) > 85:
         return True
-    return not wordlike(line)  # a stamp or a scribble over the title's tail
+    return not wordlike(split_merged(line)[0])  # a stamp or a scribble over the title's tail
+
+
+def _title_before_junk(line: str, s: str, t: _Title, words: list[Word]) -> bool:
+    """A title line with a stamp's junk glued to its end ("năm 2024 À .^A .À k4"): without
+    the junk tokens it would continue the title. The title ends with it."""
+    tokens = line.split()
+    while tokens and _junk(tokens[-1]):
+        tokens.pop()
+    if not t.parts or not tokens or len(tokens) == len(line.split()):
+        return False
+    head = " ".join(tokens)
+    return wordlike(split_merged(head)[0]) and not _ends_title(
+        head, org_key(fold(head)).strip(), t, words
+    )
 
 
 def _continues(prev: list[Word], cur: list[Word]) -> bool | None:
@@ -192,13 +234,14 @@ def _clean_title(text: str, upper_title: bool) -> tuple[str, list[str]]:
     if vv:
         text = "Về việc" + text[vv.end() :]
     text = re.sub(r"\s+([:;,])", r"\1", text)  # "Về việc : Giao" -> "Về việc: Giao"
+    text, run_together = split_merged(text)
     tokens = text.split()
     # drop OCR junk from stamps over the title: no Vietnamese syllable is that long
     kept = [w for w in tokens if len(re.sub(r"\W", "", w)) <= 9]
     while len(kept) > 1 and _junk(kept[-1]):
         kept.pop()
     flags = ["title_trimmed"] if len(kept) < len(tokens) else []
-    if _suspect(kept):
+    if _suspect(kept) or run_together:
         flags.append("title_suspect")
     if flags:
         log.info("title %r: %s", " ".join(kept), ", ".join(flags))
@@ -213,7 +256,7 @@ def _junk(token: str, inside: bool = False) -> bool:
     with digits other than a capital code (``k4`` but not ``COVID-19``). A one-letter word
     ("đất ở") is lowercase; inside a title a dash ("2021 - 2025") is its own."""
     core = token.strip(".,;:!?()\"'“”")
-    if (inside and core in ("-", "–")) or (len(core) == 1 and core.islower()):
+    if (inside and core in ("-", "–")) or core in _ONE_LETTER_WORDS:
         return False
     if re.fullmatch(r"[IVX]+", core):  # "quý I", "Phụ lục IV"
         return False
@@ -221,6 +264,13 @@ def _junk(token: str, inside: bool = False) -> bool:
         return True
     if len(core) == 1:
         return not core.isdigit()
+    if (
+        len(core) <= 3
+        and core.isalpha()
+        and not core.isupper()
+        and not re.search(r"[aeiouy]", fold(core))
+    ):
+        return True  # "Jf", "ˆk": no vowel, no syllable (an acronym of capitals is kept)
     if re.search(r"\d", core) and re.search(r"[^\W\d_]", core):
         return not re.fullmatch(r"[A-ZĐ0-9/\-–.]+", core)
     return False
@@ -232,6 +282,8 @@ def _suspect(tokens: list[str]) -> bool:
     if len(tokens) < 3 or any(_junk(w, inside=True) for w in tokens[:-1]):
         return True
     last = tokens[-1].rstrip(".,;:")
+    if last in _COUNTED and not (len(tokens) > 1 and tokens[-2][:1].isdigit()):
+        return True  # "… quý II năm" (2023 lost), "giai đoạn" cut after "giai"
     return last in _DANGLING
 
 

@@ -50,7 +50,7 @@ def store(
         stored = _save(db, filename, document, record, within)
     if stored.created and is_clean_text(document):
         repair.learn_clean_text(models_dir, document.text)
-        codes.learn_archive_codes(models_dir, sure_keys(record))
+        codes.learn_archive_codes(models_dir, sure_keys(record), source=identity(document, record))
     log.info("stored %s as document %d", filename, stored.document_id)
     return stored
 
@@ -71,6 +71,14 @@ def is_clean_text(document: Document) -> bool:
     return bool(pages) and all(
         p.route in (PageRoute.TEXT_LAYER, PageRoute.TEXT_FILE) and not p.repairs for p in pages
     )
+
+
+def identity(document: Document, record: Record) -> str:
+    """Which document taught a code: its own number and date when it has both (a .txt and a
+    PDF of one document are one piece of evidence), else its content's sha256."""
+    if record.doc.number and record.doc.date:
+        return f"{record.doc.number}@{record.doc.date}"
+    return document.source.sha256
 
 
 def sure_keys(record: Record) -> list[str]:
