@@ -89,3 +89,37 @@ def test_compiled_readings_are_what_the_lexicon_finds(lexicon):
     forms = sorted(lexicon.compiled)[:: max(1, len(lexicon.compiled) // 300)]
     assert forms
     assert all(lexicon.compiled[f] == lexicon.find_readings(f, {}) for f in forms)
+
+
+def test_a_pair_the_table_saw_once_is_priced_no_lower_than_an_unseen_one(lexicon):
+    """English OCR wrote "d4" for đã once among đã's hundreds of renders: the table's price
+    (1 / 825) must not push đã below đá and dạ, which the table never saw as "d4"."""
+    import math
+
+    seen = lexicon.table["d4"]
+    assert seen.get("đã") == 1 and lexicon.totals["đã"] > 100
+    rule_lp = {k: lp for _, lp, k in lexicon._skeleton_cands("d4")[0]}
+    readings = {r[0]: r[2] for r in lexicon.find_readings("d4", {})}
+    assert "đã" in readings
+    assert readings["đã"] >= rule_lp["đã"] > math.log(1 / (lexicon.totals["đã"] + 1))
+
+
+def test_a_pair_the_table_saw_often_keeps_the_tables_price(lexicon):
+    """The floor only lifts: a pair seen often is priced by the table, above the rules."""
+    import math
+
+    key, n = max(lexicon.table["tinh"].items(), key=lambda kv: kv[1])
+    table_lp = math.log(n / (lexicon.totals[key] + 1))
+    assert lexicon._table_row(key, n, table_lp - 3.0)[1] == pytest.approx(table_lp)
+    assert lexicon._table_row(key, n, None)[1] == pytest.approx(table_lp)
+    assert lexicon._table_row(key, 1, 0.0)[1] == 0.0
+
+
+def test_a_trigram_seen_once_counts():
+    """Singleton trigrams are kept (most of a small corpus's trigrams are seen once): one
+    sighting of "hội khuyến học" lifts P(học | hội khuyến) over the bigram estimate, and a
+    history seen with other words lowers an unseen continuation below it."""
+    lm, ids, _ = _model("hội khuyến học. khuyến la. khuyến người")
+    h, k, hoc, la = ids["hội"], ids["khuyến"], ids["học"], ids["la"]
+    assert lm.prob3(h, k, hoc) > lm.prob(k, hoc)
+    assert lm.prob3(h, k, la) < lm.prob(k, la)

@@ -299,8 +299,9 @@ class Lexicon:
             rows = self._char_rows(low, rows)
         # Syllables the table saw for this token are priced by the table instead; the top
         # MAX_CANDS + len(seen) rule rows are enough for the top MAX_CANDS after the merge.
+        rule_lp = {k: lp for _, lp, k in rows}
         merged = [r for r in rows[: MAX_CANDS + len(seen) + 1] if r[2] not in seen]
-        merged += [self._table_row(k, n) for k, n in seen.items()]
+        merged += [self._table_row(k, n, rule_lp.get(k)) for k, n in seen.items()]
         merged.sort(reverse=True)
         scored = [(lp, k) for _, lp, k in merged if k != ident_key]
         if seen:
@@ -359,9 +360,17 @@ class Lexicon:
             out.append((k, k, math.log(n / total), DIGIT_WORD, -1))
         return out
 
-    def _table_row(self, key: str, n: int) -> tuple[float, float, str]:
-        """(rank score, channel log-p, syllable) of a pair the confusion table saw n times."""
+    def _table_row(self, key: str, n: int, rule_lp: float | None) -> tuple[float, float, str]:
+        """(rank score, channel log-p, syllable) of a pair the confusion table saw n times.
+
+        A pair seen once among a frequent syllable's hundreds of renders ("d4" for đã: 1 of
+        825) is no less likely than one never seen: the rules' or the character channel's
+        price (``rule_lp``) is its floor, else the table's sighting would push the syllable
+        below readings that were never seen at all (đá, dạ).
+        """
         lp = math.log(n / (self.totals.get(key, 0) + 1))
+        if rule_lp is not None:
+            lp = max(lp, rule_lp)
         return lp + self._log_count.get(key, 0.0), lp, key
 
     def _channel(self, key: str, cost: float, seen: dict[str, int]) -> float:
