@@ -123,3 +123,25 @@ def test_a_trigram_seen_once_counts():
     h, k, hoc, la = ids["hội"], ids["khuyến"], ids["học"], ids["la"]
     assert lm.prob3(h, k, hoc) > lm.prob(k, hoc)
     assert lm.prob3(h, k, la) < lm.prob(k, la)
+
+
+@pytest.mark.parametrize(
+    ("tok", "head", "word"),
+    [("UBNDcua", "UBND", "của"), ("KHVNngay", "KHVN", "ngày"), ("2022cua", "2022", "của")],
+)
+def test_a_word_glued_to_an_abbreviation_or_number_is_read_apart(lexicon, tok, head, word):
+    texts = {r[1] for r in lexicon.find_readings(tok, {})}
+    assert tok in texts and f"{head} {word}" in texts
+    assert all(t == tok or t.startswith(head + " ") for t in texts)
+
+
+@pytest.mark.parametrize("tok", ["TRUong", "SOng", "18nh", "1am", "chiém91", "NQ", "THPT"])
+def test_no_seam_read_where_the_token_is_one_word(lexicon, tok):
+    """Mixed case inside one word ("TRUong" = Trường), digits standing for letters
+    ("18nh" = lãnh), a short tail: never split at the seam."""
+    assert all(" " not in r[1] for r in lexicon.find_readings(tok, {}))
+
+
+def test_glued_word_takes_its_context(model):
+    out = model.repair("Quyet dinh s6 324/QD-KHVNngay 25 thang 10 nam 2023 cua UBNDcua tinh").text
+    assert "KHVN ngày 25 tháng 10" in out and "UBND của tỉnh" in out

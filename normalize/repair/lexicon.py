@@ -60,6 +60,10 @@ RULES = (
 INITIAL_RULES = (("p", "d", 1.0), ("b", "d", 1.5), ("t", "u", 2.0))
 CAPITAL_D_COST = 0.5
 SPLIT_P = 0.005  # P(two syllables came out glued as one token)
+# A word glued to an abbreviation or a number before it, the space lost at a visible seam
+# ("UBNDcua", "KHVNngay", "2022cua", "000d6ng"): the seam itself says "two words".
+GLUED = re.compile(r"^([A-ZĐ]{2,}|\d{2,})([^\W\d_].{2,})$")
+GLUE_P = 0.5
 BACKOFF_P = 0.05  # P(token | syllable) for a skeleton match never seen in the table
 UNSEEN_DECAY = 0.5  # ...lower for syllables the table saw often (and never in this form)
 EDIT_COST = 4.0
@@ -90,6 +94,8 @@ def settings_key() -> str:
         UNSEEN_DECAY,
         CAPITAL_D_COST,
         SPLIT_P,
+        GLUE_P,
+        GLUED.pattern,
         RULES,
         INITIAL_RULES,
         CHAR_ALTS,
@@ -282,6 +288,9 @@ class Lexicon:
         low = tok.lower()
         ident_key = tone_key(tok)
         ident_ok = self.valid(ident_key)
+        glued = self._glued(tok, acronyms) if not ident_ok else ()
+        if glued:
+            return glued
         seen = self.table.get(low, {})
         if tok.isdigit():
             return tuple(self._digit_readings(tok, seen))
@@ -319,6 +328,31 @@ class Lexicon:
         if not ident_ok and tok.isalpha() and len(tok) >= 4 and min_cost > 1:
             out.extend(self._splits(tok))
         return tuple(out)
+
+    def _glued(self, tok: str, acronyms: dict[str, str]) -> tuple:
+        """An abbreviation or a number with the next word glued on ("UBNDcua" = "UBND của",
+        "2022cua" = "2022 của"): the token as written, or the head kept and the rest read
+        as a word of its own (a number head is the LM's NUM before it).
+
+        Only where the whole token is no syllable and the rest spells one ("TRUong" is one
+        word in mixed case, "18nh" = lãnh is no number and a word)."""
+        m = GLUED.match(tok)
+        if m is None:
+            return ()
+        head, rest = m.groups()
+        if head.isupper() and not rest[:1].islower():
+            return ()
+        if name_skeleton(tok) in self.index or name_skeleton(rest) not in self.index:
+            return ()
+        fid = self.ids[NUM] if head.isdigit() else -1
+        head = head if head.isdigit() else acronyms.get(head, head)
+        lp = math.log(GLUE_P)
+        apart = [
+            (k, f"{head} {text}", ch + lp, kind, fid)
+            for k, text, ch, kind, _ in self.find_readings(rest, acronyms)
+            if k is not None
+        ]
+        return ((None, tok, 0.0, KEPT, -1), *apart)
 
     def _char_rows(
         self, low: str, rows: list[tuple[float, float, str]]
