@@ -77,3 +77,14 @@ def test_snapshot_provenance_lists_sources_with_sizes(model):
     sources = snap["provenance"]["sources"]
     assert sources["admin-phrases"]["syllables"] > 10_000
     assert all(v["syllables"] > 0 for v in sources.values())
+
+
+def test_abbreviation_before_its_number_is_kept_in_running_text(model):
+    """'NQ 59' (Nghị quyết 59) in a damaged body is an abbreviation, not a damaged 'NỢ';
+    a word in a heading's capitals before a number is still read ('HQI 3' = HỘI 3)."""
+    body = seed("000")
+    out = model.repair(
+        body + "\nchuyen d6i s6 quéc gia, NQ 59, NQ 66, nhat 1a tuyén\nHQI NGHI LAN 3 HQI 3"
+    ).text.split("\n")
+    assert out[-2] == "chuyển đổi số quốc gia, NQ 59, NQ 66, nhất là tuyên"
+    assert out[-1] == "HỘI NGHỊ LẦN 3 HỘI 3"
