@@ -145,3 +145,11 @@ def test_no_seam_read_where_the_token_is_one_word(lexicon, tok):
 def test_glued_word_takes_its_context(model):
     out = model.repair("Quyet dinh s6 324/QD-KHVNngay 25 thang 10 nam 2023 cua UBNDcua tinh").text
     assert "KHVN ngày 25 tháng 10" in out and "UBND của tỉnh" in out
+
+
+def test_a_capital_b_keeps_its_readings_with_d(lexicon):
+    """ "Bé" may be Đề (a capital Đ read as B): the B-readings the table saw do not crowd the
+    Đ-readings out; a lower-case "bé" and "Pho" (ph) get none."""
+    assert "đề" in {r[0] for r in lexicon.find_readings("Bé", {})}
+    assert not any(r[0] and r[0][0] == "đ" for r in lexicon.find_readings("bé", {}))
+    assert not any(r[0] and r[0][0] == "đ" for r in lexicon.find_readings("Pho", {}))

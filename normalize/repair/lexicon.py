@@ -59,6 +59,9 @@ RULES = (
 )
 INITIAL_RULES = (("p", "d", 1.0), ("b", "d", 1.5), ("t", "u", 2.0))
 CAPITAL_D_COST = 0.5
+# Readings with Đ kept for a capital P/B beyond MAX_CANDS ("Bé" = Đề: the B-readings the
+# table saw fill the list, and "Đề án" never reached the search).
+CAPITAL_D_KEEP = 3
 SPLIT_P = 0.005  # P(two syllables came out glued as one token)
 # A word glued to an abbreviation or a number before it, the space lost at a visible seam
 # ("UBNDcua", "KHVNngay", "2022cua", "000d6ng"): the seam itself says "two words".
@@ -93,6 +96,7 @@ def settings_key() -> str:
         BACKOFF_P,
         UNSEEN_DECAY,
         CAPITAL_D_COST,
+        CAPITAL_D_KEEP,
         SPLIT_P,
         GLUE_P,
         GLUED.pattern,
@@ -322,9 +326,10 @@ class Lexicon:
         else:
             out = [(None, tok, 0.0, KEPT, -1)]
         floor = (scored[0][0] if scored else 0.0) - PRUNE
-        out.extend(
-            (k, apply_case(tok, k), lp, DAMAGED, -1) for lp, k in scored[:MAX_CANDS] if lp >= floor
-        )
+        kept = scored[:MAX_CANDS]
+        if tok[:1] in ("P", "B"):  # a capital Đ read as P or B: its best readings stay
+            kept += [x for x in scored[MAX_CANDS:] if x[1][:1] == "đ"][:CAPITAL_D_KEEP]
+        out.extend((k, apply_case(tok, k), lp, DAMAGED, -1) for lp, k in kept if lp >= floor)
         if not ident_ok and tok.isalpha() and len(tok) >= 4 and min_cost > 1:
             out.extend(self._splits(tok))
         return tuple(out)
