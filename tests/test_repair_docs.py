@@ -88,3 +88,13 @@ def test_abbreviation_before_its_number_is_kept_in_running_text(model):
     ).text.split("\n")
     assert out[-2] == "chuyển đổi số quốc gia, NQ 59, NQ 66, nhất là tuyên"
     assert out[-1] == "HỘI NGHỊ LẦN 3 HỘI 3"
+
+
+def test_lower_case_numeral_is_a_number_only_where_it_numbers_a_list(model):
+    """English OCR reads ũ as "ii": "vii" in running text is vũ ("cổ vũ"); "vii)", "(iv)"
+    and "viii." number a list and stay."""
+    out = model.repair(
+        seed("000") + "\nTuyén truyén, co vii tinh than yéu nudc\nvii) Hoi thao; (iv) Cac cap hoi"
+    ).text.split("\n")
+    assert "vũ tinh thần" in out[-2]
+    assert out[-1].startswith("vii) Hội thảo; (iv) Các cấp hội")

@@ -32,7 +32,10 @@ CHAR_ALTS = {
 # The horn of ơ/ư read as an apostrophe after o/u ("So'" = Sơ, "tru'o'ng" = trường)
 HORN = re.compile("[oOuU]'")
 _HORNS = {"o'": "ơ", "O'": "Ơ", "u'": "ư", "U'": "Ư"}
-ROMAN = re.compile(r"^(?:[IVXL1]{1,5}|[ivx]{1,4})$")
+ROMAN = re.compile(r"^[IVXL1]{1,5}$")
+# Lower-case numerals are numbers only where they number a list ("vii)", "(iv)", see
+# normalize.repair.model): elsewhere "vii" is vũ with its ũ read as "ii" ("cổ vũ").
+LOWER_ROMAN = re.compile(r"^[ivx]{1,4}$")
 # Optional rewrites of the skeleton, with a cost (nats) each: OCR confusions seen in the seeds.
 RULES = (
     ("q", "o", 0.5),
@@ -100,6 +103,7 @@ def settings_key() -> str:
         SPLIT_P,
         GLUE_P,
         GLUED.pattern,
+        ROMAN.pattern,
         RULES,
         INITIAL_RULES,
         CHAR_ALTS,

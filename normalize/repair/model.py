@@ -23,6 +23,7 @@ from normalize.repair.lexicon import (
     DAMAGED,
     DIGIT_WORD,
     KEPT,
+    LOWER_ROMAN,
     NUMBER,
     SAME,
     Lexicon,
@@ -200,6 +201,10 @@ class Repairer:
                 and not _in_capitals(text, line_start(start), start)
             ):
                 cands = (Cand(None, tok, 0.0),)  # "NQ 59" in running text; "HQI 3" in a heading
+            elif LOWER_ROMAN.match(tok) and (
+                text[end : end + 1] in (")", ".", ":") or gap.endswith("(")
+            ):
+                cands = (Cand(None, tok, 0.0),)  # a list's number: "vii)", "(iv)"
             elif tok.endswith("'") and _OPEN_QUOTE.search(text, line_start(start), start):
                 # a closing quote after o/u ('... làm đó'), not a horn: the word is read
                 # without it and the quote kept
