@@ -71,7 +71,10 @@ SPLIT_P = 0.005  # P(two syllables came out glued as one token)
 GLUED = re.compile(r"^([A-ZĐ]{2,}|\d{2,})([^\W\d_].{2,})$")
 GLUE_P = 0.5
 BACKOFF_P = 0.05  # P(token | syllable) for a skeleton match never seen in the table
-UNSEEN_DECAY = 0.5  # ...lower for syllables the table saw often (and never in this form)
+# ...lower for syllables the table saw often (and never in this form). 0.3 since the
+# character channel prices most such readings (seeds 000+002 empty: 0.5 / 0.3 / 0.15 / 0
+# gave 0.9519 / 0.9525 / 0.9522 / 0.9515; bench/repair/README.md).
+UNSEEN_DECAY = 0.3
 EDIT_COST = 4.0
 MAX_CANDS = 8
 SKELETON_CAP = 8  # syllables per skeleton (most frequent first) a rule match proposes
