@@ -98,3 +98,21 @@ def test_lower_case_numeral_is_a_number_only_where_it_numbers_a_list(model):
     ).text.split("\n")
     assert "vũ tinh thần" in out[-2]
     assert out[-1].startswith("vii) Hội thảo; (iv) Các cấp hội")
+
+
+def test_relabel_keeps_the_data_and_says_what_it_extends(tmp_path):
+    import gzip
+    import json
+
+    from bench.repair.build import RELABEL_CHANGES, relabel
+    from normalize.repair import MODEL_VERSION
+
+    old = {"version": "old-1", "bigrams": {"a b": 2}, "provenance": {"sources": {"x": 1}}}
+    path = tmp_path / "old.json.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        json.dump(old, f)
+    new = relabel(path)
+    assert new["version"] == MODEL_VERSION != "old-1"
+    assert new["bigrams"] == old["bigrams"]
+    prov = {"sources": {"x": 1}, "extends": "old-1", "changes": RELABEL_CHANGES}
+    assert new["provenance"] == prov
