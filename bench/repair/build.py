@@ -141,7 +141,7 @@ def count_sources(
     sources: dict[str, list[str]], rhymes: frozenset[str]
 ) -> tuple[dict[str, Counter], dict[str, dict]]:
     """Syllable n-gram counts over every source, and each source's size for the provenance."""
-    counts = {k: Counter() for k in ("unigrams", "bigrams", "trigrams")}
+    counts: dict[str, Counter] = {k: Counter() for k in ("unigrams", "bigrams", "trigrams")}
     sizes = {}
     for name, texts in sources.items():
         before = sum(counts["unigrams"].values())
