@@ -157,11 +157,24 @@ def test_unreadable_adaptation_file_is_ignored(tmp_path):
 _STANDALONE_NUMBER = re.compile(r"(?<!\w)\d+(?:[.,/:-]\d+)*(?!\w)")
 
 
+# A number as written, standing alone or with a word glued on after it ("2022cua",
+# "463.300.000d6ng"): the repair may split such a word off, never change the number.
+_NUMBER_OR_HEAD = re.compile(r"(?<!\w)\d+(?:[.,/:-]\d+)*(?=[^\W\d_]|(?!\w))")
+
+
+def _subsequence(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(x in it for x in short)
+
+
 @pytest.mark.parametrize("prefix", ["000", "002"])
 def test_numbers_in_damaged_seeds_are_never_changed(model, prefix):
+    """Every number of the output stood in the text as written, in order, and none is lost;
+    the new ones were glued to a word ("2022cua" = "2022 của")."""
     text = seed(prefix)
     out = model.repair(text).text
-    assert _STANDALONE_NUMBER.findall(out) == _STANDALONE_NUMBER.findall(text)
+    assert _subsequence(_NUMBER_OR_HEAD.findall(out), _NUMBER_OR_HEAD.findall(text))
+    assert len(_STANDALONE_NUMBER.findall(out)) >= len(_STANDALONE_NUMBER.findall(text))
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=FIXTURE_OK)

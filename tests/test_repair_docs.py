@@ -77,3 +77,42 @@ def test_snapshot_provenance_lists_sources_with_sizes(model):
     sources = snap["provenance"]["sources"]
     assert sources["admin-phrases"]["syllables"] > 10_000
     assert all(v["syllables"] > 0 for v in sources.values())
+
+
+def test_abbreviation_before_its_number_is_kept_in_running_text(model):
+    """'NQ 59' (Nghị quyết 59) in a damaged body is an abbreviation, not a damaged 'NỢ';
+    a word in a heading's capitals before a number is still read ('HQI 3' = HỘI 3)."""
+    body = seed("000")
+    out = model.repair(
+        body + "\nchuyen d6i s6 quéc gia, NQ 59, NQ 66, nhat 1a tuyén\nHQI NGHI LAN 3 HQI 3"
+    ).text.split("\n")
+    assert out[-2] == "chuyển đổi số quốc gia, NQ 59, NQ 66, nhất là tuyên"
+    assert out[-1] == "HỘI NGHỊ LẦN 3 HỘI 3"
+
+
+def test_lower_case_numeral_is_a_number_only_where_it_numbers_a_list(model):
+    """English OCR reads ũ as "ii": "vii" in running text is vũ ("cổ vũ"); "vii)", "(iv)"
+    and "viii." number a list and stay."""
+    out = model.repair(
+        seed("000") + "\nTuyén truyén, co vii tinh than yéu nudc\nvii) Hoi thao; (iv) Cac cap hoi"
+    ).text.split("\n")
+    assert "vũ tinh thần" in out[-2]
+    assert out[-1].startswith("vii) Hội thảo; (iv) Các cấp hội")
+
+
+def test_relabel_keeps_the_data_and_says_what_it_extends(tmp_path):
+    import gzip
+    import json
+
+    from bench.repair.build import RELABEL_CHANGES, relabel
+    from normalize.repair import MODEL_VERSION
+
+    old = {"version": "old-1", "bigrams": {"a b": 2}, "provenance": {"sources": {"x": 1}}}
+    path = tmp_path / "old.json.gz"
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        json.dump(old, f)
+    new = relabel(path)
+    assert new["version"] == MODEL_VERSION != "old-1"
+    assert new["bigrams"] == old["bigrams"]
+    prov = {"sources": {"x": 1}, "extends": "old-1", "changes": RELABEL_CHANGES}
+    assert new["provenance"] == prov

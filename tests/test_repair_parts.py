@@ -89,3 +89,67 @@ def test_compiled_readings_are_what_the_lexicon_finds(lexicon):
     forms = sorted(lexicon.compiled)[:: max(1, len(lexicon.compiled) // 300)]
     assert forms
     assert all(lexicon.compiled[f] == lexicon.find_readings(f, {}) for f in forms)
+
+
+def test_a_pair_the_table_saw_once_is_priced_no_lower_than_an_unseen_one(lexicon):
+    """English OCR wrote "d4" for đã once among đã's hundreds of renders: the table's price
+    (1 / 825) must not push đã below đá and dạ, which the table never saw as "d4"."""
+    import math
+
+    seen = lexicon.table["d4"]
+    assert seen.get("đã") == 1 and lexicon.totals["đã"] > 100
+    rule_lp = {k: lp for _, lp, k in lexicon._skeleton_cands("d4")[0]}
+    readings = {r[0]: r[2] for r in lexicon.find_readings("d4", {})}
+    assert "đã" in readings
+    assert readings["đã"] >= rule_lp["đã"] > math.log(1 / (lexicon.totals["đã"] + 1))
+
+
+def test_a_pair_the_table_saw_often_keeps_the_tables_price(lexicon):
+    """The floor only lifts: a pair seen often is priced by the table, above the rules."""
+    import math
+
+    key, n = max(lexicon.table["tinh"].items(), key=lambda kv: kv[1])
+    table_lp = math.log(n / (lexicon.totals[key] + 1))
+    assert lexicon._table_row(key, n, table_lp - 3.0)[1] == pytest.approx(table_lp)
+    assert lexicon._table_row(key, n, None)[1] == pytest.approx(table_lp)
+    assert lexicon._table_row(key, 1, 0.0)[1] == 0.0
+
+
+def test_a_trigram_seen_once_counts():
+    """Singleton trigrams are kept (most of a small corpus's trigrams are seen once): one
+    sighting of "hội khuyến học" lifts P(học | hội khuyến) over the bigram estimate, and a
+    history seen with other words lowers an unseen continuation below it."""
+    lm, ids, _ = _model("hội khuyến học. khuyến la. khuyến người")
+    h, k, hoc, la = ids["hội"], ids["khuyến"], ids["học"], ids["la"]
+    assert lm.prob3(h, k, hoc) > lm.prob(k, hoc)
+    assert lm.prob3(h, k, la) < lm.prob(k, la)
+
+
+@pytest.mark.parametrize(
+    ("tok", "head", "word"),
+    [("UBNDcua", "UBND", "của"), ("KHVNngay", "KHVN", "ngày"), ("2022cua", "2022", "của")],
+)
+def test_a_word_glued_to_an_abbreviation_or_number_is_read_apart(lexicon, tok, head, word):
+    texts = {r[1] for r in lexicon.find_readings(tok, {})}
+    assert tok in texts and f"{head} {word}" in texts
+    assert all(t == tok or t.startswith(head + " ") for t in texts)
+
+
+@pytest.mark.parametrize("tok", ["TRUong", "SOng", "18nh", "1am", "chiém91", "NQ", "THPT"])
+def test_no_seam_read_where_the_token_is_one_word(lexicon, tok):
+    """Mixed case inside one word ("TRUong" = Trường), digits standing for letters
+    ("18nh" = lãnh), a short tail: never split at the seam."""
+    assert all(" " not in r[1] for r in lexicon.find_readings(tok, {}))
+
+
+def test_glued_word_takes_its_context(model):
+    out = model.repair("Quyet dinh s6 324/QD-KHVNngay 25 thang 10 nam 2023 cua UBNDcua tinh").text
+    assert "KHVN ngày 25 tháng 10" in out and "UBND của tỉnh" in out
+
+
+def test_a_capital_b_keeps_its_readings_with_d(lexicon):
+    """ "Bé" may be Đề (a capital Đ read as B): the B-readings the table saw do not crowd the
+    Đ-readings out; a lower-case "bé" and "Pho" (ph) get none."""
+    assert "đề" in {r[0] for r in lexicon.find_readings("Bé", {})}
+    assert not any(r[0] and r[0][0] == "đ" for r in lexicon.find_readings("bé", {}))
+    assert not any(r[0] and r[0][0] == "đ" for r in lexicon.find_readings("Pho", {}))

@@ -14,6 +14,8 @@ calibrated on the real damage of seeds 000/002 against their hand restoration in
     python -m bench.repair.build /tmp/train.jsonl
     # only (re)learn the character channel into an existing snapshot, as a new version:
     python -m bench.repair.build /tmp/train.jsonl --channel-only OLD.json.gz
+    # an existing snapshot's data under the new version (the model built from them changed):
+    python -m bench.repair.build --relabel OLD.json.gz
 """
 
 from __future__ import annotations
@@ -139,7 +141,7 @@ def count_sources(
     sources: dict[str, list[str]], rhymes: frozenset[str]
 ) -> tuple[dict[str, Counter], dict[str, dict]]:
     """Syllable n-gram counts over every source, and each source's size for the provenance."""
-    counts = {k: Counter() for k in ("unigrams", "bigrams", "trigrams")}
+    counts: dict[str, Counter] = {k: Counter() for k in ("unigrams", "bigrams", "trigrams")}
     sizes = {}
     for name, texts in sources.items():
         before = sum(counts["unigrams"].values())
@@ -215,6 +217,29 @@ def with_channel(base: Path, renders: list[Path]) -> dict:
     return snap
 
 
+# What a snapshot made by --relabel changes: its data are the old one's, the model built from
+# them is not (the version names the repair model stored records were made with).
+RELABEL_CHANGES = (
+    "data as vi-repair-2026.12-2; the LM keeps trigrams seen once (KneserNey built without "
+    "a count floor), a pair the confusion table saw is priced no lower than the rules price "
+    "it, glued words split at an abbreviation's or a number's seam, UNSEEN_DECAY 0.3"
+)
+
+
+def relabel(base: Path) -> dict:
+    """An existing snapshot under the new MODEL_VERSION, unchanged but for its provenance:
+    which snapshot it extends and what the repair model built from it does differently."""
+    with gzip.open(base, "rt", encoding="utf-8") as f:
+        snap = json.load(f)
+    snap["provenance"] = {
+        **snap["provenance"],
+        "extends": snap["version"],
+        "changes": RELABEL_CHANGES,
+    }
+    snap["version"] = MODEL_VERSION
+    return snap
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("pairs", type=Path, nargs="*", help="JSONL files from bench.repair.pairs")
@@ -237,13 +262,20 @@ def main() -> None:
         metavar="SNAPSHOT",
         help="learn only the character channel into this snapshot (new version)",
     )
+    ap.add_argument(
+        "--relabel",
+        type=Path,
+        metavar="SNAPSHOT",
+        help="this snapshot's data under MODEL_VERSION (provenance: RELABEL_CHANGES)",
+    )
     a = ap.parse_args()
     renders = a.pairs if a.channel_renders else []
-    snap = (
-        with_channel(a.channel_only, renders)
-        if a.channel_only
-        else build(a.pairs, tuple(a.sources), a.channel_renders)
-    )
+    if a.relabel:
+        snap = relabel(a.relabel)
+    elif a.channel_only:
+        snap = with_channel(a.channel_only, renders)
+    else:
+        snap = build(a.pairs, tuple(a.sources), a.channel_renders)
     out = a.out or data_path()
     out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as f:

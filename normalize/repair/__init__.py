@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # the model modules load lazily: importing this package stays
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "vi-repair-2026.12-2"
+MODEL_VERSION = "vi-repair-2026.12-3"
 ADAPT_FILE = "repair-adapt.json"
 # Damage of 10-line chunks: clean text <= 0.13, English-OCR damage >= 0.81 (bench pairs).
 NEEDS_REPAIR_THRESHOLD = 0.3
@@ -38,7 +38,7 @@ PRIOR_TOKENS = 10
 # In-domain LM weight: grows with the archive's clean text (syllables), up to ADAPT_MAX.
 ADAPT_MAX = 0.5
 ADAPT_HALF = 3000
-CACHE_FORMAT = 7  # bump when the pickled structures change
+CACHE_FORMAT = 8  # bump when the pickled structures change
 
 
 def data_path() -> Path:
@@ -132,11 +132,7 @@ def _build_base() -> tuple[dict[str, Any], KneserNey]:
     snap = _read_snapshot()
     snap["ids"] = new_ids()
     lm = KneserNey(
-        snap["ids"],
-        snap.pop("bigrams"),
-        len(snap["syllables"]),
-        snap.pop("trigrams", None),
-        min_trigram=2,
+        snap["ids"], snap.pop("bigrams"), len(snap["syllables"]), snap.pop("trigrams", None)
     )
     snap["lexicon"] = Lexicon(snap, snap["ids"])
     snap["lexicon"].compile()

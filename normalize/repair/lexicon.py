@@ -32,7 +32,10 @@ CHAR_ALTS = {
 # The horn of ơ/ư read as an apostrophe after o/u ("So'" = Sơ, "tru'o'ng" = trường)
 HORN = re.compile("[oOuU]'")
 _HORNS = {"o'": "ơ", "O'": "Ơ", "u'": "ư", "U'": "Ư"}
-ROMAN = re.compile(r"^(?:[IVXL1]{1,5}|[ivx]{1,4})$")
+ROMAN = re.compile(r"^[IVXL1]{1,5}$")
+# Lower-case numerals are numbers only where they number a list ("vii)", "(iv)", see
+# normalize.repair.model): elsewhere "vii" is vũ with its ũ read as "ii" ("cổ vũ").
+LOWER_ROMAN = re.compile(r"^[ivx]{1,4}$")
 # Optional rewrites of the skeleton, with a cost (nats) each: OCR confusions seen in the seeds.
 RULES = (
     ("q", "o", 0.5),
@@ -59,9 +62,19 @@ RULES = (
 )
 INITIAL_RULES = (("p", "d", 1.0), ("b", "d", 1.5), ("t", "u", 2.0))
 CAPITAL_D_COST = 0.5
+# Readings with Đ kept for a capital P/B beyond MAX_CANDS ("Bé" = Đề: the B-readings the
+# table saw fill the list, and "Đề án" never reached the search).
+CAPITAL_D_KEEP = 3
 SPLIT_P = 0.005  # P(two syllables came out glued as one token)
+# A word glued to an abbreviation or a number before it, the space lost at a visible seam
+# ("UBNDcua", "KHVNngay", "2022cua", "000d6ng"): the seam itself says "two words".
+GLUED = re.compile(r"^([A-ZĐ]{2,}|\d{2,})([^\W\d_].{2,})$")
+GLUE_P = 0.5
 BACKOFF_P = 0.05  # P(token | syllable) for a skeleton match never seen in the table
-UNSEEN_DECAY = 0.5  # ...lower for syllables the table saw often (and never in this form)
+# ...lower for syllables the table saw often (and never in this form). 0.3 since the
+# character channel prices most such readings (seeds 000+002 empty: 0.5 / 0.3 / 0.15 / 0
+# gave 0.9519 / 0.9525 / 0.9522 / 0.9515; bench/repair/README.md).
+UNSEEN_DECAY = 0.3
 EDIT_COST = 4.0
 MAX_CANDS = 8
 SKELETON_CAP = 8  # syllables per skeleton (most frequent first) a rule match proposes
@@ -89,7 +102,11 @@ def settings_key() -> str:
         BACKOFF_P,
         UNSEEN_DECAY,
         CAPITAL_D_COST,
+        CAPITAL_D_KEEP,
         SPLIT_P,
+        GLUE_P,
+        GLUED.pattern,
+        ROMAN.pattern,
         RULES,
         INITIAL_RULES,
         CHAR_ALTS,
@@ -282,6 +299,9 @@ class Lexicon:
         low = tok.lower()
         ident_key = tone_key(tok)
         ident_ok = self.valid(ident_key)
+        glued = self._glued(tok, acronyms) if not ident_ok else ()
+        if glued:
+            return glued
         seen = self.table.get(low, {})
         if tok.isdigit():
             return tuple(self._digit_readings(tok, seen))
@@ -299,8 +319,9 @@ class Lexicon:
             rows = self._char_rows(low, rows)
         # Syllables the table saw for this token are priced by the table instead; the top
         # MAX_CANDS + len(seen) rule rows are enough for the top MAX_CANDS after the merge.
+        rule_lp = {k: lp for _, lp, k in rows}
         merged = [r for r in rows[: MAX_CANDS + len(seen) + 1] if r[2] not in seen]
-        merged += [self._table_row(k, n) for k, n in seen.items()]
+        merged += [self._table_row(k, n, rule_lp.get(k)) for k, n in seen.items()]
         merged.sort(reverse=True)
         scored = [(lp, k) for _, lp, k in merged if k != ident_key]
         if seen:
@@ -312,12 +333,38 @@ class Lexicon:
         else:
             out = [(None, tok, 0.0, KEPT, -1)]
         floor = (scored[0][0] if scored else 0.0) - PRUNE
-        out.extend(
-            (k, apply_case(tok, k), lp, DAMAGED, -1) for lp, k in scored[:MAX_CANDS] if lp >= floor
-        )
+        kept = scored[:MAX_CANDS]
+        if tok[:1] in ("P", "B"):  # a capital Đ read as P or B: its best readings stay
+            kept += [x for x in scored[MAX_CANDS:] if x[1][:1] == "đ"][:CAPITAL_D_KEEP]
+        out.extend((k, apply_case(tok, k), lp, DAMAGED, -1) for lp, k in kept if lp >= floor)
         if not ident_ok and tok.isalpha() and len(tok) >= 4 and min_cost > 1:
             out.extend(self._splits(tok))
         return tuple(out)
+
+    def _glued(self, tok: str, acronyms: dict[str, str]) -> tuple:
+        """An abbreviation or a number with the next word glued on ("UBNDcua" = "UBND của",
+        "2022cua" = "2022 của"): the token as written, or the head kept and the rest read
+        as a word of its own (a number head is the LM's NUM before it).
+
+        Only where the whole token is no syllable and the rest spells one ("TRUong" is one
+        word in mixed case, "18nh" = lãnh is no number and a word)."""
+        m = GLUED.match(tok)
+        if m is None:
+            return ()
+        head, rest = m.groups()
+        if head.isupper() and not rest[:1].islower():
+            return ()
+        if name_skeleton(tok) in self.index or name_skeleton(rest) not in self.index:
+            return ()
+        fid = self.ids[NUM] if head.isdigit() else -1
+        head = head if head.isdigit() else acronyms.get(head, head)
+        lp = math.log(GLUE_P)
+        apart = [
+            (k, f"{head} {text}", ch + lp, kind, fid)
+            for k, text, ch, kind, _ in self.find_readings(rest, acronyms)
+            if k is not None
+        ]
+        return ((None, tok, 0.0, KEPT, -1), *apart)
 
     def _char_rows(
         self, low: str, rows: list[tuple[float, float, str]]
@@ -359,9 +406,17 @@ class Lexicon:
             out.append((k, k, math.log(n / total), DIGIT_WORD, -1))
         return out
 
-    def _table_row(self, key: str, n: int) -> tuple[float, float, str]:
-        """(rank score, channel log-p, syllable) of a pair the confusion table saw n times."""
+    def _table_row(self, key: str, n: int, rule_lp: float | None) -> tuple[float, float, str]:
+        """(rank score, channel log-p, syllable) of a pair the confusion table saw n times.
+
+        A pair seen once among a frequent syllable's hundreds of renders ("d4" for đã: 1 of
+        825) is no less likely than one never seen: the rules' or the character channel's
+        price (``rule_lp``) is its floor, else the table's sighting would push the syllable
+        below readings that were never seen at all (đá, dạ).
+        """
         lp = math.log(n / (self.totals.get(key, 0) + 1))
+        if rule_lp is not None:
+            lp = max(lp, rule_lp)
         return lp + self._log_count.get(key, 0.0), lp, key
 
     def _channel(self, key: str, cost: float, seen: dict[str, int]) -> float:

@@ -23,6 +23,7 @@ from normalize.repair.lexicon import (
     DAMAGED,
     DIGIT_WORD,
     KEPT,
+    LOWER_ROMAN,
     NUMBER,
     SAME,
     Lexicon,
@@ -46,6 +47,10 @@ DOC_WEIGHT = 1.0
 DOC_ALPHA = 1.0
 # Damaged document-type abbreviations inside keys: 677/Qb-TTg, 30/ND-CP.
 KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
+# A document type's abbreviation before its number ("các NQ 59, NQ 66"): capitals that are
+# no syllable as written, then a space and digits, after lower-case text on its line (a
+# heading's "HQI 3" is a word). Kept: "NQ" is not a damaged "NỢ".
+ABBR_BEFORE_NUMBER = re.compile(r"[A-ZĐ]{2,5} \d")
 CACHE_LIMIT = 200_000  # memoised tokens per model before the memo starts afresh
 
 
@@ -190,6 +195,16 @@ class Repairer:
                 cands = (Cand(None, tok[0] + "Đ", 0.0),)
             elif tok.isupper() and (text[end : end + 1] in ("-", "/") or gap.endswith(("/", "-"))):
                 cands = (Cand(None, tok, 0.0),)  # a part of a document key: 49-KL/TW
+            elif (
+                ABBR_BEFORE_NUMBER.fullmatch(text, start, end + 2)
+                and not self.valid(tone_key(tok))
+                and not _in_capitals(text, line_start(start), start)
+            ):
+                cands = (Cand(None, tok, 0.0),)  # "NQ 59" in running text; "HQI 3" in a heading
+            elif LOWER_ROMAN.match(tok) and (
+                text[end : end + 1] in (")", ".", ":") or gap.endswith("(")
+            ):
+                cands = (Cand(None, tok, 0.0),)  # a list's number: "vii)", "(iv)"
             elif tok.endswith("'") and _OPEN_QUOTE.search(text, line_start(start), start):
                 # a closing quote after o/u ('... làm đó'), not a horn: the word is read
                 # without it and the quote kept
@@ -610,6 +625,11 @@ def _protected_spans(text: str) -> _Spans:
 
 def _number_spans(text: str) -> _Spans:
     return _Spans([m.span() for m in _NUMBER.finditer(text)])
+
+
+def _in_capitals(text: str, line: int, pos: int) -> bool:
+    """No lower-case letter on the line before pos: a heading, whose words are in capitals."""
+    return not any(ch.islower() for ch in text[line:pos])
 
 
 def _title_case(tok: str) -> bool:
