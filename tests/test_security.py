@@ -358,13 +358,13 @@ def test_7_page_images_come_in_fixed_sizes_from_a_bounded_cache(
     assert r.status_code == 422
     derived = tmp_path / "derived"
     served = [
-        pagecache.page_png(derived, f"{n:02d}" + "c" * 62, 1, 110, 2500, lambda: b"p" * 1000)
+        pagecache.page_image(derived, f"{n:02d}" + "c" * 62, 1, 110, 2500, lambda: b"p" * 1000)
         for n in range(5)
     ]
     kept = sorted(derived.glob(pagecache.PATTERN))
     assert kept == sorted(served[-2:])  # 2 images of 1000 bytes fit in 2500
     with pytest.raises(ValueError):
-        pagecache.page_png(derived, "d" * 64, 1, 111, 2500, lambda: b"")
+        pagecache.page_image(derived, "d" * 64, 1, 111, 2500, lambda: b"")
 
 
 # 8 -- CSV cells cannot be formulas, nor carry control characters ---------------------------
