@@ -212,25 +212,37 @@ def _facets(s: Session) -> dict:
     return {"types": types, "issuers": issuers, "years": years}
 
 
-def _search(s: Session, q: str, f: repo.Filters, offset: int) -> tuple[repo.SearchResult, str, str]:
+def _search(
+    s: Session, q: str, f: repo.Filters, offset: int, sort: str | None = None
+) -> tuple[repo.SearchResult, str, str]:
     """One box: a citation ("QĐ 677", with or without words beside it) is looked up by key;
     anything else, or a citation nobody cites, is a search of the words in the text.
     Returns the result, the mode ("cites" | "text" | "") and the words searched with a key."""
     if not q.strip():
-        return repo.search(s, None, None, f, PER_PAGE, offset), "", ""
-    named = repo.search(s, q, None, f, PER_PAGE, offset)  # a number: its bearer, then citing
+        return repo.search(s, None, None, f, PER_PAGE, offset, sort), "", ""
+    named = repo.search(s, q, None, f, PER_PAGE, offset, sort)  # its bearer, then citing
     if named.by_key:
         return named, "number", ""
     kq = parse_query(q)
     if kq.number:
         words = kq.text.strip()
-        res = repo.search(s, words or None, kq, f, PER_PAGE, offset)
+        res = repo.search(s, words or None, kq, f, PER_PAGE, offset, sort)
         if res.hits or offset:
             return res, "cites", words
-        text = repo.search(s, q, None, f, PER_PAGE, offset)
+        text = repo.search(s, q, None, f, PER_PAGE, offset, sort)
         text.candidates = res.candidates
         return text, "text", ""
-    return repo.search(s, q, None, f, PER_PAGE, offset), "text", ""
+    return repo.search(s, q, None, f, PER_PAGE, offset, sort), "text", ""
+
+
+# The list's orders (repo.SORTS) as the sort box names them; "relevance" only with words.
+SORT_LABELS = {
+    "relevance": "Phù hợp nhất",
+    "date": "Ngày văn bản, mới nhất trước",
+    "date_asc": "Ngày văn bản, cũ nhất trước",
+    "added": "Mới thêm vào kho trước",
+    "number": "Theo số văn bản",
+}
 
 
 def _snippet_html(h: repo.Hit, mode: str) -> Markup | None:
@@ -239,6 +251,14 @@ def _snippet_html(h: repo.Hit, mode: str) -> Markup | None:
     if h.snippet:
         return _marked(h.snippet, [(a, b) for a, b in h.highlights])
     return None
+
+
+def _sort_choices(words: bool) -> dict[str, str]:
+    """The sort box: "" is the natural order (relevance for words, else the date, newest
+    first), so a new query typed under the default list is ranked, not dated."""
+    natural = "relevance" if words else "date"
+    rest = {k: v for k, v in SORT_LABELS.items() if k not in (natural, "relevance")}
+    return {"": SORT_LABELS[natural], **rest}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -251,6 +271,7 @@ def search_page(
     year: Text = "",
     page: PageNo = 1,
     deleted: Text = "",
+    sort: Text = "",
 ) -> Response:
     user = session_user(request)
     if user is None:
@@ -258,8 +279,10 @@ def search_page(
     q = clean_text(q)
     f = _filters(clean_text(type), clean_text(issuer), year)
     offset = (page - 1) * PER_PAGE
+    sorts = _sort_choices(bool(q.strip()))
+    sort = sort if sort in sorts else ""
     with st.db.session() as s:
-        res, mode, words = _search(s, q, f, offset)
+        res, mode, words = _search(s, q, f, offset, sort or None)
         copies = rescans.members(s, [h.document.id for h in res.hits])
         results = [
             {
@@ -289,6 +312,8 @@ def search_page(
             total_exact=res.total_exact,
             more=offset + len(res.hits) < res.total,
             deleted=clean_text(deleted, keep=""),
+            sort=sort,
+            sorts=sorts,
             **_facets(s),
         )
 
@@ -550,6 +575,7 @@ FIGURE_DOCS = 20_000
 _HEAD = (
     DocumentRow.id,
     DocumentRow.filename,
+    DocumentRow.sha256,
     DocumentRow.number,
     DocumentRow.doc_type,
     DocumentRow.doc_date,

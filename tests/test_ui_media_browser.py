@@ -1,0 +1,101 @@
+"""Issue 18's Paperless-like items in a real browser (Debian's Chromium via Playwright) over
+`make run`'s archive: page images served compressed (WebP, cached, with cache headers; the
+original untouched), first-page thumbnails in the list, sort options, the tokens' last-used
+date. Screenshots go to test-artifacts/ui/ (media-*.png).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from service import auth
+from service.config import Settings
+from service.storage.blobs import BlobStore
+from service.storage.db import Database
+from tests.archive_support import ingest_samples
+from tests.conftest import Server
+from tests.test_ui_browser import NARROW, WIDE, _login, _shot, _wait_loaded, browser
+
+__all__ = ["browser"]  # the fixture, shared with the first browser test
+
+pytestmark = pytest.mark.slow
+SCAN = "qd-08-hoc-bong-to-hieu-scan.pdf"  # a scanned copy: its page image is a photo
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory, ocr_cache: Path) -> Iterator[tuple]:
+    data = tmp_path_factory.mktemp("archive-media") / "data"
+    ingest_samples(data, ocr_cache)
+    settings = Settings.from_env(data)
+    db = Database(settings.database_url)
+    token = auth.create_token(db, "lưu trữ@test", "archivist")
+    admin = auth.create_token(db, "quản trị@test", "admin")
+    db.close()
+    with Server(settings) as srv:
+        yield srv.url, token, admin, settings
+
+
+def test_page_images_compressed_cached_and_thumbnails(archive, browser) -> None:
+    base, token, _, settings = archive
+    page = browser.new_page(viewport=WIDE)
+    _login(page, base, token)
+
+    # The list shows each scanned or PDF document's first page.
+    page.goto(f"{base}/")
+    thumbs = page.locator("ol.results li a.thumb img")
+    assert thumbs.count() >= 5
+    for i in range(thumbs.count()):
+        thumbs.nth(i).scroll_into_view_if_needed()
+        _wait_loaded(thumbs.nth(i))
+        assert thumbs.nth(i).evaluate("i => i.naturalWidth") == 160
+    _shot(page, "media-01-thumbnails")
+
+    # A thumbnail is a few KB of WebP, kept by the browser and revalidated by its ETag.
+    src = thumbs.first.get_attribute("src")
+    r = page.request.get(f"{base}{src}")
+    assert r.status == 200 and r.headers["content-type"] == "image/webp"
+    assert len(r.body()) < 20_000
+    assert "private" in r.headers["cache-control"] and "max-age=" in r.headers["cache-control"]
+    again = page.request.get(f"{base}{src}", headers={"If-None-Match": r.headers["etag"]})
+    assert again.status == 304 and again.body() == b""
+
+    # The document page reads a WebP several times smaller than the PNG, text legible.
+    listed = page.request.get(f"{base}/api/v1/export/documents.csv").text().lstrip("\ufeff")
+    scan = next(r for r in csv.DictReader(io.StringIO(listed)) if r["filename"] == SCAN)
+    page.goto(f"{base}/documents/{scan['id']}")
+    img = page.locator("img.page-img").first
+    _wait_loaded(img)
+    src = img.get_attribute("src")
+    assert ".webp" in src
+    webp = page.request.get(f"{base}{src}")
+    png = page.request.get(f"{base}{src.split('.webp')[0]}.png")
+    assert webp.headers["content-type"] == "image/webp" and png.headers["content-type"] == (
+        "image/png"
+    )
+    assert len(webp.body()) * 4 < len(png.body()), (len(webp.body()), len(png.body()))
+    assert img.evaluate("i => i.naturalWidth") > 800  # the 110 dpi page, not a thumbnail
+    _shot(page, "media-02-document-webp")
+
+    # Cached by page in the data dir; every original still hashes to its name.
+    cached = {p.suffix for p in settings.derived_dir.glob("*/*-p0001-*.*")}
+    assert {".webp", ".png"} <= cached
+    blobs = [p for p in settings.blobs_dir.rglob("*") if p.is_file()]
+    assert blobs and all(BlobStore.sha256_of(p) == p.name for p in blobs)
+    page.close()
+
+
+def test_thumbnails_at_phone_width(archive, browser) -> None:
+    base, token, _, _ = archive
+    page = browser.new_page(viewport=NARROW)
+    _login(page, base, token)
+    first = page.locator("ol.results li a.thumb img").first
+    _wait_loaded(first)
+    box = first.bounding_box()
+    assert box is not None and box["width"] <= 60
+    _shot(page, "media-03-thumbnails-phone")
+    page.close()
