@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -41,7 +41,7 @@ from service.safetext import csv_cell, display_name, scrub_paths
 from service.storage import repo
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
-from service.storage.models import SessionRow, utcnow
+from service.storage.models import SessionRow, TokenRow, utcnow
 from service.ui.marks import Ref, page_segments, render_segments
 from tests.conftest import Server
 
@@ -492,6 +492,32 @@ def test_12_the_last_admin_token_cannot_be_revoked(env: Env, client: TestClient)
     assert client.get("/tokens", follow_redirects=False).status_code == 303  # its session ended
     with pytest.raises(auth.LastAdminError):
         auth.revoke(env.db, auth.verify(env.db, second).id)
+
+
+def test_12_a_token_s_last_use_is_noted_at_most_once_a_minute(env: Env, client: TestClient) -> None:
+    def last_used(role: str) -> datetime | None:
+        return next(t.last_used for t in auth.list_tokens(env.db) if t.role == role)
+
+    assert last_used("reader") is None
+    assert client.get("/api/v1/me", headers=_bearer(env, "reader")).status_code == 200
+    first = last_used("reader")
+    assert first is not None and last_used("archivist") is None
+    client.get("/api/v1/me", headers=_bearer(env, "reader"))
+    assert last_used("reader") == first  # a minute has not passed: no write
+    with env.db.session() as s:  # the minute passes
+        past = utcnow() - timedelta(minutes=2)
+        s.execute(update(TokenRow).where(TokenRow.role == "reader").values(last_used=past))
+    _login(client, env.tokens["reader"])  # a login is a use too
+    again = last_used("reader")
+    assert again is not None and again != first
+    client.get("/api/v1/me")  # through the session
+    assert last_used("reader") == again
+    listed = client.get("/api/v1/tokens", headers=_bearer(env, "admin")).json()
+    by_role = {t["role"]: t["last_used"] for t in listed}
+    assert by_role["archivist"] is None
+    assert datetime.fromisoformat(by_role["reader"]).replace(tzinfo=UTC) == again.replace(
+        tzinfo=UTC
+    )
 
 
 def test_12_the_database_and_data_dir_are_private(tmp_path: Path) -> None:

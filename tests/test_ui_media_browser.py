@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -98,4 +99,89 @@ def test_thumbnails_at_phone_width(archive, browser) -> None:
     box = first.bounding_box()
     assert box is not None and box["width"] <= 60
     _shot(page, "media-03-thumbnails-phone")
+    page.close()
+
+
+def _numbers(page) -> list[int]:
+    """The listed documents' numbers ("Báo cáo 12/BC-HKH" -> 12), in order."""
+    return [int(t.split()[-1].split("/")[0]) for t in page.locator("a.doc-link").all_inner_texts()]
+
+
+def _dates(page) -> list[tuple[int, ...]]:
+    """The listed documents' dates (dd/mm/yyyy, first in each line) as (y, m, d), in order."""
+    out = []
+    for meta in page.locator("ol.results .meta").all_inner_texts():
+        d, m, y = meta.split(" · ")[0].split("/")
+        out.append((int(y), int(m), int(d)))
+    return out
+
+
+def test_sort_options_in_the_list_and_the_api(archive, browser) -> None:
+    base, token, _, _ = archive
+    page = browser.new_page(viewport=WIDE)
+    _login(page, base, token)
+    sort = page.locator("select[name=sort]")
+    assert sort.locator("option").first.inner_text() == "Sắp xếp: Ngày văn bản, mới nhất trước"
+    assert _dates(page) == sorted(_dates(page), reverse=True)
+
+    sort.select_option("number")
+    page.wait_for_url("**sort=number**")
+    shown = _numbers(page)
+    assert shown == sorted(shown) and len(shown) >= 5
+    _shot(page, "media-04-sort-number")
+    sort = page.locator("select[name=sort]")
+    sort.select_option("date_asc")
+    page.wait_for_url("**sort=date_asc**")
+    assert _dates(page) == sorted(_dates(page))
+
+    # Words: ranked by default; a date order on demand; the API says the same.
+    page.goto(f"{base}/?q=khuyến học")
+    sort = page.locator("select[name=sort]")
+    assert sort.locator("option:checked").inner_text() == "Sắp xếp: Phù hợp nhất"
+    ranked = page.locator("a.doc-link").all_inner_texts()
+    sort.select_option("date")
+    page.wait_for_url("**sort=date**")
+    assert page.locator("input[name=q]").input_value() == "khuyến học"
+    assert _dates(page) == sorted(_dates(page), reverse=True)
+    assert sorted(page.locator("a.doc-link").all_inner_texts()) == sorted(ranked)
+    _shot(page, "media-05-sort-words-by-date")
+
+    api = page.request.get(f"{base}/api/v1/documents?sort=number&per_page=50").json()
+    numbers = [int(r["number"].split("/")[0]) for r in api["results"] if r["number"]]
+    assert numbers == sorted(numbers)
+    assert page.request.get(f"{base}/api/v1/documents?sort=size").status == 422
+    page.close()
+
+
+def test_tokens_show_last_use_and_revoking_asks_first(archive, browser) -> None:
+    base, _, admin, _ = archive
+    page = browser.new_page(viewport=WIDE)
+    _login(page, base, admin)
+    page.goto(f"{base}/tokens")
+    page.fill("input[name=name]", "máy quét phòng 2")
+    page.click("form.bar button[type=submit]")
+    new = page.locator("#token-out").input_value()
+    row = page.locator("table.data tr", has_text="máy quét phòng 2")
+    assert row.locator("td.last-used").inner_text() == "chưa dùng"
+
+    # Used once through the API: the page shows when, in the archive's time.
+    used = page.request.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {new}"})
+    assert used.status == 200
+    page.goto(f"{base}/tokens")
+    row = page.locator("table.data tr", has_text="máy quét phòng 2")
+    shown = row.locator("td.last-used").inner_text()
+    assert re.fullmatch(r"\d\d/\d\d/20\d\d \d\d:\d\d", shown), shown
+    assert "Dùng lần cuối" in page.locator("table.data thead").inner_text()
+
+    # Revoking asks once more, then the token is dead.
+    row.locator("details.danger summary").click()
+    assert row.get_by_text("Mọi phiên đăng nhập bằng mã này kết thúc").is_visible()
+    _shot(page, "media-06-token-revoke-ask")
+    row.locator("button.danger").click()
+    page.wait_for_load_state()
+    row = page.locator("table.data tr", has_text="máy quét phòng 2")
+    assert "đã thu hồi" in row.inner_text()
+    gone = page.request.get(f"{base}/api/v1/me", headers={"Authorization": f"Bearer {new}"})
+    assert gone.status == 401
+    _shot(page, "media-07-tokens")
     page.close()

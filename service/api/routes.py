@@ -727,6 +727,7 @@ def list_tokens(st: State, _: Admin) -> list[TokenOut]:
             role=t.role,
             revoked=t.revoked,
             created_at=t.created_at.isoformat(),
+            last_used=t.last_used.isoformat() if t.last_used else None,
         )
         for t in auth.list_tokens(st.db)
     ]
