@@ -25,6 +25,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only
 
 from normalize.keys import parse_query
+from schemas import Record, Source, SourceKind
 from service import auth, batches, lifecycle, readmodel, rescans, review
 from service import figures as figs
 from service.api.deps import AppState, get_state, session_user
@@ -360,6 +361,15 @@ def _corrections(s: Session, doc_id: int) -> list[CorrectionRow]:
     return list(s.scalars(stmt.order_by(CorrectionRow.id.desc())))
 
 
+def _unreadable(doc: DocumentRow) -> Record:
+    """An empty record for a stored one that no longer validates (logged by the read
+    model): the page still shows the file, its text and a request to reprocess it."""
+    kind = doc.kind if doc.kind in {k.value for k in SourceKind} else SourceKind.TEXT
+    return Record(
+        source=Source(file=doc.filename, sha256=doc.sha256, pages=doc.pages, kind=SourceKind(kind))
+    )
+
+
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document_page(
     request: Request,
@@ -378,10 +388,9 @@ def document_page(
         doc = s.get(DocumentRow, doc_id)
         if doc is None:
             return _page(request, "missing.html", user, status=404)
-        rec = doc.record or {}
         view = readmodel.read(doc, readmodel.copy_links(s, [doc.id]).get(doc.id))
-        refs = marks.record_refs(rec)
-        detail = (rec.get("doc") or {}).get("detail") or {}
+        record = view.record if view else _unreadable(doc)
+        refs = marks.record_refs(record)
         cites = repo.cites_of(s, doc)
         targets = {c.key: t for c, t in cites if t is not None}
         return _page(
@@ -389,12 +398,13 @@ def document_page(
             "document.html",
             user,
             doc=doc,
-            rec=rec,
+            head=record.doc,
+            provenance=record.provenance,
+            unreadable=view is None,
             pages=_pages_view(doc, refs),
             refs={r.id: r for r in refs},
             header=[r for r in refs if r.id.startswith("doc.")],
             groups=[(p, t, [r for r in refs if r.id.startswith(p)]) for p, t in GROUPS],
-            detail=detail,
             targets=targets,
             cited_by=repo.cited_by(s, doc),
             corrections=_corrections(s, doc.id),
