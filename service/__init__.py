@@ -1,4 +1,4 @@
 """The service layer: the only place that wires the stages to storage, jobs, CLI, API and UI."""
 
-PIPELINE_VERSION = "0.3.3"  # OCR ocr-6 (speckled pages median-filtered), repair vi-repair-2026.12-2
-# (character channel), extract-0.5.1
+PIPELINE_VERSION = "0.3.4"  # OCR ocr-6 (speckled pages median-filtered), repair vi-repair-2026.12-2
+# (character channel), extract-0.5.2
