@@ -185,3 +185,36 @@ def test_tokens_show_last_use_and_revoking_asks_first(archive, browser) -> None:
     assert gone.status == 401
     _shot(page, "media-07-tokens")
     page.close()
+
+
+def _rects(page, ref: str) -> list[dict]:
+    """The boxes of one value on the page images, with the width of their page."""
+    return page.evaluate(
+        """ref => [...document.querySelectorAll(`rect[data-ref="${ref}"]`)].map(r => ({
+            x: +r.getAttribute("x"), w: +r.getAttribute("width"),
+            page: +r.closest("svg").viewBox.baseVal.width}))""",
+        ref,
+    )
+
+
+def test_header_boxes_keep_to_their_column(archive, browser) -> None:
+    """On a scan whose OCR lines hold both header columns, the issuer's box stays in the
+    left column (not over the national motto) and the signer's title in the right (not
+    over the Nơi nhận list beside it)."""
+    base, token, _, _ = archive
+    page = browser.new_page(viewport=WIDE)
+    _login(page, base, token)
+    listed = page.request.get(f"{base}/api/v1/export/documents.csv").text().lstrip("\ufeff")
+    scan = next(
+        r
+        for r in csv.DictReader(io.StringIO(listed))
+        if r["filename"] == "bc-12-quy-i-2025-scan.pdf"
+    )
+    page.goto(f"{base}/documents/{scan['id']}")
+    issuer = _rects(page, "doc.issuer")
+    assert issuer and all(r["x"] + r["w"] < r["page"] / 2 for r in issuer), issuer
+    title = _rects(page, "doc.signer_title")
+    assert len(title) == 2 and all(r["x"] > r["page"] / 3 for r in title), title
+    page.click("tr[data-field='issuer'] button.value")
+    _shot(page, "media-08-issuer-box")
+    page.close()
