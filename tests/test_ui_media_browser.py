@@ -218,3 +218,32 @@ def test_header_boxes_keep_to_their_column(archive, browser) -> None:
     page.click("tr[data-field='issuer'] button.value")
     _shot(page, "media-08-issuer-box")
     page.close()
+
+
+def test_born_digital_pages_get_boxes_from_their_text_layer(archive, browser) -> None:
+    """A born-digital PDF's values are boxed on its page image, from the words of its own
+    text layer: the number top left, under the issuer; each box inside the page."""
+    base, token, _, _ = archive
+    page = browser.new_page(viewport=WIDE)
+    _login(page, base, token)
+    listed = page.request.get(f"{base}/api/v1/export/documents.csv").text().lstrip("\ufeff")
+    pdf = next(
+        r
+        for r in csv.DictReader(io.StringIO(listed))
+        if r["filename"] == "qd-08-hoc-bong-to-hieu.pdf"
+    )
+    page.goto(f"{base}/documents/{pdf['id']}")
+    assert "lớp chữ của PDF" in page.locator("figcaption").first.inner_text()
+    (number,) = _rects(page, "doc.number")
+    (issuer,) = _rects(page, "doc.issuer")
+    assert number["x"] + number["w"] < number["page"] / 2
+    assert issuer["x"] + issuer["w"] < issuer["page"] / 2
+    assert page.locator("svg.boxes rect").count() >= 10
+    ys = page.evaluate(
+        """() => ["doc.issuer", "doc.number"].map(
+            r => +document.querySelector(`rect[data-ref="${r}"]`).getAttribute("y"))"""
+    )
+    assert ys[0] < ys[1]  # the issuer above its number, as on the page
+    page.click("tr[data-field='number'] button.value")
+    _shot(page, "media-09-born-digital-boxes")
+    page.close()

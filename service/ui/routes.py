@@ -25,8 +25,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only
 
 from normalize.keys import parse_query
-from schemas import Record, Source, SourceKind
-from service import auth, batches, lifecycle, readmodel, rescans, review
+from schemas import PageRoute, Record, Source, SourceKind
+from service import auth, batches, layerwords, lifecycle, readmodel, rescans, review
 from service import figures as figs
 from service.api.deps import AppState, get_state, session_user
 from service.config import Settings
@@ -322,13 +322,27 @@ def search_page(
 # --- document -----------------------------------------------------------------------------
 
 
-def _pages_view(doc: DocumentRow, refs: list[marks.Ref]) -> list[dict]:
+def _layer_words(st: AppState, doc: DocumentRow) -> dict[int, list]:
+    """The words of a PDF's text-layer pages (service.layerwords), when some page of it has
+    none of its own: born-digital values get their boxes from them."""
+    infos = doc.pages_json or []
+    bare = any(i.get("route") == PageRoute.TEXT_LAYER and not i.get("words") for i in infos)
+    original = st.blobs.path(doc.sha256)
+    if doc.mime != "application/pdf" or not bare or not original.exists():
+        return {}
+    texts = doc.text.split("\f")
+    return layerwords.page_words(st.settings.derived_dir, original, doc.sha256, texts)
+
+
+def _pages_view(doc: DocumentRow, refs: list[marks.Ref], layer: dict[int, list]) -> list[dict]:
     texts = doc.text.split("\f")
     infos = doc.pages_json or []
     out = []
     for i, text in enumerate(texts):
         info = infos[i] if i < len(infos) else {}
         n = info.get("number") or i + 1
+        if n in layer and not info.get("words"):
+            info = {**info, "words": layer[n]}
         has_image = doc.kind != "text" and n <= doc.pages
         w, h = info.get("width"), info.get("height")
         segments = marks.page_segments(text, n, refs, info.get("repairs") or [])
@@ -401,7 +415,7 @@ def document_page(
             head=record.doc,
             provenance=record.provenance,
             unreadable=view is None,
-            pages=_pages_view(doc, refs),
+            pages=_pages_view(doc, refs, _layer_words(st, doc)),
             refs={r.id: r for r in refs},
             header=[r for r in refs if r.id.startswith("doc.")],
             groups=[(p, t, [r for r in refs if r.id.startswith(p)]) for p, t in GROUPS],
