@@ -253,9 +253,7 @@ def test_3_hostile_names_and_values_never_fail_the_request(env: Env, client: Tes
 def test_4_a_large_marked_page_renders_in_linear_time() -> None:
     line = "Hội Khuyến học có 1.250 hội viên.\n"
     text = line * 60_000  # 2 MB
-    spans = [
-        {"page": 1, "start": i * len(line) + 18, "end": i * len(line) + 32} for i in range(60_000)
-    ]
+    spans = [Span(page=1, start=i * len(line) + 18, end=i * len(line) + 32) for i in range(60_000)]
     refs = [Ref("cnt.0", "Số lượng", "1250", spans), Ref("doc.title", "Trích yếu", "", spans[:5])]
     repairs = [{"start": i * len(line) + 4, "end": i * len(line) + 14, "original": "Khuyen hoc"}
                for i in range(0, 60_000, 3)]  # fmt: skip
@@ -603,7 +601,7 @@ def test_13_openapi_requires_a_file_and_names_the_correctable_fields(client: Tes
 
 def test_spans_of_a_document_page_still_mark_the_right_text() -> None:
     text = "Số: 12/QĐ-UBND ngày 05/3/2024"
-    span = Span(page=1, start=4, end=14).model_dump()
+    span = Span(page=1, start=4, end=14)
     ref = Ref("doc.number", "Số", "12/QĐ-UBND", [span])
     segs = page_segments(text, 1, [ref], [{"start": 0, "end": 3, "original": "So"}])
     assert [(s.text, s.refs, s.repaired_from) for s in segs] == [
