@@ -128,16 +128,21 @@ def read_issuer(page: int, left: list[tuple[int, str]], out: HeaderResult) -> No
     if not block:
         return
     groups = _group_issuer([t for _, t in block])
-    out.issuer = _field(groups[-1][0], page, [_trimmed(*block[i]) for i in groups[-1][1]])
+    out.issuer = _field(groups[-1][0], page, _own_lines(block, groups[-1][1]))
     if len(groups) >= 2:
-        parts = [_trimmed(*block[i]) for i in groups[-2][1]]
-        out.parent_issuer = _field(groups[-2][0], page, parts)
+        out.parent_issuer = _field(groups[-2][0], page, _own_lines(block, groups[-2][1]))
 
 
-def _trimmed(offset: int, text: str) -> tuple[int, int]:
-    """The stretch of a column line its text covers, blanks at either end left out."""
-    lead = len(text) - len(text.lstrip())
-    return offset + lead, offset + len(text.rstrip())
+def _own_lines(block: list[tuple[int, str]], lines: list[int]) -> list[tuple[int, int]]:
+    """The stretches of text a body's lines cover, blanks at either end left out (the
+    whole block when its lines hold no text)."""
+    parts = []
+    for i in lines:
+        offset, text = block[i]
+        lead = len(text) - len(text.lstrip())
+        if text.strip():
+            parts.append((offset + lead, offset + len(text.rstrip())))
+    return parts or [(block[0][0], block[-1][0] + len(block[-1][1]))]
 
 
 def _field(text: str, page: int, parts: list[tuple[int, int]]) -> HeaderField:
