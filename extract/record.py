@@ -42,8 +42,10 @@ __all__ = ["EXTRACTOR_VERSION", "build_record"]
 log = logging.getLogger(__name__)
 
 # 0.5.1: damage flagged (keys, numbers, names, cross-checks); missing fields of scans,
-# count measures, label numbers
-EXTRACTOR_VERSION = "extract-0.6.0"
+# count measures, label numbers. 0.6.0: key, law-name and title rules (#15); 0.6.1: the
+# issuer, its parent and the signer's title located by their own lines (spans, text) in
+# two-column layouts, values unchanged
+EXTRACTOR_VERSION = "extract-0.6.1"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = "number_order"
@@ -115,16 +117,18 @@ def _header(pages: list[PageText], signed_on: str | None) -> DocHeader:
         if f is None:
             continue
         page = by_number[f.page]
+        parts = f.parts or [(f.start, f.end)]
         detail = FieldDetail(
-            text=page.text[f.start : f.end],
-            spans=[page.span(f.start, f.end)],
+            text="\n".join(page.text[a:b] for a, b in parts),
+            spans=[page.span(a, b) for a, b in parts],
             flags=_field_flags(name, f),
             precision=f.precision if name == "date" else None,
         )
+        known = [sp.confidence for sp in detail.spans if sp.confidence is not None]
         if f.confidence is not None:
             detail.confidence = f.confidence
-        elif detail.spans[0].confidence is not None:
-            detail.confidence = detail.spans[0].confidence
+        elif known:
+            detail.confidence = min(known)
         header.detail[name] = detail
         if f.value is not None:
             setattr(header, name, f.value)

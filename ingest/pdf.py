@@ -24,7 +24,7 @@ import pypdfium2.raw as pdfium_c
 
 from ingest.legacy import best_reading, diacritic_share, odd_share, vietnamese_score
 from ingest.stamp import looks_like_stamp
-from schemas import ErrorKind, Limits, Page, PageRoute, SohoaError
+from schemas import Box, ErrorKind, Limits, Page, PageRoute, SohoaError, Word
 from schemas.pdfium import PDFIUM_LOCK
 
 FULL_PAGE_IMAGE = 0.6  # share of the page area one image must cover to count as a scan
@@ -119,12 +119,19 @@ def _lines(words: list[_Word]) -> list[list[_Word]]:
 
 def line_text(line: list[_Word]) -> str:
     """Join a line's words; a gap wider than two line heights becomes a column break."""
+    return _placed_line(line)[0]
+
+
+def _placed_line(line: list[_Word]) -> tuple[str, list[int]]:
+    """A line's text (as :func:`line_text`) and where each of its words starts in it."""
     height = max(w.bottom - w.top for w in line)
-    parts = [line[0].text]
+    parts, starts, pos = [line[0].text], [0], len(line[0].text)
     for prev, w in itertools.pairwise(line):
-        parts.append("    " if w.x0 - prev.x1 > 2 * height else " ")
-        parts.append(w.text)
-    return "".join(parts)
+        gap = "    " if w.x0 - prev.x1 > 2 * height else " "
+        parts += [gap, w.text]
+        starts.append(pos + len(gap))
+        pos += len(gap) + len(w.text)
+    return "".join(parts), starts
 
 
 @dataclass
@@ -237,16 +244,37 @@ def _stream_text(words: list[_Word]) -> str:
     return "".join(parts)
 
 
-def _split_embedded_stamps(lines: list[list[_Word]], height: float) -> tuple[list[str], list[str]]:
+def _split_embedded_stamps(
+    lines: list[list[_Word]], height: float
+) -> tuple[list[list[_Word]], list[str]]:
     """Move stamp lines written into the page content (top/bottom band) out of the body."""
-    body: list[str] = []
+    body: list[list[_Word]] = []
     stamp: list[str] = []
     for ln in lines:
         text = line_text(ln)
         mid = (ln[0].top + ln[0].bottom) / 2
         in_band = mid < STAMP_BAND * height or mid > (1 - STAMP_BAND) * height
-        (stamp if in_band and looks_like_stamp(text) else body).append(text)
+        if in_band and looks_like_stamp(text):
+            stamp.append(text)
+        else:
+            body.append(ln)
     return body, stamp
+
+
+def _body_words(body: list[list[_Word]]) -> tuple[str, list[Word]]:
+    """The body text as ingest joins it, and its words boxed (72-dpi points, top-left
+    origin) at their offsets in that text."""
+    words: list[Word] = []
+    texts: list[str] = []
+    at = 0
+    for ln in body:
+        text, starts = _placed_line(ln)
+        for w, start in zip(ln, starts, strict=True):
+            box = Box(x0=int(w.x0), y0=int(w.top), x1=int(w.x1) + 1, y1=int(w.bottom) + 1)
+            words.append(Word(text=w.text, box=box, conf=100, start=at + start))
+        texts.append(text)
+        at += len(text) + 1
+    return "\n".join(texts), words
 
 
 def _route(text: str, layer: _Layer, stamp_found: bool) -> tuple[PageRoute, str, str]:
@@ -268,6 +296,29 @@ def _route(text: str, layer: _Layer, stamp_found: bool) -> tuple[PageRoute, str,
     if scan or layer.invisible:
         return PageRoute.TEXT_LAYER, "existing OCR layer over the page image is Vietnamese", text
     return PageRoute.TEXT_LAYER, "text layer", text
+
+
+def layer_words(path: Path) -> list[tuple[str, list[Word]]]:
+    """Per page, the text ingest reads from the PDF's text layer and its words with their
+    boxes and offsets in it. Pages keep no words from their layer (extraction treats words
+    as OCR's), so the document page asks for them here to box a born-digital page's
+    values; the caller keeps them only where this text is the stored page text as is."""
+    with PDFIUM_LOCK:
+        plain = open_pdf(path)
+        forms = open_pdf(path)
+        try:
+            forms.init_forms()
+            out = []
+            for i in range(len(plain)):
+                layer = _read_layer(plain, forms, i)
+                body, _ = _split_embedded_stamps(_lines(layer.body), plain[i].get_height())
+                out.append(_body_words(body))
+            return out
+        except (pdfium.PdfiumError, ValueError, OSError) as exc:
+            raise SohoaError(ErrorKind.BAD_INPUT, f"PDF page unreadable ({exc})") from exc
+        finally:
+            forms.close()
+            plain.close()
 
 
 def read_pdf(path: Path, limits: Limits) -> list[Page]:
@@ -303,7 +354,7 @@ def _read_page(plain: pdfium.PdfDocument, forms: pdfium.PdfDocument, i: int) -> 
     width, height = plain[i].get_size()
     body, embedded = _split_embedded_stamps(_lines(layer.body), height)
     stamps = layer.stamps + embedded
-    text = unicodedata.normalize("NFC", "\n".join(body))
+    text = unicodedata.normalize("NFC", "\n".join(line_text(ln) for ln in body))
     route, reason, text = _route(text, layer, bool(stamps))
     return Page(
         number=i + 1,

@@ -6,10 +6,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from datetime import timedelta
+from datetime import UTC, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from service.storage.db import Database
 from service.storage.models import SessionRow, TokenRow, utcnow
@@ -19,6 +21,9 @@ log = logging.getLogger(__name__)
 ROLES = ("reader", "archivist", "admin")
 SESSION_COOKIE = "sohoa_session"
 _RANK = {r: i for i, r in enumerate(ROLES)}
+# How stale tokens.last_used may be: it is a date for an admin to read ("is this token still
+# used?"), so one write a minute per token is enough, whatever the request rate.
+LAST_USED_EVERY = timedelta(minutes=1)
 
 
 def _hash(token: str) -> str:
@@ -37,9 +42,32 @@ def create_token(db: Database, name: str, role: str) -> str:
 
 def verify(db: Database, token: str) -> TokenRow | None:
     with db.session() as s:
-        return s.scalar(
+        row = s.scalar(
             select(TokenRow).where(TokenRow.token_hash == _hash(token), TokenRow.revoked.is_(False))
         )
+        return touch(s, row)
+
+
+def touch(s: Session, row: TokenRow | None) -> TokenRow | None:
+    """Note that ``row`` was used now, unless that was noted less than LAST_USED_EVERY ago
+    (a conditional UPDATE: two requests at once write once)."""
+    if row is None:
+        return None
+    now = utcnow()
+    last = row.last_used
+    if last is not None and last.tzinfo is None:  # SQLite returns naive UTC
+        last = last.replace(tzinfo=UTC)
+    if last is None or now - last >= LAST_USED_EVERY:
+        stale = now - LAST_USED_EVERY
+        s.execute(
+            update(TokenRow)
+            .where(TokenRow.id == row.id)
+            .where(or_(TokenRow.last_used.is_(None), TokenRow.last_used <= stale))
+            .values(last_used=now)
+            .execution_options(synchronize_session=False)
+        )
+        set_committed_value(row, "last_used", now)  # as stored: nothing more to write
+    return row
 
 
 def allows(role: str, needed: str) -> bool:
@@ -100,7 +128,7 @@ def start_session(db: Database, token: TokenRow, hours: float) -> str:
 def session_token(db: Database, sid: str) -> TokenRow | None:
     """The token behind a live session: unexpired, and its token not revoked."""
     with db.session() as s:
-        return s.scalar(
+        row = s.scalar(
             select(TokenRow)
             .join(SessionRow, SessionRow.token_id == TokenRow.id)
             .where(
@@ -109,6 +137,7 @@ def session_token(db: Database, sid: str) -> TokenRow | None:
                 TokenRow.revoked.is_(False),
             )
         )
+        return touch(s, row)
 
 
 def end_session(db: Database, sid: str) -> None:

@@ -555,7 +555,7 @@ def token_create(name: str, role: Annotated[str, typer.Option()] = "reader") -> 
 def token_list() -> None:
     """List tokens (never their values)."""
     table = Table()
-    for col in ("id", "name", "role", "created", "revoked"):
+    for col in ("id", "name", "role", "created", "last used", "revoked"):
         table.add_column(col)
     for t in auth.list_tokens(open_db()):
         table.add_row(
@@ -563,6 +563,7 @@ def token_list() -> None:
             t.name,
             t.role,
             t.created_at.isoformat(timespec="seconds"),
+            t.last_used.isoformat(timespec="minutes") if t.last_used else "",
             "yes" if t.revoked else "",
         )
     out.print(table)

@@ -209,8 +209,9 @@ def _hand_box(info: dict, ref: str) -> dict | None:
 def box_of(
     doc: StoredDocument, spans: list[Span], pad: int = 12, ref: str = "", flags: list | None = None
 ) -> Box | None:
-    """The first located box of a value (padded), so the reviewer sees the scan beside it;
-    for handwritten digits, joined with the box the digits were read from."""
+    """The box of a value on the first page it is located on (padded; a value over several
+    lines, an issuer, a signer's title, joins its lines' boxes), so the reviewer sees the
+    scan beside it; for handwritten digits, joined with the box the digits were read from."""
     if doc.kind == "text":
         return None
     infos = doc.pages_info
@@ -219,7 +220,9 @@ def box_of(
         pw, ph = info.get("width"), info.get("height")
         if s.box is None or not pw or not ph:
             continue
-        x0, y0, x1, y1 = s.box.x0, s.box.y0, s.box.x1, s.box.y1
+        boxes = [o.box for o in spans if o.page == s.page and o.box is not None]
+        x0, y0 = min(b.x0 for b in boxes), min(b.y0 for b in boxes)
+        x1, y1 = max(b.x1 for b in boxes), max(b.y1 for b in boxes)
         hand = _hand_box(info, ref) if "handwritten" in (flags or []) else None
         if hand is not None:
             x0, y0 = min(x0, hand["x0"]), min(y0, hand["y0"])

@@ -92,6 +92,39 @@ def test_spans_carry_ocr_boxes() -> None:
     assert span.confidence == 0.85
 
 
+def _two_columns(number: int, text: str) -> Page:
+    """An OCR page whose words stand where Tesseract saw them: a line's left column from
+    x=100, the column after a wide gap from x=1300, one row of 60 px per line."""
+    words, line_start = [], 0
+    for row, line in enumerate(text.split("\n")):
+        at = 0
+        for col, piece in enumerate(line.split("    ")):
+            at = line.index(piece, at)
+            x, p = (100 if col == 0 else 1300), 0
+            for w in piece.split():
+                p = piece.index(w, p)
+                box = Box(x0=x + 20 * p, y0=60 * row, x1=x + 20 * (p + len(w)), y1=60 * row + 40)
+                words.append(Word(text=w, box=box, conf=90, start=line_start + at + p))
+                p += len(w)
+            at += len(piece)
+        line_start += len(line) + 1
+    return Page(number=number, text=text, route=PageRoute.OCR, words=words)
+
+
+def test_header_boxes_keep_to_their_own_column() -> None:
+    """The issuer's lines stand beside the national motto and the signer's title beside the
+    "Nơi nhận" list: each value's spans (and boxes) cover its own lines only."""
+    source = Source(file="d.pdf", sha256="0" * 64, pages=2, kind=SourceKind.SCANNED)
+    pages = [_two_columns(1, PAGE1), _two_columns(2, PAGE2)]
+    head = build_record(Document(source=source, pages=pages)).doc
+    issuer = head.detail["issuer"]
+    assert issuer.text == "ỦY BAN NHÂN DÂN\nTĨNH LAO CAI"
+    assert [s.box.x1 < 1300 for s in issuer.spans if s.box] == [True, True]
+    title = head.detail["signer_title"]
+    assert title.text == "KT. CHỦ TỊCH\nPHÓ CHỦ TỊC"
+    assert [s.box.x0 >= 1300 for s in title.spans if s.box] == [True, True]
+
+
 def test_low_confidence_digits_are_not_given() -> None:
     text = (
         "UBND TỈNH LÀO CAI\nSố: 04 /TTr-UBND    Lào Cai, ngày 06 tháng 01 năm 2025\n"

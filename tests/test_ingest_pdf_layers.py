@@ -10,9 +10,10 @@ from pathlib import Path
 import pikepdf
 import pytest
 
-from ingest import inspect
+from ingest import inspect, pdf
 from samples.synth import render_text
 from schemas import PageRoute
+from tests.conftest import SAMPLES
 
 VI = (
     "Hội Khuyến học tỉnh Sơn La tổng kết công tác khuyến học, khuyến tài năm 2024\n"
@@ -120,3 +121,21 @@ def test_pdfs_read_and_rendered_from_many_threads_at_once() -> None:
     with ThreadPoolExecutor(8) as pool:  # without the lock: "cannot open PDF", heap errors
         together = list(pool.map(work, pdfs * 10))
     assert together == alone * 10
+
+
+@pytest.mark.parametrize("name", ["bc-12-quy-i-2025.pdf", "kh-31-cong-dan-hoc-tap-2025-mixed.pdf"])
+def test_layer_words_stand_at_their_offsets_in_the_text_ingest_reads(name: str) -> None:
+    """The document page boxes a born-digital page from these words: each must be the
+    text at its offset, and the text the one ingest stored for the page."""
+    path = SAMPLES / name
+    pages = inspect(path).pages
+    layer = pdf.layer_words(path)
+    assert len(layer) == len(pages)
+    for page, (text, words) in zip(pages, layer, strict=True):
+        if page.route != PageRoute.TEXT_LAYER:
+            continue
+        assert text == page.text and len(words) > 20
+        for w in words:
+            assert text[w.start : w.start + len(w.text)] == w.text
+            assert 0 <= w.box.x0 < w.box.x1 <= page.width + 1
+            assert 0 <= w.box.y0 < w.box.y1 <= page.height + 1

@@ -13,7 +13,7 @@ import zipfile
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -41,7 +41,7 @@ from service.safetext import csv_cell, display_name, scrub_paths
 from service.storage import repo
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
-from service.storage.models import SessionRow, utcnow
+from service.storage.models import SessionRow, TokenRow, utcnow
 from service.ui.marks import Ref, page_segments, render_segments
 from tests.conftest import Server
 
@@ -254,7 +254,7 @@ def _marked_page(n: int) -> tuple[str, list[Ref], list[dict[str, object]]]:
     """A page of ``n`` lines, each with a count mark and every third with a repair."""
     line = "Hội Khuyến học có 1.250 hội viên.\n"
     text = line * n
-    spans = [{"page": 1, "start": i * len(line) + 18, "end": i * len(line) + 32} for i in range(n)]
+    spans = [Span(page=1, start=i * len(line) + 18, end=i * len(line) + 32) for i in range(n)]
     refs = [Ref("cnt.0", "Số lượng", "1250", spans), Ref("doc.title", "Trích yếu", "", spans[:5])]
     repairs: list[dict[str, object]] = [
         {"start": i * len(line) + 4, "end": i * len(line) + 14, "original": "Khuyen hoc"}
@@ -380,13 +380,13 @@ def test_7_page_images_come_in_fixed_sizes_from_a_bounded_cache(
     assert r.status_code == 422
     derived = tmp_path / "derived"
     served = [
-        pagecache.page_png(derived, f"{n:02d}" + "c" * 62, 1, 110, 2500, lambda: b"p" * 1000)
+        pagecache.page_image(derived, f"{n:02d}" + "c" * 62, 1, 110, 2500, lambda: b"p" * 1000)
         for n in range(5)
     ]
     kept = sorted(derived.glob(pagecache.PATTERN))
     assert kept == sorted(served[-2:])  # 2 images of 1000 bytes fit in 2500
     with pytest.raises(ValueError):
-        pagecache.page_png(derived, "d" * 64, 1, 111, 2500, lambda: b"")
+        pagecache.page_image(derived, "d" * 64, 1, 111, 2500, lambda: b"")
 
 
 # 8 -- CSV cells cannot be formulas, nor carry control characters ---------------------------
@@ -516,6 +516,32 @@ def test_12_the_last_admin_token_cannot_be_revoked(env: Env, client: TestClient)
         auth.revoke(env.db, auth.verify(env.db, second).id)
 
 
+def test_12_a_token_s_last_use_is_noted_at_most_once_a_minute(env: Env, client: TestClient) -> None:
+    def last_used(role: str) -> datetime | None:
+        return next(t.last_used for t in auth.list_tokens(env.db) if t.role == role)
+
+    assert last_used("reader") is None
+    assert client.get("/api/v1/me", headers=_bearer(env, "reader")).status_code == 200
+    first = last_used("reader")
+    assert first is not None and last_used("archivist") is None
+    client.get("/api/v1/me", headers=_bearer(env, "reader"))
+    assert last_used("reader") == first  # a minute has not passed: no write
+    with env.db.session() as s:  # the minute passes
+        past = utcnow() - timedelta(minutes=2)
+        s.execute(update(TokenRow).where(TokenRow.role == "reader").values(last_used=past))
+    _login(client, env.tokens["reader"])  # a login is a use too
+    again = last_used("reader")
+    assert again is not None and again != first
+    client.get("/api/v1/me")  # through the session
+    assert last_used("reader") == again
+    listed = client.get("/api/v1/tokens", headers=_bearer(env, "admin")).json()
+    by_role = {t["role"]: t["last_used"] for t in listed}
+    assert by_role["archivist"] is None
+    assert datetime.fromisoformat(by_role["reader"]).replace(tzinfo=UTC) == again.replace(
+        tzinfo=UTC
+    )
+
+
 def test_12_the_database_and_data_dir_are_private(tmp_path: Path) -> None:
     data = tmp_path / "fresh"
     db = Database(f"sqlite:///{data / 'sohoa.db'}")
@@ -599,7 +625,7 @@ def test_13_openapi_requires_a_file_and_names_the_correctable_fields(client: Tes
 
 def test_spans_of_a_document_page_still_mark_the_right_text() -> None:
     text = "Số: 12/QĐ-UBND ngày 05/3/2024"
-    span = Span(page=1, start=4, end=14).model_dump()
+    span = Span(page=1, start=4, end=14)
     ref = Ref("doc.number", "Số", "12/QĐ-UBND", [span])
     segs = page_segments(text, 1, [ref], [{"start": 0, "end": 3, "original": "So"}])
     assert [(s.text, s.refs, s.repaired_from) for s in segs] == [

@@ -214,3 +214,27 @@ def test_a_number_finds_the_document_bearing_it_first_then_those_citing_it(db) -
         assert numbers(repo.search(s, "TB 7").hits) == ["07/TB-HKH"]  # undated
         # words that only hold a number stay a text search
         assert not repo.search(s, "công tác khuyến học 677").by_key
+
+
+def test_sort_orders_lists_text_matches_and_citing_documents(db) -> None:
+    """Each sort on both backends: the list, a text search and a cited key (the filters'
+    join inside the sorted subquery included)."""
+    with db.session() as s:
+        assert numbers(repo.list_documents(s, limit=100, sort="date_asc")) == [
+            "677/QĐ-TTg", "677/QĐ-UBND", "05/BC-HKH", "16/BC-HKH", "21/KH-HKH", "07/TB-HKH",
+        ]  # fmt: skip
+        assert numbers(repo.list_documents(s, limit=100, sort="added")) == [
+            a[0] for a in reversed(ARCHIVE)
+        ]
+        by_number = numbers(repo.list_documents(s, limit=100, sort="number"))
+        assert [int(n.split("/")[0]) for n in by_number] == [5, 7, 16, 21, 677, 677]
+        words = repo.search(s, "khuyen hoc", sort="date_asc")
+        assert numbers(words.hits) == ["677/QĐ-UBND", "05/BC-HKH", "16/BC-HKH", "21/KH-HKH"]
+        assert words.total == 4
+        page2 = repo.search(s, "khuyen hoc", sort="number", limit=2, offset=2)
+        assert numbers(page2.hits) == ["21/KH-HKH", "677/QĐ-UBND"]
+        reports = repo.Filters(doc_type="bao cao")
+        cited = repo.search(s, cites=parse_query("QĐ 677"), f=reports, sort="date_asc")
+        assert numbers(cited.hits) == ["05/BC-HKH", "16/BC-HKH"] and cited.total == 2
+        with pytest.raises(ValueError):
+            repo.search(s, "khuyen", sort="size")

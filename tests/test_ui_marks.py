@@ -8,6 +8,7 @@ import re
 from hypothesis import given
 from hypothesis import strategies as st
 
+from schemas import Box, Record, Span
 from service import figures as figs
 from service.ui import figures, marks
 
@@ -21,7 +22,7 @@ def text_and_marks(draw):
     pos = st.integers(-3, n + 3)
     spans = draw(st.lists(st.tuples(pos, pos, st.integers(1, 2)), max_size=6))
     refs = [
-        marks.Ref(f"r.{i}", "x", "v", [{"page": p, "start": a, "end": b}])
+        marks.Ref(f"r.{i}", "x", "v", [Span(page=p, start=a, end=b)])
         for i, (a, b, p) in enumerate(spans)
     ]
     fixes = draw(st.lists(st.tuples(pos, pos), max_size=3))
@@ -37,9 +38,7 @@ def test_segments_rebuild_the_text_and_carry_exactly_their_marks(case) -> None:
     pos = 0
     for seg in segs:
         for i in range(pos, pos + len(seg.text)):
-            want = {
-                r.id for r in refs for s in r.spans if s["page"] == 1 and s["start"] <= i < s["end"]
-            }
+            want = {r.id for r in refs for s in r.spans if s.page == 1 and s.start <= i < s.end}
             assert set(seg.refs) == want
             covered = [e for e in repairs if e["start"] <= i < e["end"]]
             assert (seg.repaired_from is not None) == bool(covered)
@@ -57,6 +56,7 @@ def test_rendered_text_is_escaped_and_keeps_every_character(case) -> None:
 
 def test_record_refs_cover_header_citations_and_figures() -> None:
     record = {
+        "source": {"file": "46.pdf", "sha256": "a" * 64, "pages": 1, "kind": "scanned"},
         "doc": {
             "number": "46/TB-UBND",
             "detail": {
@@ -71,7 +71,7 @@ def test_record_refs_cover_header_citations_and_figures() -> None:
         "amounts": [{"vnd": 1_500_000, "checked": False, "spans": []}],
         "counts": [{"value": 12, "unit": "hội viên", "spans": []}],
     }
-    refs = {r.id: r for r in marks.record_refs(record)}
+    refs = {r.id: r for r in marks.record_refs(Record.model_validate(record))}
     assert refs["doc.number"].value == "46/TB-UBND"
     assert refs["doc.number"].pages == [1]
     assert refs["doc.number"].flags == ["uncertain_digits"]
@@ -91,10 +91,10 @@ def test_boxes_come_from_the_span_or_else_from_the_ocr_words_it_covers() -> None
         "a",
         "",
         "",
-        [{"page": 1, "start": 0, "end": 3, "box": {"x0": 1, "y0": 2, "x1": 3, "y1": 4}}],
+        [Span(page=1, start=0, end=3, box=Box(x0=1, y0=2, x1=3, y1=4))],
     )
-    from_words = marks.Ref("b", "", "", [{"page": 1, "start": 4, "end": len(text)}])
-    other_page = marks.Ref("c", "", "", [{"page": 2, "start": 0, "end": 3}])
+    from_words = marks.Ref("b", "", "", [Span(page=1, start=4, end=len(text))])
+    other_page = marks.Ref("c", "", "", [Span(page=2, start=0, end=3)])
     boxes = marks.page_boxes([with_box, from_words, other_page], 1, {"words": words})
     assert [(b.ref, b.x, b.y, b.w, b.h) for b in boxes] == [
         ("a", 1, 2, 2, 2),

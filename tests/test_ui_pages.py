@@ -32,6 +32,7 @@ from service.config import Settings
 from service.safetext import iso_date
 from service.storage import repo
 from service.storage.db import Database
+from service.storage.models import DocumentRow
 
 TEXT = (
     "ỦY BAN NHÂN DÂN TỈNH SƠN LA\n"
@@ -195,6 +196,28 @@ def test_document_page_draws_boxes_and_marks_values_and_repairs(client) -> None:
     )
     for link in ("/original", "/pdf", f'/api/v1/documents/{doc_id}"'):
         assert link in html
+
+
+def test_document_page_reads_the_typed_record_and_survives_a_damaged_one(
+    client, data_dir: Path
+) -> None:
+    """The page shows the read model's record (corrections applied, confirmations by ref);
+    a stored record that no longer validates gives the file, its text and a request to
+    reprocess, not an error page."""
+    c, tokens, doc_id = client
+    _login(c, tokens["archivist"])
+    c.post(f"/documents/{doc_id}/correct", data={"field": "title", "value": "Về học bổng"})
+    html = c.get(f"/documents/{doc_id}").text
+    assert '<p class="title">Về học bổng</p>' in html
+    assert re.search(r'data-field="title".*?✓ archivist@test', html, re.S)
+    db = Database(Settings.from_env(data_dir).database_url)
+    with db.session() as s:
+        row = s.get(DocumentRow, doc_id)
+        row.record = {**row.record, "citations": [{"spans": "not a list"}]}
+    db.close()
+    r = c.get(f"/documents/{doc_id}")
+    assert r.status_code == 200 and "hãy bấm “Xử lý lại”" in r.text
+    assert "tỉnh có 1.250 hội viên, kinh phí 15.000.000 đồng" in r.text  # no marks left
 
 
 def test_correction_keeps_who_and_leaves_the_review_queue(client) -> None:

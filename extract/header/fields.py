@@ -17,6 +17,10 @@ class HeaderField:
     flags: list[str] = field(default_factory=list)
     symbol: str | None = None  # for the number: the symbol part read, sure even when digits aren't
     confidence: float | None = None  # when not the OCR words': the handwriting reading's
+    # The stretches of text the value is made of, when it spans lines that hold other text
+    # too (a two-column header: the issuer's lines beside the national motto; the signer's
+    # title beside the "Nơi nhận" list); empty: [start, end) is the value.
+    parts: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass

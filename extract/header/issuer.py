@@ -93,10 +93,12 @@ def _plain_word(w: str, out: list[str]) -> str:
     return w.capitalize() if not out or after_head else w.lower()
 
 
-def _group_issuer(lines: list[str]) -> list[str]:
-    """Heading lines joined into bodies: a wrapped place name or "VÀ ..." continues one."""
+def _group_issuer(lines: list[str]) -> list[tuple[str, list[int]]]:
+    """Heading lines joined into bodies: a wrapped place name or "VÀ ..." continues one.
+    Each body comes with the indexes of its lines."""
     groups: list[str] = []
-    for line in lines:
+    members: list[list[int]] = []
+    for i, line in enumerate(lines):
         f = fold(line).strip()
         first = f.split()[0] if f.split() else ""
         cont = first in ("tinh", "huyen", "xa", "phuong", "quan", "thi", "thanh", "va", "cua")
@@ -112,9 +114,11 @@ def _group_issuer(lines: list[str]) -> list[str]:
         cont = cont and not body
         if groups and (cont or fold(groups[-1]).split()[-1] in ("va", "cua")):
             groups[-1] += " " + line.strip()
+            members[-1].append(i)
         else:
             groups.append(line.strip())
-    return groups
+            members.append([i])
+    return list(zip(groups, members, strict=True))
 
 
 def read_issuer(page: int, left: list[tuple[int, str]], out: HeaderResult) -> None:
@@ -124,16 +128,29 @@ def read_issuer(page: int, left: list[tuple[int, str]], out: HeaderResult) -> No
     if not block:
         return
     groups = _group_issuer([t for _, t in block])
-    start = block[0][0]
-    end = block[-1][0] + len(block[-1][1])
-    out.issuer = _field(groups[-1], page, start, end)
+    out.issuer = _field(groups[-1][0], page, _own_lines(block, groups[-1][1]))
     if len(groups) >= 2:
-        out.parent_issuer = _field(groups[-2], page, start, end)
+        out.parent_issuer = _field(groups[-2][0], page, _own_lines(block, groups[-2][1]))
 
 
-def _field(text: str, page: int, start: int, end: int) -> HeaderField:
-    """A body's field, flagged ``doubtful`` when its name was matched only fuzzily."""
+def _own_lines(block: list[tuple[int, str]], lines: list[int]) -> list[tuple[int, int]]:
+    """The stretches of text a body's lines cover, blanks at either end left out (the
+    whole block when its lines hold no text)."""
+    parts = []
+    for i in lines:
+        offset, text = block[i]
+        lead = len(text) - len(text.lstrip())
+        if text.strip():
+            parts.append((offset + lead, offset + len(text.rstrip())))
+    return parts or [(block[0][0], block[-1][0] + len(block[-1][1]))]
+
+
+def _field(text: str, page: int, parts: list[tuple[int, int]]) -> HeaderField:
+    """A body's field over its own lines (never the national motto beside them), flagged
+    ``doubtful`` when its name was matched only fuzzily."""
     name, fuzzy = _normal(text)
     if fuzzy:
         log.info("issuer %r read as %r by a fuzzy match", text, name)
-    return HeaderField(name, page, start, end, flags=["doubtful"] if fuzzy else [])
+    start, end = parts[0][0], parts[-1][1]
+    flags = ["doubtful"] if fuzzy else []
+    return HeaderField(name, page, start, end, flags=flags, parts=parts)

@@ -112,8 +112,15 @@ def read_signature(pages: list[PageText], out: HeaderResult) -> None:
         return
 
 
+def _trimmed_group(m: re.Match[str], base: int) -> tuple[int, int]:
+    """Where group 1 of a title match stands in the page text, blanks left out."""
+    text = m.group(1)
+    lead = len(text) - len(text.lstrip())
+    return base + m.start(1) + lead, base + m.start(1) + len(text.rstrip())
+
+
 def _read_zone(page: PageText, zone: list[Line], has_noi_nhan: bool, out: HeaderResult) -> None:
-    titles: list[tuple[int, str]] = []
+    titles: list[tuple[int, int, str]] = []  # where each title line stands, and its text
     recips: list[str] = []
     name = None
     for ln in zone:
@@ -131,7 +138,7 @@ def _read_zone(page: PageText, zone: list[Line], has_noi_nhan: bool, out: Header
         for off, piece in rights:
             m = _LEAD_TITLE.match(piece)
             if m and _is_title(m.group(1)):
-                titles.append((pos + off + m.start(1), _fix_title(m.group(1).strip())))
+                titles.append((*_trimmed_group(m, pos + off), _fix_title(m.group(1).strip())))
                 continue
             found = _name_in(piece) if titles or gapped else None
             if found:  # without a title block (under the seal): a name across a wide gap
@@ -145,10 +152,11 @@ def _read_zone(page: PageText, zone: list[Line], has_noi_nhan: bool, out: Header
             recips.append(b.lstrip("-+•“ ").rstrip(" ;,."))
     if titles:
         out.signer_title = HeaderField(
-            " / ".join(t for _, t in titles),
+            " / ".join(t for _, _, t in titles),
             page.number,
             titles[0][0],
-            titles[-1][0] + len(titles[-1][1]),
+            titles[-1][1],
+            parts=[(a, b) for a, b, _ in titles],  # not the "Nơi nhận" lines between them
         )
     if name:
         end = name[0] + len(name[1])

@@ -270,6 +270,7 @@ class TokenOut(BaseModel):
     role: str
     revoked: bool
     created_at: str
+    last_used: str | None = None  # ISO time, to the minute; None: never used
 
 
 class Me(BaseModel):

@@ -10,14 +10,14 @@ import hashlib
 import json
 import tempfile
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, File, HTTPException, Query, UploadFile
+from fastapi import APIRouter, Depends, File, HTTPException, Query, Request, UploadFile
 from fastapi import Path as PathParam
 from fastapi.responses import FileResponse, PlainTextResponse, Response, StreamingResponse
 from pydantic import AfterValidator
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 import ocr
 from normalize.keys import parse_query
@@ -262,6 +262,15 @@ def list_documents(
     place: Annotated[Text, Query(description="a unit, current or former name")] = None,
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
     per_page: Annotated[int, Query(ge=1, le=200)] = 20,
+    sort: Annotated[
+        repo.Sort | None,
+        Query(
+            description="relevance (words: best first; the default with q), date (the "
+            "document's date, newest first; the default otherwise), date_asc (oldest first), "
+            "added (last stored first), number (the document's number, 9 before 10); a "
+            "document bearing the queried number stays first"
+        ),
+    ] = None,
 ) -> SearchPage:
     """List or search documents: by words (ranked, highlighted snippets; words that name a
     document's number, "46/TB-UBND" or "TB 46", list the document bearing it first, then
@@ -275,7 +284,7 @@ def list_documents(
     q, cites = _clean(q), _clean(cites)
     with st.db.session() as s:
         kq = parse_query(cites) if cites else None
-        r = repo.search(s, q, kq, f, per_page, offset)
+        r = repo.search(s, q, kq, f, per_page, offset, sort)
         scans = rescans.members(s, [h.document.id for h in r.hits])
         results = [
             SearchHit(
@@ -421,25 +430,62 @@ def document_pdf(doc_id: Id, st: State, _: Reader) -> FileResponse:
     )
 
 
+# Page images are private (a login sees them) and change only with the original, which a
+# document never changes: the browser keeps them a day, then asks again with the ETag (the
+# original's hash, page and size) and gets a bodiless 304. An id reused after a delete has
+# another original, so another ETag.
+IMAGE_CACHE = "private, max-age=86400"
+_IMAGE_COLUMNS = (
+    DocumentRow.id,
+    DocumentRow.sha256,
+    DocumentRow.kind,
+    DocumentRow.mime,
+    DocumentRow.pages,
+)
+NotModified: dict[int | str, dict[str, Any]] = {
+    304: {"description": "the image the browser holds (If-None-Match) is current"}
+}
+
+
+def _image_doc(st: AppState, doc_id: int, number: int) -> tuple[DocumentRow, Path]:
+    """The document (the columns an image needs, never its text) and its original; a text
+    document or a page past its last is a 404."""
+    with st.db.session() as s:
+        doc = s.scalar(
+            select(DocumentRow).options(load_only(*_IMAGE_COLUMNS)).where(DocumentRow.id == doc_id)
+        )
+        if doc is None:
+            raise HTTPException(404, f"no document {doc_id}")
+    if doc.kind == "text" or not 1 <= number <= doc.pages:
+        raise HTTPException(404, f"no page image {number}")
+    return doc, _original(st, doc)
+
+
+def _image_response(request: Request, path: Path, tag: str, media_type: str) -> Response:
+    etag = f'"{tag}"'
+    headers = {"Cache-Control": IMAGE_CACHE, "ETag": etag}
+    if etag in request.headers.get("if-none-match", ""):
+        return Response(status_code=304, headers=headers)
+    return FileResponse(path, media_type=media_type, headers=headers)
+
+
 @router.get(
     "/documents/{doc_id}/pages/{number}.png",
     response_class=FileResponse,
-    responses={200: {"content": {"image/png": {}}}, **_problems(404)},
+    responses={200: {"content": {"image/png": {}}}, **NotModified, **_problems(404)},
 )
 def page_image(
+    request: Request,
     doc_id: Id,
     number: Annotated[int, PathParam(ge=1, le=100_000)],
     st: State,
     _: Reader,
     dpi: Annotated[pagecache.Dpi, Query(description="one of the fixed sizes")] = 110,
-) -> FileResponse:
-    """One page rendered as PNG, for reading the text beside the image (cached, bounded)."""
-    with st.db.session() as s:
-        doc = _get_doc(s, doc_id)
-    if doc.kind == "text" or not 1 <= number <= doc.pages:
-        raise HTTPException(404, f"no page image {number}")
-    original = _original(st, doc)
-    dest = pagecache.page_png(
+) -> Response:
+    """One page rendered as lossless PNG (~1 MB at 110 dpi; the UI reads the WebP),
+    cached, bounded."""
+    doc, original = _image_doc(st, doc_id, number)
+    dest = pagecache.page_image(
         st.settings.derived_dir,
         doc.sha256,
         number,
@@ -447,7 +493,55 @@ def page_image(
         st.settings.page_cache_mb << 20,
         lambda: ocr.render_page_png(str(original), number, doc.mime, dpi),
     )
-    return FileResponse(dest, media_type="image/png")
+    return _image_response(request, dest, f"{doc.sha256[:16]}-{number}-{dpi}p", "image/png")
+
+
+@router.get(
+    "/documents/{doc_id}/pages/{number}.webp",
+    response_class=FileResponse,
+    responses={200: {"content": {"image/webp": {}}}, **NotModified, **_problems(404)},
+)
+def page_image_webp(
+    request: Request,
+    doc_id: Id,
+    number: Annotated[int, PathParam(ge=1, le=100_000)],
+    st: State,
+    _: Reader,
+    dpi: Annotated[pagecache.Dpi, Query(description="one of the fixed sizes")] = 110,
+) -> Response:
+    """One page as WebP (quality 80: ~8x smaller than the PNG, text as legible), as the
+    UI shows it; cached, bounded."""
+    doc, original = _image_doc(st, doc_id, number)
+    dest = pagecache.page_image(
+        st.settings.derived_dir,
+        doc.sha256,
+        number,
+        dpi,
+        st.settings.page_cache_mb << 20,
+        lambda: ocr.render_page_webp(str(original), number, doc.mime, dpi),
+        fmt="webp",
+    )
+    return _image_response(request, dest, f"{doc.sha256[:16]}-{number}-{dpi}w", "image/webp")
+
+
+@router.get(
+    "/documents/{doc_id}/thumbnail.webp",
+    response_class=FileResponse,
+    responses={200: {"content": {"image/webp": {}}}, **NotModified, **_problems(404)},
+)
+def thumbnail(request: Request, doc_id: Id, st: State, _: Reader) -> Response:
+    """The first page, 160 pixels wide (a few KB), for lists of documents; a text
+    document has none (404)."""
+    doc, original = _image_doc(st, doc_id, 1)
+    dest = pagecache.thumbnail(
+        st.settings.derived_dir,
+        doc.sha256,
+        st.settings.page_cache_mb << 20,
+        lambda: ocr.render_page_webp(
+            str(original), 1, doc.mime, pagecache.THUMB_DPI, pagecache.THUMB_WIDTH
+        ),
+    )
+    return _image_response(request, dest, f"{doc.sha256[:16]}-thumb", "image/webp")
 
 
 def _correction_out(r: CorrectionRow) -> CorrectionOut:
@@ -633,6 +727,7 @@ def list_tokens(st: State, _: Admin) -> list[TokenOut]:
             role=t.role,
             revoked=t.revoked,
             created_at=t.created_at.isoformat(),
+            last_used=t.last_used.isoformat() if t.last_used else None,
         )
         for t in auth.list_tokens(st.db)
     ]

@@ -5,10 +5,13 @@ from __future__ import annotations
 import copy
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import (
+    Numeric,
     Select,
+    case,
+    cast,
     column,
     func,
     literal,
@@ -287,9 +290,47 @@ def _citing_ids(keys: list[str]) -> Select:
     return select(CitationRow.document_id).where(CitationRow.key.in_(keys))
 
 
-def _order(stmt: Select) -> Select:
-    """Newest document date first, undated last, on both backends."""
+# How a list of documents may be ordered (the API's and the UI's ``sort``): "relevance" ranks
+# a text search's matches (elsewhere it is the natural order), "date" is the document's date
+# newest first and "date_asc" oldest first (undated last both ways), "added" the newest stored
+# first, "number" the document's number in numeric order (9 before 10, unnumbered last).
+SORTS = ("relevance", "date", "date_asc", "added", "number")
+# One of SORTS, an enum in the OpenAPI schema; a type checker sees the str it is (a Literal
+# built from a tuple is valid at run time only).
+if TYPE_CHECKING:
+    Sort = str
+else:
+    Sort = Literal[SORTS]
+
+
+def _number_value(s: Session) -> ColumnElement[Any]:
+    """The leading digits of the document's key as a number (NULL when it has none)."""
+    if _is_sqlite(s):  # SQLite's CAST reads the leading digits of "46/TB-UBND"
+        return case(
+            (DocumentRow.doc_key.op("GLOB")("[0-9]*"), cast(DocumentRow.doc_key, Numeric)),
+            else_=None,
+        )
+    return cast(func.substring(DocumentRow.doc_key, "^[0-9]+"), Numeric)
+
+
+def _order(stmt: Select, sort: str | None = None, s: Session | None = None) -> Select:
+    """Order by ``sort`` (one of SORTS; the document's date, newest first, by default),
+    undated or unnumbered last, ties by id, on both backends."""
+    if sort == "date_asc":
+        return stmt.order_by(DocumentRow.doc_date.asc().nulls_last(), DocumentRow.id)
+    if sort == "added":  # ids grow with each stored document: its index serves the order
+        return stmt.order_by(DocumentRow.id.desc())
+    if sort == "number" and s is not None:
+        number = _number_value(s).asc().nulls_last()
+        return stmt.order_by(number, DocumentRow.doc_key, DocumentRow.id)
     return stmt.order_by(DocumentRow.doc_date.desc().nulls_last(), DocumentRow.id.desc())
+
+
+def _sorted_ids(s: Session, ids: Select, sort: str, limit: int, offset: int) -> list[int]:
+    """One page of the documents ``ids`` selects, in the order ``sort`` names."""
+    # never correlated: ``ids`` may read documents itself (a filter's join)
+    stmt = select(DocumentRow.id).where(DocumentRow.id.in_(ids.correlate(None)))
+    return list(s.scalars(_order(stmt, sort, s).limit(limit).offset(offset)))
 
 
 def citing(
@@ -450,12 +491,13 @@ def _capped_count(s: Session, ids: Select) -> tuple[int, bool]:
 
 
 def _ranked_text_ids(
-    s: Session, terms: list[str], f: Filters, limit: int, offset: int
+    s: Session, terms: list[str], f: Filters, limit: int, offset: int, sort: str | None = None
 ) -> tuple[list[int], int, bool]:
     """Ids of documents matching the words, and the (capped) number of matches.
 
     Order: the newest RANK_WINDOW matches best first, then any older ones newest first; the
-    order is the same whatever the page, and ranking work never exceeds the window."""
+    order is the same whatever the page, and ranking work never exceeds the window. Another
+    ``sort`` than relevance orders all the matches by it."""
     if _is_sqlite(s):
         base = select(_SQLITE_FTS.c.rowid.label("id")).where(
             _sqlite_match(terms), _SQLITE_FTS.c.rowid.not_in(rescans.hidden_ids())
@@ -473,6 +515,10 @@ def _ranked_text_ids(
         newest = base.add_columns(_PG_FTS.label("v")).order_by(DocumentRow.id.desc())
         score = tsq
     total = _capped_count(s, base)
+    if sort not in (None, "relevance"):
+        return _sorted_ids(
+            s, base.with_only_columns(base.selected_columns[0]), sort, limit, offset
+        ), *total
     ids: list[int] = []
     if offset < RANK_WINDOW:
         window = newest.limit(RANK_WINDOW).subquery()
@@ -491,9 +537,16 @@ def _has_filters(f: Filters) -> bool:
 
 
 def _citing_ids_page(
-    s: Session, cands: list[KeyCandidate], f: Filters, terms: list[str], limit: int, offset: int
+    s: Session,
+    cands: list[KeyCandidate],
+    f: Filters,
+    terms: list[str],
+    limit: int,
+    offset: int,
+    sort: str | None = None,
 ) -> tuple[list[int], int, bool]:
-    """Ids of documents citing any of the keys, newest document date first.
+    """Ids of documents citing any of the keys, newest document date first (or as
+    ``sort`` says).
 
     Each key is one ordered range of the (key, doc_date, document_id) index read only as far
     as the page needs; the ranges are merged here, so a key cited by half the archive costs
@@ -513,6 +566,11 @@ def _citing_ids_page(
 
     if terms and not _is_sqlite(s):
         _pg_prefer_index(s)
+    all_ids = per_key(select(CitationRow.document_id).where(CitationRow.key.in_(keys)))
+    if len(keys) > 1:  # a document cites each key once (save_document), several keys: distinct
+        all_ids = all_ids.distinct()
+    if sort not in (None, "relevance", "date"):
+        return _sorted_ids(s, all_ids, sort, limit, offset), *_capped_count(s, all_ids)
     rows: set[tuple[str, int]] = set()
     for k in keys:
         stmt = select(CitationRow.doc_date, CitationRow.document_id).where(CitationRow.key == k)
@@ -522,9 +580,6 @@ def _citing_ids_page(
     for _, doc_id in sorted(rows, reverse=True):
         seen.setdefault(doc_id)
     ids = list(seen)[offset : offset + limit]
-    all_ids = per_key(select(CitationRow.document_id).where(CitationRow.key.in_(keys)))
-    if len(keys) > 1:  # a document cites each key once (save_document), several keys: distinct
-        all_ids = all_ids.distinct()
     return ids, *_capped_count(s, all_ids)
 
 
@@ -565,12 +620,12 @@ def bearing(s: Session, q: KeyQuery, f: Filters | None = None) -> list[DocumentR
 
 
 def _search_number(
-    s: Session, q: KeyQuery, f: Filters, limit: int, offset: int
+    s: Session, q: KeyQuery, f: Filters, limit: int, offset: int, sort: str | None = None
 ) -> SearchResult | None:
-    """The documents bearing the queried number first, then those citing it; None when
-    the archive holds neither (the words are then searched as text)."""
+    """The documents bearing the queried number first, then those citing it (in ``sort``'s
+    order); None when the archive holds neither (the words are then searched as text)."""
     own = bearing(s, q, f)
-    citing = search(s, None, q, f, limit + len(own), max(0, offset - len(own)))
+    citing = search(s, None, q, f, limit + len(own), max(0, offset - len(own)), sort)
     own_ids = {d.id for d in own}
     if not own and not citing.hits:
         return None
@@ -587,10 +642,14 @@ def search(
     f: Filters | None = None,
     limit: int = 50,
     offset: int = 0,
+    sort: str | None = None,
 ) -> SearchResult:
     """Documents matching words (best first, with highlighted snippets) and/or citing a key
-    (newest first, with the matching citations and the candidate keys), under the filters.
-    Every step reads an index range no longer than the page needs (see COUNT_CAP)."""
+    (newest first, with the matching citations and the candidate keys), under the filters;
+    ``sort`` (one of SORTS) orders them otherwise. Every step reads an index range no longer
+    than the page needs (see COUNT_CAP) in the default order."""
+    if sort is not None and sort not in SORTS:
+        raise ValueError(f"sort is one of {', '.join(SORTS)}, not {sort!r}")
     f = f or Filters()
     terms = _terms(query or "")
     if query and query.strip() and not terms:
@@ -598,7 +657,7 @@ def search(
     if query and cites is None:
         named = parse_query(query)
         if named.names_a_document:
-            found = _search_number(s, named, f, limit, offset)
+            found = _search_number(s, named, f, limit, offset, sort)
             if found is not None:
                 return found
     candidates: list[KeyCandidate] = []
@@ -609,11 +668,11 @@ def search(
         if not cited:
             return SearchResult([], 0, True, candidates)
         keys = [c.key for c in cited]
-        ids, total, exact = _citing_ids_page(s, cited, f, terms, limit, offset)
+        ids, total, exact = _citing_ids_page(s, cited, f, terms, limit, offset, sort)
     elif terms:
-        ids, total, exact = _ranked_text_ids(s, terms, f, limit, offset)
+        ids, total, exact = _ranked_text_ids(s, terms, f, limit, offset, sort)
     else:
-        docs = list_documents(s, f, limit, offset)
+        docs = list_documents(s, f, limit, offset, sort)
         return SearchResult([Hit(d) for d in docs], count_documents(s, f))
     hits = _load(s, ids, keys)
     if terms:
@@ -623,10 +682,10 @@ def search(
 
 
 def list_documents(
-    s: Session, f: Filters | None = None, limit: int = 50, offset: int = 0
+    s: Session, f: Filters | None = None, limit: int = 50, offset: int = 0, sort: str | None = None
 ) -> list[DocumentRow]:
     stmt = _filtered(s, select(DocumentRow), f or Filters())
-    return list(s.scalars(_order(stmt).limit(limit).offset(offset)))
+    return list(s.scalars(_order(stmt, sort, s).limit(limit).offset(offset)))
 
 
 def count_documents(s: Session, f: Filters | None = None) -> int:

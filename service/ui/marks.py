@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from markupsafe import Markup, escape
 
+from schemas import FieldDetail, Record, Span
 from service import review
 
 FIELD_LABELS = review.FIELD_LABELS  # one set of labels for the page and the queue
@@ -27,14 +28,14 @@ class Ref:
     id: str
     label: str
     value: str
-    spans: list[dict] = field(default_factory=list)
+    spans: list[Span] = field(default_factory=list)
     confidence: float | None = None
     flags: list[str] = field(default_factory=list)
     note: str = ""  # how the document writes it, or what else is known (a citation's date)
 
     @property
     def pages(self) -> list[int]:
-        return sorted({s["page"] for s in self.spans if isinstance(s.get("page"), int)})
+        return sorted({s.page for s in self.spans})
 
 
 def vn_date(value: str | None) -> str:
@@ -70,82 +71,50 @@ def _num(v: int | float | None) -> str:
     return f"{int(v):,}".replace(",", ".")
 
 
-def _low(spans: list[dict] | None) -> float | None:
+def _low(spans: list[Span]) -> float | None:
     """The lowest OCR confidence of a value's spans, as ``extract.record`` judges it."""
-    known = [s["confidence"] for s in spans or [] if s.get("confidence") is not None]
+    known = [s.confidence for s in spans if s.confidence is not None]
     return min(known) if known else None
 
 
-def record_refs(record: dict) -> list[Ref]:
-    """Every located value of a record (header fields, citations, dates, money, counts)."""
-    head = record.get("doc") or {}
-    detail = head.get("detail") or {}
+def record_refs(record: Record) -> list[Ref]:
+    """Every located value of a record (header fields, citations, dates, money, counts),
+    read from the typed record of the read model (corrections applied)."""
+    head = record.doc
     refs = []
     for name, label in FIELD_LABELS.items():
-        d = detail.get(name) or {}
+        d = head.detail.get(name) or FieldDetail()
+        value = getattr(head, name, None)
+        shown = vn_date(value) if name == "date" else value
         refs.append(
             Ref(
                 f"doc.{name}",
                 label,
-                vn_date(head.get(name)) if name == "date" else head.get(name) or "",
-                d.get("spans") or [],
-                d.get("confidence"),
-                d.get("flags") or [],
+                shown if isinstance(shown, str) else "",
+                d.spans,
+                d.confidence,
+                d.flags,
+                d.text,
             )
         )
-    for i, c in enumerate(record.get("citations") or []):
-        flags = (["partial"] if c.get("partial") else []) + list(c.get("flags") or [])
-        note = f"ngày {vn_date(c['date'])}" if c.get("date") else ""
+    for i, c in enumerate(record.citations):
+        flags = (["partial"] if c.partial else []) + c.flags
+        note = f"ngày {vn_date(c.date)}" if c.date else ""
+        refs.append(Ref(f"cit.{i}", "Trích dẫn", c.key, c.spans, c.confidence, flags, note))
+    for i, dm in enumerate(record.date_details):
         refs.append(
-            Ref(
-                f"cit.{i}",
-                "Trích dẫn",
-                c.get("key") or "",
-                c.get("spans") or [],
-                c.get("confidence"),
-                flags,
-                note,
-            )
+            Ref(f"date.{i}", "Ngày", vn_date(dm.value), dm.spans, _low(dm.spans), note=dm.text)
         )
-    for i, d in enumerate(record.get("date_details") or []):
-        refs.append(
-            Ref(
-                f"date.{i}",
-                "Ngày",
-                vn_date(d.get("value")),
-                d.get("spans") or [],
-                _low(d.get("spans")),
-                note=d.get("text") or "",
-            )
-        )
-    for i, a in enumerate(record.get("amounts") or []):
-        flags = ["words_disagree"] if a.get("checked") is False else []
-        refs.append(
-            Ref(
-                f"amt.{i}",
-                "Số tiền",
-                _vnd(a.get("vnd")),
-                a.get("spans") or [],
-                _low(a.get("spans")),
-                flags=flags,
-                note=a.get("words") or a.get("text") or "",
-            )
-        )
-    for i, c in enumerate(record.get("counts") or []):
-        value = f"{_num(c.get('value'))} {c.get('unit') or ''}".strip()
-        if c.get("of") is not None:
-            value += f" / {_num(c.get('of'))}"
-        refs.append(
-            Ref(
-                f"cnt.{i}",
-                "Số lượng",
-                value,
-                c.get("spans") or [],
-                _low(c.get("spans")),
-                flags=["ambiguous"] if c.get("ambiguous") else [],
-                note=c.get("text") or "",
-            )
-        )
+    for i, a in enumerate(record.amounts):
+        flags = ["words_disagree"] if a.checked is False else []
+        note = a.words or a.text
+        refs.append(Ref(f"amt.{i}", "Số tiền", _vnd(a.vnd), a.spans, _low(a.spans), flags, note))
+    for i, n in enumerate(record.counts):
+        value = f"{_num(n.value)} {n.unit}".strip()
+        if n.of is not None:
+            value += f" / {_num(n.of)}"
+        flags = ["ambiguous"] if n.ambiguous else []
+        refs.append(Ref(f"cnt.{i}", "Số lượng", value, n.spans, _low(n.spans), flags, n.text))
     return refs
 
 
@@ -167,8 +136,8 @@ def page_segments(text: str, page: int, refs: list[Ref], repairs: list[dict]) ->
     marks: list[tuple[int, int, str]] = []
     for r in refs:
         for s in r.spans:
-            if s.get("page") == page:
-                a, b = max(0, int(s.get("start", 0))), min(n, int(s.get("end", 0)))
+            if s.page == page:
+                a, b = max(0, s.start), min(n, s.end)
                 if a < b:
                     marks.append((a, b, r.id))
     fixes = []
@@ -260,11 +229,11 @@ def page_boxes(refs: list[Ref], page: int, info: dict) -> list[PageBox]:
     out = []
     for r in refs:
         for s in r.spans:
-            if s.get("page") != page:
+            if s.page != page:
                 continue
-            box = s.get("box")
+            box = s.box.model_dump() if s.box else None
             if not box:
-                found = _word_boxes(words, int(s.get("start", 0)), int(s.get("end", 0)))
+                found = _word_boxes(words, s.start, s.end)
                 box = _union(found) if found else None
             if box and box["x1"] > box["x0"] and box["y1"] > box["y0"]:
                 out.append(

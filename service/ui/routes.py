@@ -25,7 +25,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only
 
 from normalize.keys import parse_query
-from service import auth, batches, lifecycle, readmodel, rescans, review
+from schemas import PageRoute, Record, Source, SourceKind
+from service import auth, batches, layerwords, lifecycle, readmodel, rescans, review
 from service import figures as figs
 from service.api.deps import AppState, get_state, session_user
 from service.config import Settings
@@ -212,25 +213,37 @@ def _facets(s: Session) -> dict:
     return {"types": types, "issuers": issuers, "years": years}
 
 
-def _search(s: Session, q: str, f: repo.Filters, offset: int) -> tuple[repo.SearchResult, str, str]:
+def _search(
+    s: Session, q: str, f: repo.Filters, offset: int, sort: str | None = None
+) -> tuple[repo.SearchResult, str, str]:
     """One box: a citation ("QĐ 677", with or without words beside it) is looked up by key;
     anything else, or a citation nobody cites, is a search of the words in the text.
     Returns the result, the mode ("cites" | "text" | "") and the words searched with a key."""
     if not q.strip():
-        return repo.search(s, None, None, f, PER_PAGE, offset), "", ""
-    named = repo.search(s, q, None, f, PER_PAGE, offset)  # a number: its bearer, then citing
+        return repo.search(s, None, None, f, PER_PAGE, offset, sort), "", ""
+    named = repo.search(s, q, None, f, PER_PAGE, offset, sort)  # its bearer, then citing
     if named.by_key:
         return named, "number", ""
     kq = parse_query(q)
     if kq.number:
         words = kq.text.strip()
-        res = repo.search(s, words or None, kq, f, PER_PAGE, offset)
+        res = repo.search(s, words or None, kq, f, PER_PAGE, offset, sort)
         if res.hits or offset:
             return res, "cites", words
-        text = repo.search(s, q, None, f, PER_PAGE, offset)
+        text = repo.search(s, q, None, f, PER_PAGE, offset, sort)
         text.candidates = res.candidates
         return text, "text", ""
-    return repo.search(s, q, None, f, PER_PAGE, offset), "text", ""
+    return repo.search(s, q, None, f, PER_PAGE, offset, sort), "text", ""
+
+
+# The list's orders (repo.SORTS) as the sort box names them; "relevance" only with words.
+SORT_LABELS = {
+    "relevance": "Phù hợp nhất",
+    "date": "Ngày văn bản, mới nhất trước",
+    "date_asc": "Ngày văn bản, cũ nhất trước",
+    "added": "Mới thêm vào kho trước",
+    "number": "Theo số văn bản",
+}
 
 
 def _snippet_html(h: repo.Hit, mode: str) -> Markup | None:
@@ -239,6 +252,14 @@ def _snippet_html(h: repo.Hit, mode: str) -> Markup | None:
     if h.snippet:
         return _marked(h.snippet, [(a, b) for a, b in h.highlights])
     return None
+
+
+def _sort_choices(words: bool) -> dict[str, str]:
+    """The sort box: "" is the natural order (relevance for words, else the date, newest
+    first), so a new query typed under the default list is ranked, not dated."""
+    natural = "relevance" if words else "date"
+    rest = {k: v for k, v in SORT_LABELS.items() if k not in (natural, "relevance")}
+    return {"": SORT_LABELS[natural], **rest}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -251,6 +272,7 @@ def search_page(
     year: Text = "",
     page: PageNo = 1,
     deleted: Text = "",
+    sort: Text = "",
 ) -> Response:
     user = session_user(request)
     if user is None:
@@ -258,8 +280,10 @@ def search_page(
     q = clean_text(q)
     f = _filters(clean_text(type), clean_text(issuer), year)
     offset = (page - 1) * PER_PAGE
+    sorts = _sort_choices(bool(q.strip()))
+    sort = sort if sort in sorts else ""
     with st.db.session() as s:
-        res, mode, words = _search(s, q, f, offset)
+        res, mode, words = _search(s, q, f, offset, sort or None)
         copies = rescans.members(s, [h.document.id for h in res.hits])
         results = [
             {
@@ -289,6 +313,8 @@ def search_page(
             total_exact=res.total_exact,
             more=offset + len(res.hits) < res.total,
             deleted=clean_text(deleted, keep=""),
+            sort=sort,
+            sorts=sorts,
             **_facets(s),
         )
 
@@ -296,13 +322,27 @@ def search_page(
 # --- document -----------------------------------------------------------------------------
 
 
-def _pages_view(doc: DocumentRow, refs: list[marks.Ref]) -> list[dict]:
+def _layer_words(st: AppState, doc: DocumentRow) -> dict[int, list]:
+    """The words of a PDF's text-layer pages (service.layerwords), when some page of it has
+    none of its own: born-digital values get their boxes from them."""
+    infos = doc.pages_json or []
+    bare = any(i.get("route") == PageRoute.TEXT_LAYER and not i.get("words") for i in infos)
+    original = st.blobs.path(doc.sha256)
+    if doc.mime != "application/pdf" or not bare or not original.exists():
+        return {}
+    texts = doc.text.split("\f")
+    return layerwords.page_words(st.settings.derived_dir, original, doc.sha256, texts)
+
+
+def _pages_view(doc: DocumentRow, refs: list[marks.Ref], layer: dict[int, list]) -> list[dict]:
     texts = doc.text.split("\f")
     infos = doc.pages_json or []
     out = []
     for i, text in enumerate(texts):
         info = infos[i] if i < len(infos) else {}
         n = info.get("number") or i + 1
+        if n in layer and not info.get("words"):
+            info = {**info, "words": layer[n]}
         has_image = doc.kind != "text" and n <= doc.pages
         w, h = info.get("width"), info.get("height")
         segments = marks.page_segments(text, n, refs, info.get("repairs") or [])
@@ -335,6 +375,15 @@ def _corrections(s: Session, doc_id: int) -> list[CorrectionRow]:
     return list(s.scalars(stmt.order_by(CorrectionRow.id.desc())))
 
 
+def _unreadable(doc: DocumentRow) -> Record:
+    """An empty record for a stored one that no longer validates (logged by the read
+    model): the page still shows the file, its text and a request to reprocess it."""
+    kind = doc.kind if doc.kind in {k.value for k in SourceKind} else SourceKind.TEXT
+    return Record(
+        source=Source(file=doc.filename, sha256=doc.sha256, pages=doc.pages, kind=SourceKind(kind))
+    )
+
+
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
 def document_page(
     request: Request,
@@ -353,10 +402,9 @@ def document_page(
         doc = s.get(DocumentRow, doc_id)
         if doc is None:
             return _page(request, "missing.html", user, status=404)
-        rec = doc.record or {}
         view = readmodel.read(doc, readmodel.copy_links(s, [doc.id]).get(doc.id))
-        refs = marks.record_refs(rec)
-        detail = (rec.get("doc") or {}).get("detail") or {}
+        record = view.record if view else _unreadable(doc)
+        refs = marks.record_refs(record)
         cites = repo.cites_of(s, doc)
         targets = {c.key: t for c, t in cites if t is not None}
         return _page(
@@ -364,12 +412,13 @@ def document_page(
             "document.html",
             user,
             doc=doc,
-            rec=rec,
-            pages=_pages_view(doc, refs),
+            head=record.doc,
+            provenance=record.provenance,
+            unreadable=view is None,
+            pages=_pages_view(doc, refs, _layer_words(st, doc)),
             refs={r.id: r for r in refs},
             header=[r for r in refs if r.id.startswith("doc.")],
             groups=[(p, t, [r for r in refs if r.id.startswith(p)]) for p, t in GROUPS],
-            detail=detail,
             targets=targets,
             cited_by=repo.cited_by(s, doc),
             corrections=_corrections(s, doc.id),
@@ -550,6 +599,7 @@ FIGURE_DOCS = 20_000
 _HEAD = (
     DocumentRow.id,
     DocumentRow.filename,
+    DocumentRow.sha256,
     DocumentRow.number,
     DocumentRow.doc_type,
     DocumentRow.doc_date,
