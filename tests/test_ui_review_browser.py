@@ -116,6 +116,9 @@ def test_reprocess_delete_upload_and_phone_width(archive, browser, tmp_path: Pat
     copy = page.locator("section.copies li a").first
     copy.click()
     page.click("details.danger summary")
+    page.click("details.danger button[data-close]")  # "Thôi" closes the ask
+    assert not page.locator("button.danger").is_visible()
+    page.click("details.danger summary")
     _shot(page, "review-05-delete-ask")
     page.click("button.danger")
     page.wait_for_load_state()
@@ -162,7 +165,12 @@ def test_a_new_token_is_copied_and_revoking_asks_first(archive, browser) -> None
     page.wait_for_selector("#copied:not(:empty)")
     copied = page.evaluate("() => navigator.clipboard.readText()")
     assert copied == page.locator("#token-out").input_value()
+    assert page.title() == "Mã truy cập · Số hóa lưu trữ"
     row = page.locator("tr", has_text="Chị Lan")
+    row.locator("details.danger summary").click()
+    row.locator("button[data-close]").click()  # "Thôi": the ask closes, nothing revoked
+    assert not row.locator("button.danger").is_visible()
+    assert "đang dùng" in row.inner_text()
     row.locator("details.danger summary").click()
     _shot(page, "review-08-token-revoke-ask")
     row.locator("button.danger").click()

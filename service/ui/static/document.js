@@ -70,3 +70,10 @@
   const m = location.hash.match(/^#ref=(.+)$/);
   if (m) select(decodeURIComponent(m[1]), true);
 })();
+
+// "Thôi" closes the confirmation it sits in, as clicking its summary again would.
+(() => {
+  for (const b of document.querySelectorAll("[data-close]")) {
+    b.addEventListener("click", () => { b.closest("details").open = false; });
+  }
+})();

@@ -14,3 +14,10 @@
     });
   }
 })();
+
+// "Thôi" closes the confirmation it sits in, as clicking its summary again would.
+(() => {
+  for (const b of document.querySelectorAll("[data-close]")) {
+    b.addEventListener("click", () => { b.closest("details").open = false; });
+  }
+})();
