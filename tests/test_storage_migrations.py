@@ -78,3 +78,40 @@ def test_0014_fills_the_review_queue_of_documents_already_stored(db_url: str) ->
         items, total = review.queue(s, doc_id)
         assert {i.ref for i in items} == stored and total == 3
     db.close()
+
+
+def test_processes_starting_together_on_a_fresh_postgresql_database_all_migrate(
+    pg_url: str,
+) -> None:
+    """Two workers (or a worker and the server) started together on a new database: each
+    waits for the schema lock, the first creates the schema, the others find it at head.
+    The test holds the lock until all three wait on it, then lets them go at once."""
+    import subprocess
+    import sys
+    import time
+
+    from service.storage.db import MIGRATION_LOCK
+    from tests.conftest import ROOT
+
+    engine = make_engine(pg_url)
+    code = f"from service.storage.db import Database; Database({pg_url!r}).close()"
+    with engine.connect() as holder:
+        holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+        procs = [
+            subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE)
+            for _ in range(3)
+        ]
+        waiting, deadline = 0, time.monotonic() + 120
+        while waiting < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            waiting = holder.scalar(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            )
+        holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+        holder.commit()
+    results = [(p.wait(timeout=120), p.stderr.read().decode()[-500:]) for p in procs]
+    assert waiting == 3
+    assert [code for code, _ in results] == [0, 0, 0], results
+    with engine.connect() as c:
+        assert c.scalar(text("SELECT count(*) FROM alembic_version")) == 1
+    engine.dispose()
