@@ -80,6 +80,27 @@ def test_0014_fills_the_review_queue_of_documents_already_stored(db_url: str) ->
     db.close()
 
 
+def test_0017_doc_key_id_index_applies_and_downgrades(db_url: str) -> None:
+    from sqlalchemy import Engine, inspect
+
+    def indexes(engine: Engine) -> set[str | None]:
+        return {i["name"] for i in inspect(engine).get_indexes("documents")}
+
+    db = Database(db_url)  # migrates to head
+    assert "ix_documents_doc_key_id" in indexes(db.engine)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0014")
+    assert "ix_documents_doc_key_id" not in indexes(db.engine)
+    assert "ix_documents_doc_key" in indexes(db.engine)
+    db.close()
+    db = Database(db_url)  # and up again
+    assert "ix_documents_doc_key_id" in indexes(db.engine)
+    db.close()
+
+
 def test_processes_starting_together_on_a_fresh_postgresql_database_all_migrate(
     pg_url: str,
 ) -> None:
@@ -109,7 +130,8 @@ def test_processes_starting_together_on_a_fresh_postgresql_database_all_migrate(
             )
         holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
         holder.commit()
-    results = [(p.wait(timeout=120), p.stderr.read().decode()[-500:]) for p in procs]
+    errors = [p.communicate(timeout=120)[1].decode()[-500:] for p in procs]
+    results = [(p.returncode, e) for p, e in zip(procs, errors, strict=True)]
     assert waiting == 3
     assert [code for code, _ in results] == [0, 0, 0], results
     with engine.connect() as c:
