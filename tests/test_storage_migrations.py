@@ -78,3 +78,62 @@ def test_0014_fills_the_review_queue_of_documents_already_stored(db_url: str) ->
         items, total = review.queue(s, doc_id)
         assert {i.ref for i in items} == stored and total == 3
     db.close()
+
+
+def test_0017_doc_key_id_index_applies_and_downgrades(db_url: str) -> None:
+    from sqlalchemy import Engine, inspect
+
+    def indexes(engine: Engine) -> set[str | None]:
+        return {i["name"] for i in inspect(engine).get_indexes("documents")}
+
+    db = Database(db_url)  # migrates to head
+    assert "ix_documents_doc_key_id" in indexes(db.engine)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0014")
+    assert "ix_documents_doc_key_id" not in indexes(db.engine)
+    assert "ix_documents_doc_key" in indexes(db.engine)
+    db.close()
+    db = Database(db_url)  # and up again
+    assert "ix_documents_doc_key_id" in indexes(db.engine)
+    db.close()
+
+
+def test_processes_starting_together_on_a_fresh_postgresql_database_all_migrate(
+    pg_url: str,
+) -> None:
+    """Two workers (or a worker and the server) started together on a new database: each
+    waits for the schema lock, the first creates the schema, the others find it at head.
+    The test holds the lock until all three wait on it, then lets them go at once."""
+    import subprocess
+    import sys
+    import time
+
+    from service.storage.db import MIGRATION_LOCK
+    from tests.conftest import ROOT
+
+    engine = make_engine(pg_url)
+    code = f"from service.storage.db import Database; Database({pg_url!r}).close()"
+    with engine.connect() as holder:
+        holder.execute(text("SELECT pg_advisory_lock(:k)"), {"k": MIGRATION_LOCK})
+        procs = [
+            subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stderr=subprocess.PIPE)
+            for _ in range(3)
+        ]
+        waiting, deadline = 0, time.monotonic() + 120
+        while waiting < 3 and time.monotonic() < deadline:
+            time.sleep(0.2)
+            waiting = holder.scalar(
+                text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+            )
+        holder.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK})
+        holder.commit()
+    errors = [p.communicate(timeout=120)[1].decode()[-500:] for p in procs]
+    results = [(p.returncode, e) for p, e in zip(procs, errors, strict=True)]
+    assert waiting == 3
+    assert [code for code, _ in results] == [0, 0, 0], results
+    with engine.connect() as c:
+        assert c.scalar(text("SELECT count(*) FROM alembic_version")) == 1
+    engine.dispose()

@@ -148,6 +148,33 @@ def test_undated_documents_come_last_on_both_backends(db) -> None:
         assert numbers(repo.list_documents(s, limit=100))[-1] == "07/TB-HKH"
 
 
+def test_a_key_borne_by_several_copies_links_the_first_stored(db: Database) -> None:
+    with db.session() as s:
+        first = next(d for d in repo.list_documents(s, limit=100) if d.number == "677/QĐ-UBND")
+        sha = hashlib.sha256(b"copy of 677/QD-UBND").hexdigest()
+        source = Source(file="copy.txt", sha256=sha, pages=1, kind=SourceKind.TEXT)
+        page = Page(number=1, text="Bản sao Quyết định 677/QĐ-UBND.", route=PageRoute.TEXT_FILE)
+        record = Record(source=source, doc=DocHeader(number="677/QĐ-UBND"))
+        repo.save_document(s, "copy.txt", Document(source=source, pages=[page]), record, "t")
+    with db.session() as s:
+        cands = {c.key: c for c in repo.key_candidates(s, parse_query("QĐ 677"))}
+        assert cands["677/QĐ-UBND"].document_id == first.id
+        assert cands["677/QĐ-TTg"].document_id != first.id
+
+
+def test_an_ambiguous_key_over_the_cap_says_so(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """677/QĐ-TTg is cited twice, 677/QĐ-UBND once: with a cap of 1 the union is over it."""
+    monkeypatch.setattr(repo, "COUNT_CAP", 1)
+    with db.session() as s:
+        r = repo.search(s, cites=parse_query("QĐ 677"), limit=10)
+        assert (r.total, r.total_exact) == (1, False)
+        assert sorted(map(str, numbers(r.hits))) == ["05/BC-HKH", "16/BC-HKH", "21/KH-HKH"]
+        one = repo.search(s, cites=parse_query("677/QĐ-UBND"), limit=10)
+        assert (one.total, one.total_exact, numbers(one.hits)) == (1, True, ["05/BC-HKH"])
+
+
 def test_totals_are_capped_and_say_so(db, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(repo, "COUNT_CAP", 2)
     with db.session() as s:

@@ -29,6 +29,8 @@ class DocumentRow(Base):
     """One stored document: identified by the sha256 of its original bytes."""
 
     __tablename__ = "documents"
+    # the first document bearing a key: one index probe (migration 0017)
+    __table_args__ = (Index("ix_documents_doc_key_id", "doc_key", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     sha256: Mapped[str] = mapped_column(String(64), unique=True, index=True)

@@ -255,15 +255,23 @@ def key_candidates(s: Session, q: KeyQuery) -> list[KeyCandidate]:
     if not keys:
         return []
     counts = _capped_counts(s, keys)
-    docs = dict(
-        s.execute(
-            select(DocumentRow.doc_key, func.min(DocumentRow.id))
-            .where(DocumentRow.doc_key.in_(keys))
-            .group_by(DocumentRow.doc_key)
-        ).all()
-    )
+    docs = _first_bearers(s, keys)
     out = [KeyCandidate(k, *counts[k], docs.get(k)) for k in keys if counts[k][0] or k in docs]
     return sorted(out, key=lambda c: (-c.documents, c.key))
+
+
+def _first_bearers(s: Session, keys: list[str]) -> dict[str, int]:
+    """The first stored document bearing each key: one probe of the (doc_key, id) index per
+    key (migration 0017). A GROUP BY read every bearer, and copies and rescans of a popular
+    document can number thousands."""
+    parts = [
+        select(literal(k).label("k"), func.min(DocumentRow.id).label("id")).where(
+            DocumentRow.doc_key == k
+        )
+        for k in keys
+    ]
+    rows = s.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
+    return {k: i for k, i in rows if i is not None}
 
 
 def _capped_counts(s: Session, keys: list[str]) -> dict[str, tuple[int, bool]]:
@@ -497,39 +505,38 @@ def _ranked_text_ids(
 
     Order: the newest RANK_WINDOW matches best first, then any older ones newest first; the
     order is the same whatever the page, and ranking work never exceeds the window. Another
-    ``sort`` than relevance orders all the matches by it."""
+    ``sort`` than relevance orders all the matches by it.
+
+    One bounded read serves both: the newest matches (one more than the window and the
+    cap) with their relevance; the total is counted from it. A separate count read every
+    match of a common word from the index (a million at a million documents)."""
     if _is_sqlite(s):
         base = select(_SQLITE_FTS.c.rowid.label("id")).where(
             _sqlite_match(terms), _SQLITE_FTS.c.rowid.not_in(rescans.hidden_ids())
         )
         if _has_filters(f):
             base = _filtered(s, base.join(DocumentRow, DocumentRow.id == _SQLITE_FTS.c.rowid), f)
-        newest = base.add_columns(_SQLITE_FTS.c.rank.label("r")).order_by(
+        newest = base.add_columns(_SQLITE_FTS.c.rank.label("v")).order_by(
             _SQLITE_FTS.c.rowid.desc()
         )
-        score = None
     else:
         _pg_prefer_index(s)
-        tsq = _pg_query(terms)
-        base = _filtered(s, select(DocumentRow.id).where(_PG_FTS.op("@@")(tsq)), f)
+        base = _filtered(s, select(DocumentRow.id).where(_PG_FTS.op("@@")(_pg_query(terms))), f)
         newest = base.add_columns(_PG_FTS.label("v")).order_by(DocumentRow.id.desc())
-        score = tsq
-    total = _capped_count(s, base)
     if sort not in (None, "relevance"):
-        return _sorted_ids(
-            s, base.with_only_columns(base.selected_columns[0]), sort, limit, offset
-        ), *total
-    ids: list[int] = []
-    if offset < RANK_WINDOW:
-        window = newest.limit(RANK_WINDOW).subquery()
-        rank = window.c.r if score is None else func.ts_rank(window.c.v, score).desc()
-        ranked = select(window.c.id).order_by(rank, window.c.id.desc())
-        ids = list(s.scalars(ranked.limit(min(limit, RANK_WINDOW - offset)).offset(offset)))
+        ids_only = base.with_only_columns(base.selected_columns[0])
+        return _sorted_ids(s, ids_only, sort, limit, offset), *_capped_count(s, base)
+    window = newest.limit(max(RANK_WINDOW, COUNT_CAP) + 1).subquery()
+    # bm25 (FTS5 rank) is lower for better matches; ts_rank is higher
+    score = -window.c.v if _is_sqlite(s) else func.ts_rank(window.c.v, _pg_query(terms))
+    rows = s.execute(select(window.c.id, score).order_by(window.c.id.desc())).all()
+    ranked = sorted(rows[:RANK_WINDOW], key=lambda r: (-r[1], -r[0]))
+    ids = [r[0] for r in ranked[offset : offset + limit]]
     if offset + limit > RANK_WINDOW:
         older = newest.with_only_columns(newest.selected_columns[0])
         skip = max(offset, RANK_WINDOW)
         ids += list(s.scalars(older.offset(skip).limit(offset + limit - skip)))
-    return ids, *total
+    return ids, min(len(rows), COUNT_CAP), len(rows) <= COUNT_CAP
 
 
 def _has_filters(f: Filters) -> bool:
@@ -568,7 +575,7 @@ def _citing_ids_page(
         _pg_prefer_index(s)
     all_ids = per_key(select(CitationRow.document_id).where(CitationRow.key.in_(keys)))
     if len(keys) > 1:  # a document cites each key once (save_document), several keys: distinct
-        all_ids = all_ids.distinct()
+        all_ids = all_ids.distinct()  # reads every row (unfiltered: all exact, so few)
     if sort not in (None, "relevance", "date"):
         return _sorted_ids(s, all_ids, sort, limit, offset), *_capped_count(s, all_ids)
     rows: set[tuple[str, int]] = set()
@@ -580,6 +587,11 @@ def _citing_ids_page(
     for _, doc_id in sorted(rows, reverse=True):
         seen.setdefault(doc_id)
     ids = list(seen)[offset : offset + limit]
+    # unfiltered, the candidates' own capped counts answer (one key, or one over the cap)
+    # without reading every citation of a popular key
+    if not join and (len(cands) == 1 or any(not c.exact for c in cands)):
+        exact = all(c.exact for c in cands)
+        return ids, min(sum(c.documents for c in cands), COUNT_CAP), exact
     return ids, *_capped_count(s, all_ids)
 
 

@@ -4,14 +4,14 @@ Set at most once a minute per token (service.auth), so a busy client does not tu
 read into a write; the tokens page shows it beside each token.
 
 Revision ID: 0018
-Revises: 0014
+Revises: 0017
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0018"
-down_revision = "0014"
+down_revision = "0017"
 branch_labels = None
 depends_on = None
 
