@@ -18,7 +18,7 @@ from extract.gazetteer import proper_place
 from extract.header import HeaderField, find_header, normal_case
 from extract.money import find_money
 from extract.review import REQUIRED_ON_SCANS, field_reasons, needs_review
-from extract.text import PageText
+from extract.text import LazyWords, PageText, WordSource
 from normalize.fold import fold
 from normalize.keys import KeyParts, bare_number, parse_key
 from schemas import (
@@ -53,9 +53,14 @@ NUMBER_ORDER = "number_order"
 _HEADER_FIELDS = (*HEADER_VALUE_FIELDS, "recipients")
 
 
-def build_record(doc: Document) -> Record:
-    """The record of a document: never raises on any text."""
-    pages = [PageText.from_page(p) for p in doc.pages]
+def build_record(doc: Document, words: WordSource | None = None) -> Record:
+    """The record of a document: never raises on any text.
+
+    ``words`` gives each page's OCR words when the pages do not hold them (a long scan
+    whose words the caller keeps on disk): they are fetched page by page as spans need them.
+    """
+    lazy = LazyWords(words) if words is not None else None
+    pages = [PageText.from_page(p, lazy) for p in doc.pages]
     header = _header(pages, (doc.metadata.get("signed_at") or "")[:10] or None)
     record = Record(source=doc.source, doc=header)
     own = header.detail.get("number")

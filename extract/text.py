@@ -4,39 +4,80 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from normalize.fold import fold
 from schemas import Box, DigitReading, Page, Span, Word
 
+WordSource = Callable[[int], Sequence[Word]]  # a page's OCR words, by page number
+_Placed = tuple[list[int], list[Word]]  # word starts in the text, the words in that order
+
+
+def _place(words: Sequence[Word]) -> _Placed:
+    placed = sorted(((w.start, w) for w in words if w.start is not None), key=lambda sw: sw[0])
+    return [s for s, _ in placed], [w for _, w in placed]
+
+
+class LazyWords:
+    """Pages' OCR words fetched when a span needs them, only the last few kept.
+
+    A long scan's words (boxes, confidences) outweigh its text many times over; the
+    caller keeps them out of memory (on disk) and extraction, which walks the pages in
+    order in each of its passes, holds a handful at a time.
+    """
+
+    def __init__(self, source: WordSource, keep: int = 4) -> None:
+        self._source = source
+        self._keep = keep
+        self._cache: OrderedDict[int, _Placed] = OrderedDict()
+
+    def placed(self, number: int) -> _Placed:
+        hit = self._cache.get(number)
+        if hit is None:
+            hit = self._cache[number] = _place(self._source(number))
+            if len(self._cache) > self._keep:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(number)
+        return hit
+
 
 @dataclass
 class PageText:
-    """One page's NFC text, its length-preserving fold, and its OCR words by offset."""
+    """One page's NFC text, its length-preserving fold, and its OCR words by offset
+    (held, or fetched through ``lazy`` when the caller keeps them elsewhere)."""
 
     number: int
     text: str
     folded: str
-    words: list[Word] = field(default_factory=list)
-    _starts: list[int] = field(default_factory=list)
     hand_digits: list[DigitReading] = field(default_factory=list)
+    held: _Placed = field(default_factory=lambda: ([], []))
+    lazy: LazyWords | None = None
 
     @classmethod
-    def from_page(cls, page: Page) -> PageText:
+    def from_page(cls, page: Page, lazy: LazyWords | None = None) -> PageText:
         text = unicodedata.normalize("NFC", page.text or "")
-        placed = sorted(
-            ((w.start, w) for w in page.words if w.start is not None), key=lambda sw: sw[0]
-        )
-        words, starts = [w for _, w in placed], [s for s, _ in placed]
-        return cls(page.number, text, fold(text), words, starts, list(page.hand_digits))
+        held = ([], []) if lazy is not None else _place(page.words)
+        return cls(page.number, text, fold(text), list(page.hand_digits), held, lazy)
+
+    def _placed(self) -> _Placed:
+        return self.lazy.placed(self.number) if self.lazy is not None else self.held
+
+    @property
+    def words(self) -> list[Word]:
+        """The page's OCR words that stand in its text, in text order."""
+        return self._placed()[1]
 
     def words_in(self, start: int, end: int) -> list[Word]:
         """The OCR words overlapping [start, end)."""
-        if not self.words:
+        starts, words = self._placed()
+        if not words:
             return []
-        i = max(bisect.bisect_right(self._starts, start) - 1, 0)
+        i = max(bisect.bisect_right(starts, start) - 1, 0)
         hit: list[Word] = []
-        for w_start, w in zip(self._starts[i:], self.words[i:], strict=True):
+        for w_start, w in zip(starts[i:], words[i:], strict=True):
             if w_start >= end:
                 break
             if w_start + len(w.text) > start:

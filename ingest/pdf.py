@@ -33,6 +33,7 @@ MIN_DIACRITICS = 0.10  # Vietnamese prose has ~0.3; English-model OCR of it ~0.0
 MIN_VIETNAMESE = 0.45  # share of well-formed syllables below which a layer may be garbled
 MAX_ODD = 0.03  # ... when unexplained characters (not ASCII, not Vietnamese) exceed this
 STAMP_BAND = 0.15  # stamps embedded in page content sit in the top/bottom band
+PAGES_PER_OPEN = 16  # pages read through one open document (its caches grow with them)
 
 
 @dataclass
@@ -171,16 +172,24 @@ def _image_cover_and_render(page: pdfium.PdfPage) -> tuple[float, bool]:
     return cover, invisible
 
 
-def _check_images(page: pdfium.PdfPage, number: int, limits: Limits) -> None:
+def _check_images(path: Path, indexes: range, limits: Limits) -> None:
     """Refuse a page whose images declare more pixels than allowed, before anything
     decodes them (a small PDF can hold a flate-compressed 50000x50000 image)."""
-    for obj in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
-        w, h = obj.get_px_size()
-        if w * h > limits.max_image_pixels:
-            raise SohoaError(
-                ErrorKind.LIMITS,
-                f"page {number} holds a {w}x{h} image (limit {limits.max_image_pixels} pixels)",
-            )
+    pdf = open_pdf(path)
+    try:
+        for i in indexes:
+            for obj in pdf[i].get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
+                w, h = obj.get_px_size()
+                if w * h > limits.max_image_pixels:
+                    limit = limits.max_image_pixels
+                    raise SohoaError(
+                        ErrorKind.LIMITS,
+                        f"page {i + 1} holds a {w}x{h} image (limit {limit} pixels)",
+                    )
+    except (pdfium.PdfiumError, ValueError, OSError) as exc:
+        raise SohoaError(ErrorKind.BAD_INPUT, f"PDF page unreadable ({exc})") from exc
+    finally:
+        pdf.close()
 
 
 def _inside(w: _Word, rect: tuple[float, float, float, float], height: float) -> bool:
@@ -330,18 +339,27 @@ def read_pdf(path: Path, limits: Limits) -> list[Page]:
 def _read_pdf(path: Path, limits: Limits) -> list[Page]:
     plain = open_pdf(path)
     count = len(plain)
+    plain.close()
     if count == 0:
-        plain.close()
         raise SohoaError(ErrorKind.BAD_INPUT, "PDF has no pages")
     if count > limits.max_pages:
-        plain.close()
         raise SohoaError(ErrorKind.LIMITS, f"PDF has {count} pages (limit {limits.max_pages})")
-    forms = open_pdf(path)
+    for first in range(0, count, PAGES_PER_OPEN):
+        _check_images(path, range(first, min(first + PAGES_PER_OPEN, count)), limits)
+    pages: list[Page] = []
+    for first in range(0, count, PAGES_PER_OPEN):
+        pages += _read_pages(path, range(first, min(first + PAGES_PER_OPEN, count)))
+    return pages
+
+
+def _read_pages(path: Path, indexes: range) -> list[Page]:
+    """Some pages of a PDF, from documents opened for them alone: PDFium keeps what it
+    parsed of every page it read until its document closes, so reading a long PDF through
+    one open document held memory in proportion to its page count."""
+    plain, forms = open_pdf(path), open_pdf(path)
     try:
         forms.init_forms()
-        for i in range(count):
-            _check_images(plain[i], i + 1, limits)
-        return [_read_page(plain, forms, i) for i in range(count)]
+        return [_read_page(plain, forms, i) for i in indexes]
     except (pdfium.PdfiumError, ValueError, OSError) as exc:
         raise SohoaError(ErrorKind.BAD_INPUT, f"PDF page unreadable ({exc})") from exc
     finally:

@@ -237,7 +237,7 @@ def reprocess(
             summary.failed[i] = "the original is missing from the store"
         else:
             paths[path] = i
-    for outcome in pipeline.process_many(list(paths)):
+    for outcome in pipeline.process_many(list(paths), spooled=True):
         doc_id = paths[outcome.path]
         try:
             document, record = outcome.result()
@@ -245,7 +245,15 @@ def reprocess(
             summary.failed[doc_id] = f"{err.kind.value}: {err.message}"
             continue
         try:
-            store(db, rows[doc_id].filename, document, record, settings.models_dir, _still_there)
+            store(
+                db,
+                rows[doc_id].filename,
+                document,
+                record,
+                settings.models_dir,
+                _still_there,
+                outcome.stored_pages,
+            )
         except _Gone:
             summary.failed[doc_id] = "deleted while reprocessing"
             continue

@@ -38,6 +38,8 @@ from schemas.files import use_artefact_cache, write_atomic
 from service import PIPELINE_VERSION, logs
 from service.config import Settings
 from service.pagepool import image_limits, worker_init
+from service.pagespool import PageSpool
+from service.storage.db import PreSerialized
 
 log = logging.getLogger(__name__)
 
@@ -52,6 +54,8 @@ class Outcome:
     document: Document | None = None
     record: Record | None = None
     error: SohoaError | None = None
+    # with a page spool: the pages' stored form, the document's pages lacking their words
+    stored_pages: PreSerialized | None = None
 
     def result(self) -> tuple[Document, Record]:
         """The document and its record; raises the file's error when it failed."""
@@ -161,7 +165,7 @@ class Pipeline:
     def _ocr_result(self, pending: _Pending, page: Page) -> Page:
         assert pending.intake is not None, "OCR results of a file that was not inspected"
         sha = pending.intake.source.sha256
-        future = pending.futures.get(page.number)
+        future = pending.futures.pop(page.number, None)  # its result is not kept twice
         if future is None:
             cached = self._cached(sha, page.number)
             return cached if cached is not None else page
@@ -193,14 +197,29 @@ class Pipeline:
             update={"text": fixed.text, "original_text": page.text, "repairs": fixed.edits}
         )
 
-    def _finish(self, pending: _Pending, progress: ProgressFn | None) -> Outcome:
+    def _finish(self, pending: _Pending, progress: ProgressFn | None, spooled: bool) -> Outcome:
         intake = pending.intake
         if pending.error is not None or intake is None:
             return Outcome(pending.path, error=pending.error)
+        spool = PageSpool(self.settings.data_dir, intake.source.sha256) if spooled else None
+        try:
+            return self._finish_pages(pending, intake, progress, spool)
+        finally:
+            if spool is not None:
+                spool.close()
+
+    def _finish_pages(
+        self,
+        pending: _Pending,
+        intake: ingest.Intake,
+        progress: ProgressFn | None,
+        spool: PageSpool | None,
+    ) -> Outcome:
         pages: list[Page] = []
         try:
             for i, page in enumerate(intake.pages, 1):
-                pages.append(self._repair_page(self._ocr_result(pending, page)))
+                done = self._repair_page(self._ocr_result(pending, page))
+                pages.append(spool.add(done) if spool is not None else done)
                 if progress:
                     progress(str(pending.path), i, len(intake.pages))
         except SohoaError as err:
@@ -220,19 +239,21 @@ class Pipeline:
             msg = f"{type(err).__name__}: {err}"
             return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, msg))
         document = Document(source=intake.source, pages=pages, metadata=intake.metadata)
-        record = self.extract(document)
+        record = self.extract(document, spool.words if spool is not None else None)
         if intake.source.mime == "application/pdf":
             try:
                 record.signatures += pdfsig.read_signatures(pending.path)
             except SohoaError as e:
                 record.warnings.append(RecordWarning(code="signatures_unread", message=e.message))
-        return Outcome(pending.path, document, record)
+        stored = spool.stored_pages() if spool is not None else None
+        return Outcome(pending.path, document, record, stored_pages=stored)
 
-    def extract(self, document: Document) -> Record:
-        """Build the record and state which versions of which stages made it."""
+    def extract(self, document: Document, words: extract.WordSource | None = None) -> Record:
+        """Build the record and state which versions of which stages made it. ``words``:
+        the pages' OCR words when the document's pages do not hold them (spooled)."""
         codes.load_archive_codes(self.settings.models_dir)  # the archive's own key codes
         names.load_known_names(self.settings.models_dir)  # signers a person checked
-        record = extract.build_record(document)
+        record = extract.build_record(document, words)
         prov = record.provenance
         prov.pipeline_version = PIPELINE_VERSION
         prov.extractor_version = extract.EXTRACTOR_VERSION
@@ -253,16 +274,21 @@ class Pipeline:
         return record
 
     def process_many(
-        self, paths: Iterable[Path], progress: ProgressFn | None = None
+        self, paths: Iterable[Path], progress: ProgressFn | None = None, spooled: bool = False
     ) -> Iterator[Outcome]:
-        """Process files in order, keeping the pool busy with the next files' pages."""
+        """Process files in order, keeping the pool busy with the next files' pages.
+
+        ``spooled`` (callers that store the outcome): each finished page goes to a page
+        spool on disk, so memory does not grow with the page count; the outcome's pages
+        then lack their OCR words, which ``stored_pages`` holds for storage.
+        """
         window: deque[_Pending] = deque()
         for path in paths:
             window.append(self._start(Path(path)))
             if len(window) > 2 * self.settings.workers:
-                yield self._finish(window.popleft(), progress)
+                yield self._finish(window.popleft(), progress, spooled)
         while window:
-            yield self._finish(window.popleft(), progress)
+            yield self._finish(window.popleft(), progress, spooled)
 
     def process(self, path: Path) -> Outcome:
         return next(self.process_many([path]))

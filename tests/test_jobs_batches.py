@@ -155,7 +155,7 @@ def test_a_claim_is_taken_once(env: Env, tmp_path: Path):
 
 
 def _failing(kind: ErrorKind):
-    def process_many(paths, progress=None):
+    def process_many(paths, progress=None, spooled=False):
         for p in paths:
             yield Outcome(Path(p), error=SohoaError(kind, f"simulated {kind.value}"))
 
@@ -202,13 +202,13 @@ def test_a_flaky_file_succeeds_on_retry(data_dir: Path, tmp_path: Path, monkeypa
         real = e.pipeline.process_many
         calls = []
 
-        def flaky(paths, progress=None):
+        def flaky(paths, progress=None, spooled=False):
             paths = list(paths)
             calls.append(len(paths))
             if len(calls) == 1:
                 yield Outcome(paths[0], error=SohoaError(ErrorKind.INTERNAL, "worker lost"))
                 paths = paths[1:]
-            yield from real(paths, progress)
+            yield from real(paths, progress, spooled)
 
         monkeypatch.setattr(e.pipeline, "process_many", flaky)
         summary = e.run(batch, wait_retries=True)

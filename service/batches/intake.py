@@ -26,6 +26,7 @@ from sqlalchemy import delete, select, update
 
 import ingest
 from schemas import ErrorKind, Limits, SohoaError
+from service import pagespool
 from service.batches.queue import (
     LEASE_S,
     BatchState,
@@ -329,9 +330,10 @@ def recover_receiving(db: Database, lease_s: float = LEASE_S) -> list[int]:
 
 def sweep(db: Database, blobs: BlobStore, grace_s: float = SWEEP_GRACE_S) -> dict[str, int]:
     """Remove what a crash left behind, once older than ``grace_s``: extraction folders,
-    half-written originals, and originals no document or batch item names."""
+    page spools, half-written originals, and originals no document or batch item names."""
     cutoff = time.time() - grace_s
-    gone = {"incoming": 0, "partial": 0, "unreferenced": 0}
+    gone = {"incoming": 0, "spool": 0, "partial": 0, "unreferenced": 0}
+    gone["spool"] = pagespool.sweep(blobs.root.parent, grace_s)
     incoming = blobs.root.parent / "incoming"
     for d in incoming.iterdir() if incoming.is_dir() else ():
         if _newest_mtime(d) < cutoff:

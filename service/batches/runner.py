@@ -61,7 +61,7 @@ def record_outcome(db: Database, item_id: int, out: Outcome, models_dir: Path) -
         it.pages_total = it.pages_done = document.source.pages
 
     name = Path(item.filename).name
-    stored = store(db, name, document, record, models_dir, within=finish)
+    stored = store(db, name, document, record, models_dir, finish, out.stored_pages)
     return "done" if stored.created else ItemOutcome.KNOWN.value
 
 
@@ -84,7 +84,7 @@ def process_item(
     item = queue.held_item(db, item_id)
     pages = lambda _path, done, total: queue.set_pages(db, item_id, done, total)  # noqa: E731
     try:
-        out = next(pipeline.process_many([blobs.path(item.sha256)], pages))
+        out = next(pipeline.process_many([blobs.path(item.sha256)], pages, spooled=True))
         state = record_outcome(db, item_id, out, settings.models_dir)
     except BaseException:  # a bug or a shutdown: hand the item back, the message comes back
         queue.release(db, [item_id])
@@ -156,7 +156,8 @@ def _run_chunk(
         if progress:
             progress(path, done, total)
 
-    outcomes = pipeline.process_many([blobs.path(i.sha256) for i in items], report)
+    paths = [blobs.path(i.sha256) for i in items]
+    outcomes = pipeline.process_many(paths, report, spooled=True)
     pending = {i.id for i in items}
     try:
         for item, out in zip(items, outcomes, strict=True):

@@ -38,16 +38,18 @@ def store(
     record: Record,
     models_dir: Path,
     within: Within | None = None,
+    pages: list[dict] | None = None,
 ) -> Stored:
     """Insert (or re-extract) a document and run ``within`` in the same transaction.
+    ``pages``: the pages' stored form when the pipeline built it from its page spool.
 
     Two runners storing the same content at once: the second insert fails on the unique
     sha256 and is retried, finding the first one's row (``created`` False).
     """
     try:
-        stored = _save(db, filename, document, record, within)
+        stored = _save(db, filename, document, record, within, pages)
     except IntegrityError:
-        stored = _save(db, filename, document, record, within)
+        stored = _save(db, filename, document, record, within, pages)
     if stored.created and is_clean_text(document):
         repair.learn_clean_text(models_dir, document.text)
         codes.learn_archive_codes(models_dir, sure_keys(record), source=identity(document, record))
@@ -56,10 +58,15 @@ def store(
 
 
 def _save(
-    db: Database, filename: str, document: Document, record: Record, within: Within | None
+    db: Database,
+    filename: str,
+    document: Document,
+    record: Record,
+    within: Within | None,
+    pages: list[dict] | None,
 ) -> Stored:
     with db.session() as s:
-        row, created = repo.save_document(s, filename, document, record, PIPELINE_VERSION)
+        row, created = repo.save_document(s, filename, document, record, PIPELINE_VERSION, pages)
         if within is not None:
             within(s, row, created)
         return Stored(row.id, created)

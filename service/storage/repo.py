@@ -154,9 +154,16 @@ def apply_corrections(record: dict, corrections: list[CorrectionRow]) -> dict:
 
 
 def save_document(
-    s: Session, filename: str, document: Document, record: Record, pipeline_version: str
+    s: Session,
+    filename: str,
+    document: Document,
+    record: Record,
+    pipeline_version: str,
+    pages: list[dict] | None = None,
 ) -> tuple[DocumentRow, bool]:
-    """Insert or re-extract a document by sha256; returns (row, created)."""
+    """Insert or re-extract a document by sha256; returns (row, created). ``pages`` is the
+    stored form of the pages when the caller built it (streamed from a page spool), else
+    it is made from the document's pages."""
     row = find_by_sha(s, document.source.sha256)
     created = row is None
     if row is None:
@@ -178,7 +185,11 @@ def save_document(
     row.has_figures = bool(record.amounts or record.counts)
     row.text, row.folded = full_text, fold(full_text)
     row.record = data
-    row.pages_json = [p.model_dump(mode="json", exclude={"text"}) for p in document.pages]
+    row.pages_json = (
+        pages
+        if pages is not None
+        else [p.model_dump(mode="json", exclude={"text"}) for p in document.pages]
+    )
     row.pipeline_version = pipeline_version
     row.updated_at = utcnow()
     row.doc_key = document_key(row.number)

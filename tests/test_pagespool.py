@@ -1,0 +1,124 @@
+"""Pages go to a spool on disk as they finish; what is stored is what was stored before;
+a crash mid-document leaves the item to redo and its spool to the sweep."""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from schemas import Box, Page, PageRoute, Word
+from service.batches import intake
+from service.batches.queue import ItemState
+from service.pagespool import SPOOL_DIR, PageSpool
+from service.storage.models import BatchItemRow, DocumentRow
+from tests.conftest import SAMPLES
+from tests.test_jobs_batches import Env
+
+SCAN = SAMPLES / "bc-12-quy-i-2025-scan.pdf"  # two scanned pages (OCR cached for tests)
+
+
+def _spooled(data: Path) -> list[Path]:
+    return sorted((data / SPOOL_DIR).glob("*.ndjson"))
+
+
+def _page(n: int, words: int) -> Page:
+    ws = [Word(text=f"w{i}", box=Box(x0=i, y0=0, x1=i + 1, y1=1), conf=90.0, start=3 * i)
+          for i in range(words)]  # fmt: skip
+    return Page(number=n, text=" ".join(w.text for w in ws), route=PageRoute.OCR, words=ws)
+
+
+def test_spool_keeps_words_on_disk(tmp_path: Path) -> None:
+    spool = PageSpool(tmp_path, "a" * 64)
+    pages = [_page(1, 3), _page(2, 0), _page(3, 5)]
+    light = [spool.add(p) for p in pages]
+    assert [p.words for p in light] == [[], [], []]
+    assert [p.text for p in light] == [p.text for p in pages]
+    assert spool.words(3) == pages[2].words and spool.words(2) == [] and spool.words(9) == []
+    stored = spool.stored_pages()
+    assert json.loads(stored.text) == [p.model_dump(mode="json", exclude={"text"}) for p in pages]
+    assert [d["number"] for d in stored] == [1, 2, 3] and "words" not in stored[0]
+    spool.close()
+    assert _spooled(tmp_path) == []
+
+
+def test_pages_are_spooled_as_they_finish(data_dir: Path) -> None:
+    env = Env(data_dir, "")
+    lines_seen: list[int] = []
+
+    def progress(_path: str, done: int, _total: int) -> None:
+        [spool] = _spooled(data_dir)
+        lines_seen.append(len(spool.read_bytes().splitlines()))
+        assert lines_seen[-1] == done  # this page is on disk before the next one is read
+
+    try:
+        [out] = env.pipeline.process_many([SCAN], progress, spooled=True)
+        [whole] = env.pipeline.process_many([SCAN])
+    finally:
+        env.close()
+    assert lines_seen == [1, 2]
+    assert _spooled(data_dir) == []  # removed once the outcome is built
+    document, record = out.result()
+    assert all(not p.words for p in document.pages)
+    full, full_record = whole.result()
+    assert any(p.words for p in full.pages)
+    assert record == full_record  # extraction read the same words back from the spool
+    assert out.stored_pages is not None
+    assert json.loads(out.stored_pages.text) == [
+        p.model_dump(mode="json", exclude={"text"}) for p in full.pages
+    ]
+
+
+def test_stored_pages_match_unspooled_storage(data_dir: Path, db_url: str) -> None:
+    env = Env(data_dir, db_url)
+    try:
+        [whole] = env.pipeline.process_many([SCAN])
+        env.batch([SCAN])
+        assert env.run().done == 1
+        document, _ = whole.result()
+        with env.db.session() as s:
+            row = s.scalars(select(DocumentRow)).one()
+            pages = [p.model_dump(mode="json", exclude={"text"}) for p in document.pages]
+            assert row.pages_json == pages and row.text == document.text
+    finally:
+        env.close()
+
+
+class Crash(BaseException):
+    """What a kill looks like from inside: nothing after it runs in this process."""
+
+
+def test_crash_mid_document_leaves_it_to_redo(data_dir: Path) -> None:
+    env = Env(data_dir, "")
+    try:
+        env.batch([SCAN])
+
+        def die_after_first_page(_path: str, done: int, _total: int) -> None:
+            if done == 1:
+                leftover = _spooled(data_dir)[0]  # what a kill -9 would leave behind
+                (data_dir / "left.ndjson").write_bytes(leftover.read_bytes())
+                raise Crash
+
+        with pytest.raises(Crash):
+            env.run(progress=die_after_first_page)
+        assert env.documents() == 0  # nothing half-written
+        with env.db.session() as s:
+            [item] = s.scalars(select(BatchItemRow)).all()
+            assert item.state == ItemState.QUEUED  # handed back: the next run redoes it
+        stale = data_dir / SPOOL_DIR / f"{'b' * 64}-1-dead.ndjson"
+        (data_dir / "left.ndjson").rename(stale)
+        old = time.time() - 7200
+        os.utime(stale, (old, old))
+        summary = env.run()
+        assert summary.done == 1 and env.documents() == 1
+        assert stale.exists()  # the sweep, not the run, removes crash leftovers
+        fresh = data_dir / SPOOL_DIR / f"{'c' * 64}-2-live.ndjson"
+        fresh.write_text("")
+        gone = intake.sweep(env.db, env.blobs, grace_s=3600)
+        assert gone["spool"] == 1 and not stale.exists() and fresh.exists()
+    finally:
+        env.close()
