@@ -207,8 +207,7 @@ def _read_layer(plain: pdfium.PdfDocument, forms: pdfium.PdfDocument, index: int
     rects = _annotation_rects(fpage)
     stamps: list[str] = []
     extra: list[_Word] = []
-    if rects:
-        fpage.flatten()
+    if rects and _flatten(fpage):
         fpage = forms[index]
         seen = Counter(_key(w) for w in content)
         for w in _words(fpage.get_textpage(), height):
@@ -223,6 +222,17 @@ def _read_layer(plain: pdfium.PdfDocument, forms: pdfium.PdfDocument, index: int
         else:
             content.extend(group)
     return _Layer(content, stamps, cover, invisible)
+
+
+def _flatten(page: pdfium.PdfPage) -> bool:
+    """Draw the page's annotations into its content; False when PDFium could not.
+
+    Widgets that no /AcroForm lists (a page copied out of a signed PDF) give the document
+    no form environment, and pypdfium2's ``flatten`` refuses to run without one; PDFium's
+    own flattening needs none, so it is called directly. Their appearance streams are what
+    a reader sees: a signature's text is there."""
+    rc = pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY)
+    return bool(rc != pdfium_c.FLATTEN_FAIL)
 
 
 def _group_by_annotation(

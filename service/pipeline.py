@@ -148,6 +148,10 @@ class Pipeline:
         except SohoaError as err:
             pending.error = err
             return pending
+        except Exception as err:  # a reader's bug on an odd file fails that file, not the batch
+            log.exception("reading %s failed", path)
+            pending.error = SohoaError(ErrorKind.INTERNAL, f"{type(err).__name__}: {err}")
+            return pending
         for page in intake.pages:
             if page.route != PageRoute.OCR or self._cached(intake.source.sha256, page.number):
                 continue

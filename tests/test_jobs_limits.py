@@ -44,3 +44,31 @@ def test_a_killed_ocr_worker_fails_one_file_as_retryable(tmp_path: Path):
             assert pipe.process(SMALL_IMAGE).error is None
     finally:
         pipe.close()
+
+
+def test_a_reader_bug_on_one_file_fails_that_file_not_the_batch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An exception no reader foresaw (a library's RuntimeError on an odd PDF) becomes that
+    file's failure record; the next file of the batch is still read."""
+    import ingest
+
+    real = ingest.inspect
+    odd, fine = tmp_path / "odd.txt", tmp_path / "fine.txt"
+    odd.write_text("Quyết định số 677/QĐ-TTg", encoding="utf-8")
+    fine.write_text("Quyết định số 677/QĐ-TTg ngày 18/5/2017", encoding="utf-8")
+
+    def inspect(path: Path, limits: object) -> object:
+        if Path(path).name == "odd.txt":
+            raise RuntimeError("page.flatten() requires prior pdf.init_forms()")
+        return real(path, limits)
+
+    monkeypatch.setattr(ingest, "inspect", inspect)
+    pipe = Pipeline(Settings(data_dir=tmp_path / "data", workers=1, cache_root=tmp_path / "c"))
+    try:
+        first, second = pipe.process_many([odd, fine])
+    finally:
+        pipe.close()
+    assert first.error is not None and first.error.kind == ErrorKind.INTERNAL
+    assert "RuntimeError: page.flatten()" in first.error.message
+    assert second.error is None and [c.key for c in second.record.citations] == ["677/QĐ-TTg"]

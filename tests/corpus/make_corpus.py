@@ -25,6 +25,7 @@ import random
 import struct
 import sys
 import unicodedata
+import warnings
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -282,6 +283,33 @@ def no_contents_pdf() -> bytes:
         del pdf.pages[0].obj["/Contents"]
 
     return _pike_bytes(build)
+
+
+def orphan_widget_pdf() -> bytes:
+    """A text page with a signature widget that no /AcroForm lists, as when a signed
+    page is copied into another PDF: PDFium then has no form environment to flatten it."""
+    pdf = pikepdf.open(io.BytesIO(text_pdf(UTF8_TEXT.splitlines())))
+    font = pikepdf.Dictionary(
+        Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name.Helvetica
+    )
+    look = pikepdf.Stream(pdf, b"BT /F1 9 Tf 4 24 Td (Ky boi: So Noi vu) Tj ET")
+    look.Type, look.Subtype, look.BBox = pikepdf.Name.XObject, pikepdf.Name.Form, [0, 0, 200, 40]
+    look.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
+    widget = pikepdf.Dictionary(
+        Type=pikepdf.Name.Annot,
+        Subtype=pikepdf.Name.Widget,
+        FT=pikepdf.Name.Sig,
+        T=pikepdf.String("Signature1"),
+        F=4,
+        Rect=[340, 60, 540, 100],
+        AP=pikepdf.Dictionary(N=look),
+    )
+    pdf.pages[0].obj.Annots = pdf.make_indirect(pikepdf.Array([pdf.make_indirect(widget)]))
+    buf = io.BytesIO()
+    with warnings.catch_warnings():  # pikepdf warns that Acrobat may not show the widget
+        warnings.simplefilter("ignore")
+        pdf.save(buf, static_id=True)
+    return buf.getvalue()
 
 
 def zero_pages_pdf() -> bytes:
@@ -548,6 +576,14 @@ def entries() -> list[Entry]:
             pages=1,
             text_contains=contains,
             stable=False,
+        ),
+        Entry(
+            "files/orphan-signature-widget.pdf",
+            "text page whose signature widget no /AcroForm lists (a copied signed page)",
+            "ok",
+            orphan_widget_pdf,
+            pages=1,
+            text_contains=contains,
         ),
         Entry(
             "files/no-page-contents.pdf",
