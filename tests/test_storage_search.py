@@ -21,6 +21,7 @@ from schemas import (
     Source,
     SourceKind,
 )
+from service import outcome, review
 from service.storage import repo
 from service.storage.db import Database
 
@@ -58,7 +59,7 @@ def _save(db: Database) -> None:
                 amounts=[Amount(vnd=1_000_000, text="1.000.000 đồng")] if figure else [],
             )
             doc = Document(source=source, pages=[page])
-            repo.save_document(s, source.file, doc, record, "test")
+            outcome.save_document(s, source.file, doc, record, "test")
 
 
 @pytest.fixture
@@ -168,7 +169,7 @@ def test_ranking_window_keeps_results_complete(db, monkeypatch: pytest.MonkeyPat
 def test_correcting_the_number_relinks_the_graph(db) -> None:
     with db.session() as s:
         doc = next(d for d in repo.list_documents(s, limit=100) if d.number == "07/TB-HKH")
-        repo.add_correction(s, doc, "number", "281/QĐ-TTg", "archivist@test")
+        review.add_correction(s, doc, "number", "281/QĐ-TTg", "archivist@test")
     with db.session() as s:
         doc = s.get(repo.DocumentRow, doc.id)
         assert sorted(d.number for d in repo.cited_by(s, doc)) == ["16/BC-HKH", "21/KH-HKH"]
@@ -186,7 +187,9 @@ def test_a_law_is_found_by_its_name_and_by_its_number(db) -> None:
                 source=source, doc=DocHeader(number=number), citations=[Citation(key=key)]
             )
             page = Page(number=1, text=f"Căn cứ {key}", route=PageRoute.TEXT_FILE)
-            repo.save_document(s, source.file, Document(source=source, pages=[page]), record, "t")
+            outcome.save_document(
+                s, source.file, Document(source=source, pages=[page]), record, "t"
+            )
     with db.session() as s:
         for query in ("Luật Đất đai 2024", "luat dat dai nam 2024", "31/2024/QH15"):
             found = repo.search(s, cites=parse_query(query))
