@@ -52,10 +52,6 @@ class StoredDocument:
     def doc_type(self) -> str | None:
         return self.record.doc.doc_type
 
-    @property
-    def is_copy(self) -> bool:
-        return self.copy_of is not None
-
 
 def ref_value(record: Record, ref: str) -> str | None:
     """The value a ref id stands for, as a person confirms it: a header field's text, a
