@@ -24,7 +24,7 @@ from service.storage import repo
 from service.storage.db import Database
 from service.storage.models import DocumentRow
 
-log = logging.getLogger("sohoa.storage")
+log = logging.getLogger(__name__)
 
 Within = Callable[[Session, DocumentRow, bool], None]  # (session, row, created)
 

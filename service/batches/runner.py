@@ -22,7 +22,7 @@ from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.storage.models import BatchItemRow, DocumentRow, utcnow
 
-log = logging.getLogger("sohoa.batches.runner")
+log = logging.getLogger(__name__)
 
 BUSY_RETRY_S = 5.0  # a Celery task whose content another item is processing comes back
 POLL_S = 1.0  # waiting on items another runner holds
