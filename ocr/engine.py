@@ -27,7 +27,7 @@ import numpy as np
 
 from schemas import ErrorKind, SohoaError
 
-log = logging.getLogger("sohoa.ocr")
+log = logging.getLogger(__name__)
 LANG = "vie"
 T = TypeVar("T")
 _ONE_THREAD = "1"

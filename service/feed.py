@@ -9,29 +9,14 @@ for events after the last id it has seen and applies them in order.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Integer, String, select, text
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select, text
+from sqlalchemy.orm import Session
 
-from service.rescans import RescanRow
-from service.storage.models import Base, DocumentRow, utcnow
+from service.storage.models import ChangeEventRow, DocumentRow, RescanRow
 
 ACTIONS = ("created", "updated", "corrected", "deleted")
-
-
-class ChangeEventRow(Base):
-    """One change of one document; ``id`` is the feed cursor (migration 0009)."""
-
-    __tablename__ = "change_events"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(Integer, index=True)
-    sha256: Mapped[str] = mapped_column(String(64))
-    action: Mapped[str] = mapped_column(String(20))
-    detail: Mapped[dict | None] = mapped_column(JSON)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 def record(s: Session, doc: DocumentRow, action: str, detail: dict | None = None) -> None:

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from unidecode import unidecode
 
 from schemas import Document, ErrorKind, Page, Record, SohoaError
-from service import archive
+from service import archive, outcome, review
 from service.safetext import iso_date
 from service.storage import repo
 from service.storage.blobs import BlobStore
@@ -283,9 +283,12 @@ def _import_document(s: Session, blobs: BlobStore, stored: dict, original: Path)
         for i, p in enumerate(stored["pages"])
     ]
     document = Document(source=record.source, pages=pages)
-    row, _ = repo.save_document(s, stored["filename"], document, record, stored["pipeline_version"])
+    row, _ = outcome.save_document(
+        s, stored["filename"], document, record, stored["pipeline_version"]
+    )
     row.record = stored["record"]  # corrections included, as they were
     row.mime, row.size, row.kind = stored["mime"], stored["size"], stored["kind"]
+    review.refresh(s, row)  # the confirmations came back with the record (Record drops them)
     blobs.put_file(original, sha)
     return row
 

@@ -7,8 +7,8 @@ with a JSON note of what was deleted, by whom and when. The trash keeps it for
 
 Reprocessing runs stored originals through the current pipeline again. The OCR cache is
 keyed by ``ocr.OCR_VERSION``: pages are re-OCRed only when the OCR stage changed; human
-corrections are re-applied by ``repo.save_document``. Both store through
-``storage.outcome.store``, as batches do.
+corrections are re-applied by ``repo.write_document``. Both store through
+``service.outcome.store``, as batches do.
 """
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ from sqlalchemy.orm import Session
 import extract
 from schemas import ErrorKind, SohoaError
 from schemas.files import write_atomic
-from service import PIPELINE_VERSION, feed, rescans
+from service import PIPELINE_VERSION, feed, rescans, review
 from service.config import Settings
+from service.outcome import store
 from service.pipeline import Pipeline
 from service.storage import repo
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.storage.models import CorrectionRow, DocumentRow
-from service.storage.outcome import store
 
 _NOTE = "deleted.json"
 
@@ -158,7 +158,7 @@ def trash_restore(settings: Settings, db: Database, pipeline: Pipeline, sha_pref
 
     def reapply(s: Session, row: DocumentRow, created: bool) -> None:
         for c in note.get("corrections", []) if created else []:
-            repo.add_correction(s, row, c["field"], c["value"], c["author"])
+            review.add_correction(s, row, c["field"], c["value"], c["author"])
 
     stored = store(db, entry.filename, document, record, settings.models_dir, reapply)
     shutil.rmtree(entry.path, ignore_errors=True)

@@ -19,14 +19,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from schemas import HEADER_VALUE_FIELDS, Record
-from service.rescans import RescanRow
-from service.storage.models import DocumentRow
+from service.storage.models import DocumentRow, RescanRow
+from service.storage.repo import VALUE_REFS
 
 log = logging.getLogger(__name__)
 
 HEADER_FIELDS = HEADER_VALUE_FIELDS
-# Values other than header fields that a person may confirm, by their ref prefix.
-VALUE_REFS = ("cit", "date", "amt", "cnt")
 
 
 @dataclass
@@ -53,17 +51,6 @@ class StoredDocument:
     @property
     def doc_type(self) -> str | None:
         return self.record.doc.doc_type
-
-    @property
-    def is_copy(self) -> bool:
-        return self.copy_of is not None
-
-
-def is_value_ref(name: str) -> bool:
-    """``cit.0``, ``amt.2`` ...: a value other than a header field, which a person may
-    confirm (with its current value) but not rewrite."""
-    prefix, _, rest = name.partition(".")
-    return prefix in VALUE_REFS and rest.isdigit() and len(rest) <= 5
 
 
 def ref_value(record: Record, ref: str) -> str | None:

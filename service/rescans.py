@@ -8,11 +8,12 @@ later file points at the group's first document; search lists the group once.
 
 from __future__ import annotations
 
-from sqlalchemy import Float, ForeignKey, Select, select
-from sqlalchemy.orm import Mapped, Session, mapped_column
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from normalize.fold import fold
-from service.storage.models import Base, DocumentRow
+from service.storage import repo
+from service.storage.models import DocumentRow, RescanRow
 
 # Similarity (0-100, rapidfuzz ratio of folded, space-collapsed text) above which two files
 # with the same key, date and issuer are one document. Two OCR runs of scans of one page at
@@ -21,20 +22,6 @@ MIN_SIMILARITY = 75.0
 # Compared prefix of each text: the header and first paragraphs decide, and long documents
 # stay cheap to compare.
 COMPARED_CHARS = 6000
-
-
-class RescanRow(Base):
-    """``document_id`` is another scan of ``original_id`` (migration 0009)."""
-
-    __tablename__ = "rescans"
-
-    document_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
-    )
-    original_id: Mapped[int] = mapped_column(
-        ForeignKey("documents.id", ondelete="CASCADE"), index=True
-    )
-    score: Mapped[float] = mapped_column(Float)
 
 
 def _squash(text: str) -> str:
@@ -61,14 +48,13 @@ def find_original(s: Session, doc: DocumentRow) -> tuple[DocumentRow, float] | N
     """The archived document ``doc`` is another scan of, with the texts' similarity."""
     if not doc.doc_key or not doc.doc_date:
         return None
-    linked = select(RescanRow.document_id)
     candidates = s.scalars(
         select(DocumentRow)
         .where(
             DocumentRow.doc_key == doc.doc_key,
             DocumentRow.doc_date == doc.doc_date,
             DocumentRow.id != doc.id,
-            DocumentRow.id.not_in(linked),
+            DocumentRow.id.not_in(repo.hidden_ids()),
         )
         .order_by(DocumentRow.id)
     )
@@ -109,11 +95,6 @@ def link(s: Session, doc: DocumentRow) -> RescanRow | None:
     s.add(row)
     s.flush()
     return row
-
-
-def hidden_ids() -> Select[tuple[int]]:
-    """Ids that search and lists leave out: rescans, shown through their original."""
-    return select(RescanRow.document_id)
 
 
 def group(s: Session, doc: DocumentRow) -> dict:

@@ -16,15 +16,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, Integer, String, Text, delete, func, select
-from sqlalchemy.orm import Mapped, Session, load_only, mapped_column
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, load_only
 
 from extract.header import names
 from extract.review import field_reasons, review_reasons
-from schemas import Span
-from service import readmodel
+from schemas import Record, Span
+from service import feed, readmodel
 from service.readmodel import HEADER_FIELDS, StoredDocument
-from service.storage.models import Base, DocumentRow
+from service.safetext import clean_text
+from service.storage import repo
+from service.storage.models import CorrectionRow, DocumentRow, ReviewItemRow
 
 log = logging.getLogger(__name__)
 
@@ -234,24 +236,6 @@ def box_of(
     return None
 
 
-class ReviewItemRow(Base):
-    """One value still to check (migration 0014): kept up to date whenever a record is
-    saved or corrected (service.storage.repo), so the queue is an index range, not a scan."""
-
-    __tablename__ = "review_items"
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
-    ref: Mapped[str] = mapped_column(String(40))
-    field: Mapped[str | None] = mapped_column(String(40))
-    value: Mapped[str] = mapped_column(Text, default="")
-    reasons: Mapped[list] = mapped_column(JSON, default=list)
-    confidence: Mapped[float | None] = mapped_column(Float)
-    page: Mapped[int | None] = mapped_column(Integer)
-
-    __table_args__ = (Index("ix_review_items_document", "document_id", "id"),)
-
-
 def refresh(s: Session, row: DocumentRow) -> int:
     """Store the document's items anew (after a save or a correction); returns how many."""
     s.execute(delete(ReviewItemRow).where(ReviewItemRow.document_id == row.id))
@@ -327,6 +311,28 @@ def with_boxes(s: Session, items: list[Item]) -> list[Item]:
         if i.box is None and same is not None:
             i.box, i.spans, i.flags = same.box, same.spans, same.flags
     return items
+
+
+def add_correction(
+    s: Session, doc: DocumentRow, field_name: str, value: str | None, who: str
+) -> CorrectionRow:
+    """Record a correction (or a confirmation: the current value again), apply it to the
+    stored record at once, refresh the document's items and append a ``corrected`` event.
+    A value ref (``cit.0``) is confirmed only with the value it holds now: ValueError
+    otherwise, as for a field that cannot be corrected."""
+    if repo.is_value_ref(field_name):
+        current = readmodel.ref_value(Record.model_validate(doc.record), field_name)
+        if current is None or value != current:
+            raise ValueError(f"{field_name} holds {current!r}: only that value can be confirmed")
+        previous: str | None = value
+    else:
+        previous = (doc.record.get("doc") or {}).get(field_name)
+    if isinstance(previous, str):  # read from a hostile file: may hold what PostgreSQL refuses
+        previous = clean_text(previous)
+    row = repo.write_correction(s, doc, field_name, value, previous, who)
+    refresh(s, doc)
+    feed.record(s, doc, "corrected", {"field": field_name, "value": value})
+    return row
 
 
 def learn(models_dir: Path, field: str, value: str | None) -> None:

@@ -24,10 +24,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from schemas import Citation, DocHeader, Document, Page, PageRoute, Record, Source, SourceKind
-from service import auth
+from service import auth, outcome
 from service.api.app import create_app
 from service.config import Settings
-from service.storage import repo
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from tests.test_service_api import Server
@@ -61,7 +60,9 @@ def _seed(db: Database, blobs: BlobStore) -> None:
                 doc=DocHeader(number=number, doc_type="Báo cáo", date="2024-05-30"),
                 citations=[Citation(key=k, partial=p, text=k) for k, p in cites],
             )
-            repo.save_document(s, source.file, Document(source=source, pages=[page]), record, "t")
+            outcome.save_document(
+                s, source.file, Document(source=source, pages=[page]), record, "t"
+            )
 
 
 @pytest.fixture(scope="module")

@@ -11,7 +11,7 @@ from pathlib import Path
 from extract import build_record
 from normalize import codes
 from schemas import Document, Page, PageRoute, Record, Source, SourceKind
-from service.storage import outcome
+from service import outcome
 from tests.conftest import ROOT
 
 # "SIP" is one OCR confusion (I for T) off the Sở Tư pháp's STP, and not in the lexicon

@@ -18,9 +18,10 @@ from pathlib import Path
 import httpx
 import jsonschema
 import pytest
+from sqlalchemy.orm import Session
 
 from ocr.pdfa import check_pdfa
-from service import archive
+from service import archive, review
 from service.config import Settings
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
@@ -122,9 +123,22 @@ def _comparable(export: dict) -> dict:
     return {**export, "tai_lieu": docs}
 
 
+def _refs(s: Session, doc_id: int) -> set[str]:
+    return {i.ref for i in review.queue(s, doc_id, limit=1000)[0]}
+
+
 def test_hoso_package_round_trips_into_an_empty_archive(
     archive_env: dict, tmp_path: Path, ocr_cache: Path
 ) -> None:
+    with _db(archive_env).session() as s:  # a value confirmed here stays confirmed there
+        queued = [i for i in review.queue(s, limit=1000)[0] if i.document_id <= 4]
+        assert queued, "the samples of the hồ sơ have values to check"
+        first = queued[0]
+        doc = s.get(DocumentRow, first.document_id)
+        review.add_correction(s, doc, first.field or first.ref, first.value, "archivist")
+        queues = {d: _refs(s, d) for d in range(1, 5)}
+    assert first.ref not in queues[first.document_id]
+
     made = _run(archive_env, "hoso", "set", "HS-2025/01", "--title", "Hồ sơ khuyến học 2025",
                 "--retention", "Vĩnh viễn", "--sheets", "7", "--doc", "2", "--doc", "1",
                 "--doc", "3", "--doc", "4", "--field", "muc_do_tiep_can=Công khai")  # fmt: skip
@@ -176,6 +190,7 @@ def test_hoso_package_round_trips_into_an_empty_archive(
         assert set(after) == set(before)
         for sha, row in after.items():
             old = before[sha]
+            assert _refs(t, row.id) == queues[old.id]
             assert (row.record, row.text, row.pages_json, row.filename, row.number) == (
                 old.record,
                 old.text,

@@ -30,7 +30,7 @@ def test_every_variable_is_read_by_settings_and_in_the_readme() -> None:
     for folder in CODE_DIRS:
         for path in (ROOT / folder).rglob("*.py"):
             text = path.read_text(encoding="utf-8")
-            if path.name != "config.py" and re.search(r"environ[^\n]*SOHOA_", text):
+            if path.name != "config.py" and re.search(r"(?:environ|getenv)[^\n]*SOHOA_", text):
                 pytest.fail(f"{path.relative_to(ROOT)} reads a SOHOA_ variable past Settings")
 
 

@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from normalize.keys import parse_query
+from service import outcome, review
 from service.config import Settings
 from service.storage import repo
 from service.storage.db import Database
@@ -124,12 +125,12 @@ def test_an_event_is_written_only_with_its_change(data_dir: Path) -> None:
     assert isinstance(out.document, Document)
     db = Database(settings.database_url)
     with pytest.raises(RuntimeError), db.session() as s:
-        repo.save_document(s, TEXTS[0], out.document, out.record, "test")
+        outcome.save_document(s, TEXTS[0], out.document, out.record, "test")
         raise RuntimeError("the batch failed after the row was written")
     with db.session() as s:
         assert repo.count_documents(s) == 0
         assert s.scalar(text("SELECT count(*) FROM change_events")) == 0
-        row, created = repo.save_document(s, TEXTS[0], out.document, out.record, "test")
+        row, created = outcome.save_document(s, TEXTS[0], out.document, out.record, "test")
         assert created
     with db.session() as s:
         events = s.execute(text(
@@ -159,9 +160,9 @@ def test_feed_delete_and_rescans_on_both_backends(
     ids = []
     for out in outs:
         with db.session() as s:
-            ids.append(repo.save_document(s, out.path.name, out.document, out.record, "t")[0].id)
+            ids.append(outcome.save_document(s, out.path.name, out.document, out.record, "t")[0].id)
     with db.session() as s:
-        repo.add_correction(s, s.get(DocumentRow, ids[0]), "signer", "Người Ký", "tester")
+        review.add_correction(s, s.get(DocumentRow, ids[0]), "signer", "Người Ký", "tester")
         assert repo.count_documents(s) == 1  # b is a rescan of a: listed once
         by_words = repo.search(s, "khuyen hoc")
         by_key = repo.search(s, cites=parse_query("677/QĐ-TTg"))

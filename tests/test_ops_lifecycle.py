@@ -24,14 +24,14 @@ def search(*args: str) -> list[dict]:
 
 def _correct(data_dir: Path, doc_id: int, field: str, value: str) -> None:
     """A human correction, as the API and the UI record it."""
+    from service import review
     from service.config import Settings
-    from service.storage import repo
     from service.storage.db import Database
     from service.storage.models import DocumentRow
 
     db = Database(Settings.from_env(data_dir).database_url)
     with db.session() as s:
-        repo.add_correction(s, s.get(DocumentRow, doc_id), field, value, "archivist")
+        review.add_correction(s, s.get(DocumentRow, doc_id), field, value, "archivist")
     db.close()
 
 

@@ -33,7 +33,7 @@ from schemas import (
     SourceKind,
     Span,
 )
-from service import auth, batches, exports, pagecache
+from service import auth, batches, exports, outcome, pagecache
 from service.api.app import create_app
 from service.config import Settings
 from service.pipeline import Pipeline
@@ -85,7 +85,7 @@ def env(db_url: str, data_dir: Path) -> Iterator[Env]:
     tokens = {role: auth.create_token(db, f"{role}@test", role) for role in auth.ROLES}
     with db.session() as s:
         doc, rec = _document("=SUM(1+1)*cmd.txt")
-        row, _ = repo.save_document(s, "=SUM(1+1)*cmd.txt", doc, rec, "test")
+        row, _ = outcome.save_document(s, "=SUM(1+1)*cmd.txt", doc, rec, "test")
         doc_id = row.id
     yield Env(settings, db, tokens, doc_id)
     db.close()

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from schemas import ExitCode, Record
-from tests.conftest import SAMPLES, SEEDS, sample_files_citing
+from tests.conftest import ROOT, SAMPLES, SEEDS, sample_files_citing
 
 
 def sohoa(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess:
@@ -93,3 +93,22 @@ def test_logs_go_to_stderr_at_the_level_asked(data_dir: Path) -> None:
     assert f"INFO extract.record: {sample.name}: Báo cáo 09/BC-HKH" in err
     assert "DEBUG" not in err
     assert f"DEBUG ingest.intake: {sample.name} p1: text_file" in debug.stderr.decode()
+    stored = sohoa("-v", "ingest", str(sample))  # the service's own loggers follow -v too
+    assert stored.returncode == 0, stored.stderr.decode()
+    assert f"INFO service.outcome: stored {sample.name} as document 1" in stored.stderr.decode()
+
+
+def test_every_module_logs_under_its_own_name() -> None:
+    """-v sets the loggers of the packages (service.logs.PACKAGES): a logger named otherwise
+    ("sohoa.storage") stays at WARNING whatever -v asks, and its INFO lines never show."""
+    from service.logs import PACKAGES
+
+    sources = [p for folder in PACKAGES for p in (ROOT / folder).rglob("*.py")]
+    assert len(sources) > 100  # the packages' modules are read
+    named = [
+        f"{path.relative_to(ROOT)}: {m.group(0)}"
+        for path in sources
+        for m in re.finditer(r"getLogger\(\s*[\"'](\w+)[^)]*\)", path.read_text(encoding="utf-8"))
+        if m.group(1) not in PACKAGES
+    ]
+    assert not named, named

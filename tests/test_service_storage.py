@@ -7,6 +7,7 @@ import hashlib
 
 from normalize.keys import parse_query
 from schemas import Citation, DocHeader, Document, Page, PageRoute, Record, Source, SourceKind
+from service import outcome, review
 from service.storage import repo
 from service.storage.db import Database
 
@@ -42,7 +43,7 @@ def _store(db: Database) -> None:
     ]  # fmt: skip
     with db.session() as s:
         for d, r in docs:
-            repo.save_document(s, d.source.file, d, r, "test")
+            outcome.save_document(s, d.source.file, d, r, "test")
 
 
 def test_same_document_twice_is_stored_once(db_url: str) -> None:
@@ -86,7 +87,7 @@ def test_correction_survives_reextraction(db_url: str) -> None:
     _store(db)
     with db.session() as s:
         row = repo.citing(s, parse_query("677/QĐ-UBND"))[0].document
-        repo.add_correction(s, row, "number", "17a/BC-HKH", "archivist@test")
+        review.add_correction(s, row, "number", "17a/BC-HKH", "archivist@test")
     _store(db)  # re-extraction writes the extracted values again
     with db.session() as s:
         row = repo.find_by_sha(s, row.sha256)

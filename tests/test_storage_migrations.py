@@ -7,6 +7,7 @@ from alembic.config import Config
 from sqlalchemy import text
 
 from normalize.keys import parse_query
+from service import outcome
 from service.storage import repo
 from service.storage.db import MIGRATIONS, Database, make_engine
 
@@ -62,7 +63,9 @@ def test_0014_fills_the_review_queue_of_documents_already_stored(db_url: str) ->
     page = Page(number=1, text=text_, route=PageRoute.OCR)
     record = Record(source=source, doc=DocHeader(number="12/BC-UBND"))  # no date, place, signer
     with db.session() as s:
-        row, _ = repo.save_document(s, "s.pdf", Document(source=source, pages=[page]), record, "t")
+        row, _ = outcome.save_document(
+            s, "s.pdf", Document(source=source, pages=[page]), record, "t"
+        )
         doc_id = row.id
     with db.session() as s:
         stored = {i.ref for i in review.queue(s)[0]}

@@ -21,6 +21,7 @@ from schemas import (
     Source,
     SourceKind,
 )
+from service import outcome, review
 from service.storage import repo
 from service.storage.db import Database
 
@@ -58,7 +59,7 @@ def _save(db: Database) -> None:
                 amounts=[Amount(vnd=1_000_000, text="1.000.000 đồng")] if figure else [],
             )
             doc = Document(source=source, pages=[page])
-            repo.save_document(s, source.file, doc, record, "test")
+            outcome.save_document(s, source.file, doc, record, "test")
 
 
 @pytest.fixture
@@ -155,7 +156,7 @@ def test_a_key_borne_by_several_copies_links_the_first_stored(db: Database) -> N
         source = Source(file="copy.txt", sha256=sha, pages=1, kind=SourceKind.TEXT)
         page = Page(number=1, text="Bản sao Quyết định 677/QĐ-UBND.", route=PageRoute.TEXT_FILE)
         record = Record(source=source, doc=DocHeader(number="677/QĐ-UBND"))
-        repo.save_document(s, "copy.txt", Document(source=source, pages=[page]), record, "t")
+        outcome.save_document(s, "copy.txt", Document(source=source, pages=[page]), record, "t")
     with db.session() as s:
         cands = {c.key: c for c in repo.key_candidates(s, parse_query("QĐ 677"))}
         assert cands["677/QĐ-UBND"].document_id == first.id
@@ -195,7 +196,7 @@ def test_ranking_window_keeps_results_complete(db, monkeypatch: pytest.MonkeyPat
 def test_correcting_the_number_relinks_the_graph(db) -> None:
     with db.session() as s:
         doc = next(d for d in repo.list_documents(s, limit=100) if d.number == "07/TB-HKH")
-        repo.add_correction(s, doc, "number", "281/QĐ-TTg", "archivist@test")
+        review.add_correction(s, doc, "number", "281/QĐ-TTg", "archivist@test")
     with db.session() as s:
         doc = s.get(repo.DocumentRow, doc.id)
         assert sorted(d.number for d in repo.cited_by(s, doc)) == ["16/BC-HKH", "21/KH-HKH"]
@@ -213,7 +214,9 @@ def test_a_law_is_found_by_its_name_and_by_its_number(db) -> None:
                 source=source, doc=DocHeader(number=number), citations=[Citation(key=key)]
             )
             page = Page(number=1, text=f"Căn cứ {key}", route=PageRoute.TEXT_FILE)
-            repo.save_document(s, source.file, Document(source=source, pages=[page]), record, "t")
+            outcome.save_document(
+                s, source.file, Document(source=source, pages=[page]), record, "t"
+            )
     with db.session() as s:
         for query in ("Luật Đất đai 2024", "luat dat dai nam 2024", "31/2024/QH15"):
             found = repo.search(s, cites=parse_query(query))

@@ -26,11 +26,10 @@ from schemas import (
     SourceKind,
     Span,
 )
-from service import auth
+from service import auth, outcome
 from service.api.app import create_app
 from service.config import Settings
 from service.safetext import iso_date
-from service.storage import repo
 from service.storage.db import Database
 from service.storage.models import DocumentRow
 
@@ -119,7 +118,7 @@ def client(data_dir: Path) -> Iterator[tuple[TestClient, dict[str, str], int]]:
     tokens = {role: auth.create_token(db, f"{role}@test", role) for role in auth.ROLES}
     with db.session() as s:
         doc, rec = _document()
-        row, _ = repo.save_document(s, "qd12.pdf", doc, rec, "test")
+        row, _ = outcome.save_document(s, "qd12.pdf", doc, rec, "test")
         doc_id = row.id
     db.close()
     # a browser sends its page's origin with every form post: the UI refuses posts without
@@ -301,7 +300,7 @@ def test_a_correction_made_in_the_ui_survives_re_extraction(client, data_dir: Pa
     db = Database(Settings.from_env(data_dir).database_url)
     with db.session() as s:
         doc, rec = _document()
-        repo.save_document(s, "qd12.pdf", doc, rec, "test-2")  # the same file extracted again
+        outcome.save_document(s, "qd12.pdf", doc, rec, "test-2")  # the same file extracted again
     db.close()
     html = c.get(f"/documents/{doc_id}").text
     assert 'data-ref="doc.signer"' in html and "Lò Văn Hặc" in html and "archivist@test" in html

@@ -2,7 +2,7 @@
 (``review.queue``, migration 0014) against reading every record to find them (what the
 queue did before: ``readmodel.read`` + ``review.items_of`` over each document).
 
-N scanned documents are saved through ``repo.save_document`` (so each gets its stored
+N scanned documents are saved through ``outcome.save_document`` (so each gets its stored
 items), into SQLite in a temporary directory. Both ways are timed in the same process
 over the same database; the ratio column is what the old way costs over the new one.
 
@@ -35,8 +35,7 @@ from schemas import (
     SourceKind,
     Span,
 )
-from service import readmodel, review
-from service.storage import repo
+from service import outcome, readmodel, review
 from service.storage.db import Database
 from service.storage.models import DocumentRow
 
@@ -79,7 +78,7 @@ def main() -> int:
         with db.session() as s:
             for n in range(1, args.docs + 1):
                 doc, rec = _document(n)
-                repo.save_document(s, doc.source.file, doc, rec, "bench")
+                outcome.save_document(s, doc.source.file, doc, rec, "bench")
 
         def stored() -> int:
             with db.session() as s:

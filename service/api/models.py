@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import BaseModel, Field
 
-from service.readmodel import VALUE_REFS
-from service.storage.repo import CORRECTABLE
+from service.storage.repo import CORRECTABLE, VALUE_REFS
 
 Role = Literal["reader", "archivist", "admin"]
 

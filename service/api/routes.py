@@ -569,7 +569,7 @@ def correct(doc_id: Id, body: CorrectionIn, st: State, token: Archivist) -> Corr
         value = correction_value(body.field, body.value)
         with st.db.session() as s:
             doc = _get_doc(s, doc_id)
-            row = repo.add_correction(s, doc, body.field, value, token.name)
+            row = review.add_correction(s, doc, body.field, value, token.name)
             out = _correction_out(row)
         review.learn(st.settings.models_dir, body.field, value)
         return out

@@ -44,7 +44,7 @@ from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.storage.models import BatchItemRow, BatchRow, DocumentRow, utcnow
 
-log = logging.getLogger("sohoa.batches.intake")
+log = logging.getLogger(__name__)
 
 ZIP_MAX_MEMBERS = 10_000
 ZIP_RATIO_FLOOR = 1 << 20  # below 1 MiB expanded, any compression ratio is harmless

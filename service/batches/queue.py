@@ -31,7 +31,7 @@ from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.storage.models import BatchItemRow, BatchRow, utcnow
 
-log = logging.getLogger("sohoa.batches.queue")
+log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
 LEASE_S = 60.0  # a holder silent this long has stopped (SOHOA_LEASE_S)

@@ -1,6 +1,6 @@
 """Runners: the embedded one (this process's page pool takes due items) and the body of
 the Celery task (one item by id). Both claim with the queue's compare-and-set, process
-with the pipeline and store through ``storage.outcome.store``, which writes the document
+with the pipeline and store through ``service.outcome.store``, which writes the document
 and the item's final state in one transaction: a crash leaves either both or neither.
 """
 
@@ -16,13 +16,13 @@ from sqlalchemy.orm import Session
 
 from service.batches import queue
 from service.batches.queue import Claim, ItemOutcome, ItemState
+from service.outcome import store
 from service.pipeline import Outcome, Pipeline
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
 from service.storage.models import BatchItemRow, DocumentRow, utcnow
-from service.storage.outcome import store
 
-log = logging.getLogger("sohoa.batches.runner")
+log = logging.getLogger(__name__)
 
 BUSY_RETRY_S = 5.0  # a Celery task whose content another item is processing comes back
 POLL_S = 1.0  # waiting on items another runner holds

@@ -8,6 +8,7 @@ from sqlalchemy import (
     JSON,
     Boolean,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -119,6 +120,53 @@ class CorrectionRow(Base):
     previous: Mapped[str | None] = mapped_column(Text)
     author: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RescanRow(Base):
+    """``document_id`` is another scan of ``original_id`` (migration 0009; service.rescans
+    decides which files are scans of one document)."""
+
+    __tablename__ = "rescans"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    original_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), index=True
+    )
+    score: Mapped[float] = mapped_column(Float)
+
+
+class ChangeEventRow(Base):
+    """One change of one document; ``id`` is the feed cursor (migration 0009; written and
+    read by service.feed)."""
+
+    __tablename__ = "change_events"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(Integer, index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(20))
+    detail: Mapped[dict | None] = mapped_column(JSON)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ReviewItemRow(Base):
+    """One value still to check (migration 0014): kept up to date whenever a record is
+    saved or corrected (service.review), so the queue is an index range, not a scan."""
+
+    __tablename__ = "review_items"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("documents.id", ondelete="CASCADE"))
+    ref: Mapped[str] = mapped_column(String(40))
+    field: Mapped[str | None] = mapped_column(String(40))
+    value: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[list] = mapped_column(JSON, default=list)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    page: Mapped[int | None] = mapped_column(Integer)
+
+    __table_args__ = (Index("ix_review_items_document", "document_id", "id"),)
 
 
 class TokenRow(Base):

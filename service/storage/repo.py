@@ -38,12 +38,20 @@ from normalize.keys import (
     parse_query,
 )
 from schemas import HEADER_VALUE_FIELDS, Citation, Document, Record
-from service import feed, places, readmodel, rescans, review
-from service.safetext import clean_text
-from service.storage.models import CitationRow, CitedKeyRow, CorrectionRow, DocumentRow, utcnow
+from service.storage import places
+from service.storage.models import (
+    CitationRow,
+    CitedKeyRow,
+    CorrectionRow,
+    DocumentRow,
+    RescanRow,
+    utcnow,
+)
 
 # Header fields a human may correct; the value replaces the extracted one on every re-extraction.
 CORRECTABLE = HEADER_VALUE_FIELDS
+# Values other than header fields that a person may confirm, by their ref prefix.
+VALUE_REFS = ("cit", "date", "amt", "cnt")
 
 
 @dataclass
@@ -57,7 +65,7 @@ class Filters:
     date_from: str | None = None
     date_to: str | None = None
     has_figures: bool | None = None
-    place: str | None = None  # a unit, current or former name (service.places)
+    place: str | None = None  # a unit, current or former name (service.storage.places)
 
 
 @dataclass
@@ -108,8 +116,20 @@ def _values_like(
     ]
 
 
+def is_value_ref(name: str) -> bool:
+    """``cit.0``, ``amt.2`` ...: a value other than a header field, which a person may
+    confirm (with its current value) but not rewrite."""
+    prefix, _, rest = name.partition(".")
+    return prefix in VALUE_REFS and rest.isdigit() and len(rest) <= 5
+
+
+def hidden_ids() -> Select[tuple[int]]:
+    """Ids that search and lists leave out: rescans, shown through their original."""
+    return select(RescanRow.document_id)
+
+
 def _filtered(s: Session, stmt: Select, f: Filters) -> Select:
-    stmt = stmt.where(DocumentRow.id.not_in(rescans.hidden_ids()))  # listed via the original
+    stmt = stmt.where(DocumentRow.id.not_in(hidden_ids()))  # listed via the original
     if f.doc_type:
         types = _values_like(s, DocumentRow.doc_type, f.doc_type, whole=True)
         stmt = stmt.where(DocumentRow.doc_type.in_(types))
@@ -142,7 +162,7 @@ def apply_corrections(record: dict, corrections: list[CorrectionRow]) -> dict:
     doc = copy.deepcopy(record.get("doc") or {})
     confirmed = copy.deepcopy(record.get("confirmed") or {})
     for c in sorted(corrections, key=lambda c: (c.created_at, c.id)):
-        if readmodel.is_value_ref(c.field):
+        if is_value_ref(c.field):
             confirmed[c.field] = {"value": c.value, "by": c.author}
             continue
         doc[c.field] = c.value
@@ -153,7 +173,7 @@ def apply_corrections(record: dict, corrections: list[CorrectionRow]) -> dict:
     return out
 
 
-def save_document(
+def write_document(
     s: Session,
     filename: str,
     document: Document,
@@ -161,9 +181,11 @@ def save_document(
     pipeline_version: str,
     pages: list[dict] | None = None,
 ) -> tuple[DocumentRow, bool]:
-    """Insert or re-extract a document by sha256; returns (row, created). ``pages`` is the
-    stored form of the pages when the caller built it (streamed from a page spool), else
-    it is made from the document's pages."""
+    """Insert or re-extract a document's row by sha256, with its citations and the human
+    corrections applied again; returns (row, created). ``pages`` is the stored form of the
+    pages when the caller built it (streamed from a page spool), else it is made from the
+    document's pages. What derives from the row (rescan link, review items, change feed) is
+    written by ``service.outcome.save_document``."""
     row = find_by_sha(s, document.source.sha256)
     created = row is None
     if row is None:
@@ -200,10 +222,6 @@ def save_document(
     register_keys(s, columns)
     row.citations = [CitationRow(**c, doc_date=row.doc_date or "") for c in columns]
     s.flush()
-    if created:
-        rescans.link(s, row)
-    review.refresh(s, row)
-    feed.record(s, row, "created" if created else "updated")
     return row, created
 
 
@@ -290,7 +308,7 @@ def _capped_counts(s: Session, keys: list[str]) -> dict[str, tuple[int, bool]]:
     parts = [
         select(literal(k).label("k"), func.count().label("n")).select_from(
             select(CitationRow.document_id)
-            .where(CitationRow.key == k, CitationRow.document_id.not_in(rescans.hidden_ids()))
+            .where(CitationRow.key == k, CitationRow.document_id.not_in(hidden_ids()))
             .limit(COUNT_CAP + 1)
             .subquery()
         )
@@ -397,7 +415,7 @@ def most_cited(s: Session, limit: int = 20) -> list[tuple[str, int]]:
     n = func.count(func.distinct(CitationRow.document_id)).label("n")
     stmt = (
         select(CitationRow.key, n)
-        .where(CitationRow.document_id.not_in(rescans.hidden_ids()))
+        .where(CitationRow.document_id.not_in(hidden_ids()))
         .group_by(CitationRow.key)
         .order_by(n.desc(), CitationRow.key)
         .limit(limit)
@@ -523,7 +541,7 @@ def _ranked_text_ids(
     match of a common word from the index (a million at a million documents)."""
     if _is_sqlite(s):
         base = select(_SQLITE_FTS.c.rowid.label("id")).where(
-            _sqlite_match(terms), _SQLITE_FTS.c.rowid.not_in(rescans.hidden_ids())
+            _sqlite_match(terms), _SQLITE_FTS.c.rowid.not_in(hidden_ids())
         )
         if _has_filters(f):
             base = _filtered(s, base.join(DocumentRow, DocumentRow.id == _SQLITE_FTS.c.rowid), f)
@@ -573,7 +591,7 @@ def _citing_ids_page(
     join = _has_filters(f) or bool(terms)
 
     def per_key(stmt: Select) -> Select:
-        stmt = stmt.where(CitationRow.document_id.not_in(rescans.hidden_ids()))
+        stmt = stmt.where(CitationRow.document_id.not_in(hidden_ids()))
         if join:
             stmt = _filtered(
                 s, stmt.join(DocumentRow, DocumentRow.id == CitationRow.document_id), f
@@ -585,7 +603,7 @@ def _citing_ids_page(
     if terms and not _is_sqlite(s):
         _pg_prefer_index(s)
     all_ids = per_key(select(CitationRow.document_id).where(CitationRow.key.in_(keys)))
-    if len(keys) > 1:  # a document cites each key once (save_document), several keys: distinct
+    if len(keys) > 1:  # a document cites each key once (write_document), several keys: distinct
         all_ids = all_ids.distinct()  # reads every row (unfiltered: all exact, so few)
     if sort not in (None, "relevance", "date"):
         return _sorted_ids(s, all_ids, sort, limit, offset), *_capped_count(s, all_ids)
@@ -609,7 +627,7 @@ def _citing_ids_page(
 def _load(s: Session, ids: list[int], keys: list[str]) -> list[Hit]:
     """The hits' documents in order, with their citations of the keys, in one statement."""
     stmt = select(DocumentRow, CitationRow).where(
-        DocumentRow.id.in_(ids), DocumentRow.id.not_in(rescans.hidden_ids())
+        DocumentRow.id.in_(ids), DocumentRow.id.not_in(hidden_ids())
     )
     stmt = stmt.outerjoin(
         CitationRow,
@@ -715,23 +733,20 @@ def count_documents(s: Session, f: Filters | None = None) -> int:
     return s.scalar(_filtered(s, select(func.count(DocumentRow.id)), f or Filters())) or 0
 
 
-def add_correction(
-    s: Session, doc: DocumentRow, field_name: str, value: str | None, who: str
+def write_correction(
+    s: Session,
+    doc: DocumentRow,
+    field_name: str,
+    value: str | None,
+    previous: str | None,
+    who: str,
 ) -> CorrectionRow:
-    """Record a correction (or a confirmation: the current value again) and apply it to
-    the stored record at once. A value ref (``cit.0``) is confirmed only with the value it
-    holds now: ValueError otherwise."""
-    if readmodel.is_value_ref(field_name):
-        current = readmodel.ref_value(Record.model_validate(doc.record), field_name)
-        if current is None or value != current:
-            raise ValueError(f"{field_name} holds {current!r}: only that value can be confirmed")
-    elif field_name not in CORRECTABLE:
+    """Record a correction (or a confirmation) and apply it to the stored record and the
+    columns that copy the field at once. Whether a value ref may be confirmed with this
+    value is for the caller to check (``service.review.add_correction``); a field that is
+    neither correctable nor a value ref is refused here (ValueError), before any write."""
+    if not is_value_ref(field_name) and field_name not in CORRECTABLE:
         raise ValueError(f"field {field_name!r} cannot be corrected")
-    previous = (doc.record.get("doc") or {}).get(field_name)
-    if readmodel.is_value_ref(field_name):
-        previous = value
-    if isinstance(previous, str):  # read from a hostile file: may hold what PostgreSQL refuses
-        previous = clean_text(previous)
     row = CorrectionRow(
         document_id=doc.id, field=field_name, value=value, previous=previous, author=who
     )
@@ -739,9 +754,7 @@ def add_correction(
     s.flush()
     doc.record = apply_corrections(doc.record, [row])
     doc.updated_at = utcnow()
-    review.refresh(s, doc)
-    if readmodel.is_value_ref(field_name):
-        feed.record(s, doc, "corrected", {"field": field_name, "value": value})
+    if is_value_ref(field_name):
         return row
     column = {"date": "doc_date"}.get(field_name, field_name)
     if hasattr(DocumentRow, column):
@@ -751,5 +764,4 @@ def add_correction(
     if field_name == "date":
         for c in doc.citations:
             c.doc_date = value or ""
-    feed.record(s, doc, "corrected", {"field": field_name, "value": value})
     return row

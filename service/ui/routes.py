@@ -451,16 +451,16 @@ def correct(
         return _login_redirect(request)
     if not auth.allows(user.role, "archivist"):
         return _forbidden(request, user)
-    if field not in repo.CORRECTABLE and not readmodel.is_value_ref(field):
+    if field not in repo.CORRECTABLE and not repo.is_value_ref(field):
         return _page(request, "missing.html", user, status=422)
-    ref = field if readmodel.is_value_ref(field) else f"doc.{field}"
+    ref = field if repo.is_value_ref(field) else f"doc.{field}"
     try:
         new = correction_value(field, value)
         with st.db.session() as s:
             doc = s.get(DocumentRow, doc_id)
             if doc is None:
                 return _page(request, "missing.html", user, status=404)
-            repo.add_correction(s, doc, field, new, user.name)
+            review.add_correction(s, doc, field, new, user.name)
         review.learn(st.settings.models_dir, field, new)
     except TooLong:
         return RedirectResponse(f"/documents/{doc_id}?long={field}#ref={ref}", status_code=303)

@@ -1,7 +1,11 @@
 """One way from a pipeline's result to the archive, for every caller (batches, reprocess,
-trash restore): the document row with its citations, rescan link and change-feed event
-(``repo.save_document``), whatever the caller records in the same transaction, then the
-repair's learning from clean new text."""
+trash restore): the document row with its citations (``storage.repo``), what derives from
+it (rescan link, review items, change-feed event: :func:`save_document`), whatever the
+caller records in the same transaction, then the repair's learning from clean new text.
+
+It sits above ``service/storage/``, which only reads and writes tables: the derived rows
+need the rescan test, the review rule and the read model, which sit above storage too.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +19,12 @@ from sqlalchemy.orm import Session
 
 from normalize import codes, repair
 from schemas import Document, PageRoute, Record
-from service import PIPELINE_VERSION
+from service import PIPELINE_VERSION, feed, rescans, review
 from service.storage import repo
 from service.storage.db import Database
 from service.storage.models import DocumentRow
 
-log = logging.getLogger("sohoa.storage")
+log = logging.getLogger(__name__)
 
 Within = Callable[[Session, DocumentRow, bool], None]  # (session, row, created)
 
@@ -66,10 +70,30 @@ def _save(
     pages: list[dict] | None,
 ) -> Stored:
     with db.session() as s:
-        row, created = repo.save_document(s, filename, document, record, PIPELINE_VERSION, pages)
+        row, created = save_document(s, filename, document, record, PIPELINE_VERSION, pages)
         if within is not None:
             within(s, row, created)
         return Stored(row.id, created)
+
+
+def save_document(
+    s: Session,
+    filename: str,
+    document: Document,
+    record: Record,
+    pipeline_version: str,
+    pages: list[dict] | None = None,
+) -> tuple[DocumentRow, bool]:
+    """Insert or re-extract a document by sha256 (corrections re-applied), link a new one
+    to the document it rescans, refresh its review items and append its change event;
+    returns (row, created). For callers that hold a session (a package import): others
+    call :func:`store`."""
+    row, created = repo.write_document(s, filename, document, record, pipeline_version, pages)
+    if created:
+        rescans.link(s, row)
+    review.refresh(s, row)
+    feed.record(s, row, "created" if created else "updated")
+    return row, created
 
 
 def is_clean_text(document: Document) -> bool:
