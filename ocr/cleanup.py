@@ -68,12 +68,21 @@ def _binary_small(gray: np.ndarray, width: int = 1000) -> np.ndarray:
     return bw
 
 
-def _profile_score(bw: np.ndarray, angle: float) -> float:
-    h, w = bw.shape
+def _profile_score(
+    ink: tuple[np.ndarray, np.ndarray], shape: tuple[int, int], angle: float
+) -> float:
+    """Sharpness of the row profile of the ink pixels turned by ``angle``.
+
+    Turning the ink pixels' coordinates (a few percent of the page) instead of warping
+    the whole image gives the rows that ``warpAffine`` with nearest neighbour would, at a
+    fraction of the cost (32 angles a page)."""
+    ys, xs = ink
+    h, w = shape
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    rot = cv2.warpAffine(bw, m, (w, h), flags=cv2.INTER_NEAREST)
-    rows = rot.sum(axis=1, dtype=np.float64)
-    return float(np.square(np.diff(rows)).sum())
+    rows = np.rint(m[1, 0] * xs + m[1, 1] * ys + m[1, 2]).astype(np.int64)
+    rows = rows[(rows >= 0) & (rows < h)]
+    profile = np.bincount(rows, minlength=h).astype(np.float64)
+    return float(np.square(np.diff(profile)).sum())
 
 
 def estimate_skew(gray: np.ndarray, limit: float = 5.0) -> float:
@@ -81,10 +90,12 @@ def estimate_skew(gray: np.ndarray, limit: float = 5.0) -> float:
     bw = _binary_small(gray)
     if bw.mean() < 0.5:  # next to no ink: nothing to align
         return 0.0
+    ys, xs = np.nonzero(bw)
+    ink = (ys.astype(np.float64), xs.astype(np.float64))
     coarse = np.arange(-limit, limit + 0.01, 0.5)
-    best = max(coarse, key=lambda a: _profile_score(bw, a))
+    best = max(coarse, key=lambda a: _profile_score(ink, bw.shape, a))
     fine = np.arange(best - 0.5, best + 0.51, 0.1)
-    return float(max(fine, key=lambda a: _profile_score(bw, a)))
+    return float(max(fine, key=lambda a: _profile_score(ink, bw.shape, a)))
 
 
 def rotate(gray: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:

@@ -37,7 +37,7 @@ from schemas import (
 from schemas.files import use_artefact_cache, write_atomic
 from service import PIPELINE_VERSION, logs
 from service.config import Settings
-from service.pagepool import image_limits, worker_init
+from service.pagepool import image_limits, ready, worker_init
 from service.pagespool import PageSpool
 from service.storage.db import PreSerialized
 
@@ -98,6 +98,8 @@ class Pipeline:
                     self.settings.artefact_cache,
                 ),
             )
+            for _ in range(self.settings.workers):
+                self._pool.submit(ready)
         return self._pool
 
     def _submit(self, fn: Callable[..., Page], *args: object) -> Future[Page]:

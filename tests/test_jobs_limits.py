@@ -37,7 +37,7 @@ def test_a_killed_ocr_worker_fails_one_file_as_retryable(tmp_path: Path):
         assert pending.futures, "the scan needs OCR"
         for pid in list(pipe._pool._processes):
             os.kill(pid, signal.SIGKILL)
-        out = pipe._finish(pending, None)
+        out = pipe._finish(pending, None, spooled=False)
         assert out.error is not None and out.error.kind == ErrorKind.INTERNAL
         assert out.error.retryable and "worker process died" in out.error.message
         if SMALL_IMAGE.exists():  # the pool is replaced: the next file is OCRed

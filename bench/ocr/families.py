@@ -38,6 +38,11 @@ def _blur_noise(g: Gray, rng: random.Random, np_rng: np.random.Generator) -> Gra
     return g + np_rng.normal(0, rng.uniform(8, 22), g.shape)
 
 
+def _grain(g: Gray, rng: random.Random, np_rng: np.random.Generator) -> Gray:
+    """Sensor grain strong against the ink's contrast: a dark room, a cheap scanner."""
+    return g + np_rng.normal(0, rng.uniform(25, 45), g.shape)
+
+
 def _skew_specks(g: Gray, rng: random.Random, np_rng: np.random.Generator) -> Gray:
     """A page laid askew on dusty glass: dark and light specks of a few pixels."""
     g = _rotate(g, rng.uniform(-4, 4) or 0.5, 255)
@@ -95,6 +100,7 @@ def _photocopy(g: Gray, rng: random.Random, np_rng: np.random.Generator) -> Gray
 FAMILIES: dict[str, Callable[[Gray, random.Random, np.random.Generator], Gray]] = {
     "paper": _paper,
     "blur+noise": _blur_noise,
+    "grain": _grain,
     "skew+specks": _skew_specks,
     "uneven light": _uneven,
     "bleed-through": _bleed,
