@@ -605,9 +605,22 @@ ops_cli.register(app)
 archive_cli.register(app)
 
 
+def _usage_error(exc: BaseException | None) -> bool:
+    """Whether the parser refused the command line (unknown option or command, a missing
+    or malformed value): Click's usage errors carry exit code 2 and can show themselves;
+    typer.Exit, which commands raise with their own codes, cannot."""
+    return getattr(exc, "exit_code", None) == 2 and hasattr(exc, "show")
+
+
 def main() -> None:
+    """Run the CLI; the parser's usage errors exit 1 (bad arguments), as documented, not
+    Click's 2, which here means a bad input file."""
     try:
         app()
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
+    except SystemExit as done:  # raised inside the handler of what ended the run
+        if done.code == 2 and _usage_error(done.__context__):
+            sys.exit(int(ExitCode.BAD_ARGS))
+        raise

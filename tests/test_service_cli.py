@@ -112,3 +112,21 @@ def test_every_module_logs_under_its_own_name() -> None:
         if m.group(1) not in PACKAGES
     ]
     assert not named, named
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("--bogus",), ("nosuchcommand",), ("ingest",), ("search", "--limit", "many", "--q", "x")],
+    ids=["unknown option", "unknown command", "missing argument", "malformed value"],
+)
+def test_the_parser_refusing_a_command_line_is_bad_arguments(args: tuple[str, ...]) -> None:
+    res = sohoa(*args)
+    assert res.returncode == ExitCode.BAD_ARGS, res.stderr.decode()
+    assert res.stderr and not res.stdout
+
+
+def test_a_bad_input_file_keeps_its_own_code(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    res = sohoa("text", str(empty))
+    assert res.returncode == ExitCode.INPUT_FILE, res.stderr.decode()
