@@ -24,7 +24,7 @@ from typing import IO
 from schemas import Page, Word
 from service.storage.db import PreSerialized
 
-log = logging.getLogger("sohoa.pagespool")
+log = logging.getLogger(__name__)
 
 SPOOL_DIR = "spool"
 

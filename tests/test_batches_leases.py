@@ -122,7 +122,7 @@ def test_the_sweep_removes_crash_leftovers_only(env: Env, tmp_path: Path) -> Non
               leftover / "zip00000", leftover / "zip00000" / "000001"):  # fmt: skip
         os.utime(p, (old, old))
     gone = batches.sweep(env.db, env.blobs, grace_s=3600)
-    assert gone == {"incoming": 1, "partial": 1, "unreferenced": 1}
+    assert gone == {"incoming": 1, "partial": 1, "spool": 0, "unreferenced": 1}
     assert not env.blobs.path(stray).exists() and not partial.exists() and not leftover.exists()
     assert env.blobs.path(item.sha256).exists()  # an item names it
     assert env.blobs.path(young).exists()  # too young to judge
