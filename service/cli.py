@@ -171,7 +171,7 @@ def _run_batch(db: Database, blobs: BlobStore, item_ids: list[int], files: int) 
         if settings.broker_url:
             batches.requeue_orphans(db, None, settings.lease_s)
             todo = set(batches.open_item_ids(db))
-            n = worker.dispatch(settings, [i for i in item_ids if i in todo])
+            n = worker.dispatch(settings, db, [i for i in item_ids if i in todo])
             err.print(f"sent {n} item(s) to {settings.broker_url.split('@')[-1]}")
             worker.wait(db, item_ids, bars.items, settings=settings)
             return

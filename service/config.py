@@ -60,6 +60,7 @@ class Settings:
     artefact_cache: Path = field(default_factory=default_artefact_cache)
     timezone: str = "Asia/Ho_Chi_Minh"  # how the UI shows times (stored in UTC)
     lease_s: float = 60.0  # a runner silent this long has stopped: its items are taken back
+    resend_s: float = 120.0  # a queued item not taken this long, nor any other: sent again
     sweep_grace_s: float = 3600.0  # crash leftovers (temp files, stray originals) older go
 
     def __post_init__(self) -> None:
@@ -109,6 +110,7 @@ class Settings:
             page_cache_mb=_int_env("SOHOA_PAGE_CACHE_MB", cls.page_cache_mb),
             timezone=os.environ.get("SOHOA_TIMEZONE") or cls.timezone,
             lease_s=_float_env("SOHOA_LEASE_S", cls.lease_s),
+            resend_s=_float_env("SOHOA_RESEND_S", cls.resend_s),
             sweep_grace_s=_float_env("SOHOA_SWEEP_GRACE_S", cls.sweep_grace_s),
             cache_root=Path(os.environ["SOHOA_CACHE_DIR"])
             if os.environ.get("SOHOA_CACHE_DIR")

@@ -155,7 +155,8 @@ def _celery_main(app: Celery, argv: list[str]) -> int:
 
 class Reclaimer:
     """Every few seconds, items of a runner that stopped beating go back to the queue and,
-    with a broker, are sent again; batches whose creator died while receiving are closed."""
+    with a broker, are sent again, as are queued items whose message the broker lost
+    (``queue.unsent``); batches whose creator died while receiving are closed."""
 
     def __init__(self, settings: Settings, db: Database) -> None:
         self.settings, self.db = settings, db
@@ -169,12 +170,16 @@ class Reclaimer:
 
     def pass_once(self) -> int:
         """One look; return how many items were sent again."""
-        ids = batches.requeue_orphans(self.db, None, self.settings.lease_s)
-        for batch_id in batches.recover_receiving(self.db, self.settings.lease_s):
+        st = self.settings
+        ids = batches.requeue_orphans(self.db, None, st.lease_s)
+        for batch_id in batches.recover_receiving(self.db, st.lease_s):
             ids += batches.open_item_ids(self.db, batch_id)  # its creator never sent them
-        if ids and self.settings.broker_url:
-            dispatch(self.settings, sorted(set(ids)))
-        return len(ids)
+        if not st.broker_url:
+            return len(ids)
+        ids += queue.unsent(self.db, st.resend_s, st.retry_backoff_s)  # lost by the broker
+        if ids:
+            dispatch(st, self.db, sorted(set(ids)))
+        return len(set(ids))
 
     def _run(self) -> None:
         while not self._stop.wait(self.every):
@@ -187,8 +192,9 @@ class Reclaimer:
         self._stop.set()
 
 
-def dispatch(settings: Settings, item_ids: list[int]) -> int:
-    """Send one task per item to the broker. Sending twice is harmless (claims are CAS)."""
+def dispatch(settings: Settings, db: Database, item_ids: list[int]) -> int:
+    """Send one task per item to the broker and record when (a message lost later is sent
+    again from that time on). Sending twice is harmless (claims are CAS)."""
     from service import celery_app
 
     app = celery_app.configure(settings)
@@ -200,6 +206,8 @@ def dispatch(settings: Settings, item_ids: list[int]) -> int:
                 queue=celery_app.queue_name(),
                 connection=conn,
             )
+    if item_ids:
+        queue.mark_sent(db, item_ids)
     return len(item_ids)
 
 
@@ -218,7 +226,7 @@ def submit(settings: Settings, db: Database, batch_id: int | None = None) -> int
     batches.requeue_orphans(db, batch_id, settings.lease_s)
     if not settings.broker_url:
         return 0
-    return dispatch(settings, batches.open_item_ids(db, batch_id))
+    return dispatch(settings, db, batches.open_item_ids(db, batch_id))
 
 
 Watch = Callable[[list[BatchItemRow]], None]

@@ -4,6 +4,8 @@ and OCR pool workers do not outlive their parent."""
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
 import os
 import signal
 import subprocess
@@ -16,7 +18,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import update
 
-from service import backup, batches
+from schemas import ErrorKind, SohoaError
+from service import backup, batches, celery_app, worker
 from service.batches import intake, queue
 from service.batches.queue import BatchState, Heartbeat
 from service.config import Settings
@@ -220,3 +223,84 @@ def test_workers_on_one_machine_share_its_cores(tmp_path: Path) -> None:
         for p in procs:
             p.kill()
             p.wait()
+
+
+class _DroppingBroker:
+    """A Celery app stand-in whose broker loses every message it is sent."""
+
+    def __init__(self) -> None:
+        self.sent: list[int] = []
+
+    def connection_for_write(self) -> contextlib.nullcontext:
+        return contextlib.nullcontext()
+
+    def send_task(self, name: str, args: list[int], **_: object) -> None:
+        self.sent.append(args[0])
+
+
+def test_a_message_the_broker_lost_is_sent_again(
+    env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broker = _DroppingBroker()
+    monkeypatch.setattr(celery_app, "configure", lambda _settings: broker)
+    settings = dataclasses.replace(env.settings, broker_url="redis://lost", resend_s=1.0)
+    batch = env.batch(write_texts(tmp_path / "in", 3))
+    first, second, third = ids = batches.open_item_ids(env.db, batch)
+    assert worker.submit(settings, env.db, batch) == 3 and broker.sent == ids  # all dropped
+    reclaimer = worker.Reclaimer(settings, env.db)
+    assert reclaimer.pass_once() == 0  # just sent: not lost yet
+    time.sleep(1.1)  # all three waited past the threshold, but a runner takes one now:
+    assert queue.claim_item(env.db, first, 60, lease_s=2.0) == queue.Claim.CLAIMED
+    assert reclaimer.pass_once() == 0  # the queue is moving, its backlog is not sent again
+    assert queue.claim_item(env.db, first, 60, lease_s=2.0) == queue.Claim.NO  # a duplicate
+    time.sleep(1.1)  # nothing taken for the threshold: the two still queued go again
+    assert reclaimer.pass_once() == 2 and broker.sent[3:] == [second, third]
+    assert reclaimer.pass_once() == 0  # sent again just now: not before the threshold
+    # The re-sent message is taken; the lost original, if it ever came, is a no-op ...
+    assert queue.claim_item(env.db, second, 60, lease_s=2.0) == queue.Claim.CLAIMED
+    assert queue.claim_item(env.db, second, 60, lease_s=2.0) == queue.Claim.NO
+    with env.db.session() as s:  # ... and so is one for an item that is done
+        s.execute(update(BatchItemRow).where(BatchItemRow.id == first).values(state="done"))
+    assert queue.claim_item(env.db, first, 60, lease_s=2.0) == queue.Claim.NO
+    assert queue.held_item(env.db, second).attempts == 1
+    queue.release(env.db, [second])
+
+
+def test_a_lost_retry_is_sent_again_after_its_backoff(
+    env: Env, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    broker = _DroppingBroker()
+    monkeypatch.setattr(celery_app, "configure", lambda _settings: broker)
+    settings = dataclasses.replace(
+        env.settings, broker_url="redis://lost", resend_s=0.5, retry_backoff_s=1.0
+    )
+    batch = env.batch(write_texts(tmp_path / "in", 1))
+    (item,) = queue.claim(env.db, batch, 1, 1.0, lease_s=2.0)
+    with env.db.session() as s:  # a transient failure: its retry message is then lost
+        queue.fail(queue.item_row(s, item), SohoaError(ErrorKind.TIMEOUT, "slow page"))
+    assert queue.held_item(env.db, item).retryable
+    time.sleep(0.7)  # past the threshold, not past the backoff: not lost yet
+    assert worker.Reclaimer(settings, env.db).pass_once() == 0
+    time.sleep(0.9)  # past the backoff and the threshold after it
+    assert worker.Reclaimer(settings, env.db).pass_once() == 1 and broker.sent == [item]
+    assert queue.claim_item(env.db, item, 1.0, lease_s=2.0) == queue.Claim.CLAIMED
+    queue.release(env.db, [item])
+
+
+def test_items_their_creator_or_a_copy_will_send_are_not_sent_again(
+    env: Env, tmp_path: Path
+) -> None:
+    files = write_texts(tmp_path / "in", 2)
+    batch = env.batch([files[0], files[0], files[1]])  # two items of one content
+    copy_a, copy_b, other = batches.open_item_ids(env.db, batch)
+    with env.db.session() as s:
+        live = BatchRow(source="receiving", state=BatchState.RECEIVING, runner=queue.runner_id())
+        s.add(live)
+        s.flush()
+        s.add(BatchItemRow(batch_id=live.id, filename="c.txt", sha256="0" * 64))
+    time.sleep(0.6)
+    assert queue.unsent(env.db, 0.5, 60) == [copy_a, copy_b, other]  # not the receiving one
+    assert queue.claim_item(env.db, copy_a, 60, lease_s=2.0) == queue.Claim.CLAIMED
+    env.age([copy_a], 1, holder=queue.runner_id())  # taken a while ago, still processing
+    assert queue.unsent(env.db, 0.5, 60) == [other]  # its copy comes back by itself
+    queue.release(env.db, [copy_a])

@@ -38,15 +38,17 @@ def test_from_env_reads_the_variables(monkeypatch: pytest.MonkeyPatch, tmp_path:
     monkeypatch.setenv("SOHOA_CACHE", str(tmp_path / "artefacts"))
     monkeypatch.setenv("SOHOA_QUEUE", "q-test")
     monkeypatch.setenv("SOHOA_TRASH_DAYS", "0.5")
+    monkeypatch.setenv("SOHOA_RESEND_S", "7.5")
     settings = Settings.from_env(tmp_path)
     assert settings.artefact_cache == tmp_path / "artefacts"
-    assert (settings.queue, settings.trash_days) == ("q-test", 0.5)
+    assert (settings.queue, settings.trash_days, settings.resend_s) == ("q-test", 0.5, 7.5)
     monkeypatch.delenv("SOHOA_CACHE")
     monkeypatch.delenv("SOHOA_QUEUE")
     monkeypatch.delenv("SOHOA_TRASH_DAYS")
+    monkeypatch.delenv("SOHOA_RESEND_S")
     default = Settings.from_env(tmp_path)
     assert default.artefact_cache == Path.home() / ".cache" / "sohoa"
-    assert (default.queue, default.trash_days) == ("sohoa", 30.0)
+    assert (default.queue, default.trash_days, default.resend_s) == ("sohoa", 30.0, 120.0)
 
 
 def test_a_bad_number_names_its_variable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -15,6 +15,7 @@ import socket
 import subprocess
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -202,6 +203,36 @@ def test_ingest_with_no_live_worker_says_so_then_resume_waits_for_one(
     assert res.returncode == 0, res.stderr.decode() + workers.tail()
     assert "batch 1: done: 2  already known: 0  failed: 0" in res.stdout.decode()
     assert batches.open_item_ids(db) == []
+    db.close()
+
+
+@pytest.mark.services
+def test_a_batch_whose_messages_the_broker_lost_still_finishes(
+    celery_env: Callable[[str], Settings], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOHOA_RESEND_S", "3")
+    settings = celery_env(_broker("redis"))
+    db = Database(settings.database_url)
+    files = write_texts(tmp_path / "in", 3)
+    batch = batches.create_batch(db, BlobStore(settings.blobs_dir), files, "celery")
+    assert worker.submit(settings, db, batch) == 3
+    from service import celery_app
+
+    with celery_app.configure(settings).connection_for_write() as conn:  # Redis forgot them
+        assert conn.default_channel.queue_purge(os.environ["SOHOA_QUEUE"]) == 3
+    workers = Workers({**os.environ}, tmp_path / "worker.log")
+    try:
+        workers.start()
+        try:  # no resume, no re-dispatch from here: the worker's own sweep sends them again
+            items = worker.wait(db, batches.open_item_ids(db, batch), timeout_s=120)
+        except TimeoutError:
+            states = [(Path(i.filename).name, i.state) for i in batches.batch_items(db, batch)]
+            pytest.fail(f"batch not finished: {states}\n{workers.tail()}")
+    finally:
+        workers.stop()
+    assert [i.state for i in items] == ["done"] * 3
+    assert [i.attempts for i in items] == [1] * 3
+    assert "sending them again" in workers.tail()
     db.close()
 
 

@@ -227,6 +227,60 @@ def requeue_orphans(
     return ids
 
 
+# -- lost messages ----------------------------------------------------------------------
+
+
+def mark_sent(db: Database, item_ids: list[int]) -> None:
+    """Record that these items' messages went to the broker just now."""
+    with db.session() as s:
+        stmt = update(BatchItemRow).where(BatchItemRow.id.in_(item_ids))
+        s.execute(stmt.values(sent_at=utcnow()))
+
+
+def unsent(db: Database, resend_s: float, backoff: float) -> list[int]:
+    """Items whose broker message looks lost: still waiting ``resend_s`` after their last
+    send (queued, or a retry past its backoff), while no runner has taken any item for as
+    long. The second condition keeps a long backlog that is being worked through from
+    being sent again and again; a lost message waits at most until the queue goes quiet.
+    Items of a batch still receiving (its creator sends them) and copies of a content
+    being processed (their message comes back by itself) are left alone."""
+    now = datetime.now(UTC)
+    cutoff = now - timedelta(seconds=resend_s)
+    with db.session() as s:
+        if aware(s.scalar(select(func.max(BatchItemRow.claimed_at)))) > cutoff:
+            return []  # the usual answer while work goes on: the backlog is not read
+        stmt = (
+            select(BatchItemRow)
+            .join(BatchRow)
+            .where(
+                or_(BatchItemRow.state == ItemState.QUEUED, _RETRY),
+                BatchRow.state != BatchState.RECEIVING,
+            )
+        )
+        waiting = [
+            i for i in s.scalars(stmt.order_by(BatchItemRow.id)) if _lost(i, cutoff, backoff)
+        ]
+        if not waiting:
+            return []
+        busy = _busy(s)
+    ids = [i.id for i in waiting if i.sha256 not in busy]
+    if ids:
+        log.warning("%d queued item(s) not taken for %.0f s: sending them again", len(ids),
+                    resend_s)  # fmt: skip
+    return ids
+
+
+def _lost(item: BatchItemRow, cutoff: datetime, backoff: float) -> bool:
+    """Waiting since before ``cutoff``: its last send and its last change (a release puts
+    the message back; a send that failed left no time) are older, and so is the end of a
+    retry's backoff (its message is sent with that delay)."""
+    since = max(aware(item.sent_at), aware(item.updated_at))
+    if item.state == ItemState.FAILED:
+        due = aware(item.updated_at) + timedelta(seconds=backoff_s(item.attempts, backoff))
+        since = max(since, due)
+    return since <= cutoff
+
+
 def reset_claims(db: Database) -> int:
     """Every item in progress back to the queue (a restored backup: its holders are gone)."""
     with db.session() as s:

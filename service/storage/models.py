@@ -236,6 +236,7 @@ class BatchItemRow(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     claimed_by: Mapped[str | None] = mapped_column(String(200))  # "host:pid" of the runner
     heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # lease
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # its last message
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     batch: Mapped[BatchRow] = relationship(back_populates="items")
