@@ -13,6 +13,7 @@ document is done (``close``); one a crash left behind is removed by the start-up
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import secrets
@@ -67,13 +68,20 @@ class PageSpool:
 
     def stored_pages(self) -> PreSerialized:
         """The pages as the archive stores them (without their text, which is stored
-        whole), serialised page by page: never every page's words as objects at once."""
+        whole), serialised page by page: never every page's words as objects at once.
+
+        Each page is written as ``json.dumps`` writes it (ASCII, ``\\u`` escapes), so the
+        text is the one an unspooled document stores, and Python keeps it at one byte a
+        character: pydantic's UTF-8 JSON of Vietnamese words decodes to two bytes a
+        character and the driver then encodes a UTF-8 copy; ASCII needs neither."""
         parts: list[str] = []
         light: list[dict[str, object]] = []
         for page in self._pages():
-            parts.append(page.model_dump_json(exclude={"text"}))
-            light.append(page.model_dump(mode="json", exclude={"text", "words"}))
-        return PreSerialized(light, "[" + ",".join(parts) + "]")
+            item = page.model_dump(mode="json", exclude={"text"})
+            parts.append(json.dumps(item))
+            del item["words"]
+            light.append(item)
+        return PreSerialized(light, "[" + ", ".join(parts) + "]")
 
     def close(self) -> None:
         """Remove the file: the document is stored, or failed and will be redone."""

@@ -27,7 +27,7 @@ def _spooled(data: Path) -> list[Path]:
 
 
 def _page(n: int, words: int) -> Page:
-    ws = [Word(text=f"w{i}", box=Box(x0=i, y0=0, x1=i + 1, y1=1), conf=90.0, start=3 * i)
+    ws = [Word(text=f"Quyết{i}", box=Box(x0=i, y0=0, x1=i + 1, y1=1), conf=90.0, start=7 * i)
           for i in range(words)]  # fmt: skip
     return Page(number=n, text=" ".join(w.text for w in ws), route=PageRoute.OCR, words=ws)
 
@@ -40,7 +40,10 @@ def test_spool_keeps_words_on_disk(tmp_path: Path) -> None:
     assert [p.text for p in light] == [p.text for p in pages]
     assert spool.words(3) == pages[2].words and spool.words(2) == [] and spool.words(9) == []
     stored = spool.stored_pages()
-    assert json.loads(stored.text) == [p.model_dump(mode="json", exclude={"text"}) for p in pages]
+    unspooled = [p.model_dump(mode="json", exclude={"text"}) for p in pages]
+    assert json.loads(stored.text) == unspooled
+    # the very text the engine writes for an unspooled document, ASCII (one byte a char)
+    assert stored.text == json.dumps(unspooled) and stored.text.isascii()
     assert [d["number"] for d in stored] == [1, 2, 3] and "words" not in stored[0]
     spool.close()
     assert _spooled(tmp_path) == []
