@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from service import auth
+from service.config import Settings
+from service.storage.db import Database
 from tests.conftest import ROOT, SAMPLES
 
 
@@ -19,3 +22,15 @@ def ingest_samples(data: Path, ocr_cache: Path) -> None:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+def samples_with_tokens(data: Path, ocr_cache: Path, archivist: str) -> tuple[Settings, str, str]:
+    """`make run`'s archive in ``data`` with an archivist's token and an admin's."""
+    ingest_samples(data, ocr_cache)
+    settings = Settings.from_env(data)
+    db = Database(settings.database_url)
+    try:
+        token = auth.create_token(db, archivist, "archivist")
+        return settings, token, auth.create_token(db, "quản trị@test", "admin")
+    finally:
+        db.close()

@@ -14,11 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from service import auth
-from service.config import Settings
 from service.storage.blobs import BlobStore
-from service.storage.db import Database
-from tests.archive_support import ingest_samples
+from tests.archive_support import samples_with_tokens
 from tests.conftest import Server
 from tests.test_ui_browser import NARROW, WIDE, _login, _shot, _wait_loaded, browser
 
@@ -31,12 +28,7 @@ SCAN = "qd-08-hoc-bong-to-hieu-scan.pdf"  # a scanned copy: its page image is a 
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory, ocr_cache: Path) -> Iterator[tuple]:
     data = tmp_path_factory.mktemp("archive-media") / "data"
-    ingest_samples(data, ocr_cache)
-    settings = Settings.from_env(data)
-    db = Database(settings.database_url)
-    token = auth.create_token(db, "lưu trữ@test", "archivist")
-    admin = auth.create_token(db, "quản trị@test", "admin")
-    db.close()
+    settings, token, admin = samples_with_tokens(data, ocr_cache, "lưu trữ@test")
     with Server(settings) as srv:
         yield srv.url, token, admin, settings
 

@@ -13,10 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from service import auth
-from service.config import Settings
-from service.storage.db import Database
-from tests.archive_support import ingest_samples
+from tests.archive_support import samples_with_tokens
 from tests.conftest import SAMPLES, Server
 from tests.test_ui_browser import NARROW, WIDE, _login, _shot, _wait_loaded, browser
 
@@ -28,12 +25,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def archive(tmp_path_factory: pytest.TempPathFactory, ocr_cache: Path) -> Iterator[tuple]:
     data = tmp_path_factory.mktemp("archive-ui") / "data"
-    ingest_samples(data, ocr_cache)
-    settings = Settings.from_env(data)
-    db = Database(settings.database_url)
-    token = auth.create_token(db, "soát@test", "archivist")
-    admin = auth.create_token(db, "quản trị@test", "admin")
-    db.close()
+    settings, token, admin = samples_with_tokens(data, ocr_cache, "soát@test")
     with Server(settings) as srv:
         yield srv.url, token, admin
 

@@ -469,6 +469,30 @@ def _image_response(request: Request, path: Path, tag: str, media_type: str) -> 
     return FileResponse(path, media_type=media_type, headers=headers)
 
 
+_PAGE_FORMATS = {  # format: (renderer, ETag suffix, media type)
+    "png": (ocr.render_page_png, "p", "image/png"),
+    "webp": (ocr.render_page_webp, "w", "image/webp"),
+}
+
+
+def _page_response(
+    request: Request, st: AppState, doc_id: int, number: int, dpi: int, fmt: str
+) -> Response:
+    """One page image in ``fmt``, rendered once from the original and cached, bounded."""
+    render, suffix, media_type = _PAGE_FORMATS[fmt]
+    doc, original = _image_doc(st, doc_id, number)
+    dest = pagecache.page_image(
+        st.settings.derived_dir,
+        doc.sha256,
+        number,
+        dpi,
+        st.settings.page_cache_mb << 20,
+        lambda: render(str(original), number, doc.mime, dpi),
+        fmt=fmt,
+    )
+    return _image_response(request, dest, f"{doc.sha256[:16]}-{number}-{dpi}{suffix}", media_type)
+
+
 @router.get(
     "/documents/{doc_id}/pages/{number}.png",
     response_class=FileResponse,
@@ -484,16 +508,7 @@ def page_image(
 ) -> Response:
     """One page rendered as lossless PNG (~1 MB at 110 dpi; the UI reads the WebP),
     cached, bounded."""
-    doc, original = _image_doc(st, doc_id, number)
-    dest = pagecache.page_image(
-        st.settings.derived_dir,
-        doc.sha256,
-        number,
-        dpi,
-        st.settings.page_cache_mb << 20,
-        lambda: ocr.render_page_png(str(original), number, doc.mime, dpi),
-    )
-    return _image_response(request, dest, f"{doc.sha256[:16]}-{number}-{dpi}p", "image/png")
+    return _page_response(request, st, doc_id, number, dpi, "png")
 
 
 @router.get(
@@ -511,17 +526,7 @@ def page_image_webp(
 ) -> Response:
     """One page as WebP (quality 80: ~8x smaller than the PNG, text as legible), as the
     UI shows it; cached, bounded."""
-    doc, original = _image_doc(st, doc_id, number)
-    dest = pagecache.page_image(
-        st.settings.derived_dir,
-        doc.sha256,
-        number,
-        dpi,
-        st.settings.page_cache_mb << 20,
-        lambda: ocr.render_page_webp(str(original), number, doc.mime, dpi),
-        fmt="webp",
-    )
-    return _image_response(request, dest, f"{doc.sha256[:16]}-{number}-{dpi}w", "image/webp")
+    return _page_response(request, st, doc_id, number, dpi, "webp")
 
 
 @router.get(
