@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -363,3 +364,18 @@ def test_a_number_or_a_type_is_checked_by_its_kind(client, field, typed, message
         c.post(f"/api/v1/documents/{doc_id}/corrections", json=body, headers=api).json()["value"]
         == "Báo cáo"
     )
+
+
+def test_times_are_shown_in_the_serving_apps_zone(client, data_dir: Path) -> None:
+    """Two apps in one process, each with its own SOHOA_TIMEZONE, show one stored time in
+    their own zone (the zone is the app's setting, not what the environment said at import)."""
+    c, tokens, _ = client
+    _login(c, tokens["admin"])
+    row = r"<tr><td>admin@test</td><td>[^<]*</td><td>(\d\d/\d\d/\d{4} (\d\d):\d\d)</td>"
+    hanoi = re.search(row, c.get("/tokens").text)
+    utc_app = create_app(replace(Settings.from_env(data_dir), timezone="UTC"), run_worker=False)
+    with TestClient(utc_app, headers=SAME_ORIGIN) as u:
+        _login(u, tokens["admin"])
+        utc = re.search(row, u.get("/tokens").text)
+    assert hanoi and utc
+    assert (int(utc.group(2)) + 7) % 24 == int(hanoi.group(2))  # Vietnam: UTC+7, no DST

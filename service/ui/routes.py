@@ -20,6 +20,8 @@ from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, load_only
@@ -29,7 +31,6 @@ from schemas import PageRoute, Record, Source, SourceKind
 from service import auth, batches, layerwords, lifecycle, readmodel, rescans, review
 from service import figures as figs
 from service.api.deps import AppState, get_state, session_user
-from service.config import Settings
 from service.safetext import TooLong, clean_text, correction_value, csv_row
 from service.storage import repo
 from service.storage.models import CorrectionRow, DocumentRow, TokenRow
@@ -66,18 +67,20 @@ templates.env.filters["short_number"] = fig.short_number
 templates.env.filters["vn_date"] = marks.vn_date
 templates.env.tests["showing_more_than"] = lambda written, value: marks.shows_more(value, written)
 # Times are stored in UTC and shown in the archive's time (SOHOA_TIMEZONE, Vietnam's by
-# default): an archivist reads 14:05 for what happened at 14:05 on the office clock.
-LOCAL_ZONE = ZoneInfo(Settings.from_env().timezone)
+# default): an archivist reads 14:05 for what happened at 14:05 on the office clock. The zone
+# is the serving app's setting, read per request, so two apps in one process never share it.
 
 
-def local_time(value: datetime | None) -> str:
+@pass_context
+def local_time(context: Context, value: datetime | None) -> str:
     """dd/mm/yyyy HH:MM in the archive's time zone (a naive time, as SQLite returns it,
     is UTC)."""
     if value is None:
         return ""
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(LOCAL_ZONE).strftime("%d/%m/%Y %H:%M")
+    zone = ZoneInfo(context["request"].app.state.sohoa.settings.timezone)
+    return value.astimezone(zone).strftime("%d/%m/%Y %H:%M")
 
 
 templates.env.filters["local_time"] = local_time
