@@ -358,8 +358,11 @@ def worker_cmd(
 ) -> None:
     """Run a Celery worker (needs SOHOA_BROKER_URL, a shared database and data directory).
 
-    Exit 0 when stopped (SIGTERM, Ctrl-C); 12 when it stops on a fatal error.
+    Exit 0 when stopped (SIGTERM, Ctrl-C); 12 when it stops on a fatal error. A worker is a
+    service: its log is its output, so sohoa's INFO lines (the OCR processes it took, what it
+    stored) show without -v, beside Celery's own.
     """
+    logs.configure(min(logs.current_level(), logs.level_for(1)))
     if not state.settings.broker_url:
         raise SohoaError(
             ErrorKind.BAD_INPUT,
