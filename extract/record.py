@@ -15,7 +15,7 @@ from extract.counts import find_counts, measure_of
 from extract.dates import find_dates
 from extract.entities import find_entities
 from extract.gazetteer import proper_place
-from extract.header import HeaderField, find_header, normal_case
+from extract.header import HeaderField, find_header, normal_case, numbering
 from extract.money import find_money
 from extract.review import REQUIRED_ON_SCANS, field_reasons, needs_review
 from extract.text import LazyWords, PageText, WordSource
@@ -48,7 +48,7 @@ log = logging.getLogger(__name__)
 EXTRACTOR_VERSION = "extract-0.6.1"
 
 CITED_AFTER = "cited_after"
-NUMBER_ORDER = "number_order"
+NUMBER_ORDER = numbering.NUMBER_ORDER
 
 _HEADER_FIELDS = (*HEADER_VALUE_FIELDS, "recipients")
 

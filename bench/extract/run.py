@@ -301,6 +301,23 @@ def baseline_records(rev: str, docs: list[Document]) -> list[Record]:
     return [Record.model_validate_json(line) for line in out.splitlines()]
 
 
+def old_readings(doc: Document, data: Path, version: str | None) -> Document:
+    """The Document with the handwriting readings an earlier OCR stage cached (``version``,
+    e.g. ``ocr-7+digits-3``: the baseline commit's digit reader, Tesseract's words being
+    the same), so ``--baseline`` scores that commit's reader and extractor together."""
+    if version is None:
+        return doc
+    folder = data / "cache" / "ocr" / doc.source.sha256 / version
+    pages = []
+    for page in doc.pages:
+        cached = folder / f"{page.number:04d}.json"
+        if cached.exists():
+            old = Page.model_validate_json(cached.read_text()).hand_digits
+            page = page.model_copy(update={"hand_digits": old})
+        pages.append(page)
+    return doc.model_copy(update={"pages": pages})
+
+
 def scans(golds: list[dict], docs: list[Document], args: argparse.Namespace) -> None:
     """The real scans, design and held-out files apart, with the same-run baselines."""
     records = [build_record(d) for d in docs]
@@ -314,7 +331,8 @@ def scans(golds: list[dict], docs: list[Document], args: argparse.Namespace) -> 
         )
         for d in docs
     ]
-    base = baseline_records(args.baseline, docs) if args.baseline else None
+    base_docs = [old_readings(d, args.data, args.baseline_ocr) for d in docs]
+    base = baseline_records(args.baseline, base_docs) if args.baseline else None
     for part, is_held in (("design", False), ("held out from design", True)):
         idx = [i for i, h in enumerate(held) if h == is_held]
         if not idx:
@@ -366,6 +384,12 @@ def main() -> None:
         "--baseline",
         metavar="REV",
         help="also score the extractor of this git commit on the same Documents",
+    )
+    ap.add_argument(
+        "--baseline-ocr",
+        metavar="VERSION",
+        help="give the baseline the handwriting readings of this cached OCR version of "
+        "--data (e.g. ocr-7+digits-3)",
     )
     ap.add_argument(
         "-v",
