@@ -44,8 +44,9 @@ log = logging.getLogger(__name__)
 # 0.5.1: damage flagged (keys, numbers, names, cross-checks); missing fields of scans,
 # count measures, label numbers. 0.6.0: key, law-name and title rules (#15); 0.6.1: the
 # issuer, its parent and the signer's title located by their own lines (spans, text) in
-# two-column layouts, values unchanged
-EXTRACTOR_VERSION = "extract-0.6.1"
+# two-column layouts, values unchanged; 0.6.2-digits: the archive's numbering of an issuer's
+# series bounds a handwritten number and flags one out of order (number_order)
+EXTRACTOR_VERSION = "extract-0.6.2-digits"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = numbering.NUMBER_ORDER

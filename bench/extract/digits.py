@@ -13,8 +13,8 @@ as it is), the same with MNIST also redrawn with thinner and bolder pens, and th
 (:func:`ocr.handdigits.training_set`, HOG features).
 Printed: accuracy and mean negative log-likelihood of the true digit (lower: surer when right).
 
-Then whole blanks (every number and day blank found, design files): the string the reader
-gives, right / wrong but sure (p >= 0.6, what the extractor would take) / wrong and unsure,
+Then whole blanks (every number and day blank found; design and held-out files apart): the
+string the reader gives, right or wrong, sure (p >= 0.6, what the extractor takes) or not,
 read on Otsu's cut alone (as ``digits-3`` did) and by the product
 (:func:`read_header_digits`: the mean over several binarisations), with one classifier.
 """
@@ -94,10 +94,10 @@ def score(model, x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     return right, nll
 
 
-def whole_blanks(found: list[tuple[str, np.ndarray, list, str]], model) -> None:
-    """Right / wrong and sure / wrong and unsure strings per blank: Otsu's cut alone (as
-    ``digits-3`` read) and the product's several binarisations, with the same classifier."""
-    tally = {name: [0, 0, 0, 0] for name in ("Otsu's cut (digits-3)", "3 binarisations")}
+def whole_blanks(found: list[tuple[str, np.ndarray, list, str]], model, label: str) -> None:
+    """Right or wrong, sure or not, strings per blank: Otsu's cut alone (as ``digits-3``
+    read) and the product's several binarisations, with the same classifier."""
+    tally = {name: [0, 0, 0, 0, 0] for name in ("Otsu's cut (digits-3)", "3 binarisations")}
     seen: set[int] = set()
     for _, gray, words, _ in found:
         if id(gray) in seen:
@@ -115,13 +115,12 @@ def whole_blanks(found: list[tuple[str, np.ndarray, list, str]], model) -> None:
                 truth = truths.get(field, "")
                 t = tally[name]
                 t[0] += 1
-                t[1] += text == truth
-                t[2] += text != truth and p >= SURE
-                t[3] += text != truth and p < SURE
-    head = f"{'read':>5s} {'right':>6s} {'wrong, sure':>12s} {'unsure':>7s}"
-    print(f"\n{'whole blanks (design)':24s} {head}")
-    for name, (n, right, sure, unsure) in tally.items():
-        print(f"{name:24s} {n:5d} {right:6d} {sure:12d} {unsure:7d}")
+                t[1 if text == truth else 3] += p >= SURE
+                t[2 if text == truth else 4] += p < SURE
+    head = "read  right: sure unsure  wrong: sure unsure"
+    print(f"\n{'whole blanks, ' + label:24s} {head}")
+    for name, (n, r_sure, r_unsure, w_sure, w_unsure) in tally.items():
+        print(f"{name:24s} {n:4d} {r_sure:11d} {r_unsure:6d} {w_sure:11d} {w_unsure:6d}")
 
 
 @contextlib.contextmanager
@@ -143,10 +142,10 @@ def main() -> None:
     images, labels = hd.mnist()
     order = np.random.default_rng(1).permutation(len(images))
     held, train = order[:1000], order[1000:]
-    design = blanks(args.data, held=False)
-    sets = {"design": scan_digits(design)}
+    found = {"design": blanks(args.data, held=False)}
     if not args.design_only:
-        sets["held out"] = scan_digits(blanks(args.data, held=True))
+        found["held out"] = blanks(args.data, held=True)
+    sets = {name: scan_digits(f) for name, f in found.items()}
     sizes = ", ".join(f"{k} {len(v[1])}" for k, v in sets.items())
     print(f"MNIST held out: {len(held)} digits; real-scan header digits: {sizes}")
     cols = "".join(f" {k + ' acc':>13s} {'nll':>5s}" for k in sets)
@@ -172,7 +171,8 @@ def main() -> None:
             acc, nll = score(model, np.array([read(m) for m in masks]), np.array(truth))
             row += f" {acc:13.3f} {nll:5.2f}"
         print(row, flush=True)
-    whole_blanks(design, models[-1])
+    for name, f in found.items():  # the held-out files as an aggregate only
+        whole_blanks(f, models[-1], name)
 
 
 if __name__ == "__main__":

@@ -318,10 +318,34 @@ def old_readings(doc: Document, data: Path, version: str | None) -> Document:
     return doc.model_copy(update={"pages": pages})
 
 
+def with_archive(golds: list[dict], held: list[bool], i: int, doc: Document) -> Record:
+    """The record of scan ``i`` read with an archive holding the other design scans' gold
+    numbers and dates (never a held-out file's) as its issuers' numbering
+    (``extract.header.numbering``): what the prior does where an archive already holds the
+    neighbours of a document's series."""
+    from extract.header import numbering
+
+    rows = []
+    for j, gold in enumerate(golds):
+        doc_gold = gold["doc"]
+        number, date = doc_gold.get("number") or "", doc_gold.get("date") or ""
+        name = numbering.series(number, doc_gold.get("issuer"))
+        if j != i and not held[j] and name and len(date) >= 10:
+            rows.append((name, date, int(number.split("/")[0])))
+    numbering.set_archive_numbers(rows)
+    try:
+        return build_record(doc)
+    finally:
+        numbering.set_archive_numbers([])
+
+
 def scans(golds: list[dict], docs: list[Document], args: argparse.Namespace) -> None:
     """The real scans, design and held-out files apart, with the same-run baselines."""
-    records = [build_record(d) for d in docs]
     held = [g["file"] in HELD_OUT for g in golds]
+    records = [
+        with_archive(golds, held, i, d) if args.archive_prior else build_record(d)
+        for i, d in enumerate(docs)
+    ]
     # baseline: the same pages without the OCR stage's handwriting readings
     bare = [
         build_record(
@@ -384,6 +408,11 @@ def main() -> None:
         "--baseline",
         metavar="REV",
         help="also score the extractor of this git commit on the same Documents",
+    )
+    ap.add_argument(
+        "--archive-prior",
+        action="store_true",
+        help="read each scan with the other design scans' gold numbers as the archive's",
     )
     ap.add_argument(
         "--baseline-ocr",

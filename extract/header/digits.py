@@ -56,9 +56,9 @@ def hand_digits(page: PageText, out: HeaderResult, signed_on: str | None) -> Non
 
 
 def _hand_number(page: PageText, out: HeaderResult, hand: DigitReading | None) -> None:
-    """The number's digits from the reading of its blank: the likeliest reading when sure
-    and the archive's numbering of the series allows it; else, when the archive bounds the
-    number, the one reading those bounds allow (given, flagged ``doubtful``)."""
+    """The number's digits from the reading of its blank: the likeliest reading when sure;
+    else, when the archive's numbering of the series bounds the number, the one reading
+    those bounds allow (given, flagged ``doubtful``)."""
     number = out.number
     if not (number and number.symbol and hand) or not _same_line(page, number, hand.box):
         return
@@ -85,11 +85,12 @@ def _pick_number(
 ) -> tuple[str, float, bool] | None:
     """(digits, probability, sure) of the number's blank, or ``None`` (left unread).
 
-    Sure: the likeliest reading, above the bar, that the archive's bounds allow (or no
-    bounds). Otherwise, within bounds, a reading that carries most of the probability the
-    bounds allow, as the signing window does for the day ("45" read where the archive's
-    numbers of that week are 46 and 52 leaves "46" when the reader had it second)."""
-    if hand.confidence >= HAND_MIN_P and (limits is None or _allows(limits, hand.text)):
+    Sure: the likeliest reading, above the bar. The archive's numbering is a soft bound (a
+    number may be taken days before the document is dated, a register may be shared): it
+    never overrides a sure reading (:func:`_archive_order` flags one it disputes), but
+    among unsure readings it takes the one that carries most of the probability the
+    bounds allow, flagged ``doubtful``, as the signing window does for the day."""
+    if hand.confidence >= HAND_MIN_P:
         return hand.text, hand.confidence, True
     if limits is None:
         return None
