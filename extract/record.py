@@ -15,7 +15,7 @@ from extract.counts import find_counts, measure_of
 from extract.dates import find_dates
 from extract.entities import find_entities
 from extract.gazetteer import proper_place
-from extract.header import HeaderField, find_header, normal_case
+from extract.header import HeaderField, find_header, normal_case, numbering
 from extract.money import find_money
 from extract.review import REQUIRED_ON_SCANS, field_reasons, needs_review
 from extract.text import LazyWords, PageText, WordSource
@@ -44,11 +44,12 @@ log = logging.getLogger(__name__)
 # 0.5.1: damage flagged (keys, numbers, names, cross-checks); missing fields of scans,
 # count measures, label numbers. 0.6.0: key, law-name and title rules (#15); 0.6.1: the
 # issuer, its parent and the signer's title located by their own lines (spans, text) in
-# two-column layouts, values unchanged
-EXTRACTOR_VERSION = "extract-0.6.1"
+# two-column layouts, values unchanged; 0.6.2-digits: the archive's numbering of an issuer's
+# series bounds a handwritten number and flags one out of order (number_order)
+EXTRACTOR_VERSION = "extract-0.6.2-digits"
 
 CITED_AFTER = "cited_after"
-NUMBER_ORDER = "number_order"
+NUMBER_ORDER = numbering.NUMBER_ORDER
 
 _HEADER_FIELDS = (*HEADER_VALUE_FIELDS, "recipients")
 

@@ -1,7 +1,8 @@
 """OCR: rasterize a page, clean it up with OpenCV, read it with Tesseract ``vie``.
 
-Public API: :data:`OCR_VERSION`, :func:`check_dependencies`, :func:`ocr_page`,
-:func:`render_page_png`, :func:`render_page_webp`, :func:`write_searchable_pdf`.
+Public API: :data:`OCR_VERSION`, :data:`TESSERACT_STAGE`, :func:`check_dependencies`,
+:func:`ocr_page`, :func:`reread_digits`, :func:`render_page_png`, :func:`render_page_webp`,
+:func:`write_searchable_pdf`.
 Functions are top-level and picklable: the service runs them in its one process pool (no
 pools in here).
 """
@@ -12,13 +13,16 @@ import cv2
 
 from ocr import engine
 from ocr.handdigits import DIGITS_MODEL
-from ocr.page import ocr_page
+from ocr.page import ocr_page, reread_digits
 from ocr.pdfout import write_searchable_pdf
 from ocr.raster import load_page
 from schemas import ErrorKind, SohoaError
 
-# bump whenever OCR output can change (results are cached by it)
-OCR_VERSION = f"ocr-7+{DIGITS_MODEL}"
+# bump whenever Tesseract's output can change (text, words, boxes)
+TESSERACT_STAGE = "ocr-7"
+# results are cached by it: a change of the digit reader alone re-reads only the two header
+# blanks of a cached page (:func:`reread_digits`), not the whole page
+OCR_VERSION = f"{TESSERACT_STAGE}+{DIGITS_MODEL}"
 
 
 def check_dependencies() -> None:
@@ -59,9 +63,11 @@ def render_page_webp(
 
 __all__ = [
     "OCR_VERSION",
+    "TESSERACT_STAGE",
     "check_dependencies",
     "ocr_page",
     "render_page_png",
     "render_page_webp",
+    "reread_digits",
     "write_searchable_pdf",
 ]

@@ -11,7 +11,7 @@ import numpy as np
 
 from ocr import engine
 from ocr.cleanup import DEFAULT_STEPS, Cleaned, clean
-from ocr.handdigits import read_header_digits
+from ocr.handdigits import has_blanks, read_header_digits
 from ocr.layout import compose
 from ocr.raster import load_page
 from schemas import Box, ErrorKind, Page, PageKind, PageRoute, SohoaError, Word
@@ -178,3 +178,16 @@ def ocr_page(
         confidence=round(conf, 1),
         hand_digits=hand,
     )
+
+
+def reread_digits(path: str, mime: str, page: Page, dpi: int = 300) -> Page:
+    """A page OCRed by an earlier digit reader with the same Tesseract stage: the header's
+    number and day blanks read again from the image, the words and text kept as they are
+    (re-rendering and two blanks take a second; Tesseract on the page takes a minute).
+    ``dpi``: what :func:`ocr_page` was asked for, so the words' boxes fit the image."""
+    if page.kind != PageKind.CONTENT or not has_blanks(page.words, page.height or 0):
+        return page.model_copy(update={"hand_digits": []})  # nothing to read: no rendering
+    raster = load_page(path, page.number, mime, dpi, annots=False)  # as ocr_page rendered it
+    hand = read_header_digits(raster.rgb, page.words)
+    log.debug("%s p%d: handwritten digits re-read (%d)", Path(path).name, page.number, len(hand))
+    return page.model_copy(update={"hand_digits": hand})

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from extract.header import numbering
 from normalize import codes, repair
 from schemas import Document, PageRoute, Record
 from service import PIPELINE_VERSION, feed, rescans, review
@@ -57,8 +58,21 @@ def store(
     if stored.created and is_clean_text(document):
         repair.learn_clean_text(models_dir, document.text)
         codes.learn_archive_codes(models_dir, sure_keys(record), source=identity(document, record))
+    learn_sure_number(models_dir, record)
     log.info("stored %s as document %d", filename, stored.document_id)
     return stored
+
+
+def learn_sure_number(models_dir: Path, record: Record) -> None:
+    """Keep the document's number and day in the archive's numbering of its issuer's series
+    (:mod:`extract.header.numbering`) when neither needs review: the next handwritten
+    number of that series is read within what they allow."""
+    doc = record.doc
+    if not (doc.number and doc.date and len(doc.date) >= 10 and doc.issuer):
+        return
+    if any(d.needs_review for d in (doc.detail.get("number"), doc.detail.get("date")) if d):
+        return
+    numbering.learn_number(models_dir, doc.number, doc.issuer, doc.date)
 
 
 def _save(

@@ -20,7 +20,7 @@ from pathlib import Path
 import extract
 import ingest
 import ocr
-from extract.header import names
+from extract.header import names, numbering
 from ingest import pdfsig
 from ingest.textfile import UTF8_REPLACED
 from normalize import codes, repair
@@ -138,6 +138,18 @@ class Pipeline:
                 path.unlink(missing_ok=True)
         return None
 
+    def _stale_digits(self, sha256: str, page: int) -> Page | None:
+        """The page as cached by the same Tesseract stage and an earlier digit reader: only
+        its handwritten digits need reading again."""
+        folder = self.settings.cache_dir / "ocr" / sha256
+        for path in sorted(folder.glob(f"{ocr.TESSERACT_STAGE}+*/{page:04d}.json")):
+            if path.parent.name != ocr.OCR_VERSION:
+                try:
+                    return Page.model_validate_json(path.read_bytes())
+                except ValueError:
+                    continue
+        return None
+
     def _store_cache(self, sha256: str, page: Page) -> None:
         write_atomic(self._cache_path(sha256, page.number), page.model_dump_json().encode())
 
@@ -156,6 +168,12 @@ class Pipeline:
             return pending
         for page in intake.pages:
             if page.route != PageRoute.OCR or self._cached(intake.source.sha256, page.number):
+                continue
+            stale = self._stale_digits(intake.source.sha256, page.number)
+            if stale is not None:
+                pending.futures[page.number] = self._submit(
+                    ocr.reread_digits, str(path), intake.source.mime, stale, 300
+                )
                 continue
             ocr.check_dependencies()
             pending.futures[page.number] = self._submit(
@@ -259,6 +277,7 @@ class Pipeline:
         the pages' OCR words when the document's pages do not hold them (spooled)."""
         codes.load_archive_codes(self.settings.models_dir)  # the archive's own key codes
         names.load_known_names(self.settings.models_dir)  # signers a person checked
+        numbering.load_archive_numbers(self.settings.models_dir)  # the issuers' series
         record = extract.build_record(document, words)
         prov = record.provenance
         prov.pipeline_version = PIPELINE_VERSION

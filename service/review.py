@@ -48,6 +48,7 @@ REASON_LABELS = {
     "title_suspect": "trích yếu có thể sai",
     "doubtful": "giá trị đáng ngờ",
     "day_missing": "chưa đọc được ngày (chỉ có tháng, năm)",
+    "number_order": "số không theo thứ tự số văn bản của cơ quan trong năm",
 }
 FIELD_LABELS = {
     "issuer": "Cơ quan ban hành",

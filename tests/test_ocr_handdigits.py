@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.handdigits import DIGITS_MODEL, _split_wide, read_header_digits
+from ocr.handdigits import DIGITS_MODEL, _combined, _digits, _split_wide, read_header_digits
 from schemas import Box, Word
 
 SERIF = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf"
@@ -98,3 +98,41 @@ def test_touching_digits_are_split_between_them(pair: str) -> None:
     for half, own in zip(halves, alone, strict=True):  # each half is mostly its own digit
         assert np.count_nonzero(half & own) > 0.85 * np.count_nonzero(half)
         assert np.count_nonzero(half & own) > 0.8 * np.count_nonzero(own)
+
+
+def _pen_digit(ch: str, x: int, canvas: Image.Image) -> None:
+    draw = ImageDraw.Draw(canvas)
+    draw.text((x, 40), ch, fill=255, font=ImageFont.truetype(PEN, 120), stroke_width=2)
+
+
+def test_a_piece_split_off_left_of_the_blank_is_not_a_digit() -> None:
+    """The descender of the printed "ngày" touching the first digit: the stroke they make
+    together is split, and the piece left of the blank is print, not a digit."""
+    canvas = Image.new("L", (420, 220), 0)
+    _pen_digit("1", 190, canvas)
+    alone = np.array(canvas)
+    ys, xs = np.nonzero(alone)
+    tail = alone.copy()
+    foot = (int(xs.min()) + 4, int(ys.max()) - 4)
+    cv2.line(tail, (95, 70), foot, 255, 9)  # a slanting tail from the left into the digit
+    assert cv2.connectedComponents(tail)[0] == 2  # one stroke
+    h = int(ys.max() - ys.min())
+    got = _digits(tail, 160, 320, h)
+    assert len(got) == 1 and np.count_nonzero(got[0] & alone) > 0.8 * np.count_nonzero(alone)
+    # the digit alone is cut as itself, and one written across the blank's start is kept
+    assert len(_digits(alone, 160, 320, h)) == 1
+    assert len(_digits(alone, 200, 320, h)) == 1
+
+
+def test_readings_are_the_mean_over_the_binarisations() -> None:
+    canvas = Image.new("L", (420, 220), 0)
+    _pen_digit("2", 40, canvas)
+    two = np.array(canvas)
+    canvas = Image.new("L", (420, 220), 0)
+    _pen_digit("7", 40, canvas)
+    seven = np.array(canvas)
+    alone = dict(_combined([[two]]))
+    assert dict(_combined([[two], [two], [two]])) == pytest.approx(alone, abs=1e-3)
+    mixed = dict(_combined([[two], [seven], []]))  # one binarisation found nothing
+    assert mixed["2"] == pytest.approx(alone["2"] / 3, abs=0.02)
+    assert max(mixed.values()) < 0.6  # disagreement is never sure

@@ -301,10 +301,51 @@ def baseline_records(rev: str, docs: list[Document]) -> list[Record]:
     return [Record.model_validate_json(line) for line in out.splitlines()]
 
 
+def old_readings(doc: Document, data: Path, version: str | None) -> Document:
+    """The Document with the handwriting readings an earlier OCR stage cached (``version``,
+    e.g. ``ocr-7+digits-3``: the baseline commit's digit reader, Tesseract's words being
+    the same), so ``--baseline`` scores that commit's reader and extractor together."""
+    if version is None:
+        return doc
+    folder = data / "cache" / "ocr" / doc.source.sha256 / version
+    pages = []
+    for page in doc.pages:
+        cached = folder / f"{page.number:04d}.json"
+        if cached.exists():
+            old = Page.model_validate_json(cached.read_text()).hand_digits
+            page = page.model_copy(update={"hand_digits": old})
+        pages.append(page)
+    return doc.model_copy(update={"pages": pages})
+
+
+def with_archive(golds: list[dict], held: list[bool], i: int, doc: Document) -> Record:
+    """The record of scan ``i`` read with an archive holding the other design scans' gold
+    numbers and dates (never a held-out file's) as its issuers' numbering
+    (``extract.header.numbering``): what the prior does where an archive already holds the
+    neighbours of a document's series."""
+    from extract.header import numbering
+
+    rows = []
+    for j, gold in enumerate(golds):
+        doc_gold = gold["doc"]
+        number, date = doc_gold.get("number") or "", doc_gold.get("date") or ""
+        name = numbering.series(number, doc_gold.get("issuer"))
+        if j != i and not held[j] and name and len(date) >= 10:
+            rows.append((name, date, int(number.split("/")[0])))
+    numbering.set_archive_numbers(rows)
+    try:
+        return build_record(doc)
+    finally:
+        numbering.set_archive_numbers([])
+
+
 def scans(golds: list[dict], docs: list[Document], args: argparse.Namespace) -> None:
     """The real scans, design and held-out files apart, with the same-run baselines."""
-    records = [build_record(d) for d in docs]
     held = [g["file"] in HELD_OUT for g in golds]
+    records = [
+        with_archive(golds, held, i, d) if args.archive_prior else build_record(d)
+        for i, d in enumerate(docs)
+    ]
     # baseline: the same pages without the OCR stage's handwriting readings
     bare = [
         build_record(
@@ -314,7 +355,8 @@ def scans(golds: list[dict], docs: list[Document], args: argparse.Namespace) -> 
         )
         for d in docs
     ]
-    base = baseline_records(args.baseline, docs) if args.baseline else None
+    base_docs = [old_readings(d, args.data, args.baseline_ocr) for d in docs]
+    base = baseline_records(args.baseline, base_docs) if args.baseline else None
     for part, is_held in (("design", False), ("held out from design", True)):
         idx = [i for i, h in enumerate(held) if h == is_held]
         if not idx:
@@ -366,6 +408,17 @@ def main() -> None:
         "--baseline",
         metavar="REV",
         help="also score the extractor of this git commit on the same Documents",
+    )
+    ap.add_argument(
+        "--archive-prior",
+        action="store_true",
+        help="read each scan with the other design scans' gold numbers as the archive's",
+    )
+    ap.add_argument(
+        "--baseline-ocr",
+        metavar="VERSION",
+        help="give the baseline the handwriting readings of this cached OCR version of "
+        "--data (e.g. ocr-7+digits-3)",
     )
     ap.add_argument(
         "-v",

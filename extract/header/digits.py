@@ -2,7 +2,9 @@
 
 Number and day are often written by hand into printed blanks. Tesseract misreads them
 with a middling confidence; the OCR stage re-reads each blank with a digit classifier
-(``pages[].hand_digits``). A value is given only when one of the two is sure of it.
+(``pages[].hand_digits``). A value is given only when one of the two is sure of it, or
+when what else is known (the digital signature's date for the day, the archive's
+numbering of the issuer's series for the number) leaves one reading, flagged ``doubtful``.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import logging
 import re
 
 from extract.dates import iso
+from extract.header import numbering
 from extract.header.fields import HeaderField, HeaderResult
 from extract.text import PageText
 from normalize.keys import canonical_key
@@ -45,19 +48,81 @@ def hand_digits(page: PageText, out: HeaderResult, signed_on: str | None) -> Non
     The value is flagged 'handwritten' with the reading's probability.
     """
     readings = {r.field: r for r in page.hand_digits}
-    _hand_number(page, out.number, readings.get("number"))
-    _number_doubt(page, out.number)
     _hand_day(page, out.date, readings.get("day"), signed_on)
     _date_doubt(page, out.date, signed_on)
+    _hand_number(page, out, readings.get("number"))
+    _number_doubt(page, out.number)
+    _archive_order(out)
 
 
-def _hand_number(page: PageText, number: HeaderField | None, hand: DigitReading | None) -> None:
-    if number and hand and not _same_line(page, number, hand.box):
-        hand = None
-    if number and number.symbol and hand and hand.confidence >= HAND_MIN_P:
-        key = canonical_key(f"{hand.text}/{number.symbol}")
-        if key and (number.value is None or _ocr_unsure(page, number, key)):
-            number.value, number.flags, number.confidence = key, ["handwritten"], hand.confidence
+def _hand_number(page: PageText, out: HeaderResult, hand: DigitReading | None) -> None:
+    """The number's digits from the reading of its blank: the likeliest reading when sure;
+    else, when the archive's numbering of the series bounds the number, the one reading
+    those bounds allow (given, flagged ``doubtful``)."""
+    number = out.number
+    if not (number and number.symbol and hand) or not _same_line(page, number, hand.box):
+        return
+    keys = {a.text: canonical_key(f"{a.text}/{number.symbol}") for a in hand.alternatives}
+    top = keys.get(hand.text) or canonical_key(f"{hand.text}/{number.symbol}")
+    if not top or not (number.value is None or _ocr_unsure(page, number, top)):
+        return
+    issuer = out.issuer.value if out.issuer and isinstance(out.issuer.value, str) else None
+    date = out.date.value if out.date and isinstance(out.date.value, str) else None
+    limits = numbering.bounds(numbering.series(top, issuer), date)
+    pick = _pick_number(hand, limits)
+    if pick is None:
+        return
+    text, p, sure = pick
+    key = keys.get(text) or canonical_key(f"{text}/{number.symbol}")
+    if key:
+        number.value, number.confidence = key, p
+        number.flags = ["handwritten"] if sure else ["handwritten", "doubtful"]
+        log.debug("number read by hand as %s (p=%.2f, sure=%s)", key, p, sure)
+
+
+def _pick_number(
+    hand: DigitReading, limits: numbering.Bounds | None
+) -> tuple[str, float, bool] | None:
+    """(digits, probability, sure) of the number's blank, or ``None`` (left unread).
+
+    Sure: the likeliest reading, above the bar. The archive's numbering is a soft bound (a
+    number may be taken days before the document is dated, a register may be shared): it
+    never overrides a sure reading (:func:`_archive_order` flags one it disputes), but
+    among unsure readings it takes the one that carries most of the probability the
+    bounds allow, flagged ``doubtful``, as the signing window does for the day."""
+    if hand.confidence >= HAND_MIN_P:
+        return hand.text, hand.confidence, True
+    if limits is None:
+        return None
+    near: dict[str, float] = {}
+    for alt in hand.alternatives:
+        if _allows(limits, alt.text):
+            near[alt.text] = max(alt.p, near.get(alt.text, 0.0))
+    if not near:
+        return None
+    best = max(near, key=near.__getitem__)
+    rest = sum(p for t, p in near.items() if t != best)
+    if near[best] < FALLBACK_MIN_P or near[best] < 2 * rest:
+        return None
+    return best, near[best], False
+
+
+def _allows(limits: numbering.Bounds, digits: str) -> bool:
+    return digits.isdigit() and limits.allows(int(digits))
+
+
+def _archive_order(out: HeaderResult) -> None:
+    """A number, printed or handwritten, that the archive's numbering of its series does not
+    allow for its date: one of the two documents is misread or misdated."""
+    number = out.number
+    if number is None or not isinstance(number.value, str):
+        return
+    issuer = out.issuer.value if out.issuer and isinstance(out.issuer.value, str) else None
+    date = out.date.value if out.date and isinstance(out.date.value, str) else None
+    limits = numbering.bounds(numbering.series(number.value, issuer), date)
+    digits = number.value.split("/", 1)[0]
+    if limits is not None and digits.isdigit() and not limits.allows(int(digits)):
+        _flag(number, numbering.NUMBER_ORDER)
 
 
 def _hand_day(
