@@ -12,9 +12,11 @@ the text's damage score, so clean text stays as it is.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from typing import NamedTuple, cast
 
 from normalize.names import MIDDLE_NAMES, SURNAMES, surname_spelling
@@ -52,6 +54,11 @@ KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
 # heading's "HQI 3" is a word). Kept: "NQ" is not a damaged "NỢ".
 ABBR_BEFORE_NUMBER = re.compile(r"[A-ZĐ]{2,5} \d")
 CACHE_LIMIT = 200_000  # memoised tokens per model before the memo starts afresh
+# The archive's weight per text (Repairer._doc_mu): EM iterations, the step weights are
+# rounded to (and the least drop that is acted on), and the fewest syllables to judge by.
+DOC_MU_ITERATIONS = 20
+DOC_MU_STEP = 0.1
+DOC_MU_MIN_TOKENS = 200
 
 
 class Cand(NamedTuple):
@@ -82,6 +89,7 @@ class Repairer:
         self._priced: dict[tuple[str, float], tuple[Cand, ...]] = {}
         self._damage_memo: dict[str, int] = {}
         self._skel_memo: dict[str, str] = {}
+        self._mixes: dict[float, MixedLM] = {}
 
     def valid(self, key: str) -> bool:
         """A known or phonotactically valid syllable (memoised: asked for every token)."""
@@ -158,6 +166,27 @@ class Repairer:
             self._names(toks, cands_at, breaks, p_dmg)
         choice, alive = self._viterbi(cands_at, breaks)
         post = self._refine(cands_at, choice, alive, breaks)
+        mu = self._doc_mu(cands_at, choice, breaks)
+        if mu is not None:  # the archive speaks less for this text: search again at mu
+            with self._mixed(mu) as lm:
+                cands_at = [tuple(_reweighted(c, lm) for c in cs) for cs in cands_at]
+                return self._finish(text, toks, cands_at, breaks)
+        return self._finish(text, toks, cands_at, breaks, choice, alive, post)
+
+    def _finish(
+        self,
+        text: str,
+        toks: list[re.Match[str]],
+        cands_at: list[tuple[Cand, ...]],
+        breaks: list[bool],
+        choice: list[int] | None = None,
+        alive: list[list[tuple]] | None = None,
+        post: list[dict[int, float]] | None = None,
+    ) -> list[tuple[int, int, str]]:
+        """The search's last passes (the first ones unless given) and the changes they make."""
+        if choice is None or alive is None or post is None:
+            choice, alive = self._viterbi(cands_at, breaks)
+            post = self._refine(cands_at, choice, alive, breaks)
         if DOC_WEIGHT:
             prior = self._doc_prior(cands_at, post, alive)
             self._refine(cands_at, choice, alive, breaks, prior)
@@ -166,6 +195,46 @@ class Repairer:
             if cs[j].text != m.group():
                 out.append((m.start(), m.end(), cs[j].text))
         return out
+
+    def _doc_mu(
+        self, cands_at: list[tuple[Cand, ...]], choice: list[int], breaks: list[bool]
+    ) -> float | None:
+        """The archive's weight this text supports, when it is well below the model's: None
+        when there is no archive or the text agrees with it.
+
+        The archive's weight grows with its size (normalize.repair._load), whatever the text
+        being repaired: a text on other matters then pays for the archive's vocabulary
+        ("tỉnh" for every "tinh"). The first pass's readings are a sample of the text; the
+        weight that best explains them as a mix of the two models (EM over their trigram
+        probabilities) says how much the archive speaks for this text. It is biased
+        towards the archive (the first pass was read with it), so only a clearly lower
+        weight is used.
+        """
+        lm = self.lm
+        if lm.domain is None or lm.mu <= 0:
+            return None
+        pairs = _path_probs(lm, cands_at, choice, breaks)
+        if len(pairs) < DOC_MU_MIN_TOKENS:
+            return None
+        mu = lm.mu
+        for _ in range(DOC_MU_ITERATIONS):
+            mu = sum(mu * d / (mu * d + (1 - mu) * b) for b, d in pairs) / len(pairs)
+        mu = round(round(mu / DOC_MU_STEP) * DOC_MU_STEP, 2)
+        return mu if mu <= lm.mu - DOC_MU_STEP else None
+
+    @contextlib.contextmanager
+    def _mixed(self, mu: float) -> Iterator[MixedLM]:
+        """The same models mixed at weight mu, for one decode (kept per weight: warm memos)."""
+        lm = self.lm
+        mixed = self._mixes.get(mu)
+        if mixed is None:  # weight 0: the base model alone (the search's lean loop)
+            domain = lm.domain if mu > 0 else None
+            mixed = self._mixes[mu] = MixedLM(lm.ids, lm.base, domain, mu)
+        self.lm = mixed
+        try:
+            yield mixed
+        finally:
+            self.lm = lm
 
     def _lattice(
         self, text: str, toks: list[re.Match[str]], p_dmg: float
@@ -635,6 +704,31 @@ def _in_capitals(text: str, line: int, pos: int) -> bool:
 def _title_case(tok: str) -> bool:
     """ "Nang", "H6a": a name's word; in capitals (a heading) names are not told apart."""
     return tok[:1].isupper() and not any(ch.isupper() for ch in tok[1:])
+
+
+def _path_probs(
+    lm: MixedLM, cands_at: list[tuple[Cand, ...]], choice: list[int], breaks: list[bool]
+) -> list[tuple[float, float]]:
+    """(base, archive) trigram probability of each syllable read on a path."""
+    base, domain = lm.base, lm.domain
+    assert domain is not None
+    out = []
+    u = v = START_ID
+    for cs, j, brk in zip(cands_at, choice, breaks, strict=True):
+        if brk:
+            u = v = START_ID
+        c = cs[j]
+        if c.key is None:
+            u = v = START_ID
+            continue
+        out.append((base.prob3(u, v, c.kid), domain.prob3(u, v, c.kid)))
+        u, v = v, c.kid
+    return out
+
+
+def _reweighted(c: Cand, lm: MixedLM) -> Cand:
+    """A reading with the backoff weights of another mix of the same models."""
+    return c if c.key is None else c._replace(backoff=lm.backoff(c.kid))
 
 
 def _kid(c: Cand) -> int | None:
