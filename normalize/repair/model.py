@@ -55,10 +55,12 @@ KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
 ABBR_BEFORE_NUMBER = re.compile(r"[A-ZĐ]{2,5} \d")
 CACHE_LIMIT = 200_000  # memoised tokens per model before the memo starts afresh
 # The archive's weight per text (Repairer._doc_mu): EM iterations, the step weights are
-# rounded to (and the least drop that is acted on), and the fewest syllables to judge by.
+# rounded to (and the least drop that is acted on), and the fewest words to judge by.
 DOC_MU_ITERATIONS = 20
 DOC_MU_STEP = 0.1
 DOC_MU_MIN_TOKENS = 200
+# A longer text is judged on evenly spaced lines holding about this many words.
+DOC_MU_SAMPLE_TOKENS = 800
 
 
 class Cand(NamedTuple):
@@ -89,7 +91,7 @@ class Repairer:
         self._priced: dict[tuple[str, float], tuple[Cand, ...]] = {}
         self._damage_memo: dict[str, int] = {}
         self._skel_memo: dict[str, str] = {}
-        self._mixes: dict[float, MixedLM] = {}
+        self._mixes: dict[float, tuple[MixedLM, dict]] = {}
 
     def valid(self, key: str) -> bool:
         """A known or phonotactically valid syllable (memoised: asked for every token)."""
@@ -156,37 +158,54 @@ class Repairer:
 
     # ---- decoding ---------------------------------------------------------------------
     def decode(self, text: str, p_dmg: float) -> list[tuple[int, int, str]]:
-        """Viterbi over every word token of the text; returns (start, end, replacement)."""
+        """Viterbi over every word token of the text; returns (start, end, replacement).
+
+        With an archive, the weight it gets for this text is judged first (``_doc_mu``, on
+        evenly spaced lines of a long text); a text too short to judge keeps the weight.
+        """
         toks = list(TOKEN.finditer(text))
         if not toks:
             return []
         p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
+        first = None
+        mu = None
+        if self.lm.domain is not None and self.lm.mu > 0 and len(toks) >= DOC_MU_MIN_TOKENS:
+            if len(toks) <= DOC_MU_SAMPLE_TOKENS:
+                sample, stoks = text, toks
+            else:
+                sample = _spaced_lines(text, -(-len(toks) // DOC_MU_SAMPLE_TOKENS))
+                stoks = list(TOKEN.finditer(sample))
+            judged = self._first_pass(sample, stoks, p_dmg)
+            mu = self._doc_mu(judged[0], judged[2], judged[1])
+            if mu is None and sample is text:
+                first = judged  # the whole text at the model's weight: nothing to redo
+        if mu is None:
+            return self._finish(toks, *(first or self._first_pass(text, toks, p_dmg)))
+        with self._mixed(mu):  # the archive speaks less for this text: searched at mu
+            return self._finish(toks, *self._first_pass(text, toks, p_dmg))
+
+    def _first_pass(
+        self, text: str, toks: list[re.Match[str]], p_dmg: float
+    ) -> tuple[list[tuple[Cand, ...]], list[bool], list[int], list[list[tuple]], list[dict]]:
+        """Readings, breaks, the bigram path refined by the trigram LM, the states that
+        stayed in the beam and the readings' posteriors (before the document prior)."""
         cands_at, breaks = self._lattice(text, toks, p_dmg)
         if self.lexicon.places:
             self._names(toks, cands_at, breaks, p_dmg)
         choice, alive = self._viterbi(cands_at, breaks)
         post = self._refine(cands_at, choice, alive, breaks)
-        mu = self._doc_mu(cands_at, choice, breaks)
-        if mu is not None:  # the archive speaks less for this text: search again at mu
-            with self._mixed(mu) as lm:
-                cands_at = [tuple(_reweighted(c, lm) for c in cs) for cs in cands_at]
-                return self._finish(text, toks, cands_at, breaks)
-        return self._finish(text, toks, cands_at, breaks, choice, alive, post)
+        return cands_at, breaks, choice, alive, post
 
     def _finish(
         self,
-        text: str,
         toks: list[re.Match[str]],
         cands_at: list[tuple[Cand, ...]],
         breaks: list[bool],
-        choice: list[int] | None = None,
-        alive: list[list[tuple]] | None = None,
-        post: list[dict[int, float]] | None = None,
+        choice: list[int],
+        alive: list[list[tuple]],
+        post: list[dict[int, float]],
     ) -> list[tuple[int, int, str]]:
-        """The search's last passes (the first ones unless given) and the changes they make."""
-        if choice is None or alive is None or post is None:
-            choice, alive = self._viterbi(cands_at, breaks)
-            post = self._refine(cands_at, choice, alive, breaks)
+        """The document pass (consistency) and the changes the final readings make."""
         if DOC_WEIGHT:
             prior = self._doc_prior(cands_at, post, alive)
             self._refine(cands_at, choice, alive, breaks, prior)
@@ -211,10 +230,8 @@ class Repairer:
         weight is used.
         """
         lm = self.lm
-        if lm.domain is None or lm.mu <= 0:
-            return None
         pairs = _path_probs(lm, cands_at, choice, breaks)
-        if len(pairs) < DOC_MU_MIN_TOKENS:
+        if not pairs:
             return None
         mu = lm.mu
         for _ in range(DOC_MU_ITERATIONS):
@@ -224,17 +241,18 @@ class Repairer:
 
     @contextlib.contextmanager
     def _mixed(self, mu: float) -> Iterator[MixedLM]:
-        """The same models mixed at weight mu, for one decode (kept per weight: warm memos)."""
-        lm = self.lm
-        mixed = self._mixes.get(mu)
-        if mixed is None:  # weight 0: the base model alone (the search's lean loop)
+        """The same models mixed at weight mu, for one decode; each weight keeps its LM and
+        priced readings (their backoff weights are the mix's) warm for the next text."""
+        lm, priced = self.lm, self._priced
+        got = self._mixes.get(mu)
+        if got is None:  # weight 0: the base model alone (the search's lean loop)
             domain = lm.domain if mu > 0 else None
-            mixed = self._mixes[mu] = MixedLM(lm.ids, lm.base, domain, mu)
-        self.lm = mixed
+            got = self._mixes[mu] = (MixedLM(lm.ids, lm.base, domain, mu), {})
+        self.lm, self._priced = got
         try:
-            yield mixed
+            yield got[0]
         finally:
-            self.lm = lm
+            self.lm, self._priced = lm, priced
 
     def _lattice(
         self, text: str, toks: list[re.Match[str]], p_dmg: float
@@ -726,9 +744,9 @@ def _path_probs(
     return out
 
 
-def _reweighted(c: Cand, lm: MixedLM) -> Cand:
-    """A reading with the backoff weights of another mix of the same models."""
-    return c if c.key is None else c._replace(backoff=lm.backoff(c.kid))
+def _spaced_lines(text: str, step: int) -> str:
+    """Every step-th line of the text (a sample spread over the whole of it)."""
+    return "\n".join(text.split("\n")[::step])
 
 
 def _kid(c: Cand) -> int | None:
