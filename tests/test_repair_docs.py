@@ -114,5 +114,64 @@ def test_relabel_keeps_the_data_and_says_what_it_extends(tmp_path):
     new = relabel(path)
     assert new["version"] == MODEL_VERSION != "old-1"
     assert new["bigrams"] == old["bigrams"]
-    prov = {"sources": {"x": 1}, "extends": "old-1", "changes": RELABEL_CHANGES}
+    prov = {"sources": {"x": 1}, "extends": "old-1", "changes": RELABEL_CHANGES, "earlier": []}
     assert new["provenance"] == prov
+    # a relabelled snapshot relabelled again keeps what the version before it changed
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        json.dump({**new, "version": "old-2"}, f)
+    again = relabel(path)["provenance"]
+    assert again["extends"] == "old-2"
+    assert again["earlier"] == [{"version": "old-2", "changes": RELABEL_CHANGES}]
+
+
+def test_roman_numeral_with_a_one_for_an_i_is_read_as_a_numeral(model):
+    """English OCR reads the I of "II" as 1 ("I1", "1V", "X111"): a numeral mixing letters
+    and a 1 is no number; "111" alone stays a number, and a clean "II" stays."""
+    out = model.repair(
+        seed("000") + "\nI1. KET QUA THUC HIEN\nPhu luc 1V, Dai hoi X111 va 111 nguoi, muc II"
+    ).text.split("\n")
+    assert out[-2].startswith("II. KẾT QUẢ")
+    assert "IV" in out[-1] and "XIII" in out[-1] and "111 người" in out[-1]
+    assert out[-1].endswith("mục II")
+
+
+# Weather and farming, unaccented: nothing the khuyến học seeds talk about.
+OTHER_MATTERS = (
+    "thoi tiet mien bac hom nay co mua rao va dong rai rac, nhiet do thap nhat tu hai muoi den "
+    "hai muoi hai do. nong dan cac tinh dong bang song hong dang tap trung thu hoach lua xuan "
+    "va chuan bi gieo cay vu mua. gia lua gao tren thi truong trong nuoc tang nhe so voi tuan "
+    "truoc, trong khi gia rau xanh giam do nguon cung doi dao. cac chuyen gia khuyen nguoi dan "
+    "theo doi du bao thoi tiet de chu dong phong tranh thien tai."
+)
+
+
+def test_archive_weight_drops_for_a_text_it_does_not_speak_for(adapted, monkeypatch):
+    """The archive (seeds 001/003/004, khuyến học) keeps its weight for seed 002, on the same
+    matters, and a text on weather and farming is searched again with a lower weight."""
+    from normalize.repair import model as m
+
+    weights: list[tuple[float | None, float]] = []
+    doc_mu = m.Repairer._doc_mu
+
+    def spy(self, *args):
+        got = doc_mu(self, *args)
+        weights.append((got, self.lm.mu))
+        return got
+
+    monkeypatch.setattr(m.Repairer, "_doc_mu", spy)
+    monkeypatch.setattr(m, "DOC_MU_MIN_TOKENS", 20)  # the short text is judged too
+    adapted.repair(seed("002"))
+    assert weights == [(None, 0.5)]
+    weights.clear()
+    adapted.repair(OTHER_MATTERS)
+    ((got, before),) = weights
+    assert got is not None and got < before
+
+
+def test_archive_weight_zero_searches_as_the_empty_archive(model, adapted, monkeypatch):
+    """Where the text gives the archive no weight, the result is the empty archive's."""
+    from normalize.repair import model as m
+
+    monkeypatch.setattr(m.Repairer, "_doc_mu", lambda self, *args: 0.0)
+    text = seed("002")
+    assert adapted.repair(text).text == model.repair(text).text

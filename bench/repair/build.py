@@ -220,9 +220,10 @@ def with_channel(base: Path, renders: list[Path]) -> dict:
 # What a snapshot made by --relabel changes: its data are the old one's, the model built from
 # them is not (the version names the repair model stored records were made with).
 RELABEL_CHANGES = (
-    "data as vi-repair-2026.12-2; the LM keeps trigrams seen once (KneserNey built without "
-    "a count floor), a pair the confusion table saw is priced no lower than the rules price "
-    "it, glued words split at an abbreviation's or a number's seam, UNSEEN_DECAY 0.3"
+    "data as vi-repair-2026.12-3 (itself 2026.12-2's data); the archive's weight is set per "
+    "text (EM over the first pass's readings: a text the archive does not speak for is "
+    "searched again with a lower weight), and Roman numerals with a 1 for an I (I1, 1V, "
+    "X111) are read as numerals"
 )
 
 
@@ -231,10 +232,16 @@ def relabel(base: Path) -> dict:
     which snapshot it extends and what the repair model built from it does differently."""
     with gzip.open(base, "rt", encoding="utf-8") as f:
         snap = json.load(f)
+    prov = snap["provenance"]
+    # the versions before keep their own notes: (version, what it changed), oldest first
+    earlier = [*prov.get("earlier", [])]
+    if "changes" in prov:
+        earlier.append({"version": snap["version"], "changes": prov["changes"]})
     snap["provenance"] = {
-        **snap["provenance"],
+        **prov,
         "extends": snap["version"],
         "changes": RELABEL_CHANGES,
+        "earlier": earlier,
     }
     snap["version"] = MODEL_VERSION
     return snap

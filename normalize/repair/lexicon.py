@@ -33,6 +33,9 @@ CHAR_ALTS = {
 HORN = re.compile("[oOuU]'")
 _HORNS = {"o'": "ơ", "O'": "Ơ", "u'": "ư", "U'": "Ư"}
 ROMAN = re.compile(r"^[IVXL1]{1,5}$")
+# A Roman numeral with a "1" for one of its I's ("I1", "1V", "X111"): letters and a digit
+# together are no number, so the 1 is read as I (a clean "II" never has one).
+ROMAN_WITH_ONE = re.compile(r"^(?=.*1)(?=.*[IVX])X{0,3}(?:[I1]X|[I1]V|V?[I1]{0,3})$")
 # Lower-case numerals are numbers only where they number a list ("vii)", "(iv)", see
 # normalize.repair.model): elsewhere "vii" is vũ with its ũ read as "ii" ("cổ vũ").
 LOWER_ROMAN = re.compile(r"^[ivx]{1,4}$")
@@ -107,6 +110,7 @@ def settings_key() -> str:
         GLUE_P,
         GLUED.pattern,
         ROMAN.pattern,
+        ROMAN_WITH_ONE.pattern,
         RULES,
         INITIAL_RULES,
         CHAR_ALTS,
@@ -308,6 +312,8 @@ class Lexicon:
         acro = acronyms.get(skeleton(tok).upper()) if tok.isupper() and not ident_ok else None
         if acro and acro != tok:  # HDND -> HĐND, learned from clean text
             return ((None, tok, 0.0, KEPT, -1), (None, acro, 0.0, DAMAGED, -1))
+        if ROMAN_WITH_ONE.match(tok):
+            return ((None, tok, 0.0, KEPT, -1), (None, tok.replace("1", "I"), 0.0, DAMAGED, -1))
         lone_symbol = not any(ch.isalnum() for ch in tok) and tok not in ("@", "¢")
         damaged = _may_be_damaged(tok)
         if not ident_ok and (lone_symbol or ROMAN.match(tok) or not (seen or damaged)):

@@ -12,9 +12,11 @@ the text's damage score, so clean text stays as it is.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import math
 import re
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from typing import NamedTuple, cast
 
 from normalize.names import MIDDLE_NAMES, SURNAMES, surname_spelling
@@ -52,6 +54,13 @@ KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
 # heading's "HQI 3" is a word). Kept: "NQ" is not a damaged "NỢ".
 ABBR_BEFORE_NUMBER = re.compile(r"[A-ZĐ]{2,5} \d")
 CACHE_LIMIT = 200_000  # memoised tokens per model before the memo starts afresh
+# The archive's weight per text (Repairer._doc_mu): EM iterations, the step weights are
+# rounded to (and the least drop that is acted on), and the fewest words to judge by.
+DOC_MU_ITERATIONS = 20
+DOC_MU_STEP = 0.1
+DOC_MU_MIN_TOKENS = 200
+# A longer text is judged on evenly spaced lines holding about this many words.
+DOC_MU_SAMPLE_TOKENS = 800
 
 
 class Cand(NamedTuple):
@@ -82,6 +91,7 @@ class Repairer:
         self._priced: dict[tuple[str, float], tuple[Cand, ...]] = {}
         self._damage_memo: dict[str, int] = {}
         self._skel_memo: dict[str, str] = {}
+        self._mixes: dict[float, tuple[MixedLM, dict]] = {}
 
     def valid(self, key: str) -> bool:
         """A known or phonotactically valid syllable (memoised: asked for every token)."""
@@ -148,16 +158,54 @@ class Repairer:
 
     # ---- decoding ---------------------------------------------------------------------
     def decode(self, text: str, p_dmg: float) -> list[tuple[int, int, str]]:
-        """Viterbi over every word token of the text; returns (start, end, replacement)."""
+        """Viterbi over every word token of the text; returns (start, end, replacement).
+
+        With an archive, the weight it gets for this text is judged first (``_doc_mu``, on
+        evenly spaced lines of a long text); a text too short to judge keeps the weight.
+        """
         toks = list(TOKEN.finditer(text))
         if not toks:
             return []
         p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
+        first = None
+        mu = None
+        if self.lm.domain is not None and self.lm.mu > 0 and len(toks) >= DOC_MU_MIN_TOKENS:
+            if len(toks) <= DOC_MU_SAMPLE_TOKENS:
+                sample, stoks = text, toks
+            else:
+                sample = _spaced_lines(text, -(-len(toks) // DOC_MU_SAMPLE_TOKENS))
+                stoks = list(TOKEN.finditer(sample))
+            judged = self._first_pass(sample, stoks, p_dmg)
+            mu = self._doc_mu(judged[0], judged[2], judged[1])
+            if mu is None and sample is text:
+                first = judged  # the whole text at the model's weight: nothing to redo
+        if mu is None:
+            return self._finish(toks, *(first or self._first_pass(text, toks, p_dmg)))
+        with self._mixed(mu):  # the archive speaks less for this text: searched at mu
+            return self._finish(toks, *self._first_pass(text, toks, p_dmg))
+
+    def _first_pass(
+        self, text: str, toks: list[re.Match[str]], p_dmg: float
+    ) -> tuple[list[tuple[Cand, ...]], list[bool], list[int], list[list[tuple]], list[dict]]:
+        """Readings, breaks, the bigram path refined by the trigram LM, the states that
+        stayed in the beam and the readings' posteriors (before the document prior)."""
         cands_at, breaks = self._lattice(text, toks, p_dmg)
         if self.lexicon.places:
             self._names(toks, cands_at, breaks, p_dmg)
         choice, alive = self._viterbi(cands_at, breaks)
         post = self._refine(cands_at, choice, alive, breaks)
+        return cands_at, breaks, choice, alive, post
+
+    def _finish(
+        self,
+        toks: list[re.Match[str]],
+        cands_at: list[tuple[Cand, ...]],
+        breaks: list[bool],
+        choice: list[int],
+        alive: list[list[tuple]],
+        post: list[dict[int, float]],
+    ) -> list[tuple[int, int, str]]:
+        """The document pass (consistency) and the changes the final readings make."""
         if DOC_WEIGHT:
             prior = self._doc_prior(cands_at, post, alive)
             self._refine(cands_at, choice, alive, breaks, prior)
@@ -166,6 +214,45 @@ class Repairer:
             if cs[j].text != m.group():
                 out.append((m.start(), m.end(), cs[j].text))
         return out
+
+    def _doc_mu(
+        self, cands_at: list[tuple[Cand, ...]], choice: list[int], breaks: list[bool]
+    ) -> float | None:
+        """The archive's weight this text supports, when it is well below the model's: None
+        when there is no archive or the text agrees with it.
+
+        The archive's weight grows with its size (normalize.repair._load), whatever the text
+        being repaired: a text on other matters then pays for the archive's vocabulary
+        ("tỉnh" for every "tinh"). The first pass's readings are a sample of the text; the
+        weight that best explains them as a mix of the two models (EM over their trigram
+        probabilities) says how much the archive speaks for this text. It is biased
+        towards the archive (the first pass was read with it), so only a clearly lower
+        weight is used.
+        """
+        lm = self.lm
+        pairs = _path_probs(lm, cands_at, choice, breaks)
+        if not pairs:
+            return None
+        mu = lm.mu
+        for _ in range(DOC_MU_ITERATIONS):
+            mu = sum(mu * d / (mu * d + (1 - mu) * b) for b, d in pairs) / len(pairs)
+        mu = round(round(mu / DOC_MU_STEP) * DOC_MU_STEP, 2)
+        return mu if mu <= lm.mu - DOC_MU_STEP else None
+
+    @contextlib.contextmanager
+    def _mixed(self, mu: float) -> Iterator[MixedLM]:
+        """The same models mixed at weight mu, for one decode; each weight keeps its LM and
+        priced readings (their backoff weights are the mix's) warm for the next text."""
+        lm, priced = self.lm, self._priced
+        got = self._mixes.get(mu)
+        if got is None:  # weight 0: the base model alone (the search's lean loop)
+            domain = lm.domain if mu > 0 else None
+            got = self._mixes[mu] = (MixedLM(lm.ids, lm.base, domain, mu), {})
+        self.lm, self._priced = got
+        try:
+            yield got[0]
+        finally:
+            self.lm, self._priced = lm, priced
 
     def _lattice(
         self, text: str, toks: list[re.Match[str]], p_dmg: float
@@ -635,6 +722,31 @@ def _in_capitals(text: str, line: int, pos: int) -> bool:
 def _title_case(tok: str) -> bool:
     """ "Nang", "H6a": a name's word; in capitals (a heading) names are not told apart."""
     return tok[:1].isupper() and not any(ch.isupper() for ch in tok[1:])
+
+
+def _path_probs(
+    lm: MixedLM, cands_at: list[tuple[Cand, ...]], choice: list[int], breaks: list[bool]
+) -> list[tuple[float, float]]:
+    """(base, archive) trigram probability of each syllable read on a path."""
+    base, domain = lm.base, lm.domain
+    assert domain is not None
+    out = []
+    u = v = START_ID
+    for cs, j, brk in zip(cands_at, choice, breaks, strict=True):
+        if brk:
+            u = v = START_ID
+        c = cs[j]
+        if c.key is None:
+            u = v = START_ID
+            continue
+        out.append((base.prob3(u, v, c.kid), domain.prob3(u, v, c.kid)))
+        u, v = v, c.kid
+    return out
+
+
+def _spaced_lines(text: str, step: int) -> str:
+    """Every step-th line of the text (a sample spread over the whole of it)."""
+    return "\n".join(text.split("\n")[::step])
 
 
 def _kid(c: Cand) -> int | None:
