@@ -44,8 +44,9 @@ log = logging.getLogger(__name__)
 # 0.5.1: damage flagged (keys, numbers, names, cross-checks); missing fields of scans,
 # count measures, label numbers. 0.6.0: key, law-name and title rules (#15); 0.6.1: the
 # issuer, its parent and the signer's title located by their own lines (spans, text) in
-# two-column layouts, values unchanged
-EXTRACTOR_VERSION = "extract-0.6.1"
+# two-column layouts, values unchanged; 0.6.2: an issuer and its parent as sure as the
+# words of both (the lost low-confidence flags of a doubtful block, #15)
+EXTRACTOR_VERSION = "extract-0.6.2-acc"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = "number_order"
@@ -129,7 +130,8 @@ def _header(pages: list[PageText], signed_on: str | None) -> DocHeader:
             flags=_field_flags(name, f),
             precision=f.precision if name == "date" else None,
         )
-        known = [sp.confidence for sp in detail.spans if sp.confidence is not None]
+        read = detail.spans + [page.span(a, b) for a, b in f.evidence]
+        known = [sp.confidence for sp in read if sp.confidence is not None]
         if f.confidence is not None:
             detail.confidence = f.confidence
         elif known:

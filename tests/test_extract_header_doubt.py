@@ -1,6 +1,8 @@
 """``doubtful`` on the issuer and the signer: a name matched only fuzzily, a name read less
 surely than print; the same names read cleanly carry no flag."""
 
+import re
+
 from extract import build_record
 from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
 
@@ -51,3 +53,42 @@ def test_signer_read_less_surely_than_print_is_doubtful() -> None:
     assert (h.signer, h.detail["signer"].flags) == ("Nguyễn Văn Tuấn", ["doubtful"])
     h = build_record(_signed(96)).doc
     assert (h.signer, h.detail["signer"].flags) == ("Nguyễn Văn Tuấn", [])
+
+
+TWO_BODIES = """UBND TỈNH SƠN LA    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+HỘI KHUYẾN HỌC    Độc lập - Tự do - Hạnh phúc
+Số: 12/BC-HKH    Sơn La, ngày 05 tháng 3 năm 2024
+BÁO CÁO
+Kết quả công tác khuyến học năm 2023
+"""
+
+
+def _read(text: str, unsure: set[str]) -> Document:
+    """Every token of ``text`` an OCR word at 96, those in ``unsure`` at 30."""
+    words, pos = [], 0
+    for n, line in enumerate(text.split("\n")):
+        for k, m in enumerate(re.finditer(r"\S+", line)):
+            box = Box(x0=60 * k, y0=40 * n, x1=60 * k + 50, y1=40 * n + 30)
+            conf = 30 if m.group() in unsure else 96
+            words.append(Word(text=m.group(), box=box, conf=conf, start=pos + m.start()))
+        pos += len(line) + 1
+    return doc(text, words)
+
+
+def test_an_unsure_word_of_either_body_makes_both_bodies_unsure() -> None:
+    """Where the parent ends and the issuer begins is one reading of the block: a doubtful
+    word of the parent's line puts the issuer in review too, and the other way round."""
+    for unsure in ({"SƠN"}, {"KHUYẾN"}):
+        h = build_record(_read(TWO_BODIES + END, unsure)).doc
+        assert (h.parent_issuer, h.issuer) == ("UBND tỉnh Sơn La", "Hội Khuyến học")
+        assert h.detail["issuer"].needs_review and h.detail["parent_issuer"].needs_review
+        assert len(h.detail["issuer"].spans) == 1  # its own line only, as before
+
+
+def test_the_motto_beside_the_bodies_is_not_their_evidence() -> None:
+    """An unsure word of the national motto (another column) flags neither body."""
+    h = build_record(_read(TWO_BODIES + END, {"CỘNG", "Độc"})).doc
+    assert not h.detail["issuer"].needs_review
+    assert not h.detail["parent_issuer"].needs_review
+    h = build_record(_read(HEADER + END, {"CỘNG"})).doc
+    assert not h.detail["issuer"].needs_review

@@ -128,9 +128,12 @@ def read_issuer(page: int, left: list[tuple[int, str]], out: HeaderResult) -> No
     if not block:
         return
     groups = _group_issuer([t for _, t in block])
-    out.issuer = _field(groups[-1][0], page, _own_lines(block, groups[-1][1]))
+    # the two bodies are one reading of the block: a doubtful word in either may have
+    # moved the line where one ends and the other begins, so each is as sure as both
+    evidence = _own_lines(block, [i for _, lines in groups[-2:] for i in lines])
+    out.issuer = _field(groups[-1][0], page, _own_lines(block, groups[-1][1]), evidence)
     if len(groups) >= 2:
-        out.parent_issuer = _field(groups[-2][0], page, _own_lines(block, groups[-2][1]))
+        out.parent_issuer = _field(groups[-2][0], page, _own_lines(block, groups[-2][1]), evidence)
 
 
 def _own_lines(block: list[tuple[int, str]], lines: list[int]) -> list[tuple[int, int]]:
@@ -145,12 +148,15 @@ def _own_lines(block: list[tuple[int, str]], lines: list[int]) -> list[tuple[int
     return parts or [(block[0][0], block[-1][0] + len(block[-1][1]))]
 
 
-def _field(text: str, page: int, parts: list[tuple[int, int]]) -> HeaderField:
-    """A body's field over its own lines (never the national motto beside them), flagged
-    ``doubtful`` when its name was matched only fuzzily."""
+def _field(
+    text: str, page: int, parts: list[tuple[int, int]], evidence: list[tuple[int, int]]
+) -> HeaderField:
+    """A body's field over its own lines (never the national motto beside them), read
+    against the block's ``evidence``, flagged ``doubtful`` when its name was matched only
+    fuzzily."""
     name, fuzzy = _normal(text)
     if fuzzy:
         log.info("issuer %r read as %r by a fuzzy match", text, name)
     start, end = parts[0][0], parts[-1][1]
     flags = ["doubtful"] if fuzzy else []
-    return HeaderField(name, page, start, end, flags=flags, parts=parts)
+    return HeaderField(name, page, start, end, flags=flags, parts=parts, evidence=evidence)
