@@ -3,6 +3,8 @@ surely than print; the same names read cleanly carry no flag."""
 
 import re
 
+import pytest
+
 from extract import build_record
 from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
 
@@ -92,3 +94,47 @@ def test_the_motto_beside_the_bodies_is_not_their_evidence() -> None:
     assert not h.detail["parent_issuer"].needs_review
     h = build_record(_read(HEADER + END, {"CỘNG"})).doc
     assert not h.detail["issuer"].needs_review
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI",
+        "UBND TỈNH SƠN LA\nSỞ NỘI VỤ",
+        "TỈNH ỦY SƠN LA\nBAN TUYÊN GIÁO",
+        "UBND HUYỆN MAI SƠN\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
+        "BỘ CHỈ HUY QUÂN SỰ\nTỈNH SƠN LA",
+        "UBND TỈNH QUẢNG NGÃI\nBAN CHỈ ĐẠO 138",
+    ],
+)
+def test_a_body_named_by_its_kind_is_not_suspect(heading: str) -> None:
+    h = build_record(doc(_heading(heading) + END)).doc
+    assert h.issuer and h.parent_issuer != h.issuer
+    for name in ("issuer", "parent_issuer"):
+        assert "issuer_suspect" not in (h.detail[name].flags if name in h.detail else [])
+
+
+@pytest.mark.parametrize(
+    ("heading", "suspect"),
+    [
+        ("KHẨN\nSỞ NỘI VỤ", "parent_issuer"),  # a mark above the block taken for a body
+        ("CỦA UỶ BAN NHÂN DÂN\nTỈNH CAO BẰNG", "issuer"),  # the 1990s "Của ..." heading
+        ("UBND TỈNH SƠN LA\nỨC Ĩ ÊÊ Ô", "issuer"),  # seal ink read as a line
+    ],
+)
+def test_a_heading_line_not_named_like_a_body_is_suspect(heading: str, suspect: str) -> None:
+    h = build_record(doc(_heading(heading) + END)).doc
+    assert "issuer_suspect" in h.detail[suspect].flags
+    assert h.detail[suspect].needs_review
+
+
+def _heading(bodies: str) -> str:
+    """A header whose left block is ``bodies`` (one body a line), the motto on the right."""
+    right = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    lines = bodies.split("\n")
+    rows = [f"{b}    {right[i]}" if i < 2 else b for i, b in enumerate(lines)]
+    return (
+        "\n".join(rows)
+        + "\nSố: 12/BC-SNV    Sơn La, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
+        + ("Kết quả công tác năm 2023\n")
+    )

@@ -9,7 +9,7 @@ from rapidfuzz import fuzz, process
 
 from extract.gazetteer import proper_place
 from extract.header.fields import HeaderField, HeaderResult
-from extract.header.lines import SYLLABLE, org_key
+from extract.header.lines import SYLLABLE, org_key, wordlike
 from normalize.fold import fold
 from normalize.keys import ISSUER_CODES
 
@@ -40,6 +40,23 @@ _ORG_PHRASES = {
 _KNOWN_BODIES = {fold(name): name for name in ISSUER_CODES.values()}
 _HEADS = {"so", "bo", "ban", "phong", "cuc", "chi cuc", "trung tam", "truong", "hoi", "vien"}
 _ORG_MULTI = [k for k in _ORG_PHRASES if " " in k]
+ISSUER_SUSPECT = "issuer_suspect"
+# A body is named by its kind first (Nghị định 30/2020, Phụ lục I: "ỦY BAN NHÂN DÂN TỈNH
+# ...", "SỞ ...", "BAN ..."): the kind nouns of administrative, Party, mass and public
+# bodies, folded, besides the first words of the bodies the key lexicon names. A heading
+# body that opens with none of them is likely a line of something else (a stamp, a
+# wrapped name split in two, the old layouts' "Của ...") read as a body.
+_KIND_NAMES = (
+    "uy ban|hoi dong|hoi|so|bo|ban|phong|cuc|chi cuc|tong cuc|vu|vien|truong|trung tam|"
+    "van phong|thanh tra|kho bac|ngan hang|cong an|cong ty|cong doan|toa an|tinh uy|"
+    "huyen uy|quan uy|thi uy|thanh uy|dang uy|dang bo|dang doan|tinh doan|huyen doan|"
+    "thanh doan|doan|mat tran|lien doan|lien hiep|benh vien|quy|dai|bao|hoc vien|dai hoc|"
+    "hat kiem lam|chi nhanh|chi bo|cang vu|tong cong ty|bao hiem|bo chi huy|ubnd|hdnd|"
+    "ubmttq|bch|bql"
+)
+_KINDS = frozenset(_KIND_NAMES.split("|")) | {
+    " ".join(fold(name).split()[:2]) for name in ISSUER_CODES.values()
+}
 
 
 def normal_case(text: str) -> str:
@@ -159,4 +176,15 @@ def _field(
         log.info("issuer %r read as %r by a fuzzy match", text, name)
     start, end = parts[0][0], parts[-1][1]
     flags = ["doubtful"] if fuzzy else []
+    if not _named_like_a_body(text):
+        log.info("issuer %r: not named like a body", text)
+        flags.append(ISSUER_SUSPECT)
     return HeaderField(name, page, start, end, flags=flags, parts=parts, evidence=evidence)
+
+
+def _named_like_a_body(text: str) -> bool:
+    """Whether heading text reads as a body's name: it opens with a kind of body (see
+    ``_KINDS``) and its words are words (not OCR junk from a seal or a speck)."""
+    words = org_key(fold(text)).split()
+    heads = {" ".join(words[:n]) for n in (1, 2, 3)}
+    return bool(heads & _KINDS) and wordlike(text)
