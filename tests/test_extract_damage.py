@@ -192,6 +192,21 @@ def test_key_with_a_damaged_issuer_is_repaired_and_flagged(written: str, key: st
 
 
 @pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("222/H0ND-KTNS", "222/HĐND-KTNS"),  # Đ read 0
+        ("1373/QĐ-TTq", "1373/QĐ-TTg"),  # g read q (its tail)
+    ],
+)
+def test_d_read_0_and_g_read_q_are_confusions(written: str, key: str) -> None:
+    got = _cites(f"Căn cứ văn bản số {written} ngày 10/5/2024 của tỉnh;")
+    assert got == {key: True}
+    # codes that hold those letters as written are left alone
+    assert _cites("Căn cứ văn bản số 12/KH-BCĐ389QNg ngày 10/5/2024;") == {"12/KH-BCĐ389QNg": False}
+    assert _cites("Căn cứ văn bản số 07/2020/TT-BQP ngày 1/2/2020;") == {"07/2020/TT-BQP": False}
+
+
+@pytest.mark.parametrize(
     "written",
     [
         "60/GP",  # no sign of damage: a code of its own, not "CP" repaired
