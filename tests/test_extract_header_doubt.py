@@ -138,3 +138,21 @@ def _heading(bodies: str) -> str:
         + "\nSố: 12/BC-SNV    Sơn La, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
         + ("Kết quả công tác năm 2023\n")
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "place", "flags"),
+    [
+        ("Sơn La", "Sơn La", []),
+        ("SON LA", "Sơn La", []),  # marks fold away: the gazetteer's spelling, sure
+        ("Sơn Laa", "Sơn La", ["doubtful"]),  # one slip from a held name
+        ("Đoàn Các", "Đoàn Các", ["doubtful"]),  # no unit's name: a misreading
+    ],
+)
+def test_a_place_the_gazetteer_does_not_hold_is_doubtful(
+    written: str, place: str, flags: list[str]
+) -> None:
+    h = build_record(doc(HEADER.replace("Sơn La, ngày", f"{written}, ngày") + END)).doc
+    assert h.place == place
+    assert ("doubtful" in h.detail["place"].flags) is bool(flags)
+    assert h.detail["place"].needs_review is bool(flags)
