@@ -181,6 +181,16 @@ def test_words_run_together_two_ways_are_kept_and_flagged() -> None:
     assert got == ("Về việc tăng cường công tác thi hànhán dân sự", ["title_suspect"])
 
 
+def test_words_run_together_two_ways_are_split_as_the_page_writes_them() -> None:
+    body = "\nKính gửi: UBND\nCông tác thi {} dân sự năm 2024 đạt kết quả tốt.\n"
+    got = title("BÁO CÁO\nVề việc tăng cường công tác thi hànhán dân sự" + body.format("hành án"))
+    assert got == ("Về việc tăng cường công tác thi hành án dân sự", [])
+    # the page writing both ways (or the other one) settles nothing it does not write
+    both = body.format("hành án") + "Hạn hán, hàn hán kéo dài.\n"
+    got = title("BÁO CÁO\nVề việc tăng cường công tác thi hànhán dân sự" + both)
+    assert got == ("Về việc tăng cường công tác thi hànhán dân sự", ["title_suspect"])
+
+
 def test_words_without_marks_are_not_split() -> None:
     # English-OCR text (no marks) and foreign words are not syllables run together
     kept = "Về việc triển khai dịch vụ công online"

@@ -19,7 +19,7 @@ from extract.header.lines import (
     org_key,
     wordlike,
 )
-from extract.header.syllables import split_merged
+from extract.header.syllables import split_merged, written_pairs
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.keys import TYPE_CODES
@@ -108,7 +108,7 @@ def type_title(page: PageText, lines: list[Line], out: HeaderResult) -> None:
     if t.parts and not t.upper and len(t.parts) < 4:
         t.parts.extend(_displaced_lines(page, t.parts, lines))
     if t.parts:
-        text, flags = _clean_title(" ".join(x for _, x in t.parts), t.upper)
+        text, flags = _clean_title(" ".join(x for _, x in t.parts), t.upper, page.text)
         if t.cut and "title_suspect" not in flags:
             flags.append("title_suspect")
         last = t.parts[-1]
@@ -239,9 +239,10 @@ def _continues(prev: list[Word], cur: list[Word]) -> bool | None:
     return off_centre <= 0.1 * (px1 - px0) + height
 
 
-def _clean_title(text: str, upper_title: bool) -> tuple[str, list[str]]:
+def _clean_title(text: str, upper_title: bool, page_text: str = "") -> tuple[str, list[str]]:
     """The title's text in sentence case, with OCR slips of its opening and junk dropped;
-    flags: ``title_trimmed`` when junk was cut, ``title_suspect`` when it still looks wrong."""
+    flags: ``title_trimmed`` when junk was cut, ``title_suspect`` when it still looks wrong.
+    Words run together two ways are split as the page writes them apart, if it does."""
     if upper_title:
         text = " ".join(w if not SYLLABLE.match(fold(w)) else w.lower() for w in text.split())
     text = _LEAD_MARKS.sub("", text)  # ",Vêviệc", "„Về việc": a stamp's stroke before it
@@ -249,7 +250,7 @@ def _clean_title(text: str, upper_title: bool) -> tuple[str, list[str]]:
     if vv:
         text = "Về việc" + text[vv.end() :]
     text = re.sub(r"\s+([:;,])", r"\1", text)  # "Về việc : Giao" -> "Về việc: Giao"
-    text, run_together = split_merged(text)
+    text, run_together = split_merged(text, written_pairs(page_text))
     tokens = text.split()
     # drop OCR junk from stamps over the title: no Vietnamese syllable is that long
     kept = [w for w in tokens if len(re.sub(r"\W", "", w)) <= 9]
