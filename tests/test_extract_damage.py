@@ -228,3 +228,12 @@ def test_a_learned_rare_code_is_never_reissued() -> None:
     lex = default_lexicon().with_extra(["U8ND"])
     assert reissued("6717/U8ND-NC", lex) is None
     assert reissued("6717/U8ND-NC", default_lexicon()) is not None
+
+
+def test_a_part_that_lost_its_first_letter_to_a_stroke_is_the_key_written_whole() -> None:
+    clean = "Căn cứ Quyết định số {} ngày 10/5/2011 của Thủ tướng; "
+    stroked = "thực hiện Quyết định số 677/QĐ-1Tg ngày 10/5/2011"
+    assert _cites(clean.format("677/QĐ-TTg") + stroked) == {"677/QĐ-TTg": False}
+    # alone, or beside another number, the letter stays unknown: kept short, flagged
+    assert _cites(stroked) == {"677/QĐ-Tg": True}
+    assert _cites(clean.format("678/QĐ-TTg") + stroked) == {"678/QĐ-TTg": False, "677/QĐ-Tg": True}
