@@ -380,7 +380,29 @@ def consolidate(hits: list[CiteHit]) -> dict[str, KeyParts]:
                 and (support(other) > support(key))
             ):
                 out[key] = q
+    out.update(_stroke_lost(hits, fixed))
     return {k: v for k, v in out.items() if v.key != k}
+
+
+def _stroke_lost(hits: list[CiteHit], fixed: dict[str, KeyParts]) -> dict[str, KeyParts]:
+    """Keys whose part began with a stroke, dropped as an unknown letter (``677/QĐ-1Tg``
+    read ``677/QĐ-Tg``), mapped to the key the document writes whole with the same number,
+    year and type and that one letter more in front (``677/QĐ-TTg``)."""
+    stroked = {h.key for h in hits if h.parts is not None and UNKNOWN_CODE in h.flags}
+    out: dict[str, KeyParts] = {}
+    for key in stroked & fixed.keys():
+        p, fp = fixed[key], fold(fixed[key].issuer_code or "")
+        whole = [
+            q
+            for other, q in fixed.items()
+            if other not in stroked
+            and (q.number, q.year, q.type_code, q.party) == (p.number, p.year, p.type_code, p.party)
+            and len(fold(q.issuer_code or "")) == len(fp) + 1
+            and fold(q.issuer_code or "").endswith(fp)
+        ]
+        if len(whole) == 1 and fp:
+            out[key] = whole[0]
+    return out
 
 
 def check_keys(hits: list[CiteHit], text: str, lexicon: Lexicon | None = None) -> None:

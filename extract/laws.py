@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 # "Luậ t": OCR splits the head word where its letters are spaced; "LuậtĐất đai",
 # "Bộluật": it runs words together (a capital right after the head starts the name)
 _HEAD = re.compile(r"\b(?P<head>bo ?luat|luat|lua t)(?:\b(?=[ \t\n]+\S)|(?=[^\W\d_]))")
+# An amending law's name opens in lower case: "Luậtsửa đổi, bổ sung …" run together is a
+# head and its name all the same
+_AMENDING = re.compile(r"sua doi\b")
 # Words that fold like the stop words "đã", "được" but begin a law's name ("Luật Dược",
 # "Luật Đa dạng sinh học"): capitalised, they are the name's.
 _NAME_WORD = re.compile(r"\b(?:da|duoc)\b")
@@ -84,7 +87,8 @@ def find_laws(text: str, folded: str) -> list[LawMention]:
             max(0, m.start() - 5) : m.start()
         ] == "phap ":
             continue
-        if m.end() < len(text) and text[m.end()].isalpha() and not text[m.end()].isupper():
+        run_on = m.end() < len(text) and text[m.end()].isalpha() and not text[m.end()].isupper()
+        if run_on and not _AMENDING.match(folded, m.end()):
             continue  # "luật sư", "luậtgia": not a head run into a name
         head = "Bộ luật" if m.group("head").startswith("bo") else "Luật"
         hit = _catalogued(text, folded, head, m.start(), m.end()) or _printed(

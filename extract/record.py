@@ -44,9 +44,10 @@ log = logging.getLogger(__name__)
 # 0.5.1: damage flagged (keys, numbers, names, cross-checks); missing fields of scans,
 # count measures, label numbers. 0.6.0: key, law-name and title rules (#15); 0.6.1: the
 # issuer, its parent and the signer's title located by their own lines (spans, text) in
-# two-column layouts, values unchanged; 0.6.2-digits: the archive's numbering of an issuer's
-# series bounds a handwritten number and flags one out of order (number_order)
-EXTRACTOR_VERSION = "extract-0.6.2-digits"
+# two-column layouts, values unchanged; 0.7.0: the archive's numbering of an issuer's series
+# bounds a handwritten number and flags one out of order (number_order); an issuer and its
+# parent as sure as the words of both; issuer_suspect, place spelling, title and key rules
+EXTRACTOR_VERSION = "extract-0.7.0"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = numbering.NUMBER_ORDER
@@ -130,7 +131,8 @@ def _header(pages: list[PageText], signed_on: str | None) -> DocHeader:
             flags=_field_flags(name, f),
             precision=f.precision if name == "date" else None,
         )
-        known = [sp.confidence for sp in detail.spans if sp.confidence is not None]
+        read = detail.spans + [page.span(a, b) for a, b in f.evidence]
+        known = [sp.confidence for sp in read if sp.confidence is not None]
         if f.confidence is not None:
             detail.confidence = f.confidence
         elif known:

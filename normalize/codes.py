@@ -64,10 +64,11 @@ YEAR_MISMATCH = "year_mismatch"
 _DATA = Path(__file__).with_name("codes.json")
 
 # Characters OCR reads for one another, folded (lower case, no marks): a confusion
-# is one substitution inside a group (C/G and N/H: a broken stroke or a filled gap),
+# is one substitution inside a group (C/G and N/H: a broken stroke or a filled gap; Đ/D
+# and 0: a round letter; g and q: the same tail),
 # ``rn``/``m``, a stray thin stroke read as a character (``TT1g``, ``STNMĨT``: fold
 # turns Ĩ into i), or an extra trailing O/0 (a seal or underline edge after ``NQ``).
-_GROUPS = ("itl1fj|!", "vyu", "oq0", "s5", "b8", "g6", "z2", "cg", "nh")
+_GROUPS = ("itl1fj|!", "vyu", "oq0", "s5", "b8", "g6", "z2", "cg", "nh", "d0", "gq")
 _GROUP_OF: dict[str, str] = {}
 for _g in _GROUPS:  # a character may be in two groups (g: 6 and c)
     for _c in _g:

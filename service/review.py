@@ -46,6 +46,7 @@ REASON_LABELS = {
     "law_not_in_catalogue": "tên luật không có trong danh mục",
     "title_trimmed": "trích yếu đã cắt phần nhiễu",
     "title_suspect": "trích yếu có thể sai",
+    "issuer_suspect": "dòng tiêu đề không giống tên cơ quan",
     "doubtful": "giá trị đáng ngờ",
     "day_missing": "chưa đọc được ngày (chỉ có tháng, năm)",
     "number_order": "số không theo thứ tự số văn bản của cơ quan trong năm",

@@ -192,6 +192,21 @@ def test_key_with_a_damaged_issuer_is_repaired_and_flagged(written: str, key: st
 
 
 @pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("222/H0ND-KTNS", "222/HĐND-KTNS"),  # Đ read 0
+        ("1373/QĐ-TTq", "1373/QĐ-TTg"),  # g read q (its tail)
+    ],
+)
+def test_d_read_0_and_g_read_q_are_confusions(written: str, key: str) -> None:
+    got = _cites(f"Căn cứ văn bản số {written} ngày 10/5/2024 của tỉnh;")
+    assert got == {key: True}
+    # codes that hold those letters as written are left alone
+    assert _cites("Căn cứ văn bản số 12/KH-BCĐ389QNg ngày 10/5/2024;") == {"12/KH-BCĐ389QNg": False}
+    assert _cites("Căn cứ văn bản số 07/2020/TT-BQP ngày 1/2/2020;") == {"07/2020/TT-BQP": False}
+
+
+@pytest.mark.parametrize(
     "written",
     [
         "60/GP",  # no sign of damage: a code of its own, not "CP" repaired
@@ -213,3 +228,12 @@ def test_a_learned_rare_code_is_never_reissued() -> None:
     lex = default_lexicon().with_extra(["U8ND"])
     assert reissued("6717/U8ND-NC", lex) is None
     assert reissued("6717/U8ND-NC", default_lexicon()) is not None
+
+
+def test_a_part_that_lost_its_first_letter_to_a_stroke_is_the_key_written_whole() -> None:
+    clean = "Căn cứ Quyết định số {} ngày 10/5/2011 của Thủ tướng; "
+    stroked = "thực hiện Quyết định số 677/QĐ-1Tg ngày 10/5/2011"
+    assert _cites(clean.format("677/QĐ-TTg") + stroked) == {"677/QĐ-TTg": False}
+    # alone, or beside another number, the letter stays unknown: kept short, flagged
+    assert _cites(stroked) == {"677/QĐ-Tg": True}
+    assert _cites(clean.format("678/QĐ-TTg") + stroked) == {"678/QĐ-TTg": False, "677/QĐ-Tg": True}

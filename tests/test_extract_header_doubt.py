@@ -1,6 +1,10 @@
 """``doubtful`` on the issuer and the signer: a name matched only fuzzily, a name read less
 surely than print; the same names read cleanly carry no flag."""
 
+import re
+
+import pytest
+
 from extract import build_record
 from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
 
@@ -51,3 +55,104 @@ def test_signer_read_less_surely_than_print_is_doubtful() -> None:
     assert (h.signer, h.detail["signer"].flags) == ("Nguyễn Văn Tuấn", ["doubtful"])
     h = build_record(_signed(96)).doc
     assert (h.signer, h.detail["signer"].flags) == ("Nguyễn Văn Tuấn", [])
+
+
+TWO_BODIES = """UBND TỈNH SƠN LA    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+HỘI KHUYẾN HỌC    Độc lập - Tự do - Hạnh phúc
+Số: 12/BC-HKH    Sơn La, ngày 05 tháng 3 năm 2024
+BÁO CÁO
+Kết quả công tác khuyến học năm 2023
+"""
+
+
+def _read(text: str, unsure: set[str]) -> Document:
+    """Every token of ``text`` an OCR word at 96, those in ``unsure`` at 30."""
+    words, pos = [], 0
+    for n, line in enumerate(text.split("\n")):
+        for k, m in enumerate(re.finditer(r"\S+", line)):
+            box = Box(x0=60 * k, y0=40 * n, x1=60 * k + 50, y1=40 * n + 30)
+            conf = 30 if m.group() in unsure else 96
+            words.append(Word(text=m.group(), box=box, conf=conf, start=pos + m.start()))
+        pos += len(line) + 1
+    return doc(text, words)
+
+
+def test_an_unsure_word_of_either_body_makes_both_bodies_unsure() -> None:
+    """Where the parent ends and the issuer begins is one reading of the block: a doubtful
+    word of the parent's line puts the issuer in review too, and the other way round."""
+    for unsure in ({"SƠN"}, {"KHUYẾN"}):
+        h = build_record(_read(TWO_BODIES + END, unsure)).doc
+        assert (h.parent_issuer, h.issuer) == ("UBND tỉnh Sơn La", "Hội Khuyến học")
+        assert h.detail["issuer"].needs_review and h.detail["parent_issuer"].needs_review
+        assert len(h.detail["issuer"].spans) == 1  # its own line only, as before
+
+
+def test_the_motto_beside_the_bodies_is_not_their_evidence() -> None:
+    """An unsure word of the national motto (another column) flags neither body."""
+    h = build_record(_read(TWO_BODIES + END, {"CỘNG", "Độc"})).doc
+    assert not h.detail["issuer"].needs_review
+    assert not h.detail["parent_issuer"].needs_review
+    h = build_record(_read(HEADER + END, {"CỘNG"})).doc
+    assert not h.detail["issuer"].needs_review
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI",
+        "UBND TỈNH SƠN LA\nSỞ NỘI VỤ",
+        "TỈNH ỦY SƠN LA\nBAN TUYÊN GIÁO",
+        "UBND HUYỆN MAI SƠN\nPHÒNG GIÁO DỤC VÀ ĐÀO TẠO",
+        "BỘ CHỈ HUY QUÂN SỰ\nTỈNH SƠN LA",
+        "UBND TỈNH QUẢNG NGÃI\nBAN CHỈ ĐẠO 138",
+    ],
+)
+def test_a_body_named_by_its_kind_is_not_suspect(heading: str) -> None:
+    h = build_record(doc(_heading(heading) + END)).doc
+    assert h.issuer and h.parent_issuer != h.issuer
+    for name in ("issuer", "parent_issuer"):
+        assert "issuer_suspect" not in (h.detail[name].flags if name in h.detail else [])
+
+
+@pytest.mark.parametrize(
+    ("heading", "suspect"),
+    [
+        ("KHẨN\nSỞ NỘI VỤ", "parent_issuer"),  # a mark above the block taken for a body
+        ("CỦA UỶ BAN NHÂN DÂN\nTỈNH CAO BẰNG", "issuer"),  # the 1990s "Của ..." heading
+        ("UBND TỈNH SƠN LA\nỨC Ĩ ÊÊ Ô", "issuer"),  # seal ink read as a line
+    ],
+)
+def test_a_heading_line_not_named_like_a_body_is_suspect(heading: str, suspect: str) -> None:
+    h = build_record(doc(_heading(heading) + END)).doc
+    assert "issuer_suspect" in h.detail[suspect].flags
+    assert h.detail[suspect].needs_review
+
+
+def _heading(bodies: str) -> str:
+    """A header whose left block is ``bodies`` (one body a line), the motto on the right."""
+    right = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+    lines = bodies.split("\n")
+    rows = [f"{b}    {right[i]}" if i < 2 else b for i, b in enumerate(lines)]
+    return (
+        "\n".join(rows)
+        + "\nSố: 12/BC-SNV    Sơn La, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
+        + ("Kết quả công tác năm 2023\n")
+    )
+
+
+@pytest.mark.parametrize(
+    ("written", "place", "flags"),
+    [
+        ("Sơn La", "Sơn La", []),
+        ("SON LA", "Sơn La", []),  # marks fold away: the gazetteer's spelling, sure
+        ("Sơn Laa", "Sơn La", ["doubtful"]),  # one slip from a held name
+        ("Đoàn Các", "Đoàn Các", ["doubtful"]),  # no unit's name: a misreading
+    ],
+)
+def test_a_place_the_gazetteer_does_not_hold_is_doubtful(
+    written: str, place: str, flags: list[str]
+) -> None:
+    h = build_record(doc(HEADER.replace("Sơn La, ngày", f"{written}, ngày") + END)).doc
+    assert h.place == place
+    assert ("doubtful" in h.detail["place"].flags) is bool(flags)
+    assert h.detail["place"].needs_review is bool(flags)

@@ -181,6 +181,16 @@ def test_words_run_together_two_ways_are_kept_and_flagged() -> None:
     assert got == ("Về việc tăng cường công tác thi hànhán dân sự", ["title_suspect"])
 
 
+def test_words_run_together_two_ways_are_split_as_the_page_writes_them() -> None:
+    body = "\nKính gửi: UBND\nCông tác thi {} dân sự năm 2024 đạt kết quả tốt.\n"
+    got = title("BÁO CÁO\nVề việc tăng cường công tác thi hànhán dân sự" + body.format("hành án"))
+    assert got == ("Về việc tăng cường công tác thi hành án dân sự", [])
+    # the page writing both ways (or the other one) settles nothing it does not write
+    both = body.format("hành án") + "Hạn hán, hàn hán kéo dài.\n"
+    got = title("BÁO CÁO\nVề việc tăng cường công tác thi hànhán dân sự" + both)
+    assert got == ("Về việc tăng cường công tác thi hànhán dân sự", ["title_suspect"])
+
+
 def test_words_without_marks_are_not_split() -> None:
     # English-OCR text (no marks) and foreign words are not syllables run together
     kept = "Về việc triển khai dịch vụ công online"
@@ -241,3 +251,28 @@ def test_a_long_title_wrapped_short_is_whole_or_flagged() -> None:
         "Về việc tổng kết\nĐánh giá công tác\nTổng kết phong trào\nKhen thưởng tập thể\nTây Nguyên"
     )
     assert title(f"THÔNG BÁO\n{text}\n\nKính gửi: Sở Nội vụ\n")[1] == ["title_suspect"]
+
+
+def test_a_low_quote_or_a_dash_before_the_title_is_dropped() -> None:
+    for lead in ("„", "-", "‚ ", "~"):
+        got = title(f"BÁO CÁO\n{lead}Về việc điều chỉnh dự toán ngân sách năm 2024\n")
+        assert got == ("Về việc điều chỉnh dự toán ngân sách năm 2024", [])
+    # a quote the title closes is the title's own
+    got = title("KẾ HOẠCH\n“Tháng hành động vì trẻ em” năm 2024\n\nKính gửi: Sở Nội vụ\n")
+    assert got == ("“Tháng hành động vì trẻ em” năm 2024", [])
+
+
+def test_past_the_bound_a_line_after_an_unfinished_one_is_the_titles() -> None:
+    """A title line ending on a comma or on "và" cannot end the title: the next line is
+    its own even capitalised and past four lines (a long title wrapped short)."""
+    for end in (",", " và"):
+        text = (
+            "Về việc tổ chức hội nghị\nđánh giá chương trình\nmục tiêu quốc gia giai đoạn\n"
+            f"2021 - 2030 khu vực miền Trung{end}\nTây Nguyên"
+        )
+        got = title(f"THÔNG BÁO\n{text}\n\nKính gửi: Sở Nội vụ\n")
+        assert got == (" ".join(text.split()), [])
+    # an unfinished line does not take the body's opening
+    text = "Về việc tổ chức hội nghị\nđánh giá chương trình\nmục tiêu quốc gia\nkhu vực miền Trung,"
+    got = title(f"THÔNG BÁO\n{text}\nKính gửi: Sở Nội vụ\n")
+    assert got[0] == " ".join(text.split()) and got[1] == ["title_suspect"]

@@ -272,6 +272,10 @@ def _found_with_date(law, gap: str) -> None:
         ("Căn cứ LuậtĐất đai ngày 18/01/2024;", "Luật Đất đai 2024"),
         ("Căn cứ Bộluật Lao động ngày 20/11/2019;", "Bộ luật Lao động 2019"),
         ("Căn cứ Luậ t Đất đai ngày 18/01/2024;", "Luật Đất đai 2024"),  # the head split
+        (  # an amending law's lower-case name run into the head
+            "Căn cứ Luậtsửa đổi, bổ sung một số điều của Luật Dược ngày 21/11/2024;",
+            "Luật sửa đổi, bổ sung một số điều của Luật Dược 2024",
+        ),
     ],
 )
 def test_names_ocr_spaces_and_stop_like_words(text: str, key: str | None) -> None:
@@ -298,7 +302,11 @@ def test_stop_words_and_unlisted_names(text: str, key: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["Luật sư Nguyễn Văn A ngày 12/3/2021", "Luậtsư Nguyễn Văn A ngày 12/3/2021"],
+    [
+        "Luật sư Nguyễn Văn A ngày 12/3/2021",
+        "Luậtsư Nguyễn Văn A ngày 12/3/2021",
+        "Luậtsửa chữa nhà ở ngày 12/3/2021",  # "sửa" alone does not open an amending law
+    ],
 )
 def test_a_head_run_into_a_common_word_is_no_law(text: str) -> None:
     assert laws_in(text) == []

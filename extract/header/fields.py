@@ -21,6 +21,10 @@ class HeaderField:
     # too (a two-column header: the issuer's lines beside the national motto; the signer's
     # title beside the "Nơi nhận" list); empty: [start, end) is the value.
     parts: list[tuple[int, int]] = field(default_factory=list)
+    # Text the value was read against beside its own (the other body of the issuer block:
+    # where the parent ends and the issuer begins is one reading of both): its words' OCR
+    # doubt is the value's doubt too, though they are not the value's spans.
+    evidence: list[tuple[int, int]] = field(default_factory=list)
 
 
 @dataclass

@@ -9,7 +9,7 @@ from rapidfuzz import fuzz, process
 
 from extract.gazetteer import proper_place
 from extract.header.fields import HeaderField, HeaderResult
-from extract.header.lines import SYLLABLE, org_key
+from extract.header.lines import SYLLABLE, org_key, wordlike
 from normalize.fold import fold
 from normalize.keys import ISSUER_CODES
 
@@ -40,6 +40,23 @@ _ORG_PHRASES = {
 _KNOWN_BODIES = {fold(name): name for name in ISSUER_CODES.values()}
 _HEADS = {"so", "bo", "ban", "phong", "cuc", "chi cuc", "trung tam", "truong", "hoi", "vien"}
 _ORG_MULTI = [k for k in _ORG_PHRASES if " " in k]
+ISSUER_SUSPECT = "issuer_suspect"
+# A body is named by its kind first (Nghị định 30/2020, Phụ lục I: "ỦY BAN NHÂN DÂN TỈNH
+# ...", "SỞ ...", "BAN ..."): the kind nouns of administrative, Party, mass and public
+# bodies, folded, besides the first words of the bodies the key lexicon names. A heading
+# body that opens with none of them is likely a line of something else (a stamp, a
+# wrapped name split in two, the old layouts' "Của ...") read as a body.
+_KIND_NAMES = (
+    "uy ban|hoi dong|hoi|so|bo|ban|phong|cuc|chi cuc|tong cuc|vu|vien|truong|trung tam|"
+    "van phong|thanh tra|kho bac|ngan hang|cong an|cong ty|cong doan|toa an|tinh uy|"
+    "huyen uy|quan uy|thi uy|thanh uy|dang uy|dang bo|dang doan|tinh doan|huyen doan|"
+    "thanh doan|doan|mat tran|lien doan|lien hiep|benh vien|quy|dai|bao|hoc vien|dai hoc|"
+    "hat kiem lam|chi nhanh|chi bo|cang vu|tong cong ty|bao hiem|bo chi huy|ubnd|hdnd|"
+    "ubmttq|bch|bql"
+)
+_KINDS = frozenset(_KIND_NAMES.split("|")) | {
+    " ".join(fold(name).split()[:2]) for name in ISSUER_CODES.values()
+}
 
 
 def normal_case(text: str) -> str:
@@ -128,9 +145,12 @@ def read_issuer(page: int, left: list[tuple[int, str]], out: HeaderResult) -> No
     if not block:
         return
     groups = _group_issuer([t for _, t in block])
-    out.issuer = _field(groups[-1][0], page, _own_lines(block, groups[-1][1]))
+    # the two bodies are one reading of the block: a doubtful word in either may have
+    # moved the line where one ends and the other begins, so each is as sure as both
+    evidence = _own_lines(block, [i for _, lines in groups[-2:] for i in lines])
+    out.issuer = _field(groups[-1][0], page, _own_lines(block, groups[-1][1]), evidence)
     if len(groups) >= 2:
-        out.parent_issuer = _field(groups[-2][0], page, _own_lines(block, groups[-2][1]))
+        out.parent_issuer = _field(groups[-2][0], page, _own_lines(block, groups[-2][1]), evidence)
 
 
 def _own_lines(block: list[tuple[int, str]], lines: list[int]) -> list[tuple[int, int]]:
@@ -145,12 +165,26 @@ def _own_lines(block: list[tuple[int, str]], lines: list[int]) -> list[tuple[int
     return parts or [(block[0][0], block[-1][0] + len(block[-1][1]))]
 
 
-def _field(text: str, page: int, parts: list[tuple[int, int]]) -> HeaderField:
-    """A body's field over its own lines (never the national motto beside them), flagged
-    ``doubtful`` when its name was matched only fuzzily."""
+def _field(
+    text: str, page: int, parts: list[tuple[int, int]], evidence: list[tuple[int, int]]
+) -> HeaderField:
+    """A body's field over its own lines (never the national motto beside them), read
+    against the block's ``evidence``, flagged ``doubtful`` when its name was matched only
+    fuzzily."""
     name, fuzzy = _normal(text)
     if fuzzy:
         log.info("issuer %r read as %r by a fuzzy match", text, name)
     start, end = parts[0][0], parts[-1][1]
     flags = ["doubtful"] if fuzzy else []
-    return HeaderField(name, page, start, end, flags=flags, parts=parts)
+    if not _named_like_a_body(text):
+        log.info("issuer %r: not named like a body", text)
+        flags.append(ISSUER_SUSPECT)
+    return HeaderField(name, page, start, end, flags=flags, parts=parts, evidence=evidence)
+
+
+def _named_like_a_body(text: str) -> bool:
+    """Whether heading text reads as a body's name: it opens with a kind of body (see
+    ``_KINDS``) and its words are words (not OCR junk from a seal or a speck)."""
+    words = org_key(fold(text)).split()
+    heads = {" ".join(words[:n]) for n in (1, 2, 3)}
+    return bool(heads & _KINDS) and wordlike(text)

@@ -10,6 +10,7 @@ told from the letters and the token is kept, reported ambiguous for review.
 
 from __future__ import annotations
 
+import itertools
 import logging
 import re
 import unicodedata
@@ -18,7 +19,7 @@ from extract.header.lines import SYLLABLE
 from normalize.fold import fold
 from normalize.unicode import TONE_MARKS, split_tone
 
-__all__ = ["is_syllable", "split_merged"]
+__all__ = ["is_syllable", "split_merged", "written_pairs"]
 
 log = logging.getLogger(__name__)
 
@@ -45,9 +46,11 @@ def is_syllable(token: str) -> bool:
     return not (fold(base).endswith(_CHECKED) and tone not in ("s", "j"))
 
 
-def split_merged(text: str) -> tuple[str, bool]:
+def split_merged(text: str, written: frozenset[str] = frozenset()) -> tuple[str, bool]:
     """``text`` with each run-together pair of syllables split, and whether a token was
-    left run together because it splits in more than one way."""
+    left run together because it splits in more than one way. ``written``: word pairs
+    (lower case, one space) the document writes apart; of several splits, the one pair
+    it writes (and no other) is taken: "hànhán" is "hành án" where the body writes it so."""
     ambiguous = False
     out: list[str] = []
     pos = 0
@@ -56,6 +59,9 @@ def split_merged(text: str) -> tuple[str, bool]:
         if len(tok) < 4 or is_syllable(tok) or tok.isupper() or fold(tok) == tok.lower():
             continue  # a syllable, an acronym, or no marks (English OCR, a foreign word)
         splits = _splits(tok)
+        if len(splits) > 1:
+            seen = [i for i in splits if f"{tok[:i]} {tok[i:]}".lower() in written]
+            splits = seen if len(seen) == 1 else splits
         if len(splits) == 1:
             out += [text[pos : m.start() + splits[0]], " "]
             pos = m.start() + splits[0]
@@ -71,3 +77,10 @@ def _splits(tok: str) -> list[int]:
     found = [i for i in range(1, len(tok)) if is_syllable(tok[:i]) and is_syllable(tok[i:])]
     cased = [i for i in found if tok[i - 1].islower() and tok[i].isupper()]
     return cased if len(cased) == 1 else found
+
+
+def written_pairs(text: str) -> frozenset[str]:
+    """The pairs of neighbouring words a text writes apart, lower case: the evidence
+    :func:`split_merged` settles a two-way split with."""
+    words = [w.lower() for w in _LETTERS.findall(text)]
+    return frozenset(f"{a} {b}" for a, b in itertools.pairwise(words))

@@ -19,7 +19,7 @@ from extract.header.lines import (
     org_key,
     wordlike,
 )
-from extract.header.syllables import split_merged
+from extract.header.syllables import split_merged, written_pairs
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.keys import TYPE_CODES
@@ -66,6 +66,9 @@ _DANGLING = {
 _LONGEST = 280
 # words a title ends on only after their number ("kế hoạch 5 năm"), or that need the next
 _COUNTED = frozenset({"năm", "tháng", "ngày", "số", "giai", "đối"})
+# marks before a title's first word: a title opens with a word, so a stroke, a comma or a
+# low quote there is a stamp's or the scan's (a bracket or a quote closed later is kept)
+_LEAD_MARKS = re.compile(r"^(?:[^\w(\[“\"]|_|\s)+")
 # one-letter words a title can hold ("đất ở", "ý kiến"); another lone letter is a speck
 _ONE_LETTER_WORDS = frozenset("ởýáạàảaeêoôơuưy")
 
@@ -105,7 +108,7 @@ def type_title(page: PageText, lines: list[Line], out: HeaderResult) -> None:
     if t.parts and not t.upper and len(t.parts) < 4:
         t.parts.extend(_displaced_lines(page, t.parts, lines))
     if t.parts:
-        text, flags = _clean_title(" ".join(x for _, x in t.parts), t.upper)
+        text, flags = _clean_title(" ".join(x for _, x in t.parts), t.upper, page.text)
         if t.cut and "title_suspect" not in flags:
             flags.append("title_suspect")
         last = t.parts[-1]
@@ -179,15 +182,29 @@ def _ends_title(line: str, s: str, t: _Title, words: list[Word]) -> bool:
     last = t.parts[-1][1].split()[-1:] or [""]
     if line.rstrip().endswith(":") and line.strip()[:1].isupper() and last[0] not in _DANGLING:
         return True  # "Ủy ban nhân dân tỉnh báo cáo … như sau:": a title never ends so
-    running_on = line.strip()[:1].islower()
+    running_on = line.strip()[:1].islower() or _unfinished(t.parts[-1][1])
     if len(t.parts) >= (6 if layout else 4) and (
-        layout or not running_on or len(t.parts) >= 7 or sum(len(x) for _, x in t.parts) >= _LONGEST
+        layout or not running_on or len(t.parts) >= 9 or _bound_reached(t.parts)
     ):
         t.cut = wordlike(line)  # stopped by the bound, not by what the line says
         return True
     if not layout and len(line.strip()) > 85:
         return True
     return not wordlike(split_merged(line)[0])  # a stamp or a scribble over the title's tail
+
+
+def _unfinished(line: str) -> bool:
+    """A title line that cannot end the title: it ends on a comma or on a word that needs
+    what follows ("và", "của"), so the next line is the title's whatever its case."""
+    last = line.rstrip().split()[-1:] or [""]
+    return last[0].endswith(",") or last[0] in _DANGLING
+
+
+def _bound_reached(parts: list[tuple[int, str]]) -> bool:
+    """Past the bound of a title's length, unless its last line is unfinished."""
+    if _unfinished(parts[-1][1]):
+        return sum(len(x) for _, x in parts) >= 2 * _LONGEST
+    return len(parts) >= 7 or sum(len(x) for _, x in parts) >= _LONGEST
 
 
 def _title_before_junk(line: str, s: str, t: _Title, words: list[Word]) -> bool:
@@ -222,19 +239,18 @@ def _continues(prev: list[Word], cur: list[Word]) -> bool | None:
     return off_centre <= 0.1 * (px1 - px0) + height
 
 
-def _clean_title(text: str, upper_title: bool) -> tuple[str, list[str]]:
+def _clean_title(text: str, upper_title: bool, page_text: str = "") -> tuple[str, list[str]]:
     """The title's text in sentence case, with OCR slips of its opening and junk dropped;
-    flags: ``title_trimmed`` when junk was cut, ``title_suspect`` when it still looks wrong."""
+    flags: ``title_trimmed`` when junk was cut, ``title_suspect`` when it still looks wrong.
+    Words run together two ways are split as the page writes them apart, if it does."""
     if upper_title:
         text = " ".join(w if not SYLLABLE.match(fold(w)) else w.lower() for w in text.split())
-    text = re.sub(
-        r"^[-,.;:`'^~_|\s]+", "", text
-    )  # ",Vêviệc": a stroke of the stamp before the title
+    text = _LEAD_MARKS.sub("", text)  # ",Vêviệc", "„Về việc": a stamp's stroke before it
     vv = re.match(r"(?:va|ve|vo)\s*viec\b", fold(text))  # "và việc", "Vêviệc" for "Về việc"
     if vv:
         text = "Về việc" + text[vv.end() :]
     text = re.sub(r"\s+([:;,])", r"\1", text)  # "Về việc : Giao" -> "Về việc: Giao"
-    text, run_together = split_merged(text)
+    text, run_together = split_merged(text, written_pairs(page_text))
     tokens = text.split()
     # drop OCR junk from stamps over the title: no Vietnamese syllable is that long
     kept = [w for w in tokens if len(re.sub(r"\W", "", w)) <= 9]
@@ -278,9 +294,12 @@ def _junk(token: str, inside: bool = False) -> bool:
 
 def _suspect(tokens: list[str]) -> bool:
     """A title that looks cut or damaged: under three words, junk left inside, or ending in
-    a word that cannot end one ("và", "của", "đối với", "năm" without its number)."""
+    a comma, a dash or a word that cannot end one ("và", "của", "đối với", "năm" without
+    its number)."""
     if len(tokens) < 3 or any(_junk(w, inside=True) for w in tokens[:-1]):
         return True
+    if tokens[-1].endswith((",", "-", "–")):
+        return True  # a list or a range going on: the rest was lost where it wraps
     last = tokens[-1].rstrip(".,;:")
     if last in _COUNTED and not (len(tokens) > 1 and tokens[-2][:1].isdigit()):
         return True  # "… quý II năm" (2023 lost), "giai đoạn" cut after "giai"

@@ -7,6 +7,7 @@ the place-date; centred: the type (BÁO CÁO) and the trích yếu.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import replace
 
@@ -19,6 +20,8 @@ from extract.header.lines import DATE_LINE, PLACE, Line, cut_right, is_upper, or
 from extract.header.title import TYPE_NAMES, type_title
 from extract.text import PageText
 from normalize.keys import TYPE_CODES, canonical_key, parse_key
+
+log = logging.getLogger(__name__)
 
 _STAMP = re.compile(r"ky boi|thoi gian ky|co quan:|\.vn\b|\+07:00|email|trung tam cong bao")
 # "Số:", and its damaged forms: "S6:", "Sé", "Sơn:" (a repair that took "S6" for a word)
@@ -168,11 +171,22 @@ def _date(page: PageText, pos: int, line: str, dm: re.Match[str], out: HeaderRes
     out.date = HeaderField(value, page.number, start, pos + dm.end(), precision, flags)
     pm = PLACE.search(line[: dm.start()])
     if pm:
-        place = pm.group(1).strip()
-        out.place = HeaderField(
-            proper_place(place) or place, page.number, pos + pm.start(1), pos + pm.end(1)
-        )
+        value, flags = _place(pm.group(1).strip())
+        out.place = HeaderField(value, page.number, pos + pm.start(1), pos + pm.end(1), flags=flags)
     return True
+
+
+def _place(written: str) -> tuple[str, list[str]]:
+    """The place name of the date line in the gazetteer's spelling (any marks: they fold
+    away). A name the gazetteer holds only one OCR slip away ("Quảng Ngãl") takes its
+    spelling, ``doubtful``; a name it does not hold at all is kept as read, ``doubtful``:
+    the place of a document is an administrative unit's name."""
+    exact = proper_place(written)
+    if exact:
+        return exact, []
+    near = proper_place(written, fuzzy=True)
+    log.info("place %r %s", written, f"read as {near!r}" if near else "not in the gazetteer")
+    return near or written, ["doubtful"]
 
 
 def _written(line: str, m: re.Match[str], name: str) -> str:
