@@ -112,7 +112,7 @@ def register(app: typer.Typer) -> None:
             row = s.scalar(select(HoSoRow).where(HoSoRow.code == code))
             if row is None:
                 raise SohoaError(ErrorKind.BAD_INPUT, f"no hồ sơ {code}")
-            hoso.write_package(row, _blobs(), output)
+            hoso.write_package(s, row, _blobs(), output)
         err.print(f"wrote {output}")
 
     @hoso_app.command("verify")

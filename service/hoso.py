@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from unidecode import unidecode
 
 from schemas import Document, ErrorKind, Page, Record, SohoaError
-from service import archive, outcome, review
+from service import archive, outcome, readmodel, review
 from service.safetext import iso_date
 from service.storage import repo
 from service.storage.blobs import BlobStore
@@ -168,7 +168,7 @@ def _stem(code: str, position: int) -> str:
     return f"{safe}.{position:03d}"
 
 
-def _stored(doc: DocumentRow) -> dict:
+def _stored(s: Session, doc: DocumentRow) -> dict:
     """What an import needs to give back the same document without new OCR."""
     return {
         "sha256": doc.sha256,
@@ -179,19 +179,11 @@ def _stored(doc: DocumentRow) -> dict:
         "pipeline_version": doc.pipeline_version,
         "record": doc.record,
         "text": doc.text,
-        "pages": doc.pages_json,
+        "pages": readmodel.page_infos(s, doc.id),
     }
 
 
-def _pages(doc: DocumentRow) -> list[Page]:
-    texts = doc.text.split("\f")
-    return [
-        Page.model_validate({**info, "text": texts[i] if i < len(texts) else ""})
-        for i, info in enumerate(doc.pages_json)
-    ]
-
-
-def write_package(row: HoSoRow, blobs: BlobStore, out: Path) -> dict:
+def write_package(s: Session, row: HoSoRow, blobs: BlobStore, out: Path) -> dict:
     """Write the hồ sơ's transfer package (zip of a BagIt bag) to ``out``; returns its data."""
     export = data_of(row, blobs)
     with tempfile.TemporaryDirectory(prefix="sohoa-hoso-") as tmp:
@@ -206,10 +198,11 @@ def write_package(row: HoSoRow, blobs: BlobStore, out: Path) -> dict:
             shutil.copyfile(original, bag_dir / "goc" / f"{stem}{_EXT.get(doc.mime, '.bin')}")
             if doc.kind != "text":
                 pdf = bag_dir / "tai_lieu" / f"{stem}.pdf"
-                archive.write_pdf(original, doc.mime, _pages(doc), doc.record.get("doc") or {}, pdf)
+                pages = readmodel.pages_of(s, doc)
+                archive.write_pdf(original, doc.mime, pages, doc.record.get("doc") or {}, pdf)
                 item["tep_tin"]["ten_tep_goi"] = f"tai_lieu/{pdf.name}"
             (bag_dir / "sohoa" / f"{stem}.json").write_text(
-                json.dumps(_stored(doc), ensure_ascii=False), encoding="utf-8"
+                json.dumps(_stored(s, doc), ensure_ascii=False), encoding="utf-8"
             )
         (bag_dir / "ho_so.json").write_text(
             json.dumps(export, ensure_ascii=False, indent=1), encoding="utf-8"

@@ -29,7 +29,7 @@ from schemas.files import write_atomic
 from service import PIPELINE_VERSION, feed, rescans, review
 from service.config import Settings
 from service.outcome import store
-from service.pipeline import Pipeline
+from service.pipeline import Outcome, Pipeline
 from service.storage import repo
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
@@ -240,22 +240,24 @@ def reprocess(
     for outcome in pipeline.process_many(list(paths), spooled=True):
         doc_id = paths[outcome.path]
         try:
-            document, record = outcome.result()
-        except SohoaError as err:
-            summary.failed[doc_id] = f"{err.kind.value}: {err.message}"
-            continue
-        try:
-            store(
-                db,
-                rows[doc_id].filename,
-                document,
-                record,
-                settings.models_dir,
-                _still_there,
-                outcome.stored_pages,
-            )
-        except _Gone:
-            summary.failed[doc_id] = "deleted while reprocessing"
-            continue
-        summary.updated.append(doc_id)
+            error = _store_again(db, rows[doc_id].filename, outcome, settings.models_dir)
+        finally:
+            outcome.close()
+        if error is None:
+            summary.updated.append(doc_id)
+        else:
+            summary.failed[doc_id] = error
     return summary
+
+
+def _store_again(db: Database, filename: str, outcome: Outcome, models_dir: Path) -> str | None:
+    """Store a reprocessed document over its row; the reason it failed, None when stored."""
+    try:
+        document, record = outcome.result()
+    except SohoaError as err:
+        return f"{err.kind.value}: {err.message}"
+    try:
+        store(db, filename, document, record, models_dir, _still_there, outcome.stored_pages)
+    except _Gone:
+        return "deleted while reprocessing"
+    return None

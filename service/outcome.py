@@ -10,7 +10,7 @@ need the rescan test, the review rule and the read model, which sit above storag
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,10 +43,10 @@ def store(
     record: Record,
     models_dir: Path,
     within: Within | None = None,
-    pages: list[dict] | None = None,
+    pages: Iterable[dict] | None = None,
 ) -> Stored:
     """Insert (or re-extract) a document and run ``within`` in the same transaction.
-    ``pages``: the pages' stored form when the pipeline built it from its page spool.
+    ``pages``: the pages' stored form when the pipeline has it (read from its page spool).
 
     Two runners storing the same content at once: the second insert fails on the unique
     sha256 and is retried, finding the first one's row (``created`` False).
@@ -81,7 +81,7 @@ def _save(
     document: Document,
     record: Record,
     within: Within | None,
-    pages: list[dict] | None,
+    pages: Iterable[dict] | None,
 ) -> Stored:
     with db.session() as s:
         row, created = save_document(s, filename, document, record, PIPELINE_VERSION, pages)
@@ -96,7 +96,7 @@ def save_document(
     document: Document,
     record: Record,
     pipeline_version: str,
-    pages: list[dict] | None = None,
+    pages: Iterable[dict] | None = None,
 ) -> tuple[DocumentRow, bool]:
     """Insert or re-extract a document by sha256 (corrections re-applied), link a new one
     to the document it rescans, refresh its review items and append its change event;

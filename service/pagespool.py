@@ -3,12 +3,13 @@
 A scanned page's OCR words (boxes, confidences) weigh about a hundred times its text;
 held for every page until the document is stored, they made the runner's memory grow
 with the page count. Each finished page is appended here instead; the document keeps
-its pages' text, extraction fetches words page by page (``words``), and storage gets
-the pages' JSON built one page at a time (``stored_pages``).
+its pages' text, extraction fetches words page by page (``words``), and storage reads
+the pages back one at a time (``stored``) and writes one row a page (migration 0020).
 
 The spool is scratch: the document is stored from it in one transaction, and a crash
-before that leaves the item to be redone from its original. The file is removed when the
-document is done (``close``); one a crash left behind is removed by the start-up sweep.
+before that leaves the item to be redone from its original. The file is removed once the
+document is stored or failed (``close``, by whoever stores the outcome); one a crash left
+behind is removed by the start-up sweep.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ from pathlib import Path
 from typing import IO
 
 from schemas import Page, Word
-from service.storage.db import PreSerialized
 
 log = logging.getLogger(__name__)
 
@@ -48,13 +48,6 @@ class PageSpool:
         self._file.write(page.model_dump_json().encode() + b"\n")
         return page.model_copy(update={"words": []}) if page.words else page
 
-    def _pages(self) -> Iterator[Page]:
-        if self._file is not None:
-            self._file.flush()
-        with self.path.open("rb") as f:
-            for line in f:
-                yield Page.model_validate_json(line)
-
     def words(self, number: int) -> list[Word]:
         """One page's OCR words, read back from disk."""
         offset = self._offsets.get(number)
@@ -66,22 +59,21 @@ class PageSpool:
             f.seek(offset)
             return Page.model_validate_json(f.readline()).words
 
-    def stored_pages(self) -> PreSerialized:
-        """The pages as the archive stores them (without their text, which is stored
-        whole), serialised page by page: never every page's words as objects at once.
+    def stored(self) -> StoredPages:
+        """The pages in their stored form, for storage: read from the file when iterated."""
+        return StoredPages(self)
 
-        Each page is written as ``json.dumps`` writes it (ASCII, ``\\u`` escapes), so the
-        text is the one an unspooled document stores, and Python keeps it at one byte a
-        character: pydantic's UTF-8 JSON of Vietnamese words decodes to two bytes a
-        character and the driver then encodes a UTF-8 copy; ASCII needs neither."""
-        parts: list[str] = []
-        light: list[dict[str, object]] = []
-        for page in self._pages():
-            item = page.model_dump(mode="json", exclude={"text"})
-            parts.append(json.dumps(item))
-            del item["words"]
-            light.append(item)
-        return PreSerialized(light, "[" + ", ".join(parts) + "]")
+    def stored_rows(self) -> Iterator[dict]:
+        """Each page as its row stores it (``service.storage.repo.stored_page``: all but
+        its text), one page in memory at a time. The spool's line is the page's JSON, so
+        parsing it gives what dumping the page would, without building the model."""
+        if self._file is not None:
+            self._file.flush()
+        with self.path.open("rb") as f:
+            for line in f:
+                item = json.loads(line)
+                item.pop("text", None)
+                yield item
 
     def close(self) -> None:
         """Remove the file: the document is stored, or failed and will be redone."""
@@ -89,6 +81,20 @@ class PageSpool:
             self._file.close()
             self._file = None
         self.path.unlink(missing_ok=True)
+
+
+class StoredPages:
+    """A spooled document's pages in their stored form, iterable more than once (a lost
+    insert race is stored again); ``close`` removes the spool once the document is stored."""
+
+    def __init__(self, spool: PageSpool) -> None:
+        self._spool = spool
+
+    def __iter__(self) -> Iterator[dict]:
+        return self._spool.stored_rows()
+
+    def close(self) -> None:
+        self._spool.close()
 
 
 def sweep(data_dir: Path, grace_s: float) -> int:

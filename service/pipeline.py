@@ -38,8 +38,7 @@ from schemas.files import use_artefact_cache, write_atomic
 from service import PIPELINE_VERSION, logs
 from service.config import Settings
 from service.pagepool import image_limits, ready, worker_init
-from service.pagespool import PageSpool
-from service.storage.db import PreSerialized
+from service.pagespool import PageSpool, StoredPages
 
 log = logging.getLogger(__name__)
 
@@ -54,8 +53,9 @@ class Outcome:
     document: Document | None = None
     record: Record | None = None
     error: SohoaError | None = None
-    # with a page spool: the pages' stored form, the document's pages lacking their words
-    stored_pages: PreSerialized | None = None
+    # with a page spool: the pages' stored form, read back from the spool page by page (the
+    # document's pages lack their words); whoever stores the outcome then calls ``close``
+    stored_pages: StoredPages | None = None
 
     def result(self) -> tuple[Document, Record]:
         """The document and its record; raises the file's error when it failed."""
@@ -63,6 +63,11 @@ class Outcome:
             raise self.error
         assert self.document is not None and self.record is not None, "no error, no result"
         return self.document, self.record
+
+    def close(self) -> None:
+        """Remove the page spool (the document is stored, or will be redone)."""
+        if self.stored_pages is not None:
+            self.stored_pages.close()
 
 
 @dataclass
@@ -226,11 +231,13 @@ class Pipeline:
         if pending.error is not None or intake is None:
             return Outcome(pending.path, error=pending.error)
         spool = PageSpool(self.settings.data_dir, intake.source.sha256) if spooled else None
+        out = None
         try:
-            return self._finish_pages(pending, intake, progress, spool)
+            out = self._finish_pages(pending, intake, progress, spool)
+            return out
         finally:
-            if spool is not None:
-                spool.close()
+            if spool is not None and (out is None or out.error is not None):
+                spool.close()  # a stored outcome's spool is closed by the one storing it
 
     def _finish_pages(
         self,
@@ -269,7 +276,7 @@ class Pipeline:
                 record.signatures += pdfsig.read_signatures(pending.path)
             except SohoaError as e:
                 record.warnings.append(RecordWarning(code="signatures_unread", message=e.message))
-        stored = spool.stored_pages() if spool is not None else None
+        stored = spool.stored() if spool is not None else None
         return Outcome(pending.path, document, record, stored_pages=stored)
 
     def extract(self, document: Document, words: extract.WordSource | None = None) -> Record:
@@ -305,7 +312,8 @@ class Pipeline:
 
         ``spooled`` (callers that store the outcome): each finished page goes to a page
         spool on disk, so memory does not grow with the page count; the outcome's pages
-        then lack their OCR words, which ``stored_pages`` holds for storage.
+        then lack their OCR words, which ``stored_pages`` reads back for storage, and the
+        caller closes each outcome (``Outcome.close``) once it is stored.
         """
         window: deque[_Pending] = deque()
         for path in paths:

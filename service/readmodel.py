@@ -1,16 +1,18 @@
 """One typed view of a stored document: its Record (corrections applied), pages and copies.
 
-The UI, the review queue, the figures and the exports all read stored documents through
-:func:`read` / :func:`read_many`, never the raw JSON: a value confirmed or corrected by a
-person, or a file that is only another copy of a document, then looks the same
-everywhere. Confirmation marks live beside the record (``confirmed``), keyed by the ref
+The UI, the API, the review queue, the figures and the exports all read stored documents
+through :func:`read` / :func:`read_many`, never the raw JSON: a value confirmed or corrected
+by a person, or a file that is only another copy of a document, then looks the same
+everywhere. A document's pages (one row a page, migration 0020) are read here too, and only
+when asked for (:func:`page_infos`, :func:`pages_of`, ``read(..., pages=...)``): a listing
+never loads OCR words. Confirmation marks live beside the record (``confirmed``), keyed by the ref
 ids the pages and the queue use (``doc.date``, ``cit.0``, ``amt.1`` ...).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,8 +20,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from schemas import HEADER_VALUE_FIELDS, Record
-from service.storage.models import DocumentRow, RescanRow
+from schemas import HEADER_VALUE_FIELDS, Page, Record
+from service.storage.models import DocumentPageRow, DocumentRow, RescanRow
 from service.storage.repo import VALUE_REFS
 
 log = logging.getLogger(__name__)
@@ -36,7 +38,7 @@ class StoredDocument:
     kind: str  # scanned | born_digital | mixed | text
     pages: int
     record: Record
-    pages_info: list[dict] = field(default_factory=list)
+    pages_info: list[dict] = field(default_factory=list)  # empty unless read with its pages
     copy_of: int | None = None  # the listed copy of this document, when this is another
     confirmed: dict[str, str] = field(default_factory=dict)  # ref id -> who confirmed/corrected
 
@@ -101,8 +103,11 @@ def _confirmations(raw: dict, record: Record) -> dict[str, str]:
     return out
 
 
-def read(row: DocumentRow, copy_of: int | None = None) -> StoredDocument | None:
-    """The typed view of one stored row; None (logged) for a record that no longer
+def read(
+    row: DocumentRow, copy_of: int | None = None, pages: list[dict] | None = None
+) -> StoredDocument | None:
+    """The typed view of one stored row, with ``pages`` (:func:`page_infos`) when the
+    reader needs them (boxes on page images); None (logged) for a record that no longer
     validates, so that one damaged row never breaks a page listing many."""
     raw = row.record or {}
     try:
@@ -116,7 +121,7 @@ def read(row: DocumentRow, copy_of: int | None = None) -> StoredDocument | None:
         kind=row.kind,
         pages=row.pages,
         record=record,
-        pages_info=list(row.pages_json or []),
+        pages_info=list(pages or []),
         copy_of=copy_of,
         confirmed=_confirmations(raw, record),
     )
@@ -130,12 +135,58 @@ def copy_links(s: Session, ids: Iterable[int] | None = None) -> dict[int, int]:
     return {doc: head for doc, head in s.execute(stmt).all()}
 
 
-def read_many(s: Session, rows: Iterable[DocumentRow]) -> list[StoredDocument]:
-    """The typed views of rows, copies marked (one query for the links)."""
+def read_many(s: Session, rows: Iterable[DocumentRow], pages: bool = False) -> list[StoredDocument]:
+    """The typed views of rows, copies marked (one query for the links), with their pages
+    when ``pages`` (one query for them all)."""
     rows = list(rows)
-    links = copy_links(s, [r.id for r in rows])
-    out = [read(r, links.get(r.id)) for r in rows]
+    ids = [r.id for r in rows]
+    links = copy_links(s, ids)
+    infos = page_infos_many(s, ids) if pages else {}
+    out = [read(r, links.get(r.id), infos.get(r.id)) for r in rows]
     return [d for d in out if d is not None]
+
+
+def iter_page_infos(s: Session, doc_id: int) -> Iterator[dict]:
+    """A document's stored pages in order (all but their text: route, size, OCR words and
+    boxes, repairs), fetched a few rows at a time."""
+    stmt = (
+        select(DocumentPageRow.data)
+        .where(DocumentPageRow.document_id == doc_id)
+        .order_by(DocumentPageRow.number)
+        .execution_options(yield_per=16)
+    )
+    yield from s.scalars(stmt)
+
+
+def page_infos(s: Session, doc_id: int) -> list[dict]:
+    """A document's stored pages in order: what the API's ``pages_info`` shows."""
+    return list(iter_page_infos(s, doc_id))
+
+
+def page_infos_many(s: Session, ids: Iterable[int]) -> dict[int, list[dict]]:
+    """The stored pages of several documents, in page order, in one query."""
+    ids = list(ids)
+    out: dict[int, list[dict]] = {i: [] for i in ids}
+    if not ids:
+        return out
+    stmt = (
+        select(DocumentPageRow.document_id, DocumentPageRow.data)
+        .where(DocumentPageRow.document_id.in_(ids))
+        .order_by(DocumentPageRow.document_id, DocumentPageRow.number)
+    )
+    for doc_id, data in s.execute(stmt):
+        out[doc_id].append(data)
+    return out
+
+
+def pages_of(s: Session, row: DocumentRow) -> list[Page]:
+    """The stored pages with their text (the document's text, split at form feeds), as
+    the OCR stage made them: what a searchable PDF's text layer needs."""
+    texts = row.text.split("\f")
+    return [
+        Page.model_validate({**info, "text": texts[i] if i < len(texts) else ""})
+        for i, info in enumerate(iter_page_infos(s, row.id))
+    ]
 
 
 def copies_of(s: Session, doc_id: int) -> list[DocumentRow]:

@@ -265,7 +265,6 @@ _LIGHT = (
     DocumentRow.pages,
     DocumentRow.kind,
     DocumentRow.record,
-    DocumentRow.pages_json,
 )
 
 
@@ -306,7 +305,9 @@ def with_boxes(s: Session, items: list[Item]) -> list[Item]:
     ids = {i.document_id for i in items if i.box is None}
     rows = s.scalars(select(DocumentRow).options(load_only(*_LIGHT)).where(DocumentRow.id.in_(ids)))
     fresh = {
-        (d.id, i.ref): i for d in readmodel.read_many(s, rows) for i in items_of(d, boxes=True)
+        (d.id, i.ref): i
+        for d in readmodel.read_many(s, rows, pages=True)
+        for i in items_of(d, boxes=True)
     }
     for i in items:
         same = fresh.get((i.document_id, i.ref))

@@ -71,7 +71,7 @@ def test_queue_lists_exactly_what_the_record_flags() -> None:
     )
     rec = build_record(_doc(text, _words(text.replace("\n", " "), 50)))
     data = rec.model_dump(mode="json")
-    row = DocumentRow(id=1, record=data, pages_json=[], kind="scanned", filename="t.pdf", pages=1)
+    row = DocumentRow(id=1, record=data, kind="scanned", filename="t.pdf", pages=1)
     view = readmodel.read(row)
     assert view is not None
     queued = {i.ref for i in review.items_of(view, boxes=False)}
@@ -91,7 +91,7 @@ def test_an_empty_date_place_or_signer_of_a_scan_is_queued_not_of_a_text_file() 
         assert getattr(scan.doc, name) is None
         assert scan.doc.detail[name].flags == ["missing"] and scan.doc.detail[name].needs_review
         assert name not in typed.doc.detail or not typed.doc.detail[name].needs_review
-    row = DocumentRow(id=1, record=scan.model_dump(mode="json"), pages_json=[], kind="scanned",
+    row = DocumentRow(id=1, record=scan.model_dump(mode="json"), kind="scanned",
                       filename="t.pdf", pages=1)  # fmt: skip
     view = readmodel.read(row)
     assert view is not None
@@ -112,9 +112,9 @@ def test_the_crop_of_a_handwritten_number_holds_its_digits() -> None:
     digits = {"field": "number", "text": "125", "confidence": 0.6, "model": "m",
               "box": {"x0": 250, "y0": 95, "x1": 390, "y1": 150}}  # fmt: skip
     info = {"number": 1, "width": 2480, "height": 3508, "hand_digits": [digits]}
-    row = DocumentRow(id=1, record=rec.model_dump(mode="json"), pages_json=[info],
+    row = DocumentRow(id=1, record=rec.model_dump(mode="json"),
                       kind="scanned", filename="t.pdf", pages=1)  # fmt: skip
-    view = readmodel.read(row)
+    view = readmodel.read(row, pages=[info])
     assert view is not None
     item = next(i for i in review.items_of(view) if i.ref == "doc.number")
     assert item.box is not None

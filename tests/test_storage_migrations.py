@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import text
@@ -140,3 +142,67 @@ def test_processes_starting_together_on_a_fresh_postgresql_database_all_migrate(
     with engine.connect() as c:
         assert c.scalar(text("SELECT count(*) FROM alembic_version")) == 1
     engine.dispose()
+
+
+def test_0020_moves_pages_to_rows_and_back(db_url: str) -> None:
+    """An archive from before 0020 keeps its pages (and every row that hangs off its
+    documents); the read model gives the pages the column held, and a downgrade puts the
+    column back as it was."""
+    from sqlalchemy import inspect
+
+    from service import readmodel
+    from service.storage.models import DocumentRow
+
+    words = [{"text": "Quyết", "box": {"x0": 1, "y0": 2, "x1": 3, "y1": 4}, "conf": 91.5,
+              "start": 0}]  # fmt: skip
+    pages = [
+        {"number": 1, "route": "ocr", "words": words, "width": 2480, "height": 3508},
+        {"number": 2, "route": "text_layer", "words": [], "repairs": []},
+        {"number": 3, "route": "ocr", "words": words + words},
+    ]
+    engine = make_engine(db_url)
+    _upgrade(engine, "0019")
+    with engine.begin() as c:
+        for i, stored in ((1, pages), (2, [])):
+            c.execute(
+                text(
+                    "INSERT INTO documents (id, sha256, filename, mime, size, pages, kind, number,"
+                    " doc_date, has_figures, text, folded, record, pages_json, pipeline_version,"
+                    " created_at, updated_at) VALUES (:i, :sha, 'f', '', 0, 3, 'scanned', NULL,"
+                    " NULL, false, :t, :t, '{}', :p, 'v', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                ),
+                {"i": i, "sha": f"{i:064d}", "p": json.dumps(stored), "t": f"khen thuong {i}"},
+            )
+        c.execute(
+            text(
+                "INSERT INTO citations (document_id, key, number, type_code, partial, text,"
+                " doc_date) VALUES (1, '677/QĐ-TTg', '677', 'QĐ', false, '677/QĐ-TTg', '')"
+            )
+        )
+    engine.dispose()
+    db = Database(db_url)  # migrates to head
+    with db.session() as s:
+        assert readmodel.page_infos(s, 1) == pages and readmodel.page_infos(s, 2) == []
+        doc = s.get(DocumentRow, 1)
+        assert doc is not None and [c.key for c in doc.citations] == ["677/QĐ-TTg"]
+        # the column dropped in place: the full-text index over ``documents`` still answers
+        assert {h.document.id for h in repo.search(s, "khen thuong").hits} == {1, 2}
+    assert "pages_json" not in {c["name"] for c in inspect(db.engine).get_columns("documents")}
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0019")
+    with db.engine.connect() as c:
+        back = dict(c.execute(text("SELECT id, pages_json FROM documents")).all())
+        cited = c.scalar(text("SELECT count(*) FROM citations"))
+    assert {i: v if isinstance(v, list) else json.loads(v) for i, v in back.items()} == {
+        1: pages,
+        2: [],
+    }
+    assert cited == 1 and "document_pages" not in inspect(db.engine).get_table_names()
+    db.close()
+    db = Database(db_url)  # and up again
+    with db.session() as s:
+        assert readmodel.page_infos(s, 1) == pages
+    db.close()

@@ -214,7 +214,6 @@ def documents(a: Archive, first: int, last: int, seed: str) -> Iterator[tuple[di
                 "doc": {"number": number, "date": date},
                 "citations": [{"key": k} for k in cited],
             },
-            "pages_json": [],
             "pipeline_version": "bench",
             "created_at": now,
             "updated_at": now,

@@ -176,7 +176,7 @@ def hoso_package(hoso_id: Id, st: State, _: Reader) -> FileResponse:
     with st.db.session() as s:
         row = _get(s, hoso_id)
         out = tmp / f"{hoso.package_name(row.code)}.zip"
-        hoso.write_package(row, st.blobs, out)
+        hoso.write_package(s, row, st.blobs, out)
     return FileResponse(
         out,
         media_type="application/zip",

@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session, load_only
 
 import ocr
 from normalize.keys import parse_query
-from schemas import Page
 from service import (
     archive,
     auth,
@@ -329,12 +328,13 @@ def document_detail(doc_id: Id, st: State, _: Reader) -> DocumentDetail:
     """The record with provenance, page routes, what it cites and what cites it."""
     with st.db.session() as s:
         doc = _get_doc(s, doc_id)
-        view = readmodel.read(doc)
+        infos = readmodel.page_infos(s, doc.id)
+        view = readmodel.read(doc, pages=infos)
         return DocumentDetail(
             **_summary(doc).model_dump(),
             sha256=doc.sha256,
             record=doc.record,
-            pages_info=doc.pages_json,
+            pages_info=infos,
             pipeline_version=doc.pipeline_version,
             cites=_cites(s, doc),
             cited_by=[_summary(d) for d in repo.cited_by(s, doc)],
@@ -395,15 +395,6 @@ def _original(st: AppState, doc: DocumentRow) -> Path:
     return path
 
 
-def _doc_pages(doc: DocumentRow) -> list[Page]:
-    """The stored pages, text included, as the OCR stage's page objects."""
-    texts = doc.text.split("\f")
-    return [
-        Page.model_validate({**info, "text": texts[i] if i < len(texts) else ""})
-        for i, info in enumerate(doc.pages_json)
-    ]
-
-
 @router.get(
     "/documents/{doc_id}/pdf",
     response_class=FileResponse,
@@ -423,7 +414,9 @@ def document_pdf(doc_id: Id, st: State, _: Reader) -> FileResponse:
     if not dest.exists():
         tmp = dest.with_suffix(".part.pdf")
         dest.parent.mkdir(parents=True, exist_ok=True)
-        archive.write_pdf(_original(st, doc), doc.mime, _doc_pages(doc), head, tmp)
+        with st.db.session() as s:
+            pages = readmodel.pages_of(s, doc)
+        archive.write_pdf(_original(st, doc), doc.mime, pages, head, tmp)
         tmp.replace(dest)
     return FileResponse(
         dest, media_type="application/pdf", filename=Path(doc.filename).stem + ".ocr.pdf"

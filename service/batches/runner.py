@@ -44,6 +44,13 @@ ProgressFn = Callable[[str, int, int], None]
 def record_outcome(db: Database, item_id: int, out: Outcome, models_dir: Path) -> str:
     """Write the document and the item's final state in one transaction; return
     'done' (a new document), 'known' (already stored) or 'failed'."""
+    try:
+        return _record(db, item_id, out, models_dir)
+    finally:
+        out.close()
+
+
+def _record(db: Database, item_id: int, out: Outcome, models_dir: Path) -> str:
     if out.error is not None:
         with db.session() as s:
             queue.fail(queue.item_row(s, item_id), out.error)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,21 +14,6 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-class PreSerialized(list):
-    """A JSON column's value whose text was built beforehand, piece by piece (a long
-    document's pages): the engine writes ``text`` as it is; in the session the value reads
-    as the light list it holds (the pages without their OCR words)."""
-
-    def __init__(self, light: list[Any], text: str) -> None:
-        super().__init__(light)
-        self.text = text
-
-
-def _json_text(value: object) -> str:
-    """The engine's JSON serializer: pre-built text as it is, anything else as usual."""
-    return value.text if isinstance(value, PreSerialized) else json.dumps(value)
 
 
 def _sqlite_pragmas(dbapi_conn: Any, _record: object) -> None:
@@ -61,11 +45,10 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(
             url,
             connect_args={"check_same_thread": False, "timeout": 30},
-            json_serializer=_json_text,
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, json_serializer=_json_text)
+    return create_engine(url, pool_pre_ping=True)
 
 
 # pg_advisory_xact_lock key of schema migration: any constant no other lock uses

@@ -51,7 +51,6 @@ class DocumentRow(Base):
     text: Mapped[str] = mapped_column(Text, default="")
     folded: Mapped[str] = mapped_column(Text, default="")
     record: Mapped[dict] = mapped_column(JSON, default=dict)
-    pages_json: Mapped[list] = mapped_column(JSON, default=list)
     pipeline_version: Mapped[str] = mapped_column(String(40), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -59,6 +58,21 @@ class DocumentRow(Base):
     citations: Mapped[list[CitationRow]] = relationship(
         back_populates="document", cascade="all, delete-orphan"
     )
+
+
+class DocumentPageRow(Base):
+    """One stored page of a document (migration 0020): its route, size, OCR words, boxes and
+    repairs, without its text (``documents.text`` holds the pages' text whole). One row a
+    page, written page by page: a long scan is never one value in memory. Read through
+    service.readmodel."""
+
+    __tablename__ = "document_pages"
+
+    document_id: Mapped[int] = mapped_column(
+        ForeignKey("documents.id", ondelete="CASCADE"), primary_key=True
+    )
+    number: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1-based, in page order
+    data: Mapped[dict] = mapped_column(JSON)
 
 
 class CitationRow(Base):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -13,7 +14,9 @@ from sqlalchemy import (
     case,
     cast,
     column,
+    delete,
     func,
+    insert,
     literal,
     literal_column,
     or_,
@@ -37,12 +40,13 @@ from normalize.keys import (
     parse_key,
     parse_query,
 )
-from schemas import HEADER_VALUE_FIELDS, Citation, Document, Record
+from schemas import HEADER_VALUE_FIELDS, Citation, Document, Page, Record
 from service.storage import places
 from service.storage.models import (
     CitationRow,
     CitedKeyRow,
     CorrectionRow,
+    DocumentPageRow,
     DocumentRow,
     RescanRow,
     utcnow,
@@ -179,13 +183,14 @@ def write_document(
     document: Document,
     record: Record,
     pipeline_version: str,
-    pages: list[dict] | None = None,
+    pages: Iterable[dict] | None = None,
 ) -> tuple[DocumentRow, bool]:
-    """Insert or re-extract a document's row by sha256, with its citations and the human
-    corrections applied again; returns (row, created). ``pages`` is the stored form of the
-    pages when the caller built it (streamed from a page spool), else it is made from the
-    document's pages. What derives from the row (rescan link, review items, change feed) is
-    written by ``service.outcome.save_document``."""
+    """Insert or re-extract a document's row by sha256, with its citations, its pages (one
+    row a page) and the human corrections applied again; returns (row, created). ``pages``
+    is the pages' stored form when the caller has it (read back from a page spool, page by
+    page; iterable more than once, since a lost insert race is retried), else it is made
+    from the document's pages. What derives from the row (rescan link, review items, change
+    feed) is written by ``service.outcome.save_document``."""
     row = find_by_sha(s, document.source.sha256)
     created = row is None
     if row is None:
@@ -207,11 +212,6 @@ def write_document(
     row.has_figures = bool(record.amounts or record.counts)
     row.text, row.folded = full_text, fold(full_text)
     row.record = data
-    row.pages_json = (
-        pages
-        if pages is not None
-        else [p.model_dump(mode="json", exclude={"text"}) for p in document.pages]
-    )
     row.pipeline_version = pipeline_version
     row.updated_at = utcnow()
     row.doc_key = document_key(row.number)
@@ -222,7 +222,36 @@ def write_document(
     register_keys(s, columns)
     row.citations = [CitationRow(**c, doc_date=row.doc_date or "") for c in columns]
     s.flush()
+    stored = pages if pages is not None else (stored_page(p) for p in document.pages)
+    write_pages(s, row.id, stored, replace=not created)
     return row, created
+
+
+# Pages inserted per statement: a few pages' words at a time, never a whole long scan.
+PAGE_BATCH = 8
+
+
+def stored_page(page: Page) -> dict:
+    """A page as its row stores it: everything but its text (stored whole on the document)."""
+    return page.model_dump(mode="json", exclude={"text"})
+
+
+def write_pages(s: Session, document_id: int, pages: Iterable[dict], replace: bool) -> int:
+    """Store a document's pages one row a page, in order, a few rows a statement, so
+    memory holds a few pages however long the document; ``replace`` removes the rows a
+    previous extraction wrote. Returns how many pages were written."""
+    if replace:
+        s.execute(delete(DocumentPageRow).where(DocumentPageRow.document_id == document_id))
+    batch: list[dict[str, Any]] = []
+    count = 0
+    for count, page in enumerate(pages, 1):
+        batch.append({"document_id": document_id, "number": count, "data": page})
+        if len(batch) >= PAGE_BATCH:
+            s.execute(insert(DocumentPageRow), batch)
+            batch = []
+    if batch:
+        s.execute(insert(DocumentPageRow), batch)
+    return count
 
 
 # --- citations: "documents citing X", candidates, the graph -----------------------------------

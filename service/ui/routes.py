@@ -325,10 +325,9 @@ def search_page(
 # --- document -----------------------------------------------------------------------------
 
 
-def _layer_words(st: AppState, doc: DocumentRow) -> dict[int, list]:
+def _layer_words(st: AppState, doc: DocumentRow, infos: list[dict]) -> dict[int, list]:
     """The words of a PDF's text-layer pages (service.layerwords), when some page of it has
     none of its own: born-digital values get their boxes from them."""
-    infos = doc.pages_json or []
     bare = any(i.get("route") == PageRoute.TEXT_LAYER and not i.get("words") for i in infos)
     original = st.blobs.path(doc.sha256)
     if doc.mime != "application/pdf" or not bare or not original.exists():
@@ -337,9 +336,10 @@ def _layer_words(st: AppState, doc: DocumentRow) -> dict[int, list]:
     return layerwords.page_words(st.settings.derived_dir, original, doc.sha256, texts)
 
 
-def _pages_view(doc: DocumentRow, refs: list[marks.Ref], layer: dict[int, list]) -> list[dict]:
+def _pages_view(
+    doc: DocumentRow, infos: list[dict], refs: list[marks.Ref], layer: dict[int, list]
+) -> list[dict]:
     texts = doc.text.split("\f")
-    infos = doc.pages_json or []
     out = []
     for i, text in enumerate(texts):
         info = infos[i] if i < len(infos) else {}
@@ -405,7 +405,8 @@ def document_page(
         doc = s.get(DocumentRow, doc_id)
         if doc is None:
             return _page(request, "missing.html", user, status=404)
-        view = readmodel.read(doc, readmodel.copy_links(s, [doc.id]).get(doc.id))
+        infos = readmodel.page_infos(s, doc.id)
+        view = readmodel.read(doc, readmodel.copy_links(s, [doc.id]).get(doc.id), infos)
         record = view.record if view else _unreadable(doc)
         refs = marks.record_refs(record)
         cites = repo.cites_of(s, doc)
@@ -418,7 +419,7 @@ def document_page(
             head=record.doc,
             provenance=record.provenance,
             unreadable=view is None,
-            pages=_pages_view(doc, refs, _layer_words(st, doc)),
+            pages=_pages_view(doc, infos, refs, _layer_words(st, doc, infos)),
             refs={r.id: r for r in refs},
             header=[r for r in refs if r.id.startswith("doc.")],
             groups=[(p, t, [r for r in refs if r.id.startswith(p)]) for p, t in GROUPS],
