@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import (
+    CompoundSelect,
     Numeric,
     Select,
     case,
@@ -580,15 +581,17 @@ def _citing_ids_page(
     limit: int,
     offset: int,
     sort: str | None = None,
+    exclude_keys: list[str] | tuple[()] = (),
 ) -> tuple[list[int], int, bool]:
     """Ids of documents citing any of the keys, newest document date first (or as
-    ``sort`` says).
+    ``sort`` says), leaving out those whose own key is one of ``exclude_keys`` (a number
+    query lists its bearers apart).
 
     Each key is one ordered range of the (key, doc_date, document_id) index read only as far
     as the page needs; the ranges are merged here, so a key cited by half the archive costs
     no more than a rare one."""
     keys = [c.key for c in cands]
-    join = _has_filters(f) or bool(terms)
+    join = _has_filters(f) or bool(terms) or bool(exclude_keys)
 
     def per_key(stmt: Select) -> Select:
         stmt = stmt.where(CitationRow.document_id.not_in(hidden_ids()))
@@ -598,6 +601,9 @@ def _citing_ids_page(
             )
             if terms:
                 stmt = stmt.where(_text_ids(s, terms))
+            if exclude_keys:
+                own = DocumentRow.doc_key.not_in(list(exclude_keys))
+                stmt = stmt.where(or_(DocumentRow.doc_key.is_(None), own))
         return stmt
 
     if terms and not _is_sqlite(s):
@@ -641,39 +647,121 @@ def _load(s: Session, ids: list[int], keys: list[str]) -> list[Hit]:
     return [hits[i] for i in ids if i in hits]
 
 
-def bearing(s: Session, q: KeyQuery, f: Filters | None = None) -> list[DocumentRow]:
-    """Listed documents whose own number matches the query's key parts (leading zeros
-    aside): a few prefixes of ``doc_key``, each candidate checked with the parser's rule."""
+# The next stored doc_key after ``prev`` below ``hi``, in byte order: on PostgreSQL the
+# text_pattern_ops operators, which migration 0014's index serves whatever the collation.
+_NEXT_KEY = {
+    "postgresql": "SELECT doc_key FROM documents WHERE doc_key {op} {prev} "
+    "AND doc_key ~<~ {hi} ORDER BY doc_key USING ~<~ LIMIT 1",
+    "sqlite": "SELECT doc_key FROM documents WHERE doc_key {op} {prev} "
+    "AND doc_key < {hi} ORDER BY doc_key LIMIT 1",
+}
+_BYTE_OPS = {"postgresql": ("~>=~", "~>~"), "sqlite": (">=", ">")}
+
+
+def _stored_keys_of_number(s: Session, number: str) -> list[str]:
+    """The distinct doc_keys written with this number ("677/...", "677-...", with up to two
+    leading zeros): an index skip scan, one probe per distinct key, however many documents
+    bear each (a recursive CTE: one statement on both backends)."""
+    dialect = "sqlite" if _is_sqlite(s) else "postgresql"
+    first, after = _BYTE_OPS[dialect]
+    seeds, params = [], {}
+    # digits, then "-" < "." < "/" < "0" in byte order: [N-, N0) holds "N-..." and "N/..."
+    for i, zeros in enumerate(("", "0", "00")):
+        params[f"lo{i}"], params[f"hi{i}"] = f"{zeros}{number}-", f"{zeros}{number}0"
+        probe = _NEXT_KEY[dialect].format(op=first, prev=f":lo{i}", hi=f":hi{i}")
+        seeds.append(f"SELECT CAST(:hi{i} AS TEXT), CAST(({probe}) AS TEXT)")
+    step = _NEXT_KEY[dialect].format(op=after, prev="k.key", hi="k.hi")
+    sql = (
+        "WITH RECURSIVE k(hi, key) AS ("
+        + " UNION ALL ".join(seeds)
+        + f" UNION ALL SELECT k.hi, CAST(({step}) AS TEXT) FROM k WHERE k.key IS NOT NULL"
+        + ") SELECT key FROM k WHERE key IS NOT NULL"
+    )
+    return sorted(set(s.scalars(text(sql), params)))
+
+
+def _bearer_keys(s: Session, q: KeyQuery) -> list[str]:
+    """The stored doc_keys the query's parts match (leading zeros aside), by the parser's
+    own rule: "BC 12" stands for 12/BC-HKH, 012/BC-HKH and 12/BC-UBND, not 12/TB-HKH."""
     number = bare_number(q.number)
     if number is None:
         return []
-    # digits, "/" and "-" only: no LIKE wildcard to escape (PostgreSQL: migration 0014's index)
-    starts = sorted({f"{zeros}{number}{sep}" for zeros in ("", "0", "00") for sep in "/-"})
-    prefixes = [DocumentRow.doc_key.like(p + "%") for p in starts]
-    stmt = _filtered(s, select(DocumentRow).where(or_(*prefixes)), f or Filters())
     probe = q.loose()
     out = []
-    for d in s.scalars(_order(stmt).limit(COUNT_CAP)):
-        parts = parse_key(d.doc_key or "")
+    for k in _stored_keys_of_number(s, number):
+        parts = parse_key(k)
         if parts is not None and probe.matches(parts):
-            out.append(d)
+            out.append(k)
     return out
+
+
+def _per_key(parts: list[Select]) -> Select | CompoundSelect:
+    """One statement of per-key reads (each limited: wrapped, as SQLite requires)."""
+    wrapped = [select(*p.subquery().c) for p in parts]
+    return wrapped[0] if len(wrapped) == 1 else union_all(*wrapped)
+
+
+def _bearer_count(s: Session, keys: list[str], f: Filters) -> tuple[int, bool]:
+    """Listed documents bearing the keys, counted up to COUNT_CAP (index-only ranges)."""
+    parts = [
+        _filtered(s, select(DocumentRow.id).where(DocumentRow.doc_key == k), f).limit(COUNT_CAP + 1)
+        for k in keys
+    ]
+    n = s.scalar(select(func.count()).select_from(_per_key(parts).subquery())) or 0
+    return min(n, COUNT_CAP), n <= COUNT_CAP
+
+
+def _bearer_page(s: Session, keys: list[str], f: Filters, limit: int, offset: int) -> list[int]:
+    """Ids of one page of the listed documents bearing the keys, newest first (undated
+    last, ties newest stored first): each key one range of the (doc_key, doc_date, id)
+    index (migration 0021) read as far as the page, merged here."""
+    if limit <= 0:
+        return []
+    parts = [
+        _order(
+            _filtered(
+                s, select(DocumentRow.id, DocumentRow.doc_date).where(DocumentRow.doc_key == k), f
+            )
+        ).limit(offset + limit)
+        for k in keys
+    ]
+    rows = sorted(
+        s.execute(_per_key(parts)).all(),
+        key=lambda r: (r[1] is not None, r[1] or "", r[0]),
+        reverse=True,
+    )
+    return [r[0] for r in rows[offset : offset + limit]]
 
 
 def _search_number(
     s: Session, q: KeyQuery, f: Filters, limit: int, offset: int, sort: str | None = None
 ) -> SearchResult | None:
-    """The documents bearing the queried number first, then those citing it (in ``sort``'s
-    order); None when the archive holds neither (the words are then searched as text)."""
-    own = bearing(s, q, f)
-    citing = search(s, None, q, f, limit + len(own), max(0, offset - len(own)), sort)
-    own_ids = {d.id for d in own}
-    if not own and not citing.hits:
+    """The documents bearing the queried number first (newest first, up to COUNT_CAP of
+    them), then those citing it that do not bear it (in ``sort``'s order); None when the
+    archive holds neither (the words are then searched as text).
+
+    Only the page's ids are read (bearers, then citing documents with the bearers left out
+    in SQL) and only the page's rows loaded: a number borne by thousands of documents costs
+    one page, not thousands of rows."""
+    keys = _bearer_keys(s, q)
+    own_total, own_exact = _bearer_count(s, keys, f) if keys else (0, True)
+    own = _bearer_page(s, keys, f, min(offset + limit, own_total) - offset, offset)
+    candidates = key_candidates(s, q)
+    cited = [c for c in candidates if c.documents]
+    ids: list[int] = []
+    total, exact = 0, True
+    if cited:
+        skip = max(0, offset - own_total)
+        ids, total, exact = _citing_ids_page(
+            s, cited, f, [], limit - len(own), skip, sort, exclude_keys=keys
+        )
+    if not own_total and not total:
         return None
-    hits = [Hit(d, bears_number=True) for d in own[offset : offset + limit]]
-    hits += [h for h in citing.hits if h.document.id not in own_ids][: limit - len(hits)]
-    total = len(own) + citing.total - sum(1 for h in citing.hits if h.document.id in own_ids)
-    return SearchResult(hits, total, citing.total_exact, citing.candidates, by_key=True)
+    hits = _load(s, own, [])
+    for h in hits:
+        h.bears_number = True
+    hits += _load(s, ids, [c.key for c in cited])
+    return SearchResult(hits, own_total + total, own_exact and exact, candidates, by_key=True)
 
 
 def search(
