@@ -25,7 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, defer
 from sqlalchemy.sql.expression import ColumnClause, ColumnElement, TextClause
 
 from normalize.fold import fold
@@ -614,10 +614,16 @@ def _citing_ids_page(
     if sort not in (None, "relevance", "date"):
         return _sorted_ids(s, all_ids, sort, limit, offset), *_capped_count(s, all_ids)
     rows: set[tuple[str, int]] = set()
-    for k in keys:
-        stmt = select(CitationRow.doc_date, CitationRow.document_id).where(CitationRow.key == k)
-        stmt = per_key(stmt).order_by(CitationRow.doc_date.desc(), CitationRow.document_id.desc())
-        rows.update(s.execute(stmt.limit(offset + limit)).all())
+    if limit > 0:  # one statement: a range per key, each read as far as the page
+        parts = [
+            per_key(
+                select(CitationRow.doc_date, CitationRow.document_id).where(CitationRow.key == k)
+            )
+            .order_by(CitationRow.doc_date.desc(), CitationRow.document_id.desc())
+            .limit(offset + limit)
+            for k in keys
+        ]
+        rows.update(tuple(r) for r in s.execute(_per_key(parts)))
     seen: dict[int, None] = {}
     for _, doc_id in sorted(rows, reverse=True):
         seen.setdefault(doc_id)
@@ -631,10 +637,15 @@ def _citing_ids_page(
 
 
 def _load(s: Session, ids: list[int], keys: list[str]) -> list[Hit]:
-    """The hits' documents in order, with their citations of the keys, in one statement."""
+    """The hits' documents in order, with their citations of the keys, in one statement.
+    The pages' layout (``pages_json``, large for a long scan) is for a document's own
+    view, not a list of hits: loaded only if read."""
+    if not ids:
+        return []
     stmt = select(DocumentRow, CitationRow).where(
         DocumentRow.id.in_(ids), DocumentRow.id.not_in(hidden_ids())
     )
+    stmt = stmt.options(defer(DocumentRow.pages_json))
     stmt = stmt.outerjoin(
         CitationRow,
         (CitationRow.document_id == DocumentRow.id) & CitationRow.key.in_(keys or [""]),
