@@ -284,39 +284,29 @@ def key_candidates(s: Session, q: KeyQuery) -> list[KeyCandidate]:
     keys = matching_keys(s, q)
     if not keys:
         return []
-    counts = _capped_counts(s, keys)
-    docs = _first_bearers(s, keys)
-    out = [KeyCandidate(k, *counts[k], docs.get(k)) for k in keys if counts[k][0] or k in docs]
+    stats = _key_stats(s, keys)
+    out = [KeyCandidate(k, n, exact, doc) for k, (n, exact, doc) in stats.items() if n or doc]
     return sorted(out, key=lambda c: (-c.documents, c.key))
 
 
-def _first_bearers(s: Session, keys: list[str]) -> dict[str, int]:
-    """The first stored document bearing each key: one probe of the (doc_key, id) index per
-    key (migration 0017). A GROUP BY read every bearer, and copies and rescans of a popular
-    document can number thousands."""
-    parts = [
-        select(literal(k).label("k"), func.min(DocumentRow.id).label("id")).where(
-            DocumentRow.doc_key == k
-        )
-        for k in keys
-    ]
-    rows = s.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
-    return {k: i for k, i in rows if i is not None}
-
-
-def _capped_counts(s: Session, keys: list[str]) -> dict[str, tuple[int, bool]]:
-    """Documents citing each key, counted up to COUNT_CAP: one statement, index-only ranges."""
-    parts = [
-        select(literal(k).label("k"), func.count().label("n")).select_from(
+def _key_stats(s: Session, keys: list[str]) -> dict[str, tuple[int, bool, int | None]]:
+    """For each key, in one statement: the documents citing it, counted up to COUNT_CAP
+    (an index-only range), and the first stored document bearing it, one probe of the
+    (doc_key, id) index (migration 0017; a GROUP BY read every bearer, and copies and
+    rescans of a popular document can number thousands)."""
+    parts = []
+    for k in keys:
+        citing = (
             select(CitationRow.document_id)
             .where(CitationRow.key == k, CitationRow.document_id.not_in(hidden_ids()))
             .limit(COUNT_CAP + 1)
             .subquery()
         )
-        for k in keys
-    ]
+        n = select(func.count()).select_from(citing).scalar_subquery()
+        first = select(func.min(DocumentRow.id)).where(DocumentRow.doc_key == k)
+        parts.append(select(literal(k).label("k"), n.label("n"), first.scalar_subquery()))
     rows = s.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
-    return {k: (min(n, COUNT_CAP), n <= COUNT_CAP) for k, n in rows}
+    return {k: (min(n, COUNT_CAP), n <= COUNT_CAP, doc) for k, n, doc in rows}
 
 
 def cited_keys(s: Session, q: KeyQuery) -> list[str]:
