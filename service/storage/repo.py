@@ -626,16 +626,19 @@ def _citing_ids_page(
     return ids, *_capped_count(s, all_ids)
 
 
-def _load(s: Session, ids: list[int], keys: list[str]) -> list[Hit]:
+def _load(s: Session, ids: list[int], keys: list[str], folded: bool = False) -> list[Hit]:
     """The hits' documents in order, with their citations of the keys, in one statement.
     The pages' layout (``pages_json``, large for a long scan) is for a document's own
-    view, not a list of hits: loaded only if read."""
+    view, and the folded text for a text match's snippet (``folded``): a list of hits
+    leaves them out (loaded on access, if ever), half the bytes of a page of hits."""
     if not ids:
         return []
     stmt = select(DocumentRow, CitationRow).where(
         DocumentRow.id.in_(ids), DocumentRow.id.not_in(hidden_ids())
     )
     stmt = stmt.options(defer(DocumentRow.pages_json))
+    if not folded:
+        stmt = stmt.options(defer(DocumentRow.folded))
     stmt = stmt.outerjoin(
         CitationRow,
         (CitationRow.document_id == DocumentRow.id) & CitationRow.key.in_(keys or [""]),
@@ -804,7 +807,7 @@ def search(
     else:
         docs = list_documents(s, f, limit, offset, sort)
         return SearchResult([Hit(d) for d in docs], count_documents(s, f))
-    hits = _load(s, ids, keys)
+    hits = _load(s, ids, keys, folded=bool(terms))
     if terms:
         for h in hits:
             h.snippet, h.highlights = _snippet(h.document, terms)
