@@ -305,7 +305,7 @@ def _many_bearers() -> list[tuple[str, str | None, list[str]]]:
     return docs
 
 
-def _expected(docs: list, bears: set[str]) -> list[str]:
+def _expected(docs: list, bears: set[str], cited: tuple[str, ...] = ("12/BC-HKH",)) -> list[str]:
     """The number query's order by the rule: bearers by date newest first (undated last,
     ties newest stored first), then documents citing 12/BC-HKH, in the same order."""
 
@@ -315,7 +315,7 @@ def _expected(docs: list, bears: set[str]) -> list[str]:
         )
 
     own = order([i for i, d in enumerate(docs) if d[0] in bears])
-    citing = order([i for i, d in enumerate(docs) if "12/BC-HKH" in d[2] and i not in own])
+    citing = order([i for i, d in enumerate(docs) if set(cited) & set(d[2]) and i not in own])
     return [f"{i}:{docs[i][0]}" for i in own + citing]
 
 
@@ -353,3 +353,27 @@ def test_a_number_query_loads_only_the_page(db: Database) -> None:
         assert [h.bears_number for h in r.hits] == [True, True, False, False, False]
         loaded = [o for o in s.identity_map.values() if isinstance(o, repo.DocumentRow)]
         assert sorted(o.id for o in loaded) == sorted(h.document.id for h in r.hits)
+
+
+def test_a_number_of_several_cited_keys_counts_each_document_once(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "BC 12" is cited as 12/BC-HKH and 12/BC-UBND: a document citing both is listed and
+    counted once; over the cap, the total says so."""
+    docs = _many_bearers()
+    docs += [("200/KH-HKH", "2018-01-01", ["12/BC-UBND", "12/BC-HKH"])]
+    docs += [("201/KH-HKH", "2018-02-01", ["12/BC-UBND"])]
+    _store(db, docs)
+    with db.session() as s:
+        ids = sorted(d.id for d in repo.list_documents(s, limit=1000))[len(ARCHIVE) :]
+        labels = {d: f"{i}:{docs[i][0]}" for i, d in enumerate(ids)}
+        want = _expected(
+            docs, {"12/BC-HKH", "012/BC-HKH", "12/BC-UBND"}, ("12/BC-HKH", "12/BC-UBND")
+        )
+        r = repo.search(s, "BC 12", limit=100)
+        assert (r.total, r.total_exact) == (len(want), True) == (60, True)
+        assert [labels[h.document.id] for h in r.hits] == want
+        monkeypatch.setattr(repo, "COUNT_CAP", 20)
+        capped = repo.search(s, "BC 12", limit=20)
+        assert (capped.total, capped.total_exact) == (40, False)
+        assert [labels[h.document.id] for h in capped.hits] == want[:20]

@@ -17,7 +17,6 @@ from sqlalchemy import (
     func,
     literal,
     literal_column,
-    or_,
     select,
     table,
     text,
@@ -571,29 +570,28 @@ def _citing_ids_page(
     limit: int,
     offset: int,
     sort: str | None = None,
-    exclude_keys: list[str] | tuple[()] = (),
+    exclude: list[int] | tuple[()] = (),
 ) -> tuple[list[int], int, bool]:
     """Ids of documents citing any of the keys, newest document date first (or as
-    ``sort`` says), leaving out those whose own key is one of ``exclude_keys`` (a number
-    query lists its bearers apart).
+    ``sort`` says), but those of ``exclude`` (a number query lists its bearers apart: an
+    id list, checked in the index-only range, where a document's own key is a row read).
 
     Each key is one ordered range of the (key, doc_date, document_id) index read only as far
     as the page needs; the ranges are merged here, so a key cited by half the archive costs
     no more than a rare one."""
     keys = [c.key for c in cands]
-    join = _has_filters(f) or bool(terms) or bool(exclude_keys)
+    join = _has_filters(f) or bool(terms)
 
     def per_key(stmt: Select) -> Select:
         stmt = stmt.where(CitationRow.document_id.not_in(hidden_ids()))
+        if exclude:
+            stmt = stmt.where(CitationRow.document_id.not_in(list(exclude)))
         if join:
             stmt = _filtered(
                 s, stmt.join(DocumentRow, DocumentRow.id == CitationRow.document_id), f
             )
             if terms:
                 stmt = stmt.where(_text_ids(s, terms))
-            if exclude_keys:
-                own = DocumentRow.doc_key.not_in(list(exclude_keys))
-                stmt = stmt.where(or_(DocumentRow.doc_key.is_(None), own))
         return stmt
 
     if terms and not _is_sqlite(s):
@@ -618,12 +616,27 @@ def _citing_ids_page(
     for _, doc_id in sorted(rows, reverse=True):
         seen.setdefault(doc_id)
     ids = list(seen)[offset : offset + limit]
+    if exclude and not join and len(keys) > 1:
+        return ids, *_union_count(s, [per_key(_citing_ids([k])) for k in keys], all_ids)
     # unfiltered, the candidates' own capped counts answer (one key, or one over the cap)
     # without reading every citation of a popular key
-    if not join and (len(cands) == 1 or any(not c.exact for c in cands)):
+    if not exclude and not join and (len(cands) == 1 or any(not c.exact for c in cands)):
         exact = all(c.exact for c in cands)
         return ids, min(sum(c.documents for c in cands), COUNT_CAP), exact
     return ids, *_capped_count(s, all_ids)
+
+
+def _union_count(s: Session, parts: list[Select], union: Select) -> tuple[int, bool]:
+    """The documents of several ranges, counted up to COUNT_CAP: each range counted up to
+    the cap first (one statement); one over it puts the union over it without reading the
+    rest, else the union (a few thousand rows at most) is counted."""
+    counts = [
+        select(func.count()).select_from(p.limit(COUNT_CAP + 1).subquery()).scalar_subquery()
+        for p in parts
+    ]
+    if any(n > COUNT_CAP for n in s.execute(select(*counts)).one()):
+        return COUNT_CAP, False
+    return _capped_count(s, union)
 
 
 def _load(s: Session, ids: list[int], keys: list[str], folded: bool = False) -> list[Hit]:
@@ -705,16 +718,6 @@ def _per_key(parts: list[Select]) -> Select | CompoundSelect:
     return wrapped[0] if len(wrapped) == 1 else union_all(*wrapped)
 
 
-def _bearer_count(s: Session, keys: list[str], f: Filters) -> tuple[int, bool]:
-    """Listed documents bearing the keys, counted up to COUNT_CAP (index-only ranges)."""
-    parts = [
-        _filtered(s, select(DocumentRow.id).where(DocumentRow.doc_key == k), f).limit(COUNT_CAP + 1)
-        for k in keys
-    ]
-    n = s.scalar(select(func.count()).select_from(_per_key(parts).subquery())) or 0
-    return min(n, COUNT_CAP), n <= COUNT_CAP
-
-
 def _bearer_page(s: Session, keys: list[str], f: Filters, limit: int, offset: int) -> list[int]:
     """Ids of one page of the listed documents bearing the keys, newest first (undated
     last, ties newest stored first): each key one range of the (doc_key, doc_date, id)
@@ -744,12 +747,14 @@ def _search_number(
     them), then those citing it that do not bear it (in ``sort``'s order); None when the
     archive holds neither (the words are then searched as text).
 
-    Only the page's ids are read (bearers, then citing documents with the bearers left out
-    in SQL) and only the page's rows loaded: a number borne by thousands of documents costs
-    one page, not thousands of rows."""
+    Ids are read, not rows: the listed bearers (up to COUNT_CAP, index-only), then the page
+    of citing documents with those ids left out inside the citations' index ranges; only
+    the page's rows are loaded. A number borne by thousands of documents costs one page."""
     keys = _bearer_keys(s, q)
-    own_total, own_exact = _bearer_count(s, keys, f) if keys else (0, True)
-    own = _bearer_page(s, keys, f, min(offset + limit, own_total) - offset, offset)
+    listed = _bearer_page(s, keys, f, COUNT_CAP + 1, 0) if keys else []
+    own_total, own_exact = min(len(listed), COUNT_CAP), len(listed) <= COUNT_CAP
+    listed = listed[:COUNT_CAP]
+    own = listed[offset : offset + limit]
     candidates = key_candidates(s, q)
     cited = [c for c in candidates if c.documents]
     ids: list[int] = []
@@ -757,7 +762,7 @@ def _search_number(
     if cited:
         skip = max(0, offset - own_total)
         ids, total, exact = _citing_ids_page(
-            s, cited, f, [], limit - len(own), skip, sort, exclude_keys=keys
+            s, cited, f, [], limit - len(own), skip, sort, exclude=listed
         )
     if not own_total and not total:
         return None
