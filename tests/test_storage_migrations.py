@@ -106,6 +106,39 @@ def test_0017_doc_key_id_index_applies_and_downgrades(db_url: str) -> None:
     db.close()
 
 
+def test_0021_doc_key_date_index_applies_and_downgrades(db_url: str) -> None:
+    """The index that lists a number's bearers newest first; the query answers alike
+    without it (only slower), so the downgraded archive still finds the bearer."""
+    from sqlalchemy import Engine, inspect
+
+    from schemas import DocHeader, Document, Page, PageRoute, Record, Source, SourceKind
+
+    def indexes(engine: Engine) -> set[str | None]:
+        return {i["name"] for i in inspect(engine).get_indexes("documents")}
+
+    db = Database(db_url)  # migrates to head
+    assert "ix_documents_doc_key_date" in indexes(db.engine)
+    source = Source(file="n.txt", sha256="8" * 64, pages=1, kind=SourceKind.TEXT)
+    page = Page(number=1, text="Báo cáo số 12/BC-UBND", route=PageRoute.TEXT_FILE)
+    record = Record(source=source, doc=DocHeader(number="12/BC-UBND", date="2024-01-02"))
+    with db.session() as s:
+        outcome.save_document(s, "n.txt", Document(source=source, pages=[page]), record, "t")
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with db.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0020")
+    assert "ix_documents_doc_key_date" not in indexes(db.engine)
+    assert "ix_documents_doc_key_id" in indexes(db.engine)
+    with db.session() as s:
+        found = repo.search(s, "BC 12")
+        assert [h.document.number for h in found.hits if h.bears_number] == ["12/BC-UBND"]
+    db.close()
+    db = Database(db_url)  # and up again
+    assert "ix_documents_doc_key_date" in indexes(db.engine)
+    db.close()
+
+
 def test_processes_starting_together_on_a_fresh_postgresql_database_all_migrate(
     pg_url: str,
 ) -> None:

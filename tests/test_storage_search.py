@@ -268,3 +268,112 @@ def test_sort_orders_lists_text_matches_and_citing_documents(db) -> None:
         assert numbers(cited.hits) == ["05/BC-HKH", "16/BC-HKH"] and cited.total == 2
         with pytest.raises(ValueError):
             repo.search(s, "khuyen", sort="size")
+
+
+def _store(db: Database, docs: list[tuple[str, str | None, list[str]]]) -> None:
+    """Documents (own number, date or None, cited keys) with texts of their own."""
+    with db.session() as s:
+        for i, (number, date, cites) in enumerate(docs):
+            text = f"Văn bản thứ {i} số {number}, căn cứ {', '.join(cites) or 'không'}."
+            sha = hashlib.sha256(text.encode()).hexdigest()
+            source = Source(file=f"{sha[:8]}.txt", sha256=sha, pages=1, kind=SourceKind.TEXT)
+            record = Record(
+                source=source,
+                doc=DocHeader(number=number, date=date, issuer="Hội Khuyến học"),
+                citations=[Citation(key=k, text=k) for k in cites],
+            )
+            page = Page(number=1, text=text, route=PageRoute.TEXT_FILE)
+            doc = Document(source=source, pages=[page])
+            outcome.save_document(s, source.file, doc, record, "t")
+
+
+def _many_bearers() -> list[tuple[str, str | None, list[str]]]:
+    """30 documents bearing 12/BC-HKH (a third written 012/BC-HKH, some undated, dates
+    shared across the two spellings, every fourth citing its own number), 3 bearing
+    12/BC-UBND, one 12/TB-HKH, and 25 others citing 12/BC-HKH (one undated)."""
+    docs: list[tuple[str, str | None, list[str]]] = []
+    for i in range(30):
+        number = "012/BC-HKH" if i % 3 == 0 else "12/BC-HKH"
+        day = i + 1 if i % 3 == 0 else i  # 012/ shares its date with the next 12/
+        date = None if i % 7 == 0 else f"2020-01-{day:02d}"
+        docs.append((number, date, ["12/BC-HKH"] if i % 4 == 0 else []))
+    docs += [("12/BC-UBND", f"2021-05-0{i + 1}", []) for i in range(3)]
+    docs.append(("12/TB-HKH", "2022-01-01", []))
+    for j in range(25):
+        date = None if j == 7 else f"2019-{j % 12 + 1:02d}-15"
+        docs.append((f"{100 + j}/KH-HKH", date, ["12/BC-HKH"]))
+    return docs
+
+
+def _expected(docs: list, bears: set[str], cited: tuple[str, ...] = ("12/BC-HKH",)) -> list[str]:
+    """The number query's order by the rule: bearers by date newest first (undated last,
+    ties newest stored first), then documents citing 12/BC-HKH, in the same order."""
+
+    def order(ids: list[int]) -> list[int]:
+        return sorted(
+            ids, key=lambda i: (docs[i][1] is not None, docs[i][1] or "", i), reverse=True
+        )
+
+    own = order([i for i, d in enumerate(docs) if d[0] in bears])
+    citing = order([i for i, d in enumerate(docs) if set(cited) & set(d[2]) and i not in own])
+    return [f"{i}:{docs[i][0]}" for i in own + citing]
+
+
+def test_a_number_with_many_bearers_pages_bearers_then_citing_documents(db: Database) -> None:
+    """Every bearer first, then the citing documents that do not bear it; each page is a
+    slice of that one order and the total counts each document once."""
+    docs = _many_bearers()
+    _store(db, docs)
+    with db.session() as s:
+        ids = sorted(d.id for d in repo.list_documents(s, limit=1000))[len(ARCHIVE) :]
+        labels = {d: f"{i}:{docs[i][0]}" for i, d in enumerate(ids)}
+        want = _expected(docs, {"12/BC-HKH", "012/BC-HKH"})
+        r = repo.search(s, "12/BC-HKH", limit=20)
+        assert r.by_key and (r.total, r.total_exact) == (len(want), True) == (55, True)
+        assert [labels[h.document.id] for h in r.hits] == want[:20]
+        assert all(h.bears_number for h in r.hits)
+        assert [c.key for c in r.candidates] == ["12/BC-HKH"]
+        pages = [repo.search(s, "12/BC-HKH", limit=20, offset=o).hits for o in (20, 40)]
+        assert [labels[h.document.id] for h in pages[0]] == want[20:40]
+        assert [h.bears_number for h in pages[0]] == [True] * 10 + [False] * 10
+        assert [h.citations[0].key for h in pages[0][10:]] == ["12/BC-HKH"] * 10
+        assert [labels[h.document.id] for h in pages[1]] == want[40:]
+        # "BC 12" (no issuer) also finds the three bearers of 12/BC-UBND, not 12/TB-HKH
+        both = repo.search(s, "BC 12", limit=40)
+        want_both = _expected(docs, {"12/BC-HKH", "012/BC-HKH", "12/BC-UBND"})
+        assert [labels[h.document.id] for h in both.hits] == want_both[:40]
+        assert [h.bears_number for h in both.hits].count(True) == 33
+
+
+def test_a_number_query_loads_only_the_page(db: Database) -> None:
+    """However many documents bear the number, only the page's rows are loaded."""
+    _store(db, _many_bearers())
+    with db.session() as s:
+        r = repo.search(s, "BC 12", limit=5, offset=31)
+        assert [h.bears_number for h in r.hits] == [True, True, False, False, False]
+        loaded = [o for o in s.identity_map.values() if isinstance(o, repo.DocumentRow)]
+        assert sorted(o.id for o in loaded) == sorted(h.document.id for h in r.hits)
+
+
+def test_a_number_of_several_cited_keys_counts_each_document_once(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "BC 12" is cited as 12/BC-HKH and 12/BC-UBND: a document citing both is listed and
+    counted once; over the cap, the total says so."""
+    docs = _many_bearers()
+    docs += [("200/KH-HKH", "2018-01-01", ["12/BC-UBND", "12/BC-HKH"])]
+    docs += [("201/KH-HKH", "2018-02-01", ["12/BC-UBND"])]
+    _store(db, docs)
+    with db.session() as s:
+        ids = sorted(d.id for d in repo.list_documents(s, limit=1000))[len(ARCHIVE) :]
+        labels = {d: f"{i}:{docs[i][0]}" for i, d in enumerate(ids)}
+        want = _expected(
+            docs, {"12/BC-HKH", "012/BC-HKH", "12/BC-UBND"}, ("12/BC-HKH", "12/BC-UBND")
+        )
+        r = repo.search(s, "BC 12", limit=100)
+        assert (r.total, r.total_exact) == (len(want), True) == (60, True)
+        assert [labels[h.document.id] for h in r.hits] == want
+        monkeypatch.setattr(repo, "COUNT_CAP", 20)
+        capped = repo.search(s, "BC 12", limit=20)
+        assert (capped.total, capped.total_exact) == (40, False)
+        assert [labels[h.document.id] for h in capped.hits] == want[:20]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import (
+    CompoundSelect,
     Numeric,
     Select,
     case,
@@ -19,7 +20,6 @@ from sqlalchemy import (
     insert,
     literal,
     literal_column,
-    or_,
     select,
     table,
     text,
@@ -27,7 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.orm import InstrumentedAttribute, Session, defer
 from sqlalchemy.sql.expression import ColumnClause, ColumnElement, TextClause
 
 from normalize.fold import fold
@@ -312,39 +312,29 @@ def key_candidates(s: Session, q: KeyQuery) -> list[KeyCandidate]:
     keys = matching_keys(s, q)
     if not keys:
         return []
-    counts = _capped_counts(s, keys)
-    docs = _first_bearers(s, keys)
-    out = [KeyCandidate(k, *counts[k], docs.get(k)) for k in keys if counts[k][0] or k in docs]
+    stats = _key_stats(s, keys)
+    out = [KeyCandidate(k, n, exact, doc) for k, (n, exact, doc) in stats.items() if n or doc]
     return sorted(out, key=lambda c: (-c.documents, c.key))
 
 
-def _first_bearers(s: Session, keys: list[str]) -> dict[str, int]:
-    """The first stored document bearing each key: one probe of the (doc_key, id) index per
-    key (migration 0017). A GROUP BY read every bearer, and copies and rescans of a popular
-    document can number thousands."""
-    parts = [
-        select(literal(k).label("k"), func.min(DocumentRow.id).label("id")).where(
-            DocumentRow.doc_key == k
-        )
-        for k in keys
-    ]
-    rows = s.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
-    return {k: i for k, i in rows if i is not None}
-
-
-def _capped_counts(s: Session, keys: list[str]) -> dict[str, tuple[int, bool]]:
-    """Documents citing each key, counted up to COUNT_CAP: one statement, index-only ranges."""
-    parts = [
-        select(literal(k).label("k"), func.count().label("n")).select_from(
+def _key_stats(s: Session, keys: list[str]) -> dict[str, tuple[int, bool, int | None]]:
+    """For each key, in one statement: the documents citing it, counted up to COUNT_CAP
+    (an index-only range), and the first stored document bearing it, one probe of the
+    (doc_key, id) index (migration 0017; a GROUP BY read every bearer, and copies and
+    rescans of a popular document can number thousands)."""
+    parts = []
+    for k in keys:
+        citing = (
             select(CitationRow.document_id)
             .where(CitationRow.key == k, CitationRow.document_id.not_in(hidden_ids()))
             .limit(COUNT_CAP + 1)
             .subquery()
         )
-        for k in keys
-    ]
+        n = select(func.count()).select_from(citing).scalar_subquery()
+        first = select(func.min(DocumentRow.id)).where(DocumentRow.doc_key == k)
+        parts.append(select(literal(k).label("k"), n.label("n"), first.scalar_subquery()))
     rows = s.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
-    return {k: (min(n, COUNT_CAP), n <= COUNT_CAP) for k, n in rows}
+    return {k: (min(n, COUNT_CAP), n <= COUNT_CAP, doc) for k, n, doc in rows}
 
 
 def cited_keys(s: Session, q: KeyQuery) -> list[str]:
@@ -609,9 +599,11 @@ def _citing_ids_page(
     limit: int,
     offset: int,
     sort: str | None = None,
+    exclude: list[int] | tuple[()] = (),
 ) -> tuple[list[int], int, bool]:
     """Ids of documents citing any of the keys, newest document date first (or as
-    ``sort`` says).
+    ``sort`` says), but those of ``exclude`` (a number query lists its bearers apart: an
+    id list, checked in the index-only range, where a document's own key is a row read).
 
     Each key is one ordered range of the (key, doc_date, document_id) index read only as far
     as the page needs; the ranges are merged here, so a key cited by half the archive costs
@@ -621,6 +613,8 @@ def _citing_ids_page(
 
     def per_key(stmt: Select) -> Select:
         stmt = stmt.where(CitationRow.document_id.not_in(hidden_ids()))
+        if exclude:
+            stmt = stmt.where(CitationRow.document_id.not_in(list(exclude)))
         if join:
             stmt = _filtered(
                 s, stmt.join(DocumentRow, DocumentRow.id == CitationRow.document_id), f
@@ -637,27 +631,56 @@ def _citing_ids_page(
     if sort not in (None, "relevance", "date"):
         return _sorted_ids(s, all_ids, sort, limit, offset), *_capped_count(s, all_ids)
     rows: set[tuple[str, int]] = set()
-    for k in keys:
-        stmt = select(CitationRow.doc_date, CitationRow.document_id).where(CitationRow.key == k)
-        stmt = per_key(stmt).order_by(CitationRow.doc_date.desc(), CitationRow.document_id.desc())
-        rows.update(s.execute(stmt.limit(offset + limit)).all())
+    if limit > 0:  # one statement: a range per key, each read as far as the page
+        parts = [
+            per_key(
+                select(CitationRow.doc_date, CitationRow.document_id).where(CitationRow.key == k)
+            )
+            .order_by(CitationRow.doc_date.desc(), CitationRow.document_id.desc())
+            .limit(offset + limit)
+            for k in keys
+        ]
+        rows.update(tuple(r) for r in s.execute(_per_key(parts)))
     seen: dict[int, None] = {}
     for _, doc_id in sorted(rows, reverse=True):
         seen.setdefault(doc_id)
     ids = list(seen)[offset : offset + limit]
+    if exclude and not join and len(keys) > 1:
+        return ids, *_union_count(s, [per_key(_citing_ids([k])) for k in keys], all_ids)
     # unfiltered, the candidates' own capped counts answer (one key, or one over the cap)
     # without reading every citation of a popular key
-    if not join and (len(cands) == 1 or any(not c.exact for c in cands)):
+    if not exclude and not join and (len(cands) == 1 or any(not c.exact for c in cands)):
         exact = all(c.exact for c in cands)
         return ids, min(sum(c.documents for c in cands), COUNT_CAP), exact
     return ids, *_capped_count(s, all_ids)
 
 
-def _load(s: Session, ids: list[int], keys: list[str]) -> list[Hit]:
-    """The hits' documents in order, with their citations of the keys, in one statement."""
+def _union_count(s: Session, parts: list[Select], union: Select) -> tuple[int, bool]:
+    """The documents of several ranges, counted up to COUNT_CAP: each range counted up to
+    the cap first (one statement); one over it puts the union over it without reading the
+    rest, else the union (a few thousand rows at most) is counted."""
+    counts = [
+        select(func.count()).select_from(p.limit(COUNT_CAP + 1).subquery()).scalar_subquery()
+        for p in parts
+    ]
+    if any(n > COUNT_CAP for n in s.execute(select(*counts)).one()):
+        return COUNT_CAP, False
+    return _capped_count(s, union)
+
+
+def _load(s: Session, ids: list[int], keys: list[str], folded: bool = False) -> list[Hit]:
+    """The hits' documents in order, with their citations of the keys, in one statement.
+    The pages' layout (``pages_json``, large for a long scan) is for a document's own
+    view, and the folded text for a text match's snippet (``folded``): a list of hits
+    leaves them out (loaded on access, if ever), half the bytes of a page of hits."""
+    if not ids:
+        return []
     stmt = select(DocumentRow, CitationRow).where(
         DocumentRow.id.in_(ids), DocumentRow.id.not_in(hidden_ids())
     )
+    stmt = stmt.options(defer(DocumentRow.pages_json))
+    if not folded:
+        stmt = stmt.options(defer(DocumentRow.folded))
     stmt = stmt.outerjoin(
         CitationRow,
         (CitationRow.document_id == DocumentRow.id) & CitationRow.key.in_(keys or [""]),
@@ -670,39 +693,113 @@ def _load(s: Session, ids: list[int], keys: list[str]) -> list[Hit]:
     return [hits[i] for i in ids if i in hits]
 
 
-def bearing(s: Session, q: KeyQuery, f: Filters | None = None) -> list[DocumentRow]:
-    """Listed documents whose own number matches the query's key parts (leading zeros
-    aside): a few prefixes of ``doc_key``, each candidate checked with the parser's rule."""
+# The next stored doc_key after ``prev`` below ``hi``, in byte order: on PostgreSQL the
+# text_pattern_ops operators, which migration 0014's index serves whatever the collation.
+_NEXT_KEY = {
+    "postgresql": "SELECT doc_key FROM documents WHERE doc_key {op} {prev} "
+    "AND doc_key ~<~ {hi} ORDER BY doc_key USING ~<~ LIMIT 1",
+    "sqlite": "SELECT doc_key FROM documents WHERE doc_key {op} {prev} "
+    "AND doc_key < {hi} ORDER BY doc_key LIMIT 1",
+}
+_BYTE_OPS = {"postgresql": ("~>=~", "~>~"), "sqlite": (">=", ">")}
+
+
+def _stored_keys_of_number(s: Session, number: str) -> list[str]:
+    """The distinct doc_keys written with this number ("677/...", "677-...", with up to two
+    leading zeros): an index skip scan, one probe per distinct key, however many documents
+    bear each (a recursive CTE: one statement on both backends)."""
+    dialect = "sqlite" if _is_sqlite(s) else "postgresql"
+    first, after = _BYTE_OPS[dialect]
+    seeds, params = [], {}
+    # digits, then "-" < "." < "/" < "0" in byte order: [N-, N0) holds "N-..." and "N/..."
+    for i, zeros in enumerate(("", "0", "00")):
+        params[f"lo{i}"], params[f"hi{i}"] = f"{zeros}{number}-", f"{zeros}{number}0"
+        probe = _NEXT_KEY[dialect].format(op=first, prev=f":lo{i}", hi=f":hi{i}")
+        seeds.append(f"SELECT CAST(:hi{i} AS TEXT), CAST(({probe}) AS TEXT)")
+    step = _NEXT_KEY[dialect].format(op=after, prev="k.key", hi="k.hi")
+    sql = (
+        "WITH RECURSIVE k(hi, key) AS ("
+        + " UNION ALL ".join(seeds)
+        + f" UNION ALL SELECT k.hi, CAST(({step}) AS TEXT) FROM k WHERE k.key IS NOT NULL"
+        + ") SELECT key FROM k WHERE key IS NOT NULL"
+    )
+    return sorted(set(s.scalars(text(sql), params)))
+
+
+def _bearer_keys(s: Session, q: KeyQuery) -> list[str]:
+    """The stored doc_keys the query's parts match (leading zeros aside), by the parser's
+    own rule: "BC 12" stands for 12/BC-HKH, 012/BC-HKH and 12/BC-UBND, not 12/TB-HKH."""
     number = bare_number(q.number)
     if number is None:
         return []
-    # digits, "/" and "-" only: no LIKE wildcard to escape (PostgreSQL: migration 0014's index)
-    starts = sorted({f"{zeros}{number}{sep}" for zeros in ("", "0", "00") for sep in "/-"})
-    prefixes = [DocumentRow.doc_key.like(p + "%") for p in starts]
-    stmt = _filtered(s, select(DocumentRow).where(or_(*prefixes)), f or Filters())
     probe = q.loose()
     out = []
-    for d in s.scalars(_order(stmt).limit(COUNT_CAP)):
-        parts = parse_key(d.doc_key or "")
+    for k in _stored_keys_of_number(s, number):
+        parts = parse_key(k)
         if parts is not None and probe.matches(parts):
-            out.append(d)
+            out.append(k)
     return out
+
+
+def _per_key(parts: list[Select]) -> Select | CompoundSelect:
+    """One statement of per-key reads (each limited: wrapped, as SQLite requires)."""
+    wrapped = [select(*p.subquery().c) for p in parts]
+    return wrapped[0] if len(wrapped) == 1 else union_all(*wrapped)
+
+
+def _bearer_page(s: Session, keys: list[str], f: Filters, limit: int, offset: int) -> list[int]:
+    """Ids of one page of the listed documents bearing the keys, newest first (undated
+    last, ties newest stored first): each key one range of the (doc_key, doc_date, id)
+    index (migration 0021) read as far as the page, merged here."""
+    if limit <= 0:
+        return []
+    parts = [
+        _order(
+            _filtered(
+                s, select(DocumentRow.id, DocumentRow.doc_date).where(DocumentRow.doc_key == k), f
+            )
+        ).limit(offset + limit)
+        for k in keys
+    ]
+    rows = sorted(
+        s.execute(_per_key(parts)).all(),
+        key=lambda r: (r[1] is not None, r[1] or "", r[0]),
+        reverse=True,
+    )
+    return [r[0] for r in rows[offset : offset + limit]]
 
 
 def _search_number(
     s: Session, q: KeyQuery, f: Filters, limit: int, offset: int, sort: str | None = None
 ) -> SearchResult | None:
-    """The documents bearing the queried number first, then those citing it (in ``sort``'s
-    order); None when the archive holds neither (the words are then searched as text)."""
-    own = bearing(s, q, f)
-    citing = search(s, None, q, f, limit + len(own), max(0, offset - len(own)), sort)
-    own_ids = {d.id for d in own}
-    if not own and not citing.hits:
+    """The documents bearing the queried number first (newest first, up to COUNT_CAP of
+    them), then those citing it that do not bear it (in ``sort``'s order); None when the
+    archive holds neither (the words are then searched as text).
+
+    Ids are read, not rows: the listed bearers (up to COUNT_CAP, index-only), then the page
+    of citing documents with those ids left out inside the citations' index ranges; only
+    the page's rows are loaded. A number borne by thousands of documents costs one page."""
+    keys = _bearer_keys(s, q)
+    listed = _bearer_page(s, keys, f, COUNT_CAP + 1, 0) if keys else []
+    own_total, own_exact = min(len(listed), COUNT_CAP), len(listed) <= COUNT_CAP
+    listed = listed[:COUNT_CAP]
+    own = listed[offset : offset + limit]
+    candidates = key_candidates(s, q)
+    cited = [c for c in candidates if c.documents]
+    ids: list[int] = []
+    total, exact = 0, True
+    if cited:
+        skip = max(0, offset - own_total)
+        ids, total, exact = _citing_ids_page(
+            s, cited, f, [], limit - len(own), skip, sort, exclude=listed
+        )
+    if not own_total and not total:
         return None
-    hits = [Hit(d, bears_number=True) for d in own[offset : offset + limit]]
-    hits += [h for h in citing.hits if h.document.id not in own_ids][: limit - len(hits)]
-    total = len(own) + citing.total - sum(1 for h in citing.hits if h.document.id in own_ids)
-    return SearchResult(hits, total, citing.total_exact, citing.candidates, by_key=True)
+    hits = _load(s, own, [])
+    for h in hits:
+        h.bears_number = True
+    hits += _load(s, ids, [c.key for c in cited])
+    return SearchResult(hits, own_total + total, own_exact and exact, candidates, by_key=True)
 
 
 def search(
@@ -744,7 +841,7 @@ def search(
     else:
         docs = list_documents(s, f, limit, offset, sort)
         return SearchResult([Hit(d) for d in docs], count_documents(s, f))
-    hits = _load(s, ids, keys)
+    hits = _load(s, ids, keys, folded=bool(terms))
     if terms:
         for h in hits:
             h.snippet, h.highlights = _snippet(h.document, terms)
