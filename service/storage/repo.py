@@ -670,15 +670,13 @@ def _union_count(s: Session, parts: list[Select], union: Select) -> tuple[int, b
 
 def _load(s: Session, ids: list[int], keys: list[str], folded: bool = False) -> list[Hit]:
     """The hits' documents in order, with their citations of the keys, in one statement.
-    The pages' layout (``pages_json``, large for a long scan) is for a document's own
-    view, and the folded text for a text match's snippet (``folded``): a list of hits
-    leaves them out (loaded on access, if ever), half the bytes of a page of hits."""
+    The folded text is for a text match's snippet (``folded``): a list of other hits
+    leaves it out (loaded on access, if ever). The pages are rows of their own (0020)."""
     if not ids:
         return []
     stmt = select(DocumentRow, CitationRow).where(
         DocumentRow.id.in_(ids), DocumentRow.id.not_in(hidden_ids())
     )
-    stmt = stmt.options(defer(DocumentRow.pages_json))
     if not folded:
         stmt = stmt.options(defer(DocumentRow.folded))
     stmt = stmt.outerjoin(
