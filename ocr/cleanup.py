@@ -154,6 +154,17 @@ def speck_density(gray: np.ndarray) -> float:
     return 10_000 * small / gray.size
 
 
+def speckled(gray: np.ndarray) -> bool:
+    """``speck_density(gray) > SPECKLED``, decided without measuring every blob when it
+    cannot be: there are no more small blobs than blobs, and labelling without per-blob
+    statistics costs a fifth as much (~11 vs ~57 ms CPU on a 300-dpi A4 page, which has
+    ~3,000 blobs against the ~4,300 the threshold needs)."""
+    n = cv2.connectedComponents((gray < 128).view(np.uint8), connectivity=8)[0]
+    if 10_000 * (n - 1) / gray.size <= SPECKLED:
+        return False
+    return speck_density(gray) > SPECKLED
+
+
 def despeckle(bw: np.ndarray, max_area: int = 6) -> np.ndarray:
     """Remove isolated dark specks smaller than a diacritic dot."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(255 - bw, connectivity=8)
@@ -184,6 +195,6 @@ def clean(rgb: np.ndarray, steps: tuple[str, ...] = DEFAULT_STEPS) -> Cleaned:
         result.binarised = True
         if "despeckle" in steps:
             result.gray = despeckle(result.gray)
-    elif "auto" in steps and speck_density(result.gray) > SPECKLED:
+    elif "auto" in steps and speckled(result.gray):
         result.gray = cv2.medianBlur(result.gray, 3)  # a 2x2 speck is 4 of 9: gone
     return result

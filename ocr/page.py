@@ -22,8 +22,9 @@ _MIN_WORDS = 3
 _SEAL_COLOUR = 0.0003  # red pixels (0.03% of the page) that mark a seal on an empty page
 
 
-def _to_original(cleaned: Cleaned, w: engine.TessWord, width: int, height: int) -> Box:
-    inv = cv2.invertAffineTransform(cleaned.matrix)
+def _to_original(inv: np.ndarray, w: engine.TessWord, width: int, height: int) -> Box:
+    """A word's box in the original page's pixels; ``inv`` maps cleaned to original (the
+    inverse of the clean-up's affine map, inverted once a page, not once a word)."""
     x0, y0, x1, y1 = w.left, w.top, w.left + w.width, w.top + w.height
     pts = np.array([[x0, y0], [x1, y0], [x0, y1], [x1, y1]], np.float32)
     mapped = pts @ inv[:, :2].T + inv[:, 2]
@@ -123,10 +124,11 @@ def ocr_image(
     mean = _mean_conf(real)
     text, placed = compose(real)
     h, w = rgb.shape[:2]
+    inv = cv2.invertAffineTransform(cleaned.matrix)
     words = [
         Word(
             text=t,
-            box=_to_original(cleaned, tw, w, h),
+            box=_to_original(inv, tw, w, h),
             conf=tw.conf,
             block=tw.block,
             line=tw.line,

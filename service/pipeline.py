@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -35,9 +34,9 @@ from schemas import (
     SohoaError,
 )
 from schemas.files import use_artefact_cache, write_atomic
-from service import PIPELINE_VERSION, logs
+from service import PIPELINE_VERSION, logs, pagepool
 from service.config import Settings
-from service.pagepool import image_limits, ready, worker_init
+from service.pagepool import image_limits
 from service.pagespool import PageSpool, StoredPages
 
 log = logging.getLogger(__name__)
@@ -90,21 +89,13 @@ class Pipeline:
 
     # -- resources -------------------------------------------------------------
     def pool(self) -> ProcessPoolExecutor:
+        """The page pool: the one started before the CLI was imported when its settings are
+        these (``service.earlystart``), else a new one."""
         if self._pool is None:
-            ctx = multiprocessing.get_context("spawn")
-            self._pool = ProcessPoolExecutor(
-                self.settings.workers,
-                mp_context=ctx,
-                initializer=worker_init,
-                initargs=(
-                    self.settings.worker_memory_mb,
-                    self.settings.limits.max_image_pixels,
-                    logs.current_level(),
-                    self.settings.artefact_cache,
-                ),
+            level = logs.current_level()
+            self._pool = pagepool.adopt_early(self.settings, level) or pagepool.make_pool(
+                self.settings, level
             )
-            for _ in range(self.settings.workers):
-                self._pool.submit(ready)
         return self._pool
 
     def _submit(self, fn: Callable[..., Page], *args: object) -> Future[Page]:
@@ -116,6 +107,7 @@ class Pipeline:
             return self.pool().submit(fn, *args)
 
     def _drop_pool(self) -> None:
+        pagepool.drop_early()  # pages queued on a broken pool are lost with it
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
             self._pool = None
@@ -126,6 +118,7 @@ class Pipeline:
         return self._repair
 
     def close(self) -> None:
+        pagepool.drop_early()
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
@@ -171,6 +164,7 @@ class Pipeline:
             log.exception("reading %s failed", path)
             pending.error = SohoaError(ErrorKind.INTERNAL, f"{type(err).__name__}: {err}")
             return pending
+        early = 0
         for page in intake.pages:
             if page.route != PageRoute.OCR or self._cached(intake.source.sha256, page.number):
                 continue
@@ -181,14 +175,16 @@ class Pipeline:
                 )
                 continue
             ocr.check_dependencies()
-            pending.futures[page.number] = self._submit(
-                ocr.ocr_page,
-                str(path),
-                page.number,
-                intake.source.mime,
-                300,
-                self.settings.limits.ocr_timeout_s,
+            args = (intake.source.mime, pagepool.OCR_DPI, self.settings.limits.ocr_timeout_s)
+            future = pagepool.early_page(intake.source.sha256, page.number, args)
+            if future is not None:
+                self.pool()  # adopt the pool the page was queued on
+                early += 1
+            pending.futures[page.number] = future or self._submit(
+                ocr.ocr_page, str(path), page.number, *args
             )
+        if early:
+            log.debug("%s: %d page(s) queued before the CLI started", path.name, early)
         return pending
 
     def _ocr_result(self, pending: _Pending, page: Page) -> Page:

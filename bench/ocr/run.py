@@ -275,6 +275,24 @@ def user_path(pages: list[tuple[str, str, Path]], jobs: int, per_file: int = 8) 
     }
 
 
+def print_user_path(u: dict) -> None:
+    """The user-path row: wall ratio, and CPU per page of the process trees."""
+    print(
+        f"user path: python -m service ingest of {u['pages']} pages in 2 PDFs, cold, "
+        f"{u['sohoa_s']:.1f} s; raw tesseract (1 process) on the same page images "
+        f"{u['raw_s']:.1f} s; ratio {u['ratio']:.2f}x (load average {u['load_before']:.1f}"
+        f" before, {u['load_after']:.1f} after; largest process {u['peak_process_mb']:.0f} MB)"
+    )
+    n = u["pages"]
+    print(
+        f"  CPU: sohoa {u['sohoa_cpu_s']:.1f} s = {u['sohoa_cpu_s'] / n:.2f} s/page (start-up, "
+        f"workers and all), raw {u['raw_cpu_s']:.1f} s = {u['raw_cpu_s'] / n:.2f} s/page; "
+        f"CPU ratio raw/sohoa {u['raw_cpu_s'] / u['sohoa_cpu_s']:.2f}; on a quiet machine 2 "
+        f"cores could give at most {2 * u['raw_cpu_s'] / u['sohoa_cpu_s']:.2f}x (under load "
+        "the wall ratio favours the process with more workers)"
+    )
+
+
 def _gold_fields(path: Path) -> tuple[str, str]:
     gold = json.loads((REAL / "gold" / (path.stem + ".json")).read_text(encoding="utf-8"))
     return gold["doc"]["number"], gold["doc"]["date"]
@@ -391,19 +409,8 @@ def main(argv: list[str] | None = None) -> None:
                 f"sohoa / OCRmyPDF = {t['sohoa_ppm'] / t['ocrmypdf_ppm']:.2f}x"
             )
     if "userpath" not in skip:
-        u = report["userpath"] = user_path(make_pages(False), args.jobs)
-        print(
-            f"user path: python -m service ingest of {u['pages']} pages in 2 PDFs, cold, "
-            f"{u['sohoa_s']:.1f} s; raw tesseract (1 process) on the same page images "
-            f"{u['raw_s']:.1f} s; ratio {u['ratio']:.2f}x (load average {u['load_before']:.1f}"
-            f" before, {u['load_after']:.1f} after; largest process {u['peak_process_mb']:.0f} MB)"
-        )
-        print(
-            f"  CPU: sohoa {u['sohoa_cpu_s']:.1f} s (start-up, workers and all), raw "
-            f"{u['raw_cpu_s']:.1f} s; on a quiet machine 2 cores could give at most "
-            f"{2 * u['raw_cpu_s'] / u['sohoa_cpu_s']:.2f}x (under load the wall ratio "
-            "favours the process with more workers)"
-        )
+        report["userpath"] = user_path(make_pages(False), args.jobs)
+        print_user_path(report["userpath"])
     if "real" not in skip and REAL.exists():
         r = report["real"] = real(args.jobs)
         n = sum(f["number"] for f in r["files"])

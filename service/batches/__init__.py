@@ -7,7 +7,7 @@
 - ``report``: what became of each file (CLI table and CSV, the API's failures.csv).
 """
 
-from service.batches.intake import ZipCaps, create_batch, iter_files, recover_receiving, sweep
+from service.batches.intake import ZipCaps, create_batch, recover_receiving, sweep
 from service.batches.queue import (
     BatchState,
     ItemState,
@@ -23,6 +23,7 @@ from service.batches.queue import (
 )
 from service.batches.report import ReportRow, interrupted_note, report, report_csv, rows_of
 from service.batches.runner import Summary, process_item, run_queued
+from service.inputs import iter_files
 
 __all__ = [
     "BatchState",

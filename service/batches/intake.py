@@ -17,7 +17,7 @@ import stat
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -50,21 +50,6 @@ ZIP_MAX_MEMBERS = 10_000
 ZIP_RATIO_FLOOR = 1 << 20  # below 1 MiB expanded, any compression ratio is harmless
 ZIP_MAGIC = b"PK\x03\x04"
 SWEEP_GRACE_S = 3600.0  # what a crash left is swept once this old (a live intake is younger)
-
-
-def iter_files(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and files under folders named (recursively, sorted, hidden ones skipped)."""
-    out: list[Path] = []
-    for p in map(Path, paths):
-        if p.is_dir():
-            out.extend(
-                f
-                for f in sorted(p.rglob("*"))
-                if f.is_file() and not any(part.startswith(".") for part in f.relative_to(p).parts)
-            )
-        else:
-            out.append(p)
-    return out
 
 
 @dataclass

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections import deque
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -121,12 +122,9 @@ def run_queued(
     """
     summary = Summary()
     settings = pipeline.settings
-    chunk = 2 * settings.workers
     while True:
         queue.requeue_orphans(db, batch_id, settings.lease_s)
-        ids = queue.claim(db, batch_id, chunk, settings.retry_backoff_s, settings.lease_s)
-        if ids:
-            _run_chunk(db, pipeline, blobs, ids, summary, progress, on_item)
+        if _run_stream(db, pipeline, blobs, batch_id, summary, progress, on_item):
             continue
         if not wait_retries:
             return summary
@@ -146,33 +144,51 @@ def _wait_for_others(
     return None if retry is None else min(retry, 60.0)
 
 
-def _run_chunk(
+def _run_stream(
     db: Database,
     pipeline: Pipeline,
     blobs: BlobStore,
-    ids: list[int],
+    batch_id: int | None,
     summary: Summary,
     progress: ProgressFn | None,
     on_item: ItemFn | None,
-) -> None:
-    items = queue.items(db, ids)
-    by_path = {str(blobs.path(i.sha256)): i.id for i in items}
+) -> bool:
+    """Process due items until none is left to claim; False when there was none.
+
+    Items are claimed a few at a time as the pipeline asks for its next file, not chunk by
+    chunk: the pool then always has the next files' pages queued, so no core waits while
+    the last file of a chunk is finished and stored and the next chunk is inspected.
+    """
+    settings = pipeline.settings
+    held: deque[BatchItemRow] = deque()  # given to the pipeline, outcome not yet stored
+    by_path: dict[str, int] = {}  # one item per content at a time (the claim sees to it)
+
+    def paths() -> Iterator[Path]:
+        while ids := queue.claim(
+            db, batch_id, 2 * settings.workers, settings.retry_backoff_s, settings.lease_s
+        ):
+            for item in queue.items(db, ids):
+                held.append(item)
+                path = blobs.path(item.sha256)
+                by_path[str(path)] = item.id
+                yield path
 
     def report(path: str, done: int, total: int) -> None:
         queue.set_pages(db, by_path[path], done, total)
         if progress:
             progress(path, done, total)
 
-    paths = [blobs.path(i.sha256) for i in items]
-    outcomes = pipeline.process_many(paths, report, spooled=True)
-    pending = {i.id for i in items}
+    ran = False
     try:
-        for item, out in zip(items, outcomes, strict=True):
-            state = record_outcome(db, item.id, out, pipeline.settings.models_dir)
-            pending.discard(item.id)
+        for out in pipeline.process_many(paths(), report, spooled=True):
+            item = held[0]
+            state = record_outcome(db, item.id, out, settings.models_dir)
+            held.popleft()
+            ran = True
             setattr(summary, state, getattr(summary, state) + 1)
             if on_item:
                 on_item(queue.held_item(db, item.id), state)
     finally:
-        if pending:  # interrupted (Ctrl-C, a bug): give the claimed items back at once
-            queue.release(db, pending)
+        if held:  # interrupted (Ctrl-C, a bug): give the claimed items back at once
+            queue.release(db, [i.id for i in held])
+    return ran
