@@ -18,7 +18,7 @@ from ocr.raster import load_page
 from schemas import ErrorKind, SohoaError
 
 # bump whenever OCR output can change (results are cached by it)
-OCR_VERSION = f"ocr-7+{DIGITS_MODEL}"
+OCR_VERSION = f"ocr-8+{DIGITS_MODEL}"
 
 
 def check_dependencies() -> None:
