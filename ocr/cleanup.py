@@ -22,10 +22,9 @@ import numpy as np
 # (bench/ocr --families, family skew+specks: 23.0% -> 3.1% CER; no real scan page comes
 # near: max 2.7, median 0.01).
 # A binarised (poor) page also keeps a smoothed, contrast-stretched gray page ("gray"):
-# Tesseract reads both and the surer reading is kept (ocr/page.py). On the development
-# families (bench/ocr --families): mixed damages 7.06% -> 1.32% CER, grain 0.28% -> 0.17%,
-# paper 0.20% -> 0.15%, bad 2.31% -> 2.72% (Tesseract is surer of a worse gray reading
-# on one bad page in four). Pages that are not binarised (clean, scan-like) are untouched.
+# Tesseract reads both and the gray reading is kept when clearly surer (ocr/page.py). On
+# the development pages (bench/ocr families, 4 texts): mixed damages 7.06% -> 1.43% CER,
+# bad, paper, grain unchanged. Pages that are not binarised (clean, scan-like) are untouched.
 DEFAULT_STEPS = ("colour", "deskew", "flatten", "auto", "gray")
 FAINT_INK = 80  # 1st-percentile gray of a flattened page above this: faint ink
 NOISY = 18.0  # median |Laplacian| of a flattened page above this: noisy paper
