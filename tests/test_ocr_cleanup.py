@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from ocr.cleanup import SPECKLED, clean, estimate_skew, flatten_background, rotate, speck_density
+from ocr.cleanup import (
+    SPECKLED,
+    clean,
+    estimate_skew,
+    flatten_background,
+    rotate,
+    speck_density,
+    stretch_contrast,
+)
 from samples.synth import render_text
 
 TEXT = "Căn cứ Quyết định số 677/QĐ-TTg ngày 03/6/2022 của Thủ tướng Chính phủ."
@@ -47,3 +55,29 @@ def test_skew_is_measured_on_the_ink_pixels() -> None:
     for angle in (-2.7, 1.3, 4.0):
         turned, _ = rotate(gray, angle)
         assert abs(estimate_skew(turned) + angle) <= 0.11
+
+
+def _faint(rgb: np.ndarray) -> np.ndarray:
+    """A tired copy: ink at 170 on paper at 225, blurred, with sensor noise."""
+    gray = rgb[:, :, 0].astype(np.float32)
+    faint = 225 - (255 - gray) / 255 * 55
+    faint = faint + np.random.default_rng(5).normal(0, 12, faint.shape)
+    g = np.clip(faint, 0, 255).astype(np.uint8)
+    return np.dstack([g, g, g])
+
+
+def test_clean_page_has_no_gray_alternative() -> None:
+    assert clean(_page()).alternative is None
+
+
+def test_poor_page_keeps_a_stretched_gray_alternative() -> None:
+    """A faint noisy page is binarised, and a smoothed gray page is kept beside it whose ink
+    is stretched to near black and whose paper to white, still in gray levels."""
+    cleaned = clean(_faint(_page()))
+    assert cleaned.binarised
+    assert cleaned.alternative is not None
+    alt = cleaned.alternative
+    assert alt.shape == cleaned.gray.shape
+    assert np.percentile(alt, 0.5) < 30 and np.median(alt) > 240
+    assert len(np.unique(alt)) > 20  # gray, not binary
+    assert stretch_contrast(np.full((10, 10), 200, np.uint8)).max() == 200  # no ink: as is

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import io
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 
+import numpy as np
 import pikepdf
 import pytest
 from PIL import Image
@@ -216,3 +218,49 @@ def test_high_dpi_and_exif_images_are_normalised(tmp_path: Path) -> None:
     exif[0x0112] = 6  # camera held sideways
     img.save(tmp_path / "cam.jpg", exif=exif, dpi=(300, 300))
     assert load_page(str(tmp_path / "cam.jpg"), 1, "image/jpeg").rgb.shape[:2] == (300, 200)
+
+
+def _fake_words(
+    binary_conf: float, gray_conf: float, calls: list[str]
+) -> Callable[..., list[TessWord]]:
+    """A stand-in for Tesseract that says which page it read and how sure it is."""
+
+    def words(image: np.ndarray, **_: object) -> list[TessWord]:
+        binary = bool(np.isin(image, (0, 255)).all())
+        calls.append("binary" if binary else "gray")
+        text, conf = ("nhịphân", binary_conf) if binary else ("xámmịn", gray_conf)
+        return [TessWord(text, 10 + 90 * i, 10, 80, 30, conf, 1, 1, 1) for i in range(25)]
+
+    return words
+
+
+@pytest.mark.parametrize(
+    ("binary_conf", "gray_conf", "kept"),
+    [(80, 90, "xámmịn"), (90, 80, "nhịphân"), (90, 91, "nhịphân")],
+)
+def test_poor_page_keeps_the_surer_of_two_readings(
+    monkeypatch: pytest.MonkeyPatch, binary_conf: float, gray_conf: float, kept: str
+) -> None:
+    """A binarised page is read twice (binary, smoothed gray); the gray reading is kept
+    only when it is clearly surer."""
+    from ocr import engine, page
+
+    image = render_text("Căn cứ Quyết định số 677/QĐ-TTg ngày 03/6/2022.\n" * 20)[0][0]
+    gray = np.asarray(image.convert("L"), np.float32)
+    faint = 225 - (255 - gray) / 255 * 55 + np.random.default_rng(5).normal(0, 12, gray.shape)
+    rgb = np.dstack([np.clip(faint, 0, 255).astype(np.uint8)] * 3)
+    calls: list[str] = []
+    monkeypatch.setattr(engine, "words", _fake_words(binary_conf, gray_conf, calls))
+    text, _, conf, _ = page.ocr_image(rgb, 300)
+    assert calls == ["binary", "gray"]
+    assert kept in text and conf == (gray_conf if kept == "xámmịn" else binary_conf)
+
+
+def test_clean_page_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from ocr import engine, page
+
+    image = render_text("Căn cứ Quyết định số 677/QĐ-TTg ngày 03/6/2022.\n" * 20)[0][0]
+    calls: list[str] = []
+    monkeypatch.setattr(engine, "words", _fake_words(90, 90, calls))
+    page.ocr_image(np.asarray(image.convert("RGB")).copy(), 300)
+    assert calls == ["gray"]  # not binarised: one reading of the flattened page

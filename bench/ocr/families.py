@@ -84,6 +84,34 @@ def _fax(g: Gray, rng: random.Random, np_rng: np.random.Generator) -> Gray:
     return cv2.resize(bw, (w, h), interpolation=cv2.INTER_NEAREST)
 
 
+_MIX_STEPS = ("tone", "blur", "noise", "specks", "skew", "light")
+
+
+def _mixed(g: Gray, rng: random.Random, np_rng: np.random.Generator) -> Gray:
+    """Several damages at once, each drawn at random: added in session 8 because every
+    other development family has one kind of damage and the clean-up reads each alone
+    well; a tired copy has three or four together. Three to six of: paper tone and weak
+    ink, blur, noise, specks, skew, uneven light, in that order."""
+    chosen = set(rng.sample(_MIX_STEPS, rng.randint(3, len(_MIX_STEPS))))
+    if "skew" in chosen:
+        g = _rotate(g, rng.uniform(-4, 4), 255)
+    if "tone" in chosen:
+        paper, ink = rng.uniform(150, 220), rng.uniform(50, 130)
+        g = paper - (255 - g) / 255 * (paper - ink)
+    if "light" in chosen:
+        ramp = np.linspace(0, 1, g.shape[1], dtype=np.float32)[None, :]
+        g = g * (rng.uniform(0.7, 0.85) + rng.uniform(0.1, 0.15) * ramp)
+    if "blur" in chosen:
+        g = cv2.GaussianBlur(g, (0, 0), rng.uniform(0.7, 1.7))
+    if "noise" in chosen:
+        g = g + np_rng.normal(0, rng.uniform(6, 22), g.shape)
+    if "specks" in chosen:
+        dots = np_rng.random(g.shape)
+        g = g.copy()
+        g[dots < rng.uniform(0.0005, 0.005)] = rng.uniform(30, 100)
+    return g
+
+
 def _photocopy(g: Gray, rng: random.Random, np_rng: np.random.Generator) -> Gray:
     """HELD BACK. A poor photocopy: grey low-contrast paper, blur, sensor noise, specks,
     2-3 degrees of skew (JPEG added by the caller)."""
@@ -106,6 +134,7 @@ FAMILIES: dict[str, Callable[[Gray, random.Random, np.random.Generator], Gray]] 
     "bleed-through": _bleed,
     "red stamp": lambda g, rng, np_rng: g,  # the stamp is laid on in colour below
     "fax": _fax,
+    "mixed": _mixed,
     HELD_BACK: _photocopy,
 }
 

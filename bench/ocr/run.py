@@ -38,6 +38,8 @@ VARIANTS = {
     "+despeckle": ("colour", "deskew", "flatten", "sauvola", "despeckle"),
     "+sauvola(auto)": ("colour", "deskew", "flatten", "auto"),
 }
+# the clean-up before session 8 (ocr-7): no gray second reading of a binarised page
+BEFORE = ("colour", "deskew", "flatten", "auto")
 
 
 def make_pages(quick: bool, families: bool = False) -> list[tuple[str, str, Path]]:
@@ -95,9 +97,14 @@ def raw_text(path: str) -> str:
     return out.stdout
 
 
-def accuracy(pages: list[tuple[str, str, Path]], jobs: int, variants: bool) -> dict:
-    """CER/WER per level of sohoa (and step variants) vs raw Tesseract."""
+def accuracy(
+    pages: list[tuple[str, str, Path]], jobs: int, variants: bool, before: bool = False
+) -> dict:
+    """CER/WER per level of sohoa (and step variants, and the ocr-7 clean-up when
+    ``before``) vs raw Tesseract, all in one run on the same pages."""
     systems: dict[str, tuple[str, ...] | None] = {"sohoa": None}
+    if before:
+        systems["sohoa ocr-7 (before)"] = BEFORE
     if variants:
         systems |= {f"steps:{k}": v for k, v in VARIANTS.items()}
     results: dict = {}
@@ -375,13 +382,16 @@ def main(argv: list[str] | None = None) -> None:
         action="store_true",
         help=f"also the degradation families (bench/ocr/families.py; {HELD_BACK} held back)",
     )
+    ap.add_argument(
+        "--before", action="store_true", help="also the ocr-7 clean-up, same run (a baseline)"
+    )
     ap.add_argument("--skip", default="", help="comma list of: accuracy,throughput,userpath,real")
     args = ap.parse_args(argv)
     skip = set(filter(None, args.skip.split(",")))
     pages = make_pages(args.quick, args.families)
     report: dict = {}
     if "accuracy" not in skip:
-        report["accuracy"] = accuracy(pages, args.jobs, args.variants)
+        report["accuracy"] = accuracy(pages, args.jobs, args.variants, args.before)
         print(f"CER / WER by level and family (lower is better; {HELD_BACK}: held back)")
         for name, levels in report["accuracy"].items():
             print(f"  {name}")
