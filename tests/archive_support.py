@@ -15,10 +15,15 @@ from tests.conftest import ROOT, SAMPLES
 
 def ingest_samples(data: Path, ocr_cache: Path) -> None:
     """Run `sohoa --data DATA ingest samples/documents` (OCR results shared via the cache)."""
+    ingest_file(data, ocr_cache, SAMPLES)
+
+
+def ingest_file(data: Path, ocr_cache: Path, path: Path) -> None:
+    """Run `sohoa --data DATA ingest PATH` (OCR results shared via the cache)."""
     env = {**os.environ, "SOHOA_CACHE_DIR": str(ocr_cache), "OMP_THREAD_LIMIT": "1"}
     env.pop("SOHOA_DATABASE_URL", None)
     done = subprocess.run(
-        [sys.executable, "-m", "service", "--data", str(data), "ingest", str(SAMPLES)],
+        [sys.executable, "-m", "service", "--data", str(data), "ingest", str(path)],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=900,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]

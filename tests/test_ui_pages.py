@@ -379,3 +379,25 @@ def test_times_are_shown_in_the_serving_apps_zone(client, data_dir: Path) -> Non
         utc = re.search(row, u.get("/tokens").text)
     assert hanoi and utc
     assert (int(utc.group(2)) + 7) % 24 == int(hanoi.group(2))  # Vietnam: UTC+7, no DST
+
+
+def test_a_confirmed_citation_leaves_the_review_queue(data_dir: Path) -> None:
+    """Not only header fields: a flagged citation (ref cit.N) confirmed through the API
+    leaves GET /api/v1/review, and the document says who confirmed it."""
+    settings = Settings.from_env(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    db = Database(settings.database_url)
+    token = auth.create_token(db, "soát@test", "archivist")
+    doc, rec = _document("c" * 64)
+    rec.citations[0].flags, rec.citations[0].needs_review = ["key_repaired"], True
+    with db.session() as s:
+        doc_id = outcome.save_document(s, "qd12.pdf", doc, rec, "test")[0].id
+    db.close()
+    api = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(settings, run_worker=False), headers=api) as c:
+        refs = {i["ref"] for i in c.get("/api/v1/review").json()["items"]}
+        assert "cit.0" in refs
+        body = {"field": "cit.0", "value": "677/QĐ-TTg"}
+        assert c.post(f"/api/v1/documents/{doc_id}/corrections", json=body).status_code == 201
+        assert "cit.0" not in {i["ref"] for i in c.get("/api/v1/review").json()["items"]}
+        assert c.get(f"/api/v1/documents/{doc_id}").json()["confirmed"]["cit.0"] == "soát@test"
