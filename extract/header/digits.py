@@ -98,13 +98,7 @@ def _pick_number(
     for alt in hand.alternatives:
         if _allows(limits, alt.text):
             near[alt.text] = max(alt.p, near.get(alt.text, 0.0))
-    if not near:
-        return None
-    best = max(near, key=near.__getitem__)
-    rest = sum(p for t, p in near.items() if t != best)
-    if near[best] < FALLBACK_MIN_P or near[best] < 2 * rest:
-        return None
-    return best, near[best], False
+    return _dominant(near)
 
 
 def _allows(limits: numbering.Bounds, digits: str) -> bool:
@@ -169,13 +163,7 @@ def _pick_day(
     for value, p, _ in cands:
         if 0 <= _days(value, signed_on) <= WINDOW_DAYS:
             near[value] = max(p, near.get(value, 0.0))
-    if not near:
-        return None
-    best = max(near, key=near.__getitem__)
-    rest = sum(p for v, p in near.items() if v != best)
-    if near[best] < FALLBACK_MIN_P or near[best] < 2 * rest:
-        return None
-    return best, near[best], False
+    return _dominant(near)
 
 
 def _candidates(
@@ -255,3 +243,15 @@ def _ocr_unsure(page: PageText, number: HeaderField, hand_key: str) -> bool:
         return False
     digits = [w for w in page.words_in(number.start, number.end) if re.match(r"\W*\d", w.text)]
     return bool(digits) and min(w.conf for w in digits) < SURE_PRINT
+
+
+def _dominant(near: dict[str, float]) -> tuple[str, float, bool] | None:
+    """The reading a prior leaves standing, when it carries enough probability on its own
+    and at least twice what the prior's other survivors carry; else none (stay unsure)."""
+    if not near:
+        return None
+    best = max(near, key=near.__getitem__)
+    rest = sum(p for v, p in near.items() if v != best)
+    if near[best] < FALLBACK_MIN_P or near[best] < 2 * rest:
+        return None
+    return best, near[best], False
