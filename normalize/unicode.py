@@ -65,6 +65,8 @@ def _vowel_span(base: str) -> tuple[int, int]:
         )
     ):
         i += 1
+        while i < len(low) and low[i] not in _BASE_VOWELS:  # an OCR token such as "quda"
+            i += 1
     j = i
     while j < len(low) and low[j] in _BASE_VOWELS:
         j += 1
