@@ -176,9 +176,11 @@ class Pipeline:
                 continue
             ocr.check_dependencies()
             args = (intake.source.mime, pagepool.OCR_DPI, self.settings.limits.ocr_timeout_s)
+            # The pool first: the early one is adopted, or dropped (settings differ) before
+            # one of its pages is taken, whose future the drop would otherwise cancel.
+            self.pool()
             future = pagepool.early_page(intake.source.sha256, page.number, args)
             if future is not None:
-                self.pool()  # adopt the pool the page was queued on
                 early += 1
             pending.futures[page.number] = future or self._submit(
                 ocr.ocr_page, str(path), page.number, *args
