@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from normalize.fold import fold
-from schemas import Box, DigitReading, Page, Span, Word
+from schemas import Box, DigitReading, Page, PageRoute, Span, Word
 
 WordSource = Callable[[int], Sequence[Word]]  # a page's OCR words, by page number
 _Placed = tuple[list[int], list[Word]]  # word starts in the text, the words in that order
@@ -55,12 +55,17 @@ class PageText:
     hand_digits: list[DigitReading] = field(default_factory=list)
     held: _Placed = field(default_factory=lambda: ([], []))
     lazy: LazyWords | None = None
+    # words diacritic repair restored on a page without OCR words (start, end, posterior:
+    # 1.0 where the repair was sure), in text order: a text file or text layer damaged by
+    # an English OCR model has no other evidence of its words
+    repaired: list[tuple[int, int, float]] = field(default_factory=list)
 
     @classmethod
     def from_page(cls, page: Page, lazy: LazyWords | None = None) -> PageText:
         text = unicodedata.normalize("NFC", page.text or "")
         held = ([], []) if lazy is not None else _place(page.words)
-        return cls(page.number, text, fold(text), list(page.hand_digits), held, lazy)
+        repaired = _repaired(page) if page.route != PageRoute.OCR else []
+        return cls(page.number, text, fold(text), list(page.hand_digits), held, lazy, repaired)
 
     def _placed(self) -> _Placed:
         return self.lazy.placed(self.number) if self.lazy is not None else self.held
@@ -84,11 +89,25 @@ class PageText:
                 hit.append(w)
         return hit
 
+    def repaired_in(self, start: int, end: int) -> list[float]:
+        """The posteriors of the repaired words overlapping [start, end)."""
+        i = max(bisect.bisect_right(self.repaired, (start,)) - 1, 0)
+        out = []
+        for a, b, p in self.repaired[i:]:
+            if a >= end:
+                break
+            if b > start:
+                out.append(p)
+        return out
+
     def span(self, start: int, end: int) -> Span:
-        """A span over [start, end) with the union box and lowest confidence of its words."""
+        """A span over [start, end) with the union box and lowest confidence of its words
+        (OCR's; on repaired text, the repair's posterior of its least sure word)."""
         hit = self.words_in(start, end)
         if not hit:
-            return Span(page=self.number, start=start, end=end)
+            doubt = min(self.repaired_in(start, end), default=1.0)
+            conf = doubt if doubt < 1.0 else None
+            return Span(page=self.number, start=start, end=end, confidence=conf)
         box = Box(
             x0=min(w.box.x0 for w in hit),
             y0=min(w.box.y0 for w in hit),
@@ -97,3 +116,12 @@ class PageText:
         )
         conf = min(w.conf for w in hit) / 100.0
         return Span(page=self.number, start=start, end=end, box=box, confidence=conf)
+
+
+def _repaired(page: Page) -> list[tuple[int, int, float]]:
+    """The page's repaired words (edits, sure) and doubtful words (their posterior), merged
+    by start: a doubtful word that was also changed keeps its posterior."""
+    doubt = {(d.start, d.end): d.p for d in page.repair_doubts}
+    spans = {(e.start, e.end): 1.0 for e in page.repairs}
+    spans.update(doubt)
+    return sorted((a, b, p) for (a, b), p in spans.items())

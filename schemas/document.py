@@ -71,6 +71,15 @@ class RepairEdit(BaseModel):
     original: str
 
 
+class RepairDoubt(BaseModel):
+    """A word of repaired text whose reading the repair was unsure of: the posterior of the
+    reading kept (changed or not), so that values read over it are checked, not trusted."""
+
+    start: int
+    end: int
+    p: float
+
+
 class DigitAlternative(BaseModel):
     """One reading of handwritten digits and its probability."""
 
@@ -110,6 +119,9 @@ class Page(BaseModel):
         default=None, description="text before repair, when repair changed it"
     )
     repairs: list[RepairEdit] = Field(default_factory=list)
+    repair_doubts: list[RepairDoubt] = Field(
+        default_factory=list, description="repaired words whose reading is in doubt"
+    )
     stamp_text: str | None = Field(
         default=None, description="digital-signature stamp text found on the page, kept apart"
     )

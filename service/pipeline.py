@@ -221,7 +221,12 @@ class Pipeline:
         if fixed.text == page.text:
             return page
         return page.model_copy(
-            update={"text": fixed.text, "original_text": page.text, "repairs": fixed.edits}
+            update={
+                "text": fixed.text,
+                "original_text": page.text,
+                "repairs": fixed.edits,
+                "repair_doubts": fixed.doubts,
+            }
         )
 
     def _finish(self, pending: _Pending, progress: ProgressFn | None, spooled: bool) -> Outcome:

@@ -50,6 +50,7 @@ REASON_LABELS = {
     "doubtful": "giá trị đáng ngờ",
     "day_missing": "chưa đọc được ngày (chỉ có tháng, năm)",
     "number_order": "số không theo thứ tự số văn bản của cơ quan trong năm",
+    "repaired": "dấu tiếng Việt được phục hồi tự động, cần đối chiếu",
 }
 FIELD_LABELS = {
     "issuer": "Cơ quan ban hành",

@@ -11,7 +11,19 @@ import pytest
 
 from extract import build_record
 from extract.review import LOW_CONFIDENCE, needs_review, review_reasons
-from schemas import Box, Document, FieldDetail, Page, PageRoute, Source, SourceKind, Span, Word
+from schemas import (
+    Box,
+    Document,
+    FieldDetail,
+    Page,
+    PageRoute,
+    RepairDoubt,
+    RepairEdit,
+    Source,
+    SourceKind,
+    Span,
+    Word,
+)
 from service import readmodel, review
 from service.storage.models import DocumentRow
 
@@ -119,3 +131,53 @@ def test_the_crop_of_a_handwritten_number_holds_its_digits() -> None:
     item = next(i for i in review.items_of(view) if i.ref == "doc.number")
     assert item.box is not None
     assert item.box.x <= 250 - 12 and item.box.x + item.box.w >= 700 + 12  # digits and symbol
+
+
+def _repaired_doc(text: str, restored: list[str], doubts: dict[str, float]) -> Document:
+    """A text file repaired by the diacritic repair: ``restored`` words were changed by it,
+    ``doubts`` its unsure words with their posterior (first occurrence of each)."""
+    page = Page(
+        number=1,
+        text=text,
+        route=PageRoute.TEXT_FILE,
+        original_text=text,
+        repairs=[
+            RepairEdit(start=text.index(w), end=text.index(w) + len(w), original=w)
+            for w in restored
+        ],
+        repair_doubts=[
+            RepairDoubt(start=text.index(w), end=text.index(w) + len(w), p=p)
+            for w, p in doubts.items()
+        ],
+    )
+    src = Source(file="t.txt", sha256="0" * 64, pages=1, kind=SourceKind.TEXT)
+    return Document(source=src, pages=[page])
+
+
+_REPAIRED = (
+    "HỘI KHUYẾN HỌC TỈNH SƠN LA\nSố: 12/BC-HKH\nSơn La, ngày 05 tháng 4 năm 2025\n"
+    "BÁO CÁO\nKết quả công tác khuyến học quý I năm 2025\n"
+)
+
+
+def test_a_title_restored_by_repair_is_checked_not_trusted() -> None:
+    rec = build_record(_repaired_doc(_REPAIRED, ["Kết", "khuyến"], {}))
+    title = rec.doc.detail["title"]
+    assert rec.doc.title == "Kết quả công tác khuyến học quý I năm 2025"
+    assert "repaired" in title.flags and title.needs_review
+    for name in ("number", "date", "doc_type"):  # read by their fold: not doubted
+        assert "repaired" not in rec.doc.detail[name].flags
+
+
+def test_a_title_the_repair_did_not_touch_keeps_no_flag() -> None:
+    rec = build_record(_repaired_doc(_REPAIRED, ["HỘI"], {}))
+    assert rec.doc.title and "repaired" not in rec.doc.detail["title"].flags
+    plain = build_record(_doc(_REPAIRED))
+    assert not plain.doc.detail["title"].needs_review
+
+
+def test_an_unsure_repaired_word_is_the_value_confidence() -> None:
+    rec = build_record(_repaired_doc(_REPAIRED, [], {"quý": 0.55}))
+    title = rec.doc.detail["title"]
+    assert title.confidence == 0.55
+    assert review_reasons(title.confidence, title.flags)[-1] == "low_confidence"

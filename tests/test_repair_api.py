@@ -242,3 +242,43 @@ def test_names_in_a_clean_english_passage_stay(model):
         "The delegation visited Da Nang and Thanh Hoa provinces last year with the association.",
     ):
         assert model.repair(en).text == en
+
+
+_WORD = st.text(alphabet="abcdeghiklmnoquyáàạđêôơư", min_size=1, max_size=6)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_WORD, st.one_of(st.none(), _WORD), st.booleans()), min_size=1))
+def test_doubts_land_on_their_words_in_the_repaired_text(rows) -> None:
+    """Changes of other lengths before a doubtful word shift it; a changed doubtful word
+    takes its new extent (offsets into the stored, repaired text)."""
+    from normalize.repair import _applied
+
+    src, changes, doubts, want, pos = [], [], [], [], 0
+    for word, new, doubtful in rows:
+        src.append(word)
+        if new is not None:
+            changes.append((pos, pos + len(word), new))
+        if doubtful:
+            doubts.append((pos, pos + len(word), 0.5))
+            want.append(new if new is not None else word)
+        pos += len(word) + 1
+    res = _applied(" ".join(src), changes, 0.0, doubts)
+    assert [res.text[d.start : d.end] for d in res.doubts] == want
+
+
+def test_an_ambiguous_reading_is_reported_doubtful(model) -> None:
+    """'quy' / 'quý' both fit after a body of text: the repair says which words it was unsure
+    of, each a whole word of its output; a sure heading is not among them."""
+    from normalize.repair.model import DOUBT_P
+
+    text = (
+        "HOI KHUYEN HOC TINH SON LA\nBAO CAO\n"
+        "Két qua cong tac khuyén hoc quy I, nhiém vu trong tam quy II nam 2025"
+    )
+    res = model.repair(text)
+    assert res.doubts
+    for d in res.doubts:
+        word = res.text[d.start : d.end]
+        assert re.fullmatch(r"\w+", word) and 0 < d.p < DOUBT_P
+    assert all(d.start > res.text.index("BÁO CÁO") for d in res.doubts)

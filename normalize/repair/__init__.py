@@ -8,6 +8,7 @@ Public API (used by service/): ``load_model``, ``RepairModel.repair`` / ``damage
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import fcntl
 import gzip
@@ -21,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from schemas import RepairEdit
+from schemas import RepairDoubt, RepairEdit
 from schemas.files import artefact_cache, atomic_write_with, write_atomic
 
 if TYPE_CHECKING:  # the model modules load lazily: importing this package stays cheap
@@ -48,11 +49,13 @@ def data_path() -> Path:
 
 @dataclass
 class RepairResult:
-    """Repaired text, the changed spans (offsets into the new text + what was there), score."""
+    """Repaired text, the changed spans (offsets into the new text + what was there), score,
+    and the words whose reading is in doubt (offsets into the new text)."""
 
     text: str
     edits: list[RepairEdit] = field(default_factory=list)
     score: float = 0.0
+    doubts: list[RepairDoubt] = field(default_factory=list)
 
 
 class RepairModel:
@@ -88,13 +91,22 @@ class RepairModel:
         src = text
         score, n = self._r.damage(_sample(src))
         p_dmg = score * n / (n + PRIOR_TOKENS)  # short texts: lean towards "clean"
-        return _applied(src, self._r.decode(src, p_dmg), score)
+        decoded = self._r.decode(src, p_dmg)
+        return _applied(src, decoded.changes, score, decoded.doubts)
 
 
-def _applied(src: str, changes: Iterable[tuple[int, int, str]], score: float) -> RepairResult:
-    """The text with ``(start, end, new)`` changes made, and each edit's span in the new text."""
+def _applied(
+    src: str,
+    changes: Iterable[tuple[int, int, str]],
+    score: float,
+    doubts: Iterable[tuple[int, int, float]] = (),
+) -> RepairResult:
+    """The text with ``(start, end, new)`` changes made, and each edit's span and each
+    doubtful word's span (``(start, end, p)`` of the source) in the new text."""
     out: list[str] = []
     edits: list[RepairEdit] = []
+    starts: list[int] = []  # each change's start in the source, and the shift after it
+    shifts: list[int] = []
     pos = shift = 0
     for start, end, new in changes:
         out.append(src[pos:start])
@@ -103,9 +115,20 @@ def _applied(src: str, changes: Iterable[tuple[int, int, str]], score: float) ->
         edits.append(RepairEdit.model_construct(start=s, end=s + len(new), original=src[start:end]))
         out.append(new)
         shift += len(new) - (end - start)
+        starts.append(start)
+        shifts.append(shift)
         pos = end
     out.append(src[pos:])
-    return RepairResult(text="".join(out), edits=edits, score=score)
+    moved = []
+    for start, end, p in doubts:  # a doubtful word is one token: changed whole or not at all
+        i = bisect.bisect_right(starts, start) - 1
+        if i >= 0 and starts[i] == start:
+            a, b = edits[i].start, edits[i].end
+        else:
+            before = shifts[i] if i >= 0 else 0
+            a, b = start + before, end + before
+        moved.append(RepairDoubt.model_construct(start=a, end=b, p=p))
+    return RepairResult(text="".join(out), edits=edits, score=score, doubts=moved)
 
 
 def _read_snapshot() -> dict[str, Any]:

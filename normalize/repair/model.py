@@ -47,6 +47,9 @@ CACHE_WEIGHT = 0.5
 # readings its skeleton got elsewhere in the text, and the pseudo-count smoothing that share.
 DOC_WEIGHT = 1.0
 DOC_ALPHA = 1.0
+# A token whose kept reading has a posterior under this is reported as doubtful: the
+# extractor treats that posterior as the value's confidence (extract.review.LOW_CONFIDENCE).
+DOUBT_P = 0.9
 # Damaged document-type abbreviations inside keys: 677/Qb-TTg, 30/ND-CP.
 KEY_ABBR = re.compile(r"^[QN][bBDdPÐ9]$")
 # A document type's abbreviation before its number ("các NQ 59, NQ 66"): capitals that are
@@ -61,6 +64,14 @@ DOC_MU_STEP = 0.1
 DOC_MU_MIN_TOKENS = 200
 # A longer text is judged on evenly spaced lines holding about this many words.
 DOC_MU_SAMPLE_TOKENS = 800
+
+
+class Decoded(NamedTuple):
+    """A decoded text: the changes (start, end, new text) and the doubtful tokens (start,
+    end, posterior of the reading kept), offsets into the text decoded."""
+
+    changes: list[tuple[int, int, str]]
+    doubts: list[tuple[int, int, float]]
 
 
 class Cand(NamedTuple):
@@ -157,15 +168,16 @@ class Repairer:
         return tuple(out)
 
     # ---- decoding ---------------------------------------------------------------------
-    def decode(self, text: str, p_dmg: float) -> list[tuple[int, int, str]]:
-        """Viterbi over every word token of the text; returns (start, end, replacement).
+    def decode(self, text: str, p_dmg: float) -> Decoded:
+        """Viterbi over every word token of the text; returns the changes (start, end,
+        replacement) and the doubtful tokens (start, end, posterior of the reading kept).
 
         With an archive, the weight it gets for this text is judged first (``_doc_mu``, on
         evenly spaced lines of a long text); a text too short to judge keeps the weight.
         """
         toks = list(TOKEN.finditer(text))
         if not toks:
-            return []
+            return Decoded([], [])
         p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
         first = None
         mu = None
@@ -204,16 +216,19 @@ class Repairer:
         choice: list[int],
         alive: list[list[tuple]],
         post: list[dict[int, float]],
-    ) -> list[tuple[int, int, str]]:
-        """The document pass (consistency) and the changes the final readings make."""
+    ) -> Decoded:
+        """The document pass (consistency), the changes the final readings make and the
+        tokens whose reading is in doubt (posterior under DOUBT_P)."""
         if DOC_WEIGHT:
             prior = self._doc_prior(cands_at, post, alive)
-            self._refine(cands_at, choice, alive, breaks, prior)
-        out = []
-        for m, cs, j in zip(toks, cands_at, choice, strict=True):
+            post = self._refine(cands_at, choice, alive, breaks, prior)
+        out, doubts = [], []
+        for m, cs, j, p in zip(toks, cands_at, choice, post, strict=True):
             if cs[j].text != m.group():
                 out.append((m.start(), m.end(), cs[j].text))
-        return out
+            if p.get(j, 1.0) < DOUBT_P:
+                doubts.append((m.start(), m.end(), round(p[j], 3)))
+        return Decoded(out, doubts)
 
     def _doc_mu(
         self, cands_at: list[tuple[Cand, ...]], choice: list[int], breaks: list[bool]
