@@ -70,6 +70,7 @@ _TYPE_WORD = "|".join(
         reverse=True,
     )
 )
+_TYPE_ENDS = re.compile(rf"(?:{_TYPE_WORD})[ \t\n]*$")
 _TYPE_BEFORE = re.compile(rf"(?:{_TYPE_WORD})[ \t\n]*(?:s[o6be]\b[ \t]*:?[ \t]*)?$")
 _CODE_WORD = "|".join(
     sorted((re.escape(c) for c in TYPE_CODES if len(c) > 1), key=len, reverse=True)
@@ -122,6 +123,7 @@ class CiteHit:
     text: str
     flags: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
+    named: str | None = None  # the type code the word before the key names ("Kết luận": KL)
 
 
 def _trim_candidates(raw: str) -> list[str]:
@@ -132,15 +134,22 @@ def _trim_candidates(raw: str) -> list[str]:
     return out
 
 
+def _named_code(before: str, alone: bool = False) -> str | None:
+    """The type code named by the type word that ends ``before`` ("Kết luận số": KL);
+    ``alone``: None after another type word ("Thông báo kết luận số 45-TB/TW": a notice)."""
+    m = _TYPE_BEFORE.search(before)
+    word = re.match(rf"{_TYPE_WORD}", m.group()) if m else None
+    if m is None or word is None or (alone and _TYPE_ENDS.search(before, 0, m.start())):
+        return None
+    return TYPE_WORDS.get(word.group().replace("thj", "thi"))
+
+
 def _type_name(parts: KeyParts | None, before: str) -> str | None:
     if parts and parts.type_code:
         return TYPE_CODES[parts.type_code]
-    m = _TYPE_BEFORE.search(before)
-    if m:
-        word = re.match(rf"{_TYPE_WORD}", m.group())
-        if word:
-            code = TYPE_WORDS.get(word.group().replace("thj", "thi"))
-            return TYPE_CODES.get(code) if code else None
+    code = _named_code(before)
+    if code:
+        return TYPE_CODES.get(code)
     return "Công văn" if parts else None
 
 
@@ -193,6 +202,7 @@ def _full_keys(page: PageText) -> list[CiteHit]:
                         end,
                         page.text[m.start() : end],
                         flags,
+                        named=_named_code(before, alone=True),
                     )
                 )
                 break
@@ -427,7 +437,23 @@ def check_keys(hits: list[CiteHit], text: str, lexicon: Lexicon | None = None) -
             ctx = CodeContext(h.parts.type_code, h.parts.party, attested, text)
             _check_parts(h, ctx, lex)
             _check_year(h)
+    _retype_by_name(hits)
     _prefer_attested_numbers(hits, lex)
+
+
+def _retype_by_name(hits: list[CiteHit]) -> None:
+    """``Kết luận 49- KH/TW`` beside ``Kết luận số 49-KL/TW``: a key whose type code is
+    not the one its type word names, while the document writes the key of the named type
+    (same number, year, issuer) elsewhere, is that key with its type code misread. Without
+    such a key nothing changes: "Thông báo kết luận số 45-TB/TW" is a notice."""
+    attested = {h.key for h in hits if h.parts is not None and h.named in (None, h.parts.type_code)}
+    for h in hits:
+        p = h.parts
+        if p is None or h.named is None or p.type_code in (None, h.named):
+            continue
+        named = KeyParts(p.number, p.year, h.named, p.issuer_code, p.party)
+        if named.key in attested:
+            _set_parts(h, named, KEY_REPAIRED)
 
 
 def _clean(h: CiteHit, lex: Lexicon) -> bool:

@@ -237,3 +237,18 @@ def test_a_part_that_lost_its_first_letter_to_a_stroke_is_the_key_written_whole(
     # alone, or beside another number, the letter stays unknown: kept short, flagged
     assert _cites(stroked) == {"677/QĐ-Tg": True}
     assert _cites(clean.format("678/QĐ-TTg") + stroked) == {"678/QĐ-TTg": False, "677/QĐ-Tg": True}
+
+
+def test_a_type_code_unlike_its_type_word_is_the_key_the_document_writes_whole() -> None:
+    clean = "Thực hiện Kết luận số 49-KL/TW ngày 10/5/2019 của Ban Bí thư; "
+    slipped = "tuyên truyền Kết luận 49- KH/TW của Ban Bí thư Trung ương"
+    assert set(_cites(clean + slipped)) == {"49-KL/TW"}
+    # alone, the code read is kept: nothing says which document it was
+    assert set(_cites(slipped)) == {"49-KH/TW"}
+    # another number, or a type word that names the key's own type: two documents
+    other = "Thực hiện Kết luận số 48-KL/TW ngày 10/5/2019 của Ban Bí thư; "
+    assert set(_cites(other + slipped)) == {"48-KL/TW", "49-KH/TW"}
+    plan = "và Kế hoạch số 49-KH/TW của Ban Bí thư"
+    assert set(_cites(clean + plan)) == {"49-KL/TW", "49-KH/TW"}
+    notice = "Căn cứ Thông báo kết luận số 45-TB/TW ngày 3/2/2024; Kết luận số 45-KL/TW"
+    assert set(_cites(notice)) == {"45-TB/TW", "45-KL/TW"}
