@@ -153,3 +153,18 @@ def test_a_capital_b_keeps_its_readings_with_d(lexicon):
     assert "đề" in {r[0] for r in lexicon.find_readings("Bé", {})}
     assert not any(r[0] and r[0][0] == "đ" for r in lexicon.find_readings("bé", {}))
     assert not any(r[0] and r[0][0] == "đ" for r in lexicon.find_readings("Pho", {}))
+
+
+@pytest.mark.parametrize(
+    ("tok", "key"), [("¢", "cổ"), ("¢an", "căn"), ("¢o", "cổ"), ("&ng", "ứng")]
+)
+def test_a_cent_sign_reads_as_c_and_an_ampersand_as_u(lexicon, tok, key):
+    """English OCR writes a c with its stroke as "¢" (alone: the c and its marked vowel) and
+    ư as "&" ("&ng" = ứng): those readings are among the token's."""
+    assert key in {r[0] for r in lexicon.find_readings(tok, {})}
+
+
+@pytest.mark.parametrize("tok", ["&", "GD&ĐT"])
+def test_an_ampersand_alone_or_in_an_acronym_stays(lexicon, tok):
+    """A lone ampersand ("GD & ĐT") and an acronym with one are no damaged ư: kept as written."""
+    assert [r[1] for r in lexicon.find_readings(tok, {})] == [tok]
