@@ -6,6 +6,7 @@ import pytest
 
 from bench.repair.docs import gold_pairs
 from bench.repair.run import accuracy
+from normalize.repair import _load, learn_clean_text
 from normalize.repair.model import Cand
 from normalize.repair.sources import ADMIN_PHRASES, RUNNING_TEXT, _html_text, admin_phrases
 from tests.repair_support import seed
@@ -175,3 +176,22 @@ def test_archive_weight_zero_searches_as_the_empty_archive(model, adapted, monke
     monkeypatch.setattr(m.Repairer, "_doc_mu", lambda self, *args: 0.0)
     text = seed("002")
     assert adapted.repair(text).text == model.repair(text).text
+
+
+PLACE_TEXT = "Tuyen truyen tren Bao Son La va Dai PTTH tinh ve phong trao khuyen hoc cua tinh."
+
+
+@pytest.mark.parametrize(
+    ("archive", "reading"),
+    [
+        ("Bài viết đăng trên Báo Sơn La và Đài PTTH tỉnh.", "trên Báo Sơn La"),
+        ("Bài viết đăng trên trang tin của tỉnh Sơn La và Đài PTTH tỉnh.", "trên Bảo Sơn La"),
+    ],
+)
+def test_words_the_archive_writes_otherwise_are_not_forced_into_a_place_name(
+    tmp_path, archive, reading
+):
+    """ "Bao Son" spells the commune Bảo Sơn: read as that place unless the archive has
+    written the words otherwise side by side ("Báo Sơn La", the newspaper)."""
+    learn_clean_text(tmp_path, archive)
+    assert reading in _load(tmp_path).repair(PLACE_TEXT).text

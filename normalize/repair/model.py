@@ -356,9 +356,37 @@ class Repairer:
                 t += 3
                 continue
             size = next((k for k in range(end - t, 1, -1) if tuple(skel[:k]) in places), 0)
-            if size:
+            if size and not self._archive_reads_otherwise(
+                cands_at, t, size, places[tuple(skel[:size])]
+            ):
                 self._place(toks, cands_at, t, places[tuple(skel[:size])])
             t += size or 1
+
+    def _archive_reads_otherwise(
+        self, cands_at: list, t: int, size: int, names: list[tuple[tuple, float]]
+    ) -> bool:
+        """The archive has written these words otherwise, side by side ("Báo Sơn" where
+        "Bao Son" also spells the commune Bảo Sơn): the words are left to the search, whose
+        archive model knows them, instead of being read as the place.
+
+        Only a pair of readings the archive counted that is no name's pair counts."""
+        domain = self.lm.domain
+        if domain is None or not self.lm.mu:
+            return False
+        seen = domain.seen
+        named = {(keys[i], keys[i + 1]) for keys, _ in names for i in range(len(keys) - 1)}
+        for i in range(t, t + size - 1):
+            for a in cands_at[i]:
+                if a.key is None:
+                    continue
+                for b in cands_at[i + 1]:
+                    if (
+                        b.key is not None
+                        and (a.key, b.key) not in named
+                        and (a.kid << SHIFT) | b.kid in seen
+                    ):
+                        return True
+        return False
 
     def _place(
         self, toks: list[re.Match], cands_at: list, t: int, names: list[tuple[tuple, float]]
