@@ -154,12 +154,14 @@ def test_unreadable_adaptation_file_is_ignored(tmp_path):
     assert load_model(tmp_path).version.startswith(MODEL_VERSION + "+adapt")
 
 
-_STANDALONE_NUMBER = re.compile(r"(?<!\w)\d+(?:[.,/:-]\d+)*(?!\w)")
+# The symbols English OCR writes for letters belong to the word ("¢6" = cố): a digit after
+# one is no number.
+_STANDALONE_NUMBER = re.compile(r"(?<![\w¢§@&])\d+(?:[.,/:-]\d+)*(?!\w)")
 
 
 # A number as written, standing alone or with a word glued on after it ("2022cua",
 # "463.300.000d6ng"): the repair may split such a word off, never change the number.
-_NUMBER_OR_HEAD = re.compile(r"(?<!\w)\d+(?:[.,/:-]\d+)*(?=[^\W\d_]|(?!\w))")
+_NUMBER_OR_HEAD = re.compile(r"(?<![\w¢§@&])\d+(?:[.,/:-]\d+)*(?=[^\W\d_]|(?!\w))")
 
 
 def _subsequence(short: list[str], long: list[str]) -> bool:

@@ -6,8 +6,10 @@ import pytest
 
 from bench.repair.docs import gold_pairs
 from bench.repair.run import accuracy
-from normalize.repair.model import Cand
+from normalize.repair import _load, learn_clean_text
+from normalize.repair.model import CASE_BONUS, Cand
 from normalize.repair.sources import ADMIN_PHRASES, RUNNING_TEXT, _html_text, admin_phrases
+from normalize.repair.syllables import TOKEN
 from tests.repair_support import seed
 
 
@@ -175,3 +177,53 @@ def test_archive_weight_zero_searches_as_the_empty_archive(model, adapted, monke
     monkeypatch.setattr(m.Repairer, "_doc_mu", lambda self, *args: 0.0)
     text = seed("002")
     assert adapted.repair(text).text == model.repair(text).text
+
+
+PLACE_TEXT = "Tuyen truyen tren Bao Son La va Dai PTTH tinh ve phong trao khuyen hoc cua tinh."
+
+
+@pytest.mark.parametrize(
+    ("archive", "reading"),
+    [
+        ("Bài viết đăng trên Báo Sơn La và Đài PTTH tỉnh.", "trên Báo Sơn La"),
+        ("Bài viết đăng trên trang tin của tỉnh Sơn La và Đài PTTH tỉnh.", "trên Bảo Sơn La"),
+    ],
+)
+def test_words_the_archive_writes_otherwise_are_not_forced_into_a_place_name(
+    tmp_path, archive, reading
+):
+    """ "Bao Son" spells the commune Bảo Sơn: read as that place unless the archive has
+    written the words otherwise side by side ("Báo Sơn La", the newspaper)."""
+    learn_clean_text(tmp_path, archive)
+    assert reading in _load(tmp_path).repair(PLACE_TEXT).text
+
+
+ARCHIVE_CAPITALS = (
+    "Nghị quyết của Đảng được toàn Đảng thực hiện. Cấp ủy và Đảng bộ tỉnh lãnh đạo. "
+    "Ủy ban nhân dân tỉnh chỉ đạo các sở."
+)
+
+
+def _bang_prices(model, text: str) -> dict[str, float]:
+    r = model._r
+    toks = list(TOKEN.finditer(text))
+    cands_at, _ = r._lattice(text, toks, 0.8)
+    at = next(i for i, m in enumerate(toks) if m.group().lower() == "bang")
+    return {c.key: c.logp for c in cands_at[at] if c.key}
+
+
+def test_archive_capitals_favour_their_readings_of_a_title_case_word(tmp_path, model):
+    """The archive writes "Đảng" with a capital inside sentences: a damaged "Bang" inside a
+    sentence gets CASE_BONUS for that reading; at a sentence start, in lower case, or with
+    an empty archive it does not, and "tỉnh" (written in lower case) is no such word."""
+    learn_clean_text(tmp_path, ARCHIVE_CAPITALS)
+    adapted = _load(tmp_path)
+    assert "đảng" in adapted._r.proper and "tỉnh" not in adapted._r.proper
+    inside = "Nghi quyet cua Bang ve cong tac can bo."
+    got, plain = _bang_prices(adapted, inside), _bang_prices(model, inside)
+    assert got["đảng"] - plain["đảng"] == pytest.approx(CASE_BONUS)
+    assert got["bằng"] == pytest.approx(plain["bằng"])
+    for text in ("Nghi quyet ve can bo. Bang bo tinh hop.", "Nghi quyet cua bang ve can bo."):
+        assert _bang_prices(adapted, text)["đảng"] == pytest.approx(
+            _bang_prices(model, text)["đảng"]
+        )

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from normalize.repair.lexicon import apply_case
 from normalize.repair.lm import START, KneserNey, count_ngrams, new_ids
-from normalize.repair.syllables import acronyms_of, is_valid, rhyme_of, skeleton
+from normalize.repair.syllables import acronyms_of, capitals_of, is_valid, rhyme_of, skeleton
 
 RHYMES = frozenset(
     rhyme_of(w) for w in ["hội", "học", "khuyến", "tỉnh", "sơn", "la", "năm", "của", "người", "ủy"]
@@ -153,3 +153,26 @@ def test_a_capital_b_keeps_its_readings_with_d(lexicon):
     assert "đề" in {r[0] for r in lexicon.find_readings("Bé", {})}
     assert not any(r[0] and r[0][0] == "đ" for r in lexicon.find_readings("bé", {}))
     assert not any(r[0] and r[0][0] == "đ" for r in lexicon.find_readings("Pho", {}))
+
+
+@pytest.mark.parametrize(
+    ("tok", "key"), [("¢", "cổ"), ("¢an", "căn"), ("¢o", "cổ"), ("&ng", "ứng")]
+)
+def test_a_cent_sign_reads_as_c_and_an_ampersand_as_u(lexicon, tok, key):
+    """English OCR writes a c with its stroke as "¢" (alone: the c and its marked vowel) and
+    ư as "&" ("&ng" = ứng): those readings are among the token's."""
+    assert key in {r[0] for r in lexicon.find_readings(tok, {})}
+
+
+@pytest.mark.parametrize("tok", ["&", "GD&ĐT"])
+def test_an_ampersand_alone_or_in_an_acronym_stays(lexicon, tok):
+    """A lone ampersand ("GD & ĐT") and an acronym with one are no damaged ư: kept as written."""
+    assert [r[1] for r in lexicon.find_readings(tok, {})] == [tok]
+
+
+def test_capitals_inside_sentences_are_counted_and_openings_are_not():
+    """A capital inside a sentence marks a name or an institution ("của Đảng"); one that
+    opens the text, a sentence, an item or a line says nothing of the word."""
+    text = "Nghị quyết của Đảng. Đảng bộ tỉnh và Đài tỉnh; - Báo chí\nCông tác của Đảng"
+    assert capitals_of(text) == {"đảng": 2, "đài": 1}
+    assert capitals_of("HỘI KHUYẾN HỌC của tỉnh") == {}  # a heading in capitals

@@ -220,10 +220,10 @@ def with_channel(base: Path, renders: list[Path]) -> dict:
 # What a snapshot made by --relabel changes: its data are the old one's, the model built from
 # them is not (the version names the repair model stored records were made with).
 RELABEL_CHANGES = (
-    "data as vi-repair-2026.12-3 (itself 2026.12-2's data); the archive's weight is set per "
-    "text (EM over the first pass's readings: a text the archive does not speak for is "
-    "searched again with a lower weight), and Roman numerals with a 1 for an I (I1, 1V, "
-    "X111) are read as numerals"
+    "data as vi-repair-2026.12-4 (itself 2026.12-3's and 2026.12-2's data); a cent sign is "
+    "read as a c (¢an = căn) and an ampersand inside a word as ư (&ng = ứng), a run of "
+    "title-case words the archive has written otherwise is not forced into a place name, "
+    "and the archive's capitalised words are favoured for a title-case word inside a sentence"
 )
 
 

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the model modules load lazily: importing this package stays
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "vi-repair-2026.12-4"
+MODEL_VERSION = "vi-repair-2026.12-5"
 ADAPT_FILE = "repair-adapt.json"
 # Damage of 10-line chunks: clean text <= 0.13, English-OCR damage >= 0.81 (bench pairs).
 NEEDS_REPAIR_THRESHOLD = 0.3
@@ -39,6 +39,11 @@ PRIOR_TOKENS = 10
 # In-domain LM weight: grows with the archive's clean text (syllables), up to ADAPT_MAX.
 ADAPT_MAX = 0.5
 ADAPT_HALF = 3000
+# A syllable the archive capitalises inside sentences (PROPER_MIN times at least, in
+# PROPER_SHARE of its occurrences) is a name or an institution of the archive: see
+# normalize.repair.model.CASE_BONUS.
+PROPER_MIN = 2
+PROPER_SHARE = 0.5
 CACHE_FORMAT = 8  # bump when the pickled structures change
 
 
@@ -219,6 +224,7 @@ def _load(adapt_dir: Path | None) -> RepairModel:
     snap, base = _base()
     version = snap["version"]
     domain, mu, acro = None, 0.0, dict(snap.get("acronyms", {}))
+    proper: frozenset[str] = frozenset()
     if adapt_dir is not None:
         ad = _read_adapt(adapt_dir)
         if ad["bigrams"]:
@@ -227,16 +233,28 @@ def _load(adapt_dir: Path | None) -> RepairModel:
             )
             mu = min(ADAPT_MAX, domain.size / (domain.size + ADAPT_HALF))
             acro.update(ad.get("acronyms", {}))
+            proper = _proper(ad)
             version = f"{version}+adapt{domain.size}"
             log.debug("repair model adapted to %s: %s, weight %.2f", adapt_dir, version, mu)
     lm = MixedLM(snap["ids"], base, domain, mu)
-    return RepairModel(Repairer(snap["lexicon"], lm, acro), version)
+    return RepairModel(Repairer(snap["lexicon"], lm, acro, proper), version)
+
+
+def _proper(ad: dict) -> frozenset[str]:
+    """Syllables the archive writes with a capital inside sentences most of the times it
+    writes them, and at least PROPER_MIN times ("Đảng", "Sở", "Đài")."""
+    uni = ad.get("unigrams", {})
+    return frozenset(
+        k
+        for k, n in ad.get("capitals", {}).items()
+        if n >= PROPER_MIN and n >= PROPER_SHARE * uni.get(k, n)
+    )
 
 
 def learn_clean_text(adapt_dir: Path, text: str) -> None:
     """Add a clean document's syllable counts to the archive's in-domain model (atomic)."""
     from normalize.repair.lm import count_ngrams
-    from normalize.repair.syllables import acronyms_of
+    from normalize.repair.syllables import acronyms_of, capitals_of
     from normalize.unicode import clean_text
 
     snap, _ = _base()
@@ -250,8 +268,11 @@ def learn_clean_text(adapt_dir: Path, text: str) -> None:
         counts = {k: Counter(ad.get(k, {})) for k in ("unigrams", "bigrams", "trigrams")}
         count_ngrams(text, frozenset(snap["rhymes"]), counts)
         acro = {**ad.get("acronyms", {}), **acronyms_of(text)}
+        caps = Counter(ad.get("capitals", {}))
+        caps.update(capitals_of(text))
         payload = json.dumps(
-            {**counts, "acronyms": acro, "updated": time.time()}, ensure_ascii=False
+            {**counts, "acronyms": acro, "capitals": caps, "updated": time.time()},
+            ensure_ascii=False,
         )
         write_atomic(adapt_dir / ADAPT_FILE, payload.encode("utf-8"))
     log.debug("in-domain repair counts: %d syllables in all", sum(counts["unigrams"].values()))

@@ -22,10 +22,13 @@ from normalize.unicode import tone_key
 # Characters English OCR puts in place of Vietnamese letters, mapped before skeleton lookup.
 CHAR_MAP = str.maketrans({"6": "o", "0": "o", "4": "a", "1": "l"})
 # Symbols standing for a marked vowel (du¢c = được, ngh¢ = nghệ) or nothing (k§y = kỹ).
+# A cent sign is also a c with its stroke ("¢an" = căn, "¢6" = cố) and, alone, a c with the
+# marked vowel that followed it run into it ("¢" = cổ): "¢" is no symbol Vietnamese text
+# writes, so every reading of it is damage.
 CHAR_ALTS = {
-    "¢": (("o", 0.0), ("e", 0.5)),
+    "¢": (("o", 0.0), ("e", 0.5), ("c", 1.0), ("co", 1.5)),
     "@": (("o", 0.0), ("e", 0.5)),
-    "&": (("a", 0.0), ("e", 0.5), ("o", 1.0)),
+    "&": (("a", 0.0), ("e", 0.5), ("o", 1.0), ("u", 1.0)),
     "§": (("", 0.0), ("y", 0.5)),
     "8": (("e", 0.5), ("", 1.0)),
 }
@@ -446,7 +449,7 @@ def _is_caps(tok: str) -> bool:
 
 def _may_be_damaged(tok: str) -> bool:
     """Tokens worth looking up: not acronyms like UBND/THPT (all-caps without a vowel reading)."""
-    letters = [c for c in tok if c.isalpha()]
+    letters = [c for c in tok if c.isalpha() or c == "¢"]
     if not letters:
         return False
     if len(letters) >= 2 and all(c.isupper() for c in letters):

@@ -107,3 +107,28 @@ def acronyms_of(text: str) -> dict[str, str]:
         if 2 <= len(a) <= 8:
             out[a.replace("Đ", "D")] = a
     return out
+
+
+# What may open a sentence, an item or a heading before a word: its capital there says
+# nothing of the word. A line start counts (a heading's next line starts with a capital).
+SENTENCE_OPENING = re.compile(r"[.!?:;+*•(\[\"“\n-]")
+
+
+def title_case(tok: str) -> bool:
+    """ "Đảng", "Báo": a capital and lower-case letters after it (no heading in capitals)."""
+    return len(tok) > 1 and tok[:1].isupper() and tok[1:].islower() and tok.isalpha()
+
+
+def capitals_of(text: str) -> dict[str, int]:
+    """How often each syllable (tone key) is written with a capital inside a sentence: the
+    names and institutions a text capitalises ("Đảng", "Báo Sơn La", "Thủ tướng")."""
+    out: dict[str, int] = {}
+    pos = 0
+    for m in TOKEN.finditer(text):
+        gap = text[pos : m.start()]
+        tok = m.group()
+        if pos and title_case(tok) and not SENTENCE_OPENING.search(gap):
+            key = tone_key(tok.lower())
+            out[key] = out.get(key, 0) + 1
+        pos = m.end()
+    return out
