@@ -417,6 +417,32 @@ def test_citing_pages_of_several_keys_are_slices_of_one_order(db: Database) -> N
         assert [h.document.id for h in one.hits] == [
             ids[i] for i in want if "12/BC-UBND" in docs[i][2]
         ]
+        assert (one.total, one.total_exact) == (20, True)
+        # a filter narrows the page and the total alike
+        spring = repo.search(s, cites=parse_query("BC 12"), f=repo.Filters(date_from="2020-03"))
+        later = [i for i in want if (docs[i][1] or "") >= "2020-03"]
+        assert [h.document.id for h in spring.hits] == [ids[i] for i in later]
+        assert (spring.total, spring.total_exact) == (len(later), True) != (30, True)
+
+
+def test_citing_totals_over_the_cap_say_so(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over the cap the total is "more than" for one key, several keys, a filtered page and
+    a page past the end alike; at the cap it is exact."""
+    _store(db, _citing_archive())
+    monkeypatch.setattr(repo, "COUNT_CAP", 20)
+    with db.session() as s:
+        for query, f, offset in (
+            ("BC 12", None, 0),  # 30 documents
+            ("BC 12", repo.Filters(date_from="2020"), 0),
+            ("BC 12", None, 40),
+        ):
+            r = repo.search(s, cites=parse_query(query), f=f, limit=7, offset=offset)
+            assert (r.total, r.total_exact) == (20, False), (query, f, offset)
+        exact = repo.search(s, cites=parse_query("12/BC-UBND"), limit=7)  # 20 documents
+        assert (exact.total, exact.total_exact) == (20, True)
+        monkeypatch.setattr(repo, "COUNT_CAP", 19)
+        over = repo.search(s, cites=parse_query("12/BC-UBND"), limit=7)
+        assert (over.total, over.total_exact) == (19, False)
 
 
 def test_a_citing_page_is_one_statement(db: Database) -> None:
