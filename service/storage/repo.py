@@ -330,12 +330,13 @@ def _key_binds(n: int) -> list[BindParameter[str]]:
 
 
 def _key_stat_columns(keys: Sequence[str | BindParameter[str]]) -> list[ColumnElement[Any]]:
-    """For each key, two uncorrelated scalar subqueries (evaluated once per statement,
-    whatever the rows around them): the documents citing it, counted up to ``cap``
-    (COUNT_CAP + 1, an index-only range), and the first stored document bearing it, one probe of the
-    (doc_key, id) index (migration 0017; a GROUP BY read every bearer, and copies and
-    rescans of a popular document can number thousands). Columns, not a statement of their
-    own: a citing page carries them on its rows (``_citing_page``), one round trip less."""
+    """For each key, two scalar subqueries, never correlated (evaluated once per statement,
+    whatever the rows around them, even among the rows of documents): the documents citing
+    it, counted up to ``cap`` (COUNT_CAP + 1, an index-only range), and the first stored
+    document bearing it, one probe of the (doc_key, id) index (migration 0017; a GROUP BY
+    read every bearer, and copies and rescans of a popular document can number thousands).
+    Columns, not a statement of their own: a citing page carries them on its rows
+    (``_citing_page``), one round trip less."""
     cols: list[ColumnElement[Any]] = []
     for i, k in enumerate(keys):
         citing = (
@@ -344,9 +345,9 @@ def _key_stat_columns(keys: Sequence[str | BindParameter[str]]) -> list[ColumnEl
             .limit(bindparam("cap", type_=Integer, literal_execute=True))
             .subquery()
         )
-        n = select(func.count()).select_from(citing).scalar_subquery()
+        n = select(func.count()).select_from(citing).correlate(None).scalar_subquery()
         first = select(func.min(DocumentRow.id)).where(DocumentRow.doc_key == k)
-        cols += [n.label(f"n{i}"), first.scalar_subquery().label(f"d{i}")]
+        cols += [n.label(f"n{i}"), first.correlate(None).scalar_subquery().label(f"d{i}")]
     return cols
 
 
@@ -782,8 +783,8 @@ def _citing_counts(s: Session, n_keys: int, f: Filters, terms: list[str]) -> lis
     if n_keys > 1 or _has_filters(f) or terms:
         cap = bindparam("cap", type_=Integer, literal_execute=True)
         ranges = _citing_ranges(s, keys, f, terms, cap, ordered=False).subquery()
-        union = select(func.count(ranges.c.document_id.distinct())).scalar_subquery()
-        cols.append(union.label("total"))
+        union = select(func.count(ranges.c.document_id.distinct())).correlate(None)
+        cols.append(union.scalar_subquery().label("total"))
     return cols
 
 
