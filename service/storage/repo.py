@@ -271,9 +271,21 @@ class KeyCandidate:
     document_id: int | None = None  # the cited document itself, when it is in the archive
 
 
-def _parts(row: CitationRow | CitedKeyRow) -> KeyParts:
+def _parts(row: Any) -> KeyParts:
+    """The parts of a stored key (a row of citations or cited_keys, or a row of their
+    columns)."""
     party = row.issuer_code in PARTY_ISSUERS
     return KeyParts(row.number or "", row.year, row.type_code, row.issuer_code, party)
+
+
+@functools.cache
+def _candidates_statement(typed: bool) -> Select:
+    """The stored keys of a number (``num``), of one type (``type``) when ``typed``: the
+    columns, not entities (rows read to be checked and dropped), built once."""
+    c = CitedKeyRow
+    stmt = select(c.key, c.number, c.year, c.type_code, c.issuer_code)
+    stmt = stmt.where(c.number == bindparam("num", type_=String))
+    return stmt.where(c.type_code == bindparam("type", type_=String)) if typed else stmt
 
 
 def _candidate_rows(s: Session, q: KeyQuery) -> list:
@@ -283,11 +295,10 @@ def _candidate_rows(s: Session, q: KeyQuery) -> list:
     number = bare_number(q.number)
     if number is None:
         return []
-    stmt = select(CitedKeyRow).where(CitedKeyRow.number == number)
-    if q.type_code and q.type_code != "CV":
-        stmt = stmt.where(CitedKeyRow.type_code == q.type_code)
+    typed = bool(q.type_code and q.type_code != "CV")
+    rows = s.execute(_candidates_statement(typed), {"num": number, "type": q.type_code})
     probe = KeyQuery(None, q.number, q.year, q.type_code, q.issuer_code)
-    return [r for r in s.scalars(stmt) if probe.matches(_parts(r))]
+    return [r for r in rows if probe.matches(_parts(r))]
 
 
 def register_keys(s: Session, citations: list[dict]) -> None:
