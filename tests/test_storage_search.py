@@ -451,7 +451,7 @@ def test_a_citing_page_is_one_statement(db: Database) -> None:
     nobody cites asks for its counts apart (the page had no row to carry them)."""
     statements: list[str] = []
 
-    def count(conn, cursor, statement, *args) -> None:  # type: ignore[no-untyped-def]
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
         statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", count)
