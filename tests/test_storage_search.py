@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterator
 
 import pytest
+from sqlalchemy import event
 
 from normalize.fold import fold
 from normalize.keys import parse_query
@@ -377,3 +378,89 @@ def test_a_number_of_several_cited_keys_counts_each_document_once(
         capped = repo.search(s, "BC 12", limit=20)
         assert (capped.total, capped.total_exact) == (40, False)
         assert [labels[h.document.id] for h in capped.hits] == want[:20]
+
+
+def _citing_archive() -> list[tuple[str, str | None, list[str]]]:
+    """40 documents citing 12/BC-HKH, 12/BC-UBND, both or neither, dates shared by several
+    of them and some undated."""
+    keys = [["12/BC-HKH"], ["12/BC-UBND"], ["12/BC-HKH", "12/BC-UBND"], []]
+    return [
+        (f"{100 + j}/KH-HKH", None if j % 9 == 4 else f"2020-0{j % 5 + 1}-01", keys[j % 4])
+        for j in range(40)
+    ]
+
+
+def test_citing_pages_of_several_keys_are_slices_of_one_order(db: Database) -> None:
+    """ "BC 12" stands for two cited keys: newest first (undated last, ties newest stored
+    first), a document citing both listed once, pages that join up, the total exact; a
+    page past the end has no hits but still the candidates and the total."""
+    docs = _citing_archive()
+    _store(db, docs)
+    with db.session() as s:
+        ids = sorted(d.id for d in repo.list_documents(s, limit=1000))[len(ARCHIVE) :]
+        citing = [i for i, d in enumerate(docs) if d[2]]
+        want = sorted(citing, key=lambda i: (docs[i][1] or "", ids[i]), reverse=True)
+        pages = [
+            repo.search(s, cites=parse_query("BC 12"), limit=7, offset=o) for o in range(0, 35, 7)
+        ]
+        got = [h.document.id for p in pages for h in p.hits]
+        assert got == [ids[i] for i in want] and len(got) == 30
+        assert all((p.total, p.total_exact) == (30, True) for p in pages)
+        both = next(h for p in pages for h in p.hits if h.document.id == ids[2])
+        assert sorted(c.key for c in both.citations) == ["12/BC-HKH", "12/BC-UBND"]
+        cands = {c.key: c.documents for c in pages[0].candidates}
+        assert cands == {"12/BC-HKH": 20, "12/BC-UBND": 20}
+        past = repo.search(s, cites=parse_query("BC 12"), limit=7, offset=35)
+        assert past.hits == [] and (past.total, past.total_exact) == (30, True)
+        assert {c.key for c in past.candidates} == set(cands)
+        one = repo.search(s, cites=parse_query("12/BC-UBND"), limit=100)
+        assert [h.document.id for h in one.hits] == [
+            ids[i] for i in want if "12/BC-UBND" in docs[i][2]
+        ]
+        assert (one.total, one.total_exact) == (20, True)
+        # a filter narrows the page and the total alike
+        spring = repo.search(s, cites=parse_query("BC 12"), f=repo.Filters(date_from="2020-03"))
+        later = [i for i in want if (docs[i][1] or "") >= "2020-03"]
+        assert [h.document.id for h in spring.hits] == [ids[i] for i in later]
+        assert (spring.total, spring.total_exact) == (len(later), True) != (30, True)
+
+
+def test_citing_totals_over_the_cap_say_so(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Over the cap the total is "more than" for one key, several keys, a filtered page and
+    a page past the end alike; at the cap it is exact."""
+    _store(db, _citing_archive())
+    monkeypatch.setattr(repo, "COUNT_CAP", 20)
+    with db.session() as s:
+        for query, f, offset in (
+            ("BC 12", None, 0),  # 30 documents
+            ("BC 12", repo.Filters(date_from="2020"), 0),
+            ("BC 12", None, 40),
+        ):
+            r = repo.search(s, cites=parse_query(query), f=f, limit=7, offset=offset)
+            assert (r.total, r.total_exact) == (20, False), (query, f, offset)
+        exact = repo.search(s, cites=parse_query("12/BC-UBND"), limit=7)  # 20 documents
+        assert (exact.total, exact.total_exact) == (20, True)
+        monkeypatch.setattr(repo, "COUNT_CAP", 19)
+        over = repo.search(s, cites=parse_query("12/BC-UBND"), limit=7)
+        assert (over.total, over.total_exact) == (19, False)
+
+
+def test_a_citing_page_is_one_statement(db: Database) -> None:
+    """A full key's page, its rows, their citations, the count and the cited document are
+    read in one statement; an incomplete key first looks up its candidates, and a key
+    nobody cites asks for its counts apart (the page had no row to carry them)."""
+    statements: list[str] = []
+
+    def count(conn: object, cursor: object, statement: str, *args: object) -> None:
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        with db.session() as s:
+            for query, n, hits in (("677/QĐ-TTg", 1, 2), ("QĐ 677", 2, 3), ("999/QĐ-TTg", 2, 0)):
+                statements.clear()
+                r = repo.search(s, cites=parse_query(query), limit=20)
+                assert (len(statements), len(r.hits)) == (n, hits), query
+                assert all(h.citations for h in r.hits)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)

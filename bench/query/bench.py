@@ -387,43 +387,67 @@ def pct(values: list[float], p: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[int(p) - 1]
 
 
-def measure(db: Database, a: Archive, popularity: Counter, n_queries: int) -> dict[str, list]:
+def load_repo(tree: Path) -> Any:
+    """Another tree's ``service.storage.repo`` (``--baseline``), as a module of its own
+    beside this one's: its queries timed against the same database in the same run, query
+    by query, under the same load. It imports this tree's models, so both must agree on
+    the tables (a baseline from before a new column or index of this tree's migrations
+    still runs: it just does not use them)."""
+    import importlib.util
+
+    path = tree / "service" / "storage" / "repo.py"
+    spec = importlib.util.spec_from_file_location("baseline_repo", path)
+    if spec is None or spec.loader is None:
+        sys.exit(f"no repo module at {path}")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def measure(
+    db: Database, a: Archive, popularity: Counter, n_queries: int, base: Any = None
+) -> dict[str, list]:
+    """Times of each kind; with ``base`` (another tree's repo module) each query is also
+    run by it, the two in alternating order, its times under "<kind> (b)"."""
     cq = citing_queries(a, popularity, n_queries)
     fq = fulltext_queries(a, n_queries)
     rng = random.Random(17)
-    results: dict[str, list] = {k: [] for k in ("baseline", *KINDS, "sizes")}
+    impls = [("", repo)] + ([(" (b)", base)] if base is not None else [])
+    names = [k + tag for k in KINDS for tag, _ in impls]
+    results: dict[str, list] = {k: [] for k in ("baseline", *names, "sizes", "load")}
+    results["load"].append(os.getloadavg()[0])
 
-    def run_citing(q: str) -> None:
+    def run(kind: str, impl: Any, q: str) -> None:
         with db.session() as s:
-            r = repo.search(s, cites=parse_query(q), limit=20)
-            results["sizes"].append(("citing", r.total))
+            if kind == "citing":
+                r = impl.search(s, cites=parse_query(q), limit=20)
+            else:  # fulltext, or number: the key typed in the search box (bearer, then citing)
+                r = impl.search(s, q, limit=20)
+            results["sizes"].append((kind, r.total))
 
-    def run_fulltext(q: str) -> None:
-        with db.session() as s:
-            r = repo.search(s, q, limit=20)
-            results["sizes"].append(("fulltext", r.total))
-
-    def run_number(q: str) -> None:
-        with db.session() as s:  # the key typed in the search box: its bearer, then citing
-            r = repo.search(s, q, limit=20)
-            results["sizes"].append(("number", r.total))
+    def timed_all(kind: str, q: str, i: int) -> None:
+        for tag, impl in impls if i % 2 == 0 else impls[::-1]:
+            timed(partial(run, kind, impl, q), results[kind + tag])
 
     def run_baseline() -> None:
         with db.session() as s:
             doc = s.get(DocumentRow, rng.randint(1, 1000))
             assert doc is not None and doc.text  # fetch the row
 
-    for q in cq[:10]:  # warm caches and plans
-        run_citing(q)
-    for q in fq[:10]:
-        run_fulltext(q)
+    for _, impl in impls:
+        for q in cq[:10]:  # warm caches and plans
+            run("citing", impl, q)
+        for q in fq[:10]:
+            run("fulltext", impl, q)
     results["sizes"].clear()
     for i in range(n_queries):
         timed(run_baseline, results["baseline"])
-        timed(partial(run_citing, cq[i]), results["citing"])
-        timed(partial(run_fulltext, fq[i % len(fq)]), results["fulltext"])
-    for q in cq:  # apart (it once loaded every bearer, evicting the others' pages): comparable
-        timed(partial(run_number, q), results["number"])
+        timed_all("citing", cq[i], i)
+        timed_all("fulltext", fq[i % len(fq)], i)
+    for i, q in enumerate(cq):  # apart (it once loaded every bearer, evicting the others' pages)
+        timed_all("number", q, i)
+    results["load"].append(os.getloadavg()[0])
     return results
 
 
@@ -479,7 +503,14 @@ def main() -> None:
     ap.add_argument("--queries", type=int, default=200, help="queries of each kind")
     ap.add_argument("--pg-db", default=None, help="keep PostgreSQL databases: NAME_<size>")
     ap.add_argument("--jobs", type=int, default=2, help="PostgreSQL loading processes")
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        default=None,
+        help="another tree (e.g. /work/main): its repo.search timed too, query by query",
+    )
     args = ap.parse_args()
+    base = load_repo(args.baseline) if args.baseline else None
     sizes = args.sizes or ([10_000] if args.quick else [10_000, 100_000])
     a = make_archive()
     rows = []
@@ -495,7 +526,7 @@ def main() -> None:
                     log(f"{backend:10} {n:>7} docs, {sum(popularity.values())} citations "
                         f"inserted in {secs:.1f} s")  # fmt: skip
                     a.rng.seed(n + 1)  # the same queries whether the rows were just made or kept
-                    rows.append((backend, n, secs, measure(db, a, popularity, args.queries)))
+                    rows.append((backend, n, secs, measure(db, a, popularity, args.queries, base)))
                 finally:
                     close()
     report(rows)
@@ -504,20 +535,24 @@ def main() -> None:
 def report(rows: list) -> None:
     load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"machine: {os.cpu_count()} cores, load average {load} (1/5/15 min) at the end")
-    head = (f"{'backend':10} {'docs':>7} {'insert s':>8}  {'query':9} {'p50 ms':>7} {'p95 ms':>7}"
-            f" {'p95/base':>8} {'target':>7}  {'median hits':>11}")  # fmt: skip
+    print("load: 1-min load average when each size's queries began and ended; (b): --baseline")
+    head = (f"{'backend':10} {'docs':>7} {'insert s':>8}  {'query':12} {'p50 ms':>7} {'p95 ms':>7}"
+            f" {'p95/base':>8} {'target':>7}  {'median hits':>11}  {'load':>9}")  # fmt: skip
     print(head)
     print("-" * len(head))
     for backend, n, secs, r in rows:
         base = pct(r["baseline"], 50)
-        print(f"{backend:10} {n:>7} {secs:>8.1f}  {'pk fetch':9} {base:>7.2f} "
-              f"{pct(r['baseline'], 95):>7.2f} {'1.0':>8} {'':>7}")  # fmt: skip
-        for kind in KINDS:
-            p50, p95 = pct(r[kind], 50), pct(r[kind], 95)
+        load = "-".join(f"{x:.1f}" for x in r["load"])
+        pk95 = pct(r["baseline"], 95)
+        print(f"{backend:10} {n:>7} {secs:>8.1f}  {'pk fetch':12} {base:>7.2f} {pk95:>7.2f} "
+              f"{'1.0':>8} {'':>7}  {'':>11}  {load:>9}")  # fmt: skip
+        for name in (k for k in r if k.split(" ")[0] in KINDS):
+            kind = name.split(" ")[0]
+            p50, p95 = pct(r[name], 50), pct(r[name], 95)
             hits = statistics.median(t for k, t in r["sizes"] if k == kind)
             target = TARGETS_MS.get(kind)
             ok = "-" if target is None else f"{'ok' if p95 <= target else 'MISSED'} {target:.0f}"
-            print(f"{'':10} {'':>7} {'':>8}  {kind:9} {p50:>7.2f} {p95:>7.2f} {p95 / base:>8.1f} "
+            print(f"{'':10} {'':>7} {'':>8}  {name:12} {p50:>7.2f} {p95:>7.2f} {p95 / base:>8.1f} "
                   f"{ok:>7}  {hits:>11.0f}")  # fmt: skip
 
 

@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import copy
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy import (
+    BindParameter,
     CompoundSelect,
+    Integer,
     Numeric,
     Select,
+    String,
+    bindparam,
     case,
     cast,
     column,
     delete,
     func,
     insert,
-    literal,
     literal_column,
     select,
     table,
@@ -267,9 +271,21 @@ class KeyCandidate:
     document_id: int | None = None  # the cited document itself, when it is in the archive
 
 
-def _parts(row: CitationRow | CitedKeyRow) -> KeyParts:
+def _parts(row: Any) -> KeyParts:
+    """The parts of a stored key (a row of citations or cited_keys, or a row of their
+    columns)."""
     party = row.issuer_code in PARTY_ISSUERS
     return KeyParts(row.number or "", row.year, row.type_code, row.issuer_code, party)
+
+
+@functools.cache
+def _candidates_statement(typed: bool) -> Select:
+    """The stored keys of a number (``num``), of one type (``type``) when ``typed``: the
+    columns, not entities (rows read to be checked and dropped), built once."""
+    c = CitedKeyRow
+    stmt = select(c.key, c.number, c.year, c.type_code, c.issuer_code)
+    stmt = stmt.where(c.number == bindparam("num", type_=String))
+    return stmt.where(c.type_code == bindparam("type", type_=String)) if typed else stmt
 
 
 def _candidate_rows(s: Session, q: KeyQuery) -> list:
@@ -279,11 +295,10 @@ def _candidate_rows(s: Session, q: KeyQuery) -> list:
     number = bare_number(q.number)
     if number is None:
         return []
-    stmt = select(CitedKeyRow).where(CitedKeyRow.number == number)
-    if q.type_code and q.type_code != "CV":
-        stmt = stmt.where(CitedKeyRow.type_code == q.type_code)
+    typed = bool(q.type_code and q.type_code != "CV")
+    rows = s.execute(_candidates_statement(typed), {"num": number, "type": q.type_code})
     probe = KeyQuery(None, q.number, q.year, q.type_code, q.issuer_code)
-    return [r for r in s.scalars(stmt) if probe.matches(_parts(r))]
+    return [r for r in rows if probe.matches(_parts(r))]
 
 
 def register_keys(s: Session, citations: list[dict]) -> None:
@@ -302,7 +317,7 @@ def register_keys(s: Session, citations: list[dict]) -> None:
 def matching_keys(s: Session, q: KeyQuery) -> list[str]:
     """The citation keys a query stands for: its exact key, or every stored candidate."""
     if q.key:
-        return [q.key, *q.also]
+        return list(dict.fromkeys([q.key, *q.also]))
     return sorted({r.key for r in _candidate_rows(s, q)})
 
 
@@ -312,29 +327,60 @@ def key_candidates(s: Session, q: KeyQuery) -> list[KeyCandidate]:
     keys = matching_keys(s, q)
     if not keys:
         return []
-    stats = _key_stats(s, keys)
-    out = [KeyCandidate(k, n, exact, doc) for k, (n, exact, doc) in stats.items() if n or doc]
-    return sorted(out, key=lambda c: (-c.documents, c.key))
+    return _candidates(keys, s.execute(_key_stats_statement(len(keys)), _key_params(keys)).one())
 
 
-def _key_stats(s: Session, keys: list[str]) -> dict[str, tuple[int, bool, int | None]]:
-    """For each key, in one statement: the documents citing it, counted up to COUNT_CAP
-    (an index-only range), and the first stored document bearing it, one probe of the
-    (doc_key, id) index (migration 0017; a GROUP BY read every bearer, and copies and
-    rescans of a popular document can number thousands)."""
-    parts = []
-    for k in keys:
+def _key_params(keys: list[str]) -> dict[str, Any]:
+    """The values of the bind parameters of the statements below: the keys ``k0`` ... and
+    ``cap`` (a count read one past COUNT_CAP says "more than")."""
+    return {"cap": COUNT_CAP + 1} | {f"k{i}": k for i, k in enumerate(keys)}
+
+
+def _key_binds(n: int) -> list[BindParameter[str]]:
+    return [bindparam(f"k{i}", type_=String) for i in range(n)]
+
+
+def _key_stat_columns(keys: Sequence[str | BindParameter[str]]) -> list[ColumnElement[Any]]:
+    """For each key, two scalar subqueries, never correlated (evaluated once per statement,
+    whatever the rows around them, even among the rows of documents): the documents citing
+    it, counted up to ``cap`` (COUNT_CAP + 1, an index-only range), and the first stored
+    document bearing it, one probe of the (doc_key, id) index (migration 0017; a GROUP BY
+    read every bearer, and copies and rescans of a popular document can number thousands).
+    Columns, not a statement of their own: a citing page carries them on its rows
+    (``_citing_page``), one round trip less."""
+    cols: list[ColumnElement[Any]] = []
+    for i, k in enumerate(keys):
         citing = (
             select(CitationRow.document_id)
             .where(CitationRow.key == k, CitationRow.document_id.not_in(hidden_ids()))
-            .limit(COUNT_CAP + 1)
+            .limit(bindparam("cap", type_=Integer, literal_execute=True))
             .subquery()
         )
-        n = select(func.count()).select_from(citing).scalar_subquery()
+        n = select(func.count()).select_from(citing).correlate(None).scalar_subquery()
         first = select(func.min(DocumentRow.id)).where(DocumentRow.doc_key == k)
-        parts.append(select(literal(k).label("k"), n.label("n"), first.scalar_subquery()))
-    rows = s.execute(parts[0] if len(parts) == 1 else union_all(*parts)).all()
-    return {k: (min(n, COUNT_CAP), n <= COUNT_CAP, doc) for k, n, doc in rows}
+        cols += [n.label(f"n{i}"), first.correlate(None).scalar_subquery().label(f"d{i}")]
+    return cols
+
+
+# Statements built once per number of keys (bind parameters k0 ...): building and keying a
+# statement of a dozen subqueries costs more Python than the server spends running it.
+# A query names a few keys; a statement over more of them is built afresh each time.
+CACHED_KEYS = 8
+
+
+@functools.lru_cache(maxsize=CACHED_KEYS)
+def _key_stats_statement(n: int) -> Select:
+    return select(*_key_stat_columns(_key_binds(n)))
+
+
+def _candidates(keys: list[str], values: Sequence[Any]) -> list[KeyCandidate]:
+    """The candidates from the values of ``_key_stat_columns`` (two a key, in order):
+    those cited or archived, the most cited first."""
+    out = []
+    for k, n, doc in zip(keys, values[0::2], values[1::2], strict=True):
+        if n or doc:
+            out.append(KeyCandidate(k, min(n, COUNT_CAP), n <= COUNT_CAP, doc))
+    return sorted(out, key=lambda c: (-c.documents, c.key))
 
 
 def cited_keys(s: Session, q: KeyQuery) -> list[str]:
@@ -591,6 +637,49 @@ def _has_filters(f: Filters) -> bool:
     return any(v is not None and v != "" for v in vars(f).values())
 
 
+def _citing_filtered(
+    s: Session, stmt: Select, f: Filters, terms: list[str], exclude: list[int] | tuple[()] = ()
+) -> Select:
+    """A read of the citations narrowed to the documents listed (not rescans), not in
+    ``exclude``, under the filters and containing the words (these two join the documents)."""
+    stmt = stmt.where(CitationRow.document_id.not_in(hidden_ids()))
+    if exclude:
+        stmt = stmt.where(CitationRow.document_id.not_in(list(exclude)))
+    if _has_filters(f) or terms:
+        stmt = _filtered(s, stmt.join(DocumentRow, DocumentRow.id == CitationRow.document_id), f)
+        if terms:
+            stmt = stmt.where(_text_ids(s, terms))
+    return stmt
+
+
+def _citing_ranges(
+    s: Session,
+    keys: Sequence[str | BindParameter[str]],
+    f: Filters,
+    terms: list[str],
+    n: int | BindParameter[int],
+    exclude: list[int] | tuple[()] = (),
+    ordered: bool = True,
+) -> Select | CompoundSelect:
+    """(doc_date, document_id) of the first ``n`` documents citing each key, newest first
+    (or, not ``ordered``, any ``n`` of them, for a count): one range of the (key, doc_date,
+    document_id) index a key, read only as far as ``n``, so a key cited by half the
+    archive costs no more than a rare one."""
+    parts = []
+    for k in keys:
+        part = _citing_filtered(
+            s,
+            select(CitationRow.doc_date, CitationRow.document_id).where(CitationRow.key == k),
+            f,
+            terms,
+            exclude,
+        )
+        if ordered:
+            part = part.order_by(CitationRow.doc_date.desc(), CitationRow.document_id.desc())
+        parts.append(part.limit(n))
+    return _per_key(parts)
+
+
 def _citing_ids_page(
     s: Session,
     cands: list[KeyCandidate],
@@ -605,54 +694,145 @@ def _citing_ids_page(
     ``sort`` says), but those of ``exclude`` (a number query lists its bearers apart: an
     id list, checked in the index-only range, where a document's own key is a row read).
 
-    Each key is one ordered range of the (key, doc_date, document_id) index read only as far
-    as the page needs; the ranges are merged here, so a key cited by half the archive costs
-    no more than a rare one."""
+    The keys' ranges (``_citing_ranges``) are merged here. A citing query in the default
+    order reads its page and rows in one statement instead (``_citing_page``)."""
     keys = [c.key for c in cands]
     join = _has_filters(f) or bool(terms)
-
-    def per_key(stmt: Select) -> Select:
-        stmt = stmt.where(CitationRow.document_id.not_in(hidden_ids()))
-        if exclude:
-            stmt = stmt.where(CitationRow.document_id.not_in(list(exclude)))
-        if join:
-            stmt = _filtered(
-                s, stmt.join(DocumentRow, DocumentRow.id == CitationRow.document_id), f
-            )
-            if terms:
-                stmt = stmt.where(_text_ids(s, terms))
-        return stmt
-
     if terms and not _is_sqlite(s):
         _pg_prefer_index(s)
-    all_ids = per_key(select(CitationRow.document_id).where(CitationRow.key.in_(keys)))
+    all_ids = _citing_filtered(s, _citing_ids(keys), f, terms, exclude)
     if len(keys) > 1:  # a document cites each key once (write_document), several keys: distinct
         all_ids = all_ids.distinct()  # reads every row (unfiltered: all exact, so few)
     if sort not in (None, "relevance", "date"):
         return _sorted_ids(s, all_ids, sort, limit, offset), *_capped_count(s, all_ids)
     rows: set[tuple[str, int]] = set()
     if limit > 0:  # one statement: a range per key, each read as far as the page
-        parts = [
-            per_key(
-                select(CitationRow.doc_date, CitationRow.document_id).where(CitationRow.key == k)
-            )
-            .order_by(CitationRow.doc_date.desc(), CitationRow.document_id.desc())
-            .limit(offset + limit)
-            for k in keys
-        ]
-        rows.update(tuple(r) for r in s.execute(_per_key(parts)))
+        ranges = _citing_ranges(s, keys, f, terms, offset + limit, exclude)
+        rows.update(tuple(r) for r in s.execute(ranges))
     seen: dict[int, None] = {}
     for _, doc_id in sorted(rows, reverse=True):
         seen.setdefault(doc_id)
     ids = list(seen)[offset : offset + limit]
     if exclude and not join and len(keys) > 1:
-        return ids, *_union_count(s, [per_key(_citing_ids([k])) for k in keys], all_ids)
-    # unfiltered, the candidates' own capped counts answer (one key, or one over the cap)
-    # without reading every citation of a popular key
-    if not exclude and not join and (len(cands) == 1 or any(not c.exact for c in cands)):
+        parts = [_citing_filtered(s, _citing_ids([k]), f, terms, exclude) for k in keys]
+        return ids, *_union_count(s, parts, all_ids)
+    return ids, *_citing_total(s, cands, all_ids, join or bool(exclude))
+
+
+def _citing_total(
+    s: Session, cands: list[KeyCandidate], all_ids: Select, narrowed: bool
+) -> tuple[int, bool]:
+    """The documents citing the candidates (those cited), up to COUNT_CAP. Unless filters,
+    words or an exclusion narrow them, the candidates' own capped counts answer (one key,
+    or one over the cap) without reading every citation of a popular key; else the
+    distinct ids are counted (several keys under the cap: a few thousand rows at most)."""
+    if not narrowed and (len(cands) == 1 or any(not c.exact for c in cands)):
         exact = all(c.exact for c in cands)
-        return ids, min(sum(c.documents for c in cands), COUNT_CAP), exact
-    return ids, *_capped_count(s, all_ids)
+        return min(sum(c.documents for c in cands), COUNT_CAP), exact
+    return _capped_count(s, all_ids)
+
+
+def _citing_page(
+    s: Session, keys: list[str], f: Filters, terms: list[str], limit: int, offset: int
+) -> tuple[list[Hit], list[KeyCandidate], int, bool]:
+    """Documents citing any of the keys, newest document date first: the page's hits, the
+    candidates (every key cited or archived) and the capped total.
+
+    One statement (``_citing_page_statement``): every round trip to the server is a wait
+    for a busy CPU, and ids, rows, counts and total read apart were up to four of them.
+    Only an empty page (nobody cites the keys, or a page past the end) reads its counts
+    in a statement of their own, having no row to carry them."""
+    if terms and not _is_sqlite(s):
+        _pg_prefer_index(s)
+    params: dict[str, Any] = _key_params(keys) | {"n": offset + limit, "lim": limit, "off": offset}
+    rows: list[Any] = []
+    if limit > 0:
+        rows = list(s.execute(_citing_statement(s, len(keys), f, terms, page=True), params))
+    if rows:
+        values = rows[0][2:]
+    else:
+        values = s.execute(_citing_statement(s, len(keys), f, terms, page=False), params).one()
+    candidates = _candidates(keys, values[: 2 * len(keys)])
+    if not any(c.documents for c in candidates):
+        return [], candidates, 0, True
+    # several keys, or narrowed: their union's count; else the one key's own
+    total = values[-1] if len(values) > 2 * len(keys) else values[0]
+    hits: dict[int, Hit] = {}
+    for row in rows:
+        hit = hits.setdefault(row[0].id, Hit(row[0]))
+        if row[1] is not None:
+            hit.citations.append(row[1])
+    return list(hits.values()), candidates, min(total, COUNT_CAP), total <= COUNT_CAP
+
+
+# Citing statements without filters or words, by (number of keys, page or counts only):
+# they read nothing from the session, so they are built once (up to CACHED_KEYS keys).
+_PLAIN_CITING: dict[tuple[int, bool], Select] = {}
+
+
+def _citing_statement(s: Session, n_keys: int, f: Filters, terms: list[str], page: bool) -> Select:
+    """``_citing_page_statement`` (``page``) or its counts alone, from the cache when it
+    can be."""
+    plain = not (_has_filters(f) or terms) and n_keys <= CACHED_KEYS
+    stmt = _PLAIN_CITING.get((n_keys, page)) if plain else None
+    if stmt is None:
+        cols = _citing_counts(s, n_keys, f, terms)
+        stmt = _citing_page_statement(s, n_keys, f, terms, cols) if page else select(*cols)
+        if plain:
+            _PLAIN_CITING[(n_keys, page)] = stmt
+    return stmt
+
+
+def _citing_counts(s: Session, n_keys: int, f: Filters, terms: list[str]) -> list[Any]:
+    """The keys' counts and first bearers (``_key_stat_columns``), then, for several keys
+    or under filters or words, the documents citing any of them counted up to ``cap``: the
+    distinct ids of the keys' ranges each read up to ``cap`` (COUNT_CAP + 1), which is
+    exact under the cap and over it when one key is (a few thousand index entries at
+    most, however popular the keys)."""
+    keys = _key_binds(n_keys)
+    cols = _key_stat_columns(keys)
+    if n_keys > 1 or _has_filters(f) or terms:
+        cap = bindparam("cap", type_=Integer, literal_execute=True)
+        ranges = _citing_ranges(s, keys, f, terms, cap, ordered=False).subquery()
+        union = select(func.count(ranges.c.document_id.distinct())).correlate(None)
+        cols.append(union.scalar_subquery().label("total"))
+    return cols
+
+
+def _citing_page_statement(
+    s: Session, n_keys: int, f: Filters, terms: list[str], counts: list[Any]
+) -> Select:
+    """The page of documents citing any of the keys ``k0`` ... (bind parameters; ``n`` =
+    offset + limit, ``lim``, ``off``): the keys' ranges (``_citing_ranges``) merged into
+    the page (a document citing several keys once, by its date), joined to the page's
+    rows and their citations of the keys, each row carrying the ``counts`` (uncorrelated
+    scalar subqueries, evaluated once). The limits are written into the SQL
+    (``literal_execute``): the plan is made for the page's size, not for any limit."""
+    keys = _key_binds(n_keys)
+    n = bindparam("n", type_=Integer, literal_execute=True)
+    r = _citing_ranges(s, keys, f, terms, n).subquery()
+    page_date: ColumnElement[Any] = r.c.doc_date
+    page = select(r.c.document_id.label("id"))
+    if n_keys > 1:  # a document citing several keys once, by its (one) date
+        page_date = func.max(r.c.doc_date)
+        page = page.group_by(r.c.document_id)
+    p = (
+        page.add_columns(page_date.label("d"))
+        .order_by(page_date.desc(), r.c.document_id.desc())
+        .limit(bindparam("lim", type_=Integer, literal_execute=True))
+        .offset(bindparam("off", type_=Integer, literal_execute=True))
+        .subquery()
+    )
+    stmt = (
+        select(DocumentRow, CitationRow, *counts)
+        .join(p, DocumentRow.id == p.c.id)
+        .outerjoin(
+            CitationRow,
+            (CitationRow.document_id == DocumentRow.id) & CitationRow.key.in_(keys),
+        )
+        .order_by(p.c.d.desc(), p.c.id.desc(), CitationRow.id)
+    )
+    return stmt if terms else stmt.options(defer(DocumentRow.folded))
 
 
 def _union_count(s: Session, parts: list[Select], union: Select) -> tuple[int, bool]:
@@ -827,6 +1007,15 @@ def search(
                 return found
     candidates: list[KeyCandidate] = []
     keys: list[str] = []
+    if cites is not None and sort in (None, "relevance", "date"):
+        keys = matching_keys(s, cites)
+        if not keys:
+            return SearchResult([], 0, True, [])
+        hits, candidates, total, exact = _citing_page(s, keys, f, terms, limit, offset)
+        if terms:
+            for h in hits:
+                h.snippet, h.highlights = _snippet(h.document, terms)
+        return SearchResult(hits, total, exact, candidates)
     if cites is not None:
         candidates = key_candidates(s, cites)
         cited = [c for c in candidates if c.documents]
