@@ -105,7 +105,9 @@ def save_document(
     row, created = repo.write_document(s, filename, document, record, pipeline_version, pages)
     if created:
         rescans.link(s, row)
-    review.refresh(s, row)
+    # A new document's row holds the record as dumped (no correction to overlay): its items
+    # are read from the record in hand rather than from a second, re-validated copy of it.
+    review.refresh(s, row, record if created else None)
     feed.record(s, row, "created" if created else "updated")
     return row, created
 

@@ -34,7 +34,7 @@ from schemas import (
     SohoaError,
 )
 from schemas.files import use_artefact_cache, write_atomic
-from service import PIPELINE_VERSION, logs, pagepool
+from service import PIPELINE_VERSION, heaptrim, logs, pagepool
 from service.config import Settings
 from service.pagepool import image_limits
 from service.pagespool import PageSpool, StoredPages
@@ -164,6 +164,7 @@ class Pipeline:
             log.exception("reading %s failed", path)
             pending.error = SohoaError(ErrorKind.INTERNAL, f"{type(err).__name__}: {err}")
             return pending
+        heaptrim.release()  # routing a long PDF's pages freed much more than it keeps
         early = 0
         for page in intake.pages:
             if page.route != PageRoute.OCR or self._cached(intake.source.sha256, page.number):
@@ -272,6 +273,7 @@ class Pipeline:
             log.exception("processing %s failed", pending.path)
             msg = f"{type(err).__name__}: {err}"
             return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, msg))
+        heaptrim.release()  # the pages' OCR results, parsed and spooled, are garbage now
         document = Document(source=intake.source, pages=pages, metadata=intake.metadata)
         record = self.extract(document, spool.words if spool is not None else None)
         if intake.source.mime == "application/pdf":
@@ -279,6 +281,7 @@ class Pipeline:
                 record.signatures += pdfsig.read_signatures(pending.path)
             except SohoaError as e:
                 record.warnings.append(RecordWarning(code="signatures_unread", message=e.message))
+        heaptrim.release()  # extraction's per-page NLP and the PDF's signature parse
         stored = spool.stored() if spool is not None else None
         return Outcome(pending.path, document, record, stored_pages=stored)
 

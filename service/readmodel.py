@@ -104,17 +104,26 @@ def _confirmations(raw: dict, record: Record) -> dict[str, str]:
 
 
 def read(
-    row: DocumentRow, copy_of: int | None = None, pages: list[dict] | None = None
+    row: DocumentRow,
+    copy_of: int | None = None,
+    pages: list[dict] | None = None,
+    record: Record | None = None,
 ) -> StoredDocument | None:
     """The typed view of one stored row, with ``pages`` (:func:`page_infos`) when the
     reader needs them (boxes on page images); None (logged) for a record that no longer
-    validates, so that one damaged row never breaks a page listing many."""
+    validates, so that one damaged row never breaks a page listing many.
+
+    ``record``: the row's record already typed, when the caller has just written the row
+    from it unchanged (a new document: no correction overlaid). Validating the stored JSON
+    again would hold a second copy of every span and box at once: ~10 MB on a 288-page
+    scan, the peak of storing it (issue #22)."""
     raw = row.record or {}
-    try:
-        record = Record.model_validate(raw)
-    except ValidationError as e:
-        log.warning("document %s: stored record does not validate: %s", row.id, e)
-        return None
+    if record is None:
+        try:
+            record = Record.model_validate(raw)
+        except ValidationError as e:
+            log.warning("document %s: stored record does not validate: %s", row.id, e)
+            return None
     return StoredDocument(
         id=row.id,
         filename=row.filename,

@@ -239,10 +239,12 @@ def box_of(
     return None
 
 
-def refresh(s: Session, row: DocumentRow) -> int:
-    """Store the document's items anew (after a save or a correction); returns how many."""
+def refresh(s: Session, row: DocumentRow, record: Record | None = None) -> int:
+    """Store the document's items anew (after a save or a correction); returns how many.
+    ``record``: the typed record the row was just written from unchanged, which spares
+    validating the stored JSON again (:func:`service.readmodel.read`)."""
     s.execute(delete(ReviewItemRow).where(ReviewItemRow.document_id == row.id))
-    doc = readmodel.read(row)
+    doc = readmodel.read(row, record=record)
     items = items_of(doc, boxes=False) if doc is not None else []
     s.add_all(
         ReviewItemRow(

@@ -1,0 +1,105 @@
+"""Storing a long document without holding its record twice, and handing freed heap back
+(issue #22: the main process's memory on long scans should not grow with the pages)."""
+
+from __future__ import annotations
+
+import ctypes
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from schemas import Box, Citation, Document, Page, PageRoute, Record, Source, SourceKind, Span
+from service import heaptrim, outcome, readmodel, review
+from service.storage.db import Database
+from service.storage.models import CorrectionRow, DocumentRow, ReviewItemRow
+
+SHA = "5" * 64
+
+
+def _scan() -> tuple[Document, Record]:
+    """A scanned document without a date (the header field is flagged 'missing') that
+    cites a key read with low confidence (a second item to check)."""
+    source = Source(file="scan.pdf", sha256=SHA, pages=1, kind=SourceKind.SCANNED)
+    page = Page(number=1, text="căn cứ Nghị định 30/2020/NĐ-CP", route=PageRoute.OCR)
+    span = Span(page=1, start=7, end=30, box=Box(x0=1, y0=2, x1=90, y1=12), confidence=0.2)
+    cite = Citation(text="Nghị định 30/2020/NĐ-CP", key="30/2020/NĐ-CP", spans=[span])
+    record = Record(source=source, citations=[cite])
+    return Document(source=source, pages=[page]), record
+
+
+class _CountingRecord:
+    """Stands for ``Record`` in the read model: counts the stored records it validates."""
+
+    validated = 0
+
+    @classmethod
+    def model_validate(cls, raw: Any) -> Record:
+        cls.validated += 1
+        return Record.model_validate(raw)
+
+
+def _items(db: Database, doc_id: int) -> dict[str, list[str]]:
+    with db.session() as s:
+        rows = s.scalars(select(ReviewItemRow).where(ReviewItemRow.document_id == doc_id))
+        return {r.ref: list(r.reasons) for r in rows}
+
+
+def test_a_new_documents_items_come_from_the_record_in_hand(
+    db_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(readmodel, "Record", _CountingRecord)
+    _CountingRecord.validated = 0
+    document, record = _scan()
+    db = Database(db_url)
+    try:
+        with db.session() as s:
+            row, created = outcome.save_document(s, "scan.pdf", document, record, "t")
+            doc_id = row.id
+        assert created and _CountingRecord.validated == 0  # no second copy of the record
+        items = _items(db, doc_id)
+        assert "missing" in items["doc.date"] and "cit.0" in items
+        with db.session() as s:  # the same items as reading the stored row afresh
+            stored = s.get(DocumentRow, doc_id)
+            assert stored is not None
+            view = readmodel.read(stored)
+            assert view is not None and _CountingRecord.validated == 1
+            assert {i.ref: i.reasons for i in review.items_of(view, boxes=False)} == items
+
+        # negative: a stored document with a correction is re-read with it overlaid, so the
+        # corrected date leaves the queue (the record in hand knows nothing of it)
+        with db.session() as s:
+            s.add(CorrectionRow(document_id=doc_id, field="date", value="2020-03-05",
+                                previous=None, author="an"))  # fmt: skip
+        with db.session() as s:
+            _, created = outcome.save_document(s, "scan.pdf", document, record, "t")
+        assert not created and _CountingRecord.validated == 2
+        again = _items(db, doc_id)
+        assert "doc.date" not in again and "cit.0" in again
+    finally:
+        db.close()
+
+
+def _rss_kb() -> int:
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
+@pytest.mark.skipif(heaptrim._malloc_trim() is None, reason="no glibc malloc_trim")
+def test_release_hands_freed_heap_back() -> None:
+    """~40 MB of malloc'd blocks freed below a live one stay mapped until trimmed."""
+    blocks = [ctypes.create_string_buffer(4000) for _ in range(10_000)]
+    for b in blocks:
+        b.raw = b"x" * 4000  # touch every page
+    pin = ctypes.create_string_buffer(4000)  # above them: the heap's top cannot shrink
+    heaptrim.release()
+    del blocks
+    before = _rss_kb()
+    assert heaptrim.release() is True
+    assert before - _rss_kb() > 20_000
+    del pin
+
+
+def test_release_without_malloc_trim_does_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(heaptrim, "_malloc_trim", lambda: None)
+    assert heaptrim.release() is False
