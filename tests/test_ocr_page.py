@@ -264,3 +264,29 @@ def test_clean_page_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "words", _fake_words(90, 90, calls))
     page.ocr_image(np.asarray(image.convert("RGB")).copy(), 300)
     assert calls == ["gray"]  # not binarised: one reading of the flattened page
+
+
+def test_print_crossed_by_a_red_seal_is_read_and_the_seal_is_not() -> None:
+    """A red seal laid over a page of numbers (samples/synth.py's seal: ring, star, ring
+    letters 'X', 65 % over the print): every number under it is read whole, as one word,
+    and no seal letter is read as text. An end-to-end guard: main's rule (seal left light
+    gray) passes it too, and so does fading every red pixel on this page, whose seal cuts
+    strokes only thinly; that the print's pixels under a seal stay dark is pinned in
+    tests/test_ocr_cleanup.py."""
+    import random
+
+    from ocr import page
+    from samples.synth import _seal
+
+    line = "Số 418/QĐ-UBND ngày 31/01/2024 của Ủy ban nhân dân tỉnh Quảng Ngãi."
+    image = render_text("\n".join([line] * 36))[0][0]
+    bgr = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
+    stamped = _seal(bgr, random.Random(4))
+    rgb = np.ascontiguousarray(stamped[:, :, ::-1])
+    crossed = (stamped != bgr).any(axis=2) & (bgr[:, :, 0] < 100)
+    assert crossed.sum() > 2000  # the seal does lie on print
+    text, _, _, _ = page.ocr_image(rgb, 300)
+    lines = [t for t in text.splitlines() if "UBND" in t]
+    assert len(lines) >= 30
+    assert all("418/QĐ-UBND" in t for t in lines), [t for t in lines if "418/QĐ" not in t]
+    assert not [w for w in text.split() if w.strip(".,;:").upper() in ("X", "XX", "K")]
