@@ -25,14 +25,17 @@ import numpy as np
 # Tesseract reads both and the gray reading is kept when clearly surer (ocr/page.py). On
 # the development pages (bench/ocr families, 4 texts): mixed damages 7.06% -> 1.43% CER,
 # bad, paper, grain unchanged. Pages that are not binarised (clean, scan-like) are untouched.
-# "seal" (issue 16, ocr-9): red seal ink that is not dark enough to be print under it fades
-# to paper ("colour" alone left it light gray); "specks": a speckled page loses its blobs of
-# <= SPECK_AREA px instead of being median-filtered. Both touch only pages with red ink or
+# "seal" (issue 16, ocr-9): a page with a red seal that is not binarised also keeps a twin
+# whose seal ink, where not dark enough to be print under it, is faded to paper ("colour"
+# alone leaves it light gray); ocr/page.py reads both and keeps the twin's reading when it
+# has clearly more confident characters. "specks": a speckled page loses its blobs of
+# <= SPECK_AREA px instead of being median-filtered. Both touch only pages with a seal or
 # specks, so clean and scan-like pages (gray, next to no specks) are read as before.
 DEFAULT_STEPS = ("colour", "seal", "deskew", "flatten", "auto", "gray", "specks")
 FAINT_INK = 80  # 1st-percentile gray of a flattened page above this: faint ink
 NOISY = 18.0  # median |Laplacian| of a flattened page above this: noisy paper
 SPECKLED = 5.0  # specks per 10,000 pixels above this: specks removed (bench/ocr --families)
+SEAL_PIXELS = 0.0002  # strongly red pixels (share of the page) from which a seal is faded
 SPECK_AREA = 8  # blobs of at most this many pixels are specks on a speckled page ("specks")
 
 
@@ -211,9 +214,9 @@ def fade_seal(rgb: np.ndarray, gray: np.ndarray) -> np.ndarray:
     """
     r, g, b = cv2.split(rgb)
     redness = cv2.subtract(r, cv2.max(g, b))  # uint8, 0 when not red
-    core = cv2.compare(redness, 60, cv2.CMP_GT)
+    core = (redness > 60).view(np.uint8)
     found = cv2.findNonZero(core)
-    if found is None:
+    if found is None or len(found) < SEAL_PIXELS * core.size:  # a red mark or two: no seal
         return gray
     # only the seal's bounding box (2 px wider for the fringe) is worked on, through a table
     # of the 256 red levels: ~25 ms CPU a seal page instead of ~55
@@ -264,21 +267,29 @@ def despeckle(bw: np.ndarray, max_area: int = 6) -> np.ndarray:
 
 
 def clean(rgb: np.ndarray, steps: tuple[str, ...] = DEFAULT_STEPS) -> Cleaned:
-    """Run the chosen clean-up steps; keep the geometry so word boxes can be mapped back."""
+    """Run the chosen clean-up steps; keep the geometry so word boxes can be mapped back.
+
+    With "seal", a page with red seal ink that the clean-up does not binarise gets the same
+    page with the seal faded (:func:`fade_seal`) as its ``alternative``, read as well and
+    kept when surer (ocr/page.py). Not in its place: on a real scan, fading a seal far from
+    a number changed Tesseract's reading of it ('418/QĐ-UBND' read '41 8/QĐ-UBND': its
+    global threshold moves with the page's histogram), so the faded page must earn it."""
     if "colour" in steps:
         gray, share = suppress_colour(rgb)
-        if "seal" in steps and share > 0:
-            gray = fade_seal(rgb, gray)
     else:
         gray, share = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), 0.0
+    faded = fade_seal(rgb, gray) if "seal" in steps and share > 0 else gray
+    pages = [gray] if faded is gray else [gray, faded]
     result = Cleaned(gray=gray, colour_share=share)
     if "deskew" in steps:
         angle = estimate_skew(gray)
         if abs(angle) >= 0.1:
-            result.gray, result.matrix = rotate(gray, angle)
+            turned = [rotate(g, angle) for g in pages]
+            pages, result.matrix = [t[0] for t in turned], turned[0][1]
             result.angle = angle
     if "flatten" in steps:
-        result.gray = flatten_background(result.gray)
+        pages = [flatten_background(g) for g in pages]
+    result.gray = pages[0]
     binarise = "sauvola" in steps or ("auto" in steps and needs_binarising(result.gray))
     if binarise:  # Sauvola's own median filter takes the specks
         if "gray" in steps:
@@ -287,9 +298,13 @@ def clean(rgb: np.ndarray, steps: tuple[str, ...] = DEFAULT_STEPS) -> Cleaned:
         result.binarised = True
         if "despeckle" in steps:
             result.gray = despeckle(result.gray)
-    elif "auto" in steps and speckled(result.gray):
+        return result
+    if "auto" in steps and speckled(result.gray):
         if "specks" in steps:
-            result.gray = remove_specks(result.gray)
+            pages = [remove_specks(g) for g in pages]
         else:
-            result.gray = cv2.medianBlur(result.gray, 3)  # a 2x2 speck is 4 of 9: gone
+            pages = [cv2.medianBlur(g, 3) for g in pages]  # a 2x2 speck is 4 of 9: gone
+    result.gray = pages[0]
+    if len(pages) > 1:
+        result.alternative = pages[1]
     return result

@@ -24,6 +24,13 @@ _MIN_WORDS = 3
 # readings (bench/ocr level bad: 2.31% -> 2.72% CER with no margin, 2.31% with 1.5-3;
 # family mixed 7.06% -> 1.32% with none, 1.43% with 1.5-3)
 _GRAY_MARGIN = 2.0
+# the page with its red seal faded (ocr/cleanup.py fade_seal) replaces the page as cleaned
+# when it reads more confident characters by more than this share: a seal that hid a line
+# gives it back (bench/ocr red stamp, one page of four: +3.4%, the line returned), while
+# the mean confidence barely moves (< 0.5 point on every red stamp page); on the design
+# real scans no page gains that much, so their readings stay (a faded seal had moved
+# Tesseract's threshold and read '418/QĐ-UBND' far from it as '41 8/QĐ-UBND')
+_SEAL_MARGIN = 0.01
 _SEAL_COLOUR = 0.0003  # red pixels (0.03% of the page) that mark a seal on an empty page
 
 
@@ -140,8 +147,16 @@ def ocr_image(
     if first.alternative is not None:  # read as is: OSD may turn it on its own
         gray = Cleaned(first.alternative, first.matrix, first.angle, first.colour_share)
         gray, alt = _reading(gray, dpi, ink, deadline, label)
-        if _mean_conf(alt) > _mean_conf(real) + _GRAY_MARGIN:
-            log.debug("%s: the smoothed gray page read surer than the binarised one", label)
+        if first.binarised:
+            surer = _mean_conf(alt) > _mean_conf(real) + _GRAY_MARGIN
+        else:  # the page with its seal faded
+            surer = _score(alt) > _score(real) * (1 + _SEAL_MARGIN)
+        if surer:
+            log.debug(
+                "%s: the %s page read surer",
+                label,
+                "smoothed gray" if first.binarised else "seal-faded",
+            )
             cleaned, real = gray, alt
     mean = _mean_conf(real)
     text, placed = compose(real)

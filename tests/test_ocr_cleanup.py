@@ -183,3 +183,29 @@ def test_a_gray_page_is_not_touched_by_the_seal_rule() -> None:
     rgb = _page()
     gray = rgb[:, :, 0].copy()
     assert fade_seal(rgb, gray) is gray
+
+
+def test_a_seal_page_keeps_its_faded_twin_beside_the_page_as_before() -> None:
+    """The page is cleaned as before (seal light gray); the faded twin, read as well, has
+    the seal as paper and the print as dark as the page has it."""
+    page = _page()
+    stamped = _with_seal(page)
+    cleaned = clean(stamped)
+    before = clean(stamped, ("colour", "deskew", "flatten", "auto", "gray"))
+    assert np.array_equal(cleaned.gray, before.gray)
+    assert before.alternative is None and cleaned.alternative is not None
+    seal_only = (stamped != page).any(axis=2) & (page[:, :, 0] > 200)
+    assert np.median(cleaned.gray[seal_only]) < 245 <= np.median(cleaned.alternative[seal_only])
+    ink = page[:, :, 0] < 100
+    assert np.median(cleaned.alternative[ink]) < 60
+
+
+def test_a_binarised_seal_page_has_only_its_gray_alternative() -> None:
+    """A poor page is read as binarised and as smoothed gray, as before: no third page."""
+    stamped = _with_seal(_faint(_page()))
+    cleaned = clean(stamped)
+    before = clean(stamped, ("colour", "deskew", "flatten", "auto", "gray"))
+    assert cleaned.binarised and cleaned.alternative is not None
+    assert np.array_equal(cleaned.gray, before.gray)
+    assert before.alternative is not None
+    assert np.array_equal(cleaned.alternative, before.alternative)

@@ -290,3 +290,47 @@ def test_print_crossed_by_a_red_seal_is_read_and_the_seal_is_not() -> None:
     assert len(lines) >= 30
     assert all("418/QĐ-UBND" in t for t in lines), [t for t in lines if "418/QĐ" not in t]
     assert not [w for w in text.split() if w.strip(".,;:").upper() in ("X", "XX", "K")]
+
+
+@pytest.mark.parametrize(
+    ("plain", "faded", "kept"),
+    [(25, 27, "faded"), (27, 25, "plain"), (100, 101, "plain"), (25, 25, "plain")],
+)
+def test_a_seal_page_keeps_the_faded_reading_only_when_it_reads_more(
+    monkeypatch: pytest.MonkeyPatch, plain: int, faded: int, kept: str
+) -> None:
+    """A page with a red seal is read as cleaned (seal light gray) and with the seal faded;
+    the faded reading replaces the first only with more than 1 % more confident
+    characters (a line the seal hid, given back), not for a word or two."""
+    import random
+
+    from ocr import engine, page
+    from samples.synth import _seal
+
+    image = render_text("Căn cứ Quyết định số 677/QĐ-TTg ngày 03/6/2022.\n" * 20)[0][0]
+    bgr = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
+    rgb = np.ascontiguousarray(_seal(bgr, random.Random(4))[:, :, ::-1])
+    calls: list[int] = []
+
+    def words(image: np.ndarray, **_: object) -> list[TessWord]:
+        calls.append(len(calls))
+        n, text = (plain, "plain") if len(calls) == 1 else (faded, "faded")
+        return [TessWord(text, 10 + 9 * i, 10, 8, 30, 90, 1, 1, 1) for i in range(n)]
+
+    monkeypatch.setattr(engine, "words", words)
+    text, _, _, _ = page.ocr_image(rgb, 300)
+    assert calls == [0, 1]  # not binarised: the page and its seal-faded twin
+    assert kept in text and ("faded" if kept == "plain" else "plain") not in text
+
+
+def test_a_page_without_a_seal_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few red pixels (a red pen tick) are no seal: no second reading."""
+    from ocr import engine, page
+
+    image = render_text("Căn cứ Quyết định số 677/QĐ-TTg ngày 03/6/2022.\n" * 20)[0][0]
+    rgb = np.asarray(image.convert("RGB")).copy()
+    rgb[100:110, 100:140] = (220, 30, 40)
+    calls: list[str] = []
+    monkeypatch.setattr(engine, "words", _fake_words(90, 90, calls))
+    page.ocr_image(rgb, 300)
+    assert calls == ["gray"]
