@@ -50,6 +50,8 @@ class Cleaned:
     binarised: bool = False
     # a second page to read when the first is binarised: the smoothed gray (step "gray")
     alternative: np.ndarray | None = None
+    # where the seal-faded alternative differs from the page (x0, y0, x1, y1, cleaned pixels)
+    seal_box: tuple[int, int, int, int] | None = None
 
 
 def suppress_colour(rgb: np.ndarray) -> tuple[np.ndarray, float]:
@@ -307,4 +309,13 @@ def clean(rgb: np.ndarray, steps: tuple[str, ...] = DEFAULT_STEPS) -> Cleaned:
     result.gray = pages[0]
     if len(pages) > 1:
         result.alternative = pages[1]
+        result.seal_box = _changed_box(pages[0], pages[1])
     return result
+
+
+def _changed_box(a: np.ndarray, b: np.ndarray) -> tuple[int, int, int, int] | None:
+    found = cv2.findNonZero(cv2.absdiff(a, b))
+    if found is None:
+        return None
+    x, y, w, h = cv2.boundingRect(found)
+    return x, y, x + w, y + h

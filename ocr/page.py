@@ -31,6 +31,11 @@ _GRAY_MARGIN = 2.0
 # real scans no page gains that much, so their readings stay (a faded seal had moved
 # Tesseract's threshold and read '418/QĐ-UBND' far from it as '41 8/QĐ-UBND')
 _SEAL_MARGIN = 0.01
+# ... and it is read only when the first reading has at least this many unsure words (conf
+# < 70) on the seal: on the design real scans 12 of 15 seal pages have 0-1 (the seal lies
+# on a signature, or clear of print), the 3 red stamp pages that lose words to it 2-8 (one
+# of four has none); a second Tesseract reading costs as much as the first
+_SEAL_UNSURE_WORDS = 2
 _SEAL_COLOUR = 0.0003  # red pixels (0.03% of the page) that mark a seal on an empty page
 
 
@@ -144,7 +149,9 @@ def ocr_image(
     )
     first = cleaned
     cleaned, real = _reading(first, dpi, ink, deadline, label)
-    if first.alternative is not None:  # read as is: OSD may turn it on its own
+    if first.alternative is not None and (
+        first.binarised or cleaned is not first or _seal_cost(real, first.seal_box)
+    ):  # read as is: OSD may turn it on its own
         gray = Cleaned(first.alternative, first.matrix, first.angle, first.colour_share)
         gray, alt = _reading(gray, dpi, ink, deadline, label)
         if first.binarised:
@@ -177,6 +184,23 @@ def ocr_image(
     if len([x for x in real if sum(c.isalnum() for c in x.text) >= 2]) < _MIN_WORDS:
         kind = PageKind.SEAL_ONLY if cleaned.colour_share > _SEAL_COLOUR else PageKind.BLANK
     return text, words, mean, kind
+
+
+def _seal_cost(words: list[engine.TessWord], box: tuple[int, int, int, int] | None) -> bool:
+    """Whether the seal seems to have cost the reading words: enough unsure words on it."""
+    if box is None:
+        return False
+    x0, y0, x1, y1 = box
+    unsure = [
+        w
+        for w in words
+        if w.conf < 70
+        and w.left < x1
+        and w.left + w.width > x0
+        and w.top < y1
+        and w.top + w.height > y0
+    ]
+    return len(unsure) >= _SEAL_UNSURE_WORDS
 
 
 def _mean_conf(words: list[engine.TessWord]) -> float:

@@ -198,6 +198,9 @@ def test_a_seal_page_keeps_its_faded_twin_beside_the_page_as_before() -> None:
     assert np.median(cleaned.gray[seal_only]) < 245 <= np.median(cleaned.alternative[seal_only])
     ink = page[:, :, 0] < 100
     assert np.median(cleaned.alternative[ink]) < 60
+    assert cleaned.seal_box is not None  # where the twin differs: around the seal (r 260)
+    x0, y0, x1, y1 = cleaned.seal_box
+    assert 1220 <= x0 < 1240 and 620 <= y0 < 640 and 1760 < x1 <= 1780 and 1160 < y1 <= 1180
 
 
 def test_a_binarised_seal_page_has_only_its_gray_alternative() -> None:
