@@ -25,10 +25,18 @@ import numpy as np
 # Tesseract reads both and the gray reading is kept when clearly surer (ocr/page.py). On
 # the development pages (bench/ocr families, 4 texts): mixed damages 7.06% -> 1.43% CER,
 # bad, paper, grain unchanged. Pages that are not binarised (clean, scan-like) are untouched.
-DEFAULT_STEPS = ("colour", "deskew", "flatten", "auto", "gray")
+# "seal" (issue 16, ocr-9): a page with a red seal that is not binarised also keeps a twin
+# whose seal ink, where not dark enough to be print under it, is faded to paper ("colour"
+# alone leaves it light gray); ocr/page.py reads both and keeps the twin's reading when it
+# has clearly more confident characters. "specks": a speckled page loses its blobs of
+# <= SPECK_AREA px instead of being median-filtered. Both touch only pages with a seal or
+# specks, so clean and scan-like pages (gray, next to no specks) are read as before.
+DEFAULT_STEPS = ("colour", "seal", "deskew", "flatten", "auto", "gray", "specks")
 FAINT_INK = 80  # 1st-percentile gray of a flattened page above this: faint ink
 NOISY = 18.0  # median |Laplacian| of a flattened page above this: noisy paper
-SPECKLED = 5.0  # specks per 10,000 pixels above this: median-filtered (bench/ocr --families)
+SPECKLED = 5.0  # specks per 10,000 pixels above this: specks removed (bench/ocr --families)
+SEAL_PIXELS = 0.0002  # strongly red pixels (share of the page) from which a seal is faded
+SPECK_AREA = 8  # blobs of at most this many pixels are specks on a speckled page ("specks")
 
 
 @dataclass
@@ -42,6 +50,8 @@ class Cleaned:
     binarised: bool = False
     # a second page to read when the first is binarised: the smoothed gray (step "gray")
     alternative: np.ndarray | None = None
+    # where the seal-faded alternative differs from the page (x0, y0, x1, y1, cleaned pixels)
+    seal_box: tuple[int, int, int, int] | None = None
 
 
 def suppress_colour(rgb: np.ndarray) -> tuple[np.ndarray, float]:
@@ -191,6 +201,63 @@ def speckled(gray: np.ndarray) -> bool:
     return speck_density(gray) > SPECKLED
 
 
+def fade_seal(rgb: np.ndarray, gray: np.ndarray) -> np.ndarray:
+    """``gray`` with red seal ink turned to paper where it is not dark: print under a seal stays.
+
+    ``suppress_colour`` gives a seal pixel its brightest channel, which leaves the seal as
+    a light gray ring, star and letters (~225 of 255 on white paper) that Tesseract reads
+    as marks and letters or that splits a line it crosses. Here a seal pixel (a strongly
+    red one, R more than 60 above G and B, and its reddish neighbours within 2 px, where
+    JPEG smears the colour) is judged by its red channel, the darkness the seal cannot
+    hide: a stroke printed or written under red ink keeps a low R, red ink on paper has R
+    near the paper's. R at or above 0.8 of the paper's level becomes paper, at or below
+    0.6 of it is kept as it is, linear between, so a dark stroke crossing the seal keeps
+    its shape (a cut stroke turns '418' into '41 8'). Blue ink is not red and is kept.
+    """
+    r, g, b = cv2.split(rgb)
+    redness = cv2.subtract(r, cv2.max(g, b))  # uint8, 0 when not red
+    core = (redness > 60).view(np.uint8)
+    found = cv2.findNonZero(core)
+    if found is None or len(found) < SEAL_PIXELS * core.size:  # a red mark or two: no seal
+        return gray
+    # only the seal's bounding box (2 px wider for the fringe) is worked on, through a table
+    # of the 256 red levels: ~25 ms CPU a seal page instead of ~55
+    x, y, w, h = cv2.boundingRect(found)
+    x0, y0 = max(x - 2, 0), max(y - 2, 0)
+    box = np.s_[y0 : y + h + 2, x0 : x + w + 2]
+    zone = cv2.dilate(core[box], np.ones((5, 5), np.uint8)) > 0
+    zone &= redness[box] > 15
+    paper = _percentile(cv2.resize(gray, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA), 0.5)
+    lo, hi = 0.6 * paper, 0.8 * paper
+    levels = np.arange(256, dtype=np.float32)  # the new gray of each red level, a table
+    weight = np.clip((levels - lo) / max(hi - lo, 1.0), 0.0, 1.0)
+    table = np.clip(levels * (1 - weight) + paper * weight + 0.5, 0, 255).astype(np.uint8)
+    out = gray.copy()
+    np.copyto(out[box], table[r[box]], where=zone)
+    return out
+
+
+def remove_specks(gray: np.ndarray, max_area: int = SPECK_AREA) -> np.ndarray:
+    """Dark blobs of at most ``max_area`` pixels (gray < 160) painted over with paper.
+
+    Dust and toner specks are 1-3 px across; the smallest part of print at 300 dpi, a
+    diacritic dot of 10-pt text, is ~16 px or more (bench pages: no blob of <= 12 px on
+    a clean page). The blob and a 1-px ring around it (its JPEG halo) become the paper
+    level, so neither the speck nor a gray ghost of it is left; the rest of the page
+    keeps every pixel, where a median filter also rounds the strokes."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(
+        (gray < 160).view(np.uint8), connectivity=8
+    )
+    small = np.zeros(n, bool)
+    small[1:] = stats[1:, cv2.CC_STAT_AREA] <= max_area
+    if not small.any():
+        return gray
+    mask = cv2.dilate(small[labels].view(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    out = gray.copy()
+    out[mask] = np.uint8(_percentile(gray, 0.5))
+    return out
+
+
 def despeckle(bw: np.ndarray, max_area: int = 6) -> np.ndarray:
     """Remove isolated dark specks smaller than a diacritic dot."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(255 - bw, connectivity=8)
@@ -202,19 +269,29 @@ def despeckle(bw: np.ndarray, max_area: int = 6) -> np.ndarray:
 
 
 def clean(rgb: np.ndarray, steps: tuple[str, ...] = DEFAULT_STEPS) -> Cleaned:
-    """Run the chosen clean-up steps; keep the geometry so word boxes can be mapped back."""
+    """Run the chosen clean-up steps; keep the geometry so word boxes can be mapped back.
+
+    With "seal", a page with red seal ink that the clean-up does not binarise gets the same
+    page with the seal faded (:func:`fade_seal`) as its ``alternative``, read as well and
+    kept when surer (ocr/page.py). Not in its place: on a real scan, fading a seal far from
+    a number changed Tesseract's reading of it ('418/QĐ-UBND' read '41 8/QĐ-UBND': its
+    global threshold moves with the page's histogram), so the faded page must earn it."""
     if "colour" in steps:
         gray, share = suppress_colour(rgb)
     else:
         gray, share = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), 0.0
+    faded = fade_seal(rgb, gray) if "seal" in steps and share > 0 else gray
+    pages = [gray] if faded is gray else [gray, faded]
     result = Cleaned(gray=gray, colour_share=share)
     if "deskew" in steps:
         angle = estimate_skew(gray)
         if abs(angle) >= 0.1:
-            result.gray, result.matrix = rotate(gray, angle)
+            turned = [rotate(g, angle) for g in pages]
+            pages, result.matrix = [t[0] for t in turned], turned[0][1]
             result.angle = angle
     if "flatten" in steps:
-        result.gray = flatten_background(result.gray)
+        pages = [flatten_background(g) for g in pages]
+    result.gray = pages[0]
     binarise = "sauvola" in steps or ("auto" in steps and needs_binarising(result.gray))
     if binarise:  # Sauvola's own median filter takes the specks
         if "gray" in steps:
@@ -223,6 +300,22 @@ def clean(rgb: np.ndarray, steps: tuple[str, ...] = DEFAULT_STEPS) -> Cleaned:
         result.binarised = True
         if "despeckle" in steps:
             result.gray = despeckle(result.gray)
-    elif "auto" in steps and speckled(result.gray):
-        result.gray = cv2.medianBlur(result.gray, 3)  # a 2x2 speck is 4 of 9: gone
+        return result
+    if "auto" in steps and speckled(result.gray):
+        if "specks" in steps:
+            pages = [remove_specks(g) for g in pages]
+        else:
+            pages = [cv2.medianBlur(g, 3) for g in pages]  # a 2x2 speck is 4 of 9: gone
+    result.gray = pages[0]
+    if len(pages) > 1:
+        result.alternative = pages[1]
+        result.seal_box = _changed_box(pages[0], pages[1])
     return result
+
+
+def _changed_box(a: np.ndarray, b: np.ndarray) -> tuple[int, int, int, int] | None:
+    found = cv2.findNonZero(cv2.absdiff(a, b))
+    if found is None:
+        return None
+    x, y, w, h = cv2.boundingRect(found)
+    return x, y, x + w, y + h

@@ -24,6 +24,18 @@ _MIN_WORDS = 3
 # readings (bench/ocr level bad: 2.31% -> 2.72% CER with no margin, 2.31% with 1.5-3;
 # family mixed 7.06% -> 1.32% with none, 1.43% with 1.5-3)
 _GRAY_MARGIN = 2.0
+# the page with its red seal faded (ocr/cleanup.py fade_seal) replaces the page as cleaned
+# when it reads more confident characters by more than this share: a seal that hid a line
+# gives it back (bench/ocr red stamp, one page of four: +3.4%, the line returned), while
+# the mean confidence barely moves (< 0.5 point on every red stamp page); on the design
+# real scans no page gains that much, so their readings stay (a faded seal had moved
+# Tesseract's threshold and read '418/QĐ-UBND' far from it as '41 8/QĐ-UBND')
+_SEAL_MARGIN = 0.01
+# ... and it is read only when the first reading has at least this many unsure words (conf
+# < 70) on the seal: on the design real scans 12 of 15 seal pages have 0-1 (the seal lies
+# on a signature, or clear of print), the 3 red stamp pages that lose words to it 2-8 (one
+# of four has none); a second Tesseract reading costs as much as the first
+_SEAL_UNSURE_WORDS = 2
 _SEAL_COLOUR = 0.0003  # red pixels (0.03% of the page) that mark a seal on an empty page
 
 
@@ -137,11 +149,21 @@ def ocr_image(
     )
     first = cleaned
     cleaned, real = _reading(first, dpi, ink, deadline, label)
-    if first.alternative is not None:  # read as is: OSD may turn it on its own
+    if first.alternative is not None and (
+        first.binarised or cleaned is not first or _seal_cost(real, first.seal_box)
+    ):  # read as is: OSD may turn it on its own
         gray = Cleaned(first.alternative, first.matrix, first.angle, first.colour_share)
         gray, alt = _reading(gray, dpi, ink, deadline, label)
-        if _mean_conf(alt) > _mean_conf(real) + _GRAY_MARGIN:
-            log.debug("%s: the smoothed gray page read surer than the binarised one", label)
+        if first.binarised:
+            surer = _mean_conf(alt) > _mean_conf(real) + _GRAY_MARGIN
+        else:  # the page with its seal faded
+            surer = _score(alt) > _score(real) * (1 + _SEAL_MARGIN)
+        if surer:
+            log.debug(
+                "%s: the %s page read surer",
+                label,
+                "smoothed gray" if first.binarised else "seal-faded",
+            )
             cleaned, real = gray, alt
     mean = _mean_conf(real)
     text, placed = compose(real)
@@ -162,6 +184,23 @@ def ocr_image(
     if len([x for x in real if sum(c.isalnum() for c in x.text) >= 2]) < _MIN_WORDS:
         kind = PageKind.SEAL_ONLY if cleaned.colour_share > _SEAL_COLOUR else PageKind.BLANK
     return text, words, mean, kind
+
+
+def _seal_cost(words: list[engine.TessWord], box: tuple[int, int, int, int] | None) -> bool:
+    """Whether the seal seems to have cost the reading words: enough unsure words on it."""
+    if box is None:
+        return False
+    x0, y0, x1, y1 = box
+    unsure = [
+        w
+        for w in words
+        if w.conf < 70
+        and w.left < x1
+        and w.left + w.width > x0
+        and w.top < y1
+        and w.top + w.height > y0
+    ]
+    return len(unsure) >= _SEAL_UNSURE_WORDS
 
 
 def _mean_conf(words: list[engine.TessWord]) -> float:

@@ -264,3 +264,92 @@ def test_clean_page_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(engine, "words", _fake_words(90, 90, calls))
     page.ocr_image(np.asarray(image.convert("RGB")).copy(), 300)
     assert calls == ["gray"]  # not binarised: one reading of the flattened page
+
+
+def test_print_crossed_by_a_red_seal_is_read_and_the_seal_is_not() -> None:
+    """A red seal laid over a page of numbers (samples/synth.py's seal: ring, star, ring
+    letters 'X', 65 % over the print): every number under it is read whole, as one word,
+    and no seal letter is read as text. An end-to-end guard: main's rule (seal left light
+    gray) passes it too, and so does fading every red pixel on this page, whose seal cuts
+    strokes only thinly; that the print's pixels under a seal stay dark is pinned in
+    tests/test_ocr_cleanup.py."""
+    import random
+
+    from ocr import page
+    from samples.synth import _seal
+
+    line = "Số 418/QĐ-UBND ngày 31/01/2024 của Ủy ban nhân dân tỉnh Quảng Ngãi."
+    image = render_text("\n".join([line] * 36))[0][0]
+    bgr = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
+    stamped = _seal(bgr, random.Random(4))
+    rgb = np.ascontiguousarray(stamped[:, :, ::-1])
+    crossed = (stamped != bgr).any(axis=2) & (bgr[:, :, 0] < 100)
+    assert crossed.sum() > 2000  # the seal does lie on print
+    text, _, _, _ = page.ocr_image(rgb, 300)
+    lines = [t for t in text.splitlines() if "UBND" in t]
+    assert len(lines) >= 30
+    assert all("418/QĐ-UBND" in t for t in lines), [t for t in lines if "418/QĐ" not in t]
+    assert not [w for w in text.split() if w.strip(".,;:").upper() in ("X", "XX", "K")]
+
+
+def _seal_page() -> np.ndarray:
+    import random
+
+    from samples.synth import _seal
+
+    image = render_text("Căn cứ Quyết định số 677/QĐ-TTg ngày 03/6/2022.\n" * 20)[0][0]
+    bgr = np.ascontiguousarray(np.asarray(image.convert("RGB"))[:, :, ::-1])
+    return np.ascontiguousarray(_seal(bgr, random.Random(4))[:, :, ::-1])
+
+
+@pytest.mark.parametrize(
+    ("plain", "faded", "unsure", "kept"),
+    [
+        (25, 27, 2, "faded"),
+        (27, 25, 2, "plain"),
+        (100, 101, 2, "plain"),
+        (25, 25, 2, "plain"),
+        (25, 27, 1, "plain"),  # one unsure word on the seal: the twin is not read
+    ],
+)
+def test_a_seal_page_keeps_the_faded_reading_only_when_it_reads_more(
+    monkeypatch: pytest.MonkeyPatch, plain: int, faded: int, unsure: int, kept: str
+) -> None:
+    """A page with a red seal whose first reading has unsure words on the seal is read
+    again with the seal faded; that reading replaces the first only with more than 1 %
+    more confident characters (a line the seal hid, given back), not for a word or two.
+    With fewer than two unsure words on the seal the twin is not read at all."""
+    from ocr import engine, page
+    from ocr.cleanup import clean
+
+    rgb = _seal_page()
+    box = clean(rgb).seal_box
+    assert box is not None
+    x0, y0 = box[0] + 50, (box[1] + box[3]) // 2
+    calls: list[int] = []
+
+    def words(image: np.ndarray, **_: object) -> list[TessWord]:
+        calls.append(len(calls))
+        n, text = (plain, "plain") if len(calls) == 1 else (faded, "faded")
+        out = [TessWord(text, 10 + 9 * i, 10, 8, 30, 90, 1, 1, 1) for i in range(n)]
+        if len(calls) == 1:  # words the seal made unsure, on it
+            out += [TessWord("xX", x0 + 60 * i, y0, 50, 30, 40, 2, 1, 1) for i in range(unsure)]
+        return out
+
+    monkeypatch.setattr(engine, "words", words)
+    text, _, _, _ = page.ocr_image(rgb, 300)
+    assert calls == ([0, 1] if unsure >= 2 else [0])
+    assert kept in text and ("faded" if kept == "plain" else "plain") not in text
+
+
+def test_a_page_without_a_seal_is_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A few red pixels (a red pen tick) are no seal: no second reading."""
+    from ocr import engine, page
+
+    image = render_text("Căn cứ Quyết định số 677/QĐ-TTg ngày 03/6/2022.\n" * 20)[0][0]
+    rgb = np.asarray(image.convert("RGB")).copy()
+    rgb[100:110, 100:140] = (220, 30, 40)
+    calls: list[str] = []
+    monkeypatch.setattr(engine, "words", _fake_words(90, 90, calls))
+    page.ocr_image(rgb, 300)
+    assert calls == ["gray"]

@@ -38,8 +38,9 @@ VARIANTS = {
     "+despeckle": ("colour", "deskew", "flatten", "sauvola", "despeckle"),
     "+sauvola(auto)": ("colour", "deskew", "flatten", "auto"),
 }
-# the clean-up before session 8 (ocr-7): no gray second reading of a binarised page
-BEFORE = ("colour", "deskew", "flatten", "auto")
+# the clean-up of main before issue 16's seal and speck steps (ocr-8): seal ink left
+# light gray, a speckled page median-filtered
+BEFORE = ("colour", "deskew", "flatten", "auto", "gray")
 
 
 def make_pages(quick: bool, families: bool = False) -> list[tuple[str, str, Path]]:
@@ -100,11 +101,11 @@ def raw_text(path: str) -> str:
 def accuracy(
     pages: list[tuple[str, str, Path]], jobs: int, variants: bool, before: bool = False
 ) -> dict:
-    """CER/WER per level of sohoa (and step variants, and the ocr-7 clean-up when
+    """CER/WER per level of sohoa (and step variants, and the ocr-8 clean-up when
     ``before``) vs raw Tesseract, all in one run on the same pages."""
     systems: dict[str, tuple[str, ...] | None] = {"sohoa": None}
     if before:
-        systems["sohoa ocr-7 (before)"] = BEFORE
+        systems["sohoa ocr-8 (before)"] = BEFORE
     if variants:
         systems |= {f"steps:{k}": v for k, v in VARIANTS.items()}
     results: dict = {}
@@ -383,7 +384,7 @@ def main(argv: list[str] | None = None) -> None:
         help=f"also the degradation families (bench/ocr/families.py; {HELD_BACK} held back)",
     )
     ap.add_argument(
-        "--before", action="store_true", help="also the ocr-7 clean-up, same run (a baseline)"
+        "--before", action="store_true", help="also the ocr-8 clean-up, same run (a baseline)"
     )
     ap.add_argument("--skip", default="", help="comma list of: accuracy,throughput,userpath,real")
     args = ap.parse_args(argv)
