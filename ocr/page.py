@@ -19,6 +19,10 @@ from schemas import Box, ErrorKind, Page, PageKind, PageRoute, SohoaError, Word
 log = logging.getLogger(__name__)
 
 _MIN_WORDS = 3
+# ... words of two letters or digits read at least this sure: Tesseract reads a seal's ring
+# and stars as a few dozen garbage words, nearly all under 40 (the corpus's seal-only page:
+# 2 of 38 at 54-67), while a page of print has dozens of words above it
+_MIN_WORD_CONF = 60
 # the gray reading of a poor page replaces the binarised one only when its mean word
 # confidence is higher by more than this: Tesseract is as sure of some worse gray
 # readings (bench/ocr level bad: 2.31% -> 2.72% CER with no margin, 2.31% with 1.5-3;
@@ -181,7 +185,8 @@ def ocr_image(
         for tw, t, start in placed
     ]
     kind = PageKind.CONTENT
-    if len([x for x in real if sum(c.isalnum() for c in x.text) >= 2]) < _MIN_WORDS:
+    printed = [x for x in real if x.conf >= _MIN_WORD_CONF and sum(map(str.isalnum, x.text)) >= 2]
+    if len(printed) < _MIN_WORDS:
         kind = PageKind.SEAL_ONLY if cleaned.colour_share > _SEAL_COLOUR else PageKind.BLANK
     return text, words, mean, kind
 

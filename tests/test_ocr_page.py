@@ -147,6 +147,19 @@ def test_blank_page_is_a_kind(tmp_path: Path) -> None:
     assert page.kind == PageKind.BLANK and page.text == ""
 
 
+def test_a_seal_read_as_garbage_words_is_a_seal_only_page() -> None:
+    """The corpus's seal-only page: Tesseract reads its ring as dozens of unsure words."""
+    seal = Path(__file__).parent / "corpus" / "files" / "seal-only-page.pdf"
+    assert ocr.ocr_page(str(seal), 1, PDF).kind == PageKind.SEAL_ONLY
+
+
+def test_a_page_of_one_short_printed_line_is_content(tmp_path: Path) -> None:
+    path = tmp_path / "line.png"
+    degrade(render_text("Nơi nhận: Văn phòng Ủy ban nhân dân tỉnh")[0][0], "bad").save(path)
+    page = ocr.ocr_page(str(path), 1, "image/png")
+    assert page.kind == PageKind.CONTENT and "nhận" in page.text
+
+
 def test_huge_pdf_page_renders_bounded(tmp_path: Path) -> None:
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=(14400, 14400))  # 200 x 200 inches
