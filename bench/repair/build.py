@@ -222,10 +222,10 @@ def with_channel(base: Path, renders: list[Path]) -> dict:
 # What a snapshot made by --relabel changes: its data are the old one's, the model built from
 # them is not (the version names the repair model stored records were made with).
 RELABEL_CHANGES = (
-    "data as vi-repair-2026.12-4 (itself 2026.12-3's and 2026.12-2's data); a cent sign is "
-    "read as a c (¢an = căn) and an ampersand inside a word as ư (&ng = ứng), a run of "
-    "title-case words the archive has written otherwise is not forced into a place name, "
-    "and the archive's capitalised words are favoured for a title-case word inside a sentence"
+    "data as vi-repair-2026.12-5 (itself 2026.12-4's, 2026.12-3's and 2026.12-2's data); "
+    "'gi' alone or before a consonant is g + i, so gì, gi, gị are syllables: a clean gì is no "
+    "longer scored as damage, and an archive's clean text counts them (the snapshot's own "
+    "counts still lack them: a rebuild, measured, is not part of this version)"
 )
 
 
