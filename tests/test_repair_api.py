@@ -284,3 +284,12 @@ def test_an_ambiguous_reading_is_reported_doubtful(model) -> None:
         word = res.text[d.start : d.end]
         assert re.fullmatch(r"\w+", word) and 0 < d.p < DOUBT_P
     assert all(d.start > res.text.index("BÁO CÁO") for d in res.doubts)
+
+
+def test_a_clean_gi_is_no_damage(model):
+    """'gì' is g + i (as 'đi' is đ + i): read as the onset gi with an empty rhyme it was no
+    syllable, and a clean text asking 'gì' was scored as damaged (1 word in 6 here)."""
+    clean = "Anh ấy không biết gì về việc đó, cũng chẳng hỏi gì."
+    assert model.damage_score(clean) == 0.0
+    assert model.repair(clean).text == clean
+    assert model.damage_score("Anh ay khong biet gi ve viec do, cung chang hoi gi.") > 0.5

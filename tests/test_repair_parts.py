@@ -8,7 +8,14 @@ from hypothesis import strategies as st
 
 from normalize.repair.lexicon import apply_case
 from normalize.repair.lm import START, KneserNey, count_ngrams, new_ids
-from normalize.repair.syllables import acronyms_of, capitals_of, is_valid, rhyme_of, skeleton
+from normalize.repair.syllables import (
+    acronyms_of,
+    capitals_of,
+    is_valid,
+    rhyme_of,
+    skeleton,
+    split_onset,
+)
 
 RHYMES = frozenset(
     rhyme_of(w) for w in ["hội", "học", "khuyến", "tỉnh", "sơn", "la", "năm", "của", "người", "ủy"]
@@ -56,6 +63,36 @@ def test_validity_uses_onset_rhyme_and_tone_rules():
     assert is_valid("học", RHYMES) and is_valid("hội", RHYMES)
     assert not is_valid("hoc", RHYMES)  # a stop final needs sắc or nặng
     assert not is_valid("khuyén", RHYMES) and not is_valid("xyz", RHYMES)
+
+
+@pytest.mark.parametrize(
+    ("base", "onset", "rhyme"),
+    [
+        ("gi", "g", "i"),  # gì, gi, gị: the i is the rhyme, as in đi
+        ("gin", "g", "in"),  # gìn
+        ("gia", "gi", "a"),  # gia: gi is the onset before another vowel
+        ("giư", "gi", "ư"),  # giữ
+        ("giơ", "gi", "ơ"),  # giờ
+        ("giêng", "gi", "êng"),  # giếng
+        ("ghi", "gh", "i"),
+        ("ga", "g", "a"),
+    ],
+)
+def test_split_onset_gi(base, onset, rhyme):
+    assert split_onset(base) == (onset, rhyme)
+
+
+def test_gi_alone_is_a_syllable():
+    """'gì' ('cần gì học nấy') was read as onset gi + an empty rhyme and never counted."""
+    rhymes = RHYMES | {rhyme_of(w) for w in ["đi", "gìn", "gia", "giữ", "giờ", "ít"]}
+    for key in ["gì", "gi", "gị", "gí", "gỉ", "gìn", "gia", "giữ", "giờ"]:
+        assert is_valid(key, rhymes), key
+    assert "" not in rhymes  # no syllable of the list has an empty rhyme
+    # still invalid: a stop final without sắc/nặng, a doubled i, an unknown rhyme, k before a
+    assert not is_valid("gìt", rhymes) and not is_valid("git", rhymes)
+    assert not is_valid("gii", rhymes) and not is_valid("gìi", rhymes)
+    assert not is_valid("giong", RHYMES) and not is_valid("ka", rhymes)
+    assert is_valid("gít", rhymes)
 
 
 def test_acronyms_keyed_by_plain_form():

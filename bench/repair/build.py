@@ -16,6 +16,8 @@ calibrated on the real damage of seeds 000/002 against their hand restoration in
     python -m bench.repair.build /tmp/train.jsonl --channel-only OLD.json.gz
     # an existing snapshot's data under the new version (the model built from them changed):
     python -m bench.repair.build --relabel OLD.json.gz
+    # a full rebuild that follows OLD (provenance: extends, changes, earlier):
+    python -m bench.repair.build /tmp/train.jsonl /tmp/train2.jsonl --extends OLD.json.gz
 """
 
 from __future__ import annotations
@@ -220,11 +222,24 @@ def with_channel(base: Path, renders: list[Path]) -> dict:
 # What a snapshot made by --relabel changes: its data are the old one's, the model built from
 # them is not (the version names the repair model stored records were made with).
 RELABEL_CHANGES = (
-    "data as vi-repair-2026.12-4 (itself 2026.12-3's and 2026.12-2's data); a cent sign is "
-    "read as a c (¢an = căn) and an ampersand inside a word as ư (&ng = ứng), a run of "
-    "title-case words the archive has written otherwise is not forced into a place name, "
-    "and the archive's capitalised words are favoured for a title-case word inside a sentence"
+    "data as vi-repair-2026.12-5 (itself 2026.12-4's, 2026.12-3's and 2026.12-2's data); "
+    "'gi' alone or before a consonant is g + i, so gì, gi, gị are syllables: a clean gì is no "
+    "longer scored as damage, and an archive's clean text counts them (the snapshot's own "
+    "counts still lack them: a rebuild, measured, is not part of this version)"
 )
+
+
+def lineage(base: Path, changes: str) -> dict:
+    """Provenance entries naming the snapshot a new one follows and what it changes; the
+    versions before keep their own notes in ``earlier``: (version, what it changed), oldest
+    first."""
+    with gzip.open(base, "rt", encoding="utf-8") as f:
+        old = json.load(f)
+    prov = old["provenance"]
+    earlier = [*prov.get("earlier", [])]
+    if "changes" in prov:
+        earlier.append({"version": old["version"], "changes": prov["changes"]})
+    return {"extends": old["version"], "changes": changes, "earlier": earlier}
 
 
 def relabel(base: Path) -> dict:
@@ -232,19 +247,17 @@ def relabel(base: Path) -> dict:
     which snapshot it extends and what the repair model built from it does differently."""
     with gzip.open(base, "rt", encoding="utf-8") as f:
         snap = json.load(f)
-    prov = snap["provenance"]
-    # the versions before keep their own notes: (version, what it changed), oldest first
-    earlier = [*prov.get("earlier", [])]
-    if "changes" in prov:
-        earlier.append({"version": snap["version"], "changes": prov["changes"]})
-    snap["provenance"] = {
-        **prov,
-        "extends": snap["version"],
-        "changes": RELABEL_CHANGES,
-        "earlier": earlier,
-    }
+    snap["provenance"] = {**snap["provenance"], **lineage(base, RELABEL_CHANGES)}
     snap["version"] = MODEL_VERSION
     return snap
+
+
+# What a full rebuild given --extends changes against the snapshot it follows.
+REBUILD_CHANGES = (
+    "rebuilt from the same sources as vi-repair-2026.12-5 (itself 2026.12-1's counts and "
+    "2026.12-2's character channel); 'gi' alone or before a consonant is g + i, so gì, gi, "
+    "gí, gỉ are syllables: the inventory, the LM counts and the confusion table now hold them"
+)
 
 
 def main() -> None:
@@ -270,6 +283,12 @@ def main() -> None:
         help="learn only the character channel into this snapshot (new version)",
     )
     ap.add_argument(
+        "--extends",
+        type=Path,
+        metavar="SNAPSHOT",
+        help="a full rebuild's provenance: the snapshot it follows (REBUILD_CHANGES)",
+    )
+    ap.add_argument(
         "--relabel",
         type=Path,
         metavar="SNAPSHOT",
@@ -283,6 +302,8 @@ def main() -> None:
         snap = with_channel(a.channel_only, renders)
     else:
         snap = build(a.pairs, tuple(a.sources), a.channel_renders)
+        if a.extends:
+            snap["provenance"] |= lineage(a.extends, REBUILD_CHANGES)
     out = a.out or data_path()
     out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as f:

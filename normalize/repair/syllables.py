@@ -55,11 +55,18 @@ RHYME_SHAPE = re.compile("^[aăâeêioôơuưy]{1,3}(?:c|ch|m|n|ng|nh|p|t)?$")
 
 
 def split_onset(base: str) -> tuple[str, str]:
-    """(onset, rhyme) of a toneless lower-case syllable; 'gi' before a consonant is g + i."""
+    """(onset, rhyme) of a toneless lower-case syllable.
+
+    'gi' is the onset /z/ only before another vowel (gia, giữ, giờ, giêng); alone or before
+    a consonant its i is the rhyme's vowel: 'gì' = g + i (as 'đi' = đ + i), 'gìn' = g + in.
+    Read as gi + an empty rhyme, gì/gi/gị were no syllables, and the snapshot never counted
+    them. 'gi' + 'i' is not the onset either: no syllable spells 'gii', so g + 'ii' stays
+    invalid.
+    """
     for on in ONSETS:
         if base.startswith(on) and (len(base) > len(on) or on == "gi"):
             rest = base[len(on) :]
-            if on == "gi" and rest and not _VOWEL_RE.match(rest):
+            if on == "gi" and not (rest and _VOWEL_RE.match(rest) and rest[0] != "i"):
                 return "g", base[1:]
             if on == "qu" and not rest:
                 continue
