@@ -183,6 +183,22 @@ def _stored(s: Session, doc: DocumentRow) -> dict:
     }
 
 
+def bag_info(code: str, title: str | None) -> dict[str, str]:
+    """The bag's ``bag-info.txt`` tags. A tag is one line: a line break in a typed code or
+    title (also U+2028, U+0085, a form feed: any Python reads as one) would start a new,
+    invalid tag, and the bag would refuse itself, so each becomes a space."""
+
+    def one_line(value: str) -> str:
+        return " ".join(" ".join(value.splitlines()).split())
+
+    return {
+        "External-Identifier": one_line(code),
+        "External-Description": one_line(title or ""),
+        "Bag-Group-Identifier": PACKAGE_VERSION,
+        "Source-Organization": "sohoa",
+    }
+
+
 def write_package(s: Session, row: HoSoRow, blobs: BlobStore, out: Path) -> dict:
     """Write the hồ sơ's transfer package (zip of a BagIt bag) to ``out``; returns its data."""
     export = data_of(row, blobs)
@@ -207,16 +223,7 @@ def write_package(s: Session, row: HoSoRow, blobs: BlobStore, out: Path) -> dict
         (bag_dir / "ho_so.json").write_text(
             json.dumps(export, ensure_ascii=False, indent=1), encoding="utf-8"
         )
-        bagit.make_bag(
-            str(bag_dir),
-            {
-                "External-Identifier": row.code,
-                "External-Description": row.title or "",
-                "Bag-Group-Identifier": PACKAGE_VERSION,
-                "Source-Organization": "sohoa",
-            },
-            checksums=["sha256"],
-        )
+        bagit.make_bag(str(bag_dir), bag_info(row.code, row.title), checksums=["sha256"])
         out = Path(out)
         out.parent.mkdir(parents=True, exist_ok=True)
         part = out.with_name(out.name + ".part")

@@ -15,13 +15,14 @@ import sys
 import zipfile
 from pathlib import Path
 
+import bagit
 import httpx
 import jsonschema
 import pytest
 from sqlalchemy.orm import Session
 
 from ocr.pdfa import check_pdfa
-from service import archive, readmodel, review
+from service import archive, hoso, readmodel, review
 from service.config import Settings
 from service.storage.blobs import BlobStore
 from service.storage.db import Database
@@ -275,3 +276,16 @@ def test_hoso_dates_are_real_dates_typed_either_way(tmp_path: Path) -> None:
             hoso.save(s, hoso.HoSoIn(end_date="31/02/2024"), row)
         assert row.end_date == "2024-12"
     db.close()
+
+
+@pytest.mark.parametrize("brk", ["\n", "\r", "\u2028", "\x85", "\x0c", "\x1e"])
+def test_a_line_break_typed_in_a_title_keeps_the_bag_valid(tmp_path: Path, brk: str) -> None:
+    """bag-info.txt holds a tag a line: a typed break (any Python splits lines on) is a space."""
+    info = hoso.bag_info(f"HS{brk}01", f"Hồ sơ\u00ad{brk}/khuyến học{brk}")
+    assert info["External-Identifier"] == "HS 01"
+    assert info["External-Description"] == "Hồ sơ\u00ad /khuyến học"
+    bag_dir = tmp_path / "bag"
+    bag_dir.mkdir()
+    (bag_dir / "a.txt").write_text("x", encoding="utf-8")
+    bagit.make_bag(str(bag_dir), info, checksums=["sha256"])
+    assert bagit.Bag(str(bag_dir)).is_valid()
