@@ -135,7 +135,7 @@ def _header(pages: list[PageText], signed_on: str | None) -> DocHeader:
         detail = FieldDetail(
             text="\n".join(page.text[a:b] for a, b in parts),
             spans=[page.span(a, b) for a, b in parts],
-            flags=_field_flags(name, f, page),
+            flags=_field_flags(name, f, page, parts),
             precision=f.precision if name == "date" else None,
         )
         read = detail.spans + [page.span(a, b) for a, b in f.evidence]
@@ -150,15 +150,16 @@ def _header(pages: list[PageText], signed_on: str | None) -> DocHeader:
     return header
 
 
-def _field_flags(name: str, f: HeaderField, page: PageText) -> list[str]:
+def _field_flags(
+    name: str, f: HeaderField, page: PageText, parts: list[tuple[int, int]]
+) -> list[str]:
     """The field's flags, plus ``day_missing`` for a signing date read only to the month: a
     blank day is printed on some documents, but more often the handwritten day was not read;
     and ``repaired`` for words of a name or title that diacritic repair restored: about one
     word in twenty of English-OCR text comes out wrong, most of them with the repair sure
     of them (seeds 000/002), so a restored title, issuer or signer is a reading to check."""
     flags = list(f.flags)
-    spans = f.parts or [(f.start, f.end)]
-    if name in _RESTORED_CHECKED and any(page.repaired_in(a, b) for a, b in spans):
+    if name in _RESTORED_CHECKED and any(page.repaired_in(a, b) for a, b in parts):
         flags.append(REPAIRED)
     if name == "date" and f.precision == "month" and "uncertain_digits" not in flags:
         flags.append("day_missing")
