@@ -213,3 +213,20 @@ def test_capitals_inside_sentences_are_counted_and_openings_are_not():
     text = "Nghị quyết của Đảng. Đảng bộ tỉnh và Đài tỉnh; - Báo chí\nCông tác của Đảng"
     assert capitals_of(text) == {"đảng": 2, "đài": 1}
     assert capitals_of("HỘI KHUYẾN HỌC của tỉnh") == {}  # a heading in capitals
+
+
+def test_the_lm_memo_is_capped_and_starting_afresh_changes_no_reading(model, monkeypatch):
+    """A long-running server repairs text for months: the LM's memo of log-probabilities
+    starts afresh past its cap instead of growing with every text, and a cold memo reads
+    the text exactly as a warm one."""
+    import normalize.repair.model as repair_model
+
+    text = "Hoi Khuyén hoc tinh Son La bao céo két qua hoat dong nam 2023"
+    warm = model.repair(text).text
+    lm = model._r.lm
+    assert len(lm.memo) + len(lm.memo3) > 20
+    monkeypatch.setattr(repair_model, "MEMO_LIMIT", 20)
+    cold = model.repair(text).text
+    assert cold == warm
+    model.repair("Uy ban nhan dan tinh Son La")  # trims what the text before it left
+    assert len(lm.memo) + len(lm.memo3) < 200

@@ -6,12 +6,15 @@ Two models can be mixed: the base snapshot (package text) and the archive's own 
 
 from __future__ import annotations
 
+import logging
 import math
 from collections import Counter
 from collections.abc import Iterable
 
 from normalize.repair.syllables import STRONG_BREAK, TOKEN, is_valid
 from normalize.unicode import tone_key
+
+log = logging.getLogger(__name__)
 
 DISCOUNT = 0.75
 START = "<s>"
@@ -144,6 +147,15 @@ class MixedLM:
 
     def id(self, word: str) -> int:
         return self.ids.setdefault(word, len(self.ids))
+
+    def trim(self, limit: int) -> None:
+        """Start the memos afresh once they hold more than ``limit`` n-grams: a server
+        repairs text for months, and each new text adds the n-grams it asked for (about
+        5,000 for a 20 KB report), so an uncapped memo grows with the archive."""
+        if len(self.memo) + len(self.memo3) > limit:
+            log.debug("LM memo over %d n-grams: started afresh", limit)
+            self.memo.clear()
+            self.memo3.clear()
 
     def counted_bigrams(self) -> tuple[dict[int, float], list[dict[int, float]]]:
         """Log-p of counted bigrams at hand, and the models' counted-bigram tables.

@@ -69,6 +69,9 @@ ABBR_BEFORE_NUMBER = re.compile(r"[A-ZĐ]{2,5} \d")
 # 003 on 001): 0 / 1 / 2 / 3 nats gave 0.9287 / 0.9301 / 0.9309 / 0.9309 and 0.9678 flat.
 CASE_BONUS = 2.0
 CACHE_LIMIT = 200_000  # memoised tokens per model before the memo starts afresh
+# LM log-p memoised per mix weight (bigrams + trigrams) before the memo starts afresh:
+# ~100 bytes each, so ~30 MB per weight; a 20 KB report asks ~5,000 new ones.
+MEMO_LIMIT = 300_000
 # The archive's weight per text (Repairer._doc_mu): EM iterations, the step weights are
 # rounded to (and the least drop that is acted on), and the fewest words to judge by.
 DOC_MU_ITERATIONS = 20
@@ -197,6 +200,8 @@ class Repairer:
         toks = list(TOKEN.finditer(text))
         if not toks:
             return Decoded([], [])
+        for lm in [self.lm, *(mixed for mixed, _ in self._mixes.values())]:
+            lm.trim(MEMO_LIMIT)
         p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
         first = None
         mu = None
