@@ -21,8 +21,9 @@ from schemas import ErrorKind, SohoaError
 # bump whenever Tesseract's output can change (text, words, boxes); ocr-8: a poor page is
 # also read as a stretched grey page and the surer reading kept; ocr-9: a page with a red
 # seal is also read with the seal faded (kept when it reads clearly more), a speckled page
-# loses its small blobs instead of being median-filtered
-TESSERACT_STAGE = "ocr-9"
+# loses its small blobs instead of being median-filtered; ocr-10: an image's transparent
+# ground is white paper (it was black: text on a transparent PNG read as nothing)
+TESSERACT_STAGE = "ocr-10"
 # results are cached by it: a change of the digit reader alone re-reads only the two header
 # blanks of a cached page (:func:`reread_digits`), not the whole page
 OCR_VERSION = f"{TESSERACT_STAGE}+{DIGITS_MODEL}"

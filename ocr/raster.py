@@ -102,7 +102,7 @@ def _image_frame(path: str, index: int, dpi: int, max_pixels: int) -> Raster:
                 if factor < 1 and im.format == "JPEG":
                     im.draft(im.mode, target)
                 turn = _EXIF_TURN.get(im.getexif().get(0x0112, 1))
-                frame = im.convert("L" if im.mode in _GRAY_MODES else "RGB")
+                frame = _opaque(im)
     except SohoaError:
         raise
     except Image.DecompressionBombError as exc:
@@ -114,6 +114,17 @@ def _image_frame(path: str, index: int, dpi: int, max_pixels: int) -> Raster:
     if turn is not None:
         frame = frame.transpose(turn)
     return Raster(np.asarray(frame.convert("RGB")), round(src_dpi * factor))
+
+
+def _opaque(im: Image.Image) -> Image.Image:
+    """The frame in L or RGB, laid on white paper where it is transparent: exports of
+    scanning apps and signature images keep text on a transparent ground, which a plain
+    conversion turns black (black text on black)."""
+    if im.mode in ("RGBA", "LA", "PA", "La", "RGBa") or "transparency" in im.info:
+        rgba = im.convert("RGBA")
+        paper = Image.new("RGBA", rgba.size, "white")
+        return Image.alpha_composite(paper, rgba).convert("RGB")
+    return im.convert("L" if im.mode in _GRAY_MODES else "RGB")
 
 
 def _image_dpi(im: Image.Image, width: int) -> float:

@@ -1,6 +1,7 @@
 """The service layer: the only place that wires the stages to storage, jobs, CLI, API and UI."""
 
-PIPELINE_VERSION = "0.3.9"  # OCR ocr-9 (a seal-faded second reading, specks removed) + digits-4,
+PIPELINE_VERSION = "0.3.10"  # OCR ocr-10 (a seal-faded second reading, specks removed, a
+# transparent ground read as paper) + digits-4,
 # repair vi-repair-2026.12-6 (archive weight per text, capitals, 'gì'; its doubtful words
 # kept), extract-0.7.1 (numbering, issuer evidence, restored words checked); pages stored
 # one row a page (0020)

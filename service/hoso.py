@@ -56,6 +56,8 @@ _EXT = {
     "image/png": ".png",
     "image/jpeg": ".jpg",
     "image/tiff": ".tif",
+    "image/webp": ".webp",
+    "image/jp2": ".jp2",
     "text/plain": ".txt",
 }
 

@@ -246,3 +246,42 @@ def test_mostly_utf8_stays_utf8(words: list[str], strays: list[tuple[float, int]
         assert encoding.startswith("utf-8")
         # no mojibake: at most the stray bytes' own characters are new
         assert len(set(decoded) - set(text) - {"\ufffd"}) <= len(strays)
+
+
+@pytest.mark.parametrize(("fmt", "mime"), [("WEBP", "image/webp"), ("JPEG2000", "image/jp2")])
+def test_webp_and_jpeg2000_are_images(tmp_path: Path, fmt: str, mime: str) -> None:
+    """Phone exports (WebP) and digitisation masters (JPEG 2000) are scans like any other,
+    known by their content whatever their name."""
+    path = tmp_path / "scan.bin"
+    Image.new("RGB", (300, 200), "white").save(path, fmt)
+    intake = inspect(path)
+    assert (intake.source.mime, intake.source.kind) == (mime, SourceKind.SCANNED)
+    assert [p.route for p in intake.pages] == [PageRoute.OCR]
+
+
+def test_a_riff_file_that_is_not_webp_is_not_an_image() -> None:
+    from ingest.detect import sniff
+
+    wav = b"RIFF" + struct.pack("<I", 36) + b"WAVEfmt " + bytes(40)
+    assert sniff(wav) is None
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "LA", "P"])
+def test_a_transparent_ground_is_white_paper(tmp_path: Path, mode: str) -> None:
+    """Text on a transparent ground (scanning apps, signature images): the ground reads
+    as white paper, the ink stays dark; a plain conversion made both black."""
+    from ocr.raster import load_page
+
+    im = Image.new("RGBA", (200, 100), (0, 0, 0, 0))
+    im.paste((0, 0, 0, 255), (50, 40, 150, 60))
+    path = tmp_path / "ink.png"
+    if mode == "P":  # a palette image whose ground colour is marked transparent
+        pal = Image.new("P", im.size, 0)
+        pal.putpalette([0, 0, 0, 0, 0, 0])
+        pal.paste(1, (50, 40, 150, 60))
+        pal.save(path, transparency=0)
+    else:
+        im.convert(mode).save(path)
+    rgb = load_page(str(path), 1, "image/png").rgb
+    assert rgb[5, 5].tolist() == [255, 255, 255]
+    assert rgb[50, 100].max() < 60
