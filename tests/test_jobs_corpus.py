@@ -110,6 +110,14 @@ def test_the_corpus_as_one_batch(data_dir: Path, tmp_path: Path) -> None:
     for i, path in enumerate(normal):
         assert rows[_key(str(path))]["state"] == "stored"
         assert sum(f"Bản sao số {i}." in t for t in texts) == 1
+    with sqlite3.connect(data_dir / "sohoa.db") as c:
+        by_name = {_key(n): t for n, t in c.execute("select filename, text from documents")}
+    read = [r for r in records if r["expected"] == "ok" and r["text_contains"] and not r["members"]]
+    for rec in read:  # what the pages say, read: legacy encodings, OCR of odd images
+        name = _key(Path(rec["name"]).name)
+        assert name in by_name, (name, sorted(by_name))
+        folded = " ".join(by_name[name].split())
+        assert all(s in folded for s in rec["text_contains"]), (name, folded[:300])
 
 
 @pytest.mark.slow

@@ -445,6 +445,33 @@ def rotated_jpeg() -> bytes:
     return buf.getvalue()
 
 
+def transparent_png() -> bytes:
+    """Black text on a transparent ground (scanning apps, signatures cut out): the ground
+    must read as paper, not as black."""
+    ink = _text_image(UTF8_TEXT.splitlines(), (2300, 640))
+    rgba = Image.new("RGBA", ink.size, (0, 0, 0, 0))
+    rgba.putalpha(ink.point(lambda v: 255 - v))
+    buf = io.BytesIO()
+    rgba.save(buf, "PNG", dpi=(300, 300))
+    return buf.getvalue()
+
+
+def webp_photo() -> bytes:
+    """A page exported by a phone or a web page as lossy WebP."""
+    buf = io.BytesIO()
+    _text_image(UTF8_TEXT.splitlines(), (2300, 640)).convert("RGB").save(buf, "WEBP", quality=80)
+    return buf.getvalue()
+
+
+def jpeg2000_master() -> bytes:
+    """A digitisation master in JPEG 2000 (JP2 container), named .bin."""
+    buf = io.BytesIO()
+    _text_image(UTF8_TEXT.splitlines(), (2300, 640)).save(
+        buf, "JPEG2000", irreversible=True, quality_mode="rates", quality_layers=[30]
+    )
+    return buf.getvalue()
+
+
 def _zip(members: dict[str, bytes]) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
@@ -725,6 +752,32 @@ def entries() -> list[Entry]:
             pages=1,
             text_contains=["Tô Hiệu"],
             note="apply the EXIF orientation before OCR",
+        ),
+        Entry(
+            "files/transparent-ground.png",
+            "RGBA PNG: black text on a transparent ground",
+            "ok",
+            transparent_png,
+            pages=1,
+            text_contains=["Tô Hiệu"],
+            note="lay the image on white paper before OCR",
+        ),
+        Entry(
+            "files/phone-export.webp",
+            "lossy WebP page",
+            "ok",
+            webp_photo,
+            pages=1,
+            text_contains=["Tô Hiệu"],
+        ),
+        Entry(
+            "files/jpeg2000-master.bin",
+            "JPEG 2000 (JP2) page named .bin",
+            "ok",
+            jpeg2000_master,
+            pages=1,
+            text_contains=["Tô Hiệu"],
+            note="known by its content",
         ),
         Entry(
             "files/batch-vietnamese-names.zip",
