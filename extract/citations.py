@@ -31,6 +31,7 @@ from normalize.codes import (
 )
 from normalize.fold import fold
 from normalize.keys import (
+    ISSUER_CODES,
     ISSUER_PHRASES,
     PARTY_ISSUERS,
     TYPE_CODES,
@@ -52,7 +53,7 @@ _STROKE = re.compile(r"-[ \t\n]*[1|](?=[A-ZĐÐ])")
 _LEAD = r"(?:[1|](?=[A-ZĐÐ])|[58](?=[A-ZĐÐ]{2}))?"
 _SEG = rf"{_LEAD}[A-ZĐÐ](?:[^\W_]|&|[{_SPECKS}](?=[^\W_])){{0,19}}(?!\w)"
 _SP = r"[ \t]{0,2}"
-_HY = r"[ \t]{0,2}[-–][ \t]{0,2}(?:-[ \t]{0,2})?(?:\n[ \t]*){0,2}"
+_HY = r"[ \t]{0,2}[-–—‐‑−][ \t]{0,2}(?:-[ \t]{0,2})?(?:\n[ \t]*){0,2}"
 # a slash may end a line: "71/2016/" + "NĐ-CP" on the next is one key, not "2016/NĐ-CP"
 _SL = r"[ \t]{0,2}/[ \t]{0,2}(?:\n[ \t]*)?"
 _KEY = re.compile(
@@ -61,6 +62,23 @@ _KEY = re.compile(
     rf"|{_HY}(?:-{_SP})?{_SEG}{_SP}/{_SP}{_SEG})"
 )
 NUMBER_DISPUTED = "number_disputed"
+# A digit of a key's number or year that OCR read as a letter or mark ("l2/2021/QĐ-TTg",
+# "0l/2011", "2O21", "]2"): read back as the digit, so the key is neither lost nor cut to
+# "2/2021/QĐ-TTg", and flagged (the written form differs from the key: _respelt).
+_AS_DIGIT = str.maketrans({"l": "1", "I": "1", "|": "1", "]": "1", "O": "0", "o": "0"})
+_NUMLIKE = r"[0-9lI|\]Oo]"
+_DIGIT_SLIPS = re.compile(
+    rf"(?<![\w/.,\]|])(?P<num>{_NUMLIKE}{{1,5}})(?=[ \t]{{0,2}}(?:/[ \t]{{0,2}}"
+    rf"(?:(?P<year>{_NUMLIKE}{{4}})[ \t]{{0,2}}/[ \t]{{0,2}})?"
+    rf"|[-–—][ \t]{{0,2}}[A-ZĐÐ]{{2,}}[ \t]{{0,2}}/[ \t]{{0,2}})[A-ZĐÐ])"
+)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# a number's first digits split off by a space ("số 1 2/2021/QĐ-TTg"): after "số" or a
+# type word they are the same number, not a lost digit
+_SPLIT_LEAD = re.compile(r"(?<![\d/])(?P<lead>\d{1,3})[ \t]$")
+_SO_BEFORE = re.compile(r"\bs[o6be][ \t]*:?[ \t]*$")
+# a lone letter after a key: the end of its last part split off ("QĐ-TT g", "UBN D")
+_LONE_LETTER = re.compile(r"[ \t]{1,2}(?P<c>[a-zđA-ZĐ])(?![^\W_])")
 # what follows a key whose last part was cut off: a hyphen or slash and more of the key
 _CUT = re.compile(r"[|!]{0,2}[ \t]{0,2}[-/–][ \t]{0,2}[|!]{0,2}[^\W_]|[|!]+[^\W_]")
 _TYPE_WORD = "|".join(
@@ -159,7 +177,7 @@ def _respelt(written: str, key: str) -> bool:
     ``QD``): a letter changed by the parser (``ITg`` -> ``TTg``, ``TTlT`` -> ``TTLT``)."""
 
     def plain(k: str) -> str:  # a small l is a stroke (I, 1), not an L in small print
-        return re.sub(r"[\s\-–]+", "", k).translate(_NO_BAR).replace("l", "|").upper()
+        return re.sub(r"[\s\-–—‐‑−]+", "", k).translate(_NO_BAR).replace("l", "|").upper()
 
     return plain(written) != plain(key)
 
@@ -167,9 +185,51 @@ def _respelt(written: str, key: str) -> bool:
 _NO_BAR = str.maketrans({"Đ": "D", "Ð": "D", "đ": "d"})
 
 
+def _digits_read(text: str) -> str:
+    """The text with digits OCR read as letters or marks inside a key's number and year put
+    back (same length: offsets stay valid). Only a number with a real digit in it, and a
+    year that then reads 19xx or 20xx."""
+
+    def fix(m: re.Match[str]) -> str:
+        num, out = m.group("num"), m.group()
+        if re.search(r"\d", num) and not num.isdigit():
+            out = num.translate(_AS_DIGIT)
+        return out
+
+    text = _DIGIT_SLIPS.sub(fix, text)
+    chars = list(text)
+    for m in _DIGIT_SLIPS.finditer(text):
+        year = m.group("year") or ""
+        read = year.translate(_AS_DIGIT)
+        if read != year and sum(c.isdigit() for c in year) >= 2 and _YEAR.fullmatch(read):
+            chars[m.start("year") : m.end("year")] = read
+    return "".join(chars)
+
+
+def _split_lead(page: PageText, start: int) -> str | None:
+    """The first digits of a key's number, split off by a space after "số" or a type word."""
+    before = page.folded[max(0, start - 40) : start]
+    m = _SPLIT_LEAD.search(before)
+    if m is None:
+        return None
+    head = re.sub(r"\s+", " ", before[: m.start()])  # "Quyết  định  số\n\n38 7/QĐ-TTg"
+    return m.group("lead") if _SO_BEFORE.search(head) or _TYPE_ENDS.search(head) else None
+
+
+def _glued_tail(text: str, end: int, parts: KeyParts) -> KeyParts | None:
+    """The key with a lone letter after it glued back to its last part ("QĐ-TT g": TTg,
+    "UBN D": UBND), when that makes the issuer a code the lexicon knows and it was not one."""
+    m = _LONE_LETTER.match(text, end)
+    if m is None or parts.issuer_code is None or parts.issuer_code in ISSUER_CODES:
+        return None
+    glued = parse_key(parts.key + m.group("c"))
+    return glued if glued and glued.issuer_code in ISSUER_CODES else None
+
+
 def _full_keys(page: PageText) -> list[CiteHit]:
     hits = []
-    for m in _KEY.finditer(page.text):
+    text = _digits_read(page.text)
+    for m in _KEY.finditer(text):
         for cand in _trim_candidates(m.group()):
             unspecked = _STROKE.sub("-", _SPECK.sub("", cand))
             parts = parse_key(unspecked)
@@ -179,18 +239,30 @@ def _full_keys(page: PageText) -> list[CiteHit]:
             if parts is None and (parts := retyped(cand) or reissued(unspecked)) is not None:
                 flags.append(KEY_REPAIRED)
             if parts:
-                end = m.start() + len(cand.rstrip())
-                seg = page.text[m.start() : end]
+                start, end = m.start(), m.start() + len(cand.rstrip())
+                seg = page.text[start:end]
                 glued = re.search(r"[a-zà-ỹđ]{3,}$", seg)
                 if glued and not parts.key.endswith(glued.group()):
                     end -= len(glued.group())
-                written = _STROKE.sub("-", _SPECK.sub("", page.text[m.start() : end]))
+                written = _STROKE.sub("-", _SPECK.sub("", page.text[start:end]))
                 if KEY_REPAIRED not in flags and _respelt(written, parts.key):
                     flags.append(KEY_REPAIRED)
-                if _CUT.match(page.text, end):  # "1488/TTT-1VP": a part lost to a stray mark
-                    flags.append(UNKNOWN_CODE)
+                lead = _split_lead(page, start)
+                if (
+                    lead
+                    and len(lead + parts.number) <= 5
+                    and (joined := parse_key(lead + parts.key)) is not None
+                ):
+                    parts, start = joined, start - len(lead) - 1
+                    flags.append(KEY_REPAIRED)
+                tail = _glued_tail(page.text, end, parts)
+                if tail is not None:
+                    parts, end = tail, _LONE_LETTER.match(page.text, end).end()  # type: ignore[union-attr]
+                    flags.append(KEY_REPAIRED)
+                elif _CUT.match(page.text, end) or _LONE_LETTER.match(page.text, end):
+                    flags.append(UNKNOWN_CODE)  # "1488/TTT-1VP": a part lost to a stray mark
                 date = date_at(page.folded, end)
-                before = page.folded[max(0, m.start() - 30) : m.start()]
+                before = page.folded[max(0, start - 30) : start]
                 hits.append(
                     CiteHit(
                         parts.key,
@@ -198,10 +270,10 @@ def _full_keys(page: PageText) -> list[CiteHit]:
                         _type_name(parts, before),
                         date.value if date else None,
                         False,
-                        m.start(),
+                        start,
                         end,
-                        page.text[m.start() : end],
-                        flags,
+                        page.text[start:end],
+                        sorted(set(flags)),
                         named=_named_code(before, alone=True),
                     )
                 )

@@ -82,6 +82,8 @@ def test_valid_key_is_cited_unflagged(key: str) -> None:
         ("677 / QĐ - TTg", "677/QĐ-TTg"),  # spaces, the eth Đ, an en dash: not respellings
         ("677/QÐ-TTg", "677/QĐ-TTg"),
         ("677/QĐ–TTg", "677/QĐ-TTg"),
+        ("677/QĐ—TTg", "677/QĐ-TTg"),  # an em dash, a minus sign
+        ("677/QĐ−TTg", "677/QĐ-TTg"),
         ("49 - KL/TW", "49-KL/TW"),
     ],
 )
@@ -252,3 +254,58 @@ def test_a_type_code_unlike_its_type_word_is_the_key_the_document_writes_whole()
     assert set(_cites(clean + plan)) == {"49-KL/TW", "49-KH/TW"}
     notice = "Căn cứ Thông báo kết luận số 45-TB/TW ngày 3/2/2024; Kết luận số 45-KL/TW"
     assert set(_cites(notice)) == {"45-TB/TW", "45-KL/TW"}
+
+
+# --- digits read as letters or marks, split or glued parts ----------------------------
+@pytest.mark.parametrize(
+    ("written", "key"),
+    [
+        ("l2/2021/QĐ-TTg", "12/2021/QĐ-TTg"),  # a 1 read as l, I or ] (once cut to "2/...")
+        ("I2/2021/QĐ-TTg", "12/2021/QĐ-TTg"),
+        ("]2/2021/QĐ-TTg", "12/2021/QĐ-TTg"),
+        ("0l/2011/TT-BNV", "01/2011/TT-BNV"),
+        ("1O5/QĐ-UBND", "105/QĐ-UBND"),  # a 0 read as O
+        ("12/202l/QĐ-TTg", "12/2021/QĐ-TTg"),  # inside the year
+        ("12/2O21/QĐ-TTg", "12/2021/QĐ-TTg"),
+        ("5l-NQ/TW", "51-NQ/TW"),
+        ("1 2/2021/QĐ-TTg", "12/2021/QĐ-TTg"),  # the first digit split off after "số"
+        ("12/2021/QĐ-TT g", "12/2021/QĐ-TTg"),  # the last letter split off
+        ("1234/QĐ-UBN D", "1234/QĐ-UBND"),
+    ],
+)
+def test_a_digit_read_as_a_letter_or_a_split_part_is_the_key_flagged(
+    written: str, key: str
+) -> None:
+    """Read back as the key, flagged: before, "l2/2021/QĐ-TTg" and "0l/2011" were lost,
+    "]2/..." and "1 2/..." cited "2/2021/QĐ-TTg" unflagged, "QĐ-TT g" cited "QĐ-TT"."""
+    assert _cites(f"Căn cứ Quyết định số {written} ngày 24/3/2021 của Thủ tướng;\n") == {key: True}
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("Mục II/QĐ-UBND và phụ lục", {}),  # no real digit: a Roman numeral, not a number
+        ("Quyết định 242 và 244/QĐ-KHVN", {"242/QĐ-KHVN": False, "244/QĐ-KHVN": False}),
+        ("khoản 2 12/QĐ-UBND", {"12/QĐ-UBND": False}),  # a digit before, but no "số"
+        ("số 12/2021/QĐ-TTg a", {"12/2021/QĐ-TTg": True}),  # a lone letter, no known code
+        ("số 57-NQ/TW I", {"57-NQ/TW": True}),
+        ("số 1234/QĐ-UBND D", {"1234/QĐ-UBND": True}),
+    ],
+)
+def test_digit_and_split_rules_leave_other_text_alone(text: str, cited: dict) -> None:
+    """Negative examples: no number without a real digit, no join without "số" or a type
+    word, no glue that does not make a known code (a lone letter after a key is still
+    a doubt)."""
+    assert _cites(f"{text} ngày 24/3/2021;\n") == cited
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="0123456789lIO|]o/-QĐTTgUBND ", max_size=40))
+def test_reading_digits_back_keeps_offsets_and_touches_only_number_like_runs(text: str) -> None:
+    """Spans are offsets into the stored text: the read-back text has its length, and
+    differs only where a letter or mark stood for a digit."""
+    from extract.citations import _digits_read
+
+    read = _digits_read(text)
+    assert len(read) == len(text)
+    assert all(a == b or (a in "lIO|]o" and b in "01") for a, b in zip(text, read, strict=True))

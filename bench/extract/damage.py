@@ -11,7 +11,8 @@ the gold keys of the *design* scans, each in a short "Căn cứ ..." sentence; n
 held-out files) and damages them the ways issue 15 lists: one letter of the issuer part
 confused (``STP``/``SIP``, ``SNV``/``SNY``), a stray stroke (``TT1g``), a trailing O
 (``NQO``), a speck read as a mark (``BCĐ38§9QNg``), a leading digit lost, one digit
-confused, a line break inside the key; laws
+confused, a line break inside the key, a 1 or 0 of the number or year read as a letter
+(``l2/202l``), a space inside the number or the last part (``1 2/...``, ``QĐ-TT g``); laws
 by name with a line break inside, "điều" read "điêu", "bổ sung" dropped. Each damaged
 document is extracted and scored:
 
@@ -145,6 +146,28 @@ def line_break(key: str, rng: random.Random) -> str | None:
     return key[:i] + "\n" + key[i:]
 
 
+def digit_as_letter(key: str, rng: random.Random) -> str | None:
+    """A 1 of the number or year read as l, I or ], a 0 as O (``12/2021`` -> ``l2/202l``)."""
+    m = re.match(r"\d+(?:/(?:19|20)\d\d)?", key)
+    spots = [i for i in range(m.end()) if key[i] in "10"] if m else []
+    if not spots:
+        return None
+    i = rng.choice(spots)
+    return key[:i] + (rng.choice("lI]") if key[i] == "1" else "O") + key[i + 1 :]
+
+
+def split_part(key: str, rng: random.Random) -> str | None:
+    """A space inside the number or the last part (``1 2/...``, ``QĐ-TT g``, ``UBN D``)."""
+    m = re.match(r"\d+", key)
+    last = re.search(r"[^\W\d_]{3,}$", key)
+    spots = [i for i in range(1, m.end()) if m.end() <= 4] if m else []
+    spots += [last.end() - 1] if last else []
+    if not spots:
+        return None
+    i = rng.choice(spots)
+    return key[:i] + " " + key[i:]
+
+
 KEY_DAMAGE: dict[str, Damage] = {
     "issuer letter": issuer_letter,
     "stray stroke": stray_stroke,
@@ -153,6 +176,8 @@ KEY_DAMAGE: dict[str, Damage] = {
     "digit confused": digit_confused,
     "line break": line_break,
     "speck inside": speck,
+    "digit as letter": digit_as_letter,
+    "split part": split_part,
 }
 
 
