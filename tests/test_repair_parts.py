@@ -230,3 +230,47 @@ def test_the_lm_memo_is_capped_and_starting_afresh_changes_no_reading(model, mon
     assert cold == warm
     model.repair("Uy ban nhan dan tinh Son La")  # trims what the text before it left
     assert len(lm.memo) + len(lm.memo3) < 200
+
+
+@pytest.mark.parametrize(
+    ("base", "frame"),
+    [("thiac", ("th", "c")), ("quebc", ("qu", "c")), ("siz", ("s", "")), ("truong", ("tr", "ng"))],
+)
+def test_frame_of_is_the_onset_and_final_as_written(base, frame):
+    from normalize.repair.lexicon import frame_of
+
+    assert frame_of(base) == frame
+
+
+@pytest.mark.parametrize("base", ["ng", "ch", "a"])
+def test_frame_of_leaves_a_vowel_to_the_rest(base):
+    """A consonant alone is no onset and no final: something must stand between them."""
+    from normalize.repair.lexicon import frame_of
+
+    onset, final = frame_of(base)
+    assert len(onset) + len(final) < len(base)
+
+
+@pytest.mark.parametrize(("tok", "key"), [("thiac", "thức"), ("québc", "quốc"), ("siz", "sử")])
+def test_a_rare_damaged_form_gets_its_syllable_from_the_frame(lexicon, tok, key):
+    """Two letters damaged at once ("thiac": ứ read as "ia") is in no syllable's likeliest
+    forms; the channel scored against the syllables of the same consonant frame finds it."""
+    assert key in {r[0] for r in lexicon.find_readings(tok, {})}
+
+
+@pytest.mark.parametrize("tok", ["chac", "tinh", "thức"])
+def test_the_frame_is_not_searched_for_a_token_already_read_well(lexicon, monkeypatch, tok):
+    """A token with a good reading ("chac" = chức from the channel's index) and a syllable
+    as written are not scored against a frame."""
+
+    def refuse(*_):
+        raise AssertionError("frame searched")
+
+    monkeypatch.setattr(type(lexicon), "_frame_rows", refuse)
+    lexicon.find_readings(tok, {})
+
+
+@pytest.mark.parametrize("tok", ["Zalo", "fanpage", "Facebook"])
+def test_a_foreign_word_gets_no_reading_from_the_frame(lexicon, tok):
+    """A foreign word is far from every syllable of its frame (under FRAME_FLOOR)."""
+    assert [r[1] for r in lexicon.find_readings(tok, {})] == [tok]

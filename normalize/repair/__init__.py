@@ -44,7 +44,7 @@ ADAPT_HALF = 3000
 # normalize.repair.model.CASE_BONUS.
 PROPER_MIN = 2
 PROPER_SHARE = 0.5
-CACHE_FORMAT = 8  # bump when the pickled structures change
+CACHE_FORMAT = 9  # bump when the pickled structures change
 
 
 def data_path() -> Path:
