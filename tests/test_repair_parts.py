@@ -164,7 +164,12 @@ def test_a_trigram_seen_once_counts():
 
 @pytest.mark.parametrize(
     ("tok", "head", "word"),
-    [("UBNDcua", "UBND", "của"), ("KHVNngay", "KHVN", "ngày"), ("2022cua", "2022", "của")],
+    [
+        ("UBNDcua", "UBND", "của"),
+        ("KHVNngay", "KHVN", "ngày"),
+        ("2022cua", "2022", "của"),
+        ("3phién", "3", "phiên"),
+    ],
 )
 def test_a_word_glued_to_an_abbreviation_or_number_is_read_apart(lexicon, tok, head, word):
     texts = {r[1] for r in lexicon.find_readings(tok, {})}
@@ -172,10 +177,13 @@ def test_a_word_glued_to_an_abbreviation_or_number_is_read_apart(lexicon, tok, h
     assert all(t == tok or t.startswith(head + " ") for t in texts)
 
 
-@pytest.mark.parametrize("tok", ["TRUong", "SOng", "18nh", "1am", "chiém91", "NQ", "THPT"])
+@pytest.mark.parametrize(
+    "tok", ["TRUong", "SOng", "18nh", "1am", "1ang", "4nh", "chiém91", "NQ", "THPT", "5cm"]
+)
 def test_no_seam_read_where_the_token_is_one_word(lexicon, tok):
     """Mixed case inside one word ("TRUong" = Trường), digits standing for letters
-    ("18nh" = lãnh), a short tail: never split at the seam."""
+    ("18nh" = lãnh, "1ang" = làng: one digit that may be a letter), a short tail: never
+    split at the seam."""
     assert all(" " not in r[1] for r in lexicon.find_readings(tok, {}))
 
 

@@ -73,8 +73,10 @@ CAPITAL_D_COST = 0.5
 CAPITAL_D_KEEP = 3
 SPLIT_P = 0.005  # P(two syllables came out glued as one token)
 # A word glued to an abbreviation or a number before it, the space lost at a visible seam
-# ("UBNDcua", "KHVNngay", "2022cua", "000d6ng"): the seam itself says "two words".
-GLUED = re.compile(r"^([A-ZĐ]{2,}|\d{2,})([^\W\d_].{2,})$")
+# ("UBNDcua", "KHVNngay", "2022cua", "000d6ng", "3phién"): the seam itself says "two
+# words". A one-digit number counts only with a digit English OCR never writes for a letter
+# (0 1 4 6 stand for o l a o in CHAR_MAP, 8 for e, 9 for Đ in keys): "1am" is làm.
+GLUED = re.compile(r"^([A-ZĐ]{2,}|\d{2,}|[2357])([^\W\d_].{2,})$")
 GLUE_P = 0.5
 BACKOFF_P = 0.05  # P(token | syllable) for a skeleton match never seen in the table
 # ...lower for syllables the table saw often (and never in this form). 0.3 since the
