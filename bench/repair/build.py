@@ -225,8 +225,9 @@ RELABEL_CHANGES = (
     "data as vi-repair-2026.12-6 (itself 2026.12-5's, 2026.12-4's, 2026.12-3's and "
     "2026.12-2's data); a damaged token no syllable's likeliest damaged forms reach is "
     "scored by the character channel against the commonest syllables of its consonant frame "
-    "('thiac' = thức, 'québc' = quốc), and a one-digit number glued to a word is read apart "
-    "('3phién' = '3 phiên')"
+    "('thiac' = thức, 'québc' = quốc), a one-digit number glued to a word is read apart "
+    "('3phién' = '3 phiên'), and a lone '&' between lower-case words of a damaged text may "
+    "be ở"
 )
 
 

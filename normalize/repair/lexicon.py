@@ -32,6 +32,10 @@ CHAR_ALTS = {
     "§": (("", 0.0), ("y", 0.5)),
     "8": (("e", 0.5), ("", 1.0)),
 }
+# Symbols that alone are a damaged word: "@" and "&" are ở (the renders: 52 and 80 times),
+# "¢" is cổ. A lone "&" is an ampersand too ("GD & ĐT"): the model keeps it as written
+# unless it stands between lower-case words of a damaged text (normalize.repair.model).
+LONE_READ = ("@", "¢", "&")
 # The horn of ơ/ư read as an apostrophe after o/u ("So'" = Sơ, "tru'o'ng" = trường)
 HORN = re.compile("[oOuU]'")
 _HORNS = {"o'": "ơ", "O'": "Ơ", "u'": "ư", "U'": "Ư"}
@@ -127,6 +131,7 @@ def settings_key() -> str:
         RULES,
         INITIAL_RULES,
         CHAR_ALTS,
+        LONE_READ,
         CHAR_MAP,
         CHAR_SCALE,
         CHAR_OFFSET,
@@ -332,7 +337,7 @@ class Lexicon:
             return ((None, tok, 0.0, KEPT, -1), (None, acro, 0.0, DAMAGED, -1))
         if ROMAN_WITH_ONE.match(tok):
             return ((None, tok, 0.0, KEPT, -1), (None, tok.replace("1", "I"), 0.0, DAMAGED, -1))
-        lone_symbol = not any(ch.isalnum() for ch in tok) and tok not in ("@", "¢")
+        lone_symbol = not any(ch.isalnum() for ch in tok) and tok not in LONE_READ
         damaged = _may_be_damaged(tok)
         if not ident_ok and (lone_symbol or ROMAN.match(tok) or not (seen or damaged)):
             return ((None, tok, 0.0, FIXED, -1),)
