@@ -88,3 +88,16 @@ def test_shipped_lexicon_reads_what_the_rules_cannot_reach(model) -> None:
     for tok, syl in (("chac", "chức"), ("caa", "của"), ("vin", "văn")):
         assert syl in {r[0] for r in lexicon.find_readings(tok, {})}, tok
     assert all(syl != "thảnh" for _, syl in lexicon.noisy.get("thanh", ()))
+
+
+@given(
+    st.sampled_from(["chức", "của", "số", "hội", "đảng", "người", "ứng", "quốc"]),
+    st.text(alphabet="achiqnoustgdé6&", min_size=0, max_size=7),
+)
+def test_logp_is_the_best_alignments_log_probability(syl: str, tok: str) -> None:
+    """The lean programme of ``logp`` gives what the alignment with back-pointers gives."""
+    from normalize.repair.channel import _align
+
+    ch = CharChannel(learn(PAIRS))
+    total, _ = _align(syl, tok, ch.cost)
+    assert ch.logp(tok, syl) == -total

@@ -164,7 +164,12 @@ def test_a_trigram_seen_once_counts():
 
 @pytest.mark.parametrize(
     ("tok", "head", "word"),
-    [("UBNDcua", "UBND", "của"), ("KHVNngay", "KHVN", "ngày"), ("2022cua", "2022", "của")],
+    [
+        ("UBNDcua", "UBND", "của"),
+        ("KHVNngay", "KHVN", "ngày"),
+        ("2022cua", "2022", "của"),
+        ("3phién", "3", "phiên"),
+    ],
 )
 def test_a_word_glued_to_an_abbreviation_or_number_is_read_apart(lexicon, tok, head, word):
     texts = {r[1] for r in lexicon.find_readings(tok, {})}
@@ -172,10 +177,13 @@ def test_a_word_glued_to_an_abbreviation_or_number_is_read_apart(lexicon, tok, h
     assert all(t == tok or t.startswith(head + " ") for t in texts)
 
 
-@pytest.mark.parametrize("tok", ["TRUong", "SOng", "18nh", "1am", "chiém91", "NQ", "THPT"])
+@pytest.mark.parametrize(
+    "tok", ["TRUong", "SOng", "18nh", "1am", "1ang", "4nh", "chiém91", "NQ", "THPT", "5cm"]
+)
 def test_no_seam_read_where_the_token_is_one_word(lexicon, tok):
     """Mixed case inside one word ("TRUong" = Trường), digits standing for letters
-    ("18nh" = lãnh), a short tail: never split at the seam."""
+    ("18nh" = lãnh, "1ang" = làng: one digit that may be a letter), a short tail: never
+    split at the seam."""
     assert all(" " not in r[1] for r in lexicon.find_readings(tok, {}))
 
 
@@ -201,10 +209,32 @@ def test_a_cent_sign_reads_as_c_and_an_ampersand_as_u(lexicon, tok, key):
     assert key in {r[0] for r in lexicon.find_readings(tok, {})}
 
 
-@pytest.mark.parametrize("tok", ["&", "GD&ĐT"])
-def test_an_ampersand_alone_or_in_an_acronym_stays(lexicon, tok):
-    """A lone ampersand ("GD & ĐT") and an acronym with one are no damaged ư: kept as written."""
-    assert [r[1] for r in lexicon.find_readings(tok, {})] == [tok]
+def test_an_ampersand_in_an_acronym_stays(lexicon):
+    """An acronym with an ampersand is no damaged ư: kept as written."""
+    assert [r[1] for r in lexicon.find_readings("GD&ĐT", {})] == ["GD&ĐT"]
+
+
+def test_a_lone_ampersand_may_be_o_with_its_horn(lexicon):
+    """English OCR writes ở as a lone "&" (the renders: 80 times): the symbol as written
+    first, ở among its readings; the model decides by its neighbours."""
+    readings = lexicon.find_readings("&", {})
+    assert readings[0][1] == "&" and "ở" in {r[0] for r in readings}
+
+
+def test_a_lone_ampersand_between_lower_case_words_of_damaged_text_is_o(model):
+    out = model.repair("Dac biet la nguoi lon dang lam viéc & cac co quan, don vi trong tinh")
+    assert "làm việc ở các" in out.text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "S6 GD & DT, VNPT Son La té chtc hdi nghi tap huan véi cac don vi",  # capitals
+        "Trung tâm nghiên cứu & phát triển của tỉnh đã hoàn thành kế hoạch năm",  # clean
+    ],
+)
+def test_an_ampersand_stays_between_capitals_or_in_clean_text(model, text):
+    assert " & " in model.repair(text).text
 
 
 def test_capitals_inside_sentences_are_counted_and_openings_are_not():
@@ -230,3 +260,47 @@ def test_the_lm_memo_is_capped_and_starting_afresh_changes_no_reading(model, mon
     assert cold == warm
     model.repair("Uy ban nhan dan tinh Son La")  # trims what the text before it left
     assert len(lm.memo) + len(lm.memo3) < 200
+
+
+@pytest.mark.parametrize(
+    ("base", "frame"),
+    [("thiac", ("th", "c")), ("quebc", ("qu", "c")), ("siz", ("s", "")), ("truong", ("tr", "ng"))],
+)
+def test_frame_of_is_the_onset_and_final_as_written(base, frame):
+    from normalize.repair.lexicon import frame_of
+
+    assert frame_of(base) == frame
+
+
+@pytest.mark.parametrize("base", ["ng", "ch", "a"])
+def test_frame_of_leaves_a_vowel_to_the_rest(base):
+    """A consonant alone is no onset and no final: something must stand between them."""
+    from normalize.repair.lexicon import frame_of
+
+    onset, final = frame_of(base)
+    assert len(onset) + len(final) < len(base)
+
+
+@pytest.mark.parametrize(("tok", "key"), [("thiac", "thức"), ("québc", "quốc"), ("siz", "sử")])
+def test_a_rare_damaged_form_gets_its_syllable_from_the_frame(lexicon, tok, key):
+    """Two letters damaged at once ("thiac": ứ read as "ia") is in no syllable's likeliest
+    forms; the channel scored against the syllables of the same consonant frame finds it."""
+    assert key in {r[0] for r in lexicon.find_readings(tok, {})}
+
+
+@pytest.mark.parametrize("tok", ["chac", "tinh", "thức"])
+def test_the_frame_is_not_searched_for_a_token_already_read_well(lexicon, monkeypatch, tok):
+    """A token with a good reading ("chac" = chức from the channel's index) and a syllable
+    as written are not scored against a frame."""
+
+    def refuse(*_):
+        raise AssertionError("frame searched")
+
+    monkeypatch.setattr(type(lexicon), "_frame_rows", refuse)
+    lexicon.find_readings(tok, {})
+
+
+@pytest.mark.parametrize("tok", ["Zalo", "fanpage", "Facebook"])
+def test_a_foreign_word_gets_no_reading_from_the_frame(lexicon, tok):
+    """A foreign word is far from every syllable of its frame (under FRAME_FLOOR)."""
+    assert [r[1] for r in lexicon.find_readings(tok, {})] == [tok]

@@ -222,10 +222,12 @@ def with_channel(base: Path, renders: list[Path]) -> dict:
 # What a snapshot made by --relabel changes: its data are the old one's, the model built from
 # them is not (the version names the repair model stored records were made with).
 RELABEL_CHANGES = (
-    "data as vi-repair-2026.12-5 (itself 2026.12-4's, 2026.12-3's and 2026.12-2's data); "
-    "'gi' alone or before a consonant is g + i, so gì, gi, gị are syllables: a clean gì is no "
-    "longer scored as damage, and an archive's clean text counts them (the snapshot's own "
-    "counts still lack them: a rebuild, measured, is not part of this version)"
+    "data as vi-repair-2026.12-6 (itself 2026.12-5's, 2026.12-4's, 2026.12-3's and "
+    "2026.12-2's data); a damaged token no syllable's likeliest damaged forms reach is "
+    "scored by the character channel against the commonest syllables of its consonant frame "
+    "('thiac' = thức, 'québc' = quốc), a one-digit number glued to a word is read apart "
+    "('3phién' = '3 phiên'), and a lone '&' between lower-case words of a damaged text may "
+    "be ở"
 )
 
 

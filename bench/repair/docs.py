@@ -14,24 +14,31 @@
   SPEED_RUNS) against the plain baseline of ``bench.repair.run`` in the same run, and the
   model load time (median of 3 fresh processes).
 
-    python -m bench.repair.docs [--heldout PAIRS.jsonl] [--inprocess]
+    python -m bench.repair.docs [--heldout PAIRS.jsonl] [--inprocess] [--baseline REV]
 
 ``--inprocess`` repairs with the library instead of the CLI (same model, faster for trying
-settings); the committed figures are from the CLI.
+settings); the committed figures are from the CLI. ``--baseline REV`` measures the code of
+commit REV as well (``git archive`` into a temporary tree, run in a subprocess with the
+same held-back pairs and the same shared seeds), first, and prints both side by side: REV
+must have ``doc_rows`` and ``speed`` here (any commit since the docs bench, ``a641543``).
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import json
+import os
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
 from pathlib import Path
 
 from bench.repair.run import (
     SEEDS,
+    SHARED,
     SPEED_RUNS,
     Baseline,
     accuracy,
@@ -134,6 +141,51 @@ def speed() -> tuple[float, float, int]:
     return best(lambda: _load(None)), best(Baseline), n
 
 
+def measure(inprocess: bool, heldout: Path) -> dict:
+    """Every figure of this tree: the rows, clean text unchanged, speed and model load."""
+    held = [json.loads(x) for x in heldout.read_text(encoding="utf-8").splitlines()]
+    table, unchanged = doc_rows(inprocess, held)
+    cold, base, n = speed()
+    return {"table": table, "unchanged": unchanged, "speed": [cold, base, n], "load": load_time()}
+
+
+# Run in the baseline's tree: its own doc_rows, speed and load_time, printed as JSON.
+_BASELINE_CODE = """import json, sys
+from pathlib import Path
+from bench.repair.docs import doc_rows, speed
+from bench.repair.run import load_time
+held = [json.loads(x) for x in Path(sys.argv[1]).read_text(encoding="utf-8").splitlines()]
+table, unchanged = doc_rows(sys.argv[2] == "1", held)
+cold, base, n = speed()
+print(json.dumps({"table": table, "unchanged": unchanged, "speed": [cold, base, n],
+                  "load": load_time()}))
+"""
+
+
+def measure_baseline(rev: str, inprocess: bool, heldout: Path) -> dict:
+    """The figures of commit ``rev``: its code (``git archive``) in a temporary tree beside a
+    link to the shared seeds (its bench finds them beside the repository), in a subprocess
+    whose imports, CLI runs and load-time processes are all that tree's."""
+    root = Path(__file__).resolve().parents[2]
+    data = subprocess.run(
+        ["git", "-C", str(root), "archive", rev], check=True, capture_output=True
+    ).stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "tree"
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            tar.extractall(tree, filter="data")
+        (Path(tmp) / SHARED.name).symlink_to(SHARED)
+        out = subprocess.run(
+            [sys.executable, "-c", _BASELINE_CODE, str(heldout.resolve()), str(int(inprocess))],
+            check=True,
+            capture_output=True,
+            text=True,
+            cwd=tree,
+            env={**os.environ, "PYTHONPATH": str(tree)},
+        ).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument(
@@ -143,23 +195,29 @@ def main() -> None:
         help="pairs of held-back real administrative text",
     )
     ap.add_argument("--inprocess", action="store_true", help="library instead of the CLI")
+    ap.add_argument("--baseline", metavar="REV", help="also measure commit REV, same run")
     a = ap.parse_args()
-    held = [json.loads(x) for x in a.heldout.read_text(encoding="utf-8").splitlines()]
-    table, unchanged = doc_rows(a.inprocess, held)
-    print("| set | syllables | as given | empty archive | after 001/003/004 |")
-    print("|---|---|---|---|---|")
-    for t in table:
+    runs = []
+    if a.baseline:
+        runs.append((a.baseline, measure_baseline(a.baseline, a.inprocess, a.heldout)))
+    runs.append(("this tree", measure(a.inprocess, a.heldout)))
+    cols = [(name, k) for name, _ in runs for k in ("empty", "adapted")]
+    head = " | ".join(f"{name}: {'empty archive' if k == 'empty' else 'after 001/003/004'}"
+                      for name, k in cols)  # fmt: skip
+    print(f"| set | syllables | as given | {head} |")
+    print("|---|---|---|" + "---|" * len(cols))
+    for i, t in enumerate(runs[-1][1]["table"]):
+        figs = " | ".join(f"{r['table'][i][k]:.6f}" for _, r in runs for k in ("empty", "adapted"))
+        print(f"| {t['set']} | {t['syllables']} | {t['input']:.3f} | {figs} |")
+    for name, r in runs:
+        unchanged, (cold, base, n), load = r["unchanged"], r["speed"], r["load"]
         print(
-            f"| {t['set']} | {t['syllables']} | {t['input']:.3f} | {t['empty']:.3f} | "
-            f"{t['adapted']:.3f} |"
+            f"{name}: clean text unchanged "
+            + ", ".join(f"{k} {v:.4f}" for k, v in unchanged.items())
+            + f"; speed (1 core, seeds 000+002, {n} tokens, best of {SPEED_RUNS}): {cold:,.0f}"
+            f" syllables/s fresh model, plain baseline {base:,.0f} (ratio {cold / base:.3f});"
+            f" model load {load:.2f} s (median of 3 fresh processes)"
         )
-    print("clean text unchanged: " + ", ".join(f"{k} {v:.4f}" for k, v in unchanged.items()))
-    cold, base, n = speed()
-    print(
-        f"speed (1 core, seeds 000+002, {n} tokens, best of {SPEED_RUNS}): {cold:,.0f} "
-        f"syllables/s fresh model; plain baseline {base:,.0f} (ratio {cold / base:.3f})"
-    )
-    print(f"model load: {load_time():.2f} s (median of 3 fresh processes)")
 
 
 if __name__ == "__main__":

@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # the model modules load lazily: importing this package stays
 
 log = logging.getLogger(__name__)
 
-MODEL_VERSION = "vi-repair-2026.12-6"
+MODEL_VERSION = "vi-repair-2026.12-7"
 ADAPT_FILE = "repair-adapt.json"
 # Damage of 10-line chunks: clean text <= 0.13, English-OCR damage >= 0.81 (bench pairs).
 NEEDS_REPAIR_THRESHOLD = 0.3
@@ -44,7 +44,7 @@ ADAPT_HALF = 3000
 # normalize.repair.model.CASE_BONUS.
 PROPER_MIN = 2
 PROPER_SHARE = 0.5
-CACHE_FORMAT = 8  # bump when the pickled structures change
+CACHE_FORMAT = 9  # bump when the pickled structures change
 
 
 def data_path() -> Path:

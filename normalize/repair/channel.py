@@ -144,9 +144,29 @@ class CharChannel:
         return -self.emit(ch, seg)
 
     def logp(self, tok: str, syl: str) -> float:
-        """log P(token | syllable) of the best letter alignment (lower case)."""
-        total, _ = _align(syl.lower(), tok.lower(), self.cost)
-        return -total
+        """log P(token | syllable) of the best letter alignment (lower case).
+
+        ``_align``'s programme without its back-pointers and with the emission table looked
+        up directly: the lexicon scores a token against a frame's syllables with it, at
+        run time (see normalize.repair.lexicon.Lexicon._frame_rows)."""
+        tok = tok.lower()
+        m = len(tok)
+        inf = math.inf
+        prev = [0.0] + [inf] * m
+        for ch in syl.lower():
+            lps = self.logp_of.get(ch) or {_plain(ch): 0.0}
+            row = [inf] * (m + 1)
+            for j in range(m + 1):
+                best = inf
+                for k in range(min(MAX_SEG, j) + 1):
+                    v = prev[j - k]
+                    if v != inf:
+                        v -= lps.get(tok[j - k : j], UNSEEN_LOGP)
+                        if v < best:
+                            best = v
+                row[j] = best
+            prev = row
+        return -prev[m]
 
     def forms(self, syl: str, beam: int = 16, floor: float = -9.0) -> list[tuple[str, float]]:
         """The likeliest damaged forms of a syllable (lower case) with their log-p."""

@@ -16,7 +16,7 @@ from rapidfuzz.distance import Levenshtein
 from normalize.repair import channel
 from normalize.repair.channel import CharChannel, old_style
 from normalize.repair.lm import NUM
-from normalize.repair.syllables import is_valid, skeleton
+from normalize.repair.syllables import ONSETS, is_valid, skeleton
 from normalize.unicode import tone_key
 
 # Characters English OCR puts in place of Vietnamese letters, mapped before skeleton lookup.
@@ -32,6 +32,10 @@ CHAR_ALTS = {
     "§": (("", 0.0), ("y", 0.5)),
     "8": (("e", 0.5), ("", 1.0)),
 }
+# Symbols that alone are a damaged word: "@" and "&" are ở (the renders: 52 and 80 times),
+# "¢" is cổ. A lone "&" is an ampersand too ("GD & ĐT"): the model keeps it as written
+# unless it stands between lower-case words of a damaged text (normalize.repair.model).
+LONE_READ = ("@", "¢", "&")
 # The horn of ơ/ư read as an apostrophe after o/u ("So'" = Sơ, "tru'o'ng" = trường)
 HORN = re.compile("[oOuU]'")
 _HORNS = {"o'": "ơ", "O'": "Ơ", "u'": "ư", "U'": "Ư"}
@@ -73,8 +77,10 @@ CAPITAL_D_COST = 0.5
 CAPITAL_D_KEEP = 3
 SPLIT_P = 0.005  # P(two syllables came out glued as one token)
 # A word glued to an abbreviation or a number before it, the space lost at a visible seam
-# ("UBNDcua", "KHVNngay", "2022cua", "000d6ng"): the seam itself says "two words".
-GLUED = re.compile(r"^([A-ZĐ]{2,}|\d{2,})([^\W\d_].{2,})$")
+# ("UBNDcua", "KHVNngay", "2022cua", "000d6ng", "3phién"): the seam itself says "two
+# words". A one-digit number counts only with a digit English OCR never writes for a letter
+# (0 1 4 6 stand for o l a o in CHAR_MAP, 8 for e, 9 for Đ in keys): "1am" is làm.
+GLUED = re.compile(r"^([A-ZĐ]{2,}|\d{2,}|[2357])([^\W\d_].{2,})$")
 GLUE_P = 0.5
 BACKOFF_P = 0.05  # P(token | syllable) for a skeleton match never seen in the table
 # ...lower for syllables the table saw often (and never in this form). 0.3 since the
@@ -94,6 +100,14 @@ CHAR_SCALE = 1.0
 CHAR_OFFSET = -1.0
 CHAR_FORMS = 16
 CHAR_PER_FORM = 8
+# A token no syllable's likeliest damaged forms reach (its best reading priced under
+# FRAME_TRIGGER nats: "thiac" = thức, "québc" = quốc, "siz" = sử) is scored by the character
+# channel against the FRAME_POOL commonest syllables that share its consonant frame (onset
+# and final as written); the FRAME_KEEP best of those priced over FRAME_FLOOR join its readings.
+FRAME_TRIGGER = -4.0
+FRAME_POOL = 20
+FRAME_KEEP = 3
+FRAME_FLOOR = -9.0
 
 
 def settings_key() -> str:
@@ -117,11 +131,16 @@ def settings_key() -> str:
         RULES,
         INITIAL_RULES,
         CHAR_ALTS,
+        LONE_READ,
         CHAR_MAP,
         CHAR_SCALE,
         CHAR_OFFSET,
         CHAR_FORMS,
         CHAR_PER_FORM,
+        FRAME_TRIGGER,
+        FRAME_POOL,
+        FRAME_KEEP,
+        FRAME_FLOOR,
         channel.ALPHA,
         channel.MIN_COUNT,
         channel.GEN_PER_LETTER,
@@ -201,6 +220,7 @@ class Lexicon:
         self.char = CharChannel(snap["char_channel"]) if snap.get("char_channel") else None
         self.noisy = self._noisy_index() if self.char else {}
         self.compiled: dict[str, tuple] = {}
+        self._frames: dict[tuple[str, str], list[str]] | None = None
 
     def _noisy_index(self) -> dict[str, tuple[tuple[float, str], ...]]:
         """Damaged form (lower case) -> (channel log-p, syllable) of the syllables the
@@ -317,7 +337,7 @@ class Lexicon:
             return ((None, tok, 0.0, KEPT, -1), (None, acro, 0.0, DAMAGED, -1))
         if ROMAN_WITH_ONE.match(tok):
             return ((None, tok, 0.0, KEPT, -1), (None, tok.replace("1", "I"), 0.0, DAMAGED, -1))
-        lone_symbol = not any(ch.isalnum() for ch in tok) and tok not in ("@", "¢")
+        lone_symbol = not any(ch.isalnum() for ch in tok) and tok not in LONE_READ
         damaged = _may_be_damaged(tok)
         if not ident_ok and (lone_symbol or ROMAN.match(tok) or not (seen or damaged)):
             return ((None, tok, 0.0, FIXED, -1),)
@@ -326,6 +346,8 @@ class Lexicon:
         rows, min_cost = self._skeleton_cands(tok) if damaged else ([], 9.0)
         if damaged and self.char is not None:
             rows = self._char_rows(low, rows)
+            if not ident_ok and max((r[1] for r in rows), default=-math.inf) < FRAME_TRIGGER:
+                rows = self._frame_rows(low, rows)
         # Syllables the table saw for this token are priced by the table instead; the top
         # MAX_CANDS + len(seen) rule rows are enough for the top MAX_CANDS after the merge.
         rule_lp = {k: lp for _, lp, k in rows}
@@ -388,6 +410,42 @@ class Lexicon:
         prior = self._log_count
         return sorted(((lp + prior[k], lp, k) for k, lp in lp_of.items()), reverse=True)
 
+    def _frame_rows(
+        self, low: str, rows: list[tuple[float, float, str]]
+    ) -> list[tuple[float, float, str]]:
+        """The rows with the character channel's best readings among the syllables that
+        share the token's consonant frame ("thiac": th…c, "québc": qu…c, "siz": s…).
+
+        The channel's index holds each syllable's CHAR_FORMS likeliest damaged forms only;
+        a rarer form of a common syllable (two letters damaged at once) is in no index, and
+        its token got only readings of a letter or two, priced far below what the channel
+        says of the right one. Onset and final consonants are what English OCR keeps best:
+        the syllables that share them are the pool the channel scores the token against."""
+        char = self.char
+        assert char is not None
+        pool = self.frames().get(frame_of(name_skeleton(low)), ())
+        lp_of = {k: lp for _, lp, k in rows}
+        scored = sorted(
+            ((CHAR_SCALE * char.logp(low, k) + CHAR_OFFSET, k) for k in pool), reverse=True
+        )
+        for lp, k in scored[:FRAME_KEEP]:
+            if lp >= FRAME_FLOOR and lp > lp_of.get(k, -math.inf):
+                lp_of[k] = lp
+        prior = self._log_count
+        return sorted(((lp + prior[k], lp, k) for k, lp in lp_of.items()), reverse=True)
+
+    def frames(self) -> dict[tuple[str, str], list[str]]:
+        """Consonant frame -> the FRAME_POOL commonest syllables with it (built on first use:
+        most texts never ask)."""
+        if self._frames is None:
+            frames: dict[tuple[str, str], list[str]] = {}
+            for k in sorted(self.vocab, key=lambda k: -self.vocab[k]):
+                bucket = frames.setdefault(frame_of(skeleton(k).replace("đ", "d")), [])
+                if len(bucket) < FRAME_POOL:
+                    bucket.append(k)
+            self._frames = frames
+        return self._frames
+
     def _splits(self, tok: str) -> list[tuple]:
         """Two syllables glued by OCR ('danvé' -> 'dân về'): both halves must be skeletons."""
         base = skeleton(tok.translate(CHAR_MAP))
@@ -440,6 +498,18 @@ class Lexicon:
 def name_skeleton(tok: str) -> str:
     """A token's letters without marks (đ as d), OCR digits read as letters: "H6a" -> "hoa"."""
     return skeleton(tok.translate(CHAR_MAP))
+
+
+FINALS = ("ch", "ng", "nh", "c", "m", "n", "p", "t")
+
+
+def frame_of(base: str) -> tuple[str, str]:
+    """(onset, final consonant) of a skeleton as written: the longest onset it starts with
+    and the longest final it ends with, each "" when there is none ("thiac" -> th, c)."""
+    onset = next((on for on in ONSETS if base.startswith(on) and len(base) > len(on)), "")
+    rest = base[len(onset) :]
+    final = next((f for f in FINALS if rest.endswith(f) and len(rest) > len(f)), "")
+    return onset, final
 
 
 def _is_caps(tok: str) -> bool:

@@ -321,6 +321,8 @@ class Repairer:
                 cands = same or (Cand(None, tok, 0.0),)
             elif len(tok) == 2 and text[end : end + 1] == "-" and KEY_ABBR.match(tok):
                 cands = (Cand(None, tok[0] + "Đ", 0.0),)
+            elif tok == "&" and not (p_dmg >= PERSON_SURE and _between_lower(text, start, end)):
+                cands = (Cand(None, tok, 0.0),)  # "GD & ĐT", "R & D": an ampersand
             elif tok.isupper() and (text[end : end + 1] in ("-", "/") or gap.endswith(("/", "-"))):
                 cands = (Cand(None, tok, 0.0),)  # a part of a document key: 49-KL/TW
             elif (
@@ -797,6 +799,13 @@ def _number_spans(text: str) -> _Spans:
 def _in_capitals(text: str, line: int, pos: int) -> bool:
     """No lower-case letter on the line before pos: a heading, whose words are in capitals."""
     return not any(ch.islower() for ch in text[line:pos])
+
+
+def _between_lower(text: str, start: int, end: int) -> bool:
+    """Lower-case letters on both sides of text[start:end] past the spaces: running text, where
+    English OCR's lone "&" is ở ("làm việc & các đơn vị"), not an ampersand ("GD & ĐT")."""
+    before, after = text[:start].rstrip(), text[end:].lstrip()
+    return before[-1:].islower() and after[:1].islower()
 
 
 def _title_case(tok: str) -> bool:
