@@ -48,8 +48,9 @@ log = logging.getLogger(__name__)
 # bounds a handwritten number and flags one out of order (number_order); an issuer and its
 # parent as sure as the words of both; issuer_suspect, place spelling, title and key rules;
 # 0.7.1: a name or title restored by diacritic repair is flagged (repaired), its least sure
-# word's posterior its confidence
-EXTRACTOR_VERSION = "extract-0.7.1"
+# word's posterior its confidence; 0.7.2: a key's digits read as letters (l2/202l), its
+# number split by a space and its last letter split off are read back, flagged
+EXTRACTOR_VERSION = "extract-0.7.2"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = numbering.NUMBER_ORDER

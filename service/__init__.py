@@ -3,5 +3,6 @@
 PIPELINE_VERSION = "0.3.10"  # OCR ocr-10 (a seal-faded second reading, specks removed, a
 # transparent ground read as paper) + digits-4,
 # repair vi-repair-2026.12-7 (archive weight per text, capitals, 'gì', rare damaged forms
-# read by their consonant frame, a lone '&' as ở; its doubtful words kept), extract-0.7.1
-# (numbering, issuer evidence, restored words checked); pages stored one row a page (0020)
+# read by their consonant frame, a lone '&' as ở; its doubtful words kept), extract-0.7.2
+# (numbering, issuer evidence, restored words checked, digits read as letters in keys);
+# pages stored one row a page (0020)
