@@ -14,20 +14,28 @@ __all__ = ["DateHit", "date_at", "find_dates", "iso"]
 _SEP = r"[ \t]{0,2}(?:\n[ \t]*){0,2}"
 _NAM = r"n[aiđd]m"
 _THANG = r"th[aeé]ng"
+_NGAY = r"nga[yv]"  # "ngàv": y read as v
+# a date's parts may wrap onto the next line ("ngày 15 tháng 3 năm\n2024")
+_GAP = r"[ \t]*(?:\n[ \t]*){0,2}"
+# a day or month with a 1 or 0 read as i, l or o (folded "I5", "l5", "1O"): one real digit
+_DM = r"(?:\d{1,2}|(?<![^\W\d_])[ilo]\d|\d[ilo])"
+# a year with one or two of its digits read so ("202l", "2O21"); _hit checks it reads 19xx/20xx
+_Y = r"(?:(?:19|20)\d\d|(?=[\dilo]{4}(?![\w]))(?=(?:[ilo]*\d){2})[12il][\dilo]{3})"
 _TEXTUAL = (
     # "ngày I8 tháng 9": OCR reads a 1 after "ngày" as I or l (folded i, l)
-    rf"(?:ngay[ \t]*(?P<d>\d{{1,2}}|[il]\d)?|(?<![^\s(])(?P<d2>\d{{1,2}}))[ \t]*{_THANG}[ \t]*"
-    rf"(?P<m>\d{{1,2}})[ \t]*{_NAM}[ \t]*(?P<y>\d{{4}})"
+    rf"(?:{_NGAY}{_GAP}(?P<d>{_DM})?|(?<![^\s(])(?P<d2>\d{{1,2}})){_GAP}{_THANG}{_GAP}"
+    rf"(?P<m>{_DM}){_GAP}{_NAM}{_GAP}(?P<y>{_Y})(?![\dilo])"
 )
 _NUMERIC = (
-    rf"(?<![\d/.])(?P<d>\d{{1,2}}){_SEP}(?P<s>[/.\-]){_SEP}(?P<m>\d{{1,2}}){_SEP}"
-    rf"(?P=s){_SEP}(?P<y>(?:19|20)\d\d)(?!\d)"
+    rf"(?<![\d/.])(?P<d>{_DM}){_SEP}(?P<s>[/.\-]){_SEP}(?P<m>{_DM}){_SEP}"
+    rf"(?P=s){_SEP}(?P<y>{_Y})(?![\dilo])"
 )
+_AS_DIGIT = str.maketrans("ilo", "110")
 _RANGE = (
     r"tu[ \t]+(?:ngay[ \t]*)?(?P<d1>\d{1,2})(?:[/.](?P<m1>\d{1,2}))?\s*(?:den|-|–)\s*"
     r"(?:ngay\s*)?(?P<d2>\d{1,2})[/.](?P<m2>\d{1,2})[/.](?P<y>(?:19|20)\d\d)(?!\d)"
 )
-_MONTH = rf"{_THANG}[ \t]*(?P<m>\d{{1,2}})[ \t]*(?:/|{_NAM})[ \t]*(?P<y>(?:19|20)\d\d)(?!\d)"
+_MONTH = rf"{_THANG}{_GAP}(?P<m>{_DM}){_GAP}(?:/|{_NAM}){_GAP}(?P<y>{_Y})(?![\dilo])"
 
 _PATTERNS = [
     ("range", re.compile(_RANGE)),
@@ -83,11 +91,11 @@ def _hit(kind: str, m: re.Match[str]) -> DateHit | None:
             return None
         return DateHit(start, "day", m.start(), m.end(), end)
     if kind == "month":
-        value = iso(int(g["y"]), int(g["m"]))
+        value = iso(int(g["y"].translate(_AS_DIGIT)), int(g["m"].translate(_AS_DIGIT)))
         return DateHit(value, "month", m.start(), m.end()) if value else None
     d = g.get("d") or g.get("d2")
-    day = int(d.replace("i", "1").replace("l", "1")) if d else None
-    value = iso(int(g["y"]), int(g["m"]), day)
+    day = int(d.translate(_AS_DIGIT)) if d else None
+    value = iso(int(g["y"].translate(_AS_DIGIT)), int(g["m"].translate(_AS_DIGIT)), day)
     if not value:
         return None
     return DateHit(value, "day" if day else "month", m.start(), m.end())
@@ -113,7 +121,7 @@ _AFTER_KEY = re.compile(
     r"\S{0,6}?[ \t]*[,(]?[ \t]*(?:\n[ \t]*)?"
     # "… số 123/QĐ-UBND của Chủ tịch UBND tỉnh ngày …": the issuer before the date
     r"(?:c\w{1,3}[ \t\n]+(?:[^\W\d_]+[ \t\n]+){1,8}?)?"
-    r"(?:ban hanh[ \t]+)?(?P<ngay>ngay)[ \t]*(?:\n[ \t]*){0,2}"
+    r"(?:ban hanh[ \t]+)?(?P<ngay>nga[yv])[ \t]*(?:\n[ \t]*){0,2}"
 )
 
 

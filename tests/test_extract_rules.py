@@ -157,8 +157,27 @@ DATE_POS = [
     ("ngay 25 thang 10nam 2023", "2023-10-25"),
     ("tháng 01/2025", "2025-01"),
     ("ngày 04/10/ \n2019", "2019-10-04"),
+    # a date wrapped over two lines, as a cited document's date often is at a line end
+    ("ngày 15 tháng 3 năm\n2024", "2024-03-15"),
+    ("ngày 15 tháng 3\nnăm 2024", "2024-03-15"),
+    ("tháng 12\nnăm 2024", "2024-12"),
+    # a 1 or 0 read as I, l or O, one digit of the part still a digit; "ngàv" for "ngày"
+    ("ngày 1O/5/2023", "2023-05-10"),
+    ("ngày l5/3/2024", "2024-03-15"),
+    ("ngày 15/3/202l", "2021-03-15"),
+    ("ngày 15 tháng 3 năm 2O24", "2024-03-15"),
+    ("ngàv 15 tháng 3 năm 2024", "2024-03-15"),
 ]
-DATE_NEG = ["32/13/2020", "giai đoạn 2021-2030", "30/38 Ban", "1.234.567", "29/02/2023"]
+DATE_NEG = [
+    "32/13/2020",
+    "giai đoạn 2021-2030",
+    "30/38 Ban",
+    "1.234.567",
+    "29/02/2023",
+    "lo/lo/2020",  # no real digit in the day or month
+    "1o/5/2ooo",  # a year of one real digit
+    "ngày 15 tháng 3 năm\n\n\n\n2024",  # parts more than two line breaks apart
+]
 
 
 @pytest.mark.parametrize(("text", "iso"), DATE_POS)
