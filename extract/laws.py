@@ -43,9 +43,12 @@ _MAX_NAME = 260
 # OCR junk between the head and the name ("Luật 1: ồ chức …" for "Luật Tổ chức …"): a few
 # digits or marks, tried only when the name does not start right after the head.
 _JUNK = re.compile(r"[\d:;.,'\"|!]{1,3}[ \t]*(?=\w)")
+# the law's date, its year ("năm 2015"), or the bare year right after the name ("Bộ luật
+# Dân sự 2015", as the catalogue's keys write it; not after a comma, and a number with a
+# slash is no year)
 _DATE = (
     r"(?:ngay[ \t\n]*(?P<d>\d{1,2})[ \t]*(?:/|thang)[ \t]*(?P<m>\d{1,2})[ \t]*(?:/|nam)[ \t]*"
-    r"(?P<y1>\d{4})|nam[ \t\n]+(?P<y2>\d{4}))"
+    r"(?P<y1>\d{4})|nam[ \t\n]+(?P<y2>\d{4})|(?<!,)(?<!, )(?P<y3>(?:19|20)\d\d)(?![\d/]))"
 )
 # The year of the mention: right after the name, over "đã được Quốc hội ... thông qua"
 # or "của Chủ tịch nước công bố", never over another document or number.
@@ -112,7 +115,7 @@ def _name_end(text: str, folded: str, start: int) -> int | None:
 
 
 def _date_of(when: re.Match[str]) -> tuple[int, str | None]:
-    year = int(when.group("y1") or when.group("y2"))
+    year = int(when.group("y1") or when.group("y2") or when.group("y3"))
     if when.group("y1"):
         return year, iso(year, int(when.group("m")), int(when.group("d")))
     return year, None

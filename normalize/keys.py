@@ -316,7 +316,9 @@ def _parse_state(text: str) -> KeyParts | None:
     issuers = [normalize_issuer_segment(s) for s in segs]
     first = issuers[0]
     known = first in ISSUER_CODES or re.match(r"[A-ZĐ]{2,}\d*$", first)
-    if len(segs) == 1 and not (first in ISSUER_CODES or re.fullmatch(r"QH\d+|CP", first)):
+    # a key of one part: a known issuer, a law (QH15), a resolution or ordinance of the
+    # National Assembly's Standing Committee (UBTVQH15), a decree of the 1990s (CP)
+    if len(segs) == 1 and not (first in ISSUER_CODES or re.fullmatch(r"(?:UBTV)?QH\d+|CP", first)):
         return None
     if not known:
         return None

@@ -32,8 +32,22 @@ POSITIVE = [
     ("7603/TTr-HDTD", "7603/TTr-HĐTĐ"),
     ("11/CT- -FTg", "11/CT-TTg"),
     ("Số: 16 /BC-HKH", "16/BC-HKH"),
+    # the Standing Committee's resolutions and ordinances carry no type code
+    ("27/2022/UBTVQH15", "27/2022/UBTVQH15"),
+    ("1211/2016/UBTVQH13", "1211/2016/UBTVQH13"),
 ]
-NEGATIVE = ["30/5/2025", "30/38", "2021-2030", "", "QĐ", "16 /BC-HKH Son", "abc/def", "1/2/3/4"]
+NEGATIVE = [
+    "30/5/2025",
+    "30/38",
+    "2021-2030",
+    "",
+    "QĐ",
+    "16 /BC-HKH Son",
+    "abc/def",
+    "1/2/3/4",
+    "12/2022/UBTV",  # one unknown part
+    "12/2022/XYQH15",
+]
 
 
 @pytest.mark.parametrize(("written", "key"), POSITIVE)

@@ -162,6 +162,28 @@ def test_year_is_the_one_printed_with_the_mention() -> None:
     assert [k for k, _, _ in laws_in(text)] == ["Luật Đất đai 2013", "Luật Đất đai 2024"]
 
 
+def test_a_bare_year_after_the_name_is_its_year() -> None:
+    """ "Luật Đất đai 2024", "Bộ luật Dân sự 2015": the year written as the keys write it."""
+    text = "Căn cứ Bộ luật Dân sự 2015 và Luật Đất đai 2024; Luật Nhà ở 2023."
+    assert [k for k, _, _ in laws_in(text)] == [
+        "Bộ luật Dân sự 2015",
+        "Luật Đất đai 2024",
+        "Luật Nhà ở 2023",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "theo Luật Đất đai, 2024 hộ dân đã được cấp giấy",  # after a comma: a count
+        "Luật Đầu tư 61/2020/QH14",  # a number, not a year
+        "các Luật 2019 và 2020",  # no name
+    ],
+)
+def test_a_number_that_is_no_bare_year_is_not_taken(text: str) -> None:
+    assert not [k for k, _, _ in laws_in(text) if k.startswith("Luật Đ")]
+
+
 def test_date_after_a_line_break() -> None:
     text = "quy định tại khoản 3 Điều 52 Luật Ngân sách nhà nước ngày\n25/6/2015; theo đề xuất"
     assert laws_in(text) == [("Luật Ngân sách nhà nước 2015", "2015-06-25", [])]
