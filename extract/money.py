@@ -22,6 +22,12 @@ _DIGITS = re.compile(
     rf"(?P<cur>[ \t]*{_CUR})?"
 )
 _PART = re.compile(rf"({_NUM})\s*({_MULT})?")
+# Amounts as OCR and typists write them that the grouping above misses: thousands set off
+# by spaces ("315 000 000 đồng", also no-break and thin spaces) and a group's 0 read as O
+# ("315.OOO.OOO đồng"). Only before a currency word, and rewritten in place (same length,
+# spans stay valid): spaces as dots, O as 0.
+_SPACED = re.compile(rf"(?<![\w.,])\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?=[ \t]*{_CUR})")
+_O_GROUPS = re.compile(rf"(?<![\w.,])\d{{1,3}}(?:[.,][\do]{{3}})+(?=[ \t]*{_CUR})")
 _CONTEXT = re.compile(
     r"(?:tien|kinh phi|ngan sach|quy|von|tri gia|ho tro|du toan|tong thu|tong chi|"
     r"thu nhap|chi phi|gia tri|dau tu|ung ho|dong gop|tai tro)\b[^.;]{0,50}$"
@@ -71,6 +77,12 @@ def _is_dong(original: str) -> bool:
     return not re.search(r"[òóọỏõÒÓỌỎÕ]", original)
 
 
+def _regrouped(folded: str) -> str:
+    """The folded text with space-grouped and O-damaged amounts written as dotted digits."""
+    folded = _SPACED.sub(lambda m: re.sub(r"[ \u00a0\u202f]", ".", m.group()), folded)
+    return _O_GROUPS.sub(lambda m: m.group().replace("o", "0"), folded)
+
+
 def find_money(folded: str, text: str | None = None) -> list[MoneyHit]:
     """Every amount of money in a folded page text, in text order.
 
@@ -78,6 +90,7 @@ def find_money(folded: str, text: str | None = None) -> list[MoneyHit]:
     """
     hits: list[MoneyHit] = []
     taken: list[tuple[int, int]] = []
+    folded = _regrouped(folded)
     for m in _DIGITS.finditer(folded):
         body = m.group("body")
         has_mult = re.search(_MULT, body) is not None

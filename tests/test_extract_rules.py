@@ -204,8 +204,20 @@ MONEY_POS = [
     ("35,5 triệu đồng", 35500000),
     ("số tiền năm 2022 là 379 tỷ 030 triệu", 379030000000),
     ("Bốn tỷ hai trăm tám mươi bảy triệu đồng chẵn", 4287000000),
+    # thousands set off by spaces (also no-break, thin), a group's 0 read as O
+    ("số tiền 315 000 000 đồng", 315000000),
+    ("kinh phí 1\u00a0200\u202f000 đồng", 1200000),
+    ("kinh phí 315.OOO.OOO đồng", 315000000),
 ]
-MONEY_NEG = ["791 dòng họ", "3 triệu người", "Điều 5 khoản 2", "1.486 dong ho hoc tap"]
+MONEY_NEG = [
+    "791 dòng họ",
+    "3 triệu người",
+    "Điều 5 khoản 2",
+    "1.486 dong ho hoc tap",
+    "xã có 315 000 người",  # spaced groups, no currency
+    "mã 12 345 dòng",
+    "315.OOO.OOO người",
+]
 
 
 @pytest.mark.parametrize(("text", "vnd"), MONEY_POS)
