@@ -62,6 +62,9 @@ _NOT_A_COUNT = re.compile(
     r"\s*:?\s*$"
 )
 _PERCENT = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})[ \t]*%")
+# thousands set off by spaces ("1 234 hội viên"): read as one number (it was "234 hội
+# viên", silently), flagged ambiguous: "lớp 3 200 học sinh" may be two numbers
+_SPACED = re.compile(r"(?<![\w.,/])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?=[ \t]+[a-z])")
 
 
 def canonical_unit(written: str) -> str:
@@ -135,6 +138,8 @@ def find_counts(folded: str, text: str, taken: list[tuple[int, int]]) -> list[Co
     def free(s: int, e: int) -> bool:
         return not any(s < te and ts < e for ts, te in taken)
 
+    spaced = [(m.start(), m.end()) for m in _SPACED.finditer(folded)]
+    folded = _SPACED.sub(lambda m: re.sub(r"\s", ".", m.group()), folded)
     for m in _COUNT.finditer(folded):
         unit = _unit(m.group("unit"))
         if unit is None or not free(m.start(), m.end("num")):
@@ -160,7 +165,9 @@ def find_counts(folded: str, text: str, taken: list[tuple[int, int]]) -> list[Co
                 u_end,
                 m.end("of") if of else m.end("num"),
                 of.value if of else None,
-                num.ambiguous or bool(of and of.ambiguous),
+                num.ambiguous
+                or bool(of and of.ambiguous)
+                or any(s <= m.start() < e for s, e in spaced),
                 measure_of(folded, m.start(), u_end),
             )
         )

@@ -22,8 +22,17 @@ COUNT_POS = [
     ("chiếm 83,47%", (83.47, "%", None, False)),
     ("381,889 hội viên", (381889, "hội viên", None, True)),
     ("9.652 hội \n\nviên", (9652, "hội viên", None, False)),
+    # thousands set off by a space: one number (it was "234 hội viên"), flagged
+    ("có 1 234 hội viên", (1234, "hội viên", None, True)),
+    ("có 12\u00a0000 hộ", (12000, "hộ", None, True)),
 ]
-COUNT_NEG = ["năm 2023", "Điều 3 của Quyết định", "ngày 30 tháng 5", "Kỷ niệm 111 năm ngày sinh"]
+COUNT_NEG = [
+    "năm 2023",
+    "Điều 3 của Quyết định",
+    "ngày 30 tháng 5",
+    "Kỷ niệm 111 năm ngày sinh",
+    "Điều 3 200 người",  # a label before the spaced number: still no count
+]
 
 
 @pytest.mark.parametrize(("text", "expected"), COUNT_POS)
