@@ -54,7 +54,9 @@ def _mark(label: str, out: list[dict[str, Any]]) -> None:
     rss, hwm = _status()
     out.append({"phase": label, "rss": rss, "peak": hwm})
     if tracemalloc.is_tracing():  # --traced: what Python holds, and its biggest holders
-        out[-1]["python"] = tracemalloc.get_traced_memory()[0] // (1024 * 1024)
+        now, peak = tracemalloc.get_traced_memory()
+        out[-1]["python"], out[-1]["python_peak"] = now >> 20, peak >> 20
+        tracemalloc.reset_peak()
         top = tracemalloc.take_snapshot().statistics("lineno")[:12]
         out[-1]["top"] = [f"{t.size // 1024} KiB {t.traceback}" for t in top]
     with open("/proc/self/clear_refs", "w") as f:
@@ -118,7 +120,7 @@ def run(code: Path, pdf: Path, pages: int, distinct: int, ocr_folder: Path, tmp:
 
 
 def _cell(mark: dict[str, Any]) -> str:
-    traced = f" (Python {mark['python']})" if "python" in mark else ""
+    traced = f" (Python {mark['python']} / {mark['python_peak']})" if "python" in mark else ""
     return f"{mark['rss']} / {mark['peak']}{traced}"
 
 
