@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -31,11 +33,34 @@ class ModelJSON:
         self.model = model
 
 
+# A run of UTF-8 bytes outside ASCII: in JSON text only ever inside a string.
+_NON_ASCII = re.compile(rb"[\x80-\xff]+")
+_ESCAPE = "sohoa-json-escape"
+
+
+def _escape(err: UnicodeError) -> tuple[str, int]:
+    """Decoding JSON text as ASCII: the run of UTF-8 bytes at the error as its ``\\u``
+    escapes (pairs past the BMP), as ``json.dumps`` writes them."""
+    if not isinstance(err, UnicodeDecodeError):
+        raise err
+    run = _NON_ASCII.match(err.object, err.start)
+    end = run.end() if run else err.end
+    return json.dumps(err.object[err.start : end].decode())[1:-1], end
+
+
+codecs.register_error(_ESCAPE, _escape)
+
+
 def json_text(value: Any) -> str:
     """The engine's JSON serialiser: a :class:`ModelJSON` by pydantic, anything else as
-    SQLAlchemy's default does (``json.dumps``)."""
+    SQLAlchemy's default does (``json.dumps``).
+
+    Both give ASCII text, as ``json.dumps`` does: a Python string of Vietnamese text takes
+    2 bytes a character, and the driver binds a UTF-8 copy of it beside it; an ASCII one
+    takes 1 and is its own UTF-8. Pydantic writes UTF-8 bytes, whose non-ASCII runs (only
+    ever inside JSON strings) become their ``\\u`` escapes as they are decoded."""
     if isinstance(value, ModelJSON):
-        return value.model.model_dump_json()
+        return value.model.__pydantic_serializer__.to_json(value.model).decode("ascii", _ESCAPE)
     return json.dumps(value)
 
 
