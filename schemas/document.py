@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from pydantic import BaseModel, Field
+from pydantic.dataclasses import dataclass
 
 
 class SourceKind(StrEnum):
@@ -33,7 +34,13 @@ class PageKind(StrEnum):
     SEAL_ONLY = "seal_only"
 
 
-class Box(BaseModel):
+# Box and Span are slotted dataclasses, not models: a long document's record holds one Span
+# (and mostly one Box) per mention of an entity, citation or date on every page (~8,300 at
+# 288 scanned pages), and a model instance carries a dict and a set of the fields it was
+# given: ~1.7 KB a span with its box, against ~0.37 KB here (issue #22). Validation,
+# serialisation and the JSON schema are pydantic's, the same as a model's.
+@dataclass(slots=True)
+class Box:
     """A rectangle in page-image pixels at the page's ``dpi`` (origin top-left)."""
 
     x0: int
@@ -42,7 +49,8 @@ class Box(BaseModel):
     y1: int
 
 
-class Span(BaseModel):
+@dataclass(slots=True)
+class Span:
     """Where a value stands: 1-based page, character offsets into that page's NFC text."""
 
     page: int

@@ -116,14 +116,17 @@ def read(
     ``record``: the row's record already typed, when the caller has just written the row
     from it unchanged (a new document: no correction overlaid). Validating the stored JSON
     again would hold a second copy of every span and box at once: ~10 MB on a 288-page
-    scan, the peak of storing it (issue #22)."""
-    raw = row.record or {}
+    scan, the peak of storing it (issue #22). Such a row holds no confirmation either, and
+    its stored JSON is not read back at all."""
+    confirmed: dict[str, str] = {}
     if record is None:
+        raw = row.record or {}
         try:
             record = Record.model_validate(raw)
         except ValidationError as e:
             log.warning("document %s: stored record does not validate: %s", row.id, e)
             return None
+        confirmed = _confirmations(raw, record)
     return StoredDocument(
         id=row.id,
         filename=row.filename,
@@ -132,7 +135,7 @@ def read(
         record=record,
         pages_info=list(pages or []),
         copy_of=copy_of,
-        confirmed=_confirmations(raw, record),
+        confirmed=confirmed,
     )
 
 

@@ -304,3 +304,20 @@ def test_the_frame_is_not_searched_for_a_token_already_read_well(lexicon, monkey
 def test_a_foreign_word_gets_no_reading_from_the_frame(lexicon, tok):
     """A foreign word is far from every syllable of its frame (under FRAME_FLOOR)."""
     assert [r[1] for r in lexicon.find_readings(tok, {})] == [tok]
+
+
+def test_tone_checks_of_ocr_pages_keep_the_lm_memo_capped_too(model, monkeypatch):
+    """Every OCR page goes through ``fix_tones``, never through a full repair: a long scan's
+    pages grew the memo with the vocabulary they met (issue #22). It starts afresh between
+    pages past its cap, and the tones read are those of a warm memo."""
+    import normalize.repair.model as repair_model
+
+    page = "Uỷ ban nhân dân tinh Sơn La báo cáo kết qua hoạt động năm 2023"
+    warm = model.fix_tones(page)
+    lm = model._r.lm
+    assert len(lm.memo) + len(lm.memo3) > 20
+    monkeypatch.setattr(repair_model, "MEMO_LIMIT", 20)
+    cold = model.fix_tones(page)
+    assert (cold.text, cold.edits) == (warm.text, warm.edits)
+    model.fix_tones("Hội Khuyến học tỉnh")  # trims what the page before it left
+    assert len(lm.memo) + len(lm.memo3) < 200

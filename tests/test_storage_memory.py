@@ -4,14 +4,30 @@
 from __future__ import annotations
 
 import ctypes
+import json
 from typing import Any
 
 import pytest
 from sqlalchemy import select
 
-from schemas import Box, Citation, Document, Page, PageRoute, Record, Source, SourceKind, Span
+from schemas import (
+    Amount,
+    Box,
+    Citation,
+    Count,
+    DateMention,
+    Document,
+    Entity,
+    FieldDetail,
+    Page,
+    PageRoute,
+    Record,
+    Source,
+    SourceKind,
+    Span,
+)
 from service import heaptrim, outcome, readmodel, review
-from service.storage.db import Database
+from service.storage.db import Database, ModelJSON, json_text
 from service.storage.models import CorrectionRow, DocumentRow, ReviewItemRow
 
 SHA = "5" * 64
@@ -76,6 +92,71 @@ def test_a_new_documents_items_come_from_the_record_in_hand(
         assert not created and _CountingRecord.validated == 2
         again = _items(db, doc_id)
         assert "doc.date" not in again and "cit.0" in again
+    finally:
+        db.close()
+
+
+def _at(page: int, a: int, b: int) -> list[Span]:
+    box = Box(x0=a * 9, y0=page * 31, x1=b * 9, y1=page * 31 + 40)
+    return [Span(page=page, start=a, end=b, box=box, confidence=(page % 7) / 10 + 0.2)]
+
+
+def _long_scan(pages: int) -> tuple[Document, Record]:
+    """A scan of ``pages`` pages that mentions a citation, a date, an amount, a count and a
+    place on every page, each with its box and an OCR confidence (floats that print long)."""
+    source = Source(file="long.pdf", sha256="6" * 64, pages=pages, kind=SourceKind.SCANNED)
+    line = "căn cứ Nghị định 30/2020/NĐ-CP ngày 5/3/2020, chi 1.500.000 đồng cho 12,5 ha ở Sơn La"
+    record = Record(source=source, dates=["2020-03-05"])
+    record.doc.number, record.doc.issuer = "12/QĐ-UBND", "UBND tỉnh Sơn La"
+    record.doc.detail["number"] = FieldDetail(text="12/QĐ-UBND", spans=_at(1, 0, 10))
+    for n in range(1, pages + 1):
+        key = "30/2020/NĐ-CP"
+        record.citations.append(
+            Citation(key=key, number="30", year=2020, text=line[7:30], spans=_at(n, 7, 30))
+        )
+        record.date_details.append(
+            DateMention(value="2020-03-05", text="5/3/2020", spans=_at(n, 36, 44))
+        )
+        record.amounts.append(Amount(vnd=1_500_000, text="1.500.000 đồng", spans=_at(n, 50, 64)))
+        record.counts.append(Count(value=12.5, unit="ha", text="12,5 ha", spans=_at(n, 69, 76)))
+        record.entities.append(
+            Entity(label="LOC", text="Sơn La", norm="Sơn La", spans=_at(n, 80, 86))
+        )
+    page = Page(number=1, text=line, route=PageRoute.OCR)
+    return Document(source=source, pages=[page]), record
+
+
+def test_a_long_documents_record_round_trips_through_storage(db_url: str) -> None:
+    """A new document's record is written by pydantic straight from the typed record
+    (``ModelJSON``, no tree of dicts first): what is stored, read back as a dict or through
+    the read model, is the record exactly, in the session that wrote it and in the next;
+    a re-extraction writes the dump with corrections overlaid, as before."""
+    document, record = _long_scan(300)
+    dumped = record.model_dump(mode="json")
+    assert json.loads(json_text(ModelJSON(record))) == json.loads(json.dumps(dumped))
+    db = Database(db_url)
+    try:
+        with db.session() as s:
+            row, created = outcome.save_document(s, "long.pdf", document, record, "t")
+            assert created and row.record == dumped  # read back from the row, not the wrapper
+            doc_id = row.id
+        with db.session() as s:
+            stored = s.get(DocumentRow, doc_id)
+            assert stored is not None and stored.record == dumped
+            view = readmodel.read(stored)
+            assert view is not None and view.record == record and view.confirmed == {}
+            assert (stored.number, stored.issuer) == ("12/QĐ-UBND", "UBND tỉnh Sơn La")
+        with db.session() as s:
+            s.add(CorrectionRow(document_id=doc_id, field="issuer", value="UBND huyện",
+                                previous=None, author="an"))  # fmt: skip
+        with db.session() as s:
+            row, created = outcome.save_document(s, "long.pdf", document, record, "t")
+            assert not created and row.issuer == "UBND huyện"
+        with db.session() as s:
+            stored = s.get(DocumentRow, doc_id)
+            assert stored is not None
+            assert stored.record["citations"] == dumped["citations"]
+            assert stored.record["doc"]["detail"]["issuer"]["corrected_by"] == "an"
     finally:
         db.close()
 

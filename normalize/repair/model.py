@@ -69,9 +69,12 @@ ABBR_BEFORE_NUMBER = re.compile(r"[A-ZĐ]{2,5} \d")
 # 003 on 001): 0 / 1 / 2 / 3 nats gave 0.9287 / 0.9301 / 0.9309 / 0.9309 and 0.9678 flat.
 CASE_BONUS = 2.0
 CACHE_LIMIT = 200_000  # memoised tokens per model before the memo starts afresh
-# LM log-p memoised per mix weight (bigrams + trigrams) before the memo starts afresh:
-# ~100 bytes each, so ~30 MB per weight; a 20 KB report asks ~5,000 new ones.
-MEMO_LIMIT = 300_000
+# LM log-p memoised per mix weight (bigrams + trigrams) before the memo starts afresh,
+# checked between texts: ~100 bytes each, so ~3 MB per weight; a 20 KB report asks ~5,000
+# new ones, an OCR page's tone check 1,000-2,000. Hits are mostly within a text, which the
+# memo keeps whole; at 300,000 a long scan's pages grew the ingest process by ~7 MB over 41
+# distinct pages and never reached the limit (issue #22).
+MEMO_LIMIT = 30_000
 # The archive's weight per text (Repairer._doc_mu): EM iterations, the step weights are
 # rounded to (and the least drop that is acted on), and the fewest words to judge by.
 DOC_MU_ITERATIONS = 20

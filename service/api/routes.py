@@ -6,6 +6,7 @@ details), so the OpenAPI schema at /openapi.json is the contract clients and sch
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import tempfile
@@ -607,7 +608,7 @@ def review_queue(
                     reason=i.reason,
                     confidence=i.confidence,
                     page=i.page,
-                    box=ReviewBox(**vars(i.box)) if i.box else None,
+                    box=ReviewBox(**dataclasses.asdict(i.box)) if i.box else None,
                 )
                 for i in shown
             ],

@@ -46,6 +46,7 @@ from normalize.keys import (
 )
 from schemas import HEADER_VALUE_FIELDS, Citation, Document, Page, Record
 from service.storage import places
+from service.storage.db import ModelJSON
 from service.storage.models import (
     CitationRow,
     CitedKeyRow,
@@ -205,8 +206,12 @@ def write_document(
         if created
         else list(s.scalars(select(CorrectionRow).where(CorrectionRow.document_id == row.id)))
     )
-    data = apply_corrections(record.model_dump(mode="json"), corrections)
-    head = data["doc"]
+    if created:  # the record as extracted, written by pydantic at flush (see ModelJSON)
+        head = record.doc.model_dump(mode="json")
+        row.record = ModelJSON(record)  # type: ignore[assignment]  # a dict once stored
+    else:
+        row.record = apply_corrections(record.model_dump(mode="json"), corrections)
+        head = row.record["doc"]
     full_text = document.text
     row.mime, row.size = document.source.mime, document.source.size
     row.pages, row.kind = document.source.pages, document.source.kind.value
@@ -215,7 +220,6 @@ def write_document(
     row.issuer, row.title = head.get("issuer"), head.get("title")
     row.has_figures = bool(record.amounts or record.counts)
     row.text, row.folded = full_text, fold(full_text)
-    row.record = data
     row.pipeline_version = pipeline_version
     row.updated_at = utcnow()
     row.doc_key = document_key(row.number)
@@ -226,6 +230,8 @@ def write_document(
     register_keys(s, columns)
     row.citations = [CitationRow(**c, doc_date=row.doc_date or "") for c in columns]
     s.flush()
+    if created:  # whoever reads the row's record next reads the stored JSON, as a dict
+        s.expire(row, ["record"])
     stored = pages if pages is not None else (stored_page(p) for p in document.pages)
     write_pages(s, row.id, stored, replace=not created)
     return row, created

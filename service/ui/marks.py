@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import itertools
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 
 from markupsafe import Markup, escape
 
@@ -231,7 +231,7 @@ def page_boxes(refs: list[Ref], page: int, info: dict) -> list[PageBox]:
         for s in r.spans:
             if s.page != page:
                 continue
-            box = s.box.model_dump() if s.box else None
+            box = asdict(s.box) if s.box else None
             if not box:
                 found = _word_boxes(words, s.start, s.end)
                 box = _union(found) if found else None
