@@ -125,6 +125,11 @@ _ISSUER_AFTER = re.compile(
     + r")\b"
 )
 _LIST_GAP = re.compile(r"[ \t\n]*(?:,|va)[ \t\n]*(?:\d{1,5}[ \t]*(?:,|va)[ \t\n]*)*")
+# between two keys of one enumeration: a comma, semicolon or "và"/"hoặc", perhaps the type
+# word and "số" again
+_ENUM_GAP = re.compile(
+    rf"[ \t\n]*(?:[,;]|va|hoac)[ \t\n]*(?:(?:{_TYPE_WORD})[ \t\n]*)?(?:s[o6]\b[ \t]*:?[ \t]*)?"
+)
 
 
 @dataclass
@@ -142,6 +147,9 @@ class CiteHit:
     flags: list[str] = field(default_factory=list)
     aliases: list[str] = field(default_factory=list)
     named: str | None = None  # the type code the word before the key names ("Kết luận": KL)
+    # the numbers of the keys listed with this one ("66-NQ/TW và 68-NQ/TW"): a writer lists
+    # different documents, so a digit slip apart is no misreading among them
+    listed: frozenset[str] = frozenset()
 
 
 def _trim_candidates(raw: str) -> list[str]:
@@ -375,7 +383,26 @@ def find_citations(page: PageText) -> tuple[list[CiteHit], list[ListRef]]:
                     )
                 )
                 refs[i] = None
+    full.sort(key=lambda h: h.start)
+    _mark_lists(page, full)
     return sorted(full + laws, key=lambda h: h.start), [r for r in refs if r is not None]
+
+
+def _mark_lists(page: PageText, full: list[CiteHit]) -> None:
+    """Give the keys of one enumeration ("các Nghị quyết số 57-NQ/TW, 66-NQ/TW và Nghị
+    quyết số 68-NQ/TW") the numbers listed together (``CiteHit.listed``)."""
+    runs: list[list[CiteHit]] = []
+    for h in full:
+        gap = page.folded[runs[-1][-1].end : h.start] if runs else ""
+        if runs and runs[-1][-1].end <= h.start and _ENUM_GAP.fullmatch(gap):
+            runs[-1].append(h)
+        else:
+            runs.append([h])
+    for run in runs:
+        numbers = frozenset(h.parts.number for h in run if h.parts is not None)
+        if len(numbers) > 1:
+            for h in run:
+                h.listed = numbers
 
 
 def resolve_partials(
@@ -618,7 +645,7 @@ def _flag_disputed(numbers: dict[str, list[CiteHit]], moves: dict[str, str]) -> 
     flagged ``number_disputed`` (never merged). Printed dates that differ say they are
     two documents."""
     for a, b in itertools.permutations(numbers, 2):
-        if a in moves or b in moves or not digit_slip(a, b):
+        if a in moves or b in moves or not digit_slip(a, b) or _listed_together(numbers[a], b):
             continue
         dates_a = {h.date for h in numbers[a] if h.date}
         dates_b = {h.date for h in numbers[b] if h.date}
@@ -629,11 +656,16 @@ def _flag_disputed(numbers: dict[str, list[CiteHit]], moves: dict[str, str]) -> 
                 h.flags.append(NUMBER_DISPUTED)
 
 
+def _listed_together(hits: list[CiteHit], number: str) -> bool:
+    """Whether one of ``hits`` was listed with a key numbered ``number``."""
+    return any(number in h.listed for h in hits)
+
+
 def _better_reading(
     number: str, hits: list[CiteHit], worse: str, found: list[CiteHit], lex: Lexicon
 ) -> bool:
     """Whether ``number`` (met in ``hits``) is the true reading of ``worse`` (met once)."""
-    if len(found) != 1 or not digit_slip(number, worse):
+    if len(found) != 1 or not digit_slip(number, worse) or _listed_together(hits, worse):
         return False
     support = (len(hits), sum(_clean(h, lex) for h in hits))
     if support <= (1, sum(_clean(h, lex) for h in found)):

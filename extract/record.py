@@ -50,7 +50,8 @@ log = logging.getLogger(__name__)
 # 0.7.1: a name or title restored by diacritic repair is flagged (repaired), its least sure
 # word's posterior its confidence; 0.7.2: a key's digits read as letters (l2/202l), its
 # number split by a space and its last letter split off are read back, flagged; dates
-# wrapped over lines, with a 1 or 0 read as I, l or O, after "ngàv"
+# wrapped over lines, with a 1 or 0 read as I, l or O, after "ngàv"; UBTVQH keys, laws with a
+# bare year; keys listed together are different documents (66-NQ/TW và 68-NQ/TW)
 EXTRACTOR_VERSION = "extract-0.7.2"
 
 CITED_AFTER = "cited_after"

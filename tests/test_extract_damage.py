@@ -309,3 +309,25 @@ def test_reading_digits_back_keeps_offsets_and_touches_only_number_like_runs(tex
     read = _digits_read(text)
     assert len(read) == len(text)
     assert all(a == b or (a in "lIO|]o" and b in "01") for a, b in zip(text, read, strict=True))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Triển khai các Nghị quyết số 57-NQ/TW, 59-NQ/TW, 66-NQ/TW và 68-NQ/TW.",
+        "Nghị quyết số 66-NQ/TW và Nghị quyết số 68-NQ/TW của Bộ Chính trị.",
+        # 66 attested three times: 68, met once, was taken for a misread 66 and lost
+        "Thực hiện Nghị quyết số 66-NQ/TW. Quán triệt Nghị quyết số 66-NQ/TW. "
+        "Triển khai các Nghị quyết số 66-NQ/TW và 68-NQ/TW.",
+    ],
+)
+def test_keys_listed_together_are_different_documents(text: str) -> None:
+    """A writer lists different documents: two numbers a digit slip apart (6/8) in one
+    enumeration are neither merged nor disputed."""
+    got = _cites(text)
+    assert got["66-NQ/TW"] is False and got["68-NQ/TW"] is False
+
+
+def test_keys_a_slip_apart_in_separate_sentences_stay_disputed() -> None:
+    got = _cites("Nghị quyết số 66-NQ/TW của Bộ Chính trị. Nghị quyết số 68-NQ/TW đã nêu.")
+    assert got == {"66-NQ/TW": True, "68-NQ/TW": True}
