@@ -416,7 +416,10 @@ class KeyQuery:
         return f"-{fold(self.issuer_code)}-" in f"-{fold(parts.issuer_code or '')}-"
 
 
-_QUERY_KEY = re.compile(r"\d{1,5}\s*[/-]\s*[\w/\- Đđ]*[A-Za-zĐđ]")
+# a key typed in a query; it may end in digits ("12/2024/QH15", "27/2022/UBTVQH15")
+_QUERY_KEY = re.compile(r"\d{1,5}\s*[/-]\s*[\w/\- Đđ]*[A-Za-zĐđ]\d*")
+# a type code typed glued to its number ("qd677", "NQ57")
+_GLUED = re.compile(r"(?<![\w])([A-Za-zĐđ]{2,3})(\d{1,5})(?!\w)")
 _FILLER = {"so", "ngay", "cua", "ky", "hieu", "van", "ban", "nam"}
 # Issuer phrases people type instead of a code.
 ISSUER_PHRASES: dict[str, str] = {
@@ -462,6 +465,10 @@ def parse_query(q: str) -> KeyQuery:
         out.text = _leftover(rest)
         return out
     out = KeyQuery()
+    q = _GLUED.sub(
+        lambda m: f"{m.group(1)} {m.group(2)}" if _type_from_query_token(m.group(1)) else m.group(),
+        q,
+    )
     f = " " + re.sub(r"[^\w]+", " ", fold(q)) + " "
     for word, code in sorted(TYPE_WORDS.items(), key=lambda kv: -len(kv[0])):
         if f" {word} " in f:

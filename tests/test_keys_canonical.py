@@ -75,6 +75,16 @@ def test_parse_key_parts() -> None:
         ("677/QD-TTg", "677", "QĐ", "TTg", "677/QĐ-TTg"),
         ("quyet dinh 677", "677", "QĐ", None, None),
         ("nghị quyết 57 bộ chính trị", "57", "NQ", "TW", "57-NQ/TW"),
+        # typed glued, the code before the number
+        ("qd677", "677", "QĐ", None, None),
+        ("NQ57", "57", "NQ", None, None),
+        ("Qđ677 ttg", "677", "QĐ", "TTg", "677/QĐ-TTg"),
+        # keys that end in digits (it kept "27/2022/UBTVQH" and searched "15")
+        ("27/2022/UBTVQH15", "27", None, "UBTVQH15", "27/2022/UBTVQH15"),
+        ("12/2024/QH15", "12", None, "QH15", "12/2024/QH15"),
+        # no type code glued: text
+        ("H14", None, None, None, None),
+        ("ab12", None, None, None, None),
     ],
 )
 def test_parse_query(query, number, type_code, issuer, key) -> None:
