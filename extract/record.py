@@ -48,8 +48,10 @@ log = logging.getLogger(__name__)
 # bounds a handwritten number and flags one out of order (number_order); an issuer and its
 # parent as sure as the words of both; issuer_suspect, place spelling, title and key rules;
 # 0.7.1: a name or title restored by diacritic repair is flagged (repaired), its least sure
-# word's posterior its confidence
-EXTRACTOR_VERSION = "extract-0.7.1"
+# word's posterior its confidence; 0.7.2: heading lines grouped into bodies by their kind
+# word (a long name wrapped over lines is one body), known bodies and Party committees
+# spelt as named, "Thực hiện ..." centred under the type heading is the title (#15)
+EXTRACTOR_VERSION = "extract-0.7.2"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = numbering.NUMBER_ORDER

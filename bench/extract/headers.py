@@ -33,9 +33,9 @@ import logging
 import math
 import random
 import sys
+import time
 import unicodedata
 from dataclasses import dataclass, field
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -207,9 +207,7 @@ def draw_issuer(rng: random.Random) -> tuple[str, Issuer]:
         code = "P" + "".join(w[0] for w in name.split()[1:] if w[0].isupper())
         parent = f"UBND {kind} {short}"
         title = rng.choice([["TRƯỞNG PHÒNG"], ["KT. TRƯỞNG PHÒNG", "PHÓ TRƯỞNG PHÒNG"]])
-        return layout, Issuer(
-            [up(name)], name, code, [up(parent)], parent, title, place=short
-        )
+        return layout, Issuer([up(name)], name, code, [up(parent)], parent, title, place=short)
     if layout == "party":
         level = rng.choice(["province", "district"])
         kind, short, _ = locality(rng, level)
@@ -227,14 +225,18 @@ def draw_issuer(rng: random.Random) -> tuple[str, Issuer]:
         name = rng.choice(["Ban Tuyên giáo", "Ban Tổ chức", "Ban Dân vận", "Văn phòng"])
         parent = f"{'Tỉnh ủy' if pkind == 'tỉnh' else 'Thành ủy'} {prov}"
         title = rng.choice([["TRƯỞNG BAN"], ["K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"]])
-        return layout, Issuer(
-            [up(name)], name, "BTGTU", [up(parent)], parent, title, True, prov
-        )
+        return layout, Issuer([up(name)], name, "BTGTU", [up(parent)], parent, title, True, prov)
     # a mass organisation of a province, its name long enough to wrap
     pkind, prov, _ = locality(rng, "province")
     org = rng.choice(
-        ["Ủy ban Mặt trận Tổ quốc Việt Nam", "Hội Liên hiệp Phụ nữ", "Hội Nông dân",
-         "Hội Cựu chiến binh", "Liên đoàn Lao động", "Hội Chữ thập đỏ"]
+        [
+            "Ủy ban Mặt trận Tổ quốc Việt Nam",
+            "Hội Liên hiệp Phụ nữ",
+            "Hội Nông dân",
+            "Hội Cựu chiến binh",
+            "Liên đoàn Lao động",
+            "Hội Chữ thập đỏ",
+        ]
     )
     name = f"{org} {pkind} {prov}"
     return "org", Issuer([up(name)], name, "HND", signer_title=["CHỦ TỊCH"], place=prov)
@@ -353,8 +355,12 @@ def render(rng: random.Random) -> Page:
     sy += rng.choice([4, 5, 6]) * lh
     centred(d, rcx, sy, signer, bold)
     small = ImageFont.truetype(str(FONTS / "LiberationSerif-Regular.ttf"), round(px * 0.85))
-    d.text((left_x, y), "Nơi nhận:", font=ImageFont.truetype(
-        str(FONTS / "LiberationSerif-BoldItalic.ttf"), round(px * 0.9)), fill=0)
+    d.text(
+        (left_x, y),
+        "Nơi nhận:",
+        font=ImageFont.truetype(str(FONTS / "LiberationSerif-BoldItalic.ttf"), round(px * 0.9)),
+        fill=0,
+    )
     for i, line in enumerate(["- Như trên;", "- Lưu: VT."]):
         d.text((left_x, y + (i + 1) * lh * 0.9), line, font=small, fill=0)
     truth: dict[str, str | None] = {
@@ -494,9 +500,7 @@ def main() -> None:
         idx = [i for i in range(args.n) if i % 2 == parity]
         sub = [truths[i] for i in idx]
         if base is not None:
-            rows.append(
-                (f"{half}, {args.baseline}", score(sub, [base[i] for i in idx], False, ""))
-            )
+            rows.append((f"{half}, {args.baseline}", score(sub, [base[i] for i in idx], False, "")))
         verbose = args.verbose and parity == 0
         rows.append((f"{half}, this tree", score(sub, [records[i] for i in idx], verbose, "d")))
     print(f"\nsynthetic first pages: --n {args.n} --seed {args.seed} (F1 per field)")
@@ -507,11 +511,7 @@ def main() -> None:
     print("  layouts:", ", ".join(f"{k} {v}" for k, v in sorted(layouts.items())))
 
 
-def _lexicons() -> tuple[list[tuple[str, str, str]], list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-    return units("province"), units("district"), units("ward")
-
-
-PROVINCES, DISTRICTS, WARDS = _lexicons()
+PROVINCES, DISTRICTS, WARDS = units("province"), units("district"), units("ward")
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).parent))

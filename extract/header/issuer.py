@@ -10,6 +10,7 @@ from rapidfuzz import fuzz, process
 from extract.gazetteer import proper_place
 from extract.header.fields import HeaderField, HeaderResult
 from extract.header.lines import SYLLABLE, org_key, wordlike
+from normalize.codes import default_lexicon
 from normalize.fold import fold
 from normalize.keys import ISSUER_CODES
 
@@ -37,7 +38,14 @@ _ORG_PHRASES = {
     "ban": "Ban",
     "hoi": "Hội",
 }
-_KNOWN_BODIES = {fold(name): name for name in ISSUER_CODES.values()}
+# The bodies the key lexicon names (codes.json's issuers and the key parser's table), in
+# their own spelling: "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG" is "Sở Tài nguyên và Môi trường".
+_KNOWN_BODIES = {
+    fold(name): name for name in [*default_lexicon().names.values(), *ISSUER_CODES.values()]
+}
+# Locality words that are also the fold of common words of a body's name ("XÃ HỘI",
+# "QUẢN LÝ", "QUÂN SỰ", "ĐỊA PHƯƠNG"): a locality only when a place name follows.
+_AMBIGUOUS_LOCALITY = {"xa", "quan", "phuong"}
 _HEADS = {"so", "bo", "ban", "phong", "cuc", "chi cuc", "trung tam", "truong", "hoi", "vien"}
 _ORG_MULTI = [k for k in _ORG_PHRASES if " " in k]
 ISSUER_SUSPECT = "issuer_suspect"
@@ -67,22 +75,30 @@ def normal_case(text: str) -> str:
 def _normal(text: str) -> tuple[str, bool]:
     """The name in normal case, and whether a part of it was matched only fuzzily (an OCR
     slip taken for the nearest known phrase or place: likely, not sure)."""
-    known = _KNOWN_BODIES.get(org_key(fold(" ".join(text.split()))))
-    if known:  # "BỘ GIÁO DỤC VÀ ĐÀO TẠO" -> "Bộ Giáo dục và Đào tạo"
-        return known, False
     words = text.split()
     out: list[str] = []
     fuzzy = False
-    i = 0
+    i = _known_head(words, out)
+    if i == len(words):  # "BỘ GIÁO DỤC VÀ ĐÀO TẠO" -> "Bộ Giáo dục và Đào tạo"
+        return out[0], False
     while i < len(words):
+        if out and fold(out[-1]).split()[-1] == "uy":  # "TỈNH ỦY QUẢNG NGÃI": its place
+            rest = " ".join(words[i:])
+            place = proper_place(rest) or proper_place(rest, fuzzy=True)
+            if place:
+                fuzzy = fuzzy or proper_place(rest) is None
+                out.append(place)
+                break
         for n in (4, 3, 2, 1):
             chunk = org_key(fold(" ".join(words[i : i + n])))
             if i + n > len(words):
                 continue
             if chunk in _LOCALITY and out:
-                out.append(_LOCALITY[chunk])
                 rest = " ".join(words[i + n :])
                 place = proper_place(rest) or proper_place(rest, fuzzy=True)
+                if place is None and (chunk in _AMBIGUOUS_LOCALITY or not rest):
+                    continue  # "XÃ HỘI", "QUẢN LÝ": words of the name, not a locality
+                out.append(_LOCALITY[chunk])
                 fuzzy = fuzzy or (place is not None and proper_place(rest) is None)
                 out.append(place or rest.title())
                 return " ".join(out).strip(), fuzzy
@@ -101,6 +117,18 @@ def _normal(text: str) -> tuple[str, bool]:
     return text[:1].upper() + text[1:], fuzzy
 
 
+def _known_head(words: list[str], out: list[str]) -> int:
+    """The longest run of first words that is a known body's name, put into ``out`` in its
+    own spelling ("HỘI LIÊN HIỆP PHỤ NỮ TỈNH ..." -> "Hội Liên hiệp Phụ nữ"); how many
+    words it took (0: none)."""
+    for n in range(len(words), 0, -1):
+        known = _KNOWN_BODIES.get(org_key(fold(" ".join(words[:n]))))
+        if known:
+            out.append(known)
+            return n
+    return 0
+
+
 def _plain_word(w: str, out: list[str]) -> str:
     """A word that is no known phrase: abbreviations keep their capitals (UBND, KHVN)."""
     if re.search(r"\d", w) or (w.isupper() and out != [] and not SYLLABLE.match(fold(w))):
@@ -111,25 +139,17 @@ def _plain_word(w: str, out: list[str]) -> str:
 
 
 def _group_issuer(lines: list[str]) -> list[tuple[str, list[int]]]:
-    """Heading lines joined into bodies: a wrapped place name or "VÀ ..." continues one.
-    Each body comes with the indexes of its lines."""
+    """Heading lines joined into bodies. A body's name opens with its kind (Phụ lục I:
+    "ỦY BAN ...", "SỞ ...", "TỈNH ỦY"), so a line of words that opens with none continues
+    the body above: a wrapped place name ("TỈNH QUẢNG NGÃI"), the rest of a long name
+    ("PHÁT TRIỂN NÔNG THÔN", "NAM TỈNH THÁI BÌNH"). A line that opens with a kind word
+    continues it only where the two make one known body ("... VÀ MÔI" / "TRƯỜNG") or the
+    line above ends on a word that needs more ("VÀ", "CỦA"). Each body comes with the
+    indexes of its lines."""
     groups: list[str] = []
     members: list[list[int]] = []
     for i, line in enumerate(lines):
-        f = fold(line).strip()
-        first = f.split()[0] if f.split() else ""
-        cont = first in ("tinh", "huyen", "xa", "phuong", "quan", "thi", "thanh", "va", "cua")
-        body = re.match(r"(?:tinh|huyen|thanh|quan|dang) uy\b", f)  # "TỈNH ỦY" is a body
-        # "HỘI KHUYẾN HỌC HUYỆN MAI / SƠN": a place name wrapped onto the next line
-        cont = cont or (
-            len(f.split()) <= 2
-            and bool(groups)
-            and bool(
-                re.search(r"\b(?:tinh|huyen|xa|phuong|quan|thanh pho|thi xa)\b", fold(groups[-1]))
-            )
-        )
-        cont = cont and not body
-        if groups and (cont or fold(groups[-1]).split()[-1] in ("va", "cua")):
+        if groups and _continues_body(groups[-1], line):
             groups[-1] += " " + line.strip()
             members[-1].append(i)
         else:
@@ -138,10 +158,34 @@ def _group_issuer(lines: list[str]) -> list[tuple[str, list[int]]]:
     return list(zip(groups, members, strict=True))
 
 
+def _continues_body(above: str, line: str) -> bool:
+    """Whether heading ``line`` goes on with the body named in ``above`` (see
+    ``_group_issuer``). A line of OCR junk (a seal's ink) never does."""
+    f = org_key(fold(line)).strip()
+    if fold(above).split()[-1:] in (["va"], ["cua"]):
+        return True
+    if _opens_known(f"{above} {line}"):
+        return True
+    return bool(f) and not _opens_with_kind(line) and wordlike(line)
+
+
+def _opens_with_kind(text: str) -> bool:
+    """Whether ``text`` opens with a kind of body (``_KINDS``)."""
+    words = re.sub(r"[^\w\s]", " ", org_key(fold(text))).split()
+    return bool({" ".join(words[:n]) for n in (1, 2, 3)} & _KINDS)
+
+
+def _opens_known(text: str) -> bool:
+    """Whether ``text`` is a known body's whole name (``_KNOWN_BODIES``), as two heading
+    lines that one long name wraps over."""
+    return org_key(fold(" ".join(text.split()))) in _KNOWN_BODIES
+
+
 def read_issuer(page: int, left: list[tuple[int, str]], out: HeaderResult) -> None:
     """Issuer and parent from the left column's heading lines (offset, text)."""
-    # keep the block right before the number line: stamp noise may sit above it
-    block = left[-3:]
+    # the block right before the number line (stamp noise may sit above it): a parent
+    # and an issuer of up to three lines each (a long name wraps)
+    block = left[-6:]
     if not block:
         return
     groups = _group_issuer([t for _, t in block])

@@ -78,6 +78,7 @@ class _Title:
     """The title's lines as taken so far: (offset, text) and their OCR words."""
 
     parts: list[tuple[int, str]] = field(default_factory=list)
+    head: list[Word] = field(default_factory=list)  # the type heading's words
     words: list[list[Word]] = field(default_factory=list)
     upper: bool = False  # "KẾ HOẠCH TUYÊN TRUYỀN / NĂM 2025": type and title in capitals
     cut: bool = False  # ended by the length bound before a line that could go on
@@ -142,6 +143,7 @@ def _type_heading(
     """Read the type from a heading line; True when the line is done with (not the title)."""
     if s in TYPE_NAMES and is_upper(line):
         out.doc_type = HeaderField(TYPE_NAMES[s], page.number, pos, pos + len(line))
+        t.head = page.words_in(pos, pos + len(line))
         return True
     head = next((n for n in TYPE_NAMES if s.startswith(n + " ")), None)
     if head and is_upper(line):
@@ -165,13 +167,16 @@ def _ends_title(line: str, s: str, t: _Title, words: list[Word]) -> bool:
     """Whether this line is past the title's end.
 
     A body opening ("Thực hiện ...", "Căn cứ ...") ends the title; in lowercase right under
-    the type it is the title itself ("thực hiện Kết luận số 49-KL/TW ..."), and in lowercase
-    under a title line it is the title wrapping. Where the words have boxes, the layout
-    decides first: title lines are centred under each other at one line's pitch; a blank
-    line's gap or an off-centre line ends the title.
+    the type it is the title itself ("thực hiện Kết luận số 49-KL/TW ..."), and so it is
+    capitalised where the boxes show it centred right under the type heading, as a title
+    line is ("KẾ HOẠCH / Thực hiện Nghị quyết số ..."; a body paragraph runs from the
+    margin after a gap). In lowercase under a title line it is the title wrapping. Where
+    the words have boxes, the layout decides first: title lines are centred under each
+    other at one line's pitch; a blank line's gap or an off-centre line ends the title.
     """
     if not t.parts:
-        return bool(_TITLE_STOP.match(s) and line.strip()[:1].isupper())
+        under_type = _continues(t.head, words) is True
+        return bool(_TITLE_STOP.match(s) and line.strip()[:1].isupper() and not under_type)
     layout = _continues(t.words[-1], words)
     if layout is False or (t.upper is False and is_upper(line)):
         return True

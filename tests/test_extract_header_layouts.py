@@ -1,0 +1,169 @@
+"""Issuer layouts the design scans do not show (found by bench/extract/headers.py): a
+body's name wrapped over lines, a body under a parent of two lines, Party committees and
+known bodies spelt as named, and a title opening like a body paragraph. Each rule with a
+case it must leave alone."""
+
+import pytest
+
+from extract import build_record
+from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
+
+RIGHT = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
+
+
+def doc(text: str, words: list[Word] | None = None) -> Document:
+    page = Page(number=1, text=text, route=PageRoute.OCR, words=words or [])
+    return Document(
+        source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED), pages=[page]
+    )
+
+
+def bodies(heading: str) -> tuple[str | None, str | None]:
+    """(parent, issuer) read from a header whose left block is ``heading``'s lines."""
+    lines = heading.split("\n")
+    rows = [f"{b}    {RIGHT[i]}" if i < 2 else b for i, b in enumerate(lines)]
+    text = (
+        "\n".join(rows)
+        + "\nSố: 12/BC-UBND    Sơn La, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
+        + "Kết quả công tác năm 2023\n"
+    )
+    h = build_record(doc(text)).doc
+    return h.parent_issuer, h.issuer
+
+
+@pytest.mark.parametrize(
+    ("heading", "parent", "issuer"),
+    [
+        # a long name wrapped: the second line opens with no kind of body
+        (
+            "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT\nNAM TỈNH THÁI BÌNH",
+            None,
+            "Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh Thái Bình",
+        ),
+        (
+            "UBND TỈNH SƠN LA\nSỞ NÔNG NGHIỆP VÀ PHÁT\nTRIỂN NÔNG THÔN",
+            "UBND tỉnh Sơn La",
+            "Sở Nông nghiệp và Phát triển nông thôn",
+        ),
+        # "TRƯỜNG" opens like a body (a school) but ends a known name
+        (
+            "UBND HUYỆN MAI SƠN\nPHÒNG TÀI NGUYÊN VÀ MÔI\nTRƯỜNG",
+            "UBND huyện Mai Sơn",
+            "Phòng Tài nguyên và Môi trường",
+        ),
+        # a parent over two lines above an issuer over two lines
+        (
+            "ỦY BAN NHÂN DÂN\nTỈNH NINH BÌNH\nSỞ NÔNG NGHIỆP VÀ PHÁT\nTRIỂN NÔNG THÔN",
+            "Ủy ban nhân dân tỉnh Ninh Bình",
+            "Sở Nông nghiệp và Phát triển nông thôn",
+        ),
+    ],
+)
+def test_a_name_wrapped_over_lines_is_one_body(heading: str, parent: str, issuer: str) -> None:
+    assert bodies(heading) == (parent, issuer)
+
+
+@pytest.mark.parametrize(
+    ("heading", "parent", "issuer"),
+    [
+        # a short line opening with a kind of body is a body, not a wrapped place name
+        ("UBND TỈNH BẠC LIÊU\nVĂN PHÒNG", "UBND tỉnh Bạc Liêu", "Văn phòng"),
+        ("ĐẢNG BỘ TỈNH YÊN BÁI\nTỈNH ỦY", "Đảng bộ tỉnh Yên Bái", "Tỉnh ủy"),
+        ("UBND TỈNH QUẢNG NGÃI\nBAN CHỈ ĐẠO 138", "UBND tỉnh Quảng Ngãi", "Ban Chỉ đạo 138"),
+        # a wrapped place name still continues its body
+        ("ỦY BAN NHÂN DÂN\nTỈNH QUẢNG NGÃI", None, "Ủy ban nhân dân tỉnh Quảng Ngãi"),
+        ("HỘI KHUYẾN HỌC HUYỆN MAI\nSƠN", None, "Hội Khuyến học huyện Mai Sơn"),
+    ],
+)
+def test_a_line_opening_with_a_kind_of_body_starts_one(
+    heading: str, parent: str | None, issuer: str
+) -> None:
+    assert bodies(heading) == (parent, issuer)
+
+
+def test_a_line_of_seal_ink_does_not_continue_a_body() -> None:
+    parent, issuer = bodies("UBND TỈNH SƠN LA\nỨC Ĩ ÊÊ Ô")
+    assert parent == "UBND tỉnh Sơn La"
+    assert issuer is not None and "Sơn La" not in issuer
+
+
+@pytest.mark.parametrize(
+    ("heading", "issuer"),
+    [
+        # a locality word that is also a word of the name ("XÃ HỘI", "QUẢN LÝ", "QUÂN SỰ")
+        (
+            "BAN QUẢN LÝ DỰ ÁN ĐẦU TƯ XÂY DỰNG TỈNH SƠN LA",
+            "Ban Quản lý dự án đầu tư xây dựng tỉnh Sơn La",
+        ),
+        ("BỘ CHỈ HUY QUÂN SỰ TỈNH SƠN LA", "Bộ Chỉ huy quân sự tỉnh Sơn La"),
+        ("SỞ LAO ĐỘNG - THƯƠNG BINH VÀ XÃ HỘI", "Sở Lao động - Thương binh và Xã hội"),
+        # ... and a locality where a place follows it
+        ("ỦY BAN NHÂN DÂN XÃ CHIỀNG MUNG", "Ủy ban nhân dân xã Chiềng Mung"),
+        ("UBND QUẬN KIẾN AN", "UBND quận Kiến An"),
+    ],
+)
+def test_a_locality_word_needs_a_place_after_it(heading: str, issuer: str) -> None:
+    assert bodies(heading)[1] == issuer
+
+
+@pytest.mark.parametrize(
+    ("heading", "issuer"),
+    [
+        ("TỈNH ỦY QUẢNG NGÃI", "Tỉnh ủy Quảng Ngãi"),  # a committee and its place
+        ("HUYỆN ỦY MAI SƠN", "Huyện ủy Mai Sơn"),
+        ("HỘI LIÊN HIỆP PHỤ NỮ TỈNH SƠN LA", "Hội Liên hiệp Phụ nữ tỉnh Sơn La"),  # known head
+        ("PHÒNG GIÁO DỤC VÀ ĐÀO TẠO", "Phòng Giáo dục và Đào tạo"),
+        ("BAN TUYÊN GIÁO TỈNH ỦY", "Ban Tuyên giáo Tỉnh ủy"),
+        # left alone: a committee without a place, a name the lexicon does not hold
+        ("TỈNH ỦY", "Tỉnh ủy"),
+        ("TRUNG TÂM Y TẾ HUYỆN MAI SƠN", "Trung tâm y tế huyện Mai Sơn"),
+    ],
+)
+def test_known_bodies_and_committees_are_spelt_as_named(heading: str, issuer: str) -> None:
+    assert bodies(heading)[1] == issuer
+
+
+HEAD = """ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH QUẢNG NGÃI    Độc lập - Tự do - Hạnh phúc
+Số: 28/KH-UBND    Quảng Ngãi, ngày 22 tháng 11 năm 2024
+"""
+
+
+def _laid_out(rows: list[tuple[str, int, int]]) -> Document:
+    """HEAD without boxes, then one text line per (text, x0, y0): 40 px tall words."""
+    text, words = HEAD, []
+    for line, x0, y0 in rows:
+        for w in line.split():
+            box = Box(x0=x0, y0=y0, x1=x0 + 24 * len(w), y1=y0 + 40)
+            words.append(Word(text=w, box=box, conf=95, start=len(text)))
+            text += w + " "
+            x0 += 24 * len(w) + 20
+        text = text[:-1] + "\n"
+    return doc(text, words)
+
+
+def _centred(line: str, y0: int, centre: int = 1200) -> tuple[str, int, int]:
+    width = sum(24 * len(w) + 20 for w in line.split()) - 20
+    return line, centre - width // 2, y0
+
+
+def test_a_title_opening_like_a_body_centred_under_the_type_is_the_title() -> None:
+    rows = [
+        _centred("KẾ HOẠCH", 500),
+        _centred("Thực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy", 560),
+        ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;", 300, 700),
+    ]
+    assert build_record(_laid_out(rows)).doc.title == (
+        "Thực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy"
+    )
+
+
+def test_a_body_paragraph_from_the_margin_under_the_type_is_not_the_title() -> None:
+    rows = [
+        _centred("KẾ HOẠCH", 500),
+        ("Thực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy, Ủy ban nhân dân tỉnh", 300, 640),
+    ]
+    assert build_record(_laid_out(rows)).doc.title is None
+    # without boxes to tell, a capitalised body opening stays no title, as before
+    text = HEAD + "KẾ HOẠCH\nThực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy\n"
+    assert build_record(doc(text)).doc.title is None
