@@ -167,3 +167,23 @@ def test_a_body_paragraph_from_the_margin_under_the_type_is_not_the_title() -> N
     # without boxes to tell, a capitalised body opening stays no title, as before
     text = HEAD + "KẾ HOẠCH\nThực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy\n"
     assert build_record(doc(text)).doc.title is None
+
+
+@pytest.mark.parametrize(
+    ("number_line", "place"),
+    [
+        # the Party's number with its type code misread: no number, and not the place's
+        ("Số 120-TTIr/HU    Tam Bình, ngày 26 tháng 11 năm 2025", "Tam Bình"),
+        # a place of several words on its own side of the gap stays whole
+        ("Số 120-TTr/HU    Tam Bình, ngày 26 tháng 11 năm 2025", "Tam Bình"),
+        ("Số 15-KH/ThU    Hồ Chí Minh, ngày 26 tháng 11 năm 2025", "Hồ Chí Minh"),
+    ],
+)
+def test_the_place_never_spans_a_columns_gap(number_line: str, place: str) -> None:
+    text = (
+        "ĐẢNG BỘ HUYỆN TAM BÌNH    ĐẢNG CỘNG SẢN VIỆT NAM\nHUYỆN ỦY\n*\n"
+        + number_line
+        + "\nTỜ TRÌNH\nVề việc kiện toàn Ban Chỉ đạo\n"
+    )
+    h = build_record(doc(text)).doc
+    assert (h.place, h.date) == (place, "2025-11-26")
