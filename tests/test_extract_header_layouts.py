@@ -149,8 +149,8 @@ def _centred(line: str, y0: int, centre: int = 1200) -> tuple[str, int, int]:
 
 def test_a_title_opening_like_a_body_centred_under_the_type_is_the_title() -> None:
     rows = [
-        _centred("KẾ HOẠCH", 500),
-        _centred("Thực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy", 560),
+        _centred("KẾ HOẠCH", 500),  # the heading set apart: 1.9 line heights above
+        _centred("Thực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy", 575),
         ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;", 300, 700),
     ]
     assert build_record(_laid_out(rows)).doc.title == (
@@ -161,7 +161,7 @@ def test_a_title_opening_like_a_body_centred_under_the_type_is_the_title() -> No
 def test_a_body_paragraph_from_the_margin_under_the_type_is_not_the_title() -> None:
     rows = [
         _centred("KẾ HOẠCH", 500),
-        ("Thực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy, Ủy ban nhân dân tỉnh", 300, 640),
+        ("Thực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy, Ủy ban nhân dân tỉnh", 300, 560),
     ]
     assert build_record(_laid_out(rows)).doc.title is None
     # without boxes to tell, a capitalised body opening stays no title, as before
@@ -187,3 +187,31 @@ def test_the_place_never_spans_a_columns_gap(number_line: str, place: str) -> No
     )
     h = build_record(doc(text)).doc
     assert (h.place, h.date) == (place, "2025-11-26")
+
+
+def _slanted(rows: list[tuple[str, int, int, int]]) -> Document:
+    """HEAD, then one line per (text, x0, y0, rise): each word ``rise`` px higher than the
+    one before it (a page scanned a little askew); a word without ascenders 10 px shorter."""
+    text, words = HEAD, []
+    for line, x0, y0, rise in rows:
+        for k, w in enumerate(line.split()):
+            top = y0 - rise * k + (10 if w in ("nạn", "ra") else 0)
+            box = Box(x0=x0, y0=top, x1=x0 + 24 * len(w), y1=y0 - rise * k + 40)
+            words.append(Word(text=w, box=box, conf=95, start=len(text)))
+            text += w + " "
+            x0 += 24 * len(w) + 20
+        text = text[:-1] + "\n"
+    return doc(text, words)
+
+
+def test_a_lone_word_wrapped_under_a_slanted_title_line_goes_on_with_it() -> None:
+    first = "Thực hiện công tác phòng, chống thiên tai và tìm kiếm cứu"
+    width = sum(24 * len(w) + 20 for w in first.split()) - 20
+    rows = [
+        ("KẾ HOẠCH", 1200 - 100, 500, 0),
+        (first, 1200 - width // 2, 575, 2),  # 22 px higher at its end than at its start
+        ("nạn", 1200 - 36, 620, 0),
+    ]
+    assert build_record(_slanted(rows)).doc.title == first + " nạn"
+    rows[2] = ("nạn", 1200 - 36, 700, 0)  # a blank line's gap above it: the body's
+    assert build_record(_slanted(rows)).doc.title == first

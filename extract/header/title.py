@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import statistics
 from dataclasses import dataclass, field
 
 from extract.header.fields import HeaderField, HeaderResult
@@ -175,7 +176,7 @@ def _ends_title(line: str, s: str, t: _Title, words: list[Word]) -> bool:
     other at one line's pitch; a blank line's gap or an off-centre line ends the title.
     """
     if not t.parts:
-        under_type = _continues(t.head, words) is True
+        under_type = _continues(t.head, words, pitch=2.0) is True
         return bool(_TITLE_STOP.match(s) and line.strip()[:1].isupper() and not under_type)
     layout = _continues(t.words[-1], words)
     if layout is False or (t.upper is False and is_upper(line)):
@@ -226,9 +227,11 @@ def _title_before_junk(line: str, s: str, t: _Title, words: list[Word]) -> bool:
     )
 
 
-def _continues(prev: list[Word], cur: list[Word]) -> bool | None:
+def _continues(prev: list[Word], cur: list[Word], pitch: float = 1.5) -> bool | None:
     """Whether a line continues the title line above it by layout: centred under it and at
-    most one line's pitch lower. None when either has no boxes to tell."""
+    most one line's pitch lower (``pitch`` times the line's height: the type heading, set
+    larger, stands up to two heights above the title's first line). None when either has
+    no boxes to tell."""
     prev = [w for w in prev if w.conf > 0]
     cur = [w for w in cur if w.conf > 0]
     if not prev or not cur:
@@ -236,9 +239,11 @@ def _continues(prev: list[Word], cur: list[Word]) -> bool | None:
     height = max(w.box.y1 - w.box.y0 for w in prev)
     px0, px1 = min(w.box.x0 for w in prev), max(w.box.x1 for w in prev)
     cx0, cx1 = min(w.box.x0 for w in cur), max(w.box.x1 for w in cur)
-    pitch = min(w.box.y0 for w in cur) - min(w.box.y0 for w in prev)
-    if pitch > 1.5 * height:
-        log.debug("title ends at a gap of %d px (line %d px)", pitch, height)
+    # the lines' middle bottoms: a line's top or its first word's moves with a slight
+    # skew and with its letters (a lone "nạn" has no ascender)
+    drop = statistics.median(w.box.y1 for w in cur) - statistics.median(w.box.y1 for w in prev)
+    if drop > pitch * height:
+        log.debug("title ends at a gap of %d px (line %d px)", drop, height)
         return False
     off_centre = abs((cx0 + cx1) - (px0 + px1)) / 2
     return off_centre <= 0.1 * (px1 - px0) + height
