@@ -215,3 +215,20 @@ def test_a_lone_word_wrapped_under_a_slanted_title_line_goes_on_with_it() -> Non
     assert build_record(_slanted(rows)).doc.title == first + " nạn"
     rows[2] = ("nạn", 1200 - 36, 700, 0)  # a blank line's gap above it: the body's
     assert build_record(_slanted(rows)).doc.title == first
+
+
+@pytest.mark.parametrize(
+    ("mark", "title"),
+    [
+        ("TM.ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"),  # the space OCR dropped
+        ("TM. ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"),
+        ("T/M BAN THƯỜNG VỤ", "T/M BAN THƯỜNG VỤ / CHỦ TỊCH"),  # no dot: as written
+    ],
+)
+def test_a_signing_mark_is_followed_by_a_space(mark: str, title: str) -> None:
+    text = (
+        HEAD
+        + "KẾ HOẠCH\nVề việc kiện toàn Ban Chỉ đạo\n\nNội dung.\n"
+        + f"Nơi nhận:    {mark}\n- Như trên;    CHỦ TỊCH\n- Lưu: VT.\n\n    Nguyễn Văn An\n"
+    )
+    assert build_record(doc(text)).doc.signer_title == title
