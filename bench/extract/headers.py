@@ -312,20 +312,22 @@ def render(rng: random.Random) -> Page:
         number_line = f"Số: {key}"
     centred(d, lcx, ly, number_line, reg)
     ly += lh
-    # right: motto (or the Party's name), then place and date
+    # right: motto (or the Party's name), then place and date: level with the number, or
+    # right under the motto (beside the issuer's last lines when the left block is tall)
+    under_motto = rng.random() < 0.4
     ry = y
     if iss.party:
         w = centred(d, rcx, ry, "ĐẢNG CỘNG SẢN VIỆT NAM", bold)
         ry += lh
         d.line((rcx - w / 2, ry, rcx + w / 2, ry), fill=0, width=3)
-        ry = max(ry + px * 0.6, ly - lh)
+        ry = ry + px * 0.6 if under_motto else max(ry + px * 0.6, ly - lh)
     else:
         centred(d, rcx, ry, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold)
         ry += lh
         w = centred(d, rcx, ry, "Độc lập - Tự do - Hạnh phúc", big)
         ry += lh * 1.05
         d.line((rcx - w / 2, ry, rcx + w / 2, ry), fill=0, width=3)
-        ry = max(ry + px * 0.6, ly - lh)
+        ry = ry + px * 0.6 if under_motto else max(ry + px * 0.6, ly - lh)
     dd = f"{day:02d}" if day < 10 else str(day)
     mm = f"{month:02d}" if month < 3 else str(month)
     centred(d, rcx, ry, f"{iss.place}, ngày {dd} tháng {mm} năm {year}", ital)
@@ -334,6 +336,9 @@ def render(rng: random.Random) -> Page:
     type_name = CODES["types"][code]
     centred(d, W / 2, y, up(type_name), big)
     y += lh * 1.1
+    if not iss.party and rng.random() < 0.15:  # the 1990s heading names its issuer
+        centred(d, W / 2, y, up(f"của {iss.name}"), bold)
+        y += lh
     title = title_text(rng, code)
     width = rng.choice([110, 130, 150]) * MM
     for line in wrap(title, bold, int(width)):
