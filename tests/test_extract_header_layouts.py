@@ -232,3 +232,31 @@ def test_a_signing_mark_is_followed_by_a_space(mark: str, title: str) -> None:
         + f"Nơi nhận:    {mark}\n- Như trên;    CHỦ TỊCH\n- Lưu: VT.\n\n    Nguyễn Văn An\n"
     )
     assert build_record(doc(text)).doc.signer_title == title
+
+
+@pytest.mark.parametrize(
+    ("heading", "parent", "issuer"),
+    [
+        # words OCR ran together in a heading: two syllables split apart
+        (
+            "ỦY BAN NHÂN DÂNTỈNH\nNINH BÌNH\nVĂN PHÒNG",
+            "Ủy ban nhân dân tỉnh Ninh Bình",
+            "Văn phòng",
+        ),
+        # an acronym in capitals has no two syllables to split
+        ("HĐND HUYỆN MAI SƠN\nVĂN PHÒNG", "HĐND huyện Mai Sơn", "Văn phòng"),
+        # marks alone at a line's end (an underline's ink) are no part of a body
+        ("ỦY BAN NHÂN DÂN TỈNH\n_—_ GIA LAI\nSỞ Y TẾ", "Ủy ban nhân dân tỉnh Gia Lai", "Sở Y tế"),
+        (
+            "UBND TỈNH SƠN LA -\nSỞ LAO ĐỘNG - THƯƠNG BINH\nVÀ XÃ HỘI",
+            "UBND tỉnh Sơn La",
+            "Sở Lao động - Thương binh và Xã hội",
+        ),
+        # a place name wrapped after its locality word, its rest a kind word ("PHÒNG")
+        ("ĐẢNG BỘ THÀNH PHỐ HẢI\nPHÒNG\nTHÀNH ỦY", "Đảng bộ thành phố Hải Phòng", "Thành ủy"),
+        # ... but a Phòng under a district that is named whole is a body of its own
+        ("UBND HUYỆN MAI SƠN\nPHÒNG NỘI VỤ", "UBND huyện Mai Sơn", "Phòng Nội vụ"),
+    ],
+)
+def test_heading_lines_damaged_by_ocr(heading: str, parent: str, issuer: str) -> None:
+    assert bodies(heading) == (parent, issuer)

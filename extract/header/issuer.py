@@ -10,6 +10,7 @@ from rapidfuzz import fuzz, process
 from extract.gazetteer import proper_place
 from extract.header.fields import HeaderField, HeaderResult
 from extract.header.lines import SYLLABLE, org_key, wordlike
+from extract.header.syllables import split_merged
 from normalize.codes import default_lexicon
 from normalize.fold import fold
 from normalize.keys import ISSUER_CODES
@@ -75,7 +76,7 @@ def normal_case(text: str) -> str:
 def _normal(text: str) -> tuple[str, bool]:
     """The name in normal case, and whether a part of it was matched only fuzzily (an OCR
     slip taken for the nearest known phrase or place: likely, not sure)."""
-    words = text.split()
+    words = split_merged(text, capitals=True)[0].split()  # "DÂNTỈNH": a space OCR lost
     out: list[str] = []
     fuzzy = False
     i = _known_head(words, out)
@@ -164,9 +165,19 @@ def _continues_body(above: str, line: str) -> bool:
     f = org_key(fold(line)).strip()
     if fold(above).split()[-1:] in (["va"], ["cua"]):
         return True
-    if _opens_known(f"{above} {line}"):
+    if _opens_known(f"{above} {line}") or _wraps_place(above, line):
         return True
     return bool(f) and not _opens_with_kind(line) and wordlike(line)
+
+
+def _wraps_place(above: str, line: str) -> bool:
+    """Whether ``line`` opens with the rest of a place name the line above began after its
+    locality word ("... THÀNH PHỐ HẢI" / "PHÒNG": Hải Phòng, not a Phòng)."""
+    words = fold(above).split()
+    at = max((i for i, w in enumerate(words) if w in ("tinh", "huyen", "pho", "xa")), default=-1)
+    head = " ".join(words[at + 1 :])
+    nxt = fold(line).split()
+    return at >= 0 and bool(head) and proper_place(" ".join([head, *nxt[:2]])) is not None
 
 
 def _opens_with_kind(text: str) -> bool:
@@ -188,6 +199,7 @@ def read_issuer(page: int, left: list[tuple[int, str]], out: HeaderResult) -> No
     block = left[-6:]
     if not block:
         return
+    block = [(offset, _blank_edge_marks(text)) for offset, text in block]
     groups = _group_issuer([t for _, t in block])
     # the two bodies are one reading of the block: a doubtful word in either may have
     # moved the line where one ends and the other begins, so each is as sure as both
@@ -195,6 +207,22 @@ def read_issuer(page: int, left: list[tuple[int, str]], out: HeaderResult) -> No
     out.issuer = _field(groups[-1][0], page, _own_lines(block, groups[-1][1]), evidence)
     if len(groups) >= 2:
         out.parent_issuer = _field(groups[-2][0], page, _own_lines(block, groups[-2][1]), evidence)
+
+
+def _blank_edge_marks(text: str) -> str:
+    """A heading line with the tokens of marks alone at either end ("_—_ GIA LAI", "LA -")
+    blanked: an underline's or a seal's ink, never a word of a name. Blanks, not cuts, so
+    the line's offsets stay."""
+    tokens = list(re.finditer(r"\S+", text))
+    junk = [bool(re.fullmatch(r"[\W_]+", m.group())) for m in tokens]
+    while tokens and junk[0]:
+        text = text[: tokens[0].start()] + " " * len(tokens[0].group()) + text[tokens[0].end() :]
+        tokens, junk = tokens[1:], junk[1:]
+    while tokens and junk[-1]:
+        m = tokens[-1]
+        text = text[: m.start()] + " " * len(m.group()) + text[m.end() :]
+        tokens, junk = tokens[:-1], junk[:-1]
+    return text
 
 
 def _own_lines(block: list[tuple[int, str]], lines: list[int]) -> list[tuple[int, int]]:
