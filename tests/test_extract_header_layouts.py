@@ -260,3 +260,44 @@ def test_a_signing_mark_is_followed_by_a_space(mark: str, title: str) -> None:
 )
 def test_heading_lines_damaged_by_ocr(heading: str, parent: str, issuer: str) -> None:
     assert bodies(heading) == (parent, issuer)
+
+
+@pytest.mark.parametrize(
+    ("heading", "field", "doubtful"),
+    [
+        ("ỦY BAN NHÂN DÂNTỈNH\nNINH BÌNH\nVĂN PHÒNG", "parent_issuer", True),  # space put back
+        ("ỦY BAN NHÂN DÂN TỈNH\n_—_ GIA LAI\nSỞ Y TẾ", "parent_issuer", True),  # ink blanked
+        ("ỦY BAN NHÂN DÂN TỈNH\n_—_ GIA LAI\nSỞ Y TẾ", "issuer", False),
+        ("ỦY BAN NHÂN DÂN TỈNH\nNINH BÌNH\nVĂN PHÒNG", "parent_issuer", False),
+    ],
+)
+def test_a_body_read_through_ocr_damage_is_doubtful(
+    heading: str, field: str, doubtful: bool
+) -> None:
+    lines = heading.split("\n")
+    rows = [f"{b}    {RIGHT[i]}" if i < 2 else b for i, b in enumerate(lines)]
+    text = "\n".join(rows) + "\nSố: 12/BC-UBND    Sơn La, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
+    h = build_record(doc(text)).doc
+    assert ("doubtful" in h.detail[field].flags) is doubtful
+
+
+@pytest.mark.parametrize(
+    ("heading", "parent", "issuer"),
+    [
+        # "PHÒNG, CHỐNG": what a Ban does, wrapped onto its own line
+        (
+            "UBND TỈNH SƠN LA\nBAN CHỈ ĐẠO\nPHÒNG, CHỐNG THAM NHŨNG",
+            "UBND tỉnh Sơn La",
+            "Ban Chỉ đạo phòng, chống tham nhũng",
+        ),
+        (
+            "UBND TỈNH SƠN LA\nBAN CHỈ ĐẠO\nPHÒNG CHỐNG THIÊN TAI",
+            "UBND tỉnh Sơn La",
+            "Ban Chỉ đạo phòng chống thiên tai",
+        ),
+        # a Phòng of a district's UBND stays a body
+        ("UBND HUYỆN MAI SƠN\nPHÒNG TƯ PHÁP", "UBND huyện Mai Sơn", "Phòng Tư pháp"),
+    ],
+)
+def test_prevention_is_no_phong(heading: str, parent: str, issuer: str) -> None:
+    assert bodies(heading) == (parent, issuer)

@@ -432,6 +432,7 @@ class Tally:
     def __init__(self) -> None:
         self.n: dict[str, list[int]] = {}
         self.silent = self.values = self.flagged = 0
+        self.silent_by: dict[str, int] = {}
 
     def add(self, f: str, g: str | None, p: str | None) -> None:
         c = self.n.setdefault(f, [0, 0, 0])
@@ -459,7 +460,9 @@ def score(truths: list[dict], records: list[Record], verbose: bool) -> Tally:
             if g or p:
                 t.values += 1
                 t.flagged += flagged
-                t.silent += bool(p and p != g and not flagged)
+                wrong = bool(p and p != g and not flagged)
+                t.silent += wrong
+                t.silent_by[f] = t.silent_by.get(f, 0) + wrong
             if verbose and g != p:
                 mark = " (needs_review)" if flagged else " SILENT" if p else ""
                 print(f"  [{i} {truth['layout']}] {f}: gold={g!r} got={p!r}{mark}")
@@ -472,6 +475,9 @@ def table(rows: list[tuple[str, Tally]]) -> None:
     for name, t in rows:
         cells = "".join(f"{t.f1([c]):10.3f}" for c in cols)
         print(f"  {name:34}{cells}{t.f1(FIVE):10.3f}{t.silent:4d}/{t.values}")
+    print("  silent errors by field (wrong, not flagged):")
+    for name, t in rows:
+        print(f"  {name:34}" + ", ".join(f"{f} {n}" for f, n in t.silent_by.items() if n))
 
 
 def main() -> None:

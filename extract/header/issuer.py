@@ -76,12 +76,13 @@ def normal_case(text: str) -> str:
 def _normal(text: str) -> tuple[str, bool]:
     """The name in normal case, and whether a part of it was matched only fuzzily (an OCR
     slip taken for the nearest known phrase or place: likely, not sure)."""
-    words = split_merged(text, capitals=True)[0].split()  # "DÂNTỈNH": a space OCR lost
+    split = split_merged(text, capitals=True)[0]  # "DÂNTỈNH": a space OCR lost
+    words = split.split()
     out: list[str] = []
-    fuzzy = False
+    fuzzy = len(words) != len(text.split())  # a space put back is likely, not sure
     i = _known_head(words, out)
     if i == len(words):  # "BỘ GIÁO DỤC VÀ ĐÀO TẠO" -> "Bộ Giáo dục và Đào tạo"
-        return out[0], False
+        return out[0], fuzzy
     while i < len(words):
         if out and fold(out[-1]).split()[-1] == "uy":  # "TỈNH ỦY QUẢNG NGÃI": its place
             rest = " ".join(words[i:])
@@ -132,7 +133,9 @@ def _known_head(words: list[str], out: list[str]) -> int:
 
 def _plain_word(w: str, out: list[str]) -> str:
     """A word that is no known phrase: abbreviations keep their capitals (UBND, KHVN)."""
-    if re.search(r"\d", w) or (w.isupper() and out != [] and not SYLLABLE.match(fold(w))):
+    if re.search(r"\d", w) or (
+        w.isupper() and out != [] and not SYLLABLE.match(fold(w).strip(",.;:"))
+    ):
         return w if re.search(r"\d", w) or fold(w) not in ("va", "cua") else w.lower()
     # "Sở Nội vụ": the name after a body's head word starts with a capital
     after_head = len(out) == 1 and fold(out[0]) in _HEADS
@@ -181,8 +184,11 @@ def _wraps_place(above: str, line: str) -> bool:
 
 
 def _opens_with_kind(text: str) -> bool:
-    """Whether ``text`` opens with a kind of body (``_KINDS``)."""
+    """Whether ``text`` opens with a kind of body (``_KINDS``). "PHÒNG, CHỐNG ..." (the
+    verb: "Ban Chỉ đạo ... / PHÒNG, CHỐNG THAM NHŨNG") names what a body does, no Phòng."""
     words = re.sub(r"[^\w\s]", " ", org_key(fold(text))).split()
+    if words[:1] == ["phong"] and (words[1:2] in (["chong"], ["ngua"]) or "," in text[:8]):
+        return False
     return bool({" ".join(words[:n]) for n in (1, 2, 3)} & _KINDS)
 
 
@@ -199,14 +205,21 @@ def read_issuer(page: int, left: list[tuple[int, str]], out: HeaderResult) -> No
     block = left[-6:]
     if not block:
         return
-    block = [(offset, _blank_edge_marks(text)) for offset, text in block]
-    groups = _group_issuer([t for _, t in block])
+    clean = [(offset, _blank_edge_marks(text)) for offset, text in block]
+    inked = {i for i, (a, b) in enumerate(zip(block, clean, strict=True)) if a[1] != b[1]}
+    groups = _group_issuer([t for _, t in clean])
     # the two bodies are one reading of the block: a doubtful word in either may have
     # moved the line where one ends and the other begins, so each is as sure as both
-    evidence = _own_lines(block, [i for _, lines in groups[-2:] for i in lines])
-    out.issuer = _field(groups[-1][0], page, _own_lines(block, groups[-1][1]), evidence)
-    if len(groups) >= 2:
-        out.parent_issuer = _field(groups[-2][0], page, _own_lines(block, groups[-2][1]), evidence)
+    evidence = _own_lines(clean, [i for _, lines in groups[-2:] for i in lines])
+    fields = []
+    for text, lines in groups[-2:]:
+        f = _field(text, page, _own_lines(clean, lines), evidence)
+        if inked & set(lines) and "doubtful" not in f.flags:  # ink blanked off its lines
+            f.flags.append("doubtful")
+        fields.append(f)
+    out.issuer = fields[-1]
+    if len(fields) == 2:
+        out.parent_issuer = fields[0]
 
 
 def _blank_edge_marks(text: str) -> str:
