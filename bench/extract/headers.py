@@ -192,7 +192,14 @@ def draw_issuer(rng: random.Random) -> tuple[str, Issuer]:
             title = ["CHÁNH VĂN PHÒNG"]
         else:
             name = rng.choice(
-                ["Ban Quản lý dự án", "Ban Dân tộc", "Ban Quản lý Khu kinh tế", "Ban Tôn giáo"]
+                [
+                    "Ban Quản lý dự án",
+                    "Ban Dân tộc",
+                    "Ban Quản lý Khu kinh tế",
+                    "Ban Tôn giáo",
+                    "Ban Chỉ đạo phòng, chống tham nhũng",
+                    "Ban Chỉ đạo phòng, chống thiên tai và tìm kiếm cứu nạn",
+                ]
             )
             code = "B" + "".join(w[0] for w in name.split()[1:] if w[0].isupper())
             title = ["TRƯỞNG BAN"]
@@ -279,6 +286,12 @@ def render(rng: random.Random) -> Page:
     rcx = left_x + col_w + (right_x - left_x - col_w) / 2
     lh = px * 1.25
     y = 20 * MM
+    motto_top = not iss.party and rng.random() < 0.12  # older pages: the motto above all
+    if motto_top:
+        centred(d, W / 2, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold)
+        w = centred(d, W / 2, y + lh, "Độc lập - Tự do - Hạnh phúc", big)
+        d.line((W / 2 - w / 2, y + lh * 2.1, W / 2 + w / 2, y + lh * 2.1), fill=0, width=3)
+        y += lh * 3
     # left: parent (regular), issuer (bold), wrapped to the column
     issuer_lines = [part for line in iss.lines for part in wrap(line, bold, text_w)]
     if rng.random() < 0.25 and len(issuer_lines) == 1 and len(issuer_lines[0].split()) >= 4:
@@ -321,6 +334,8 @@ def render(rng: random.Random) -> Page:
         ry += lh
         d.line((rcx - w / 2, ry, rcx + w / 2, ry), fill=0, width=3)
         ry = ry + px * 0.6 if under_motto else max(ry + px * 0.6, ly - lh)
+    elif motto_top:
+        ry = ly - lh
     else:
         centred(d, rcx, ry, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold)
         ry += lh
@@ -380,7 +395,7 @@ def render(rng: random.Random) -> Page:
         "signer_title": " / ".join(iss.signer_title),
     }
     rgb = degrade(rng, img.convert("RGB"), (rcx, sig_top + lh))
-    return Page(truth, layout, rgb)
+    return Page(truth, layout + ("+motto_top" if motto_top else ""), rgb)
 
 
 def degrade(rng: random.Random, img: Image.Image, seal_at: tuple[float, float]) -> Image.Image:
