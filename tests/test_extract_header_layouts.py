@@ -301,3 +301,24 @@ def test_a_body_read_through_ocr_damage_is_doubtful(
 )
 def test_prevention_is_no_phong(heading: str, parent: str, issuer: str) -> None:
     assert bodies(heading) == (parent, issuer)
+
+
+@pytest.mark.parametrize(
+    ("heading", "parent", "doubtful"),
+    [
+        # a place, then seal ink read as letters: the place, doubtful
+        ("ĐẢNG BỘ THÀNH PHỐ HẢI\nPHÒNG    mm.\nTHÀNH ỦY", "Đảng bộ thành phố Hải Phòng", True),
+        ("UBND TỈNH SƠN LA Mm\nSỞ Y TẾ", "UBND tỉnh Sơn La", True),
+        # a place alone is sure
+        ("UBND TỈNH SƠN LA\nSỞ Y TẾ", "UBND tỉnh Sơn La", False),
+    ],
+)
+def test_a_place_followed_by_ink_is_the_place_doubtful(
+    heading: str, parent: str, doubtful: bool
+) -> None:
+    lines = heading.split("\n")
+    rows = [f"{b}    {RIGHT[i]}" if i < 2 else b for i, b in enumerate(lines)]
+    text = "\n".join(rows) + "\nSố: 12/BC-SYT    Sơn La, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
+    h = build_record(doc(text)).doc
+    assert h.parent_issuer == parent
+    assert ("doubtful" in h.detail["parent_issuer"].flags) is doubtful

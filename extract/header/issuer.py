@@ -98,9 +98,13 @@ def _normal(text: str) -> tuple[str, bool]:
             if chunk in _LOCALITY and out:
                 rest = " ".join(words[i + n :])
                 place = proper_place(rest) or proper_place(rest, fuzzy=True)
+                lead = _leading_place(words[i + n :]) if place is None else None
+                if lead:  # "HẢI PHÒNG mm.": a place, then ink read as letters
+                    place, rest = lead, ""
                 if place is None and (chunk in _AMBIGUOUS_LOCALITY or not rest):
                     continue  # "XÃ HỘI", "QUẢN LÝ": words of the name, not a locality
                 out.append(_LOCALITY[chunk])
+                fuzzy = fuzzy or lead is not None
                 fuzzy = fuzzy or (place is not None and proper_place(rest) is None)
                 out.append(place or rest.title())
                 return " ".join(out).strip(), fuzzy
@@ -173,6 +177,16 @@ def _continues_body(above: str, line: str) -> bool:
     return bool(f) and not _opens_with_kind(line) and wordlike(line)
 
 
+def _leading_place(words: list[str]) -> str | None:
+    """The longest run of first words (not all) that is a place name, in the gazetteer's
+    spelling; None when there is none."""
+    for k in range(len(words) - 1, 0, -1):
+        place = proper_place(" ".join(words[:k]))
+        if place:
+            return place
+    return None
+
+
 def _wraps_place(above: str, line: str) -> bool:
     """Whether ``line`` opens with the rest of a place name the line above began after its
     locality word ("... THÀNH PHỐ HẢI" / "PHÒNG": Hải Phòng, not a Phòng)."""
@@ -180,7 +194,7 @@ def _wraps_place(above: str, line: str) -> bool:
     at = max((i for i, w in enumerate(words) if w in ("tinh", "huyen", "pho", "xa")), default=-1)
     head = " ".join(words[at + 1 :])
     nxt = fold(line).split()
-    return at >= 0 and bool(head) and proper_place(" ".join([head, *nxt[:2]])) is not None
+    return at >= 0 and bool(head) and any(proper_place(" ".join([head, *nxt[:k]])) for k in (1, 2))
 
 
 def _opens_with_kind(text: str) -> bool:
