@@ -218,23 +218,6 @@ def test_a_lone_word_wrapped_under_a_slanted_title_line_goes_on_with_it() -> Non
 
 
 @pytest.mark.parametrize(
-    ("mark", "title"),
-    [
-        ("TM.ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"),  # the space OCR dropped
-        ("TM. ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN / CHỦ TỊCH"),
-        ("T/M BAN THƯỜNG VỤ", "T/M BAN THƯỜNG VỤ / CHỦ TỊCH"),  # no dot: as written
-    ],
-)
-def test_a_signing_mark_is_followed_by_a_space(mark: str, title: str) -> None:
-    text = (
-        HEAD
-        + "KẾ HOẠCH\nVề việc kiện toàn Ban Chỉ đạo\n\nNội dung.\n"
-        + f"Nơi nhận:    {mark}\n- Như trên;    CHỦ TỊCH\n- Lưu: VT.\n\n    Nguyễn Văn An\n"
-    )
-    assert build_record(doc(text)).doc.signer_title == title
-
-
-@pytest.mark.parametrize(
     ("heading", "parent", "issuer"),
     [
         # words OCR ran together in a heading: two syllables split apart

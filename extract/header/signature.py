@@ -22,7 +22,6 @@ _TITLE_WORDS = re.compile(
 _NAME = re.compile(rf"((?:{UP}{LO}+[ \t]+){{1,4}}{UP}{LO}+)[ \t.]*$")
 _SIGN_FOR = r"(?:TM|KT|TL|TUQ|Q|T/M|K/T|T/L)"  # "thay mặt", "ký thay", "thừa lệnh" ...
 _TITLE_HEAD = re.compile(rf"{_SIGN_FOR}[. ]")
-_MARK_GLUED = re.compile(rf"^({_SIGN_FOR})\.(?=\w)")
 _NOI_NHAN = re.compile(r"noi nh\w{1,2}n\s*:")
 _SIGN_TITLE = re.compile(
     rf"((?:{_SIGN_FOR}\.\s*|{_SIGN_FOR}\s+)?(?:[A-ZÀ-ỸĐ]{{2,}}[ \t]*){{1,8}})$"
@@ -53,9 +52,7 @@ def _surname_marks(name: str) -> str:
 
 
 def _fix_title(title: str) -> str:
-    """``CHU TỊCH UBND TĨNH`` -> ``CHỦ TỊCH UBND TỈNH``: uppercase title words by their fold;
-    ``TM.ỦY BAN`` -> ``TM. ỦY BAN``: OCR drops the space after the signing mark."""
-    title = _MARK_GLUED.sub(r"\1. ", title)
+    """``CHU TỊCH UBND TĨNH`` -> ``CHỦ TỊCH UBND TỈNH``: uppercase title words by their fold."""
     return " ".join(_fix_title_word(w) for w in title.split())
 
 
