@@ -151,8 +151,9 @@ def _group_issuer(lines: list[str]) -> list[tuple[str, list[int]]]:
     "ỦY BAN ...", "SỞ ...", "TỈNH ỦY"), so a line of words that opens with none continues
     the body above: a wrapped place name ("TỈNH QUẢNG NGÃI"), the rest of a long name
     ("PHÁT TRIỂN NÔNG THÔN", "NAM TỈNH THÁI BÌNH"). A line that opens with a kind word
-    continues it only where the two make one known body ("... VÀ MÔI" / "TRƯỜNG") or the
-    line above ends on a word that needs more ("VÀ", "CỦA"). Each body comes with the
+    continues it only where the two make one known body ("... VÀ MÔI" / "TRƯỜNG"), where
+    it finishes a place begun after a locality word ("THÀNH PHỐ HẢI" / "PHÒNG"), or where
+    the line above ends on a word that needs more ("VÀ", "CỦA"). Each body comes with the
     indexes of its lines."""
     groups: list[str] = []
     members: list[list[int]] = []
