@@ -305,3 +305,17 @@ def test_a_place_followed_by_ink_is_the_place_doubtful(
     h = build_record(doc(text)).doc
     assert h.parent_issuer == parent
     assert ("doubtful" in h.detail["parent_issuer"].flags) is doubtful
+
+
+@pytest.mark.parametrize(
+    ("heading", "parent", "issuer"),
+    [
+        # a place's last word of two letters wrapped alone
+        ("UBND HUYỆN TRƯỜNG\nSA\nPHÒNG NỘI VỤ", "UBND huyện Trường Sa", "Phòng Nội vụ"),
+        ("ỦY BAN NHÂN DÂN TỈNH SƠN\nLA\nSỞ Y TẾ", "Ủy ban nhân dân tỉnh Sơn La", "Sở Y tế"),
+        # two letters that end no place name no body
+        ("UBND TỈNH SƠN LA\nII\nSỞ Y TẾ", "UBND tỉnh Sơn La", "Sở Y tế"),
+    ],
+)
+def test_two_letters_alone_end_a_place_or_nothing(heading: str, parent: str, issuer: str) -> None:
+    assert bodies(heading) == (parent, issuer)

@@ -175,6 +175,8 @@ def _continues_body(above: str, line: str) -> bool:
         return True
     if _opens_known(f"{above} {line}") or _wraps_place(above, line):
         return True
+    if len(f.replace(" ", "")) < 3:  # two letters alone go on only with a place they end
+        return False
     return bool(f) and not _opens_with_kind(line) and wordlike(line)
 
 
@@ -222,7 +224,11 @@ def read_issuer(page: int, left: list[tuple[int, str]], out: HeaderResult) -> No
         return
     clean = [(offset, _blank_edge_marks(text)) for offset, text in block]
     inked = {i for i, (a, b) in enumerate(zip(block, clean, strict=True)) if a[1] != b[1]}
-    groups = _group_issuer([t for _, t in clean])
+    # two letters standing alone ("II", a seal's speck) name no body: only a wrapped
+    # place's last word ("SA") is kept, inside its body
+    groups = [g for g in _group_issuer([t for _, t in clean]) if len(g[0].replace(" ", "")) > 2]
+    if not groups:
+        return
     # the two bodies are one reading of the block: a doubtful word in either may have
     # moved the line where one ends and the other begins, so each is as sure as both
     evidence = _own_lines(clean, [i for _, lines in groups[-2:] for i in lines])

@@ -75,6 +75,8 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
             motto = motto or cfl != fl
             if is_upper(cut) and len(cut.strip()) > 2:
                 left.append((pos, cut))
+            elif left and re.fullmatch(r"\s*[A-ZĐ]{2}\s*", cut):
+                left.append((pos, cut))  # "SA", "LA": a place's last word wrapped alone
         if num_idx is not None and out.title is None and _VV.match(fl):
             # "V/v" under the number
             type_title(page, [replace(ln, text=line, folded=fl), *lines[i + 1 :]], out)
