@@ -319,3 +319,33 @@ def test_a_place_followed_by_ink_is_the_place_doubtful(
 )
 def test_two_letters_alone_end_a_place_or_nothing(heading: str, parent: str, issuer: str) -> None:
     assert bodies(heading) == (parent, issuer)
+
+
+@pytest.mark.parametrize(
+    ("number_line", "parent", "issuer", "number"),
+    [
+        # a number line OCR left unread (its slash lost) is no body under the issuer
+        ("Số: 05 CT-UBND", None, "Ủy ban nhân dân tỉnh Quảng Ngãi", None),
+        ("Số:O5ICT-UBND", None, "Ủy ban nhân dân tỉnh Quảng Ngãi", None),
+        # read as before
+        ("Số: 05/CT-UBND", None, "Ủy ban nhân dân tỉnh Quảng Ngãi", "05/CT-UBND"),
+    ],
+)
+def test_an_unread_number_line_is_no_body(
+    number_line: str, parent: str | None, issuer: str, number: str | None
+) -> None:
+    text = (
+        f"ỦY BAN NHÂN DÂN    {RIGHT[0]}\nTỈNH QUẢNG NGÃI    {RIGHT[1]}\n"
+        f"{number_line}    Quảng Ngãi, ngày 17 tháng 5 năm 2025\nCHỈ THỊ\nVề việc tăng cường\n"
+    )
+    h = build_record(doc(text)).doc
+    assert (h.parent_issuer, h.issuer, h.number, h.place) == (
+        parent,
+        issuer,
+        number,
+        "Quảng Ngãi",
+    )
+
+
+def test_a_so_heading_line_is_still_a_body() -> None:
+    assert bodies("UBND TỈNH SƠN LA\nSỞ Y TẾ") == ("UBND tỉnh Sơn La", "Sở Y tế")

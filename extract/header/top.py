@@ -42,10 +42,15 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
         if org_key(fl).strip() in TYPE_NAMES and is_upper(line):
             type_title(page, lines[i:], out)
             break
+        unread_number = False
         if num_idx is None:
             nm = _NUMBER_LINE.search(fl)
             before = line[: nm.start()].strip() if nm else ""
             starts_s = nm is not None and line[nm.start() :].lstrip()[:1] == "S"
+            # "Số: 05 CT-UBND" (its slash lost): a number line, though not read as one
+            unread_number = bool(
+                nm and starts_s and not before and re.search(r"\d", fl[nm.start("rest") :][:4])
+            )
             if (
                 nm
                 and starts_s
@@ -54,6 +59,7 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
             ):
                 end = _number(page, pos, line, nm, out)
                 if end:
+                    unread_number = False
                     num_idx = i
                     left_part = line[: nm.start()]
                     line = " " * end + line[end:]
@@ -68,7 +74,7 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
                 pm = PLACE.search(line)
                 if pm:
                     line, fl = line[: pm.start()], fl[: pm.start()]
-        if num_idx is None:
+        if num_idx is None and not unread_number:  # never a body's heading line
             cut, cfl = cut_right(line, fl)
             if cfl != fl and not motto and is_upper(cut):
                 left = []  # interleaved: the issuer starts on the motto's line, not above it
