@@ -345,6 +345,8 @@ def test_an_unread_number_line_is_no_body(
         number,
         "Quảng Ngãi",
     )
+    # the line under the issuer was damaged past reading: the issuer is doubtful
+    assert ("doubtful" in h.detail["issuer"].flags) is (number is None)
 
 
 def test_a_so_heading_line_is_still_a_body() -> None:

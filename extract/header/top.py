@@ -34,6 +34,7 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
     """Issuer, number, date, place, type and title from the first page's top lines."""
     num_idx = date_idx = None
     motto = False
+    number_unread = False  # a "Số: ..." line seen and not read: the block's reading is damaged
     left: list[tuple[int, str]] = []
     for i, ln in enumerate(lines):
         pos, line, fl = ln.offset, ln.text, ln.folded
@@ -74,6 +75,7 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
                 pm = PLACE.search(line)
                 if pm:
                     line, fl = line[: pm.start()], fl[: pm.start()]
+        number_unread = number_unread or unread_number
         if num_idx is None and not unread_number:  # never a body's heading line
             cut, cfl = cut_right(line, fl)
             if cfl != fl and not motto and is_upper(cut):
@@ -96,6 +98,8 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
             break
     if num_idx is not None or motto:
         read_issuer(page.number, left, out)
+        if number_unread and out.issuer and "doubtful" not in out.issuer.flags:
+            out.issuer.flags.append("doubtful")  # the line under it was damaged past reading
     _type_from_number(out)
 
 
