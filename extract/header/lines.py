@@ -31,7 +31,9 @@ DATE_LINE = re.compile(
 _VN = [chr(c) for c in range(0xC0, 0x1EFA) if chr(c).isalpha() and fold(chr(c)).isascii()]
 UP = "[A-Z" + "".join(c for c in _VN if c.isupper()) + "]"
 LO = "[a-z" + "".join(c for c in _VN if c.islower()) + "]"
-PLACE = re.compile(rf"((?:{UP}\w*[ \t]+){{0,3}}{UP}\w*)[ \t]*,?[ \t]*$")
+# the place before the date: up to four capitalised words, never across a column's gap
+# ("Số 120-TTIr/HU    Tam Bình, ngày ...": a number left unread is not the place's)
+PLACE = re.compile(rf"((?:{UP}\w*[ \t]{{1,2}}){{0,3}}{UP}\w*)[ \t]*,?[ \t]*$")
 # a plausible Vietnamese syllable (folded); an uppercase word that is not one is an
 # abbreviation (UBND, KHVN, TĐKT) and keeps its capitals
 SYLLABLE = re.compile(

@@ -46,17 +46,22 @@ def is_syllable(token: str) -> bool:
     return not (fold(base).endswith(_CHECKED) and tone not in ("s", "j"))
 
 
-def split_merged(text: str, written: frozenset[str] = frozenset()) -> tuple[str, bool]:
+def split_merged(
+    text: str, written: frozenset[str] = frozenset(), capitals: bool = False
+) -> tuple[str, bool]:
     """``text`` with each run-together pair of syllables split, and whether a token was
     left run together because it splits in more than one way. ``written``: word pairs
     (lower case, one space) the document writes apart; of several splits, the one pair
-    it writes (and no other) is taken: "hànhán" is "hành án" where the body writes it so."""
+    it writes (and no other) is taken: "hànhán" is "hành án" where the body writes it so.
+    ``capitals``: a heading's words in capitals are split too ("DÂNTỈNH"); an acronym
+    (UBND, HĐND) has no vowel to make two syllables of."""
     ambiguous = False
     out: list[str] = []
     pos = 0
     for m in _LETTERS.finditer(text):
         tok = m.group()
-        if len(tok) < 4 or is_syllable(tok) or tok.isupper() or fold(tok) == tok.lower():
+        upper = tok.isupper() and not capitals
+        if len(tok) < 4 or is_syllable(tok) or upper or fold(tok) == tok.lower():
             continue  # a syllable, an acronym, or no marks (English OCR, a foreign word)
         splits = _splits(tok)
         if len(splits) > 1:

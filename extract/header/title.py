@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import statistics
 from dataclasses import dataclass, field
 
 from extract.header.fields import HeaderField, HeaderResult
@@ -78,6 +79,7 @@ class _Title:
     """The title's lines as taken so far: (offset, text) and their OCR words."""
 
     parts: list[tuple[int, str]] = field(default_factory=list)
+    head: list[Word] = field(default_factory=list)  # the type heading's words
     words: list[list[Word]] = field(default_factory=list)
     upper: bool = False  # "KẾ HOẠCH TUYÊN TRUYỀN / NĂM 2025": type and title in capitals
     cut: bool = False  # ended by the length bound before a line that could go on
@@ -142,6 +144,7 @@ def _type_heading(
     """Read the type from a heading line; True when the line is done with (not the title)."""
     if s in TYPE_NAMES and is_upper(line):
         out.doc_type = HeaderField(TYPE_NAMES[s], page.number, pos, pos + len(line))
+        t.head = page.words_in(pos, pos + len(line))
         return True
     head = next((n for n in TYPE_NAMES if s.startswith(n + " ")), None)
     if head and is_upper(line):
@@ -165,13 +168,16 @@ def _ends_title(line: str, s: str, t: _Title, words: list[Word]) -> bool:
     """Whether this line is past the title's end.
 
     A body opening ("Thực hiện ...", "Căn cứ ...") ends the title; in lowercase right under
-    the type it is the title itself ("thực hiện Kết luận số 49-KL/TW ..."), and in lowercase
-    under a title line it is the title wrapping. Where the words have boxes, the layout
-    decides first: title lines are centred under each other at one line's pitch; a blank
-    line's gap or an off-centre line ends the title.
+    the type it is the title itself ("thực hiện Kết luận số 49-KL/TW ..."), and so it is
+    capitalised where the boxes show it centred right under the type heading, as a title
+    line is ("KẾ HOẠCH / Thực hiện Nghị quyết số ..."; a body paragraph runs from the
+    margin after a gap). In lowercase under a title line it is the title wrapping. Where
+    the words have boxes, the layout decides first: title lines are centred under each
+    other at one line's pitch; a blank line's gap or an off-centre line ends the title.
     """
     if not t.parts:
-        return bool(_TITLE_STOP.match(s) and line.strip()[:1].isupper())
+        under_type = _continues(t.head, words, pitch=2.0) is True
+        return bool(_TITLE_STOP.match(s) and line.strip()[:1].isupper() and not under_type)
     layout = _continues(t.words[-1], words)
     if layout is False or (t.upper is False and is_upper(line)):
         return True
@@ -221,9 +227,11 @@ def _title_before_junk(line: str, s: str, t: _Title, words: list[Word]) -> bool:
     )
 
 
-def _continues(prev: list[Word], cur: list[Word]) -> bool | None:
+def _continues(prev: list[Word], cur: list[Word], pitch: float = 1.5) -> bool | None:
     """Whether a line continues the title line above it by layout: centred under it and at
-    most one line's pitch lower. None when either has no boxes to tell."""
+    most one line's pitch lower (``pitch`` times the line's height: the type heading, set
+    larger, stands up to two heights above the title's first line). None when either has
+    no boxes to tell."""
     prev = [w for w in prev if w.conf > 0]
     cur = [w for w in cur if w.conf > 0]
     if not prev or not cur:
@@ -231,9 +239,11 @@ def _continues(prev: list[Word], cur: list[Word]) -> bool | None:
     height = max(w.box.y1 - w.box.y0 for w in prev)
     px0, px1 = min(w.box.x0 for w in prev), max(w.box.x1 for w in prev)
     cx0, cx1 = min(w.box.x0 for w in cur), max(w.box.x1 for w in cur)
-    pitch = min(w.box.y0 for w in cur) - min(w.box.y0 for w in prev)
-    if pitch > 1.5 * height:
-        log.debug("title ends at a gap of %d px (line %d px)", pitch, height)
+    # the lines' middle bottoms: a line's top or its first word's moves with a slight
+    # skew and with its letters (a lone "nạn" has no ascender)
+    drop = statistics.median(w.box.y1 for w in cur) - statistics.median(w.box.y1 for w in prev)
+    if drop > pitch * height:
+        log.debug("title ends at a gap of %d px (line %d px)", drop, height)
         return False
     off_centre = abs((cx0 + cx1) - (px0 + px1)) / 2
     return off_centre <= 0.1 * (px1 - px0) + height

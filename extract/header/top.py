@@ -34,6 +34,7 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
     """Issuer, number, date, place, type and title from the first page's top lines."""
     num_idx = date_idx = None
     motto = False
+    number_unread = False  # a "Số: ..." line seen and not read: the block's reading is damaged
     left: list[tuple[int, str]] = []
     for i, ln in enumerate(lines):
         pos, line, fl = ln.offset, ln.text, ln.folded
@@ -42,10 +43,15 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
         if org_key(fl).strip() in TYPE_NAMES and is_upper(line):
             type_title(page, lines[i:], out)
             break
+        unread_number = False
         if num_idx is None:
             nm = _NUMBER_LINE.search(fl)
             before = line[: nm.start()].strip() if nm else ""
             starts_s = nm is not None and line[nm.start() :].lstrip()[:1] == "S"
+            # "Số: 05 CT-UBND" (its slash lost): a number line, though not read as one
+            unread_number = bool(
+                nm and starts_s and not before and re.search(r"\d", fl[nm.start("rest") :][:4])
+            )
             if (
                 nm
                 and starts_s
@@ -54,6 +60,7 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
             ):
                 end = _number(page, pos, line, nm, out)
                 if end:
+                    unread_number = False
                     num_idx = i
                     left_part = line[: nm.start()]
                     line = " " * end + line[end:]
@@ -68,13 +75,16 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
                 pm = PLACE.search(line)
                 if pm:
                     line, fl = line[: pm.start()], fl[: pm.start()]
-        if num_idx is None:
+        number_unread = number_unread or unread_number
+        if num_idx is None and not unread_number:  # never a body's heading line
             cut, cfl = cut_right(line, fl)
             if cfl != fl and not motto and is_upper(cut):
                 left = []  # interleaved: the issuer starts on the motto's line, not above it
             motto = motto or cfl != fl
             if is_upper(cut) and len(cut.strip()) > 2:
                 left.append((pos, cut))
+            elif left and re.fullmatch(r"\s*[A-ZĐ]{2}\s*", cut):
+                left.append((pos, cut))  # "SA", "LA": a place's last word wrapped alone
         if num_idx is not None and out.title is None and _VV.match(fl):
             # "V/v" under the number
             type_title(page, [replace(ln, text=line, folded=fl), *lines[i + 1 :]], out)
@@ -88,6 +98,8 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
             break
     if num_idx is not None or motto:
         read_issuer(page.number, left, out)
+        if number_unread and out.issuer and "doubtful" not in out.issuer.flags:
+            out.issuer.flags.append("doubtful")  # the line under it was damaged past reading
     _type_from_number(out)
 
 
