@@ -6,16 +6,10 @@ case it must leave alone."""
 import pytest
 
 from extract import build_record
-from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
+from schemas import Box, Document, Word
+from tests.header_support import centred, laid_out, scan_doc
 
 RIGHT = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
-
-
-def doc(text: str, words: list[Word] | None = None) -> Document:
-    page = Page(number=1, text=text, route=PageRoute.OCR, words=words or [])
-    return Document(
-        source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED), pages=[page]
-    )
 
 
 def bodies(heading: str) -> tuple[str | None, str | None]:
@@ -27,7 +21,7 @@ def bodies(heading: str) -> tuple[str | None, str | None]:
         + "\nSố: 12/BC-UBND    Sơn La, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
         + "Kết quả công tác năm 2023\n"
     )
-    h = build_record(doc(text)).doc
+    h = build_record(scan_doc(text)).doc
     return h.parent_issuer, h.issuer
 
 
@@ -129,44 +123,26 @@ Số: 28/KH-UBND    Quảng Ngãi, ngày 22 tháng 11 năm 2024
 """
 
 
-def _laid_out(rows: list[tuple[str, int, int]]) -> Document:
-    """HEAD without boxes, then one text line per (text, x0, y0): 40 px tall words."""
-    text, words = HEAD, []
-    for line, x0, y0 in rows:
-        for w in line.split():
-            box = Box(x0=x0, y0=y0, x1=x0 + 24 * len(w), y1=y0 + 40)
-            words.append(Word(text=w, box=box, conf=95, start=len(text)))
-            text += w + " "
-            x0 += 24 * len(w) + 20
-        text = text[:-1] + "\n"
-    return doc(text, words)
-
-
-def _centred(line: str, y0: int, centre: int = 1200) -> tuple[str, int, int]:
-    width = sum(24 * len(w) + 20 for w in line.split()) - 20
-    return line, centre - width // 2, y0
-
-
 def test_a_title_opening_like_a_body_centred_under_the_type_is_the_title() -> None:
     rows = [
-        _centred("KẾ HOẠCH", 500),  # the heading set apart: 1.9 line heights above
-        _centred("Thực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy", 575),
+        centred("KẾ HOẠCH", 500),  # the heading set apart: 1.9 line heights above
+        centred("Thực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy", 575),
         ("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;", 300, 700),
     ]
-    assert build_record(_laid_out(rows)).doc.title == (
+    assert build_record(laid_out(HEAD, rows)).doc.title == (
         "Thực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy"
     )
 
 
 def test_a_body_paragraph_from_the_margin_under_the_type_is_not_the_title() -> None:
     rows = [
-        _centred("KẾ HOẠCH", 500),
+        centred("KẾ HOẠCH", 500),
         ("Thực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy, Ủy ban nhân dân tỉnh", 300, 560),
     ]
-    assert build_record(_laid_out(rows)).doc.title is None
+    assert build_record(laid_out(HEAD, rows)).doc.title is None
     # without boxes to tell, a capitalised body opening stays no title, as before
     text = HEAD + "KẾ HOẠCH\nThực hiện Nghị quyết số 12-NQ/TU của Tỉnh ủy\n"
-    assert build_record(doc(text)).doc.title is None
+    assert build_record(scan_doc(text)).doc.title is None
 
 
 @pytest.mark.parametrize(
@@ -185,7 +161,7 @@ def test_the_place_never_spans_a_columns_gap(number_line: str, place: str) -> No
         + number_line
         + "\nTỜ TRÌNH\nVề việc kiện toàn Ban Chỉ đạo\n"
     )
-    h = build_record(doc(text)).doc
+    h = build_record(scan_doc(text)).doc
     assert (h.place, h.date) == (place, "2025-11-26")
 
 
@@ -201,7 +177,7 @@ def _slanted(rows: list[tuple[str, int, int, int]]) -> Document:
             text += w + " "
             x0 += 24 * len(w) + 20
         text = text[:-1] + "\n"
-    return doc(text, words)
+    return scan_doc(text, words)
 
 
 def test_a_lone_word_wrapped_under_a_slanted_title_line_goes_on_with_it() -> None:
@@ -260,7 +236,7 @@ def test_a_body_read_through_ocr_damage_is_doubtful(
     lines = heading.split("\n")
     rows = [f"{b}    {RIGHT[i]}" if i < 2 else b for i, b in enumerate(lines)]
     text = "\n".join(rows) + "\nSố: 12/BC-UBND    Sơn La, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
-    h = build_record(doc(text)).doc
+    h = build_record(scan_doc(text)).doc
     assert ("doubtful" in h.detail[field].flags) is doubtful
 
 
@@ -302,7 +278,7 @@ def test_a_place_followed_by_ink_is_the_place_doubtful(
     lines = heading.split("\n")
     rows = [f"{b}    {RIGHT[i]}" if i < 2 else b for i, b in enumerate(lines)]
     text = "\n".join(rows) + "\nSố: 12/BC-SYT    Sơn La, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
-    h = build_record(doc(text)).doc
+    h = build_record(scan_doc(text)).doc
     assert h.parent_issuer == parent
     assert ("doubtful" in h.detail["parent_issuer"].flags) is doubtful
 
@@ -338,7 +314,7 @@ def test_an_unread_number_line_is_no_body(
         f"ỦY BAN NHÂN DÂN    {RIGHT[0]}\nTỈNH QUẢNG NGÃI    {RIGHT[1]}\n"
         f"{number_line}    Quảng Ngãi, ngày 17 tháng 5 năm 2025\nCHỈ THỊ\nVề việc tăng cường\n"
     )
-    h = build_record(doc(text)).doc
+    h = build_record(scan_doc(text)).doc
     assert (h.parent_issuer, h.issuer, h.number, h.place) == (
         parent,
         issuer,

@@ -2,7 +2,7 @@
 and the layout of the title's lines (each rule with a case it must leave alone)."""
 
 from extract import build_record
-from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
+from tests.header_support import centred, laid_out, scan_doc
 
 HEAD = """ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 TỈNH QUẢNG NGÃI    Độc lập - Tự do - Hạnh phúc
@@ -10,15 +10,8 @@ Số: 280/BC-UBND    Quảng Ngãi, ngày 22 tháng 11 năm 2024
 """
 
 
-def doc(text: str, words: list[Word] | None = None) -> Document:
-    page = Page(number=1, text=text, route=PageRoute.OCR, words=words or [])
-    return Document(
-        source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED), pages=[page]
-    )
-
-
 def title(body: str) -> tuple[str | None, list[str]]:
-    h = build_record(doc(HEAD + body)).doc
+    h = build_record(scan_doc(HEAD + body)).doc
     return h.title, h.detail["title"].flags if "title" in h.detail else []
 
 
@@ -72,37 +65,15 @@ def test_1990s_heading_naming_the_issuer_is_not_the_title() -> None:
         "QUYẾT ĐỊNH CỦA UỶ BAN NHÂN DÂN TỈNH\nVề việc : Giao quyền sử dụng đất ở dân cư\n\n"
         "UỶ BAN NHÂN DÂN TỈNH CAO BẰNG\n- Căn cứ Luật đất đai ngày 24/7/1993\n"
     )
-    h = build_record(doc(HEAD + body)).doc
+    h = build_record(scan_doc(HEAD + body)).doc
     assert (h.doc_type, h.title) == ("Quyết định", "Về việc: Giao quyền sử dụng đất ở dân cư")
     split = body.replace("QUYẾT ĐỊNH CỦA", "QUYẾT ĐỊNH\nCỦA")
-    assert build_record(doc(HEAD + split)).doc.title == "Về việc: Giao quyền sử dụng đất ở dân cư"
+    assert (
+        build_record(scan_doc(HEAD + split)).doc.title == "Về việc: Giao quyền sử dụng đất ở dân cư"
+    )
     # a capital title after the type on its line is still the title
-    h = build_record(doc(HEAD + "KẾ HOẠCH TUYÊN TRUYỀN NĂM 2025\nThực hiện ...\n")).doc
+    h = build_record(scan_doc(HEAD + "KẾ HOẠCH TUYÊN TRUYỀN NĂM 2025\nThực hiện ...\n")).doc
     assert (h.doc_type, h.title) == ("Kế hoạch", "Tuyên truyền năm 2025")
-
-
-def _laid_out(rows: list[tuple[str, int, int]]) -> Document:
-    """HEAD without boxes, then one text line per (text, x0, y0): 40 px tall words."""
-    text, words = HEAD, []
-    for line, x0, y0 in rows:
-        for w in line.split():
-            words.append(
-                Word(
-                    text=w,
-                    box=Box(x0=x0, y0=y0, x1=x0 + 24 * len(w), y1=y0 + 40),
-                    conf=95,
-                    start=len(text),
-                )
-            )
-            text += w + " "
-            x0 += 24 * len(w) + 20
-        text = text[:-1] + "\n"
-    return doc(text, words)
-
-
-def _centred(line: str, y0: int, centre: int = 1200) -> tuple[str, int, int]:
-    width = sum(24 * len(w) + 20 for w in line.split()) - 20
-    return line, centre - width // 2, y0
 
 
 def test_layout_takes_a_long_centred_line_right_under_the_title() -> None:
@@ -113,23 +84,23 @@ def test_layout_takes_a_long_centred_line_right_under_the_title() -> None:
     assert len(second) > 85  # too long for the text rules alone
     rows = [
         ("BÁO CÁO", 1100, 500),
-        _centred("Về việc hỗ trợ kinh phí năm 2024", 560),
-        _centred(second, 605),
+        centred("Về việc hỗ trợ kinh phí năm 2024", 560),
+        centred(second, 605),
         ("Kính gửi: Sở Tài chính", 900, 720),
     ]
-    h = build_record(_laid_out(rows)).doc
+    h = build_record(laid_out(HEAD, rows)).doc
     assert h.title == "Về việc hỗ trợ kinh phí năm 2024 " + second
 
 
 def test_layout_ends_the_title_at_a_blank_lines_gap() -> None:
     rows = [
         ("BÁO CÁO", 1100, 500),
-        _centred("Về việc hỗ trợ kinh phí năm 2024", 560),
-        _centred("cho các xã đặc biệt khó khăn", 700),
+        centred("Về việc hỗ trợ kinh phí năm 2024", 560),
+        centred("cho các xã đặc biệt khó khăn", 700),
     ]  # a blank line's gap above it
-    assert build_record(_laid_out(rows)).doc.title == "Về việc hỗ trợ kinh phí năm 2024"
-    rows[2] = _centred("cho các xã đặc biệt khó khăn", 605)
-    assert build_record(_laid_out(rows)).doc.title == (
+    assert build_record(laid_out(HEAD, rows)).doc.title == "Về việc hỗ trợ kinh phí năm 2024"
+    rows[2] = centred("cho các xã đặc biệt khó khăn", 605)
+    assert build_record(laid_out(HEAD, rows)).doc.title == (
         "Về việc hỗ trợ kinh phí năm 2024 cho các xã đặc biệt khó khăn"
     )
 

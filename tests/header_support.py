@@ -1,0 +1,33 @@
+"""One-page scanned documents for the header tests: text alone, or lines laid out with word
+boxes (40 px tall words, 24 px a letter, 20 px between words)."""
+
+from __future__ import annotations
+
+from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
+
+
+def scan_doc(text: str, words: list[Word] | None = None) -> Document:
+    """A one-page scan whose OCR read ``text`` (with ``words``, when given)."""
+    page = Page(number=1, text=text, route=PageRoute.OCR, words=words or [])
+    return Document(
+        source=Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED), pages=[page]
+    )
+
+
+def laid_out(head: str, rows: list[tuple[str, int, int]]) -> Document:
+    """``head`` without boxes, then one text line per (text, x0, y0)."""
+    text, words = head, []
+    for line, x0, y0 in rows:
+        for w in line.split():
+            box = Box(x0=x0, y0=y0, x1=x0 + 24 * len(w), y1=y0 + 40)
+            words.append(Word(text=w, box=box, conf=95, start=len(text)))
+            text += w + " "
+            x0 += 24 * len(w) + 20
+        text = text[:-1] + "\n"
+    return scan_doc(text, words)
+
+
+def centred(line: str, y0: int, centre: int = 1200) -> tuple[str, int, int]:
+    """A row of ``line`` centred on x = ``centre``."""
+    width = sum(24 * len(w) + 20 for w in line.split()) - 20
+    return line, centre - width // 2, y0
