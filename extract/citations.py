@@ -148,7 +148,7 @@ class CiteHit:
     aliases: list[str] = field(default_factory=list)
     named: str | None = None  # the type code the word before the key names ("Kết luận": KL)
     # the numbers of the keys listed with this one ("66-NQ/TW và 68-NQ/TW"): a writer lists
-    # different documents, so a digit slip apart is no misreading among them
+    # different documents, so one is never merged into another of its list (disputed only)
     listed: frozenset[str] = frozenset()
 
 
@@ -645,7 +645,7 @@ def _flag_disputed(numbers: dict[str, list[CiteHit]], moves: dict[str, str]) -> 
     flagged ``number_disputed`` (never merged). Printed dates that differ say they are
     two documents."""
     for a, b in itertools.permutations(numbers, 2):
-        if a in moves or b in moves or not digit_slip(a, b) or _listed_together(numbers[a], b):
+        if a in moves or b in moves or not digit_slip(a, b):
             continue
         dates_a = {h.date for h in numbers[a] if h.date}
         dates_b = {h.date for h in numbers[b] if h.date}

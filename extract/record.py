@@ -51,7 +51,7 @@ log = logging.getLogger(__name__)
 # word's posterior its confidence; 0.7.2: a key's digits read as letters (l2/202l), its
 # number split by a space and its last letter split off are read back, flagged; dates
 # wrapped over lines, with a 1 or 0 read as I, l or O, after "ngàv"; UBTVQH keys, laws with a
-# bare year; keys listed together are different documents (66-NQ/TW và 68-NQ/TW); 0.7.3:
+# bare year; keys listed together are never merged (66-NQ/TW và 68-NQ/TW); 0.7.3:
 # heading lines grouped into bodies by their kind word (a long name wrapped over lines is
 # one body), known bodies and Party committees spelt as named, "Thực hiện ..." centred
 # under the type heading is the title (#15)

@@ -263,7 +263,7 @@ def test_year_agrees_no_flag() -> None:
 def test_lost_leading_digit_takes_the_attested_number() -> None:
     got = checked(
         "Quyết định số 12/2021/QĐ-TTg ngày 05/3/2021 của Thủ tướng;",
-        "thực hiện Quyết định 12/2021/QĐ-TTg và Quyết định 2/2021/QĐ-TTg nói trên",
+        "thực hiện Quyết định 12/2021/QĐ-TTg. Quyết định 2/2021/QĐ-TTg nói trên",
     )
     assert got == [
         ("12/2021/QĐ-TTg", []),
@@ -275,9 +275,23 @@ def test_lost_leading_digit_takes_the_attested_number() -> None:
 def test_misread_digit_with_the_same_date() -> None:
     got = checked(
         "Xét Tờ trình số 573/TTr-SNV ngày 02/02/2024 của Sở Nội vụ;",
-        "theo Tờ trình 573/TTr-SNV và Tờ trình số 373/TTr-SNV ngày 02/02/2024",
+        "theo Tờ trình 573/TTr-SNV. Tờ trình số 373/TTr-SNV ngày 02/02/2024",
     )
     assert got == [("573/TTr-SNV", []), ("573/TTr-SNV", []), ("573/TTr-SNV", [KEY_REPAIRED])]
+
+
+def test_a_number_listed_beside_the_attested_one_is_disputed_not_merged() -> None:
+    """Listed together ("12/2021/QĐ-TTg và 2/2021/QĐ-TTg") they are two documents as
+    written: merging one into the other would drop a citation a person cannot see."""
+    got = checked(
+        "Quyết định số 12/2021/QĐ-TTg ngày 05/3/2021 của Thủ tướng;",
+        "thực hiện Quyết định 12/2021/QĐ-TTg và Quyết định 2/2021/QĐ-TTg nói trên",
+    )
+    assert got == [
+        ("12/2021/QĐ-TTg", [NUMBER_DISPUTED]),
+        ("12/2021/QĐ-TTg", [NUMBER_DISPUTED]),
+        ("2/2021/QĐ-TTg", [NUMBER_DISPUTED]),
+    ]
 
 
 @pytest.mark.parametrize(
