@@ -83,10 +83,9 @@ class RepairModel:
 
         Only tones change, so the text keeps its length and OCR word offsets stay valid.
         """
-        from normalize.repair.model import MEMO_LIMIT
         from normalize.repair.tones import tone_edits
 
-        self._r.lm.trim(MEMO_LIMIT)  # every OCR page comes here: its memo is bounded too
+        self._r.bound_memos()  # every OCR page comes here
         return _applied(text, tone_edits(text, self._r.lm), 0.0)
 
     def repair(self, text: str) -> RepairResult:

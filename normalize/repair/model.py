@@ -193,6 +193,12 @@ class Repairer:
         return tuple(out)
 
     # ---- decoding ---------------------------------------------------------------------
+    def bound_memos(self) -> None:
+        """Keep the LM memos of every mix weight under MEMO_LIMIT: a server reads text for
+        months, and each text (a repair, or an OCR page's tone check) asks new n-grams."""
+        for lm in [self.lm, *(mixed for mixed, _ in self._mixes.values())]:
+            lm.trim(MEMO_LIMIT)
+
     def decode(self, text: str, p_dmg: float) -> Decoded:
         """Viterbi over every word token of the text; returns the changes (start, end,
         replacement) and the doubtful tokens (start, end, posterior of the reading kept).
@@ -203,8 +209,7 @@ class Repairer:
         toks = list(TOKEN.finditer(text))
         if not toks:
             return Decoded([], [])
-        for lm in [self.lm, *(mixed for mixed, _ in self._mixes.values())]:
-            lm.trim(MEMO_LIMIT)
+        self.bound_memos()
         p_dmg = round(min(max(p_dmg, 1e-4), 0.95), 4)
         first = None
         mu = None
