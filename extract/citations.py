@@ -16,6 +16,7 @@ from rapidfuzz import fuzz
 
 from extract.dates import date_at
 from extract.laws import find_laws
+from extract.numbers import LETTER_DIGITS
 from extract.text import PageText
 from normalize.codes import (
     KEY_REPAIRED,
@@ -65,7 +66,6 @@ NUMBER_DISPUTED = "number_disputed"
 # A digit of a key's number or year that OCR read as a letter or mark ("l2/2021/QĐ-TTg",
 # "0l/2011", "2O21", "]2"): read back as the digit, so the key is neither lost nor cut to
 # "2/2021/QĐ-TTg", and flagged (the written form differs from the key: _respelt).
-_AS_DIGIT = str.maketrans({"l": "1", "I": "1", "|": "1", "]": "1", "O": "0", "o": "0"})
 _NUMLIKE = r"[0-9lI|\]Oo]"
 _DIGIT_SLIPS = re.compile(
     rf"(?<![\w/.,\]|])(?P<num>{_NUMLIKE}{{1,5}})(?=[ \t]{{0,2}}(?:/[ \t]{{0,2}}"
@@ -201,14 +201,14 @@ def _digits_read(text: str) -> str:
     def fix(m: re.Match[str]) -> str:
         num, out = m.group("num"), m.group()
         if re.search(r"\d", num) and not num.isdigit():
-            out = num.translate(_AS_DIGIT)
+            out = num.translate(LETTER_DIGITS)
         return out
 
     text = _DIGIT_SLIPS.sub(fix, text)
     chars = list(text)
     for m in _DIGIT_SLIPS.finditer(text):
         year = m.group("year") or ""
-        read = year.translate(_AS_DIGIT)
+        read = year.translate(LETTER_DIGITS)
         if read != year and sum(c.isdigit() for c in year) >= 2 and _YEAR.fullmatch(read):
             chars[m.start("year") : m.end("year")] = read
     return "".join(chars)
@@ -224,13 +224,13 @@ def _split_lead(page: PageText, start: int) -> str | None:
     return m.group("lead") if _SO_BEFORE.search(head) or _TYPE_ENDS.search(head) else None
 
 
-def _glued_tail(text: str, end: int, parts: KeyParts) -> KeyParts | None:
-    """The key with a lone letter after it glued back to its last part ("QĐ-TT g": TTg,
-    "UBN D": UBND), when that makes the issuer a code the lexicon knows and it was not one."""
-    m = _LONE_LETTER.match(text, end)
-    if m is None or parts.issuer_code is None or parts.issuer_code in ISSUER_CODES:
+def _glued_tail(lone: re.Match[str], parts: KeyParts) -> KeyParts | None:
+    """The key with the ``lone`` letter after it glued back to its last part ("QĐ-TT g":
+    TTg, "UBN D": UBND), when that makes the issuer a code the lexicon knows and it was not
+    one."""
+    if parts.issuer_code is None or parts.issuer_code in ISSUER_CODES:
         return None
-    glued = parse_key(parts.key + m.group("c"))
+    glued = parse_key(parts.key + lone.group("c"))
     return glued if glued and glued.issuer_code in ISSUER_CODES else None
 
 
@@ -263,11 +263,12 @@ def _full_keys(page: PageText) -> list[CiteHit]:
                 ):
                     parts, start = joined, start - len(lead) - 1
                     flags.append(KEY_REPAIRED)
-                tail = _glued_tail(page.text, end, parts)
-                if tail is not None:
-                    parts, end = tail, _LONE_LETTER.match(page.text, end).end()  # type: ignore[union-attr]
+                lone = _LONE_LETTER.match(page.text, end)
+                tail = _glued_tail(lone, parts) if lone else None
+                if lone and tail:
+                    parts, end = tail, lone.end()
                     flags.append(KEY_REPAIRED)
-                elif _CUT.match(page.text, end) or _LONE_LETTER.match(page.text, end):
+                elif lone or _CUT.match(page.text, end):
                     flags.append(UNKNOWN_CODE)  # "1488/TTT-1VP": a part lost to a stray mark
                 date = date_at(page.folded, end)
                 before = page.folded[max(0, start - 30) : start]

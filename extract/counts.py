@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.numbers import parse_number
+from extract.numbers import SPACE_GROUPED, dotted_groups, parse_number
 from normalize.fold import fold
 
 __all__ = ["UNITS", "UNIT_NAMES", "CountHit", "canonical_unit", "find_counts", "measure_of"]
@@ -64,7 +64,7 @@ _NOT_A_COUNT = re.compile(
 _PERCENT = re.compile(rf"(?<![\w.,])(?P<num>{_NUM})[ \t]*%")
 # thousands set off by spaces ("1 234 hội viên"): read as one number (it was "234 hội
 # viên", silently), flagged ambiguous: "lớp 3 200 học sinh" may be two numbers
-_SPACED = re.compile(r"(?<![\w.,/])\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?=[ \t]+[a-z])")
+_SPACED = re.compile(rf"(?<![\w.,/]){SPACE_GROUPED}(?=[ \t]+[a-z])")
 
 
 def canonical_unit(written: str) -> str:
@@ -138,8 +138,7 @@ def find_counts(folded: str, text: str, taken: list[tuple[int, int]]) -> list[Co
     def free(s: int, e: int) -> bool:
         return not any(s < te and ts < e for ts, te in taken)
 
-    spaced = [(m.start(), m.end()) for m in _SPACED.finditer(folded)]
-    folded = _SPACED.sub(lambda m: re.sub(r"\s", ".", m.group()), folded)
+    folded, spaced = dotted_groups(folded, _SPACED)
     for m in _COUNT.finditer(folded):
         unit = _unit(m.group("unit"))
         if unit is None or not free(m.start(), m.end("num")):

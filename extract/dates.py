@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from extract.numbers import LETTER_DIGITS
+
 __all__ = ["DateHit", "date_at", "find_dates", "iso"]
 
 _SEP = r"[ \t]{0,2}(?:\n[ \t]*){0,2}"
@@ -30,7 +32,6 @@ _NUMERIC = (
     rf"(?<![\d/.])(?P<d>{_DM}){_SEP}(?P<s>[/.\-]){_SEP}(?P<m>{_DM}){_SEP}"
     rf"(?P=s){_SEP}(?P<y>{_Y})(?![\dilo])"
 )
-_AS_DIGIT = str.maketrans("ilo", "110")
 _RANGE = (
     r"tu[ \t]+(?:ngay[ \t]*)?(?P<d1>\d{1,2})(?:[/.](?P<m1>\d{1,2}))?\s*(?:den|-|–)\s*"
     r"(?:ngay\s*)?(?P<d2>\d{1,2})[/.](?P<m2>\d{1,2})[/.](?P<y>(?:19|20)\d\d)(?!\d)"
@@ -91,11 +92,11 @@ def _hit(kind: str, m: re.Match[str]) -> DateHit | None:
             return None
         return DateHit(start, "day", m.start(), m.end(), end)
     if kind == "month":
-        value = iso(int(g["y"].translate(_AS_DIGIT)), int(g["m"].translate(_AS_DIGIT)))
+        value = iso(int(g["y"].translate(LETTER_DIGITS)), int(g["m"].translate(LETTER_DIGITS)))
         return DateHit(value, "month", m.start(), m.end()) if value else None
     d = g.get("d") or g.get("d2")
-    day = int(d.translate(_AS_DIGIT)) if d else None
-    value = iso(int(g["y"].translate(_AS_DIGIT)), int(g["m"].translate(_AS_DIGIT)), day)
+    day = int(d.translate(LETTER_DIGITS)) if d else None
+    value = iso(int(g["y"].translate(LETTER_DIGITS)), int(g["m"].translate(LETTER_DIGITS)), day)
     if not value:
         return None
     return DateHit(value, "day" if day else "month", m.start(), m.end())

@@ -10,7 +10,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from extract.numbers import MULTIPLIERS, NUMBER_WORDS, WORD_TOKENS, parse_number, words_to_int
+from extract.numbers import (
+    LETTER_DIGITS,
+    MULTIPLIERS,
+    NUMBER_WORDS,
+    SPACE_GROUPED,
+    WORD_TOKENS,
+    dotted_groups,
+    parse_number,
+    words_to_int,
+)
 
 __all__ = ["MoneyHit", "find_money"]
 
@@ -26,7 +35,7 @@ _PART = re.compile(rf"({_NUM})\s*({_MULT})?")
 # by spaces ("315 000 000 đồng", also no-break and thin spaces) and a group's 0 read as O
 # ("315.OOO.OOO đồng"). Only before a currency word, and rewritten in place (same length,
 # spans stay valid): spaces as dots, O as 0.
-_SPACED = re.compile(rf"(?<![\w.,])\d{{1,3}}(?:[ \u00a0\u202f]\d{{3}})+(?=[ \t]*{_CUR})")
+_SPACED = re.compile(rf"(?<![\w.,]){SPACE_GROUPED}(?=[ \t]*{_CUR})")
 _O_GROUPS = re.compile(rf"(?<![\w.,])\d{{1,3}}(?:[.,][\do]{{3}})+(?=[ \t]*{_CUR})")
 _CONTEXT = re.compile(
     r"(?:tien|kinh phi|ngan sach|quy|von|tri gia|ho tro|du toan|tong thu|tong chi|"
@@ -79,8 +88,8 @@ def _is_dong(original: str) -> bool:
 
 def _regrouped(folded: str) -> str:
     """The folded text with space-grouped and O-damaged amounts written as dotted digits."""
-    folded = _SPACED.sub(lambda m: re.sub(r"[ \u00a0\u202f]", ".", m.group()), folded)
-    return _O_GROUPS.sub(lambda m: m.group().replace("o", "0"), folded)
+    folded = dotted_groups(folded, _SPACED)[0]
+    return _O_GROUPS.sub(lambda m: m.group().translate(LETTER_DIGITS), folded)
 
 
 def find_money(folded: str, text: str | None = None) -> list[MoneyHit]:

@@ -13,9 +13,33 @@ from dataclasses import dataclass
 
 from normalize.fold import fold
 
-__all__ = ["MULTIPLIERS", "NUMBER_WORDS", "ParsedNumber", "parse_number", "words_to_int"]
+__all__ = [
+    "LETTER_DIGITS",
+    "MULTIPLIERS",
+    "NUMBER_WORDS",
+    "SPACE_GROUPED",
+    "ParsedNumber",
+    "dotted_groups",
+    "parse_number",
+    "words_to_int",
+]
 
 _GROUPED = re.compile(r"\d{1,3}(?:([.,  ])\d{3})+")
+# Digits OCR reads as letters or marks: a 1 as l, I (folded i), | or ], a 0 as O.
+LETTER_DIGITS = str.maketrans(
+    {"l": "1", "I": "1", "i": "1", "|": "1", "]": "1", "O": "0", "o": "0"}
+)
+# A number whose thousands are set off by spaces (also no-break and thin spaces), as typists
+# and OCR write them ("315 000 000"); callers add what may come before and after it.
+SPACE_GROUPED = r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+"
+
+
+def dotted_groups(text: str, pattern: re.Pattern[str]) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` with the spaces inside each match of ``pattern`` (a SPACE_GROUPED number in
+    its caller's context) written as dots, so the dotted-number rules read it; same length,
+    so spans stay valid. Also the matches' spans."""
+    spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
+    return pattern.sub(lambda m: re.sub(r"\s", ".", m.group()), text), spans
 
 
 @dataclass(frozen=True)
