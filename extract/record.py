@@ -17,7 +17,7 @@ from extract.entities import find_entities
 from extract.gazetteer import proper_place
 from extract.header import HeaderField, find_header, normal_case, numbering
 from extract.money import find_money
-from extract.review import REQUIRED_ON_SCANS, field_reasons, needs_review
+from extract.review import REQUIRED_ON_SCANS, field_reasons, mention_values, needs_review
 from extract.text import LazyWords, PageText, WordSource
 from normalize.fold import fold
 from normalize.keys import KeyParts, bare_number, parse_key
@@ -280,21 +280,9 @@ def _mark_review(record: Record) -> None:
             head.detail.setdefault(name, FieldDetail()).flags.append("missing")
     for d in record.doc.detail.values():
         d.needs_review = needs_review(d.confidence, d.flags)
-    for c in record.citations:
-        known = [s.confidence for s in c.spans if s.confidence is not None]
-        c.needs_review = needs_review(max(known) if known else None, c.flags)
-    for m in record.date_details:  # the header's own date is judged as doc.date too
-        m.needs_review = needs_review(_conf(m.spans), [])
-    for a in record.amounts:
-        flags = ["words_disagree"] if a.checked is False else []
-        a.needs_review = needs_review(_conf(a.spans), flags)
-    for n in record.counts:
-        n.needs_review = needs_review(_conf(n.spans), ["ambiguous"] if n.ambiguous else [])
-
-
-def _conf(spans: list[Span]) -> float | None:
-    known = [s.confidence for s in spans if s.confidence is not None]
-    return min(known) if known else None
+    # citations, dates (the header's own date is judged as doc.date too), amounts, counts
+    for _, value, confidence, flags in mention_values(record):
+        value.needs_review = needs_review(confidence, flags)
 
 
 def _dates(pages: list[PageText], header: DocHeader) -> list[DateMention]:

@@ -9,13 +9,16 @@ the reasons a reviewer is shown; the record's ``needs_review`` and the review qu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+
+from schemas import Amount, Citation, Count, DateMention, Record, Span
 
 __all__ = [
     "LOW_CONFIDENCE",
     "NOT_QUEUED",
     "REQUIRED_ON_SCANS",
     "field_reasons",
+    "mention_values",
     "needs_review",
     "review_reasons",
 ]
@@ -59,3 +62,27 @@ def field_reasons(
     if not value and name in REQUIRED_ON_SCANS and kind in SCANNED_KINDS and "missing" not in out:
         out.insert(0, "missing")
     return out
+
+
+def mention_values(
+    record: Record,
+) -> Iterator[tuple[str, Citation | DateMention | Amount | Count, float | None, list[str]]]:
+    """(ref, value, confidence, flags) of every value of a record besides its header
+    fields, as both the record's ``needs_review`` and the review queue judge them: a
+    citation by its surest span (a key read clearly once is read), dates, amounts and
+    counts by their least sure one."""
+    for i, c in enumerate(record.citations):
+        known = [s.confidence for s in c.spans if s.confidence is not None]
+        flags = (["partial"] if c.partial else []) + list(c.flags)
+        yield f"cit.{i}", c, max(known) if known else None, flags
+    for i, m in enumerate(record.date_details):
+        yield f"date.{i}", m, _lowest(m.spans), []
+    for i, a in enumerate(record.amounts):
+        yield f"amt.{i}", a, _lowest(a.spans), ["words_disagree"] if a.checked is False else []
+    for i, n in enumerate(record.counts):
+        yield f"cnt.{i}", n, _lowest(n.spans), ["ambiguous"] if n.ambiguous else []
+
+
+def _lowest(spans: list[Span]) -> float | None:
+    known = [s.confidence for s in spans if s.confidence is not None]
+    return min(known) if known else None

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, load_only
 
 from extract.header import names
-from extract.review import field_reasons, review_reasons
+from extract.review import field_reasons, mention_values, review_reasons
 from schemas import Record, Span
 from service import feed, readmodel
 from service.readmodel import HEADER_FIELDS, StoredDocument
@@ -132,12 +132,6 @@ def _reason_text(code: str, confidence: float | None) -> str:
     return REASON_LABELS.get(code, code)
 
 
-def _low(spans: list[Span]) -> float | None:
-    """The lowest OCR confidence of a value's spans, as ``extract.record`` judges it."""
-    known = [s.confidence for s in spans if s.confidence is not None]
-    return min(known) if known else None
-
-
 def _values(doc: StoredDocument) -> Iterable[tuple[str, str | None, float | None, list, list]]:
     """(ref, field, confidence, flags, spans) of every value of the record."""
     rec = doc.record
@@ -150,17 +144,8 @@ def _values(doc: StoredDocument) -> Iterable[tuple[str, str | None, float | None
             list(d.flags) if d else [],
             list(d.spans) if d else [],
         )
-    for i, c in enumerate(rec.citations):
-        known = [s.confidence for s in c.spans if s.confidence is not None]
-        flags = (["partial"] if c.partial else []) + list(c.flags)
-        yield f"cit.{i}", None, max(known) if known else None, flags, list(c.spans)
-    for i, m in enumerate(rec.date_details):
-        yield f"date.{i}", None, _low(m.spans), [], list(m.spans)
-    for i, a in enumerate(rec.amounts):
-        flags = ["words_disagree"] if a.checked is False else []
-        yield f"amt.{i}", None, _low(a.spans), flags, list(a.spans)
-    for i, n in enumerate(rec.counts):
-        yield f"cnt.{i}", None, _low(n.spans), ["ambiguous"] if n.ambiguous else [], list(n.spans)
+    for ref, value, confidence, flags in mention_values(rec):
+        yield ref, None, confidence, flags, list(value.spans)
 
 
 def items_of(doc: StoredDocument, boxes: bool = True) -> list[Item]:
