@@ -3,7 +3,8 @@
 A scanned page's OCR words (boxes, confidences) weigh about a hundred times its text;
 held for every page until the document is stored, they made the runner's memory grow
 with the page count. Each finished page is appended here instead; the document keeps
-its pages' text, extraction fetches words page by page (``words``), and storage reads
+its pages' text (not their text before repair), extraction fetches words page by page
+(``words``), and storage reads
 the pages back one at a time (``stored``) and writes one row a page (migration 0020).
 
 The spool is scratch: the document is stored from it in one transaction, and a crash
@@ -42,11 +43,17 @@ class PageSpool:
         self._offsets: dict[int, int] = {}
 
     def add(self, page: Page) -> Page:
-        """Write the page out; return it without its OCR words (what memory keeps)."""
+        """Write the page out; return it without what only its stored row needs (what
+        memory keeps): its OCR words, fetched back by :meth:`words`, and its text before
+        repair, which nothing reads until storage takes the page from this file. A long
+        scan's tone-checked pages keep ~1,600 characters of it each: ~0.9 MB at 288
+        pages, held until the document is stored (issue #22)."""
         assert self._file is not None, "a closed spool takes no pages"
         self._offsets[page.number] = self._file.tell()
         self._file.write(page.model_dump_json().encode() + b"\n")
-        return page.model_copy(update={"words": []}) if page.words else page
+        if not page.words and page.original_text is None:
+            return page
+        return page.model_copy(update={"words": [], "original_text": None})
 
     def words(self, number: int) -> list[Word]:
         """One page's OCR words, read back from disk."""

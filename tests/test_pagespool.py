@@ -36,15 +36,19 @@ def _page(n: int, words: int) -> Page:
 def test_spool_keeps_words_on_disk(tmp_path: Path) -> None:
     spool = PageSpool(tmp_path, "a" * 64)
     pages = [_page(1, 3), _page(2, 0), _page(3, 5)]
+    pages[0] = pages[0].model_copy(update={"original_text": "Quyet0 Quyet1 Quyet2"})
     light = [spool.add(p) for p in pages]
     assert [p.words for p in light] == [[], [], []]
     assert [p.text for p in light] == [p.text for p in pages]
+    assert [p.original_text for p in light] == [None, None, None]  # only its row needs it
+    assert light[1] is pages[1]  # nothing to leave out: the page itself, no copy
     assert spool.words(3) == pages[2].words and spool.words(2) == [] and spool.words(9) == []
     stored = spool.stored()
     unspooled = [repo.stored_page(p) for p in pages]
     assert list(stored) == unspooled  # what an unspooled document stores, page for page
     assert list(stored) == unspooled  # read again from disk: a retried insert gets them all
     assert [d["number"] for d in stored] == [1, 2, 3] and "text" not in unspooled[0]
+    assert [d["original_text"] for d in stored] == ["Quyet0 Quyet1 Quyet2", None, None]
     spool.close()
     assert _spooled(tmp_path) == []
 

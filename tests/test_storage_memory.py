@@ -161,6 +161,31 @@ def test_a_long_documents_record_round_trips_through_storage(db_url: str) -> Non
         db.close()
 
 
+def test_a_stored_rows_text_is_not_held_while_its_pages_are_written(db_url: str) -> None:
+    """Once the document's row is flushed, its text and folded text (and a new row's
+    record) are dropped from the session, not held through the page rows, review items and
+    change event; read again, they are what was stored. A re-extracted row keeps the record
+    it stored (the dict with the corrections overlaid): the review items are read from it."""
+    document, record = _long_scan(40)
+    db = Database(db_url)
+    try:
+        with db.session() as s:
+            row, created = outcome.save_document(s, "long.pdf", document, record, "t")
+            assert created and not {"text", "folded", "record"} & set(vars(row))
+            assert row.text == document.text and row.folded.startswith("can cu nghi dinh 30")
+            doc_id = row.id
+        with db.session() as s:
+            s.add(CorrectionRow(document_id=doc_id, field="issuer", value="UBND huyện",
+                                previous=None, author="an"))  # fmt: skip
+        with db.session() as s:
+            row, created = outcome.save_document(s, "long.pdf", document, record, "t")
+            assert not created and not {"text", "folded"} & set(vars(row))
+            assert row.__dict__["record"]["doc"]["issuer"] == "UBND huyện"  # not read back
+            assert row.text == document.text
+    finally:
+        db.close()
+
+
 def _rss_kb() -> int:
     with open("/proc/self/status") as f:
         return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))

@@ -212,14 +212,14 @@ def write_document(
     else:
         row.record = apply_corrections(record.model_dump(mode="json"), corrections)
         head = row.record["doc"]
-    full_text = document.text
     row.mime, row.size = document.source.mime, document.source.size
     row.pages, row.kind = document.source.pages, document.source.kind.value
     row.number, row.doc_type = head.get("number"), head.get("doc_type")
     row.doc_date = head.get("date")
     row.issuer, row.title = head.get("issuer"), head.get("title")
     row.has_figures = bool(record.amounts or record.counts)
-    row.text, row.folded = full_text, fold(full_text)
+    row.text = document.text  # no other reference: the row's is dropped after the flush
+    row.folded = fold(row.text)
     row.pipeline_version = pipeline_version
     row.updated_at = utcnow()
     row.doc_key = document_key(row.number)
@@ -230,8 +230,12 @@ def write_document(
     register_keys(s, columns)
     row.citations = [CitationRow(**c, doc_date=row.doc_date or "") for c in columns]
     s.flush()
-    if created:  # whoever reads the row's record next reads the stored JSON, as a dict
-        s.expire(row, ["record"])
+    # What the row now holds is not kept a second time while the pages, review items and
+    # change event are written: the text and folded text (with the UTF-8 copies the driver
+    # made of them, cached on the strings) are ~3 MB at 288 pages (issue #22); whoever reads
+    # them next in this session reads them back. A new row's record too: it is read back
+    # as the stored JSON, a dict; a re-extracted row's corrected dict is what it stores.
+    s.expire(row, ["text", "folded", "record"] if created else ["text", "folded"])
     stored = pages if pages is not None else (stored_page(p) for p in document.pages)
     write_pages(s, row.id, stored, replace=not created)
     return row, created
