@@ -5,7 +5,6 @@ from __future__ import annotations
 import itertools
 import logging
 import re
-import statistics
 from dataclasses import dataclass, field
 
 from extract.header.fields import HeaderField, HeaderResult
@@ -239,14 +238,23 @@ def _continues(prev: list[Word], cur: list[Word], pitch: float = 1.5) -> bool | 
     height = max(w.box.y1 - w.box.y0 for w in prev)
     px0, px1 = min(w.box.x0 for w in prev), max(w.box.x1 for w in prev)
     cx0, cx1 = min(w.box.x0 for w in cur), max(w.box.x1 for w in cur)
-    # the lines' middle bottoms: a line's top or its first word's moves with a slight
-    # skew and with its letters (a lone "nạn" has no ascender)
-    drop = statistics.median(w.box.y1 for w in cur) - statistics.median(w.box.y1 for w in prev)
+    # the lines' baselines: a line's top or its first word's moves with a slight skew and
+    # with its letters (a lone "nạn" has no ascender); a word's bottom moves with its
+    # descender or dot below ("vị,", "địa phương", "trong"), so the bottom a quarter up
+    # from the lowest stands for the baseline (the median sank with a line of such words)
+    drop = _baseline(cur) - _baseline(prev)
     if drop > pitch * height:
         log.debug("title ends at a gap of %d px (line %d px)", drop, height)
         return False
     off_centre = abs((cx0 + cx1) - (px0 + px1)) / 2
     return off_centre <= 0.1 * (px1 - px0) + height
+
+
+def _baseline(words: list[Word]) -> float:
+    """A line's baseline from its words' bottoms: the highest quarter's edge (words with a
+    descender or a dot below reach lower; most lines hold a word with neither)."""
+    bottoms = sorted(w.box.y1 for w in words)
+    return float(bottoms[(len(bottoms) - 1) // 4])
 
 
 def _clean_title(text: str, upper_title: bool, page_text: str = "") -> tuple[str, list[str]]:
