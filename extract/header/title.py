@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import logging
 import re
+import statistics
 from dataclasses import dataclass, field
 
 from extract.header.fields import HeaderField, HeaderResult
@@ -238,11 +239,16 @@ def _continues(prev: list[Word], cur: list[Word], pitch: float = 1.5) -> bool | 
     height = max(w.box.y1 - w.box.y0 for w in prev)
     px0, px1 = min(w.box.x0 for w in prev), max(w.box.x1 for w in prev)
     cx0, cx1 = min(w.box.x0 for w in cur), max(w.box.x1 for w in cur)
-    # the lines' baselines: a line's top or its first word's moves with a slight skew and
-    # with its letters (a lone "nạn" has no ascender); a word's bottom moves with its
-    # descender or dot below ("vị,", "địa phương", "trong"), so the bottom a quarter up
-    # from the lowest stands for the baseline (the median sank with a line of such words)
-    drop = _baseline(cur) - _baseline(prev)
+    # how far the line sank: a line's top or its first word's moves with a slight skew and
+    # with its letters (a lone "nạn" has no ascender), so by the words' bottoms; the
+    # middle bottom sinks with a line of words reaching below it ("vị,", "địa phương",
+    # "trong"), the bottom a quarter up from the lowest (the baseline: most lines hold a
+    # word with no descender) rises with a skew along a long line. The lesser of the two:
+    # a blank line's gap is past the bound by either
+    drop = min(
+        statistics.median(w.box.y1 for w in cur) - statistics.median(w.box.y1 for w in prev),
+        _baseline(cur) - _baseline(prev),
+    )
     if drop > pitch * height:
         log.debug("title ends at a gap of %d px (line %d px)", drop, height)
         return False
