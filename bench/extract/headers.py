@@ -10,8 +10,14 @@ or Văn phòng under UBND tỉnh, a Phòng under UBND huyện, Party committees 
 Đảng bộ with "ĐẢNG CỘNG SẢN VIỆT NAM" on the right, mass organisations), names
 wrapping over one to three lines, with or without a parent line; the number, the place
 and date line, the type and a title over one to three lines, a short body, "Nơi nhận"
-and the signature block. Names come from the project's lexicons (``normalize/codes.json``
-issuers and type codes, the administrative units of ``normalize.places``). Pages are
+and the signature block. Since session 11 also what real pages do beyond the model: an
+issuer cut after its locality word or abbreviated ("UBND HUYỆN ..."), parents wrapped by
+hand, the issuer's rule of other lengths, dashed or missing, the motto off level, number
+and day filled in after typing in another face, numbers of one to four digits, công văn
+("V/v ..." under the number, no type heading), titles over three or four lines, and seals
+over the issuer, the number or the title's end. Names come from the project's lexicons
+(``normalize/codes.json`` issuers and type codes, the administrative units of
+``normalize.places``). Pages are
 drawn at 300 dpi in Liberation Serif (Times-like) with PIL, optionally degraded (blur,
 noise, a slight skew, a red seal over the signature), saved as PDF and read through the
 real path (``service.pipeline.load_document``: ingest, OCR, repair; cached in
