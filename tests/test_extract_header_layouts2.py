@@ -131,3 +131,36 @@ def test_a_vv_title_ending_on_a_year_range_is_whole() -> None:
 )
 def test_a_range_of_numbers_is_a_word(token: str, word: bool) -> None:
     assert is_word(token) is word
+
+
+def _dated(day_width: int) -> Document:
+    """A header whose date line has word boxes: "ngày 2 tháng 5 năm 2016", the day's box
+    ``day_width`` px wide (the year's digits 26 px each)."""
+    head = (
+        "ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "PHƯỜNG TRUNG LƯƠNG    Độc lập - Tự do - Hạnh phúc\n"
+        "Số: 12/BC-UBND    "
+    )
+    text, words, x0 = head, [], 1300
+    for w in ["Trung", "Lương,", "ngày", "2", "tháng", "5", "năm", "2016"]:
+        width = day_width if w == "2" else 104 if w == "2016" else 23 if w == "5" else 24 * len(w)
+        words.append(
+            Word(text=w, box=Box(x0=x0, y0=400, x1=x0 + width, y1=450), conf=96, start=len(text))
+        )
+        text += w + " "
+        x0 += width + 16
+    text = text[:-1] + "\nBÁO CÁO\nTình hình công tác năm 2016\n"
+    return scan_doc(text, words)
+
+
+def test_a_day_too_wide_for_its_digits_is_doubtful() -> None:
+    h = build_record(_dated(52)).doc  # two digits' width read as one: "28" read "2"
+    assert h.date == "2016-05-02"
+    assert h.detail["date"].needs_review
+
+
+@pytest.mark.parametrize("width", [26, 30, 40])
+def test_a_day_as_wide_as_its_digits_is_not_doubtful(width: int) -> None:
+    h = build_record(_dated(width)).doc
+    assert h.date == "2016-05-02"
+    assert not h.detail["date"].needs_review
