@@ -113,7 +113,8 @@ def test_ink_in_the_day_blank_that_nothing_reads_is_flagged() -> None:
 
 
 def _worded(text: str, conf: dict[str, float]) -> list[Word]:
-    """Words of the text with a box each, confidence 96 unless given."""
+    """Words of the text with a box each (as wide as the word is long, at the word's
+    offset), confidence 96 unless given."""
     out, pos = [], 0
     for i, line in enumerate(text.split("\n")):
         for w in line.split():
@@ -121,7 +122,7 @@ def _worded(text: str, conf: dict[str, float]) -> list[Word]:
             out.append(
                 Word(
                     text=w,
-                    box=Box(x0=start, y0=50 * i, x1=start + 9, y1=50 * i + 40),
+                    box=Box(x0=start, y0=50 * i, x1=start + len(w), y1=50 * i + 40),
                     conf=conf.get(w, 96.0),
                     start=start,
                 )

@@ -10,8 +10,14 @@ or Văn phòng under UBND tỉnh, a Phòng under UBND huyện, Party committees 
 Đảng bộ with "ĐẢNG CỘNG SẢN VIỆT NAM" on the right, mass organisations), names
 wrapping over one to three lines, with or without a parent line; the number, the place
 and date line, the type and a title over one to three lines, a short body, "Nơi nhận"
-and the signature block. Names come from the project's lexicons (``normalize/codes.json``
-issuers and type codes, the administrative units of ``normalize.places``). Pages are
+and the signature block. Since session 11 also what real pages do beyond the model: an
+issuer cut after its locality word or abbreviated ("UBND HUYỆN ..."), parents wrapped by
+hand, the issuer's rule of other lengths, dashed or missing, the motto off level, number
+and day filled in after typing in another face, numbers of one to four digits, công văn
+("V/v ..." under the number, no type heading), titles over three or four lines, and seals
+over the issuer, the number or the title's end. Names come from the project's lexicons
+(``normalize/codes.json`` issuers and type codes, the administrative units of
+``normalize.places``). Pages are
 drawn at 300 dpi in Liberation Serif (Times-like) with PIL, optionally degraded (blur,
 noise, a slight skew, a red seal over the signature), saved as PDF and read through the
 real path (``service.pipeline.load_document``: ingest, OCR, repair; cached in
@@ -96,6 +102,11 @@ OBJECTS = [
     "công tác an toàn thực phẩm",
     "kiện toàn Ban Chỉ đạo",
 ]
+LONG_TAILS = [
+    " và nhiệm vụ trọng tâm trong thời gian tới của các cơ quan, đơn vị",
+    " trên địa bàn theo chỉ đạo của Ủy ban nhân dân tỉnh tại cuộc họp thường kỳ",
+    " của các cơ quan, đơn vị, địa phương trong thời gian tới",
+]
 BODY = [
     "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
     "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công",
@@ -175,7 +186,13 @@ def draw_issuer(rng: random.Random) -> tuple[str, Issuer]:
         head = "Ủy ban nhân dân" if layout == "ubnd" else "Hội đồng nhân dân"
         name = f"{head} {kind} {short}"
         lines = [up(head), up(f"{kind} {short}")]
-        if rng.random() < 0.3:
+        form = rng.random()
+        if form < 0.25:
+            lines = [up(name)]
+        elif form < 0.4:  # cut after the kind word: "ỦY BAN NHÂN DÂN TỈNH" / "QUẢNG NGÃI"
+            lines = [up(f"{head} {kind}"), up(short)]
+        elif form < 0.55 and layout == "ubnd":  # abbreviated, as printed: "UBND HUYỆN X"
+            name = f"UBND {kind} {short}"
             lines = [up(name)]
         title = ["TM. ỦY BAN NHÂN DÂN" if layout == "ubnd" else "TM. THƯỜNG TRỰC HĐND"]
         title += rng.choice([["CHỦ TỊCH"], ["KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"]])
@@ -205,9 +222,12 @@ def draw_issuer(rng: random.Random) -> tuple[str, Issuer]:
             title = ["TRƯỞNG BAN"]
         parent_head = rng.choice(["UBND", "ỦY BAN NHÂN DÂN"])
         parent = f"{'UBND' if parent_head == 'UBND' else 'Ủy ban nhân dân'} {pkind} {prov}"
-        return layout, Issuer(
-            [up(name)], name, code, [up(f"{parent_head} {pkind} {prov}")], parent, title, place=prov
-        )
+        parent_lines = [up(f"{parent_head} {pkind} {prov}")]
+        if parent_head != "UBND" and rng.random() < 0.4:  # the parent wrapped by hand
+            parent_lines = rng.choice(
+                [[up(parent_head), up(f"{pkind} {prov}")], [up(f"{parent_head} {pkind}"), up(prov)]]
+            )
+        return layout, Issuer([up(name)], name, code, parent_lines, parent, title, place=prov)
     if layout == "phong":
         kind, short, _ = locality(rng, "district")
         name = rng.choice(sorted({v for v in provincial.values() if v.startswith("Phòng ")}))
@@ -298,7 +318,7 @@ def render(rng: random.Random) -> Page:
         words = issuer_lines[0].split()  # wrapped by hand, as typists do
         cut = rng.randint(2, len(words) - 2)
         issuer_lines = [" ".join(words[:cut]), " ".join(words[cut:])]
-    ly = y
+    ly = y0 = y
     for line in iss.parent_lines:
         for part in wrap(line, reg, text_w):
             centred(d, lcx, ly, part, reg)
@@ -310,57 +330,98 @@ def render(rng: random.Random) -> Page:
     if iss.party:
         centred(d, lcx, ly, "*", bold)
         ly += lh
-    else:
-        d.line((lcx - wmax / 6, ly + 4, lcx + wmax / 6, ly + 4), fill=0, width=3)
-        ly += px * 0.6
-    number = rng.randint(1, 999)
-    code = rng.choice(list(TYPES))
+    else:  # the rule under the issuer: a third of its width (Phụ lục I), or as typed
+        rule = rng.choice(["third", "third", "third", "half", "full", "dashes", "none"])
+        if rule == "dashes":
+            centred(d, lcx, ly - px * 0.2, "-" * rng.randint(8, 16), reg)
+            ly += px * 0.9
+        elif rule != "none":
+            half_w = wmax * {"third": 1 / 6, "half": 1 / 4, "full": 0.48}[rule]
+            d.line((lcx - half_w, ly + 4, lcx + half_w, ly + 4), fill=0, width=3)
+            ly += px * 0.6
+        layout += "+rule_" + rule if rule != "third" else ""
+    digits = rng.randint(1, 4)
+    number = rng.randint(10 ** (digits - 1), 10**digits - 1)
+    code = rng.choice(list(TYPES) if iss.party else [*TYPES, "CV"])
     year = rng.randint(2005, 2025)
     month, day = rng.randint(1, 12), rng.randint(1, 28)
+    stamp_font = None
+    if rng.random() < 0.3:  # number and day filled in after typing, in another face
+        layout += "+stamped"
+        face = rng.choice(
+            [
+                "LiberationSerif-BoldItalic.ttf",
+                "LiberationSerif-Italic.ttf",
+                "LiberationSans-Bold.ttf",
+                "LiberationMono-Bold.ttf",
+            ]
+        )
+        stamp_font = ImageFont.truetype(str(FONTS / face), round(px * rng.uniform(1.0, 1.25)))
     if iss.party:
         key = f"{number}-{code}/{iss.code}"
-        number_line = f"Số {key}"
+        head = "Số "
+    elif code == "CV":  # a công văn: the issuer's code and a unit's, no type code
+        key = f"{number}/{iss.code}-{rng.choice(['VP', 'KT', 'VX', 'NC', 'TH', 'KTN'])}"
+        head = "Số: "
     else:
         key = f"{number}/{code}-{iss.code}"
-        number_line = f"Số: {key}"
-    centred(d, lcx, ly, number_line, reg)
+        head = "Số: "
+    stamped(d, (lcx, ly), [head, str(number), key[len(str(number)) :]], reg, stamp_font, rng)
+    number_y = ly
     ly += lh
+    vv: list[str] = []
+    if code == "CV":  # "V/v ..." under the number: a công văn's title, no type heading
+        layout += "+cong_van"
+        vv = wrap("V/v " + lower_first(title_text(rng, rng.choice(list(TYPES)))), reg, text_w)
+        for line in vv:
+            centred(d, lcx, ly, line, reg)
+            ly += lh
     # right: motto (or the Party's name), then place and date: level with the number, or
     # right under the motto (beside the issuer's last lines when the left block is tall)
     under_motto = rng.random() < 0.4
-    ry = y
+    ry = y + rng.choice([0.0, 0.0, 0.0, -0.3, 0.5]) * lh  # the motto set a little off level
     if iss.party:
         w = centred(d, rcx, ry, "ĐẢNG CỘNG SẢN VIỆT NAM", bold)
         ry += lh
         d.line((rcx - w / 2, ry, rcx + w / 2, ry), fill=0, width=3)
-        ry = ry + px * 0.6 if under_motto else max(ry + px * 0.6, ly - lh)
+        ry = ry + px * 0.6 if under_motto else max(ry + px * 0.6, number_y)
     elif motto_top:
-        ry = ly - lh
+        ry = number_y
     else:
         centred(d, rcx, ry, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold)
         ry += lh
         w = centred(d, rcx, ry, "Độc lập - Tự do - Hạnh phúc", big)
         ry += lh * 1.05
+        w *= rng.choice([1.0, 1.0, 0.7, 1.15])  # the motto's rule: its width, or as typed
         d.line((rcx - w / 2, ry, rcx + w / 2, ry), fill=0, width=3)
-        ry = ry + px * 0.6 if under_motto else max(ry + px * 0.6, ly - lh)
+        ry = ry + px * 0.6 if under_motto else max(ry + px * 0.6, number_y)
     dd = f"{day:02d}" if day < 10 else str(day)
     mm = f"{month:02d}" if month < 3 else str(month)
-    centred(d, rcx, ry, f"{iss.place}, ngày {dd} tháng {mm} năm {year}", ital)
+    parts = [f"{iss.place}, ngày ", dd, f" tháng {mm} năm {year}"]
+    stamped(d, (rcx, ry), parts, ital, stamp_font, rng)
     y = max(ly, ry + lh) + lh
-    # centre: type and title
-    type_name = CODES["types"][code]
-    centred(d, W / 2, y, up(type_name), big)
-    y += lh * 1.1
-    if not iss.party and rng.random() < 0.15:  # the 1990s heading names its issuer
-        centred(d, W / 2, y, up(f"của {iss.name}"), bold)
-        y += lh
-    title = title_text(rng, code)
-    width = rng.choice([110, 130, 150]) * MM
-    for line in wrap(title, bold, int(width)):
-        centred(d, W / 2, y, line, bold)
-        y += lh
-    d.line((W / 2 - 20 * MM, y + px * 0.3, W / 2 + 20 * MM, y + px * 0.3), fill=0, width=3)
-    y += lh * 1.5
+    # centre: type and title (a công văn has neither: its title is the "V/v" above)
+    if code == "CV":
+        type_name, title = "Công văn", " ".join(vv)
+        title_at = (lcx + text_w / 3, number_y + lh * len(vv))  # the "V/v" lines' end
+    else:
+        type_name = CODES["types"][code]
+        centred(d, W / 2, y, up(type_name), big)
+        y += lh * 1.1
+        if not iss.party and rng.random() < 0.15:  # the 1990s heading names its issuer
+            centred(d, W / 2, y, up(f"của {iss.name}"), bold)
+            y += lh
+        title = title_text(rng, code)
+        if rng.random() < 0.3:  # a longer title, over three or four lines
+            title += rng.choice(LONG_TAILS)
+        width = rng.choice([80, 110, 130, 150]) * MM
+        lines = wrap(title, bold, int(width))
+        for line in lines:
+            title_at = (W / 2 + font_len(bold, line) / 2, y + lh / 2)  # the last line's end
+            centred(d, W / 2, y, line, bold)
+            y += lh
+        d.line((W / 2 - 20 * MM, y + px * 0.3, W / 2 + 20 * MM, y + px * 0.3), fill=0, width=3)
+        y += lh * 1.5
     for line in BODY[: rng.randint(3, len(BODY))]:
         d.text((left_x + 12 * MM, y), line, font=reg, fill=0)
         y += lh * 1.2
@@ -394,26 +455,77 @@ def render(rng: random.Random) -> Page:
         "signer": signer,
         "signer_title": " / ".join(iss.signer_title),
     }
-    rgb = degrade(rng, img.convert("RGB"), (rcx, sig_top + lh))
+    # a seal over the head as well, by chance: on the issuer (an attachment's "dấu treo"),
+    # the number line, or the end of the title
+    over = rng.choice(["", "", "", "", "issuer", "number", "title"])
+    extra = {"issuer": (lcx, y0 + lh), "number": (lcx + col_w / 4, number_y), "title": title_at}
+    layout += f"+seal_{over}" if over else ""
+    rgb = degrade(rng, img.convert("RGB"), (rcx, sig_top + lh), extra.get(over))
     return Page(truth, layout + ("+motto_top" if motto_top else ""), rgb)
 
 
-def degrade(rng: random.Random, img: Image.Image, seal_at: tuple[float, float]) -> Image.Image:
-    """Blur, noise, a slight skew and a red seal over the signature, each drawn by chance."""
-    if rng.random() < 0.6:  # the seal: a red ring with a star, half over the signer's title
-        seal = Image.new("RGBA", img.size, (0, 0, 0, 0))
-        sd = ImageDraw.Draw(seal)
-        cx, cy = seal_at[0] - rng.uniform(150, 350), seal_at[1] + rng.uniform(0, 120)
-        r = 190
-        red = (210, 30, 40, 150)
-        sd.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=10)
-        sd.ellipse((cx - r + 40, cy - r + 40, cx + r - 40, cy + r - 40), outline=red, width=5)
-        pts = [
-            (cx + 60 * math.cos(a), cy - 60 * math.sin(a))
-            for a in [math.pi / 2 + k * 4 * math.pi / 5 for k in range(5)]
-        ]
-        sd.polygon(pts, fill=red)
-        img = Image.alpha_composite(img.convert("RGBA"), seal).convert("RGB")
+def font_len(font: ImageFont.FreeTypeFont, text: str) -> float:
+    return float(font.getlength(text))
+
+
+def lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
+def stamped(
+    d: ImageDraw.ImageDraw,
+    at: tuple[float, float],
+    parts: list[str],
+    font: ImageFont.FreeTypeFont,
+    stamp: ImageFont.FreeTypeFont | None,
+    rng: random.Random,
+) -> None:
+    """Draw printed text with a filled-in middle part (number, day) centred on ``at``.
+
+    Without ``stamp`` it is one typed line; with it the middle part stands in its own face,
+    a little off the line, with the blank the typist left around it.
+    """
+    cx, y = at
+    if stamp is None:
+        centred(d, cx, y, "".join(parts), font)
+        return
+    head, mid, tail = parts
+    gap = font.getlength(" ") * rng.uniform(1.0, 3.0)
+    total = font.getlength(head.rstrip()) + 2 * gap + stamp.getlength(mid) + font.getlength(tail)
+    x = cx - total / 2
+    d.text((x, y), head.rstrip(), font=font, fill=0)
+    x += font.getlength(head.rstrip()) + gap
+    d.text((x, y + rng.uniform(-10, 6)), mid, font=stamp, fill=0)
+    d.text((x + stamp.getlength(mid) + gap, y), tail, font=font, fill=0)
+
+
+def seal(img: Image.Image, cx: float, cy: float) -> Image.Image:
+    """A red seal (a ring, an inner ring, a star) centred on (cx, cy)."""
+    layer = Image.new("RGBA", img.size, (0, 0, 0, 0))
+    sd = ImageDraw.Draw(layer)
+    r = 190
+    red = (210, 30, 40, 150)
+    sd.ellipse((cx - r, cy - r, cx + r, cy + r), outline=red, width=10)
+    sd.ellipse((cx - r + 40, cy - r + 40, cx + r - 40, cy + r - 40), outline=red, width=5)
+    pts = [
+        (cx + 60 * math.cos(a), cy - 60 * math.sin(a))
+        for a in [math.pi / 2 + k * 4 * math.pi / 5 for k in range(5)]
+    ]
+    sd.polygon(pts, fill=red)
+    return Image.alpha_composite(img.convert("RGBA"), layer).convert("RGB")
+
+
+def degrade(
+    rng: random.Random,
+    img: Image.Image,
+    seal_at: tuple[float, float],
+    head_seal: tuple[float, float] | None = None,
+) -> Image.Image:
+    """Blur, noise, a slight skew and red seals (signature, ``head_seal``), each by chance."""
+    if rng.random() < 0.6:  # the seal half over the signer's title
+        img = seal(img, seal_at[0] - rng.uniform(150, 350), seal_at[1] + rng.uniform(0, 120))
+    if head_seal is not None:
+        img = seal(img, head_seal[0] + rng.uniform(-60, 60), head_seal[1] + rng.uniform(-40, 40))
     if rng.random() < 0.4:
         img = img.rotate(rng.uniform(-0.8, 0.8), fillcolor=(255, 255, 255), resample=Image.BICUBIC)
     if rng.random() < 0.5:

@@ -50,6 +50,7 @@ def hand_digits(page: PageText, out: HeaderResult, signed_on: str | None) -> Non
     readings = {r.field: r for r in page.hand_digits}
     _hand_day(page, out.date, readings.get("day"), signed_on)
     _date_doubt(page, out.date, signed_on)
+    _lost_digit(page, out.date)
     _hand_number(page, out, readings.get("number"))
     _number_doubt(page, out.number)
     _archive_order(out)
@@ -212,6 +213,23 @@ def _date_doubt(page: PageText, date: HeaderField | None, signed_on: str | None)
     else:
         far = gap > WINDOW_DAYS
     if gap < 0 or far:
+        _flag(date, "doubtful")
+
+
+def _lost_digit(page: PageText, date: HeaderField | None) -> None:
+    """A day or month OCR read as fewer digits than its box holds is doubtful: a day filled
+    in after typing, in another face or by hand ("28" read "2", its box two digits wide,
+    Tesseract sure of it). The year printed on the same line gives a digit's width; a word
+    of digits more than 1.7 times as wide a digit as it lost one. Only where no handwriting
+    reading already took the day."""
+    if date is None or date.precision is None or "handwritten" in date.flags:
+        return
+    words = [w for w in page.words_in(date.start, date.end) if w.text.isdigit()]
+    years = [w for w in words if len(w.text) == 4]
+    if len(years) != 1 or len(words) < 2:
+        return
+    pitch = (years[0].box.x1 - years[0].box.x0) / 4
+    if any((w.box.x1 - w.box.x0) / len(w.text) > 1.7 * pitch for w in words if w is not years[0]):
         _flag(date, "doubtful")
 
 

@@ -197,7 +197,30 @@ def _wraps_place(above: str, line: str) -> bool:
     at = max((i for i, w in enumerate(words) if w in ("tinh", "huyen", "pho", "xa")), default=-1)
     head = " ".join(words[at + 1 :])
     nxt = fold(line).split()
+    if at >= 0 and not head and len(words) > 1:
+        # "ỦY BAN NHÂN DÂN TỈNH" / "ĐẮK LẮK": the locality word ends the line, its place is
+        # the whole next line (a name OCR may read in no Vietnamese syllable, "LẮK"). A line
+        # opening like a body ("VĂN PHÒNG", folded as "Vạn Phong") is that place only as
+        # spelt ("HỘI AN")
+        place = proper_place(line.strip())
+        if place is None or not _opens_with_kind(line):
+            return place is not None
+        return place.lower() == " ".join(line.split()).lower()
     return at >= 0 and bool(head) and any(proper_place(" ".join([head, *nxt[:k]])) for k in (1, 2))
+
+
+def opens_a_body(lines: list[str]) -> bool:
+    """Whether heading lines (at most three) read as the start of a body's block: the first
+    opens with a kind of body and every line is words. Lines above the motto's line are
+    the parent then, the motto set a little lower than the left block ("UBND TỈNH TRÀ
+    VINH" / "VĂN PHÒNG    CỘNG HÒA ..."), not a mark or a stamp above the page ("DỰ
+    THẢO", "KHẨN")."""
+    texts = [t for t in lines if t.strip()]
+    return (
+        0 < len(texts) <= 3
+        and _opens_with_kind(texts[0])
+        and all(wordlike(split_merged(t, capitals=True)[0]) for t in texts)
+    )
 
 
 def _opens_with_kind(text: str) -> bool:

@@ -86,8 +86,9 @@ def is_upper(s: str) -> bool:
 
 def is_word(token: str) -> bool:
     """A number, a Vietnamese syllable, an abbreviation (UBND, HĐND) or a document key
-    (``12/NQ-HĐND``): not OCR junk."""
-    if token.isdigit() or _KEY_TOKEN.fullmatch(token):
+    (``12/NQ-HĐND``) or a range of numbers (``2021-2025``, a title's period with the
+    spaces OCR dropped): not OCR junk."""
+    if token.isdigit() or _KEY_TOKEN.fullmatch(token) or re.fullmatch(r"\d+(?:[-–]\d+)+", token):
         return True
     if len(token) < 2:
         return False

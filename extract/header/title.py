@@ -239,14 +239,28 @@ def _continues(prev: list[Word], cur: list[Word], pitch: float = 1.5) -> bool | 
     height = max(w.box.y1 - w.box.y0 for w in prev)
     px0, px1 = min(w.box.x0 for w in prev), max(w.box.x1 for w in prev)
     cx0, cx1 = min(w.box.x0 for w in cur), max(w.box.x1 for w in cur)
-    # the lines' middle bottoms: a line's top or its first word's moves with a slight
-    # skew and with its letters (a lone "nạn" has no ascender)
-    drop = statistics.median(w.box.y1 for w in cur) - statistics.median(w.box.y1 for w in prev)
+    # how far the line sank: a line's top or its first word's moves with a slight skew and
+    # with its letters (a lone "nạn" has no ascender), so by the words' bottoms; the
+    # middle bottom sinks with a line of words reaching below it ("vị,", "địa phương",
+    # "trong"), the bottom a quarter up from the lowest (the baseline: most lines hold a
+    # word with no descender) rises with a skew along a long line. The lesser of the two:
+    # a blank line's gap is past the bound by either
+    drop = min(
+        statistics.median(w.box.y1 for w in cur) - statistics.median(w.box.y1 for w in prev),
+        _baseline(cur) - _baseline(prev),
+    )
     if drop > pitch * height:
         log.debug("title ends at a gap of %d px (line %d px)", drop, height)
         return False
     off_centre = abs((cx0 + cx1) - (px0 + px1)) / 2
     return off_centre <= 0.1 * (px1 - px0) + height
+
+
+def _baseline(words: list[Word]) -> float:
+    """A line's baseline from its words' bottoms: the highest quarter's edge (words with a
+    descender or a dot below reach lower; most lines hold a word with neither)."""
+    bottoms = sorted(w.box.y1 for w in words)
+    return float(bottoms[(len(bottoms) - 1) // 4])
 
 
 def _clean_title(text: str, upper_title: bool, page_text: str = "") -> tuple[str, list[str]]:

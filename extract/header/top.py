@@ -15,7 +15,7 @@ from extract.dates import iso
 from extract.gazetteer import proper_place
 from extract.header.digits import doubtful_digits
 from extract.header.fields import HeaderField, HeaderResult
-from extract.header.issuer import read_issuer
+from extract.header.issuer import opens_a_body, read_issuer
 from extract.header.lines import DATE_LINE, PLACE, Line, cut_right, is_upper, org_key
 from extract.header.title import TYPE_NAMES, type_title
 from extract.text import PageText
@@ -78,7 +78,7 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
         number_unread = number_unread or unread_number
         if num_idx is None and not unread_number:  # never a body's heading line
             cut, cfl = cut_right(line, fl)
-            if cfl != fl and not motto and is_upper(cut):
+            if cfl != fl and not motto and is_upper(cut) and not opens_a_body([t for _, t in left]):
                 left = []  # interleaved: the issuer starts on the motto's line, not above it
             motto = motto or cfl != fl
             if is_upper(cut) and len(cut.strip()) > 2:
