@@ -19,6 +19,7 @@ from extract.header import HeaderField, find_header, normal_case, numbering
 from extract.money import find_money
 from extract.review import REQUIRED_ON_SCANS, field_reasons, mention_values, needs_review
 from extract.text import LazyWords, PageText, WordSource
+from normalize.codes import KEY_REPAIRED
 from normalize.fold import fold
 from normalize.keys import KeyParts, bare_number, parse_key
 from schemas import (
@@ -195,9 +196,10 @@ def _citations(
     hits.sort(key=lambda ph: (ph[0].number, ph[1].start))
     variants = consolidate([h for _, h in hits])
     for _, h in hits:
-        if h.key in variants:
+        if h.key in variants:  # read as another key: a person checks unless read whole too
             h.parts = variants[h.key]
             h.key = h.parts.key
+            h.flags = sorted({*h.flags, KEY_REPAIRED})
     out: dict[str, Citation] = {}
     read_whole: set[str] = set()  # keys met printed whole (not only completed from context)
     for page, h in hits:
