@@ -164,6 +164,15 @@ TYPE_WORDS: dict[str, str] = {
     "giay moi": "GM",
     "thong cao": "TC",
     "phap lenh": "PL",
+    "nghi quyet lien tich": "NQLT",
+    # the other type names of Phụ lục III that no common phrase shares
+    "ban ghi nho": "BGN",
+    "ban thoa thuan": "BTT",
+    "giay uy quyen": "GUQ",
+    "giay gioi thieu": "GGT",
+    "phieu gui": "PG",
+    "phieu chuyen": "PC",
+    "phieu bao": "PB",
 }
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "Ð": "Đ", "⁄": "/"})

@@ -110,6 +110,7 @@ class Body:
 
     sentences: list[tuple[str, bool]] = field(default_factory=list)  # (text, italic)
     cites: list[Cite] = field(default_factory=list)
+    again: list[str] = field(default_factory=list)  # "Quyết định 677": cited before by key
 
 
 def dated(rng: random.Random, year: int) -> tuple[str, str]:
@@ -183,10 +184,21 @@ def key_mention(rng: random.Random, body: Body, lead: str) -> str:
         body.cites += [Cite(key, None, "list"), Cite(second, None, "list")]
         return text + f" {issuer and 'của ' + issuer}".rstrip()
     body.cites.append(Cite(key, iso if rng.random() < 0.75 else None, kind))
-    with_date = body.cites[-1].date is not None
-    tail = f" {date_text}" if with_date else ""
+    if kind != "state-letter" and "-" in key.split("/")[-1]:  # named again later by number
+        body.again.append(f"{word} {key.split('/')[0] if kind != 'party' else key.split('-')[0]}")
+    if kind == "party" and key.endswith("/TW"):
+        issuer = rng.choice(["Bộ Chính trị", "Ban Bí thư", "Ban Chấp hành Trung ương"])
     by = f" của {issuer}" if issuer and rng.random() < 0.7 else ""
-    return f"{lead}{word} {so}{key}{tail}{by} {rng.choice(ABOUT)}"
+    if body.cites[-1].date is None:
+        return f"{lead}{word} {so}{key}{by} {rng.choice(ABOUT)}"
+    where = rng.random()  # the date before the issuer, after it, after a comma, "ban hành"
+    if where < 0.55:
+        return f"{lead}{word} {so}{key} {date_text}{by} {rng.choice(ABOUT)}"
+    if where < 0.75 and by:
+        return f"{lead}{word} {so}{key}{by} {rng.choice(['', 'ban hành '])}{date_text}"
+    if where < 0.9:
+        return f"{lead}{word} {so}{key}, {date_text}{by} {rng.choice(ABOUT)}"
+    return f"{lead}{word} {so}{key} ban hành {date_text}{by}"
 
 
 def law_mention(rng: random.Random, body: Body, lead: str) -> str:
@@ -256,6 +268,9 @@ def _body(rng: random.Random) -> Body:
             parts.insert(rng.randint(0, len(parts)), distractor(rng))
         text = f"{i + 1}. " + "; ".join(parts) + "."
         body.sentences.append((text[:3] + text[3].upper() + text[4:], False))
+    if body.again and rng.random() < 0.5:  # a document cited above, named by its number alone
+        ref = rng.choice(body.again)
+        body.sentences.append((f"Giao Văn phòng tổng hợp kết quả thực hiện {ref} nêu trên.", False))
     return body
 
 
