@@ -121,9 +121,9 @@ def find_dates(folded: str) -> list[DateHit]:
 _AFTER_KEY = re.compile(
     r"\S{0,6}?[ \t]*[,(]?[ \t]*(?:\n[ \t]*)?"
     # "… số 123/QĐ-UBND của Chủ tịch UBND tỉnh ngày …": the issuer before the date, its
-    # name up to twelve words with commas and dashes ("của Sở Văn hóa, Thông tin, Thể thao
+    # name up to ten words with commas and dashes ("của Sở Văn hóa, Thông tin, Thể thao
     # và Du lịch", "của Sở Lao động - Thương binh và Xã hội")
-    r"(?:c\w{1,3}[ \t\n]+(?:[^\W\d_]+,?[ \t\n]+(?:-[ \t\n]+)?){1,12}?)?"
+    r"(?:c\w{1,3}[ \t\n]+(?:[^\W\d_]+,?[ \t\n]+(?:-[ \t\n]+)?){1,10}?)?"
     r"(?:ban hanh[ \t]+)?(?P<ngay>nga[yv])[ \t]*(?:\n[ \t]*){0,2}"
 )
 
