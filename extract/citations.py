@@ -45,8 +45,9 @@ from normalize.keys import (
 
 __all__ = ["CiteHit", "check_keys", "consolidate", "find_citations", "resolve_partials"]
 
-# marks no key is written with, which OCR reads from specks inside one ("BCĐ38§9QNg")
-_SPECKS = "§‡†¤¬¦"
+# marks no key is written with, which OCR reads from specks inside one ("BCĐ38§9QNg",
+# "348-T'Tr/HU")
+_SPECKS = "§‡†¤¬¦'’`"
 _SPECK = re.compile(rf"(?<=[^\W_])[{_SPECKS}](?=[^\W_])")
 # a part may start with a stroke read as "1" or "|" before its first capital ("QĐ-1Tg"):
 # which letter it was is not known, so it is dropped and the key flagged; or with an S or

@@ -56,7 +56,7 @@ log = logging.getLogger(__name__)
 # heading lines grouped into bodies by their kind word (a long name wrapped over lines is
 # one body), known bodies and Party committees spelt as named, "Thực hiện ..." centred
 # under the type heading is the title (#15)
-EXTRACTOR_VERSION = "extract-0.7.3"
+EXTRACTOR_VERSION = "extract-0.7.4"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = numbering.NUMBER_ORDER

@@ -286,7 +286,14 @@ def repair_part(
     pool = lex.folded[role]
     cands = sorted({pool[f] for f in confusions(seg) if f in pool})
     if lex.knows(seg, role) and not _type_for_issuer(seg, role, cands, lex, ctx):
-        return seg, None
+        spelt = pool.get(fold(seg), seg)
+        if seg in lex.extra or spelt.upper() == seg.upper():
+            return seg, None
+        if _bare(spelt) == _bare(seg):  # Đ written without its bar (text without marks)
+            return spelt, None
+        # marks a code has not ("BTGHỦ": a diacritic repair took HU for a word): the code
+        log.debug("key part %r respelt %r", seg, spelt)
+        return spelt, KEY_REPAIRED
     fitting = [c for c in cands if _fits(c, role, lex, ctx)]
     attested = [c for c in fitting if fold(c) in ctx.attested or _named(c, lex, ctx)]
     pick = None
@@ -300,6 +307,11 @@ def repair_part(
     if role == "unit" and not cands and not _LOOKS_DAMAGED.search(seg):
         return seg, None
     return seg, UNKNOWN_CODE
+
+
+def _bare(code: str) -> str:
+    """A code in capitals with Đ as D: how a text without marks writes it."""
+    return code.upper().replace("Đ", "D").replace("Ð", "D")
 
 
 _PARTY_FORM = re.compile(r"(\d{1,5})-+([^/\-]+)/(.+)")

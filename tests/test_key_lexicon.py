@@ -171,6 +171,8 @@ PROVINCE = "uy ban nhan dan tinh quang ngai"
         ("PVHTTT", CodeContext("PC", text=PROVINCE), ("PVHTT", KEY_REPAIRED)),
         ("Đ", CodeContext("NQ", party=True), ("ĐĐ", KEY_REPAIRED)),
         ("BNCTVW", CodeContext("NQ", party=True), ("BNCTW", KEY_REPAIRED)),
+        # a known code with marks it has not (a diacritic repair took HU for a word)
+        ("BTGHỦ", CodeContext("CT", party=True), ("BTGHU", KEY_REPAIRED)),
     ],
 )
 def test_repair_positive(seg: str, ctx: CodeContext, expected: tuple[str, str]) -> None:
@@ -205,6 +207,13 @@ def test_attestation_decides_between_candidates() -> None:
     assert repair_part("SIC", "issuer", ctx) == ("STC", KEY_REPAIRED)
 
 
+def test_a_code_without_the_bar_of_its_d_is_respelt_unflagged() -> None:
+    # text without marks writes every Đ as D: the code, as the parser spells QD as QĐ
+    ctx = CodeContext("BC", text=PROVINCE)
+    assert repair_part("PGDDT", "issuer", ctx) == ("PGDĐT", None)
+    assert repair_part("ThU", "issuer", CodeContext("NQ", party=True)) == ("ThU", None)
+
+
 def test_extra_code_is_not_repaired() -> None:
     lex = LEX.with_extra(["SIP"])
     assert repair_part("SIP", "issuer", CodeContext("BC", text=PROVINCE), lex) == ("SIP", None)
@@ -229,6 +238,10 @@ DOC_POS = [
     (
         "UBND tỉnh. Tờ trình số 6389/TTr-STNMĨT của Sở Tài nguyên và Môi trường",
         [("6389/TTr-STNMT", [KEY_REPAIRED])],
+    ),
+    (  # a mark read from a speck inside the type code
+        "Căn cứ Tờ trình 348-T'Tr/HU ngày 2/12/2015 của Huyện ủy",
+        [("348-TTr/HU", [])],
     ),
     (  # a Party key's slash read as a 7
         "Căn cứ Chỉ thị số 4614-CT7TW của Ban Bí thư",
