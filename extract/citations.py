@@ -39,13 +39,15 @@ from normalize.keys import (
     TYPE_WORDS,
     KeyParts,
     bare_number,
+    normalize_type_code,
     parse_key,
 )
 
 __all__ = ["CiteHit", "check_keys", "consolidate", "find_citations", "resolve_partials"]
 
-# marks no key is written with, which OCR reads from specks inside one ("BCĐ38§9QNg")
-_SPECKS = "§‡†¤¬¦"
+# marks no key is written with, which OCR reads from specks inside one ("BCĐ38§9QNg",
+# "348-T'Tr/HU")
+_SPECKS = "§‡†¤¬¦'’`"
 _SPECK = re.compile(rf"(?<=[^\W_])[{_SPECKS}](?=[^\W_])")
 # a part may start with a stroke read as "1" or "|" before its first capital ("QĐ-1Tg"):
 # which letter it was is not known, so it is dropped and the key flagged; or with an S or
@@ -79,6 +81,12 @@ _SPLIT_LEAD = re.compile(r"(?<![\d/])(?P<lead>\d{1,3})[ \t]$")
 _SO_BEFORE = re.compile(r"\bs[o6be][ \t]*:?[ \t]*$")
 # a lone letter after a key: the end of its last part split off ("QĐ-TT g", "UBN D")
 _LONE_LETTER = re.compile(r"[ \t]{1,2}(?P<c>[a-zđA-ZĐ])(?![^\W_])")
+# capitals after a key, split off its last part by a space ("03-NQ/BTV TU")
+_SPLIT_TAIL = re.compile(r"[ \t]{1,2}(?P<c>[A-ZĐ]{2,4})(?![^\W_])")
+# a Party key's slash read as a 7 or 1 ("4614-CT7TW")
+_SLASH_READ = re.compile(
+    r"(?<=\d-)(?P<type>[A-ZĐ][A-Za-zĐ]{0,3})[71](?P<issuer>[A-ZĐ][A-Za-zĐ]{1,9})(?![^\W_])"
+)
 # what follows a key whose last part was cut off: a hyphen or slash and more of the key
 _CUT = re.compile(r"[|!]{0,2}[ \t]{0,2}[-/–][ \t]{0,2}[|!]{0,2}[^\W_]|[|!]+[^\W_]")
 _TYPE_WORD = "|".join(
@@ -214,6 +222,33 @@ def _digits_read(text: str) -> str:
     return "".join(chars)
 
 
+def _slash_read(text: str, lex: Lexicon) -> str:
+    """The text with a Party key's slash that OCR read as a 7 or 1 put back (``4614-CT7TW``;
+    same length): only between a Party type code and a Party body the lexicon knows."""
+
+    def fix(m: re.Match[str]) -> str:
+        party_type = normalize_type_code(m.group("type")) in lex.party_types
+        if party_type and lex.fits(None, m.group("issuer"), True):
+            return f"{m.group('type')}/{m.group('issuer')}"
+        return m.group()
+
+    return _SLASH_READ.sub(fix, text)
+
+
+def _split_tail(tail: re.Match[str], parts: KeyParts, lex: Lexicon) -> KeyParts | None:
+    """The key with the capitals after it (``tail``) glued back to its issuer's last part
+    ("03-NQ/BTV TU": BTVTU), when that part is no code the lexicon knows and the glued one
+    is; "45/KH-SNV VP" (a known code, then a word) stays as read."""
+    segs = (parts.issuer_code or "").split("-")
+    if not segs[-1] or lex.knows(segs[-1], "issuer" if len(segs) == 1 else "unit"):
+        return None
+    glued = segs[-1] + tail.group("c")
+    if not lex.knows(glued, "issuer" if len(segs) == 1 else "unit"):
+        return None
+    issuer = "-".join([*segs[:-1], glued])
+    return KeyParts(parts.number, parts.year, parts.type_code, issuer, parts.party)
+
+
 def _split_lead(page: PageText, start: int) -> str | None:
     """The first digits of a key's number, split off by a space after "số" or a type word."""
     before = page.folded[max(0, start - 40) : start]
@@ -236,7 +271,8 @@ def _glued_tail(lone: re.Match[str], parts: KeyParts) -> KeyParts | None:
 
 def _full_keys(page: PageText) -> list[CiteHit]:
     hits = []
-    text = _digits_read(page.text)
+    lex = default_lexicon()
+    text = _slash_read(_digits_read(page.text), lex)
     for m in _KEY.finditer(text):
         for cand in _trim_candidates(m.group()):
             unspecked = _STROKE.sub("-", _SPECK.sub("", cand))
@@ -265,8 +301,13 @@ def _full_keys(page: PageText) -> list[CiteHit]:
                     flags.append(KEY_REPAIRED)
                 lone = _LONE_LETTER.match(page.text, end)
                 tail = _glued_tail(lone, parts) if lone else None
+                split = _SPLIT_TAIL.match(page.text, end)
+                rejoined = _split_tail(split, parts, lex) if split else None
                 if lone and tail:
                     parts, end = tail, lone.end()
+                    flags.append(KEY_REPAIRED)
+                elif split and rejoined:
+                    parts, end = rejoined, split.end()
                     flags.append(KEY_REPAIRED)
                 elif lone or _CUT.match(page.text, end):
                     flags.append(UNKNOWN_CODE)  # "1488/TTT-1VP": a part lost to a stray mark
@@ -445,13 +486,16 @@ def resolve_partials(
     return hits
 
 
-def consolidate(hits: list[CiteHit]) -> dict[str, KeyParts]:
+def consolidate(hits: list[CiteHit], lexicon: Lexicon | None = None) -> dict[str, KeyParts]:
     """Map keys that are OCR variants of a better-attested key in the same document to it.
 
     Within one document, ``01/KH-BCĐ3S9QNGg`` beside ``01/KH-BCĐ389QNg`` (same number and
     type, issuer one or two characters off) and ``119/KH-BCĐ38`` beside ``…/KH-BCĐ389QNg``
-    (issuer cut short at a line end) are read slips, not other documents.
+    (issuer cut short at a line end) are read slips, not other documents. An issuer is
+    completed only to a longer one the lexicon knows: ``34/NQ-HĐBT`` beside ``21/NQ-HĐBTT``
+    (a T read twice) is whole, and the longer one the slip.
     """
+    lex = lexicon or default_lexicon()
     counts: dict[str, int] = {}
     parts: dict[str, KeyParts] = {}
     for h in hits:
@@ -464,7 +508,8 @@ def consolidate(hits: list[CiteHit]) -> dict[str, KeyParts]:
         for other, q in parts.items():
             fq = fold(q.issuer_code or "")
             same_kind = other != key and (q.type_code, q.party) == (p.type_code, p.party)
-            if same_kind and len(fp) >= 4 and fq.startswith(fp) and len(fq) > len(fp):
+            longer = fq.startswith(fp) and len(fq) > len(fp) and _known_issuer(q, lex)
+            if same_kind and len(fp) >= 4 and longer:
                 out[key] = KeyParts(p.number, p.year, p.type_code, q.issuer_code, p.party)
     fixed = {k: out.get(k, p) for k, p in parts.items()}
     users: dict[str, int] = {}
@@ -492,6 +537,13 @@ def consolidate(hits: list[CiteHit]) -> dict[str, KeyParts]:
                 out[key] = q
     out.update(_stroke_lost(hits, fixed))
     return {k: v for k, v in out.items() if v.key != k}
+
+
+def _known_issuer(parts: KeyParts, lex: Lexicon) -> bool:
+    """Whether every part of a key's issuer is in the lexicon (``BCĐ389QNg``: a numbered
+    Ban Chỉ đạo; ``HĐBTT``: not)."""
+    segs = (parts.issuer_code or "").split("-")
+    return lex.knows(segs[0], "issuer") and all(lex.knows(s, "unit") for s in segs[1:])
 
 
 def _stroke_lost(hits: list[CiteHit], fixed: dict[str, KeyParts]) -> dict[str, KeyParts]:

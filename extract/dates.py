@@ -120,8 +120,10 @@ def find_dates(folded: str) -> list[DateHit]:
 # after a key: a few stray OCR characters, a comma, "ngày", possibly across line breaks
 _AFTER_KEY = re.compile(
     r"\S{0,6}?[ \t]*[,(]?[ \t]*(?:\n[ \t]*)?"
-    # "… số 123/QĐ-UBND của Chủ tịch UBND tỉnh ngày …": the issuer before the date
-    r"(?:c\w{1,3}[ \t\n]+(?:[^\W\d_]+[ \t\n]+){1,8}?)?"
+    # "… số 123/QĐ-UBND của Chủ tịch UBND tỉnh ngày …": the issuer before the date, its
+    # name up to ten words with commas and dashes ("của Sở Văn hóa, Thông tin, Thể thao
+    # và Du lịch", "của Sở Lao động - Thương binh và Xã hội")
+    r"(?:c\w{1,3}[ \t\n]+(?:[^\W\d_]+,?[ \t\n]+(?:-[ \t\n]+)?){1,10}?)?"
     r"(?:ban hanh[ \t]+)?(?P<ngay>nga[yv])[ \t]*(?:\n[ \t]*){0,2}"
 )
 

@@ -45,10 +45,12 @@ _MAX_NAME = 260
 _JUNK = re.compile(r"[\d:;.,'\"|!]{1,3}[ \t]*(?=\w)")
 # the law's date, its year ("năm 2015"), or the bare year right after the name ("Bộ luật
 # Dân sự 2015", as the catalogue's keys write it; not after a comma, and a number with a
-# slash is no year)
+# slash is no year); the line may break anywhere inside the date ("ngày 8" / "tháng 7 năm
+# 2024", "năm" / "2004"), as the page's width decides
 _DATE = (
-    r"(?:ngay[ \t\n]*(?P<d>\d{1,2})[ \t]*(?:/|thang)[ \t]*(?P<m>\d{1,2})[ \t]*(?:/|nam)[ \t]*"
-    r"(?P<y1>\d{4})|nam[ \t\n]+(?P<y2>\d{4})|(?<!,)(?<!, )(?P<y3>(?:19|20)\d\d)(?![\d/]))"
+    r"(?:ngay[ \t\n]*(?P<d>\d{1,2})[ \t\n]*(?:/|thang)[ \t\n]*(?P<m>\d{1,2})[ \t\n]*"
+    r"(?:/|nam)[ \t\n]*(?P<y1>\d{4})|nam[ \t\n]+(?P<y2>\d{4})"
+    r"|(?<!,)(?<!, )(?P<y3>(?:19|20)\d\d)(?![\d/]))"
 )
 # The year of the mention: right after the name, over "đã được Quốc hội ... thông qua"
 # or "của Chủ tịch nước công bố", never over another document or number.

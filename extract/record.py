@@ -19,6 +19,7 @@ from extract.header import HeaderField, find_header, normal_case, numbering
 from extract.money import find_money
 from extract.review import REQUIRED_ON_SCANS, field_reasons, mention_values, needs_review
 from extract.text import LazyWords, PageText, WordSource
+from normalize.codes import KEY_REPAIRED
 from normalize.fold import fold
 from normalize.keys import KeyParts, bare_number, parse_key
 from schemas import (
@@ -54,8 +55,12 @@ log = logging.getLogger(__name__)
 # bare year; keys listed together are never merged (66-NQ/TW và 68-NQ/TW); 0.7.3:
 # heading lines grouped into bodies by their kind word (a long name wrapped over lines is
 # one body), known bodies and Party committees spelt as named, "Thực hiện ..." centred
-# under the type heading is the title (#15)
-EXTRACTOR_VERSION = "extract-0.7.3"
+# under the type heading is the title (#15); 0.7.4: key repairs only to known codes and
+# flagged, a doubled letter, ĐĐ read as Đ, W as VW, a Party slash read as 7, Sở codes with
+# '&', dates after a long issuer name; a name cut after its locality word is one body, a
+# parent above a low motto kept, titles past lines of descenders, a day printed too wide
+# for its digits doubtful (#15)
+EXTRACTOR_VERSION = "extract-0.7.4"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = numbering.NUMBER_ORDER
@@ -195,9 +200,10 @@ def _citations(
     hits.sort(key=lambda ph: (ph[0].number, ph[1].start))
     variants = consolidate([h for _, h in hits])
     for _, h in hits:
-        if h.key in variants:
+        if h.key in variants:  # read as another key: a person checks unless read whole too
             h.parts = variants[h.key]
             h.key = h.parts.key
+            h.flags = sorted({*h.flags, KEY_REPAIRED})
     out: dict[str, Citation] = {}
     read_whole: set[str] = set()  # keys met printed whole (not only completed from context)
     for page, h in hits:

@@ -66,14 +66,17 @@ _DATA = Path(__file__).with_name("codes.json")
 # Characters OCR reads for one another, folded (lower case, no marks): a confusion
 # is one substitution inside a group (C/G and N/H: a broken stroke or a filled gap; Đ/D
 # and 0: a round letter; g and q: the same tail),
-# ``rn``/``m``, a stray thin stroke read as a character (``TT1g``, ``STNMĨT``: fold
-# turns Ĩ into i), or an extra trailing O/0 (a seal or underline edge after ``NQ``).
+# ``rn``/``m`` (and ``vw``/``w``: the first stroke of a W read apart), a stray thin stroke
+# read as a character (``TT1g``, ``STNMĨT``: fold turns Ĩ into i), an extra trailing O/0
+# (a seal or underline edge after ``NQ``), a letter read twice (``HĐBTT`` for ``HĐBT``,
+# ``PTTTr`` for ``PTTr``: Tesseract splits a glyph) or the pair ``ĐĐ`` read as one ``Đ``
+# (the one double the synthetic pages show merged; other letters are not guessed back).
 _GROUPS = ("itl1fj|!", "vyu", "oq0", "s5", "b8", "g6", "z2", "cg", "nh", "d0", "gq")
 _GROUP_OF: dict[str, str] = {}
 for _g in _GROUPS:  # a character may be in two groups (g: 6 and c)
     for _c in _g:
         _GROUP_OF[_c] = _GROUP_OF.get(_c, "") + _g
-_MULTI = (("rn", "m"), ("m", "rn"))
+_MULTI = (("rn", "m"), ("m", "rn"), ("vw", "w"))
 _STRAY = set("1li|!'.")
 _TRAILING = set("o0")
 # Digits a scan confuses; numerically adjacent pairs (5/6, 8/9) are excluded in
@@ -198,6 +201,11 @@ def confusions(seg: str) -> set[str]:
             out.add(f[: m.start()] + b + f[m.end() :])
     if len(f) > 2 and f[-1] in _TRAILING:
         out.add(f[:-1])
+    for i, c in enumerate(f):
+        if c == "d" and seg[i : i + 1] in ("Đ", "Ð"):
+            out.add(f[: i + 1] + f[i:])  # ĐĐ read as one Đ
+        if i and c == f[i - 1] and len(f) > 2:
+            out.add(f[:i] + f[i + 1 :])  # a letter read twice
     out.discard(f)
     return out
 
@@ -278,7 +286,14 @@ def repair_part(
     pool = lex.folded[role]
     cands = sorted({pool[f] for f in confusions(seg) if f in pool})
     if lex.knows(seg, role) and not _type_for_issuer(seg, role, cands, lex, ctx):
-        return seg, None
+        spelt = pool.get(fold(seg), seg)
+        if seg in lex.extra or spelt.upper() == seg.upper():
+            return seg, None
+        if _bare(spelt) == _bare(seg):  # Đ written without its bar (text without marks)
+            return spelt, None
+        # marks a code has not ("BTGHỦ": a diacritic repair took HU for a word): the code
+        log.debug("key part %r respelt %r", seg, spelt)
+        return spelt, KEY_REPAIRED
     fitting = [c for c in cands if _fits(c, role, lex, ctx)]
     attested = [c for c in fitting if fold(c) in ctx.attested or _named(c, lex, ctx)]
     pick = None
@@ -292,6 +307,11 @@ def repair_part(
     if role == "unit" and not cands and not _LOOKS_DAMAGED.search(seg):
         return seg, None
     return seg, UNKNOWN_CODE
+
+
+def _bare(code: str) -> str:
+    """A code in capitals with Đ as D: how a text without marks writes it."""
+    return code.upper().replace("Đ", "D").replace("Ð", "D")
 
 
 _PARTY_FORM = re.compile(r"(\d{1,5})-+([^/\-]+)/(.+)")

@@ -164,6 +164,15 @@ TYPE_WORDS: dict[str, str] = {
     "giay moi": "GM",
     "thong cao": "TC",
     "phap lenh": "PL",
+    "nghi quyet lien tich": "NQLT",
+    # the other type names of Phụ lục III that no common phrase shares
+    "ban ghi nho": "BGN",
+    "ban thoa thuan": "BTT",
+    "giay uy quyen": "GUQ",
+    "giay gioi thieu": "GGT",
+    "phieu gui": "PG",
+    "phieu chuyen": "PC",
+    "phieu bao": "PB",
 }
 
 _DASHES = str.maketrans({"–": "-", "—": "-", "‐": "-", "‑": "-", "−": "-", "Ð": "Đ", "⁄": "/"})
@@ -315,7 +324,8 @@ def _parse_state(text: str) -> KeyParts | None:
         return KeyParts(m.group(1), year, type_code, issuer, False)
     issuers = [normalize_issuer_segment(s) for s in segs]
     first = issuers[0]
-    known = first in ISSUER_CODES or re.match(r"[A-ZĐ]{2,}\d*$", first)
+    # an issuer code of capitals, "&" joining two of its words ("SNN&PTNT", "STN&MT")
+    known = first in ISSUER_CODES or re.match(r"[A-ZĐ]{2,}(?:&[A-ZĐ]{2,})?\d*$", first)
     # a key of one part: a known issuer, a law (QH15), a resolution or ordinance of the
     # National Assembly's Standing Committee (UBTVQH15), a decree of the 1990s (CP)
     if len(segs) == 1 and not (first in ISSUER_CODES or re.fullmatch(r"(?:UBTV)?QH\d+|CP", first)):

@@ -41,6 +41,9 @@ CITE_POS = [
     ("Công điện số 131 ngày 11/12/2024 của Thủ tướng Chính phủ", ["131/CĐ-TTg"]),
     ("Công điện số 131/CĐ-\nngày 11/12/2024 của Thủ tướng Chính phủ", ["131/CĐ-TTg"]),
     ("Căn cứ Luật Đất đai năm 2013;", ["Luật Đất đai 2013"]),
+    # the other type names of Phụ lục III list numbers too
+    ("các Bản ghi nhớ số 58 và 60/2005/BGN-STNMT", ["58/2005/BGN-STNMT", "60/2005/BGN-STNMT"]),
+    ("Phiếu gửi số 12 và 14/PG-VP", ["12/PG-VP", "14/PG-VP"]),
     (
         "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;",
         ["Luật Tổ chức chính quyền địa phương 2015"],
@@ -53,6 +56,8 @@ CITE_NEG = [
     "COVID-19 và F0/F1",
     "Công điện số 131/CĐ-\nngày 11/12/2024 về phòng, chống bão",  # symbol lost, no issuer
     "Quyết định số 15 ngày 02/3/2024 về việc giao chỉ tiêu",  # a date but no issuer
+    "Bản ghi nhớ số 58 ngày 02/3/2024 về hợp tác",  # a type word, a number: no issuer
+    "đã nhận phiếu gửi 3 bộ hồ sơ",
 ]
 
 
@@ -95,6 +100,19 @@ def test_citation_date_partial_and_text_as_written() -> None:
             "1986-09-18",
         ),
         ("theo Quyết định số 12/QĐ-UBND (ngày 05/3/2024)", "12/QĐ-UBND", "2024-03-05"),
+        # an issuer's name with commas or a dash before the date
+        (
+            "Thông cáo số 770/TC-SVHTTTDL của Sở Văn hóa, Thông tin, Thể thao và Du lịch "
+            "ngày 8/4/2006;",
+            "770/TC-SVHTTTDL",
+            "2006-04-08",
+        ),
+        (
+            "Kế hoạch số 15/KH-SLĐTBXH của Sở Lao động - Thương binh và Xã hội ban hành "
+            "ngày 12 tháng 3 năm 2021",
+            "15/KH-SLĐTBXH",
+            "2021-03-12",
+        ),
     ],
 )
 def test_citation_date_positive(text: str, key: str, date: str) -> None:
@@ -109,6 +127,9 @@ def test_citation_date_positive(text: str, key: str, date: str) -> None:
         # the issuer phrase is too long to be one: another clause's date
         "Quyết định số 12/QĐ-UBND của tỉnh về việc thành lập các tổ công tác liên ngành "
         "kiểm tra ngày 05/3/2024",
+        # commas let the issuer's name run on, but not through a whole clause
+        "Quyết định số 12/QĐ-UBND của tỉnh, các sở, ban, ngành về việc thành lập các tổ "
+        "công tác liên ngành kiểm tra ngày 05/3/2024",
         # a letter before a day not after "ngày" is no digit
         "Quyết định số 12/QĐ-UBND, I8 tháng 9 năm 1986",
     ],

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from extract import build_record
 from extract.citations import NUMBER_DISPUTED, CiteHit, check_keys, find_citations
 from extract.text import PageText
 from normalize.codes import (
@@ -23,7 +24,7 @@ from normalize.codes import (
     repair_part,
 )
 from normalize.keys import ISSUER_CODES, TYPE_CODES, KeyParts, canonical_key, parse_key
-from schemas import Page, PageRoute
+from schemas import Document, Page, PageRoute, Source, SourceKind
 
 LEX = default_lexicon()
 
@@ -117,11 +118,19 @@ def test_extra_codes_make_a_rare_code_known() -> None:
         ("8TC", "btc"),
         ("SKHĐ7", None),
         ("UBNO", "ubnd"),
+        ("HĐBTT", "hdbt"),  # a letter read twice
+        ("PTTTr", "pttr"),
+        ("Đ", "dd"),  # the pair ĐĐ read as one Đ
+        ("BNCTVW", "bnctw"),  # the first stroke of a W read apart
+        ("Tg", "tc"),  # g/c, but no letter is guessed back in front: "ttg" is not reached
+        ("BTV", None),
     ],
 )
 def test_confusions(read: str, true: str | None) -> None:
     if true is None:
         assert not any(LEX.knows(c) for c in confusions(read))
+    elif read == "Tg":
+        assert true in confusions(read) and "ttg" not in confusions(read)
     elif read == "UBNO":  # O for D is not in the table: no confusion reaches UBND
         assert true not in confusions(read)
     else:
@@ -158,6 +167,12 @@ PROVINCE = "uy ban nhan dan tinh quang ngai"
         ("TT1g", CodeContext("QĐ"), ("TTg", KEY_REPAIRED)),
         ("UB1ND", CodeContext("QĐ", text=PROVINCE), ("UBND", KEY_REPAIRED)),
         ("IW", CodeContext("NQ", party=True), ("TW", KEY_REPAIRED)),
+        ("HĐBTT", CodeContext("NQ"), ("HĐBT", KEY_REPAIRED)),
+        ("PVHTTT", CodeContext("PC", text=PROVINCE), ("PVHTT", KEY_REPAIRED)),
+        ("Đ", CodeContext("NQ", party=True), ("ĐĐ", KEY_REPAIRED)),
+        ("BNCTVW", CodeContext("NQ", party=True), ("BNCTW", KEY_REPAIRED)),
+        # a known code with marks it has not (a diacritic repair took HU for a word)
+        ("BTGHỦ", CodeContext("CT", party=True), ("BTGHU", KEY_REPAIRED)),
     ],
 )
 def test_repair_positive(seg: str, ctx: CodeContext, expected: tuple[str, str]) -> None:
@@ -171,13 +186,17 @@ def test_repair_positive(seg: str, ctx: CodeContext, expected: tuple[str, str]) 
         ("TT1g", CodeContext("TT")),  # the Prime Minister issues no thông tư
         ("SIT", CodeContext("BC", text=PROVINCE)),  # STT? SIT? no lexicon code one slip away
         ("XYZ", CodeContext("QĐ", text=PROVINCE)),
+        ("Đ", CodeContext("QĐ")),  # ĐĐ is a Party body: a state key's Đ is not it
+        ("PVHTTT", CodeContext("PC")),  # a Phòng's code, but nothing says it is local
     ],
 )
 def test_repair_negative_kept_and_flagged(seg: str, ctx: CodeContext) -> None:
     assert repair_part(seg, "issuer", ctx) == (seg, UNKNOWN_CODE)
 
 
-@pytest.mark.parametrize("seg", ["BCĐ138", "BCĐ389QNg", "UBND", "STP", "SKH&ĐT", "QH15"])
+@pytest.mark.parametrize(
+    "seg", ["BCĐ138", "BCĐ389QNg", "UBND", "STP", "SKH&ĐT", "QH15", "TTg", "ĐĐ", "BTTTT"]
+)
 def test_valid_code_never_repaired(seg: str) -> None:
     assert repair_part(seg, "issuer", CodeContext("QĐ", text=PROVINCE)) == (seg, None)
 
@@ -186,6 +205,13 @@ def test_attestation_decides_between_candidates() -> None:
     # "SIC": STC (Sở Tài chính) and SCT... only STC is one slip away; attested or named
     ctx = CodeContext("BC", attested=frozenset({"stc"}), text=PROVINCE)
     assert repair_part("SIC", "issuer", ctx) == ("STC", KEY_REPAIRED)
+
+
+def test_a_code_without_the_bar_of_its_d_is_respelt_unflagged() -> None:
+    # text without marks writes every Đ as D: the code, as the parser spells QD as QĐ
+    ctx = CodeContext("BC", text=PROVINCE)
+    assert repair_part("PGDDT", "issuer", ctx) == ("PGDĐT", None)
+    assert repair_part("ThU", "issuer", CodeContext("NQ", party=True)) == ("ThU", None)
 
 
 def test_extra_code_is_not_repaired() -> None:
@@ -213,6 +239,18 @@ DOC_POS = [
         "UBND tỉnh. Tờ trình số 6389/TTr-STNMĨT của Sở Tài nguyên và Môi trường",
         [("6389/TTr-STNMT", [KEY_REPAIRED])],
     ),
+    (  # a mark read from a speck inside the type code
+        "Căn cứ Tờ trình 348-T'Tr/HU ngày 2/12/2015 của Huyện ủy",
+        [("348-TTr/HU", [])],
+    ),
+    (  # a Party key's slash read as a 7
+        "Căn cứ Chỉ thị số 4614-CT7TW của Ban Bí thư",
+        [("4614-CT/TW", [KEY_REPAIRED])],
+    ),
+    (  # an issuer split by a space: glued back where only the whole is a known code
+        "các Nghị quyết 03-NQ/BTV TU và\n8-NQ/BTV TU của Ban Thường vụ Tỉnh ủy",
+        [("03-NQ/BTVTU", [KEY_REPAIRED]), ("8-NQ/BTVTU", [KEY_REPAIRED])],
+    ),
 ]
 
 
@@ -229,6 +267,8 @@ DOC_NEG = [
     "Nghị quyết số 49-KL/TW ngày 10/5/2023",
     "Thông tư số 02/2007/TT-BNV ngày 25/5/2007",
     "Văn bản hợp nhất số 03/VBHN-VPQH ngày 12/5/2021",
+    "Kế hoạch số 17-KH/TU TU ngày 10/5/2023",  # a known body, then a word: not glued
+    "Công văn số 45/SNV-VP ngày 10/5/2023",
 ]
 
 
@@ -361,3 +401,33 @@ def test_repaired_keys_are_canonical(seg: str) -> None:
     if flag == KEY_REPAIRED:
         key = KeyParts("12", None, "QĐ", code, False).key
         assert LEX.knows(code) and canonical_key(key) == key
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Căn cứ Quyết định số 4614-QĐ7XYZ ngày 10/5/2023",  # no Party body after the 7
+        "Căn cứ Kế hoạch số 12-AB7TW ngày 10/5/2023",  # no Party type before it
+    ],
+)
+def test_a_seven_is_a_slash_only_between_party_type_and_body(text: str) -> None:
+    assert not any(key.endswith("/TW") for key, _ in checked(text))
+
+
+def test_an_issuer_is_completed_only_to_a_known_longer_one() -> None:
+    # "34/NQ-HĐBT" beside "21/NQ-HĐBTT" (a T read twice): the known code is whole, the
+    # longer one the slip; both read as HĐBT, the slip flagged
+    doc = "các Nghị quyết 21/NQ-HĐBTT và 34/NQ-HĐBT của Hội đồng Bộ trưởng"
+    assert _record_cites(doc) == {"21/NQ-HĐBT": True, "34/NQ-HĐBT": False}
+    # cut short at a line end beside a known longer code: completed, and flagged
+    cut = "Kế hoạch số 01/KH-BCĐ389QNg ngày 05/01/2024; Kế hoạch 119/KH-BCĐ38\nngày 2/3/2024"
+    assert _record_cites(cut) == {"01/KH-BCĐ389QNg": False, "119/KH-BCĐ389QNg": True}
+
+
+def _record_cites(text: str) -> dict[str, bool]:
+    """Cited key -> needs_review, of a one-page text document through build_record."""
+    page = Page(number=1, text=text, route=PageRoute.TEXT_FILE)
+    src = Source(file="t", sha256="0" * 64, pages=1, kind=SourceKind.TEXT)
+    return {
+        c.key: c.needs_review for c in build_record(Document(source=src, pages=[page])).citations
+    }

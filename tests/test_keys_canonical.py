@@ -35,6 +35,9 @@ POSITIVE = [
     # the Standing Committee's resolutions and ordinances carry no type code
     ("27/2022/UBTVQH15", "27/2022/UBTVQH15"),
     ("1211/2016/UBTVQH13", "1211/2016/UBTVQH13"),
+    # a letter of a Sở whose code joins two words by "&", with its unit
+    ("41/SNN&PTNT-XD", "41/SNN&PTNT-XD"),
+    ("6507/STN&MT-CNXD", "6507/STN&MT-CNXD"),
 ]
 NEGATIVE = [
     "30/5/2025",
@@ -47,6 +50,8 @@ NEGATIVE = [
     "1/2/3/4",
     "12/2022/UBTV",  # one unknown part
     "12/2022/XYQH15",
+    "12/A&B-XD",  # "&" between single letters: no code
+    "5/S&-XD",
 ]
 
 

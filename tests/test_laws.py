@@ -332,3 +332,44 @@ def test_stop_words_and_unlisted_names(text: str, key: str) -> None:
 )
 def test_a_head_run_into_a_common_word_is_no_law(text: str) -> None:
     assert laws_in(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "iso", "flags"),
+    [  # the page's width breaks the date anywhere: after the day, after "năm"
+        (
+            "Căn cứ Luật Công nghiệp quốc phòng, an ninh và động viên công nghiệp ngày 8\n"
+            "tháng 07 năm 2024;",
+            "Luật Công nghiệp quốc phòng, an ninh và động viên công nghiệp 2024",
+            "2024-07-08",
+            [],
+        ),
+        (
+            "Căn cứ Luật Bảo vệ, chăm sóc và giáo dục trẻ em ngày 06 tháng 01 năm\n2004;",
+            "Luật Bảo vệ, chăm sóc và giáo dục trẻ em 2004",
+            "2004-01-06",
+            [],
+        ),
+        (  # a name no catalogue holds is still cited, as printed, and flagged
+            "Căn cứ Luật Khuyến khích sáng tạo trong cơ quan nhà nước ngày 13\ntháng 01 năm 2019;",
+            "Luật Khuyến khích sáng tạo trong cơ quan nhà nước 2019",
+            "2019-01-13",
+            ["law_not_in_catalogue"],
+        ),
+    ],
+)
+def test_a_date_broken_over_lines_is_the_laws_date(
+    text: str, key: str, iso: str, flags: list[str]
+) -> None:
+    assert laws_in(text) == [(key, iso, flags)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # a line break is no licence to take what the next line holds
+        "Căn cứ Luật Đất đai ngày 18\n",  # no month, no year: no date and no law
+        "theo Luật Giá ngày\n16 hộ dân tháng 8",
+    ],
+)
+def test_a_broken_date_needs_its_whole_form(text: str) -> None:
+    assert laws_in(text) == []
