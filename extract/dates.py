@@ -14,22 +14,26 @@ from extract.numbers import LETTER_DIGITS
 __all__ = ["DateHit", "date_at", "find_dates", "iso"]
 
 _SEP = r"[ \t]{0,2}(?:\n[ \t]*){0,2}"
-_NAM = r"n[aiđd]m"
-_THANG = r"th[aeé]ng"
-_NGAY = r"nga[yv]"  # "ngàv": y read as v
+# OCR splits a word where its letters are spaced ("ngà y", "thá ng", "nă m")
+_NAM = r"n[aiđd] ?m"
+_THANG = r"th[aeé] ?ng"
+_NGAY = r"nga ?[yv]"  # "ngàv": y read as v
 # a date's parts may wrap onto the next line ("ngày 15 tháng 3 năm\n2024")
 _GAP = r"[ \t]*(?:\n[ \t]*){0,2}"
 # a day or month with a 1 or 0 read as i, l or o (folded "I5", "l5", "1O"): one real digit
 _DM = r"(?:\d{1,2}|(?<![^\W\d_])[ilo]\d|\d[ilo])"
 # a year with one or two of its digits read so ("202l", "2O21"); _hit checks it reads 19xx/20xx
 _Y = r"(?:(?:19|20)\d\d|(?=[\dilo]{4}(?![\w]))(?=(?:[ilo]*\d){2})[12il][\dilo]{3})"
+# a digit split off the day after "ngày" ("ngày 1 4/11/2024") is the day's, not a number
+# before the date: the forms below leave it to _SPLIT
+_NOT_SPLIT = r"(?<!nga[yv] [\dilo] )"
 _TEXTUAL = (
     # "ngày I8 tháng 9": OCR reads a 1 after "ngày" as I or l (folded i, l)
-    rf"(?:{_NGAY}{_GAP}(?P<d>{_DM})?|(?<![^\s(])(?P<d2>\d{{1,2}})){_GAP}{_THANG}{_GAP}"
+    rf"(?:{_NGAY}{_GAP}(?P<d>{_DM})?|{_NOT_SPLIT}(?<![^\s(])(?P<d2>\d{{1,2}})){_GAP}{_THANG}{_GAP}"
     rf"(?P<m>{_DM}){_GAP}{_NAM}{_GAP}(?P<y>{_Y})(?![\dilo])"
 )
 _NUMERIC = (
-    rf"(?<![\d/.])(?P<d>{_DM}){_SEP}(?P<s>[/.\-]){_SEP}(?P<m>{_DM}){_SEP}"
+    rf"{_NOT_SPLIT}(?<![\d/.])(?P<d>{_DM}){_SEP}(?P<s>[/.\-]){_SEP}(?P<m>{_DM}){_SEP}"
     rf"(?P=s){_SEP}(?P<y>{_Y})(?![\dilo])"
 )
 _RANGE = (
@@ -37,12 +41,22 @@ _RANGE = (
     r"(?:ngay\s*)?(?P<d2>\d{1,2})[/.](?P<m2>\d{1,2})[/.](?P<y>(?:19|20)\d\d)(?!\d)"
 )
 _MONTH = rf"{_THANG}{_GAP}(?P<m>{_DM}){_GAP}(?:/|{_NAM}){_GAP}(?P<y>{_Y})(?![\dilo])"
+# OCR splits a number too where its digits are spaced ("ngày 1 4/11/2024", "năm 20 24"):
+# read so only right after "ngày", where nothing else is written, and only what the forms
+# above left (a space inside one part, never a part lost)
+_SPLIT_DM = r"(?:[\dilo] \d|\d{1,2})"
+_SPLIT_Y = r"(?:(?:19|20)\d\d|(?:1 9|2 0)\d\d|(?:19|20) \d\d|(?:19|20)\d \d)"
+_SPLIT = (
+    rf"{_NGAY}{_GAP}(?P<d>{_SPLIT_DM}){_SEP}(?:(?P<s>[/.\-]){_SEP}(?P<m>{_SPLIT_DM}){_SEP}"
+    rf"(?P=s)|{_GAP}{_THANG}{_GAP}(?P<m2>{_SPLIT_DM}){_GAP}{_NAM}){_SEP}(?P<y>{_SPLIT_Y})(?!\d)"
+)
 
 _PATTERNS = [
     ("range", re.compile(_RANGE)),
     ("textual", re.compile(_TEXTUAL)),
     ("numeric", re.compile(_NUMERIC)),
     ("month", re.compile(_MONTH)),
+    ("split", re.compile(_SPLIT)),
 ]
 
 
@@ -82,6 +96,11 @@ def iso(year: int, month: int, day: int | None = None) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
+def _digits(part: str) -> str:
+    """A date part's digits: OCR's letters for 1 and 0 read back, a split's space gone."""
+    return part.translate(LETTER_DIGITS).replace(" ", "")
+
+
 def _hit(kind: str, m: re.Match[str]) -> DateHit | None:
     g = m.groupdict()
     if kind == "range":
@@ -95,8 +114,8 @@ def _hit(kind: str, m: re.Match[str]) -> DateHit | None:
         value = iso(int(g["y"].translate(LETTER_DIGITS)), int(g["m"].translate(LETTER_DIGITS)))
         return DateHit(value, "month", m.start(), m.end()) if value else None
     d = g.get("d") or g.get("d2")
-    day = int(d.translate(LETTER_DIGITS)) if d else None
-    value = iso(int(g["y"].translate(LETTER_DIGITS)), int(g["m"].translate(LETTER_DIGITS)), day)
+    day = int(_digits(d)) if d else None
+    value = iso(int(_digits(g["y"])), int(_digits(g.get("m") or g["m2"])), day)
     if not value:
         return None
     return DateHit(value, "day" if day else "month", m.start(), m.end())
@@ -124,7 +143,7 @@ _AFTER_KEY = re.compile(
     # name up to ten words with commas and dashes ("của Sở Văn hóa, Thông tin, Thể thao
     # và Du lịch", "của Sở Lao động - Thương binh và Xã hội")
     r"(?:c\w{1,3}[ \t\n]+(?:[^\W\d_]+,?[ \t\n]+(?:-[ \t\n]+)?){1,10}?)?"
-    r"(?:ban hanh[ \t]+)?(?P<ngay>nga[yv])[ \t]*(?:\n[ \t]*){0,2}"
+    r"(?:ban hanh[ \t]+)?(?P<ngay>nga ?[yv])[ \t]*(?:\n[ \t]*){0,2}"
 )
 
 

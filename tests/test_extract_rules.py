@@ -100,6 +100,9 @@ def test_citation_date_partial_and_text_as_written() -> None:
             "1986-09-18",
         ),
         ("theo Quyết định số 12/QĐ-UBND (ngày 05/3/2024)", "12/QĐ-UBND", "2024-03-05"),
+        # OCR's spaces inside "ngày" and inside the date's numbers
+        ("Quyết định số 12/QĐ-UBND ngà y 05/3/2024 của UBND tỉnh", "12/QĐ-UBND", "2024-03-05"),
+        ("Quyết định số 12/QĐ-UBND ngày 0 5/3/20 24 của UBND tỉnh", "12/QĐ-UBND", "2024-03-05"),
         # an issuer's name with commas or a dash before the date
         (
             "Thông cáo số 770/TC-SVHTTTDL của Sở Văn hóa, Thông tin, Thể thao và Du lịch "
@@ -188,6 +191,18 @@ DATE_POS = [
     ("ngày 15/3/202l", "2021-03-15"),
     ("ngày 15 tháng 3 năm 2O24", "2024-03-15"),
     ("ngàv 15 tháng 3 năm 2024", "2024-03-15"),
+    # a word or number split where OCR saw its letters or digits spaced, after "ngày"
+    ("ngà y 14/11/2024", "2024-11-14"),
+    ("ngày 1 4/11/2024", "2024-11-14"),
+    ("ngày I 4/11/2024", "2024-11-14"),
+    ("ngày 14/1 1/2024", "2024-11-14"),
+    ("ngày 14/11/20 24", "2024-11-14"),
+    ("ngày 14 thá ng 11 năm 2024", "2024-11-14"),
+    ("ngày 14 tháng 1 1 năm 2024", "2024-11-14"),
+    ("ngày 14 tháng 11 năm 20 24", "2024-11-14"),
+    # a number before a date is not its day's digit unless "ngày" says so
+    ("STT 1 04/11/2024", "2024-11-04"),
+    ("ngày 1 và 4/11/2024", "2024-11-04"),
 ]
 DATE_NEG = [
     "32/13/2020",
@@ -198,6 +213,11 @@ DATE_NEG = [
     "lo/lo/2020",  # no real digit in the day or month
     "1o/5/2ooo",  # a year of one real digit
     "ngày 15 tháng 3 năm\n\n\n\n2024",  # parts more than two line breaks apart
+    # split parts are read only after "ngày", and "ngày 3 4/11" (34) is no day: not 4/11
+    "họp lần 1 4/1 1/2024",
+    "năm 20 24",
+    "ngày 3 4/11/2024",
+    "ngày 14/112024",  # a separator lost: which digits are the month is a guess
 ]
 
 
