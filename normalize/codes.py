@@ -318,14 +318,13 @@ _PARTY_FORM = re.compile(r"(\d{1,5})-+([^/\-]+)/(.+)")
 
 
 def retyped(written: str, lex: Lexicon | None = None) -> KeyParts | None:
-    """A Party key the parser refuses for its damaged type (``57-NQO/TW``), type repaired.
-
-    Only when the issuer is a known Party body and one confusion gives a Party type.
-    """
+    """A key the parser refuses for its damaged type, type repaired: a Party key
+    (``57-NQO/TW``) when the issuer is a known Party body and one confusion gives a Party
+    type; a State key (``01/TIr-UBND``) as :func:`_state_retyped` allows."""
     lex = lex or default_lexicon()
     m = _PARTY_FORM.fullmatch(re.sub(r"\s+", "", written))
     if not m:
-        return None
+        return _state_retyped(written, lex)
     code, flag = repair_part(m.group(2), "party_type", CodeContext(party=True), lex)
     parts = parse_key(f"{m.group(1)}-{code}/{m.group(3)}") if flag == KEY_REPAIRED else None
     if parts is None or not lex.fits(None, parts.issuer_code or "", True):
@@ -335,6 +334,26 @@ def retyped(written: str, lex: Lexicon | None = None) -> KeyParts | None:
 
 _STATE_FORM = re.compile(r"(\d{1,5})/((?:19|20)\d\d/)?([^/]+)")
 _STROKE_END = re.compile(r"(?<=[A-ZĐ])[l|1]$")
+# a stroke OCR reads for a T or an I: the one damage a type code shows that makes no code
+_STROKE = re.compile(r"[Il1|!]")
+
+
+def _state_retyped(written: str, lex: Lexicon) -> KeyParts | None:
+    """``01/TIr-UBND``: a type part that is no code, with a stroke in it, where one
+    confusion gives exactly one type code that the known issuer after it issues. A part
+    the lexicon knows as type or issuer (an archive's rare code) is never touched."""
+    m = _STATE_FORM.fullmatch(re.sub(r"\s+", "", written))
+    if not m or m.group(3).count("-") < 1:
+        return None
+    part, issuer = m.group(3).split("-", 1)
+    if lex.knows(part, "type") or lex.knows(part) or not _STROKE.search(part):
+        return None
+    pool = lex.folded["type"]
+    cands = sorted({pool[f] for f in confusions(part) if f in pool})
+    first = issuer.split("-")[0]
+    if len(cands) != 1 or not lex.knows(first) or not lex.fits(cands[0], first, False):
+        return None
+    return parse_key(f"{m.group(1)}/{m.group(2) or ''}{cands[0]}-{issuer}")
 
 
 def reissued(written: str, lex: Lexicon | None = None) -> KeyParts | None:

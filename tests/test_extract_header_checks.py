@@ -165,3 +165,23 @@ def test_number_codes_checked(number: str, heading: str, flagged: bool) -> None:
     flagged, never changed; a valid code (however rare) is not flagged."""
     flags = _header(number, 2024, heading)
     assert ("unknown_code" in flags["number"]) is flagged
+
+
+@pytest.mark.parametrize(
+    ("number", "read", "flags"),
+    [
+        # a stroke read for the T of a type code: the one type the issuer issues, flagged
+        ("12/TIr-UBND", "12/TTr-UBND", ["key_repaired"]),
+        ("12/TTr-UBND", "12/TTr-UBND", []),
+        # an issuer nobody knows: no type guessed; the digits' reading stays unsure
+        ("12/TIr-XYZ", None, ["uncertain_digits"]),
+    ],
+)
+def test_a_numbers_damaged_type_code(number: str, read: str | None, flags: list[str]) -> None:
+    text = TOP.format(number=number, year=2024, heading="TỜ TRÌNH")
+    page = Page(number=1, text=text, route=PageRoute.TEXT_FILE)
+    doc = Document(
+        source=Source(file="t", sha256="0" * 64, pages=1, kind=SourceKind.TEXT), pages=[page]
+    )
+    head = build_record(doc).doc
+    assert (head.number, head.detail["number"].flags) == (read, flags)

@@ -251,6 +251,11 @@ DOC_POS = [
         "các Nghị quyết 03-NQ/BTV TU và\n8-NQ/BTV TU của Ban Thường vụ Tỉnh ủy",
         [("03-NQ/BTVTU", [KEY_REPAIRED]), ("8-NQ/BTVTU", [KEY_REPAIRED])],
     ),
+    (  # a State type code with a stroke read for its T: the one type its issuer issues
+        "Căn cứ Tờ trình số 01/TIr-UBND ngày 3/1/2025 của UBND tỉnh",
+        [("01/TTr-UBND", [KEY_REPAIRED])],
+    ),
+    ("theo Kế hoạch số 5/KlH-UBND ngày 3/1/2025", [("5/KH-UBND", [KEY_REPAIRED])]),
 ]
 
 
@@ -269,7 +274,15 @@ DOC_NEG = [
     "Văn bản hợp nhất số 03/VBHN-VPQH ngày 12/5/2021",
     "Kế hoạch số 17-KH/TU TU ngày 10/5/2023",  # a known body, then a word: not glued
     "Công văn số 45/SNV-VP ngày 10/5/2023",
+    "Công văn số 12/BQL-KT ngày 10/5/2023",  # an unknown first part with no stroke: as read
 ]
+
+
+def test_a_damaged_type_is_repaired_only_for_an_issuer_that_issues_it() -> None:
+    # an issuer nobody knows: no type guessed, the key not invented
+    assert checked("Công văn số 12/TIr-XYZ ngày 3/1/2025") == []
+    # a known issuer that issues no Tờ trình of that kind: none either
+    assert checked("Công văn số 12/TIr-TW ngày 3/1/2025") == []
 
 
 @pytest.mark.parametrize("text", DOC_NEG)

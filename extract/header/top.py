@@ -19,6 +19,7 @@ from extract.header.issuer import opens_a_body, read_issuer
 from extract.header.lines import DATE_LINE, PLACE, Line, cut_right, is_upper, org_key
 from extract.header.title import TYPE_NAMES, type_title
 from extract.text import PageText
+from normalize.codes import KEY_REPAIRED, retyped
 from normalize.keys import TYPE_CODES, canonical_key, parse_key
 
 log = logging.getLogger(__name__)
@@ -140,6 +141,8 @@ def _number(page: PageText, pos: int, line: str, nm: re.Match[str], out: HeaderR
     if fixed != num and re.search(r"\d", num) and re.fullmatch(r"\d{1,5}", fixed):
         num, flags = fixed, ["doubtful"]  # "I57": a letter read for a digit beside digits
     key = canonical_key(f"{num}/{sym}") if re.fullmatch(r"\d{1,5}", num) else None
+    if key is None and re.fullmatch(r"\d{1,5}", num) and (parts := retyped(f"{num}/{sym}")):
+        key, sym, flags = parts.key, parts.key.split("/", 1)[1], [*flags, KEY_REPAIRED]
     num_start = start + m.start("num")
     if key is not None and doubtful_digits(page, num_start, num_start + len(num)):
         key = None  # handwritten digits OCR read with low confidence: not sure, so not given
