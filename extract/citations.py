@@ -311,7 +311,7 @@ def _full_keys(page: PageText) -> list[CiteHit]:
                     flags.append(KEY_REPAIRED)
                 elif lone or _CUT.match(page.text, end):
                     flags.append(UNKNOWN_CODE)  # "1488/TTT-1VP": a part lost to a stray mark
-                date = date_at(page.folded, end)
+                date = date_at(page.folded, end, start=start)
                 before = page.folded[max(0, start - 30) : start]
                 hits.append(
                     CiteHit(
@@ -470,7 +470,7 @@ def resolve_partials(
                 parts = KeyParts(number, None, code, issuer, party)
         if parts is None:
             continue
-        date = date_at(page.folded, end)  # "Công điện số 131/CĐ-\nngày 11/12/2024"
+        date = date_at(page.folded, end, start=start)  # "Công điện số 131/CĐ-\nngày 11/12/2024"
         hits.append(
             CiteHit(
                 parts.key,

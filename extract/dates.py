@@ -147,14 +147,45 @@ _AFTER_KEY = re.compile(
 )
 
 
-def date_at(folded: str, pos: int, window: int = 40) -> DateHit | None:
-    """The date written right after ``pos`` as ``, ngày 03/6/2022`` (a cited document's date)."""
+# a full numeric date right after a key, without "ngày" ("1418/QĐ-UBND, 14/11/2024", a
+# table's number and date columns): the key's date, as surely as after "ngày"
+_BARE_AFTER = re.compile(
+    r"[ \t]*[,(|]?[ \t]*(?:\n[ \t]*)?(?=\d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}(?!\d))"
+)
+# "Ngày 14/11/2024, Sở Nội vụ có Công văn số 123/SNV-TCBC": a sentence opening with the
+# day a body issued the document it names next; the verb says the day is the issuing
+# ("ban hành", "có", "gửi"), not a meeting's that merely mentions the document
+_BEFORE_KEY = re.compile(
+    r"(?:^|(?<=[.;:(\n])|(?<=[.;:] ))[ \t]*nga[yv][ \t]*(?P<date>[^,;.\n]{6,24}),[ \t\n]*"
+    r"(?:(?![\d/]|\bnga[yv]\b)[^.;:\n]){0,80}?"
+    r"\b(?:da[ \t]+)?(?:ban hanh|co|gui)[ \t\n]+(?:[^\W\d_]+[ \t\n]+){1,3}(?:so[ \t]*:?[ \t]*)?$"
+)
+
+
+def date_at(folded: str, pos: int, window: int = 40, start: int | None = None) -> DateHit | None:
+    """The date of a cited document whose key ends at ``pos`` (and starts at ``start``):
+    written right after it as ``, ngày 03/6/2022`` or a bare ``03/6/2022``, else opening
+    the sentence that says it was issued then ("Ngày 03/6/2022, UBND tỉnh ban hành Quyết
+    định số ...")."""
     m = _AFTER_KEY.match(folded, pos)
-    if not m:
-        return None
-    for start in (m.end(), m.start("ngay")):  # "ngày I8 tháng 9" needs its "ngày"
-        for hit in find_dates(folded[start : start + window]):
+    tries = (m.end(), m.start("ngay")) if m else ()
+    bare = _BARE_AFTER.match(folded, pos)
+    for at in (*tries, *((bare.end(),) if bare else ())):  # "ngày I8 tháng 9" needs "ngày"
+        for hit in find_dates(folded[at : at + window]):
             if hit.start == 0:
-                return DateHit(hit.value, hit.precision, hit.start + start, hit.end + start)
+                return DateHit(hit.value, hit.precision, hit.start + at, hit.end + at)
             break
-    return None
+    return _date_before(folded, start) if start is not None else None
+
+
+def _date_before(folded: str, start: int, reach: int = 160) -> DateHit | None:
+    """The issuing day that opens the key's sentence (see ``_BEFORE_KEY``), or None."""
+    lo = max(0, start - reach)
+    m = _BEFORE_KEY.search(folded[lo:start])
+    if m is None:
+        return None
+    at = lo + m.start("date")
+    hits = find_dates(folded[at : lo + m.end("date")])
+    if len(hits) != 1 or hits[0].start != 0 or hits[0].precision != "day":
+        return None
+    return DateHit(hits[0].value, "day", at, at + hits[0].end)

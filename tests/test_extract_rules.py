@@ -103,6 +103,26 @@ def test_citation_date_partial_and_text_as_written() -> None:
         # OCR's spaces inside "ngày" and inside the date's numbers
         ("Quyết định số 12/QĐ-UBND ngà y 05/3/2024 của UBND tỉnh", "12/QĐ-UBND", "2024-03-05"),
         ("Quyết định số 12/QĐ-UBND ngày 0 5/3/20 24 của UBND tỉnh", "12/QĐ-UBND", "2024-03-05"),
+        # a full date right after the key without "ngày" (a table's columns, a comma)
+        ("Quyết định số 12/QĐ-UBND, 05/3/2024 của UBND tỉnh", "12/QĐ-UBND", "2024-03-05"),
+        ("1 12/QĐ-UBND 05/3/2024 Về việc giao chỉ tiêu", "12/QĐ-UBND", "2024-03-05"),
+        # the sentence opens with the day the body issued it ("ban hành", "có", "gửi")
+        (
+            "Ngày 05/3/2024, Sở Nội vụ có Công văn số 12/SNV-TCBC đề nghị các địa phương",
+            "12/SNV-TCBC",
+            "2024-03-05",
+        ),
+        (
+            "Ngày 05 tháng 3 năm 2024, Ủy ban nhân dân tỉnh đã ban hành Kế hoạch số 12/KH-UBND",
+            "12/KH-UBND",
+            "2024-03-05",
+        ),
+        # ... but a date written after the key is the key's own
+        (
+            "Ngày 06/3/2024, UBND tỉnh ban hành Quyết định số 12/QĐ-UBND ngày 05/3/2024",
+            "12/QĐ-UBND",
+            "2024-03-05",
+        ),
         # an issuer's name with commas or a dash before the date
         (
             "Thông cáo số 770/TC-SVHTTTDL của Sở Văn hóa, Thông tin, Thể thao và Du lịch "
@@ -135,6 +155,13 @@ def test_citation_date_positive(text: str, key: str, date: str) -> None:
         "công tác liên ngành kiểm tra ngày 05/3/2024",
         # a letter before a day not after "ngày" is no digit
         "Quyết định số 12/QĐ-UBND, I8 tháng 9 năm 1986",
+        # a day opening the sentence is not the key's unless the verb says it was issued
+        "Ngày 05/3/2024, UBND tỉnh tổ chức hội nghị triển khai Quyết định số 12/QĐ-UBND.",
+        "Ngày 05/3/2024, đoàn kiểm tra có ý kiến về Quyết định số 12/QĐ-UBND",
+        "Hội nghị ngày 05/3/2024, UBND tỉnh có Công văn số 12/QĐ-UBND",  # not the opening
+        "Ngày 05/3, UBND tỉnh có Quyết định số 12/QĐ-UBND",  # no year: no day of a document
+        # a bare date after a key is the key's only when whole
+        "Quyết định số 12/QĐ-UBND 05/3 về việc",
     ],
 )
 def test_citation_date_negative(text: str) -> None:
