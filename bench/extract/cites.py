@@ -40,11 +40,10 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from headers import DPI, FONTS, MM, H, W, degrade, pdf_bytes, wrap  # noqa: E402
+from headers import DPI, FONTS, MM, H, W, degrade, read_pages, records_of, wrap  # noqa: E402
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 from run import Score, key_norm, text_doc  # noqa: E402
 
-from extract import build_record  # noqa: E402
 from normalize.keys import TYPE_CODES  # noqa: E402
 from normalize.laws import catalogue  # noqa: E402
 from schemas import PageRoute, Record  # noqa: E402
@@ -377,29 +376,15 @@ def main() -> None:
     )
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    from service.pipeline import load_document  # type: ignore[import-not-found]
-
-    pdfs = args.data / "pdf"
-    pdfs.mkdir(parents=True, exist_ok=True)
-    truths, docs, names = [], [], []
+    truths, images, docs = [], [], []
     for i in range(args.n):
         image, body = render(random.Random(f"cites-{args.seed}-{i}"))
         truths.append(body)
-        names.append(str(i))
+        images.append((f"cites-{args.seed}-{i:03d}", image))
         if args.text:
             docs.append(text_doc(["\n".join(t for t, _ in body.sentences)], str(i), TEXT))
-            continue
-        path = pdfs / f"cites-{args.seed}-{i:03d}.pdf"
-        data = pdf_bytes(image)
-        if not path.exists() or path.read_bytes() != data:
-            path.write_bytes(data)
-        docs.append(load_document(path, args.data))
-    records: list[Record] = [build_record(d) for d in docs]
-    base: list[Record] | None = None
-    if args.baseline:
-        from run import baseline_records
-
-        base = baseline_records(args.baseline, docs)
+    names = [str(i) for i in range(args.n)]
+    records, base = records_of(docs if args.text else read_pages(images, args.data), args.baseline)
     rows = []
     for half, parity in (("design", 0), ("held back", 1)):
         idx = [i for i in range(args.n) if i % 2 == parity]

@@ -52,7 +52,7 @@ from PIL import Image, ImageDraw, ImageFilter, ImageFont  # noqa: E402
 
 from extract import build_record  # noqa: E402
 from normalize.places import _index  # noqa: E402
-from schemas import Record  # noqa: E402
+from schemas import Document, Record  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -546,6 +546,36 @@ def pdf_bytes(img: Image.Image) -> bytes:
     return buf.getvalue()
 
 
+def read_pages(pages: list[tuple[str, Image.Image]], data: Path) -> list[Document]:
+    """Each drawn page as a PDF under ``data/pdf`` (rewritten only when its bytes changed),
+    read through the real path (ingest, OCR cached in ``data``, repair): what a user's
+    scan goes through. Shared by the synthetic benches (this one, ``cites.py``)."""
+    from service.pipeline import load_document  # type: ignore[import-not-found]
+
+    pdfs = data / "pdf"
+    pdfs.mkdir(parents=True, exist_ok=True)
+    docs = []
+    for name, image in pages:
+        path, raw = pdfs / f"{name}.pdf", pdf_bytes(image)
+        if not path.exists() or path.read_bytes() != raw:
+            path.write_bytes(raw)
+        docs.append(load_document(path, data))
+    return docs
+
+
+def records_of(
+    docs: list[Document], baseline: str | None
+) -> tuple[list[Record], list[Record] | None]:
+    """The records of this tree and, with ``baseline``, of that commit's extractor on the
+    very same Documents (bench/extract/run.py's subprocess): one run, two figures."""
+    records = [build_record(d) for d in docs]
+    if not baseline:
+        return records, None
+    from run import baseline_records
+
+    return records, baseline_records(baseline, docs)
+
+
 def norm(v: object) -> str | None:
     if v is None:
         return None
@@ -616,25 +646,12 @@ def main() -> None:
     ap.add_argument("-v", "--verbose", action="store_true", help="list the design half's misses")
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
-    from service.pipeline import load_document  # type: ignore[import-not-found]
-
-    pdfs = args.data / "pdf"
-    pdfs.mkdir(parents=True, exist_ok=True)
-    truths, docs = [], []
+    truths, images = [], []
     for i in range(args.n):
         page = render(random.Random(f"{args.seed}-{i}"))
-        path = pdfs / f"synth-{args.seed}-{i:03d}.pdf"
-        data = pdf_bytes(page.image)
-        if not path.exists() or path.read_bytes() != data:
-            path.write_bytes(data)
+        images.append((f"synth-{args.seed}-{i:03d}", page.image))
         truths.append({**page.truth, "layout": page.layout, "index": i})
-        docs.append(load_document(path, args.data))
-    records: list[Record] = [build_record(d) for d in docs]
-    base: list[Record] | None = None
-    if args.baseline:
-        from run import baseline_records  # the same subprocess as bench/extract/run.py
-
-        base = baseline_records(args.baseline, docs)
+    records, base = records_of(read_pages(images, args.data), args.baseline)
     rows = []
     for half, parity in (("design", 0), ("held back", 1)):
         idx = [i for i in range(args.n) if i % 2 == parity]
