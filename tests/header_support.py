@@ -3,6 +3,8 @@ boxes (40 px tall words, 24 px a letter, 20 px between words)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
 
 
@@ -14,12 +16,18 @@ def scan_doc(text: str, words: list[Word] | None = None) -> Document:
     )
 
 
-def laid_out(head: str, rows: list[tuple[str, int, int]]) -> Document:
-    """``head`` without boxes, then one text line per (text, x0, y0)."""
+# (word, its index in the line, the row's index) -> px added to its top and to its bottom
+Shift = Callable[[str, int, int], tuple[int, int]]
+
+
+def laid_out(head: str, rows: list[tuple[str, int, int]], shift: Shift | None = None) -> Document:
+    """``head`` without boxes, then one text line per (text, x0, y0); ``shift`` moves a
+    word's top and bottom (a line scanned askew, letters reaching below the line)."""
     text, words = head, []
-    for line, x0, y0 in rows:
-        for w in line.split():
-            box = Box(x0=x0, y0=y0, x1=x0 + 24 * len(w), y1=y0 + 40)
+    for r, (line, x0, y0) in enumerate(rows):
+        for k, w in enumerate(line.split()):
+            top, bottom = shift(w, k, r) if shift else (0, 0)
+            box = Box(x0=x0, y0=y0 + top, x1=x0 + 24 * len(w), y1=y0 + 40 + bottom)
             words.append(Word(text=w, box=box, conf=95, start=len(text)))
             text += w + " "
             x0 += 24 * len(w) + 20

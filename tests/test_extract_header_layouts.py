@@ -6,22 +6,24 @@ case it must leave alone."""
 import pytest
 
 from extract import build_record
-from schemas import Box, Document, Word
+from schemas import DocHeader, Document
 from tests.header_support import centred, laid_out, scan_doc
 
 RIGHT = ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
 
 
-def bodies(heading: str) -> tuple[str | None, str | None]:
-    """(parent, issuer) read from a header whose left block is ``heading``'s lines."""
+def headed(heading: str, symbol: str = "BC-UBND", tail: str = "") -> DocHeader:
+    """The header read from a scan whose left block is ``heading``'s lines, the motto beside
+    its first two, then a report's number ``12/<symbol>``, date and type word."""
     lines = heading.split("\n")
     rows = [f"{b}    {RIGHT[i]}" if i < 2 else b for i, b in enumerate(lines)]
-    text = (
-        "\n".join(rows)
-        + "\nSố: 12/BC-UBND    Sơn La, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
-        + "Kết quả công tác năm 2023\n"
-    )
-    h = build_record(scan_doc(text)).doc
+    text = "\n".join(rows) + f"\nSố: 12/{symbol}    Sơn La, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
+    return build_record(scan_doc(text + tail)).doc
+
+
+def bodies(heading: str) -> tuple[str | None, str | None]:
+    """(parent, issuer) read from a header whose left block is ``heading``'s lines."""
+    h = headed(heading, tail="Kết quả công tác năm 2023\n")
     return h.parent_issuer, h.issuer
 
 
@@ -168,16 +170,12 @@ def test_the_place_never_spans_a_columns_gap(number_line: str, place: str) -> No
 def _slanted(rows: list[tuple[str, int, int, int]]) -> Document:
     """HEAD, then one line per (text, x0, y0, rise): each word ``rise`` px higher than the
     one before it (a page scanned a little askew); a word without ascenders 10 px shorter."""
-    text, words = HEAD, []
-    for line, x0, y0, rise in rows:
-        for k, w in enumerate(line.split()):
-            top = y0 - rise * k + (10 if w in ("nạn", "ra") else 0)
-            box = Box(x0=x0, y0=top, x1=x0 + 24 * len(w), y1=y0 - rise * k + 40)
-            words.append(Word(text=w, box=box, conf=95, start=len(text)))
-            text += w + " "
-            x0 += 24 * len(w) + 20
-        text = text[:-1] + "\n"
-    return scan_doc(text, words)
+
+    def askew(w: str, k: int, r: int) -> tuple[int, int]:
+        rise = rows[r][3] * k
+        return -rise + (10 if w in ("nạn", "ra") else 0), -rise
+
+    return laid_out(HEAD, [(line, x0, y0) for line, x0, y0, _ in rows], askew)
 
 
 def test_a_lone_word_wrapped_under_a_slanted_title_line_goes_on_with_it() -> None:
@@ -233,10 +231,7 @@ def test_heading_lines_damaged_by_ocr(heading: str, parent: str, issuer: str) ->
 def test_a_body_read_through_ocr_damage_is_doubtful(
     heading: str, field: str, doubtful: bool
 ) -> None:
-    lines = heading.split("\n")
-    rows = [f"{b}    {RIGHT[i]}" if i < 2 else b for i, b in enumerate(lines)]
-    text = "\n".join(rows) + "\nSố: 12/BC-UBND    Sơn La, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
-    h = build_record(scan_doc(text)).doc
+    h = headed(heading)
     assert ("doubtful" in h.detail[field].flags) is doubtful
 
 
@@ -275,10 +270,7 @@ def test_prevention_is_no_phong(heading: str, parent: str, issuer: str) -> None:
 def test_a_place_followed_by_ink_is_the_place_doubtful(
     heading: str, parent: str, doubtful: bool
 ) -> None:
-    lines = heading.split("\n")
-    rows = [f"{b}    {RIGHT[i]}" if i < 2 else b for i, b in enumerate(lines)]
-    text = "\n".join(rows) + "\nSố: 12/BC-SYT    Sơn La, ngày 05 tháng 3 năm 2024\nBÁO CÁO\n"
-    h = build_record(scan_doc(text)).doc
+    h = headed(heading, "BC-SYT")
     assert h.parent_issuer == parent
     assert ("doubtful" in h.detail["parent_issuer"].flags) is doubtful
 

@@ -8,7 +8,7 @@ import pytest
 from extract import build_record
 from extract.header.lines import is_word
 from schemas import Box, Document, Word
-from tests.header_support import scan_doc
+from tests.header_support import centred, laid_out, scan_doc
 from tests.test_extract_header_layouts import bodies
 
 
@@ -71,18 +71,9 @@ _LOW = {"vị,", "địa", "phương", "trong", "gian"}
 def _title_rows(rows: list[tuple[str, int]]) -> Document:
     """HEAD, then one centred line per (text, top): words 40 px tall, those of ``_LOW``
     reaching 16 px lower."""
-    text, words = HEAD, []
-    for line, y0 in rows:
-        width = sum(24 * len(w) + 20 for w in line.split()) - 20
-        x0 = 1200 - width // 2
-        for w in line.split():
-            low = 16 if w in _LOW else 0
-            box = Box(x0=x0, y0=y0, x1=x0 + 24 * len(w), y1=y0 + 40 + low)
-            words.append(Word(text=w, box=box, conf=95, start=len(text)))
-            text += w + " "
-            x0 += 24 * len(w) + 20
-        text = text[:-1] + "\n"
-    return scan_doc(text, words)
+    return laid_out(
+        HEAD, [centred(line, y0) for line, y0 in rows], lambda w, k, r: (0, 16 * (w in _LOW))
+    )
 
 
 def test_a_title_line_of_low_words_goes_on_with_the_title() -> None:
