@@ -28,7 +28,6 @@ the misses are without listing them.
 
 from __future__ import annotations
 
-import argparse
 import json
 import logging
 import random
@@ -40,7 +39,7 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
-from headers import DPI, FONTS, MM, H, W, degrade, read_pages, records_of, wrap  # noqa: E402
+from headers import DPI, FONTS, MM, H, W, degrade, read_pages, records_of, synthetic_args, wrap  # noqa: E402
 from PIL import Image, ImageDraw, ImageFont  # noqa: E402
 from run import Score, key_norm, text_doc  # noqa: E402
 
@@ -365,12 +364,7 @@ def table(rows: list[tuple[str, Tally]]) -> None:
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--n", type=int, default=40, help="documents (half design, half held back)")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--data", type=Path, default=Path("/tmp/cites-synth"))
-    ap.add_argument("--baseline", help="also score the extractor of this commit, same run")
-    ap.add_argument("-v", "--verbose", action="store_true", help="list the design half's misses")
+    ap = synthetic_args(__doc__, 40, "/tmp/cites-synth")
     ap.add_argument(
         "--text", action="store_true", help="read the drawn text itself, no OCR (the grammar alone)"
     )

@@ -637,14 +637,20 @@ def table(rows: list[tuple[str, Tally]]) -> None:
         print(f"  {name:34}" + ", ".join(f"{f} {n}" for f, n in t.silent_by.items() if n))
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--n", type=int, default=60, help="documents (half design, half held back)")
+def synthetic_args(doc: str | None, n: int, data: str) -> argparse.ArgumentParser:
+    """The options every synthetic bench takes (this one, ``cites.py``): how many pages,
+    the seed that draws them, where their PDFs and OCR cache live, a baseline commit."""
+    ap = argparse.ArgumentParser(description=(doc or "").split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=n, help="documents (half design, half held back)")
     ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--data", type=Path, default=Path("/tmp/headers-synth"))
+    ap.add_argument("--data", type=Path, default=Path(data))
     ap.add_argument("--baseline", help="also score the extractor of this commit, same run")
     ap.add_argument("-v", "--verbose", action="store_true", help="list the design half's misses")
-    args = ap.parse_args()
+    return ap
+
+
+def main() -> None:
+    args = synthetic_args(__doc__, 60, "/tmp/headers-synth").parse_args()
     logging.basicConfig(level=logging.WARNING)
     truths, images = [], []
     for i in range(args.n):
