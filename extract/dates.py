@@ -180,12 +180,13 @@ def date_at(folded: str, pos: int, window: int = 40, start: int | None = None) -
 
 def _date_before(folded: str, start: int, reach: int = 160) -> DateHit | None:
     """The issuing day that opens the key's sentence (see ``_BEFORE_KEY``), or None."""
-    lo = max(0, start - reach)
-    m = _BEFORE_KEY.search(folded[lo:start])
+    # searched in place, not in a slice: "^" is the text's start, never a cut that falls on
+    # a "ngày" inside a sentence
+    m = _BEFORE_KEY.search(folded, max(0, start - reach), start)
     if m is None:
         return None
-    at = lo + m.start("date")
-    hits = find_dates(folded[at : lo + m.end("date")])
+    at = m.start("date")
+    hits = find_dates(folded[at : m.end("date")])
     if len(hits) != 1 or hits[0].start != 0 or hits[0].precision != "day":
         return None
     return DateHit(hits[0].value, "day", at, at + hits[0].end)
