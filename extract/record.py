@@ -59,8 +59,9 @@ log = logging.getLogger(__name__)
 # flagged, a doubled letter, ĐĐ read as Đ, W as VW, a Party slash read as 7, Sở codes with
 # '&', dates after a long issuer name; a name cut after its locality word is one body, a
 # parent above a low motto kept, titles past lines of descenders, a day printed too wide
-# for its digits doubtful (#15)
-EXTRACTOR_VERSION = "extract-0.7.4"
+# for its digits doubtful (#15); 0.7.5: the signer's syllables spelt with other marks by the
+# name line's second reading (OCR names-1), read at least as surely, are taken, flagged
+EXTRACTOR_VERSION = "extract-0.7.5"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = numbering.NUMBER_ORDER

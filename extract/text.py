@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from normalize.fold import fold
-from schemas import Box, DigitReading, Page, PageRoute, Span, Word
+from schemas import Box, DigitReading, LineReading, Page, PageRoute, Span, Word
 
 WordSource = Callable[[int], Sequence[Word]]  # a page's OCR words, by page number
 _Placed = tuple[list[int], list[Word]]  # word starts in the text, the words in that order
@@ -59,13 +59,24 @@ class PageText:
     # 1.0 where the repair was sure), in text order: a text file or text layer damaged by
     # an English OCR model has no other evidence of its words
     repaired: list[tuple[int, int, float]] = field(default_factory=list)
+    # name lines OCR read a second time on their own (the signer's name)
+    line_readings: list[LineReading] = field(default_factory=list)
 
     @classmethod
     def from_page(cls, page: Page, lazy: LazyWords | None = None) -> PageText:
         text = unicodedata.normalize("NFC", page.text or "")
         held = ([], []) if lazy is not None else _place(page.words)
         repaired = _repaired(page) if page.route != PageRoute.OCR else []
-        return cls(page.number, text, fold(text), list(page.hand_digits), held, lazy, repaired)
+        return cls(
+            page.number,
+            text,
+            fold(text),
+            list(page.hand_digits),
+            held,
+            lazy,
+            repaired,
+            list(page.line_readings),
+        )
 
     def _placed(self) -> _Placed:
         return self.lazy.placed(self.number) if self.lazy is not None else self.held

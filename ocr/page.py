@@ -13,6 +13,7 @@ from ocr import engine
 from ocr.cleanup import DEFAULT_STEPS, Cleaned, clean
 from ocr.handdigits import has_blanks, read_header_digits
 from ocr.layout import compose
+from ocr.lines import name_lines, read_name_lines
 from ocr.raster import load_page
 from schemas import Box, ErrorKind, Page, PageKind, PageRoute, SohoaError, Word
 
@@ -222,15 +223,19 @@ def ocr_page(
     raster = load_page(path, page_number, mime, dpi, annots=False)
     text, words, conf, kind = ocr_image(raster.rgb, raster.dpi, timeout, label=label)
     h, w = raster.rgb.shape[:2]
-    hand = read_header_digits(raster.rgb, words) if kind == PageKind.CONTENT else []
+    content = kind == PageKind.CONTENT
+    hand = read_header_digits(raster.rgb, words) if content else []
+    names = read_name_lines(raster.rgb, words, raster.dpi) if content else []
     log.debug(
-        "%s: OCR %d words at %d dpi, confidence %.0f, %s, %d handwritten digit(s), %.1f s",
+        "%s: OCR %d words at %d dpi, confidence %.0f, %s, %d handwritten digit(s), "
+        "%d name line(s), %.1f s",
         label,
         len(words),
         raster.dpi,
         conf,
         kind.value,
         len(hand),
+        len(names),
         time.monotonic() - started,
     )
     return Page(
@@ -245,17 +250,28 @@ def ocr_page(
         words=words,
         confidence=round(conf, 1),
         hand_digits=hand,
+        line_readings=names,
     )
 
 
-def reread_digits(path: str, mime: str, page: Page, dpi: int = 300) -> Page:
-    """A page OCRed by an earlier digit reader with the same Tesseract stage: the header's
-    number and day blanks read again from the image, the words and text kept as they are
-    (re-rendering and two blanks take a second; Tesseract on the page takes a minute).
-    ``dpi``: what :func:`ocr_page` was asked for, so the words' boxes fit the image."""
-    if page.kind != PageKind.CONTENT or not has_blanks(page.words, page.height or 0):
-        return page.model_copy(update={"hand_digits": []})  # nothing to read: no rendering
+def reread_extras(path: str, mime: str, page: Page, dpi: int = 300) -> Page:
+    """A page OCRed by the same Tesseract stage and earlier second readers: the header's
+    number and day blanks and the name lines read again from the image, the words and text
+    kept as they are (re-rendering and a few crops take a second; Tesseract on the page
+    takes a minute). ``dpi``: what :func:`ocr_page` was asked for, so the words' boxes fit
+    the image."""
+    content = page.kind == PageKind.CONTENT
+    blanks = content and has_blanks(page.words, page.height or 0)
+    if not blanks and not (content and name_lines(page.words)):
+        return page.model_copy(update={"hand_digits": [], "line_readings": []})  # no rendering
     raster = load_page(path, page.number, mime, dpi, annots=False)  # as ocr_page rendered it
-    hand = read_header_digits(raster.rgb, page.words)
-    log.debug("%s p%d: handwritten digits re-read (%d)", Path(path).name, page.number, len(hand))
-    return page.model_copy(update={"hand_digits": hand})
+    hand = read_header_digits(raster.rgb, page.words) if blanks else []
+    names = read_name_lines(raster.rgb, page.words, raster.dpi)
+    log.debug(
+        "%s p%d: %d handwritten digit(s), %d name line(s) read again",
+        Path(path).name,
+        page.number,
+        len(hand),
+        len(names),
+    )
+    return page.model_copy(update={"hand_digits": hand, "line_readings": names})

@@ -110,6 +110,17 @@ class DigitReading(BaseModel):
     model: str
 
 
+class LineReading(BaseModel):
+    """A line read again on its own (Tesseract's single-line mode on a tight crop with red
+    ink faded): a bold name under a seal keeps marks the page reading lost ("Tuẫn" at 39 on
+    the page, "Tuấn" at 94 alone). Kept apart from the page text, which stays the page
+    reading: the extractor weighs the two."""
+
+    box: Box = Field(description="the line as the page reading placed it")
+    words: list[Word] = Field(description="the words read again, boxes in page pixels")
+    model: str
+
+
 class Page(BaseModel):
     """One page's text and how it was obtained."""
 
@@ -135,6 +146,9 @@ class Page(BaseModel):
     )
     hand_digits: list[DigitReading] = Field(
         default_factory=list, description="handwritten header digits re-read from the image"
+    )
+    line_readings: list[LineReading] = Field(
+        default_factory=list, description="name lines re-read on their own from the image"
     )
 
 

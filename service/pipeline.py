@@ -136,9 +136,9 @@ class Pipeline:
                 path.unlink(missing_ok=True)
         return None
 
-    def _stale_digits(self, sha256: str, page: int) -> Page | None:
-        """The page as cached by the same Tesseract stage and an earlier digit reader: only
-        its handwritten digits need reading again."""
+    def _stale_extras(self, sha256: str, page: int) -> Page | None:
+        """The page as cached by the same Tesseract stage and earlier second readers (digits,
+        name lines): only those need reading again."""
         folder = self.settings.cache_dir / "ocr" / sha256
         for path in sorted(folder.glob(f"{ocr.TESSERACT_STAGE}+*/{page:04d}.json")):
             if path.parent.name != ocr.OCR_VERSION:
@@ -169,10 +169,10 @@ class Pipeline:
         for page in intake.pages:
             if page.route != PageRoute.OCR or self._cached(intake.source.sha256, page.number):
                 continue
-            stale = self._stale_digits(intake.source.sha256, page.number)
+            stale = self._stale_extras(intake.source.sha256, page.number)
             if stale is not None:
                 pending.futures[page.number] = self._submit(
-                    ocr.reread_digits, str(path), intake.source.mime, stale, 300
+                    ocr.reread_extras, str(path), intake.source.mime, stale, 300
                 )
                 continue
             ocr.check_dependencies()

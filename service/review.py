@@ -51,6 +51,8 @@ REASON_LABELS = {
     "day_missing": "chưa đọc được ngày (chỉ có tháng, năm)",
     "number_order": "số không theo thứ tự số văn bản của cơ quan trong năm",
     "repaired": "dấu tiếng Việt được phục hồi tự động, cần đối chiếu",
+    "name_unusual": "tên người ít gặp, có thể sai dấu",
+    "name_reread": "tên người ký đọc lại riêng dòng, hai lần đọc khác dấu",
 }
 FIELD_LABELS = {
     "issuer": "Cơ quan ban hành",

@@ -14,6 +14,7 @@ from extract.header.names import name_doubts
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.names import SURNAMES, surname_spelling
+from schemas import Box, LineReading, Word
 
 _TITLE_WORDS = re.compile(
     r"\b(?:chu tich|truong|giam doc|chanh van phong|bi thu|thu truong|bo truong|pho|"
@@ -49,6 +50,52 @@ def _surname_marks(name: str) -> str:
     if right is None or not rest or first.isupper():
         return name
     return f"{right} {rest}"
+
+
+# the name was read again on its own and the two readings differ in marks: the value takes
+# the second reading's syllables, and a person looks
+NAME_REREAD = "name_reread"
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
+
+
+def _line_reading(page: PageText, words: list[Word]) -> LineReading | None:
+    """The second reading of the line the name's words stand on, if OCR made one."""
+    for reading in page.line_readings:
+        if all(_overlaps(w.box, reading.box) for w in words):
+            return reading
+    return None
+
+
+def _bare(text: str) -> str:
+    return text.strip(".,;:_“”\"'-—")
+
+
+def _second_reading(page: PageText, start: int, end: int, name: str) -> tuple[str, bool]:
+    """``name`` with each syllable the line's second reading spelt with other marks and read
+    at least as surely (the same letters folded), and whether any was taken. Letters that
+    differ are not the same word (a seal's ring read as "bến" for "Trần"): kept as read."""
+    words = page.words_in(start, end)
+    reading = _line_reading(page, words) if words else None
+    if reading is None:
+        return name, False
+    first = {fold(_bare(w.text)): w.conf for w in words}
+    again = [(_bare(w.text), w.conf) for w in reading.words if _bare(w.text)]
+    out, taken, j = [], False, 0
+    for token in name.split():
+        key = fold(token)
+        k = next((i for i in range(j, len(again)) if fold(again[i][0]) == key), None)
+        if k is None:
+            out.append(token)
+            continue
+        text, conf = again[k]
+        j = k + 1
+        better = text != token and conf >= first.get(key, 0.0)
+        out.append(text if better else token)
+        taken = taken or better
+    return " ".join(out), taken
 
 
 def _fix_title(title: str) -> str:
@@ -160,8 +207,12 @@ def _read_zone(page: PageText, zone: list[Line], has_noi_nhan: bool, out: Header
         )
     if name:
         end = name[0] + len(name[1])
-        value = _surname_marks(name[1])
-        flags = ["doubtful"] if _unsure_words(page, name[0], end) else []
+        value, reread = _second_reading(page, name[0], end, name[1])
+        value = _surname_marks(value)
+        if reread:  # the unsure word may be the one read again; the readings differ anyway
+            flags = [NAME_REREAD]
+        else:
+            flags = ["doubtful"] if _unsure_words(page, name[0], end) else []
         flags += name_doubts(value)
         out.signer = HeaderField(value, page.number, name[0], end, flags=flags)
     if recips:
