@@ -65,6 +65,13 @@ _KEY = re.compile(
     rf"|{_HY}(?:-{_SP})?{_SEG}{_SP}/{_SP}{_SEG})"
 )
 NUMBER_DISPUTED = "number_disputed"
+# the key's line, read again alone by OCR (pages[].line_readings), gave another key more
+# surely ("373/TTr-SNY" at 40, "573/TTr-SNV" at 69 alone): that key is kept, a person looks
+KEY_REREAD = "key_reread"
+# ... only when it was read this many points surer than the page reading: on the design
+# scans the right second readings were 22-43 points surer ("573/TTr-SNV" 69-83 against 40),
+# a wrong one 7 ("3/UB-TP" at 80 against "I3/UB-TP" at 73: the crop lost a digit)
+_REREAD_MARGIN = 20.0
 # A digit of a key's number or year that OCR read as a letter or mark ("l2/2021/QĐ-TTg",
 # "0l/2011", "2O21", "]2"): read back as the digit, so the key is neither lost nor cut to
 # "2/2021/QĐ-TTg", and flagged (the written form differs from the key: _respelt).
@@ -269,6 +276,39 @@ def _glued_tail(lone: re.Match[str], parts: KeyParts) -> KeyParts | None:
     return glued if glued and glued.issuer_code in ISSUER_CODES else None
 
 
+def _reread_key(page: PageText, start: int, end: int, parts: KeyParts) -> KeyParts | None:
+    """The key the line's second reading gives where [start, end) stands, when it is
+    another key and its words were read clearly more surely than this one's (OCR reads a
+    line again only when a key on it was unsure); ``None`` when there is no such reading."""
+    words = page.words_in(start, end)
+    reading = page.reading_of(words)
+    if reading is None:
+        return None
+    x0, x1 = min(w.box.x0 for w in words), max(w.box.x1 for w in words)
+    again = [
+        w
+        for w in reading.words
+        if min(w.box.x1, x1) - max(w.box.x0, x0) > 0.5 * (w.box.x1 - w.box.x0)
+    ]
+    if not again or min(w.conf for w in again) < min(w.conf for w in words) + _REREAD_MARGIN:
+        return None
+    text = _slash_read(_digits_read(" ".join(w.text for w in again)), default_lexicon())
+    m = _KEY.search(text)
+    found = parse_key(_STROKE.sub("-", _SPECK.sub("", m.group()))) if m else None
+    if found is None or not _glyphs_settled(parts.key, found.key):
+        return None
+    return found
+
+
+def _glyphs_settled(first: str, again: str) -> bool:
+    """Whether ``again`` reads one or two of ``first``'s characters otherwise and nothing
+    more: a second reading settles a confused glyph (3 or 5, Y or V); a key it makes
+    longer or shorter is a crop that lost or gained a character, not a better reading."""
+    if len(first) != len(again):
+        return False
+    return 0 < sum(a != b for a, b in zip(first, again, strict=True)) <= 2
+
+
 def _full_keys(page: PageText) -> list[CiteHit]:
     hits = []
     lex = default_lexicon()
@@ -311,6 +351,9 @@ def _full_keys(page: PageText) -> list[CiteHit]:
                     flags.append(KEY_REPAIRED)
                 elif lone or _CUT.match(page.text, end):
                     flags.append(UNKNOWN_CODE)  # "1488/TTT-1VP": a part lost to a stray mark
+                if (again := _reread_key(page, start, end, parts)) is not None:
+                    parts = again
+                    flags = [f for f in flags if f != UNKNOWN_CODE] + [KEY_REREAD]
                 date = date_at(page.folded, end, start=start)
                 before = page.folded[max(0, start - 30) : start]
                 hits.append(

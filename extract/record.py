@@ -60,7 +60,8 @@ log = logging.getLogger(__name__)
 # '&', dates after a long issuer name; a name cut after its locality word is one body, a
 # parent above a low motto kept, titles past lines of descenders, a day printed too wide
 # for its digits doubtful (#15); 0.7.5: the signer's syllables spelt with other marks by the
-# name line's second reading (OCR names-1), read at least as surely, are taken, flagged
+# name line's second reading (OCR lines-1), read at least as surely, are taken, flagged; a
+# key its line's second reading reads with one or two glyphs otherwise, 20 points surer
 EXTRACTOR_VERSION = "extract-0.7.5"
 
 CITED_AFTER = "cited_after"

@@ -100,6 +100,19 @@ class PageText:
                 hit.append(w)
         return hit
 
+    def reading_of(self, words: Sequence[Word]) -> LineReading | None:
+        """The second reading OCR made of the line ``words`` stand on, if any."""
+        if not words:
+            return None
+        for reading in self.line_readings:
+            r = reading.box
+            if all(
+                r.x0 < w.box.x1 and w.box.x0 < r.x1 and r.y0 < w.box.y1 and w.box.y0 < r.y1
+                for w in words
+            ):
+                return reading
+        return None
+
     def repaired_in(self, start: int, end: int) -> list[float]:
         """The posteriors of the repaired words overlapping [start, end)."""
         i = max(bisect.bisect_right(self.repaired, (start,)) - 1, 0)

@@ -13,7 +13,7 @@ import cv2
 
 from ocr import engine
 from ocr.handdigits import DIGITS_MODEL
-from ocr.lines import NAMES_STAGE
+from ocr.lines import LINES_STAGE
 from ocr.page import ocr_page, reread_extras
 from ocr.pdfout import write_searchable_pdf
 from ocr.raster import load_page
@@ -25,10 +25,10 @@ from schemas import ErrorKind, SohoaError
 # loses its small blobs instead of being median-filtered; ocr-10: an image's transparent
 # ground is white paper (it was black: text on a transparent PNG read as nothing)
 TESSERACT_STAGE = "ocr-10"
-# results are cached by it: a change of the digit reader or of the name lines' reading alone
-# re-reads only the two header blanks and the name lines of a cached page
+# results are cached by it: a change of the digit reader or of the lines' second reading
+# alone re-reads only the two header blanks and those lines of a cached page
 # (:func:`reread_extras`), not the whole page
-OCR_VERSION = f"{TESSERACT_STAGE}+{DIGITS_MODEL}+{NAMES_STAGE}"
+OCR_VERSION = f"{TESSERACT_STAGE}+{DIGITS_MODEL}+{LINES_STAGE}"
 
 
 def check_dependencies() -> None:

@@ -1,4 +1,4 @@
-"""Name lines read a second time on their own.
+"""Lines read a second time on their own: printed names, and unsure document keys.
 
 Tesseract reads a page's bold signer name with the page's line height and often under the
 seal's red ink; it slips tone marks there ("Hiền" as "Hiên" at 95, "Tuấn" as "Tuẫn" at 39).
@@ -6,7 +6,12 @@ The same line cropped tight, its red ink faded and read in single-line mode come
 right (on the 14 design scans: the three signer names the page reading got wrong, none
 made worse). Which lines: a run of two to five capitalised words of at most seven letters,
 nothing else, as a person's name is printed; on the design scans' 53 pages that picks 18
-lines, every one a name. The extractor decides what to take from the second reading.
+lines, every one a name.
+
+A document key read unsurely in running text ("573/TTr-SNV" in italics read "373/TTr-SNY"
+at 40) is also often read right when its line is read alone (69): a word shaped like a key
+(digits, a slash or stroke, letters) under :data:`UNSURE_KEY` gets its column's line read
+again. The extractor decides what to take from a second reading.
 """
 
 from __future__ import annotations
@@ -23,12 +28,17 @@ from schemas import Box, LineReading, Word
 
 log = logging.getLogger(__name__)
 
-NAMES_STAGE = "names-1"  # bump when the choice of lines or how they are read changes
+LINES_STAGE = "lines-1"  # bump when the choice of lines or how they are read changes
 
 _UPPER = "A-ZÀÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬĐÈÉẺẼẸÊẾỀỂỄỆÌÍỈĨỊÒÓỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÙÚỦŨỤƯỨỪỬỮỰỲÝỶỸỴ"
 # a capitalised Vietnamese syllable, a full stop or comma after it allowed
 _NAME_WORD = re.compile(rf"^[{_UPPER}][^\W\d_{_UPPER}]{{1,6}}[.,]?$")
 _MIN_WORDS, _MAX_WORDS = 2, 5
+# a word shaped like a document key: digits, then a slash or stroke, then letters
+_KEY_SHAPE = re.compile(r"\d.*[/-].*[^\W\d_]")
+# a key read under this confidence has its line read again: Tesseract reads clean print at
+# 90 and more; the design scans' misread keys sit at 9-77
+UNSURE_KEY = 90.0
 _COLUMN_GAP = 2.0  # a gap wider than this many word heights splits a line into columns
 _MARGIN = 0.5  # crop margin above and below, in line heights (marks stand above the line)
 _SIDE = 1.0  # crop margin left and right, in line heights
@@ -90,6 +100,23 @@ def name_lines(words: list[Word]) -> list[list[Word]]:
     return found
 
 
+def key_lines(words: list[Word]) -> list[list[Word]]:
+    """Column runs holding a word shaped like a key that OCR read unsurely."""
+    return [
+        run
+        for row in _rows(words)
+        for run in _runs(row)
+        if any(w.conf < UNSURE_KEY and _KEY_SHAPE.search(w.text) for w in run)
+    ]
+
+
+def lines_to_read(words: list[Word]) -> list[list[Word]]:
+    """The runs a second reading is made of: name lines, then unsure key lines."""
+    names = name_lines(words)
+    taken = {id(w) for run in names for w in run}
+    return names + [r for r in key_lines(words) if not any(id(w) in taken for w in r)]
+
+
 def _bounds(run: list[Word], width: int, height: int) -> Box:
     h = max(w.box.y1 - w.box.y0 for w in run)
     return Box(
@@ -118,16 +145,16 @@ def _read(rgb: np.ndarray, crop: Box, dpi: int) -> list[Word]:
     ]
 
 
-def read_name_lines(rgb: np.ndarray, words: list[Word], dpi: int) -> list[LineReading]:
-    """Each name-like line of the page read again alone, red ink faded (``words`` in the
+def read_lines(rgb: np.ndarray, words: list[Word], dpi: int) -> list[LineReading]:
+    """Each line of :func:`lines_to_read` read again alone, red ink faded (``words`` in the
     page's pixels, as :func:`ocr.page.ocr_page` returns them)."""
-    runs = name_lines(words)
+    runs = lines_to_read(words)
     if not runs:
         return []
     height, width = rgb.shape[:2]
     out = []
     for run in runs:
         crop = _bounds(run, width, height)
-        out.append(LineReading(box=crop, words=_read(rgb, crop, dpi), model=NAMES_STAGE))
-    log.debug("%d name line(s) read again", len(out))
+        out.append(LineReading(box=crop, words=_read(rgb, crop, dpi), model=LINES_STAGE))
+    log.debug("%d line(s) read again", len(out))
     return out

@@ -13,7 +13,7 @@ from ocr import engine
 from ocr.cleanup import DEFAULT_STEPS, Cleaned, clean
 from ocr.handdigits import has_blanks, read_header_digits
 from ocr.layout import compose
-from ocr.lines import name_lines, read_name_lines
+from ocr.lines import lines_to_read, read_lines
 from ocr.raster import load_page
 from schemas import Box, ErrorKind, Page, PageKind, PageRoute, SohoaError, Word
 
@@ -225,17 +225,17 @@ def ocr_page(
     h, w = raster.rgb.shape[:2]
     content = kind == PageKind.CONTENT
     hand = read_header_digits(raster.rgb, words) if content else []
-    names = read_name_lines(raster.rgb, words, raster.dpi) if content else []
+    again = read_lines(raster.rgb, words, raster.dpi) if content else []
     log.debug(
         "%s: OCR %d words at %d dpi, confidence %.0f, %s, %d handwritten digit(s), "
-        "%d name line(s), %.1f s",
+        "%d line(s) read again, %.1f s",
         label,
         len(words),
         raster.dpi,
         conf,
         kind.value,
         len(hand),
-        len(names),
+        len(again),
         time.monotonic() - started,
     )
     return Page(
@@ -250,28 +250,29 @@ def ocr_page(
         words=words,
         confidence=round(conf, 1),
         hand_digits=hand,
-        line_readings=names,
+        line_readings=again,
     )
 
 
 def reread_extras(path: str, mime: str, page: Page, dpi: int = 300) -> Page:
     """A page OCRed by the same Tesseract stage and earlier second readers: the header's
-    number and day blanks and the name lines read again from the image, the words and text
+    number and day blanks and the lines of :func:`ocr.lines.lines_to_read` read again from
+    the image, the words and text
     kept as they are (re-rendering and a few crops take a second; Tesseract on the page
     takes a minute). ``dpi``: what :func:`ocr_page` was asked for, so the words' boxes fit
     the image."""
     content = page.kind == PageKind.CONTENT
     blanks = content and has_blanks(page.words, page.height or 0)
-    if not blanks and not (content and name_lines(page.words)):
+    if not blanks and not (content and lines_to_read(page.words)):
         return page.model_copy(update={"hand_digits": [], "line_readings": []})  # no rendering
     raster = load_page(path, page.number, mime, dpi, annots=False)  # as ocr_page rendered it
     hand = read_header_digits(raster.rgb, page.words) if blanks else []
-    names = read_name_lines(raster.rgb, page.words, raster.dpi)
+    again = read_lines(raster.rgb, page.words, raster.dpi)
     log.debug(
-        "%s p%d: %d handwritten digit(s), %d name line(s) read again",
+        "%s p%d: %d handwritten digit(s), %d line(s) read again",
         Path(path).name,
         page.number,
         len(hand),
-        len(names),
+        len(again),
     )
-    return page.model_copy(update={"hand_digits": hand, "line_readings": names})
+    return page.model_copy(update={"hand_digits": hand, "line_readings": again})

@@ -113,8 +113,9 @@ class DigitReading(BaseModel):
 class LineReading(BaseModel):
     """A line read again on its own (Tesseract's single-line mode on a tight crop with red
     ink faded): a bold name under a seal keeps marks the page reading lost ("Tuẫn" at 39 on
-    the page, "Tuấn" at 94 alone). Kept apart from the page text, which stays the page
-    reading: the extractor weighs the two."""
+    the page, "Tuấn" at 94 alone), an italic key its digits ("373/TTr-SNY" at 40, "573/TTr-SNV"
+    at 69). Kept apart from the page text, which stays the page reading: the extractor
+    weighs the two."""
 
     box: Box = Field(description="the line as the page reading placed it")
     words: list[Word] = Field(description="the words read again, boxes in page pixels")
@@ -148,7 +149,7 @@ class Page(BaseModel):
         default_factory=list, description="handwritten header digits re-read from the image"
     )
     line_readings: list[LineReading] = Field(
-        default_factory=list, description="name lines re-read on their own from the image"
+        default_factory=list, description="name lines and unsure key lines re-read on their own"
     )
 
 

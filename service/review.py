@@ -53,6 +53,7 @@ REASON_LABELS = {
     "repaired": "dấu tiếng Việt được phục hồi tự động, cần đối chiếu",
     "name_unusual": "tên người ít gặp, có thể sai dấu",
     "name_reread": "tên người ký đọc lại riêng dòng, hai lần đọc khác dấu",
+    "key_reread": "ký hiệu đọc lại riêng dòng, hai lần đọc khác nhau",
 }
 FIELD_LABELS = {
     "issuer": "Cơ quan ban hành",

@@ -4,7 +4,7 @@ printed name, and a bold name under a red seal read again on its own."""
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.lines import NAMES_STAGE, name_lines, read_name_lines
+from ocr.lines import LINES_STAGE, key_lines, name_lines, read_lines
 from schemas import Box, Word
 
 BOLD = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf"
@@ -63,12 +63,34 @@ def test_a_bold_name_under_a_red_seal_is_read_again() -> None:
         words.append(Word(text=t, box=Box(x0=x0, y0=y0, x1=x1, y1=y1), conf=90))
         x = x1 + 25
     draw.ellipse((60, -260, 520, 200), outline=(220, 30, 40), width=14)  # the seal's ring
-    readings = read_name_lines(np.array(img), words, 300)
-    assert len(readings) == 1 and readings[0].model == NAMES_STAGE
+    readings = read_lines(np.array(img), words, 300)
+    assert len(readings) == 1 and readings[0].model == LINES_STAGE
     assert [w.text.strip(".,") for w in readings[0].words] == ["Trần", "Phước", "Hiền"]
     box = readings[0].box
     assert all(box.x0 <= w.box.x0 and w.box.x1 <= box.x1 for w in readings[0].words)
 
 
 def test_a_page_without_name_lines_is_not_read_again() -> None:
-    assert read_name_lines(np.zeros((10, 10, 3), np.uint8), _row(["PHÓ", "CHỦ"], 5), 300) == []
+    assert read_lines(np.zeros((10, 10, 3), np.uint8), _row(["PHÓ", "CHỦ"], 5), 300) == []
+
+
+def _conf(words: list[Word], text: str, conf: float) -> list[Word]:
+    for w in words:
+        if w.text == text:
+            w.conf = conf
+    return words
+
+
+def test_an_unsure_key_has_its_column_line_read_again() -> None:
+    body = _conf(_row(["Tờ", "trình", "số", "373/TTr-SNY", "ngày"], 900, x0=300), "373/TTr-SNY", 40)
+    beside = _row(["Nơi", "khác"], 900, x0=1600)  # another column of the same row
+    assert [[w.text for w in run] for run in key_lines(body + beside)] == [
+        ["Tờ", "trình", "số", "373/TTr-SNY", "ngày"]
+    ]
+
+
+def test_keys_read_surely_and_unsure_words_that_are_not_keys_are_left() -> None:
+    sure = _row(["Quyết", "định", "số", "1368/QĐ-UBND"], 900, x0=300)
+    unsure_word = _conf(_row(["được", "giao", "30/12/2024"], 1000, x0=300), "giao", 20)
+    unsure_date = _conf(_row(["ngày", "30/12/2024."], 1100, x0=300), "30/12/2024.", 36)
+    assert key_lines(sure + unsure_word + unsure_date) == []

@@ -14,7 +14,6 @@ from extract.header.names import name_doubts
 from extract.text import PageText
 from normalize.fold import fold
 from normalize.names import SURNAMES, surname_spelling
-from schemas import Box, LineReading, Word
 
 _TITLE_WORDS = re.compile(
     r"\b(?:chu tich|truong|giam doc|chanh van phong|bi thu|thu truong|bo truong|pho|"
@@ -57,18 +56,6 @@ def _surname_marks(name: str) -> str:
 NAME_REREAD = "name_reread"
 
 
-def _overlaps(a: Box, b: Box) -> bool:
-    return a.x0 < b.x1 and b.x0 < a.x1 and a.y0 < b.y1 and b.y0 < a.y1
-
-
-def _line_reading(page: PageText, words: list[Word]) -> LineReading | None:
-    """The second reading of the line the name's words stand on, if OCR made one."""
-    for reading in page.line_readings:
-        if all(_overlaps(w.box, reading.box) for w in words):
-            return reading
-    return None
-
-
 def _bare(text: str) -> str:
     return text.strip(".,;:_“”\"'-—")
 
@@ -78,7 +65,7 @@ def _second_reading(page: PageText, start: int, end: int, name: str) -> tuple[st
     at least as surely (the same letters folded), and whether any was taken. Letters that
     differ are not the same word (a seal's ring read as "bến" for "Trần"): kept as read."""
     words = page.words_in(start, end)
-    reading = _line_reading(page, words) if words else None
+    reading = page.reading_of(words)
     if reading is None:
         return name, False
     first = {fold(_bare(w.text)): w.conf for w in words}
