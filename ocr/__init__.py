@@ -1,7 +1,7 @@
 """OCR: rasterize a page, clean it up with OpenCV, read it with Tesseract ``vie``.
 
 Public API: :data:`OCR_VERSION`, :data:`TESSERACT_STAGE`, :func:`check_dependencies`,
-:func:`ocr_page`, :func:`reread_digits`, :func:`render_page_png`, :func:`render_page_webp`,
+:func:`ocr_page`, :func:`reread_header`, :func:`render_page_png`, :func:`render_page_webp`,
 :func:`write_searchable_pdf`.
 Functions are top-level and picklable: the service runs them in its one process pool (no
 pools in here).
@@ -13,7 +13,8 @@ import cv2
 
 from ocr import engine
 from ocr.handdigits import DIGITS_MODEL
-from ocr.page import ocr_page, reread_digits
+from ocr.heading import HEADING_STAGE
+from ocr.page import ocr_page, reread_header
 from ocr.pdfout import write_searchable_pdf
 from ocr.raster import load_page
 from schemas import ErrorKind, SohoaError
@@ -25,8 +26,9 @@ from schemas import ErrorKind, SohoaError
 # ground is white paper (it was black: text on a transparent PNG read as nothing)
 TESSERACT_STAGE = "ocr-10"
 # results are cached by it: a change of the digit reader alone re-reads only the two header
-# blanks of a cached page (:func:`reread_digits`), not the whole page
-OCR_VERSION = f"{TESSERACT_STAGE}+{DIGITS_MODEL}"
+# blanks of a cached page, a change of the heading's second reading (or a page cached before
+# it) only the heading block (:func:`reread_header`), never the whole page
+OCR_VERSION = f"{TESSERACT_STAGE}+{DIGITS_MODEL}+{HEADING_STAGE}"
 
 
 def check_dependencies() -> None:
@@ -66,12 +68,14 @@ def render_page_webp(
 
 
 __all__ = [
+    "DIGITS_MODEL",
+    "HEADING_STAGE",
     "OCR_VERSION",
     "TESSERACT_STAGE",
     "check_dependencies",
     "ocr_page",
     "render_page_png",
     "render_page_webp",
-    "reread_digits",
+    "reread_header",
     "write_searchable_pdf",
 ]

@@ -12,9 +12,19 @@ import numpy as np
 from ocr import engine
 from ocr.cleanup import DEFAULT_STEPS, Cleaned, clean
 from ocr.handdigits import has_blanks, read_header_digits
+from ocr.heading import HEADING_DPI, crop, heading_box, reading
 from ocr.layout import compose
 from ocr.raster import load_page
-from schemas import Box, ErrorKind, Page, PageKind, PageRoute, SohoaError, Word
+from schemas import (
+    Box,
+    ErrorKind,
+    HeadingReading,
+    Page,
+    PageKind,
+    PageRoute,
+    SohoaError,
+    Word,
+)
 
 log = logging.getLogger(__name__)
 
@@ -223,11 +233,16 @@ def ocr_page(
     text, words, conf, kind = ocr_image(raster.rgb, raster.dpi, timeout, label=label)
     h, w = raster.rgb.shape[:2]
     hand = read_header_digits(raster.rgb, words) if kind == PageKind.CONTENT else []
+    page_dpi = raster.dpi
+    del raster  # the heading's rendering is larger: one page image at a time
+    heading = None
+    if kind == PageKind.CONTENT:
+        heading = read_heading(path, page_number, mime, words, w, h, timeout)
     log.debug(
         "%s: OCR %d words at %d dpi, confidence %.0f, %s, %d handwritten digit(s), %.1f s",
         label,
         len(words),
-        raster.dpi,
+        page_dpi,
         conf,
         kind.value,
         len(hand),
@@ -241,21 +256,75 @@ def ocr_page(
         kind=kind,
         width=w,
         height=h,
-        dpi=raster.dpi,
+        dpi=page_dpi,
         words=words,
         confidence=round(conf, 1),
         hand_digits=hand,
+        heading=heading,
     )
 
 
-def reread_digits(path: str, mime: str, page: Page, dpi: int = 300) -> Page:
-    """A page OCRed by an earlier digit reader with the same Tesseract stage: the header's
-    number and day blanks read again from the image, the words and text kept as they are
-    (re-rendering and two blanks take a second; Tesseract on the page takes a minute).
-    ``dpi``: what :func:`ocr_page` was asked for, so the words' boxes fit the image."""
-    if page.kind != PageKind.CONTENT or not has_blanks(page.words, page.height or 0):
-        return page.model_copy(update={"hand_digits": []})  # nothing to read: no rendering
-    raster = load_page(path, page.number, mime, dpi, annots=False)  # as ocr_page rendered it
-    hand = read_header_digits(raster.rgb, page.words)
-    log.debug("%s p%d: handwritten digits re-read (%d)", Path(path).name, page.number, len(hand))
-    return page.model_copy(update={"hand_digits": hand})
+def read_heading(
+    path: str,
+    page_number: int,
+    mime: str,
+    words: list[Word],
+    width: int,
+    height: int,
+    timeout: float = 60.0,
+) -> HeadingReading | None:
+    """The page's heading block (:func:`ocr.heading.heading_box`, from its first reading's
+    ``words`` on a ``width`` x ``height`` page) read again at ``HEADING_DPI``; None when
+    the page shows no heading block or the reading timed out (the page's reading stands).
+    The page is rendered again at that resolution and only the block is read: Tesseract's
+    time grows with the pixels it reads."""
+    box = heading_box(words, width, height)
+    if box is None:
+        return None
+    label = f"{Path(path).name} p{page_number} heading"
+    started = time.monotonic()
+    raster = load_page(path, page_number, mime, HEADING_DPI, annots=False)
+    block, scale = crop(raster.rgb, width, box)
+    dpi = raster.dpi
+    del raster
+    try:
+        text, read, _, _ = ocr_image(block, dpi, timeout, label=label)
+    except SohoaError as err:
+        if err.kind != ErrorKind.TIMEOUT:
+            raise
+        log.warning("%s: %s", label, err.message)
+        return None
+    log.debug("%s: %d words, %.1f s", label, len(read), time.monotonic() - started)
+    return reading(text, read, scale, box, dpi)
+
+
+def reread_header(
+    path: str, mime: str, page: Page, dpi: int = 300, digits: bool = True, heading: bool = True
+) -> Page:
+    """A page OCRed with the same Tesseract stage by an earlier digit reader (``digits``) or
+    heading reader (``heading``): those readings made again from the image, the words and
+    text kept as they are (re-rendering, two blanks and the heading block take a second or
+    two; Tesseract on the page takes a minute). ``dpi``: what :func:`ocr_page` was asked
+    for, so the words' boxes fit the image."""
+    update: dict[str, object] = {}
+    content = page.kind == PageKind.CONTENT
+    if digits:
+        hand = []
+        if content and has_blanks(page.words, page.height or 0):  # else no rendering
+            raster = load_page(path, page.number, mime, dpi, annots=False)  # as ocr_page did
+            hand = read_header_digits(raster.rgb, page.words)
+            del raster
+        update["hand_digits"] = hand
+    if heading:
+        width, height = page.width or 0, page.height or 0
+        found = content and width > 0 and height > 0
+        update["heading"] = (
+            read_heading(path, page.number, mime, page.words, width, height) if found else None
+        )
+    log.debug(
+        "%s p%d: re-read %s",
+        Path(path).name,
+        page.number,
+        " and ".join(k for k, v in (("digits", digits), ("heading", heading)) if v) or "nothing",
+    )
+    return page.model_copy(update=update)

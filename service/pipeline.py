@@ -136,16 +136,23 @@ class Pipeline:
                 path.unlink(missing_ok=True)
         return None
 
-    def _stale_digits(self, sha256: str, page: int) -> Page | None:
-        """The page as cached by the same Tesseract stage and an earlier digit reader: only
-        its handwritten digits need reading again."""
+    def _stale(self, sha256: str, page: int) -> tuple[Page, bool, bool] | None:
+        """The page as cached by the same Tesseract stage and an earlier digit reader or
+        heading reader, with which of the two need reading again (digits, heading): only
+        those, not the page. Of several, the one that needs least (the heading's reading
+        costs Tesseract on the block; the digits' far less)."""
         folder = self.settings.cache_dir / "ocr" / sha256
-        for path in sorted(folder.glob(f"{ocr.TESSERACT_STAGE}+*/{page:04d}.json")):
+        found = []
+        for path in folder.glob(f"{ocr.TESSERACT_STAGE}+*/{page:04d}.json"):
+            stages = path.parent.name.split("+")[1:]
             if path.parent.name != ocr.OCR_VERSION:
-                try:
-                    return Page.model_validate_json(path.read_bytes())
-                except ValueError:
-                    continue
+                need = (ocr.HEADING_STAGE not in stages, ocr.DIGITS_MODEL not in stages)
+                found.append((need, path.parent.name, path))
+        for (heading, digits), _, path in sorted(found):
+            try:
+                return Page.model_validate_json(path.read_bytes()), digits, heading
+            except ValueError:
+                continue
         return None
 
     def _store_cache(self, sha256: str, page: Page) -> None:
@@ -169,10 +176,17 @@ class Pipeline:
         for page in intake.pages:
             if page.route != PageRoute.OCR or self._cached(intake.source.sha256, page.number):
                 continue
-            stale = self._stale_digits(intake.source.sha256, page.number)
+            stale = self._stale(intake.source.sha256, page.number)
             if stale is not None:
+                cached, digits, heading = stale
                 pending.futures[page.number] = self._submit(
-                    ocr.reread_digits, str(path), intake.source.mime, stale, 300
+                    ocr.reread_header,
+                    str(path),
+                    intake.source.mime,
+                    cached,
+                    pagepool.OCR_DPI,
+                    digits,
+                    heading,
                 )
                 continue
             ocr.check_dependencies()
