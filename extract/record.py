@@ -144,7 +144,7 @@ def _header(pages: list[PageText], signed_on: str | None) -> DocHeader:
         page = by_number[f.page]
         parts = f.parts or [(f.start, f.end)]
         detail = FieldDetail(
-            text="\n".join(page.text[a:b] for a, b in parts),
+            text=f.text if f.text is not None else "\n".join(page.text[a:b] for a, b in parts),
             spans=[page.span(a, b) for a, b in parts],
             flags=_field_flags(name, f, page, parts),
             precision=f.precision if name == "date" else None,

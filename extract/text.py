@@ -59,13 +59,22 @@ class PageText:
     # 1.0 where the repair was sure), in text order: a text file or text layer damaged by
     # an English OCR model has no other evidence of its words
     repaired: list[tuple[int, int, float]] = field(default_factory=list)
+    # the heading block read again at a higher resolution (``Page.heading``), as a page of
+    # its own: its offsets are into its own text, its words' boxes in this page's pixels
+    heading: PageText | None = None
 
     @classmethod
     def from_page(cls, page: Page, lazy: LazyWords | None = None) -> PageText:
         text = unicodedata.normalize("NFC", page.text or "")
         held = ([], []) if lazy is not None else _place(page.words)
         repaired = _repaired(page) if page.route != PageRoute.OCR else []
-        return cls(page.number, text, fold(text), list(page.hand_digits), held, lazy, repaired)
+        heading = None
+        if page.heading is not None and page.heading.text.strip():
+            head = unicodedata.normalize("NFC", page.heading.text)
+            heading = cls(page.number, head, fold(head), held=_place(page.heading.words))
+        return cls(
+            page.number, text, fold(text), list(page.hand_digits), held, lazy, repaired, heading
+        )
 
     def _placed(self) -> _Placed:
         return self.lazy.placed(self.number) if self.lazy is not None else self.held
