@@ -61,8 +61,10 @@ log = logging.getLogger(__name__)
 # parent above a low motto kept, titles past lines of descenders, a day printed too wide
 # for its digits doubtful (#15); 0.7.5: the signer's syllables spelt with other marks by the
 # name line's second reading (OCR lines-1), read at least as surely, are taken, flagged; a
-# key its line's second reading reads with one or two glyphs otherwise, 20 points surer
-EXTRACTOR_VERSION = "extract-0.7.5"
+# key its line's second reading reads with one or two glyphs otherwise, 20 points surer;
+# 0.7.6: the issuer and parent from the better of the heading block's two readings (OCR
+# heading-1), readings_disagree when they check out alike
+EXTRACTOR_VERSION = "extract-0.7.6"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = numbering.NUMBER_ORDER
@@ -146,7 +148,7 @@ def _header(pages: list[PageText], signed_on: str | None) -> DocHeader:
         page = by_number[f.page]
         parts = f.parts or [(f.start, f.end)]
         detail = FieldDetail(
-            text="\n".join(page.text[a:b] for a, b in parts),
+            text=f.text if f.text is not None else "\n".join(page.text[a:b] for a, b in parts),
             spans=[page.span(a, b) for a, b in parts],
             flags=_field_flags(name, f, page, parts),
             precision=f.precision if name == "date" else None,

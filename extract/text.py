@@ -59,14 +59,21 @@ class PageText:
     # 1.0 where the repair was sure), in text order: a text file or text layer damaged by
     # an English OCR model has no other evidence of its words
     repaired: list[tuple[int, int, float]] = field(default_factory=list)
-    # name lines OCR read a second time on their own (the signer's name)
+    # lines OCR read a second time on their own (a signer's name, a line of unsure keys)
     line_readings: list[LineReading] = field(default_factory=list)
+    # the heading block read again at a higher resolution (``Page.heading``), as a page of
+    # its own: its offsets are into its own text, its words' boxes in this page's pixels
+    heading: PageText | None = None
 
     @classmethod
     def from_page(cls, page: Page, lazy: LazyWords | None = None) -> PageText:
         text = unicodedata.normalize("NFC", page.text or "")
         held = ([], []) if lazy is not None else _place(page.words)
         repaired = _repaired(page) if page.route != PageRoute.OCR else []
+        heading = None
+        if page.heading is not None and page.heading.text.strip():
+            head = unicodedata.normalize("NFC", page.heading.text)
+            heading = cls(page.number, head, fold(head), held=_place(page.heading.words))
         return cls(
             page.number,
             text,
@@ -76,6 +83,7 @@ class PageText:
             lazy,
             repaired,
             list(page.line_readings),
+            heading,
         )
 
     def _placed(self) -> _Placed:

@@ -13,6 +13,7 @@ import cv2
 
 from ocr import engine
 from ocr.handdigits import DIGITS_MODEL
+from ocr.heading import HEADING_STAGE
 from ocr.lines import LINES_STAGE
 from ocr.page import ocr_page, reread_extras
 from ocr.pdfout import write_searchable_pdf
@@ -25,10 +26,12 @@ from schemas import ErrorKind, SohoaError
 # loses its small blobs instead of being median-filtered; ocr-10: an image's transparent
 # ground is white paper (it was black: text on a transparent PNG read as nothing)
 TESSERACT_STAGE = "ocr-10"
-# results are cached by it: a change of the digit reader or of the lines' second reading
-# alone re-reads only the two header blanks and those lines of a cached page
-# (:func:`reread_extras`), not the whole page
-OCR_VERSION = f"{TESSERACT_STAGE}+{DIGITS_MODEL}+{LINES_STAGE}"
+# results are cached by it: a change of a second reader alone (the digit reader, the
+# heading's reading at 400 dpi, the lines read again alone) redoes only its readings of a
+# cached page (:func:`reread_extras`), never the page's
+OCR_VERSION = f"{TESSERACT_STAGE}+{DIGITS_MODEL}+{HEADING_STAGE}+{LINES_STAGE}"
+# the stage of each reading of :data:`EXTRAS`, as OCR_VERSION names it
+EXTRA_STAGES = {"digits": DIGITS_MODEL, "heading": HEADING_STAGE, "lines": LINES_STAGE}
 
 
 def check_dependencies() -> None:
@@ -68,6 +71,9 @@ def render_page_webp(
 
 
 __all__ = [
+    "DIGITS_MODEL",
+    "EXTRA_STAGES",
+    "HEADING_STAGE",
     "OCR_VERSION",
     "TESSERACT_STAGE",
     "check_dependencies",

@@ -12,12 +12,26 @@ import numpy as np
 from ocr import engine
 from ocr.cleanup import DEFAULT_STEPS, Cleaned, clean
 from ocr.handdigits import has_blanks, read_header_digits
+from ocr.heading import HEADING_DPI, crop, heading_box, reading
 from ocr.layout import compose
 from ocr.lines import lines_to_read, read_lines
 from ocr.raster import load_page
-from schemas import Box, ErrorKind, Page, PageKind, PageRoute, SohoaError, Word
+from schemas import (
+    Box,
+    ErrorKind,
+    HeadingReading,
+    Page,
+    PageKind,
+    PageRoute,
+    SohoaError,
+    Word,
+)
 
 log = logging.getLogger(__name__)
+
+# the readings made after Tesseract's page reading, each with its own stage in OCR_VERSION:
+# a cached page gets only those whose stage changed (:func:`reread_extras`)
+EXTRAS = frozenset({"digits", "heading", "lines"})
 
 _MIN_WORDS = 3
 # ... words of two letters or digits read at least this sure: Tesseract reads a seal's ring
@@ -226,12 +240,15 @@ def ocr_page(
     content = kind == PageKind.CONTENT
     hand = read_header_digits(raster.rgb, words) if content else []
     again = read_lines(raster.rgb, words, raster.dpi) if content else []
+    page_dpi = raster.dpi
+    del raster  # the heading's rendering is larger: one page image at a time
+    heading = read_heading(path, page_number, mime, words, w, h, timeout) if content else None
     log.debug(
         "%s: OCR %d words at %d dpi, confidence %.0f, %s, %d handwritten digit(s), "
         "%d line(s) read again, %.1f s",
         label,
         len(words),
-        raster.dpi,
+        page_dpi,
         conf,
         kind.value,
         len(hand),
@@ -246,33 +263,78 @@ def ocr_page(
         kind=kind,
         width=w,
         height=h,
-        dpi=raster.dpi,
+        dpi=page_dpi,
         words=words,
         confidence=round(conf, 1),
         hand_digits=hand,
         line_readings=again,
+        heading=heading,
     )
 
 
-def reread_extras(path: str, mime: str, page: Page, dpi: int = 300) -> Page:
-    """A page OCRed by the same Tesseract stage and earlier second readers: the header's
-    number and day blanks and the lines of :func:`ocr.lines.lines_to_read` read again from
-    the image, the words and text
-    kept as they are (re-rendering and a few crops take a second; Tesseract on the page
-    takes a minute). ``dpi``: what :func:`ocr_page` was asked for, so the words' boxes fit
-    the image."""
+def read_heading(
+    path: str,
+    page_number: int,
+    mime: str,
+    words: list[Word],
+    width: int,
+    height: int,
+    timeout: float = 60.0,
+) -> HeadingReading | None:
+    """The page's heading block (:func:`ocr.heading.heading_box`, from its first reading's
+    ``words`` on a ``width`` x ``height`` page) read again at ``HEADING_DPI``; None when
+    the page shows no heading block or the reading timed out (the page's reading stands).
+    The page is rendered again at that resolution and only the block is read: Tesseract's
+    time grows with the pixels it reads."""
+    box = heading_box(words, width, height)
+    if box is None:
+        return None
+    label = f"{Path(path).name} p{page_number} heading"
+    started = time.monotonic()
+    raster = load_page(path, page_number, mime, HEADING_DPI, annots=False)
+    block, scale = crop(raster.rgb, width, box)
+    dpi = raster.dpi
+    del raster
+    try:
+        text, read, _, _ = ocr_image(block, dpi, timeout, label=label)
+    except SohoaError as err:
+        if err.kind != ErrorKind.TIMEOUT:
+            raise
+        log.warning("%s: %s", label, err.message)
+        return None
+    log.debug("%s: %d words, %.1f s", label, len(read), time.monotonic() - started)
+    return reading(text, read, scale, box, dpi)
+
+
+def reread_extras(
+    path: str, mime: str, page: Page, dpi: int = 300, redo: frozenset[str] = EXTRAS
+) -> Page:
+    """A page OCRed with the same Tesseract stage by earlier second readers: those of
+    ``redo`` (:data:`EXTRAS`: the header's digit blanks, the heading block, the lines of
+    :func:`ocr.lines.lines_to_read`) made again from the image, the words and text kept as
+    they are (re-rendering, two blanks, a few lines and the heading block take a second or
+    two; Tesseract on the page takes a minute). ``dpi``: what :func:`ocr_page` was asked
+    for, so the words' boxes fit the image."""
+    update: dict[str, object] = {}
     content = page.kind == PageKind.CONTENT
-    blanks = content and has_blanks(page.words, page.height or 0)
-    if not blanks and not (content and lines_to_read(page.words)):
-        return page.model_copy(update={"hand_digits": [], "line_readings": []})  # no rendering
-    raster = load_page(path, page.number, mime, dpi, annots=False)  # as ocr_page rendered it
-    hand = read_header_digits(raster.rgb, page.words) if blanks else []
-    again = read_lines(raster.rgb, page.words, raster.dpi)
-    log.debug(
-        "%s p%d: %d handwritten digit(s), %d line(s) read again",
-        Path(path).name,
-        page.number,
-        len(hand),
-        len(again),
-    )
-    return page.model_copy(update={"hand_digits": hand, "line_readings": again})
+    blanks = "digits" in redo and content and has_blanks(page.words, page.height or 0)
+    lines = "lines" in redo and content and bool(lines_to_read(page.words))
+    if "digits" in redo:
+        update["hand_digits"] = []
+    if "lines" in redo:
+        update["line_readings"] = []
+    if blanks or lines:  # else no rendering
+        raster = load_page(path, page.number, mime, dpi, annots=False)  # as ocr_page did
+        if blanks:
+            update["hand_digits"] = read_header_digits(raster.rgb, page.words)
+        if lines:
+            update["line_readings"] = read_lines(raster.rgb, page.words, raster.dpi)
+        del raster
+    if "heading" in redo:
+        width, height = page.width or 0, page.height or 0
+        found = content and width > 0 and height > 0
+        update["heading"] = (
+            read_heading(path, page.number, mime, page.words, width, height) if found else None
+        )
+    log.debug("%s p%d: re-read %s", Path(path).name, page.number, " and ".join(sorted(redo)))
+    return page.model_copy(update=update)

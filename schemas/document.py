@@ -122,6 +122,19 @@ class LineReading(BaseModel):
     model: str
 
 
+class HeadingReading(BaseModel):
+    """A second reading of a first page's heading block (issuer, parent, "Số:" line) at a
+    higher resolution than the page's, kept apart from the page's text: the extractor
+    weighs the two readings and says which one it used."""
+
+    box: Box = Field(description="the block read, in the page's pixels")
+    dpi: int = Field(description="the resolution the block was read at")
+    text: str = ""
+    words: list[Word] = Field(
+        default_factory=list, description="in the page's pixels; offsets into this text"
+    )
+
+
 class Page(BaseModel):
     """One page's text and how it was obtained."""
 
@@ -150,6 +163,9 @@ class Page(BaseModel):
     )
     line_readings: list[LineReading] = Field(
         default_factory=list, description="name lines and unsure key lines re-read on their own"
+    )
+    heading: HeadingReading | None = Field(
+        default=None, description="the heading block read again at a higher resolution"
     )
 
 

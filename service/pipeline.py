@@ -136,16 +136,23 @@ class Pipeline:
                 path.unlink(missing_ok=True)
         return None
 
-    def _stale_extras(self, sha256: str, page: int) -> Page | None:
-        """The page as cached by the same Tesseract stage and earlier second readers (digits,
-        name lines): only those need reading again."""
+    def _stale(self, sha256: str, page: int) -> tuple[Page, frozenset[str]] | None:
+        """The page as cached by the same Tesseract stage and earlier second readers, with
+        which of its readings (:data:`ocr.EXTRA_STAGES`) need making again: only those, not
+        the page. Of several, the one that needs least (the heading's reading costs
+        Tesseract on the block; the digits and lines far less)."""
         folder = self.settings.cache_dir / "ocr" / sha256
-        for path in sorted(folder.glob(f"{ocr.TESSERACT_STAGE}+*/{page:04d}.json")):
+        found = []
+        for path in folder.glob(f"{ocr.TESSERACT_STAGE}+*/{page:04d}.json"):
+            stages = path.parent.name.split("+")[1:]
             if path.parent.name != ocr.OCR_VERSION:
-                try:
-                    return Page.model_validate_json(path.read_bytes())
-                except ValueError:
-                    continue
+                redo = frozenset(k for k, v in ocr.EXTRA_STAGES.items() if v not in stages)
+                found.append(("heading" in redo, len(redo), path.parent.name, redo, path))
+        for *_, redo, path in sorted(found):
+            try:
+                return Page.model_validate_json(path.read_bytes()), redo
+            except ValueError:
+                continue
         return None
 
     def _store_cache(self, sha256: str, page: Page) -> None:
@@ -169,10 +176,16 @@ class Pipeline:
         for page in intake.pages:
             if page.route != PageRoute.OCR or self._cached(intake.source.sha256, page.number):
                 continue
-            stale = self._stale_extras(intake.source.sha256, page.number)
+            stale = self._stale(intake.source.sha256, page.number)
             if stale is not None:
+                cached, redo = stale
                 pending.futures[page.number] = self._submit(
-                    ocr.reread_extras, str(path), intake.source.mime, stale, 300
+                    ocr.reread_extras,
+                    str(path),
+                    intake.source.mime,
+                    cached,
+                    pagepool.OCR_DPI,
+                    redo,
                 )
                 continue
             ocr.check_dependencies()

@@ -47,6 +47,7 @@ REASON_LABELS = {
     "title_trimmed": "trích yếu đã cắt phần nhiễu",
     "title_suspect": "trích yếu có thể sai",
     "issuer_suspect": "dòng tiêu đề không giống tên cơ quan",
+    "readings_disagree": "hai lần đọc khối tiêu đề (thường và phóng to) khác nhau",
     "doubtful": "giá trị đáng ngờ",
     "day_missing": "chưa đọc được ngày (chỉ có tháng, năm)",
     "number_order": "số không theo thứ tự số văn bản của cơ quan trong năm",

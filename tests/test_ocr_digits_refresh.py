@@ -60,8 +60,8 @@ def test_only_the_same_tesseract_stage_is_reused(tmp_path: Path) -> None:
     old = Page(number=1, text="x", route=PageRoute.OCR, height=rgb.shape[0], words=words)
     pipe = Pipeline(settings)
     _cached_page(settings, sha, "ocr-0+digits-0", old)
-    assert pipe._stale_extras(sha, 1) is None
+    assert pipe._stale(sha, 1) is None
     _cached_page(settings, sha, ocr.OCR_VERSION, old)  # the current one is not stale
-    assert pipe._stale_extras(sha, 1) is None
+    assert pipe._stale(sha, 1) is None
     _cached_page(settings, sha, f"{ocr.TESSERACT_STAGE}+digits-0", old)
-    assert pipe._stale_extras(sha, 1) == old
+    assert pipe._stale(sha, 1) == (old, frozenset({"digits", "heading", "lines"}))

@@ -108,6 +108,21 @@ def test_real_scan_page_yields_body_text_and_header_lines(real_page: Page) -> No
         assert 0 <= w.box.y0 <= w.box.y1 <= page.height
 
 
+def test_real_scan_heading_block_is_read_again(real_page: Page) -> None:
+    """The issuer's block, read again closer, holds the issuer and the number line and
+    not the motto; its words stand where the page's own reading put them."""
+    heading = real_page.heading
+    assert heading is not None and heading.dpi == 400
+    assert "QUẢNG NGÃI" in heading.text and "/TTr-UBND" in heading.text
+    assert "CỘNG HÒA" not in heading.text and "Quảng Ngãi, ngày" not in heading.text
+    symbol = next(w for w in real_page.words if "/TTr" in w.text).box
+    again = next(w for w in heading.words if "/TTr" in w.text).box
+    assert abs(symbol.x0 - again.x0) < 15 and abs(symbol.y0 - again.y0) < 15
+    for w in heading.words:
+        assert heading.text[w.start : w.start + len(w.text)] == w.text
+        assert heading.box.x0 <= w.box.x0 <= w.box.x1 <= heading.box.x1 + 1
+
+
 def test_searchable_pdf_keeps_the_page_and_adds_text(real_page: Page, tmp_path: Path) -> None:
     out = tmp_path / "out.pdf"
     ocr.write_searchable_pdf(str(SCAN), PDF, [real_page], out)

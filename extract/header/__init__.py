@@ -5,7 +5,8 @@ motto and ``Sơn La, ngày 30 tháng 5 năm 2025``; centred: the type (BÁO CÁO
 the trích yếu; at the end: nơi nhận on the left, the signature block on the right.
 
 Parts: :mod:`.lines` (the :class:`Line` record and shared patterns), :mod:`.top`
-(number, date, place), :mod:`.issuer`, :mod:`.title`, :mod:`.digits` (handwritten
+(number, date, place), :mod:`.issuer`, :mod:`.heading` (the issuer from the better of the
+heading block's two readings), :mod:`.title`, :mod:`.digits` (handwritten
 number and day), :mod:`.signature`, :mod:`.names` (signer plausibility), :mod:`.checks`
 (fields that must agree); the result is a :class:`HeaderResult`.
 """
@@ -15,6 +16,7 @@ from __future__ import annotations
 from extract.header.checks import cross_check
 from extract.header.digits import hand_digits
 from extract.header.fields import HeaderField, HeaderResult
+from extract.header.heading import second_reading
 from extract.header.issuer import normal_case
 from extract.header.lines import Line, page_lines
 from extract.header.signature import read_signature
@@ -43,6 +45,7 @@ def find_header(pages: list[PageText], signed_on: str | None = None) -> HeaderRe
         return out
     first = next((p for p in pages if p.text.strip()), pages[0])
     read_top(first, page_lines(first)[:40], out)
+    second_reading(first, out)
     hand_digits(first, out, signed_on)
     read_signature(pages, out)
     if out.title is not None:

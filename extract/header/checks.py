@@ -22,7 +22,13 @@ from normalize.codes import UNKNOWN_CODE, CodeContext, default_lexicon, repair_p
 from normalize.fold import fold
 from normalize.keys import TYPE_CODES, KeyParts, parse_key
 
-__all__ = ["FIELDS_DISAGREE", "SIGNER_TITLE_SUSPECT", "cross_check"]
+__all__ = [
+    "FIELDS_DISAGREE",
+    "SIGNER_TITLE_SUSPECT",
+    "cross_check",
+    "issuer_code",
+    "issuer_named",
+]
 
 log = logging.getLogger(__name__)
 
@@ -77,14 +83,33 @@ def _number_codes(out: HeaderResult, number: HeaderField, parts: KeyParts) -> No
 def _issuer_named(out: HeaderResult, code: str | None) -> None:
     """The issuer the number's symbol names (``SNV``: Sở Nội vụ) is the issuer read at the
     top, or its parent; a symbol whose body the lexicon does not name says nothing."""
+    if out.number and out.issuer and issuer_named(out, code) is False:
+        _disagree(out.number, out.issuer)
+
+
+def issuer_code(number: HeaderField | None) -> str | None:
+    """The issuer code of a State number's symbol (``UBND`` of ``22/BC-UBND``), None for a
+    Party number or none."""
+    if number is None:
+        return None
+    parts = parse_key(str(number.value)) if number.value else None
+    if parts is None and number.symbol:
+        parts = parse_key(f"1/{number.symbol}")
+    if parts is None or parts.party:
+        return None
+    return (parts.issuer_code or "").split("-")[0] or None
+
+
+def issuer_named(out: HeaderResult, code: str | None) -> bool | None:
+    """Whether the issuer or its parent read at the top is the body the symbol's issuer
+    ``code`` names; None when the lexicon names no body by it or no issuer was read."""
     base = re.match(r"[^\W\d_]+", code or "")
     name = default_lexicon().names.get(base.group()) if base else None
-    if not (base and name and out.number and out.issuer and out.issuer.value):
-        return
+    if not (base and name and out.issuer and out.issuer.value):
+        return None
     heads = [fold(str(f.value)) for f in (out.issuer, out.parent_issuer) if f and f.value]
     short = re.compile(rf"\b{re.escape(fold(base.group()))}\b")  # "UBND tỉnh Quảng Ngãi"
-    if not any(fold(name) in h or short.search(h) for h in heads):
-        _disagree(out.number, out.issuer)
+    return any(fold(name) in h or short.search(h) for h in heads)
 
 
 def _place_of_issuer(out: HeaderResult) -> None:

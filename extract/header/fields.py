@@ -25,6 +25,9 @@ class HeaderField:
     # where the parent ends and the issuer begins is one reading of both): its words' OCR
     # doubt is the value's doubt too, though they are not the value's spans.
     evidence: list[tuple[int, int]] = field(default_factory=list)
+    # The value's text as read, when not the page text's at its spans: a second reading of
+    # the heading block (``extract.header.heading``) read it; the spans still say where.
+    text: str | None = None
 
 
 @dataclass
