@@ -82,6 +82,11 @@ _DIGIT_SLIPS = re.compile(
     rf"|[-–—][ \t]{{0,2}}[A-ZĐÐ]{{2,}}[ \t]{{0,2}}/[ \t]{{0,2}})[A-ZĐÐ])"
 )
 _YEAR = re.compile(r"(?:19|20)\d\d")
+# a stroke glued to a key's year before its slash ("115/2021L/NĐ-CP", "12/2020l/TT-BTC"):
+# a speck or the slash's foot, never a letter of the key (the year is four digits)
+_YEAR_STROKE = re.compile(
+    r"(?<=\d/)(?:19|20)\d\d(?P<stroke>[lLI|!\]])(?=[ \t]{0,2}/[ \t]{0,2}[A-ZĐÐ])"
+)
 # a number's first digits split off by a space ("số 1 2/2021/QĐ-TTg"): after "số" or a
 # type word they are the same number, not a lost digit
 _SPLIT_LEAD = re.compile(r"(?<![\d/])(?P<lead>\d{1,3})[ \t]$")
@@ -211,7 +216,9 @@ _NO_BAR = str.maketrans({"Đ": "D", "Ð": "D", "đ": "d"})
 def _digits_read(text: str) -> str:
     """The text with digits OCR read as letters or marks inside a key's number and year put
     back (same length: offsets stay valid). Only a number with a real digit in it, and a
-    year that then reads 19xx or 20xx."""
+    year that then reads 19xx or 20xx. A stroke glued to a year is blanked: the key is
+    then read, and flagged since it is not written so (``_respelt``)."""
+    text = _YEAR_STROKE.sub(lambda m: m.group()[:-1] + " ", text)
 
     def fix(m: re.Match[str]) -> str:
         num, out = m.group("num"), m.group()

@@ -63,8 +63,10 @@ log = logging.getLogger(__name__)
 # name line's second reading (OCR lines-1), read at least as surely, are taken, flagged; a
 # key its line's second reading reads with one or two glyphs otherwise, 20 points surer;
 # 0.7.6: the issuer and parent from the better of the heading block's two readings (OCR
-# heading-1), readings_disagree when they check out alike
-EXTRACTOR_VERSION = "extract-0.7.6"
+# heading-1), readings_disagree when they check out alike; 0.7.7: specks before a column gap
+# in a header line blanked, a stroke glued to a key's year, a signing stamp above the
+# header not a parent issuer
+EXTRACTOR_VERSION = "extract-0.7.7"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = numbering.NUMBER_ORDER

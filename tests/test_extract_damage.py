@@ -271,6 +271,9 @@ def test_a_type_code_unlike_its_type_word_is_the_key_the_document_writes_whole()
         ("1 2/2021/QĐ-TTg", "12/2021/QĐ-TTg"),  # the first digit split off after "số"
         ("12/2021/QĐ-TT g", "12/2021/QĐ-TTg"),  # the last letter split off
         ("1234/QĐ-UBN D", "1234/QĐ-UBND"),
+        ("12/2021L/QĐ-TTg", "12/2021/QĐ-TTg"),  # a stroke glued to the year
+        ("12/2021l /QĐ-TTg", "12/2021/QĐ-TTg"),
+        ("12/2021|/QĐ- TTg", "12/2021/QĐ-TTg"),
     ],
 )
 def test_a_digit_read_as_a_letter_or_a_split_part_is_the_key_flagged(
@@ -290,6 +293,9 @@ def test_a_digit_read_as_a_letter_or_a_split_part_is_the_key_flagged(
         ("số 12/2021/QĐ-TTg a", {"12/2021/QĐ-TTg": True}),  # a lone letter, no known code
         ("số 57-NQ/TW I", {"57-NQ/TW": True}),
         ("số 1234/QĐ-UBND D", {"1234/QĐ-UBND": True}),
+        ("số 12/20211/QĐ-TTg", {}),  # a fifth digit, not a stroke: which is wrong is unknown
+        ("số 2021L/QĐ-TTg", {}),  # no number before the year: nothing to glue
+        ("số 12/2021LA/QĐ-TTg", {}),  # two letters: not one stroke
     ],
 )
 def test_digit_and_split_rules_leave_other_text_alone(text: str, cited: dict) -> None:
@@ -308,7 +314,10 @@ def test_reading_digits_back_keeps_offsets_and_touches_only_number_like_runs(tex
 
     read = _digits_read(text)
     assert len(read) == len(text)
-    assert all(a == b or (a in "lIO|]o" and b in "01") for a, b in zip(text, read, strict=True))
+    assert all(
+        a == b or (a in "lIO|]o" and b in "01") or (a in "lI|]" and b == " ")
+        for a, b in zip(text, read, strict=True)
+    )
 
 
 @pytest.mark.parametrize(

@@ -155,3 +155,47 @@ def test_a_day_as_wide_as_its_digits_is_not_doubtful(width: int) -> None:
     h = build_record(_dated(width)).doc
     assert h.date == "2016-05-02"
     assert not h.detail["date"].needs_review
+
+
+STAMPED_BELOW = """ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH QUẢNG NGÃI    Độc lập - Tự do - Hạnh phúc
+
+Số: 01/TTr-UBND    Quảng Ngãi, ngày 06 tháng 01 năm 2025
+TỜ TRÌNH
+Về việc miễn nhiệm
+"""
+
+
+def test_a_printed_signing_stamp_above_the_header_is_no_parent_body() -> None:
+    """A printout of a signed file, scanned: the signing system's stamp stands above the
+    header, its organisation's name in capitals over two lines; "BÁO VÀ TIN HỌC" (a
+    "báo" opens a body's name) was the parent issuer, unflagged. The capitals of a stamp
+    line's block are the stamp's."""
+    for stamp in (
+        "Ký bởi: Ủy ban nhân dân tỉnh Quảng Ngãi\nTRUNG TÂM CÔNG    Thời gan ký: 07/01/2025\n"
+        "BẢO VÀ TIN HỌC\n01012005 101:\n+07:00\n\n",
+        "TRUNG TÂM CÔNG\nBÁO VÀ TIN HỌC\nttcbth@quangngai.gov.vn\n06.11.2024 09:27:05\n+07:00\n",
+    ):
+        h = build_record(scan_doc(stamp + STAMPED_BELOW)).doc
+        assert (h.parent_issuer, h.issuer, h.number) == (
+            None,
+            "Ủy ban nhân dân tỉnh Quảng Ngãi",
+            "01/TTr-UBND",
+        )
+
+
+def test_a_header_block_before_a_stamp_block_is_kept() -> None:
+    """Negative: the issuer's own block, a blank line before the stamp's (the left column
+    read before the right one), stays the issuer and its parent."""
+    h = build_record(
+        scan_doc(
+            "UBND TỈNH QUẢNG NGÃI\nSỞ NỘI VỤ\n\nKý bởi: Sở Nội vụ\nThời gian ký: 07/01/2025\n\n"
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\n"
+            "Số: 01/TTr-SNV    Quảng Ngãi, ngày 06 tháng 01 năm 2025\nTỜ TRÌNH\nVề việc A\n"
+        )
+    ).doc
+    assert (h.parent_issuer, h.issuer, h.number) == (
+        "UBND tỉnh Quảng Ngãi",
+        "Sở Nội vụ",
+        "01/TTr-SNV",
+    )

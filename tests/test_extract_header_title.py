@@ -247,3 +247,45 @@ def test_past_the_bound_a_line_after_an_unfinished_one_is_the_titles() -> None:
     text = "Về việc tổ chức hội nghị\nđánh giá chương trình\nmục tiêu quốc gia\nkhu vực miền Trung,"
     got = title(f"THÔNG BÁO\n{text}\nKính gửi: Sở Nội vụ\n")
     assert got[0] == " ".join(text.split()) and got[1] == ["title_suspect"]
+
+
+TOP = """ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+TỈNH QUẢNG NGÃI    Độc lập - Tự do - Hạnh phúc
+"""
+NUMBER_LINE = "Số: 01/TTr-UBND    Quảng Ngãi, ngày 06 tháng 01 năm 2025\n"
+
+
+def test_a_speck_before_a_column_gap_is_not_a_column() -> None:
+    """A degraded scan's speck read as a mark at a line's start, then the gap OCR leaves
+    before the text: the title was cut to the mark (empty), and "Số:" after a mark was
+    taken for the issuer's line (the issuer "Số: 01/TTr-UBND", no number, unflagged)."""
+    for speck in (":", "'", ".", "_", "¬", "`,"):
+        h = build_record(
+            scan_doc(TOP + NUMBER_LINE + f"TỜ TRÌNH\n{speck}    Về việc miễn nhiệm\n")
+        ).doc
+        assert h.title == "Về việc miễn nhiệm"
+        h = build_record(scan_doc(TOP + f"{speck}    {NUMBER_LINE}TỜ TRÌNH\nVề việc A\n")).doc
+        assert (h.issuer, h.number) == ("Ủy ban nhân dân tỉnh Quảng Ngãi", "01/TTr-UBND")
+
+
+def test_a_word_digit_or_star_before_a_gap_stays() -> None:
+    """Negative: only a lone mark or two is a speck; a word, a numbered item, a bracket or
+    the Party's star under its committee are text, and the column gap after them stays."""
+    from extract.header.lines import page_lines
+    from extract.text import PageText
+
+    text = "1.    Nội dung\na)    Mục\n(    x\n*    Quảng Ngãi\nLA    Số\n..:    y\n"
+    page = PageText.from_page(scan_doc(text).pages[0])
+    lines = [ln.text for ln in page_lines(page)]
+    assert lines[:6] == text.split("\n")[:6]
+    party = build_record(
+        scan_doc(
+            "TỈNH ỦY QUẢNG NGÃI    ĐẢNG CỘNG SẢN VIỆT NAM\n*    Quảng Ngãi, ngày 06 tháng 01 "
+            "năm 2025\nSố 49-KL/TU\nKẾT LUẬN\nVề việc miễn nhiệm\n"
+        )
+    ).doc
+    assert (party.issuer, party.number, party.title) == (
+        "Tỉnh ủy Quảng Ngãi",
+        "49-KL/TU",
+        "Về việc miễn nhiệm",
+    )

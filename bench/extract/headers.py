@@ -538,18 +538,24 @@ def degrade(
     return img
 
 
-def pdf_bytes(img: Image.Image) -> bytes:
-    """The page as a one-page PDF, the same bytes for the same image (so OCR is cached)."""
+def pdf_bytes(img: Image.Image | list[Image.Image]) -> bytes:
+    """The page (or pages) as an image-only PDF, the same bytes for the same images (so
+    OCR is cached)."""
+    first, *rest = img if isinstance(img, list) else [img]
     buf = io.BytesIO()
     stamp = time.gmtime(0)  # Pillow dates the file by the clock otherwise
-    img.save(buf, "PDF", resolution=DPI, creationDate=stamp, modDate=stamp)
+    kept = {"creationDate": stamp, "modDate": stamp}
+    first.save(buf, "PDF", resolution=DPI, save_all=True, append_images=rest, **kept)
     return buf.getvalue()
 
 
-def read_pages(pages: list[tuple[str, Image.Image]], data: Path) -> list[Document]:
-    """Each drawn page as a PDF under ``data/pdf`` (rewritten only when its bytes changed),
-    read through the real path (ingest, OCR cached in ``data``, repair): what a user's
-    scan goes through. Shared by the synthetic benches (this one, ``cites.py``)."""
+def read_pages(
+    pages: list[tuple[str, Image.Image]] | list[tuple[str, list[Image.Image]]], data: Path
+) -> list[Document]:
+    """Each drawn page (or a document's pages) as a PDF under ``data/pdf`` (rewritten only
+    when its bytes changed), read through the real path (ingest, OCR cached in ``data``,
+    repair): what a user's scan goes through. Shared by the image benches (this one,
+    ``cites.py``, ``degrade.py``)."""
     from service.pipeline import load_document  # type: ignore[import-not-found]
 
     pdfs = data / "pdf"

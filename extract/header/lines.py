@@ -54,12 +54,22 @@ class Line:
     words: tuple[Word, ...] = field(default=(), compare=False, repr=False)
 
 
+# a mark or two opening a line before a column's gap (":    Về việc ...", "'    Số: ..."):
+# a speck of the scan that OCR read, never a column of its own (the Party's star stays)
+_LEAD_SPECK = re.compile(r"^[ \t]*(?:[^\w\s(\[“\"*]|_){1,2}(?=[ \t]{3,}\S)")
+
+
 def page_lines(page: PageText) -> list[Line]:
-    """The page's text lines with their offsets and words."""
+    """The page's text lines with their offsets and words; a speck opening a line before a
+    wide gap is blanked (same length: offsets stay), so the text after the gap is the
+    line's first column and not the right one."""
     out, pos = [], 0
     for text in page.text.split("\n"):
         words = tuple(page.words_in(pos, pos + len(text))) if text else ()
-        out.append(Line(text, page.folded[pos : pos + len(text)], pos, page.number, words))
+        folded = page.folded[pos : pos + len(text)]
+        if speck := _LEAD_SPECK.match(text):
+            text, folded = (" " * speck.end() + t[speck.end() :] for t in (text, folded))
+        out.append(Line(text, folded, pos, page.number, words))
         pos += len(text) + 1
     return out
 

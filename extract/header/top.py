@@ -37,9 +37,15 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
     motto = False
     number_unread = False  # a "Số: ..." line seen and not read: the block's reading is damaged
     left: list[tuple[int, str]] = []
+    block = 0  # where the lines since the last blank one start
     for i, ln in enumerate(lines):
         pos, line, fl = ln.offset, ln.text, ln.folded
+        if not line.strip():
+            block = pos
         if _STAMP.search(fl):
+            if not motto and num_idx is None:  # a printed signing stamp above the header:
+                # the capitals of its block were its own ("TRUNG TÂM CÔNG / BÁO VÀ TIN HỌC")
+                left = [(p, t) for p, t in left if p < block]
             continue
         if org_key(fl).strip() in TYPE_NAMES and is_upper(line):
             type_title(page, lines[i:], out)
