@@ -88,7 +88,8 @@ def build_record(doc: Document, words: WordSource | None = None) -> Record:
     header = _header(pages, (doc.metadata.get("signed_at") or "")[:10] or None)
     record = Record(source=doc.source, doc=header)
     own = header.detail.get("number")
-    record.citations = _citations(pages, header.number, own.spans[0] if own and own.spans else None)
+    own_span = own.spans[0] if own and own.spans else None
+    record.citations = _citations(pages, header.number, own_span, header.date)
     _cited_before(record.citations, header.date)
     _number_order(header, record.citations)
     record.date_details = _dates(pages, header)
@@ -182,9 +183,13 @@ def _field_flags(
 
 
 def _citations(
-    pages: list[PageText], own_number: str | None, own_span: Span | None
+    pages: list[PageText],
+    own_number: str | None,
+    own_span: Span | None,
+    issued: str | None = None,
 ) -> list[Citation]:
-    """Cited documents in order of first mention, one per key; never the document's own number."""
+    """Cited documents in order of first mention, one per key; never the document's own
+    number. ``issued``: the document's own date, the latest a cited one can bear."""
     own_parts = parse_key(own_number) if own_number else None
     own = own_parts.key if own_parts else None
     hits: list[tuple[PageText, CiteHit]] = []
@@ -193,7 +198,7 @@ def _citations(
         full, refs = find_citations(page)
         hits += [(page, h) for h in full]
         pending.append((page, refs))
-    check_keys([h for _, h in hits], "\n".join(p.folded for p in pages))
+    check_keys([h for _, h in hits], "\n".join(p.folded for p in pages), issued=issued)
     known: dict[tuple[str | None, str | None], KeyParts] = {
         (h.parts.type_code, bare_number(h.parts.number)): h.parts
         for _, h in hits
