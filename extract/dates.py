@@ -197,11 +197,11 @@ def date_at(folded: str, pos: int, window: int = 40, start: int | None = None) -
     the sentence that says it was issued then ("Ngày 03/6/2022, UBND tỉnh ban hành Quyết
     định số ...")."""
     m = _AFTER_KEY.match(folded, pos)
-    tries = (m.end(), m.start("ngay")) if m and ";" not in m.group("stray") else ()
+    tries = (m.end(), m.start("ngay")) if m else ()
     bare = _BARE_AFTER.match(folded, pos)
     for at in (*tries, *((bare.end(),) if bare else ())):  # "ngày I8 tháng 9" needs "ngày"
         for hit in find_dates(folded[at : at + window]):
-            if hit.start == 0 and not (m and _opens_sentence(folded, m, at + hit.end)):
+            if hit.start == 0 and not (m and _next_clause(folded, m, at + hit.end)):
                 return DateHit(hit.value, hit.precision, at, hit.end + at, confused=hit.confused)
             break
     return _date_before(folded, start) if start is not None else None
@@ -210,14 +210,22 @@ def date_at(folded: str, pos: int, window: int = 40, start: int | None = None) -
 # the day that opens a sentence ("… Công văn số 12/UBND-NC. Ngày 5/3/2024, Sở Nội vụ …"):
 # a comma after it, and the subject
 _OPENS = re.compile(r"[ \t]*,[ \t\n]*[^\W\d_]")
+# what follows a cited document's own date: its issuer ("của"), its subject ("về"), "ban
+# hành", or the end of the mention
+_OWN_TAIL = re.compile(r"[ \t\n]*(?:[,;.:)]|$|(?:cua|ve|do|ban hanh|quy dinh)\b)")
 
 
-def _opens_sentence(folded: str, after: re.Match[str], end: int) -> bool:
+def _next_clause(folded: str, after: re.Match[str], end: int) -> bool:
     """Whether the date ending at ``end``, met after a key past the stray marks of
-    ``after`` (an :data:`_AFTER_KEY` match), is the opening of the next sentence rather
-    than the key's: a full stop between them and a comma after the date. A semicolon
-    between them (another clause) rules the date out before this is asked."""
-    return "." in after.group("stray") and _OPENS.match(folded, end) is not None
+    ``after`` (an :data:`_AFTER_KEY` match), belongs to the next clause rather than to
+    the key: after a full stop, a date and a comma open a sentence ("12/UBND-NC. Ngày
+    5/3/2024, Sở Nội vụ …"); after a semicolon, a date not followed by what follows a
+    key's date ("; ngày 5/3/2024 Ban Chỉ đạo đã họp"). OCR reads a comma as a semicolon
+    ("90/QĐ-BKHĐT; ngày 24/10/2023 của Bộ"): that date stays the key's."""
+    stray = after.group("stray")
+    if "." in stray and _OPENS.match(folded, end):
+        return True
+    return ";" in stray and _OWN_TAIL.match(folded, end) is None
 
 
 def _date_before(folded: str, start: int, reach: int = 160) -> DateHit | None:

@@ -166,6 +166,9 @@ KEY_DATE_KEPT = [
     "Nghị định dưới luật số 60/CP. ngày 05/7/2024 về quyền sở hữu nhà ở",  # a stray full stop
     "theo Công văn số 12/UBND-NC, ngày 05/3/2024, của UBND tỉnh",  # commas round the date
     "theo Công văn số 12/UBND-NC (ngày 05/3/2024) của UBND tỉnh",
+    # a comma OCR read as a semicolon: the issuer after the date says it is the key's
+    "theo Công văn số 12/UBND-NC; ngày 05/3/2024 của UBND tỉnh",
+    "theo Công văn số 12/UBND-NC; ngày 05/3/2024 về việc tổ chức hội nghị",
 ]
 
 
@@ -174,8 +177,8 @@ def test_the_keys_own_date_after_marks(text: str) -> None:
     assert list(dates(text).values()) == ["2024-03-05" if "12/" in text else "2024-07-05"]
 
 
-def test_date_at_refuses_a_semicolon_and_takes_a_comma() -> None:
-    folded = fold("12/UBND-NC; ngày 05/3/2024")
+def test_date_at_refuses_the_next_clause_and_takes_a_comma() -> None:
+    folded = fold("12/UBND-NC; ngày 05/3/2024 Ban Chỉ đạo đã họp")
     assert date_at(folded, len("12/UBND-NC")) is None
     folded = fold("12/UBND-NC, ngày 05/3/2024")
     hit = date_at(folded, len("12/UBND-NC"))
