@@ -44,7 +44,14 @@ from normalize.keys import (
     parse_key,
 )
 
-__all__ = ["CiteHit", "check_keys", "consolidate", "find_citations", "resolve_partials"]
+__all__ = [
+    "CiteHit",
+    "check_keys",
+    "consolidate",
+    "date_over_break",
+    "find_citations",
+    "resolve_partials",
+]
 
 # marks no key is written with, which OCR reads from specks inside one ("BCĐ38§9QNg",
 # "348-T'Tr/HU")
@@ -477,6 +484,27 @@ def find_citations(page: PageText) -> tuple[list[CiteHit], list[ListRef]]:
     full.sort(key=lambda h: h.start)
     _mark_lists(page, full)
     return sorted(full + laws, key=lambda h: h.start), [r for r in refs if r is not None]
+
+
+# a key that ends its page, "ngày" perhaps after it; the next page's head before its text:
+# the page number ("2", "- 2 -") and blank lines
+_PAGE_END = re.compile(r"[ \t\n,(]*(?:nga ?[yv][ \t\n]*)?$")
+_PAGE_HEAD = re.compile(r"(?:[ \t]*(?:-[ \t]*)?\d{1,3}(?:[ \t]*-)?[ \t]*\n|[ \t]*\n)*")
+
+
+def date_over_break(hit: CiteHit, page: PageText, following: PageText) -> str | None:
+    """The date of a key that ends its page, printed at the top of the next one ("Kế
+    hoạch số 172/KH-UBND ngày" + page break + "15/12/2021 của UBND tỉnh"): read across
+    the break, past the next page's number. None when more text follows the key on its
+    own page (its date would have been read there) or no date opens the next page."""
+    if hit.date is not None or not _PAGE_END.match(page.folded, hit.end):
+        return None
+    lead = _PAGE_HEAD.match(following.folded)
+    head = lead.end() if lead else 0
+    tail = page.folded[hit.end :].rstrip()
+    joined = tail + "\n" + following.folded[head : head + 80]
+    date = date_at(joined, 0)
+    return date.value if date else None
 
 
 def _mark_lists(page: PageText, full: list[CiteHit]) -> None:

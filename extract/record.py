@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 
 from extract.citations import (
     CiteHit,
     check_keys,
     consolidate,
+    date_over_break,
     find_citations,
     resolve_partials,
 )
@@ -198,14 +200,17 @@ def _citations(
         full, refs = find_citations(page)
         hits += [(page, h) for h in full]
         pending.append((page, refs))
+    _dates_over_breaks(pages, hits)  # before the check, which compares dates and keys
     check_keys([h for _, h in hits], "\n".join(p.folded for p in pages), issued=issued)
     known: dict[tuple[str | None, str | None], KeyParts] = {
         (h.parts.type_code, bare_number(h.parts.number)): h.parts
         for _, h in hits
         if h.parts and not h.partial and h.parts.type_code
     }
+    read = len(hits)
     for page, refs in pending:
         hits += [(page, h) for h in resolve_partials(page, refs, known)]
+    _dates_over_breaks(pages, hits[read:])
     hits.sort(key=lambda ph: (ph[0].number, ph[1].start))
     variants = consolidate([h for _, h in hits])
     for _, h in hits:
@@ -251,6 +256,14 @@ def _citations(
         if c.partial and not h.partial:
             c.partial, c.text = False, h.text
     return list(out.values())
+
+
+def _dates_over_breaks(pages: list[PageText], hits: list[tuple[PageText, CiteHit]]) -> None:
+    """Give a key at a page's foot the date printed at the next page's head."""
+    following = {a.number: b for a, b in itertools.pairwise(pages)}
+    for page, h in hits:
+        if page.number in following:
+            h.date = date_over_break(h, page, following[page.number]) or h.date
 
 
 def _cited_before(citations: list[Citation], issued: str | None) -> None:

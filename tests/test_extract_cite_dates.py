@@ -217,3 +217,35 @@ def test_a_29_february_is_not_moved_to_a_year_without_one() -> None:
     c = cited("Căn cứ Quyết định số 12/2023/QĐ-TTg ngày 29/02/2028 của Thủ tướng;")
     got = c["12/2023/QĐ-TTg"]
     assert got.date == "2028-02-29" and "year_mismatch" in got.flags and got.needs_review
+
+
+# --- a date over a page break ----------------------------------------------------------
+def test_a_keys_date_at_the_next_pages_head() -> None:
+    got = build_record(
+        doc(
+            "theo Kế hoạch số 172/KH-UBND ngày",
+            "\n6\n\n15/12/2021 của UBND tỉnh về bảo đảm trật tự",
+        )
+    ).citations
+    assert [(c.key, c.date) for c in got] == [("172/KH-UBND", "2021-12-15")]
+
+
+def test_a_key_at_a_pages_foot_with_ngay_on_the_next() -> None:
+    got = build_record(
+        doc("theo Kế hoạch số 172/KH-UBND", "- 2 -\nngày 15/12/2021 của UBND tỉnh")
+    ).citations
+    assert [(c.key, c.date) for c in got] == [("172/KH-UBND", "2021-12-15")]
+
+
+OVER_BREAK_NEG = [
+    # more text after the key on its page: the next page's date is not its
+    ("theo Kế hoạch số 172/KH-UBND của UBND tỉnh về an toàn giao thông", "15/12/2021 Sở họp"),
+    # the next page opens with other text, a date further on
+    ("theo Kế hoạch số 172/KH-UBND", "2\nBan Chỉ đạo họp ngày 15/12/2021"),
+]
+
+
+@pytest.mark.parametrize(("first", "second"), OVER_BREAK_NEG)
+def test_no_date_over_a_break_that_is_not_the_keys(first: str, second: str) -> None:
+    got = build_record(doc(first, second)).citations
+    assert [(c.key, c.date) for c in got] == [("172/KH-UBND", None)]
