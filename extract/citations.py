@@ -8,7 +8,6 @@ around them are read from the folded text, so OCR-damaged forms
 
 from __future__ import annotations
 
-import datetime
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -693,7 +692,7 @@ def check_keys(
         if h.parts is not None:
             ctx = CodeContext(h.parts.type_code, h.parts.party, attested, text)
             _check_parts(h, ctx, lex)
-            _check_year(h, int(issued[:4]) if issued else datetime.date.today().year)
+            _check_year(h, int(issued[:4]) if issued else None)
     _retype_by_name(hits)
     _prefer_attested_numbers(hits, lex)
 
@@ -749,15 +748,15 @@ def _check_parts(h: CiteHit, ctx: CodeContext, lex: Lexicon) -> None:
     _set_parts(h, parts, *flags)
 
 
-def _check_year(h: CiteHit, issued: int) -> None:
+def _check_year(h: CiteHit, issued: int | None) -> None:
     """A state key's year is its signing year: compare it with the date printed after it.
 
     Two years one OCR digit confusion apart (2021 and 2027): one of them was misread. A
-    year after ``issued`` (the citing document's year, else this year) cannot be cited, so
-    a key's later than that takes the printed year; else the key, the reference the archive
-    links by, keeps its year and the date takes it (``2021/QĐ-TTg ngày 15/3/2027``). Both
-    are flagged ``year_mismatch``, so that a person checks. Years no one confusion explains
-    are kept as read and flagged.
+    year after ``issued`` (the citing document's year) cannot be cited, so a key's later
+    than that takes the printed year; else the key, the reference the archive links by,
+    keeps its year and the date takes it (``2021/QĐ-TTg ngày 15/3/2027``). Both are
+    flagged ``year_mismatch``, so that a person checks. Years no one confusion explains
+    are kept as read and flagged. (No clock: a record is the same whenever it is read.)
     """
     p = h.parts
     if p is None or p.year is None or not h.date or not h.date[:4].isdigit():
@@ -767,7 +766,7 @@ def _check_year(h: CiteHit, issued: int) -> None:
         return
     if not digit_slip(printed, str(p.year), consecutive=True):
         _set_parts(h, p, YEAR_MISMATCH)
-    elif p.year > issued >= int(printed):
+    elif issued is not None and p.year > issued >= int(printed):
         year = int(printed)
         _set_parts(
             h,
