@@ -10,13 +10,18 @@ central bodies, ministries, a province's Sở and Ban, mass organisations, the P
 ``-NQ/TW``, ``-KL/TW``, ``-CT/TU``; numbers of one to four digits, with and without the
 year, with and without "số", a unit after the issuer: ``123/SNV-VP``), laws by name (the
 catalogue ``normalize/data/laws.json``, long amending laws included, and names it does
-not hold), dated "ngày dd tháng mm năm yyyy", "ngày dd/mm/yyyy" or by the bare year,
-lists ("các Nghị quyết số 66-NQ/TW và 68-NQ/TW", "Quyết định số 242 và 244/QĐ-UBND"),
-and what is *not* a citation: meetings and dates, "Điều 5", "Quyết định này", phone
-numbers, money. Lines wrap where the page ends, so keys and law names break over lines
-as they do in print. Pages are drawn at 300 dpi in Liberation Serif with PIL, degraded
-(blur, noise, skew, a photocopy's lost resolution), saved as PDF and read through the
-real path (``service.pipeline.load_document``; OCR cached in ``--data``).
+not hold), dated "ngày dd tháng mm năm yyyy", "ngày dd/mm/yyyy" (or with "." or "-"),
+in parentheses or by the bare year, the date damaged as OCR damages it (a digit read as
+its look-alike letter, "ngày"/"tháng"/"năm" misread, a space inside; a year one digit
+confusion off the key's), lists ("các Nghị quyết số 66-NQ/TW và 68-NQ/TW", "Quyết định
+số 242 và 244/QĐ-UBND") with one date that is all their keys' ("các", "cùng ngày") or the
+last one's only, and what is *not* a citation or not a key's date: meetings and dates, a
+clause after an undated key that opens with its own day, "Điều 5", "Quyết định này",
+phone numbers, money. Lines wrap where the page ends, so keys and law names break over
+lines as they do in print. Pages are drawn at 300 dpi in Liberation Serif with PIL,
+degraded (blur, noise, skew, a photocopy's lost resolution; ``--rough``: scanned at 150
+to 200 dpi), saved as PDF and read through the real path
+(``service.pipeline.load_document``; OCR cached in ``--data``).
 
 Scored per document as ``run.py`` scores the real scans: citations as sets of keys
 (a law's key without letter case), ``citations+date`` also the printed date, and
