@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
 
-from extract.dates import date_at
+from extract.dates import date_at, iso
 from extract.laws import find_laws
 from extract.numbers import LETTER_DIGITS
 from extract.text import PageText
@@ -43,7 +43,14 @@ from normalize.keys import (
     parse_key,
 )
 
-__all__ = ["CiteHit", "check_keys", "consolidate", "find_citations", "resolve_partials"]
+__all__ = [
+    "CiteHit",
+    "check_keys",
+    "consolidate",
+    "date_over_break",
+    "find_citations",
+    "resolve_partials",
+]
 
 # marks no key is written with, which OCR reads from specks inside one ("BCĐ38§9QNg",
 # "348-T'Tr/HU")
@@ -72,6 +79,9 @@ KEY_REREAD = "key_reread"
 # scans the right second readings were 22-43 points surer ("573/TTr-SNV" 69-83 against 40),
 # a wrong one 7 ("3/UB-TP" at 80 against "I3/UB-TP" at 73: the crop lost a digit)
 _REREAD_MARGIN = 20.0
+# a cited date read through a digit's look-alike letter ("ngày 1S/3/2024"), or whose year
+# was set to the key's (``_check_year``): the reading is right most often, a person checks
+UNCERTAIN_DIGITS = "uncertain_digits"
 # A digit of a key's number or year that OCR read as a letter or mark ("l2/2021/QĐ-TTg",
 # "0l/2011", "2O21", "]2"): read back as the digit, so the key is neither lost nor cut to
 # "2/2021/QĐ-TTg", and flagged (the written form differs from the key: _respelt).
@@ -362,6 +372,8 @@ def _full_keys(page: PageText) -> list[CiteHit]:
                     parts = again
                     flags = [f for f in flags if f != UNKNOWN_CODE] + [KEY_REREAD]
                 date = date_at(page.folded, end, start=start)
+                if date and date.confused:
+                    flags.append(UNCERTAIN_DIGITS)  # "ngày 1S/3/2024": read back, checked
                 before = page.folded[max(0, start - 30) : start]
                 hits.append(
                     CiteHit(
@@ -480,6 +492,27 @@ def find_citations(page: PageText) -> tuple[list[CiteHit], list[ListRef]]:
     return sorted(full + laws, key=lambda h: h.start), [r for r in refs if r is not None]
 
 
+# a key that ends its page, "ngày" perhaps after it; the next page's head before its text:
+# the page number ("2", "- 2 -") and blank lines
+_PAGE_END = re.compile(r"[ \t\n,(]*(?:nga ?[yv][ \t\n]*)?$")
+_PAGE_HEAD = re.compile(r"(?:[ \t]*(?:-[ \t]*)?\d{1,3}(?:[ \t]*-)?[ \t]*\n|[ \t]*\n)*")
+
+
+def date_over_break(hit: CiteHit, page: PageText, following: PageText) -> str | None:
+    """The date of a key that ends its page, printed at the top of the next one ("Kế
+    hoạch số 172/KH-UBND ngày" + page break + "15/12/2021 của UBND tỉnh"): read across
+    the break, past the next page's number. None when more text follows the key on its
+    own page (its date would have been read there) or no date opens the next page."""
+    if hit.date is not None or not _PAGE_END.match(page.folded, hit.end):
+        return None
+    lead = _PAGE_HEAD.match(following.folded)
+    head = lead.end() if lead else 0
+    tail = page.folded[hit.end :].rstrip()
+    joined = tail + "\n" + following.folded[head : head + 80]
+    date = date_at(joined, 0)
+    return date.value if date else None
+
+
 def _mark_lists(page: PageText, full: list[CiteHit]) -> None:
     """Give the keys of one enumeration ("các Nghị quyết số 57-NQ/TW, 66-NQ/TW và Nghị
     quyết số 68-NQ/TW") the numbers listed together (``CiteHit.listed``)."""
@@ -495,6 +528,30 @@ def _mark_lists(page: PageText, full: list[CiteHit]) -> None:
         if len(numbers) > 1:
             for h in run:
                 h.listed = numbers
+            _share_date(page, run)
+
+
+# "các Quyết định số 728/QĐ-UBND, 734/QĐ-UBND và 735/QĐ-UBND ngày 14/11/2024": several
+# documents ("các"), one day after the last; "… và Quyết định số 14/QĐ-UBND cùng ngày …":
+# the same day said outright
+_SEVERAL = re.compile(rf"\bcac[ \t\n]+(?:{_TYPE_WORD})[ \t\n]*(?:s[o6be]\b[ \t]*:?[ \t]*)?$")
+_SAME_DAY = re.compile(r"[ \t\n]*,?[ \t\n]*cung[ \t\n]+nga ?[yv]\b")
+
+
+def _share_date(page: PageText, run: list[CiteHit]) -> None:
+    """Give the keys of one enumeration the date printed once after its last key, when
+    the writer says it is theirs: the list opens with "các" (several documents of a
+    type) or the date with "cùng ngày". Else ("Quyết định số 12/QĐ-UBND và Quyết định
+    số 14/QĐ-UBND ngày …") the date is the last key's only; a key dated on its own keeps
+    its date, and then none is shared."""
+    last = run[-1]
+    if last.date is None or any(h.date for h in run[:-1]):
+        return
+    head = page.folded[max(0, run[0].start - 40) : run[0].start]
+    if _SEVERAL.search(head) or _SAME_DAY.match(page.folded, last.end):
+        for h in run[:-1]:
+            h.date = last.date
+            h.flags = sorted({*h.flags, *(f for f in last.flags if f == UNCERTAIN_DIGITS)})
 
 
 def resolve_partials(
@@ -531,6 +588,7 @@ def resolve_partials(
                 start,
                 end,
                 page.text[start:end],
+                [UNCERTAIN_DIGITS] if date and date.confused else [],
             )
         )
     return hits
@@ -617,15 +675,18 @@ def _stroke_lost(hits: list[CiteHit], fixed: dict[str, KeyParts]) -> dict[str, K
     return out
 
 
-def check_keys(hits: list[CiteHit], text: str, lexicon: Lexicon | None = None) -> None:
+def check_keys(
+    hits: list[CiteHit], text: str, lexicon: Lexicon | None = None, issued: str | None = None
+) -> None:
     """Check a document's keys against the lexicon and the dates printed with them.
 
     A part OCR damaged (``SIP`` for ``STP``) is repaired when a known confusion and
     the document agree, else kept and flagged ``unknown_code``; a key year unlike
-    its printed date is flagged ``year_mismatch``; a number one slip off a better
-    attested key of the same type, issuer and year takes that key. Every change is
-    flagged ``key_repaired`` on the hit (``text`` keeps what was read), so that a
-    reviewer sees it: a silent wrong key corrupts the archive.
+    its printed date is flagged ``year_mismatch`` (and one of the two set to the other
+    when one OCR confusion explains them; ``issued``: the citing document's date); a
+    number one slip off a better attested key of the same type, issuer and year takes
+    that key. Every change is flagged ``key_repaired`` on the hit (``text`` keeps what
+    was read), so that a reviewer sees it: a silent wrong key corrupts the archive.
     """
     lex = lexicon or default_lexicon()
     attested = frozenset(
@@ -638,7 +699,7 @@ def check_keys(hits: list[CiteHit], text: str, lexicon: Lexicon | None = None) -
         if h.parts is not None:
             ctx = CodeContext(h.parts.type_code, h.parts.party, attested, text)
             _check_parts(h, ctx, lex)
-            _check_year(h)
+            _check_year(h, int(issued[:4]) if issued else None)
     _retype_by_name(hits)
     _prefer_attested_numbers(hits, lex)
 
@@ -694,15 +755,25 @@ def _check_parts(h: CiteHit, ctx: CodeContext, lex: Lexicon) -> None:
     _set_parts(h, parts, *flags)
 
 
-def _check_year(h: CiteHit) -> None:
-    """A state key's year is its signing year: compare it with the date printed after it."""
+def _check_year(h: CiteHit, issued: int | None) -> None:
+    """A state key's year is its signing year: compare it with the date printed after it.
+
+    Two years one OCR digit confusion apart (2021 and 2027): one of them was misread. A
+    year after ``issued`` (the citing document's year) cannot be cited, so a key's later
+    than that takes the printed year; else the key, the reference the archive links by,
+    keeps its year and the date takes it (``2021/QĐ-TTg ngày 15/3/2027``). Both are
+    flagged ``year_mismatch``, so that a person checks. Years no one confusion explains
+    are kept as read and flagged. (No clock: a record is the same whenever it is read.)
+    """
     p = h.parts
     if p is None or p.year is None or not h.date or not h.date[:4].isdigit():
         return
     printed = h.date[:4]
     if int(printed) == p.year:
         return
-    if digit_slip(printed, str(p.year), consecutive=True):
+    if not digit_slip(printed, str(p.year), consecutive=True):
+        _set_parts(h, p, YEAR_MISMATCH)
+    elif issued is not None and p.year > issued >= int(printed):
         year = int(printed)
         _set_parts(
             h,
@@ -711,6 +782,10 @@ def _check_year(h: CiteHit) -> None:
             KEY_REPAIRED,
         )
     else:
+        month, day = (int(x) for x in (h.date[5:7], h.date[8:10] or "0"))
+        fixed = iso(p.year, month, day or None)
+        if fixed is not None:
+            h.date = fixed
         _set_parts(h, p, YEAR_MISMATCH)
 
 

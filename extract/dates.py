@@ -51,8 +51,26 @@ _SPLIT = (
     rf"(?P=s)|{_GAP}{_THANG}{_GAP}(?P<m2>{_SPLIT_DM}){_GAP}{_NAM}){_SEP}(?P<y>{_SPLIT_Y})(?!\d)"
 )
 
+# A digit read as its look-alike letter inside a date after "ngày" (folded: S 5, B 8, Z 2,
+# g 9, and O 0, l or I 1 beyond the one letter the forms below allow): "ngày 1S/3/2024",
+# "20/0B/2011", "năm Z006". Only after "ngày", where nothing but a date is written, its
+# year with two real digits; read back, and flagged (``DateHit.confused``) for S, B, Z, g.
+_LOOKS = "ilosbzg"
+_LOOK_DIGITS = str.maketrans(_LOOKS, "1105829")
+_L = rf"[\d{_LOOKS}]"
+_LDM = rf"(?:\d{_L}?|[{_LOOKS}]\d?)"
+_LY = rf"(?=(?:[{_LOOKS}]*\d){{2}})[12{_LOOKS}]{_L}{{3}}"
+_LOOKALIKE = (
+    rf"{_NGAY}{_GAP}(?P<d>{_LDM})(?:{_SEP}(?P<s>[/.\-]){_SEP}(?P<m>{_LDM}){_SEP}(?P=s)"
+    rf"|{_GAP}{_THANG}{_GAP}(?P<m2>{_LDM}){_GAP}{_NAM}){_SEP}(?P<y>{_LY})(?![\w])"
+)
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
 _PATTERNS = [
     ("range", re.compile(_RANGE)),
+    # before the others, which would read a part of it ("ngày Z1/1/2000" as 1/1/2000)
+    ("lookalike", re.compile(_LOOKALIKE)),
     ("textual", re.compile(_TEXTUAL)),
     ("numeric", re.compile(_NUMERIC)),
     ("month", re.compile(_MONTH)),
@@ -69,6 +87,7 @@ class DateHit:
     start: int
     end: int
     range_end: str | None = None
+    confused: bool = False  # a digit read back from its look-alike letter (S, B, Z, g)
 
 
 def iso(year: int, month: int, day: int | None = None) -> str | None:
@@ -113,6 +132,16 @@ def _hit(kind: str, m: re.Match[str]) -> DateHit | None:
     if kind == "month":
         value = iso(int(g["y"].translate(LETTER_DIGITS)), int(g["m"].translate(LETTER_DIGITS)))
         return DateHit(value, "month", m.start(), m.end()) if value else None
+    if kind == "lookalike":
+        raw = [str(x) for x in (g["d"], g["m"] or g["m2"], g["y"])]
+        read = set("".join(raw)) & set(_LOOKS)
+        if not read:  # all digits: a clean date, the forms below read it
+            return None
+        ld, lm, ly = (x.translate(_LOOK_DIGITS) for x in raw)
+        value = iso(int(ly), int(lm), int(ld)) if _YEAR.fullmatch(ly) else None
+        # a 1 or 0 read as l, I or O is read unmarked, as the forms below do; S, B, Z, g not
+        confused = bool(read - set("ilo"))
+        return DateHit(value, "day", m.start(), m.end(), confused=confused) if value else None
     d = g.get("d") or g.get("d2")
     day = int(_digits(d)) if d else None
     value = iso(int(_digits(g["y"])), int(_digits(g.get("m") or g["m2"])), day)
@@ -138,12 +167,12 @@ def find_dates(folded: str) -> list[DateHit]:
 
 # after a key: a few stray OCR characters, a comma, "ngày", possibly across line breaks
 _AFTER_KEY = re.compile(
-    r"\S{0,6}?[ \t]*[,(]?[ \t]*(?:\n[ \t]*)?"
+    r"(?P<stray>\S{0,6}?)[ \t]*[,(]?[ \t]*(?:\n[ \t]*)?"
     # "… số 123/QĐ-UBND của Chủ tịch UBND tỉnh ngày …": the issuer before the date, its
     # name up to ten words with commas and dashes ("của Sở Văn hóa, Thông tin, Thể thao
     # và Du lịch", "của Sở Lao động - Thương binh và Xã hội")
     r"(?:c\w{1,3}[ \t\n]+(?:[^\W\d_]+,?[ \t\n]+(?:-[ \t\n]+)?){1,10}?)?"
-    r"(?:ban hanh[ \t]+)?(?P<ngay>nga ?[yv])[ \t]*(?:\n[ \t]*){0,2}"
+    r"(?:ban hanh[ \t]+|cung[ \t]+)?(?P<ngay>nga ?[yv])[ \t]*(?:\n[ \t]*){0,2}"
 )
 
 
@@ -172,10 +201,31 @@ def date_at(folded: str, pos: int, window: int = 40, start: int | None = None) -
     bare = _BARE_AFTER.match(folded, pos)
     for at in (*tries, *((bare.end(),) if bare else ())):  # "ngày I8 tháng 9" needs "ngày"
         for hit in find_dates(folded[at : at + window]):
-            if hit.start == 0:
-                return DateHit(hit.value, hit.precision, hit.start + at, hit.end + at)
+            if hit.start == 0 and not (m and _next_clause(folded, m, at + hit.end)):
+                return DateHit(hit.value, hit.precision, at, hit.end + at, confused=hit.confused)
             break
     return _date_before(folded, start) if start is not None else None
+
+
+# the day that opens a sentence ("… Công văn số 12/UBND-NC. Ngày 5/3/2024, Sở Nội vụ …"):
+# a comma after it, and the subject
+_OPENS = re.compile(r"[ \t]*,[ \t\n]*[^\W\d_]")
+# what follows a cited document's own date: its issuer ("của"), its subject ("về"), "ban
+# hành", or the end of the mention
+_OWN_TAIL = re.compile(r"[ \t\n]*(?:[,;.:)]|$|(?:cua|ve|do|ban hanh|quy dinh)\b)")
+
+
+def _next_clause(folded: str, after: re.Match[str], end: int) -> bool:
+    """Whether the date ending at ``end``, met after a key past the stray marks of
+    ``after`` (an :data:`_AFTER_KEY` match), belongs to the next clause rather than to
+    the key: after a full stop, a date and a comma open a sentence ("12/UBND-NC. Ngày
+    5/3/2024, Sở Nội vụ …"); after a semicolon, a date not followed by what follows a
+    key's date ("; ngày 5/3/2024 Ban Chỉ đạo đã họp"). OCR reads a comma as a semicolon
+    ("90/QĐ-BKHĐT; ngày 24/10/2023 của Bộ"): that date stays the key's."""
+    stray = after.group("stray")
+    if "." in stray and _OPENS.match(folded, end):
+        return True
+    return ";" in stray and _OWN_TAIL.match(folded, end) is None
 
 
 def _date_before(folded: str, start: int, reach: int = 160) -> DateHit | None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 
 from extract.citations import (
     CiteHit,
     check_keys,
     consolidate,
+    date_over_break,
     find_citations,
     resolve_partials,
 )
@@ -90,7 +92,8 @@ def build_record(doc: Document, words: WordSource | None = None) -> Record:
     header = _header(pages, (doc.metadata.get("signed_at") or "")[:10] or None)
     record = Record(source=doc.source, doc=header)
     own = header.detail.get("number")
-    record.citations = _citations(pages, header.number, own.spans[0] if own and own.spans else None)
+    own_span = own.spans[0] if own and own.spans else None
+    record.citations = _citations(pages, header.number, own_span, header.date)
     _cited_before(record.citations, header.date)
     _number_order(header, record.citations)
     record.date_details = _dates(pages, header)
@@ -184,9 +187,13 @@ def _field_flags(
 
 
 def _citations(
-    pages: list[PageText], own_number: str | None, own_span: Span | None
+    pages: list[PageText],
+    own_number: str | None,
+    own_span: Span | None,
+    issued: str | None = None,
 ) -> list[Citation]:
-    """Cited documents in order of first mention, one per key; never the document's own number."""
+    """Cited documents in order of first mention, one per key; never the document's own
+    number. ``issued``: the document's own date, the latest a cited one can bear."""
     own_parts = parse_key(own_number) if own_number else None
     own = own_parts.key if own_parts else None
     hits: list[tuple[PageText, CiteHit]] = []
@@ -195,14 +202,17 @@ def _citations(
         full, refs = find_citations(page)
         hits += [(page, h) for h in full]
         pending.append((page, refs))
-    check_keys([h for _, h in hits], "\n".join(p.folded for p in pages))
+    _dates_over_breaks(pages, hits)  # before the check, which compares dates and keys
+    check_keys([h for _, h in hits], "\n".join(p.folded for p in pages), issued=issued)
     known: dict[tuple[str | None, str | None], KeyParts] = {
         (h.parts.type_code, bare_number(h.parts.number)): h.parts
         for _, h in hits
         if h.parts and not h.partial and h.parts.type_code
     }
+    read = len(hits)
     for page, refs in pending:
         hits += [(page, h) for h in resolve_partials(page, refs, known)]
+    _dates_over_breaks(pages, hits[read:])
     hits.sort(key=lambda ph: (ph[0].number, ph[1].start))
     variants = consolidate([h for _, h in hits])
     for _, h in hits:
@@ -248,6 +258,14 @@ def _citations(
         if c.partial and not h.partial:
             c.partial, c.text = False, h.text
     return list(out.values())
+
+
+def _dates_over_breaks(pages: list[PageText], hits: list[tuple[PageText, CiteHit]]) -> None:
+    """Give a key at a page's foot the date printed at the next page's head."""
+    following = {a.number: b for a, b in itertools.pairwise(pages)}
+    for page, h in hits:
+        if page.number in following:
+            h.date = date_over_break(h, page, following[page.number]) or h.date
 
 
 def _cited_before(citations: list[Citation], issued: str | None) -> None:

@@ -303,8 +303,21 @@ def test_year_mismatch_flagged() -> None:
 
 
 def test_year_confusion_repaired() -> None:
+    """A key year after the citing document's date (``issued``) takes the printed one."""
+    text = "Nghị định số 43/2028/NĐ-CP ngày 30/6/2023"
+    pages = [PageText.from_page(Page(number=1, text=text, route=PageRoute.TEXT_FILE))]
+    hits = [h for h in find_citations(pages[0])[0] if h.parts]
+    check_keys(hits, pages[0].folded, issued="2024-05-10")
+    assert [(h.key, h.flags, h.date) for h in hits] == [
+        ("43/2023/NĐ-CP", [YEAR_MISMATCH, KEY_REPAIRED], "2023-06-30")
+    ]
+
+
+def test_year_confusion_without_the_documents_date_keeps_the_key() -> None:
+    """Without the citing document's date nothing says the key's year is impossible: the
+    key keeps it, the date takes it, both flagged."""
     assert checked("Nghị định số 43/2028/NĐ-CP ngày 30/6/2023") == [
-        ("43/2023/NĐ-CP", [YEAR_MISMATCH, KEY_REPAIRED])
+        ("43/2028/NĐ-CP", [YEAR_MISMATCH])
     ]
 
 

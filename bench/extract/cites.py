@@ -10,13 +10,18 @@ central bodies, ministries, a province's Sở and Ban, mass organisations, the P
 ``-NQ/TW``, ``-KL/TW``, ``-CT/TU``; numbers of one to four digits, with and without the
 year, with and without "số", a unit after the issuer: ``123/SNV-VP``), laws by name (the
 catalogue ``normalize/data/laws.json``, long amending laws included, and names it does
-not hold), dated "ngày dd tháng mm năm yyyy", "ngày dd/mm/yyyy" or by the bare year,
-lists ("các Nghị quyết số 66-NQ/TW và 68-NQ/TW", "Quyết định số 242 và 244/QĐ-UBND"),
-and what is *not* a citation: meetings and dates, "Điều 5", "Quyết định này", phone
-numbers, money. Lines wrap where the page ends, so keys and law names break over lines
-as they do in print. Pages are drawn at 300 dpi in Liberation Serif with PIL, degraded
-(blur, noise, skew, a photocopy's lost resolution), saved as PDF and read through the
-real path (``service.pipeline.load_document``; OCR cached in ``--data``).
+not hold), dated "ngày dd tháng mm năm yyyy", "ngày dd/mm/yyyy" (or with "." or "-"),
+in parentheses or by the bare year, the date damaged as OCR damages it (a digit read as
+its look-alike letter, "ngày"/"tháng"/"năm" misread, a space inside; a year one digit
+confusion off the key's), lists ("các Nghị quyết số 66-NQ/TW và 68-NQ/TW", "Quyết định
+số 242 và 244/QĐ-UBND") with one date that is all their keys' ("các", "cùng ngày") or the
+last one's only, and what is *not* a citation or not a key's date: meetings and dates, a
+clause after an undated key that opens with its own day, "Điều 5", "Quyết định này",
+phone numbers, money. Lines wrap where the page ends, so keys and law names break over
+lines as they do in print. Pages are drawn at 300 dpi in Liberation Serif with PIL,
+degraded (blur, noise, skew, a photocopy's lost resolution; ``--rough``: scanned at 150
+to 200 dpi), saved as PDF and read through the real path
+(``service.pipeline.load_document``; OCR cached in ``--data``).
 
 Scored per document as ``run.py`` scores the real scans: citations as sets of keys
 (a law's key without letter case), ``citations+date`` also the printed date, and
@@ -39,8 +44,9 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).parent))
 
+import numpy as np  # noqa: E402
 from headers import DPI, FONTS, MM, H, W, degrade, read_pages, records_of, synthetic_args, wrap  # noqa: E402
-from PIL import Image, ImageDraw, ImageFont  # noqa: E402
+from PIL import Image, ImageDraw, ImageFilter, ImageFont  # noqa: E402
 from run import Score, key_norm, text_doc  # noqa: E402
 
 from normalize.keys import TYPE_CODES  # noqa: E402
@@ -111,15 +117,47 @@ class Body:
     again: list[str] = field(default_factory=list)  # "Quyết định 677": cited before by key
 
 
-def dated(rng: random.Random, year: int) -> tuple[str, str]:
-    """A printed date in ``year`` and its ISO form."""
+def dated(rng: random.Random, year: int, slips: bool = True) -> tuple[str, str]:
+    """A printed date in ``year`` and its ISO form; with ``slips``, damaged by chance as
+    OCR and typists damage one (:func:`slipped`)."""
     m, d = rng.randint(1, 12), rng.randint(1, 28)
     dd, mm = (
         (f"{d:02d}" if rng.random() < 0.5 else str(d)),
         (f"{m:02d}" if rng.random() < 0.5 else str(m)),
     )
-    text = rng.choice([f"ngày {dd} tháng {mm} năm {year}", f"ngày {dd}/{mm}/{year}"])
-    return text, f"{year:04d}-{m:02d}-{d:02d}"
+    sep = rng.choice(["/"] * 8 + [".", "-"])
+    text = rng.choice([f"ngày {dd} tháng {mm} năm {year}", f"ngày {dd}{sep}{mm}{sep}{year}"])
+    return (slipped(rng, text) if slips else text), f"{year:04d}-{m:02d}-{d:02d}"
+
+
+# What the real scans' OCR does to a date, seen in the design files' text (a 1 read as l or
+# I: "ngày I8 tháng 9", "Lô đất số l5"; a word's marks read wrong: "Nhám Dân", "nâm";
+# stray marks and spaces: "SỐ, 728", "60/CP. ngày", "26/ QH") and the look-alikes Tesseract
+# gives on a degraded page (S/5, B/8, Z/2, g/9, O/0). The design files' body dates are
+# almost clean; these rates are higher, to test the reader on what a worse scan gives.
+LOOKALIKE = {"0": "O", "1": "l", "2": "Z", "5": "S", "8": "B", "9": "g"}
+WORD_SLIPS = {
+    "ngày": ["ngay", "ngảy", "ngàỵ", "ngà y"],
+    "tháng": ["thang", "thảng", "thàng", "thá ng"],
+    "năm": ["nam", "nãm", "nâm", "nă m"],
+}
+
+
+def slipped(rng: random.Random, text: str) -> str:
+    """A printed date with, by chance, one digit read as its look-alike letter, one of its
+    words damaged, or a space inside a numeric date."""
+    if rng.random() < 0.12:
+        spots = [i for i, c in enumerate(text) if c in LOOKALIKE]
+        i = rng.choice(spots)
+        text = text[:i] + LOOKALIKE[text[i]] + text[i + 1 :]
+    if rng.random() < 0.12:
+        word = rng.choice([w for w in WORD_SLIPS if w in text])
+        text = text.replace(word, rng.choice(WORD_SLIPS[word]), 1)
+    if rng.random() < 0.06 and "/" in text:
+        at = [i for i, c in enumerate(text) if c == "/"]
+        i = rng.choice(at) + rng.choice([0, 1])
+        text = text[:i] + " " + text[i:]
+    return text
 
 
 def number(rng: random.Random) -> str:
@@ -168,19 +206,8 @@ def key_mention(rng: random.Random, body: Body, lead: str) -> str:
     parts = key.split("/")
     year = int(parts[1]) if len(parts) == 3 else rng.randint(2005, 2025)
     date_text, iso = dated(rng, year)
-    if rng.random() < 0.15:  # a list: "các Nghị quyết số 66-NQ/TW và 68-NQ/TW"
-        num, rest = key.split("-", 1) if kind == "party" else key.split("/", 1)
-        sep = "-" if kind == "party" else "/"
-        other = str(int(num) + rng.choice([1, 2, 5, 13]))
-        both = rng.random() < 0.6
-        second = f"{other}{sep}{rest}"
-        if both:
-            text = f"{lead}các {word} {so}{key} và {second}"
-        else:  # the first number shares the second's key: "số 242 và 244/QĐ-UBND"
-            text = f"{lead}các {word} {so}{num} và {second}"
-            key = f"{num}{sep}{rest}"
-        body.cites += [Cite(key, None, "list"), Cite(second, None, "list")]
-        return text + f" {issuer and 'của ' + issuer}".rstrip()
+    if rng.random() < 0.15:
+        return list_mention(rng, body, lead, (key, word, issuer, kind), so, date_text, iso)
     body.cites.append(Cite(key, iso if rng.random() < 0.75 else None, kind))
     if kind != "state-letter" and "-" in key.split("/")[-1]:  # named again later by number
         body.again.append(f"{word} {key.split('/')[0] if kind != 'party' else key.split('-')[0]}")
@@ -188,15 +215,78 @@ def key_mention(rng: random.Random, body: Body, lead: str) -> str:
         issuer = rng.choice(["Bộ Chính trị", "Ban Bí thư", "Ban Chấp hành Trung ương"])
     by = f" của {issuer}" if issuer and rng.random() < 0.7 else ""
     if body.cites[-1].date is None:
-        return f"{lead}{word} {so}{key}{by} {rng.choice(ABOUT)}"
+        # the next clause may open with a day of its own, not this document's
+        return f"{lead}{word} {so}{key}{by}{next_day(rng, year)} {rng.choice(ABOUT)}"
+    if len(parts) == 3 and rng.random() < 0.06:
+        date_text = year_slip(rng, date_text, year)
     where = rng.random()  # the date before the issuer, after it, after a comma, "ban hành"
-    if where < 0.55:
+    if where < 0.5:
         return f"{lead}{word} {so}{key} {date_text}{by} {rng.choice(ABOUT)}"
+    if where < 0.58:
+        return f"{lead}{word} {so}{key} ({date_text}){by} {rng.choice(ABOUT)}"
     if where < 0.75 and by:
         return f"{lead}{word} {so}{key}{by} {rng.choice(['', 'ban hành '])}{date_text}"
     if where < 0.9:
         return f"{lead}{word} {so}{key}, {date_text}{by} {rng.choice(ABOUT)}"
     return f"{lead}{word} {so}{key} ban hành {date_text}{by}"
+
+
+def next_day(rng: random.Random, year: int) -> str:
+    """By chance, a clause after an undated key that opens with a meeting's day ("; ngày
+    5/3/2024 Ban Chỉ đạo đã họp", ". Ngày 5/3/2024, Sở Nội vụ tổ chức hội nghị"): a date
+    that follows the key and is not its date."""
+    if rng.random() > 0.25:
+        return ""
+    day, _ = dated(rng, year, slips=False)
+    if rng.random() < 0.5:
+        return f"; {day} Ban Chỉ đạo đã họp"
+    return f". {day[0].upper()}{day[1:]}, Sở Nội vụ tổ chức hội nghị"
+
+
+def year_slip(rng: random.Random, date_text: str, year: int) -> str:
+    """The date with one digit of its year read as another digit OCR confuses it with
+    (2021 printed 2027): the key's year says which was printed."""
+    pairs = {"0": "8", "1": "7", "3": "8", "4": "9", "5": "6", "6": "5", "7": "1", "8": "0"}
+    y = str(year)
+    spots = [i for i in (2, 3) if y[i] in pairs]
+    if not spots or y not in date_text:
+        return date_text
+    i = rng.choice(spots)
+    return date_text.replace(y, y[:i] + pairs[y[i]] + y[i + 1 :], 1)
+
+
+def list_mention(
+    rng: random.Random,
+    body: Body,
+    lead: str,
+    drawn: tuple[str, str, str, str],
+    so: str,
+    date_text: str,
+    iso: str,
+) -> str:
+    """Two documents listed together: "các Nghị quyết số 66-NQ/TW và 68-NQ/TW", "các
+    Quyết định số 242 và 244/QĐ-UBND", or "Quyết định số 12/QĐ-UBND và Quyết định số
+    14/QĐ-UBND"; by chance with one date after them. After "các" (several documents) or
+    "cùng ngày" (the same day) the date is both documents'; else only the last one's."""
+    key, word, issuer, kind = drawn
+    num, rest = key.split("-", 1) if kind == "party" else key.split("/", 1)
+    sep = "-" if kind == "party" else "/"
+    second = f"{int(num) + rng.choice([1, 2, 5, 13])}{sep}{rest}"
+    plural = rng.random() < 0.7
+    if not plural:
+        text = f"{lead}{word} {so}{key} và {word} {so}{second}"
+    elif rng.random() < 0.6:
+        text = f"{lead}các {word} {so}{key} và {second}"
+    else:  # the first number shares the second's key: "số 242 và 244/QĐ-UBND"
+        text = f"{lead}các {word} {so}{num} và {second}"
+        key = f"{num}{sep}{rest}"
+    first = last = None
+    if rng.random() < 0.5:
+        same = rng.random() < 0.3
+        text += f" {'cùng ' if same else ''}{date_text}"
+        first, last = (iso if plural or same else None), iso
+    body.cites += [Cite(key, first, "list"), Cite(second, last, "list")]
+    return text + f" {issuer and 'của ' + issuer}".rstrip()
 
 
 def law_mention(rng: random.Random, body: Body, lead: str) -> str:
@@ -272,8 +362,8 @@ def _body(rng: random.Random) -> Body:
     return body
 
 
-def render(rng: random.Random) -> tuple[Image.Image, Body]:
-    """The page image and what it cites."""
+def render(rng: random.Random, rough: random.Random | None = None) -> tuple[Image.Image, Body]:
+    """The page image and what it cites; ``rough`` draws a worse scan (:func:`roughen`)."""
     body = draw_body(rng)
     size = rng.choice([13, 14])
     px = round(size * DPI / 72)
@@ -295,7 +385,22 @@ def render(rng: random.Random) -> tuple[Image.Image, Body]:
     if rng.random() < 0.3:  # a photocopy: resolution lost and ink thresholded
         small = rgb.resize((W // 2, H // 2), Image.BILINEAR).resize((W, H), Image.BILINEAR)
         rgb = small.convert("L").point(lambda v: 0 if v < 150 else 255).convert("RGB")
-    return degrade(rng, rgb, (W * 0.75, min(y + lh, H - 30 * MM))), body
+    page = degrade(rng, rgb, (W * 0.75, min(y + lh, H - 30 * MM)))
+    return (roughen(rough, page) if rough else page), body
+
+
+def roughen(rng: random.Random, img: Image.Image) -> Image.Image:
+    """A worse scan than ``degrade`` draws, so that OCR itself damages the dates: scanned
+    at 150 to 200 dpi (then sized back to the page), blurred and speckled."""
+    scale = rng.uniform(0.5, 0.67)
+    small = img.resize((round(W * scale), round(H * scale)), Image.BILINEAR)
+    img = small.resize((W, H), Image.BICUBIC).filter(
+        ImageFilter.GaussianBlur(rng.uniform(0.8, 1.4))
+    )
+    gen = np.random.default_rng(rng.randrange(2**32))
+    arr = np.asarray(img, dtype=np.float32)
+    arr += gen.normal(0, rng.uniform(15, 30), arr.shape[:2])[..., None]
+    return Image.fromarray(arr.clip(0, 255).astype(np.uint8))
 
 
 @dataclass
@@ -368,13 +473,17 @@ def main() -> None:
     ap.add_argument(
         "--text", action="store_true", help="read the drawn text itself, no OCR (the grammar alone)"
     )
+    ap.add_argument(
+        "--rough", action="store_true", help="worse scans (150-200 dpi, blur, noise): OCR damage"
+    )
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
     truths, images, docs = [], [], []
     for i in range(args.n):
-        image, body = render(random.Random(f"cites-{args.seed}-{i}"))
+        rough = random.Random(f"rough-{args.seed}-{i}") if args.rough else None
+        image, body = render(random.Random(f"cites-{args.seed}-{i}"), rough)
         truths.append(body)
-        images.append((f"cites-{args.seed}-{i:03d}", image))
+        images.append((f"cites-{args.seed}-{i:03d}{'-rough' if rough else ''}", image))
         if args.text:
             docs.append(text_doc(["\n".join(t for t, _ in body.sentences)], str(i), TEXT))
     names = [str(i) for i in range(args.n)]
