@@ -67,8 +67,11 @@ log = logging.getLogger(__name__)
 # 0.7.6: the issuer and parent from the better of the heading block's two readings (OCR
 # heading-1), readings_disagree when they check out alike; 0.7.7: specks before a column gap
 # in a header line blanked, a stroke glued to a key's year, a signing stamp above the
-# header not a parent issuer
-EXTRACTOR_VERSION = "extract-0.7.7"
+# header not a parent issuer; 0.7.8: a cited date's look-alike digits after "ngày" read back,
+# a list's one date shared only after "các" or "cùng ngày", a date opening the next clause
+# not the key's, a key's and its date's years one confusion apart flagged, a date past a
+# page break
+EXTRACTOR_VERSION = "extract-0.7.8"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = numbering.NUMBER_ORDER
