@@ -70,8 +70,9 @@ log = logging.getLogger(__name__)
 # header not a parent issuer; 0.7.8: a cited date's look-alike digits after "ngày" read back,
 # a list's one date shared only after "các" or "cùng ngày", a date opening the next clause
 # not the key's, a key's and its date's years one confusion apart flagged, a date past a
-# page break
-EXTRACTOR_VERSION = "extract-0.7.8"
+# page break; 0.7.9: a scan's signature block ending on its delegation is suspect without
+# the signer's name too, a letter read before the word it begins makes a title suspect
+EXTRACTOR_VERSION = "extract-0.7.9"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = numbering.NUMBER_ORDER

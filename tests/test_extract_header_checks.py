@@ -8,7 +8,7 @@ import pytest
 from extract import build_record
 from extract.header.checks import FIELDS_DISAGREE, SIGNER_TITLE_SUSPECT
 from extract.record import CITED_AFTER, NUMBER_ORDER
-from schemas import Document, Page, PageRoute, Source, SourceKind
+from schemas import Box, Document, Page, PageRoute, Source, SourceKind, Word
 
 TOP = """ỦY BAN NHÂN DÂN    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 TỈNH QUẢNG NGÃI    Độc lập - Tự do - Hạnh phúc
@@ -68,6 +68,28 @@ def test_signer_title_structure(title: str, name: str, suspect: bool) -> None:
     )
     detail = build_record(doc).doc.detail["signer_title"]
     assert (SIGNER_TITLE_SUSPECT in detail.flags) is suspect
+
+
+def test_a_scan_whose_block_ends_on_the_delegation_is_suspect_without_its_name() -> None:
+    """A scan is of an issued paper: a block ending on "KT. CHỦ TỊCH" lost the deputy's line
+    even where OCR lost the name too (a draft's text may end there: see above)."""
+    text = TOP.format(number="12/QĐ-UBND", year=2024, heading="QUYẾT ĐỊNH")
+    end = END.format(title="KT. CHỦ TỊCH", name="")
+    start = len(text) + end.index("KT.")
+    words = [
+        Word(
+            text=w,
+            box=Box(x0=1500 + 150 * k, y0=2000, x1=1640 + 150 * k, y1=2040),
+            conf=95,
+            start=start + off,
+        )
+        for k, (w, off) in enumerate((("KT.", 0), ("CHỦ", 4), ("TỊCH", 8)))
+    ]
+    page = Page(number=1, text=text + end, route=PageRoute.OCR, words=words)
+    doc = Document(
+        source=Source(file="t", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED), pages=[page]
+    )
+    assert SIGNER_TITLE_SUSPECT in build_record(doc).doc.detail["signer_title"].flags
 
 
 @pytest.mark.parametrize(

@@ -289,3 +289,11 @@ def test_a_word_digit_or_star_before_a_gap_stays() -> None:
         "49-KL/TU",
         "Về việc miễn nhiệm",
     )
+
+
+def test_a_letter_read_before_the_word_it_begins_is_suspect() -> None:
+    """A speck read as the next word's first letter ("ô ông"); "đất ở ổn định" is words."""
+    got = title("QUYẾT ĐỊNH\nVề việc xếp lương đối với ô ông Bạch Đăng Ngọc\n\nCăn cứ\n")
+    assert got == ("Về việc xếp lương đối với ô ông Bạch Đăng Ngọc", ["title_suspect"])
+    got = title("QUYẾT ĐỊNH\nVề việc giao đất ở cho hộ ông Nông Văn Bình\n\nCăn cứ\n")
+    assert got == ("Về việc giao đất ở cho hộ ông Nông Văn Bình", [])

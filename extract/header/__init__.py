@@ -50,5 +50,11 @@ def find_header(pages: list[PageText], signed_on: str | None = None) -> HeaderRe
     read_signature(pages, out)
     if out.title is not None:
         settle_marks(out.title, pages)
-    cross_check(out)
+    cross_check(out, signed_on is not None or _scanned(pages, out))
     return out
+
+
+def _scanned(pages: list[PageText], out: HeaderResult) -> bool:
+    """Whether the signature block was read from a scan (OCR words), not a draft's text."""
+    title = out.signer_title
+    return title is not None and any(p.number == title.page and p.words for p in pages)

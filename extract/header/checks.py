@@ -39,9 +39,11 @@ _LOCALITY = re.compile(r"\b(?:tinh|thanh pho|huyen|quan|thi xa|phuong|thi tran)\
 _DELEGATION = re.compile(r"^(?:kt|tm|tl|tuq|q|t/m|k/t|t/l)\b\.?")
 
 
-def cross_check(out: HeaderResult) -> None:
-    """Flag header fields that contradict one another (see the module's doc)."""
-    _signer_title(out.signer_title, out.signer is not None)
+def cross_check(out: HeaderResult, issued: bool = False) -> None:
+    """Flag header fields that contradict one another (see the module's doc). ``issued``:
+    the document was signed or is a scan of paper, so its signature block is complete even
+    where OCR lost the name."""
+    _signer_title(out.signer_title, issued or out.signer is not None)
     _place_of_issuer(out)
     number = out.number
     if number is None:

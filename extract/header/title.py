@@ -316,11 +316,19 @@ def _junk(token: str, inside: bool = False) -> bool:
     return False
 
 
+def _stutter(a: str, b: str) -> bool:
+    """A one-letter word before a word it begins ("đối với ô ông Bạch"): a speck or a
+    mark's shadow read as the next word's first letter, not a word of the title."""
+    return a in _ONE_LETTER_WORDS and len(b) > 1 and fold(b).startswith(fold(a))
+
+
 def _suspect(tokens: list[str]) -> bool:
     """A title that looks cut or damaged: under three words, junk left inside, or ending in
     a comma, a dash or a word that cannot end one ("và", "của", "đối với", "năm" without
     its number)."""
     if len(tokens) < 3 or any(_junk(w, inside=True) for w in tokens[:-1]):
+        return True
+    if any(_stutter(a, b) for a, b in itertools.pairwise(tokens)):
         return True
     if tokens[-1].endswith((",", "-", "–")):
         return True  # a list or a range going on: the rest was lost where it wraps
