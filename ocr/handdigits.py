@@ -33,7 +33,6 @@ import importlib.util
 import logging
 import pickle
 import re
-import unicodedata
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,6 +40,7 @@ from typing import TYPE_CHECKING
 import cv2
 import numpy as np
 
+from ocr.words import fold_word, same_line
 from schemas import Box, DigitAlternative, DigitReading, ErrorKind, SohoaError, Word
 from schemas.files import artefact_cache, atomic_write_with
 
@@ -58,23 +58,13 @@ _DARK = 0.6  # share of Otsu's threshold under which ink is the pen's core
 _CLIP = 0.3  # how far outside the blank (in line heights) the clipped ink reaches
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _same_line(a: Word, b: Word) -> bool:
-    ca, cb = (a.box.y0 + a.box.y1) / 2, (b.box.y0 + b.box.y1) / 2
-    return abs(ca - cb) < max(a.box.y1 - a.box.y0, b.box.y1 - b.box.y0) * 0.7
-
-
 def _right_of(words: list[Word], anchor: Word, limit: float) -> list[Word]:
     """Words on the anchor's line to its right, nearest first, within ``limit`` pixels."""
     out = [
         w
         for w in words
         if w is not anchor
-        and _same_line(anchor, w)
+        and same_line(anchor, w)
         and w.box.x0 >= anchor.box.x0 + 1
         and w.box.x0 - anchor.box.x1 < limit
     ]
@@ -100,10 +90,10 @@ def _day_zone(top: list[Word], w: Word) -> tuple[int, int] | None:
     "ngày" is about 1.1 and "tháng" 1.4 times as wide."""
     h = w.box.y1 - w.box.y0
     right = _right_of(top, w, 14 * h)
-    month = next((o for o in right if _fold(o.text) == "thang"), None)
+    month = next((o for o in right if fold_word(o.text) == "thang"), None)
     if month is None:
         return None
-    year = next((o for o in right if _fold(o.text) == "nam" and o.box.x0 > month.box.x0), None)
+    year = next((o for o in right if fold_word(o.text) == "nam" and o.box.x0 > month.box.x0), None)
     ref = (year.box.x1 - year.box.x0) if year else 0.6 * (month.box.x1 - month.box.x0)
     x0 = w.box.x0 + int(1.1 * ref)
     inflated = month.box.x1 - month.box.x0 > 1.6 * ref  # "27 tháng" read as one box
@@ -120,14 +110,14 @@ def _zones(words: list[Word], height: int) -> list[tuple[str, int, int, int, int
     top = sorted((w for w in words if w.box.y1 < height * _TOP), key=lambda w: w.box.y0)
     zones: dict[str, tuple[str, int, int, int, int]] = {}
     for i, w in enumerate(top):
-        f = _fold(w.text)
+        f = fold_word(w.text)
         h = w.box.y1 - w.box.y0
         mid = (w.box.y0 + w.box.y1) // 2
         if "number" not in zones and w.text[:1] == "S" and re.match(r"s[o6](\W|$)", f):
             span = _number_zone(top, w)
             if span:
                 zones["number"] = ("number", *span, mid, h)
-        before = [o for o in top[:i] if _same_line(o, w) and o.box.x1 <= w.box.x0 + 2]
+        before = [o for o in top[:i] if same_line(o, w) and o.box.x1 <= w.box.x0 + 2]
         after_comma = bool(before) and max(before, key=lambda o: o.box.x1).text.endswith(",")
         if "day" not in zones and (f.startswith("ngay") or (after_comma and f.startswith("nga"))):
             span = _day_zone(top, w)

@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import logging
 import re
-import unicodedata
 
 import numpy as np
 
+from ocr.words import fold_word, same_line
 from schemas import Box, HeadingReading, Word
 
 log = logging.getLogger(__name__)
@@ -38,16 +38,6 @@ _RIGHT_OPENERS = (("cong", "hoa"), ("dang", "cong"), ("doc", "lap"))
 _NUMBER = re.compile(r"^s[o6eơô]\W{0,2}$|^s[o6eơô]:")
 
 
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.lower().replace("đ", "d"))
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _same_line(a: Word, b: Word) -> bool:
-    ca, cb = (a.box.y0 + a.box.y1) / 2, (b.box.y0 + b.box.y1) / 2
-    return abs(ca - cb) < max(a.box.y1 - a.box.y0, b.box.y1 - b.box.y0) * 0.7
-
-
 def heading_box(words: list[Word], width: int, height: int) -> Box | None:
     """The heading block of a page in its pixels, or None when the page shows none.
 
@@ -62,10 +52,10 @@ def heading_box(words: list[Word], width: int, height: int) -> Box | None:
             w
             for w in sorted(top, key=lambda w: w.box.y0)
             if w.box.x0 < width * _LEFT
-            and _NUMBER.match(_fold(w.text))
+            and _NUMBER.match(fold_word(w.text))
             and w.text[:1] == "S"
             and any(
-                "/" in o.text and _same_line(w, o) and o.box.x0 >= w.box.x0
+                "/" in o.text and same_line(w, o) and o.box.x0 >= w.box.x0
                 for o in top
                 if o is not w
             )
@@ -77,19 +67,19 @@ def heading_box(words: list[Word], width: int, height: int) -> Box | None:
     line_h = number.box.y1 - number.box.y0
     above = sorted((w for w in top if w.box.y0 < number.box.y1), key=lambda w: (w.box.y0, w.box.x0))
     right = width * _HALF
-    folded = {id(w): _fold(w.text).strip(",.:-") for w in above}
+    folded = {id(w): fold_word(w.text).strip(",.:-") for w in above}
     for a in above:  # Tesseract may read "CỘNG" on the issuer's line, "HÒA" apart
         follows = {
             folded[id(b)]
             for b in above
-            if b.box.x0 > a.box.x0 and b.box.x0 - a.box.x1 < 2 * line_h and _same_line(a, b)
+            if b.box.x0 > a.box.x0 and b.box.x0 - a.box.x1 < 2 * line_h and same_line(a, b)
         }
         if any(first == folded[id(a)] and then in follows for first, then in _RIGHT_OPENERS):
             right = min(right, a.box.x0 - 0.3 * line_h)
-    dates = [w for w in above if _fold(w.text).startswith("ngay") and _same_line(w, number)]
+    dates = [w for w in above if fold_word(w.text).startswith("ngay") and same_line(w, number)]
     for w in dates:  # the place before "ngày", set close to it: "Quảng Ngãi, ngày"
         edge = w
-        for o in sorted((o for o in above if _same_line(o, w)), key=lambda o: -o.box.x0):
+        for o in sorted((o for o in above if same_line(o, w)), key=lambda o: -o.box.x0):
             if o.box.x0 < edge.box.x0 and edge.box.x0 - o.box.x1 < 1.5 * line_h:
                 edge = o
         right = min(right, edge.box.x0 - 0.3 * line_h)

@@ -3,33 +3,35 @@ read more surely there is taken, flagged ``key_reread``; the same key, a less su
 a reading of another line or one that is no key change nothing."""
 
 from extract import build_record
-from schemas import Box, Document, LineReading, Page, PageRoute, Source, SourceKind, Word
+from schemas import Box, Document, LineReading, Word
+from tests.header_support import scan_doc
 
 TEXT = "Xét đề nghị của Sở Nội vụ tại Tờ trình số 373/TTr-SNY ngày 30/12/2024.\n"
 ROW = Box(x0=100, y0=950, x1=2300, y1=1060)
 
 
-def _doc(again: str, conf: float, first: float = 40, row: Box = ROW) -> Document:
+def _doc(
+    again: str,
+    conf: float,
+    first: float = 40,
+    row: Box = ROW,
+    text: str = TEXT,
+    unsure: str = "373/TTr-SNY",
+) -> Document:
+    """``text`` read on one line, ``unsure`` at ``first``, the rest at 95; the line read
+    again gives ``again`` at ``conf`` where ``unsure`` stands."""
     words, x = [], 150
-    for token in TEXT.split():
-        start = TEXT.index(token)
+    for token in text.split():
         width = 30 * len(token)
-        c = first if token == "373/TTr-SNY" else 95
-        words.append(
-            Word(text=token, box=Box(x0=x, y0=1000, x1=x + width, y1=1040), conf=c, start=start)
-        )
+        box = Box(x0=x, y0=1000, x1=x + width, y1=1040)
+        c = first if token == unsure else 95
+        words.append(Word(text=token, box=box, conf=c, start=text.index(token)))
         x += width + 20
-    key = next(w for w in words if w.text == "373/TTr-SNY")
+    key = next(w for w in words if w.text == unsure)
     reread = [Word(text=again, box=key.box, conf=conf)] if again else []
-    page = Page(
-        number=1,
-        text=TEXT,
-        route=PageRoute.OCR,
-        words=words,
-        line_readings=[LineReading(box=row, words=reread, model="lines-test")],
-    )
-    src = Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED)
-    return Document(source=src, pages=[page])
+    doc = scan_doc(text, words)
+    doc.pages[0].line_readings = [LineReading(box=row, words=reread, model="lines-test")]
+    return doc
 
 
 def _cites(d: Document) -> dict[str, list[str]]:
@@ -51,30 +53,7 @@ def test_a_second_reading_not_clearly_surer_is_not_taken() -> None:
 def test_a_digit_lost_by_the_second_reading_is_not_taken() -> None:
     """The crop lost the lead digit ("I3/UB-TP" at 73, "3/UB-TP" at 80 alone)."""
     text = "căn cứ Quyết định số I3/UB-TP ngày 05/01/1999 của UBND tỉnh.\n"
-    words = []
-    x = 150
-    for token in text.split():
-        words.append(
-            Word(
-                text=token,
-                box=Box(x0=x, y0=1000, x1=x + 30 * len(token), y1=1040),
-                conf=73 if token.startswith("I3") else 95,
-                start=text.index(token),
-            )
-        )
-        x += 30 * len(token) + 20
-    key = next(w for w in words if w.text.startswith("I3"))
-    page = Page(
-        number=1,
-        text=text,
-        route=PageRoute.OCR,
-        words=words,
-        line_readings=[
-            LineReading(box=ROW, words=[Word(text="3/UB-TP", box=key.box, conf=80)], model="t")
-        ],
-    )
-    src = Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED)
-    cites = _cites(Document(source=src, pages=[page]))
+    cites = _cites(_doc("3/UB-TP", 80, first=73, text=text, unsure="I3/UB-TP"))
     assert "13/UB-TP" in cites and "key_reread" not in cites["13/UB-TP"]
 
 

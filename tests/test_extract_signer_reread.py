@@ -3,7 +3,8 @@ syllable spelt with other marks and read at least as surely replaces the page re
 flagged ``name_reread``; other letters, a less sure reading or another line change nothing."""
 
 from extract import build_record
-from schemas import Box, Document, LineReading, Page, PageRoute, Source, SourceKind, Word
+from schemas import Box, Document, LineReading, Word
+from tests.header_support import scan_doc
 
 TEXT = """HỘI KHUYẾN HỌC    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 TỈNH SƠN LA    Độc lập - Tự do - Hạnh phúc
@@ -27,15 +28,9 @@ def _doc(again: list[tuple[str, float]], conf: float = 95, line: Box = LINE) -> 
         for k, (w, off) in enumerate((("Trần", 0), ("Phước", 5), ("Hiên", 11)))
     ]
     reread = [Word(text=t, box=_box(k), conf=c) for k, (t, c) in enumerate(again)]
-    page = Page(
-        number=1,
-        text=TEXT,
-        route=PageRoute.OCR,
-        words=words,
-        line_readings=[LineReading(box=line, words=reread, model="names-test")],
-    )
-    src = Source(file="d", sha256="0" * 64, pages=1, kind=SourceKind.SCANNED)
-    return Document(source=src, pages=[page])
+    doc = scan_doc(TEXT, words)
+    doc.pages[0].line_readings = [LineReading(box=line, words=reread, model="lines-test")]
+    return doc
 
 
 def _signer(d: Document) -> tuple[str | None, list[str]]:
