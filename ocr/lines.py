@@ -145,10 +145,10 @@ def _read(rgb: np.ndarray, crop: Box, dpi: int) -> list[Word]:
     ]
 
 
-def read_lines(rgb: np.ndarray, words: list[Word], dpi: int) -> list[LineReading]:
-    """Each line of :func:`lines_to_read` read again alone, red ink faded (``words`` in the
-    page's pixels, as :func:`ocr.page.ocr_page` returns them)."""
-    runs = lines_to_read(words)
+def read_lines(rgb: np.ndarray, runs: list[list[Word]], dpi: int) -> list[LineReading]:
+    """Each run (:func:`lines_to_read` of the page's words, in the page's pixels as
+    :func:`ocr.page.ocr_page` returns them) read again alone, red ink faded. The caller
+    finds the runs: a cached page's re-read renders the page only when there are some."""
     if not runs:
         return []
     height, width = rgb.shape[:2]

@@ -239,7 +239,7 @@ def ocr_page(
     h, w = raster.rgb.shape[:2]
     content = kind == PageKind.CONTENT
     hand = read_header_digits(raster.rgb, words) if content else []
-    again = read_lines(raster.rgb, words, raster.dpi) if content else []
+    again = read_lines(raster.rgb, lines_to_read(words), raster.dpi) if content else []
     page_dpi = raster.dpi
     del raster  # the heading's rendering is larger: one page image at a time
     heading = read_heading(path, page_number, mime, words, w, h, timeout) if content else None
@@ -318,7 +318,7 @@ def reread_extras(
     update: dict[str, object] = {}
     content = page.kind == PageKind.CONTENT
     blanks = "digits" in redo and content and has_blanks(page.words, page.height or 0)
-    lines = "lines" in redo and content and bool(lines_to_read(page.words))
+    lines = lines_to_read(page.words) if "lines" in redo and content else []
     if "digits" in redo:
         update["hand_digits"] = []
     if "lines" in redo:
@@ -328,7 +328,7 @@ def reread_extras(
         if blanks:
             update["hand_digits"] = read_header_digits(raster.rgb, page.words)
         if lines:
-            update["line_readings"] = read_lines(raster.rgb, page.words, raster.dpi)
+            update["line_readings"] = read_lines(raster.rgb, lines, raster.dpi)
         del raster
     if "heading" in redo:
         width, height = page.width or 0, page.height or 0

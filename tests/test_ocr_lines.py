@@ -4,7 +4,7 @@ printed name, and a bold name under a red seal read again on its own."""
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from ocr.lines import LINES_STAGE, key_lines, name_lines, read_lines
+from ocr.lines import LINES_STAGE, key_lines, lines_to_read, name_lines, read_lines
 from schemas import Box, Word
 
 BOLD = "/usr/share/fonts/truetype/liberation2/LiberationSerif-Bold.ttf"
@@ -63,7 +63,7 @@ def test_a_bold_name_under_a_red_seal_is_read_again() -> None:
         words.append(Word(text=t, box=Box(x0=x0, y0=y0, x1=x1, y1=y1), conf=90))
         x = x1 + 25
     draw.ellipse((60, -260, 520, 200), outline=(220, 30, 40), width=14)  # the seal's ring
-    readings = read_lines(np.array(img), words, 300)
+    readings = read_lines(np.array(img), lines_to_read(words), 300)
     assert len(readings) == 1 and readings[0].model == LINES_STAGE
     assert [w.text.strip(".,") for w in readings[0].words] == ["Trần", "Phước", "Hiền"]
     box = readings[0].box
@@ -71,7 +71,8 @@ def test_a_bold_name_under_a_red_seal_is_read_again() -> None:
 
 
 def test_a_page_without_name_lines_is_not_read_again() -> None:
-    assert read_lines(np.zeros((10, 10, 3), np.uint8), _row(["PHÓ", "CHỦ"], 5), 300) == []
+    assert lines_to_read(_row(["PHÓ", "CHỦ"], 5)) == []
+    assert read_lines(np.zeros((10, 10, 3), np.uint8), [], 300) == []
 
 
 def _conf(words: list[Word], text: str, conf: float) -> list[Word]:
