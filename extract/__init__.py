@@ -8,6 +8,6 @@ the page has words) and the record names :data:`EXTRACTOR_VERSION`.
 from __future__ import annotations
 
 from extract.record import EXTRACTOR_VERSION, build_record
-from extract.text import WordSource
+from extract.text import PageSource
 
-__all__ = ["EXTRACTOR_VERSION", "WordSource", "build_record"]
+__all__ = ["EXTRACTOR_VERSION", "PageSource", "build_record"]

@@ -20,7 +20,7 @@ from extract.gazetteer import proper_place
 from extract.header import HeaderField, find_header, normal_case, numbering
 from extract.money import find_money
 from extract.review import REQUIRED_ON_SCANS, field_reasons, mention_values, needs_review
-from extract.text import LazyWords, PageText, WordSource
+from extract.text import LazyPages, PageSource, PageText
 from normalize.codes import KEY_REPAIRED
 from normalize.fold import fold
 from normalize.keys import KeyParts, bare_number, parse_key
@@ -85,13 +85,14 @@ _RESTORED_CHECKED = frozenset(
 )
 
 
-def build_record(doc: Document, words: WordSource | None = None) -> Record:
+def build_record(doc: Document, ocr: PageSource | None = None) -> Record:
     """The record of a document: never raises on any text.
 
-    ``words`` gives each page's OCR words when the pages do not hold them (a long scan
-    whose words the caller keeps on disk): they are fetched page by page as spans need them.
+    ``ocr`` gives each page with its OCR words and second readings when the document's
+    pages do not hold them (a long scan whose OCR detail the caller keeps on disk): they
+    are fetched page by page as extraction needs them.
     """
-    lazy = LazyWords(words) if words is not None else None
+    lazy = LazyPages(ocr) if ocr is not None else None
     pages = [PageText.from_page(p, lazy) for p in doc.pages]
     header = _header(pages, (doc.metadata.get("signed_at") or "")[:10] or None)
     record = Record(source=doc.source, doc=header)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from normalize.fold import fold
 from schemas import Box, DigitReading, LineReading, Page, PageRoute, Span, Word
 
-WordSource = Callable[[int], Sequence[Word]]  # a page's OCR words, by page number
+PageSource = Callable[[int], Page | None]  # a page with its OCR detail, by page number
 _Placed = tuple[list[int], list[Word]]  # word starts in the text, the words in that order
 
 
@@ -20,23 +20,46 @@ def _place(words: Sequence[Word]) -> _Placed:
     return [s for s, _ in placed], [w for _, w in placed]
 
 
-class LazyWords:
-    """Pages' OCR words fetched when a span needs them, only the last few kept.
+@dataclass
+class OcrDetail:
+    """What OCR read on a page beside its text: its words by offset and its second
+    readings (the header's digits, lines read alone, the heading block)."""
 
-    A long scan's words (boxes, confidences) outweigh its text many times over; the
-    caller keeps them out of memory (on disk) and extraction, which walks the pages in
-    order in each of its passes, holds a handful at a time.
+    placed: _Placed = field(default_factory=lambda: ([], []))
+    hand_digits: list[DigitReading] = field(default_factory=list)
+    # lines OCR read a second time on their own (a signer's name, a line of unsure keys)
+    line_readings: list[LineReading] = field(default_factory=list)
+    # the heading block read again at a higher resolution (``Page.heading``), as a page of
+    # its own: its offsets are into its own text, its words' boxes in this page's pixels
+    heading: PageText | None = None
+
+    @classmethod
+    def of(cls, page: Page) -> OcrDetail:
+        heading = None
+        if page.heading is not None and page.heading.text.strip():
+            head = unicodedata.normalize("NFC", page.heading.text)
+            heading = PageText(page.number, head, fold(head), cls(_place(page.heading.words)))
+        return cls(_place(page.words), list(page.hand_digits), list(page.line_readings), heading)
+
+
+class LazyPages:
+    """Pages' OCR detail fetched when extraction needs it, only the last few kept.
+
+    A long scan's words (boxes, confidences) and second readings outweigh its text many
+    times over; the caller keeps them out of memory (on disk) and extraction, which walks
+    the pages in order in each of its passes, holds a handful at a time.
     """
 
-    def __init__(self, source: WordSource, keep: int = 4) -> None:
+    def __init__(self, source: PageSource, keep: int = 4) -> None:
         self._source = source
         self._keep = keep
-        self._cache: OrderedDict[int, _Placed] = OrderedDict()
+        self._cache: OrderedDict[int, OcrDetail] = OrderedDict()
 
-    def placed(self, number: int) -> _Placed:
+    def detail(self, number: int) -> OcrDetail:
         hit = self._cache.get(number)
         if hit is None:
-            hit = self._cache[number] = _place(self._source(number))
+            page = self._source(number)
+            hit = self._cache[number] = OcrDetail.of(page) if page is not None else OcrDetail()
             if len(self._cache) > self._keep:
                 self._cache.popitem(last=False)
         else:
@@ -46,57 +69,49 @@ class LazyWords:
 
 @dataclass
 class PageText:
-    """One page's NFC text, its length-preserving fold, and its OCR words by offset
-    (held, or fetched through ``lazy`` when the caller keeps them elsewhere)."""
+    """One page's NFC text, its length-preserving fold, and what OCR read on it (held, or
+    fetched through ``lazy`` when the caller keeps it elsewhere)."""
 
     number: int
     text: str
     folded: str
-    hand_digits: list[DigitReading] = field(default_factory=list)
-    held: _Placed = field(default_factory=lambda: ([], []))
-    lazy: LazyWords | None = None
+    held: OcrDetail = field(default_factory=OcrDetail)
+    lazy: LazyPages | None = None
     # words diacritic repair restored on a page without OCR words (start, end, posterior:
     # 1.0 where the repair was sure), in text order: a text file or text layer damaged by
     # an English OCR model has no other evidence of its words
     repaired: list[tuple[int, int, float]] = field(default_factory=list)
-    # lines OCR read a second time on their own (a signer's name, a line of unsure keys)
-    line_readings: list[LineReading] = field(default_factory=list)
-    # the heading block read again at a higher resolution (``Page.heading``), as a page of
-    # its own: its offsets are into its own text, its words' boxes in this page's pixels
-    heading: PageText | None = None
 
     @classmethod
-    def from_page(cls, page: Page, lazy: LazyWords | None = None) -> PageText:
+    def from_page(cls, page: Page, lazy: LazyPages | None = None) -> PageText:
         text = unicodedata.normalize("NFC", page.text or "")
-        held = ([], []) if lazy is not None else _place(page.words)
+        held = OcrDetail() if lazy is not None else OcrDetail.of(page)
         repaired = _repaired(page) if page.route != PageRoute.OCR else []
-        heading = None
-        if page.heading is not None and page.heading.text.strip():
-            head = unicodedata.normalize("NFC", page.heading.text)
-            heading = cls(page.number, head, fold(head), held=_place(page.heading.words))
-        return cls(
-            page.number,
-            text,
-            fold(text),
-            list(page.hand_digits),
-            held,
-            lazy,
-            repaired,
-            list(page.line_readings),
-            heading,
-        )
+        return cls(page.number, text, fold(text), held, lazy, repaired)
 
-    def _placed(self) -> _Placed:
-        return self.lazy.placed(self.number) if self.lazy is not None else self.held
+    def _ocr(self) -> OcrDetail:
+        return self.lazy.detail(self.number) if self.lazy is not None else self.held
 
     @property
     def words(self) -> list[Word]:
         """The page's OCR words that stand in its text, in text order."""
-        return self._placed()[1]
+        return self._ocr().placed[1]
+
+    @property
+    def hand_digits(self) -> list[DigitReading]:
+        return self._ocr().hand_digits
+
+    @property
+    def line_readings(self) -> list[LineReading]:
+        return self._ocr().line_readings
+
+    @property
+    def heading(self) -> PageText | None:
+        return self._ocr().heading
 
     def words_in(self, start: int, end: int) -> list[Word]:
         """The OCR words overlapping [start, end)."""
-        starts, words = self._placed()
+        starts, words = self._ocr().placed
         if not words:
             return []
         i = max(bisect.bisect_right(starts, start) - 1, 0)

@@ -3,8 +3,8 @@
 A scanned page's OCR words (boxes, confidences) weigh about a hundred times its text;
 held for every page until the document is stored, they made the runner's memory grow
 with the page count. Each finished page is appended here instead; the document keeps
-its pages' text (not their text before repair), extraction fetches words page by page
-(``words``), and storage reads
+its pages' text (not their text before repair, their words or their second readings),
+extraction fetches the rest page by page (``page``), and storage reads
 the pages back one at a time (``stored``) and writes one row a page (migration 0020).
 
 The spool is scratch: the document is stored from it in one transaction, and a crash
@@ -24,11 +24,14 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
-from schemas import Page, Word
+from schemas import Page
 
 log = logging.getLogger(__name__)
 
 SPOOL_DIR = "spool"
+# what a spooled page in memory goes without (lists left empty, the others None)
+_LISTS = ("words", "hand_digits", "line_readings")
+_LEFT_OUT = (*_LISTS, "original_text", "heading")
 
 
 class PageSpool:
@@ -43,28 +46,28 @@ class PageSpool:
         self._offsets: dict[int, int] = {}
 
     def add(self, page: Page) -> Page:
-        """Write the page out; return it without what only its stored row needs (what
-        memory keeps): its OCR words, fetched back by :meth:`words`, and its text before
-        repair, which nothing reads until storage takes the page from this file. A long
-        scan's tone-checked pages keep ~1,600 characters of it each: ~0.9 MB at 288
-        pages, held until the document is stored (issue #22)."""
+        """Write the page out; return it with only what extraction reads of every page
+        (its text, route and repairs): memory keeps that. Its OCR words and second readings
+        (lines read alone, the heading block, the header's digits: ~3 KB of JSON a page,
+        ~6 MB as objects at 288 pages) are fetched back by :meth:`page` when needed; its
+        text before repair only its stored row needs (issue #22)."""
         assert self._file is not None, "a closed spool takes no pages"
         self._offsets[page.number] = self._file.tell()
         self._file.write(page.model_dump_json().encode() + b"\n")
-        if not page.words and page.original_text is None:
+        if not any(getattr(page, k) for k in _LEFT_OUT):
             return page
-        return page.model_copy(update={"words": [], "original_text": None})
+        return page.model_copy(update={k: [] if k in _LISTS else None for k in _LEFT_OUT})
 
-    def words(self, number: int) -> list[Word]:
-        """One page's OCR words, read back from disk."""
+    def page(self, number: int) -> Page | None:
+        """One page as it was added (OCR words and all), read back from disk."""
         offset = self._offsets.get(number)
         if offset is None:
-            return []
+            return None
         if self._file is not None:
             self._file.flush()
         with self.path.open("rb") as f:
             f.seek(offset)
-            return Page.model_validate_json(f.readline()).words
+            return Page.model_validate_json(f.readline())
 
     def stored(self) -> StoredPages:
         """The pages in their stored form, for storage: read from the file when iterated."""

@@ -288,7 +288,7 @@ class Pipeline:
             return Outcome(pending.path, error=SohoaError(ErrorKind.INTERNAL, msg))
         heaptrim.release()  # the pages' OCR results, parsed and spooled, are garbage now
         document = Document(source=intake.source, pages=pages, metadata=intake.metadata)
-        record = self.extract(document, spool.words if spool is not None else None)
+        record = self.extract(document, spool.page if spool is not None else None)
         if intake.source.mime == "application/pdf":
             try:
                 record.signatures += pdfsig.read_signatures(pending.path)
@@ -298,13 +298,14 @@ class Pipeline:
         stored = spool.stored() if spool is not None else None
         return Outcome(pending.path, document, record, stored_pages=stored)
 
-    def extract(self, document: Document, words: extract.WordSource | None = None) -> Record:
-        """Build the record and state which versions of which stages made it. ``words``:
-        the pages' OCR words when the document's pages do not hold them (spooled)."""
+    def extract(self, document: Document, ocr_pages: extract.PageSource | None = None) -> Record:
+        """Build the record and state which versions of which stages made it. ``ocr_pages``:
+        the pages with their OCR words and second readings when the document's pages do
+        not hold them (spooled)."""
         codes.load_archive_codes(self.settings.models_dir)  # the archive's own key codes
         names.load_known_names(self.settings.models_dir)  # signers a person checked
         numbering.load_archive_numbers(self.settings.models_dir)  # the issuers' series
-        record = extract.build_record(document, words)
+        record = extract.build_record(document, ocr_pages)
         prov = record.provenance
         prov.pipeline_version = PIPELINE_VERSION
         prov.extractor_version = extract.EXTRACTOR_VERSION

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from schemas import Box, Page, PageRoute, Word
+from schemas import Box, HeadingReading, LineReading, Page, PageRoute, Word
 from service import readmodel
 from service.batches import intake
 from service.batches.queue import ItemState
@@ -37,12 +37,20 @@ def test_spool_keeps_words_on_disk(tmp_path: Path) -> None:
     spool = PageSpool(tmp_path, "a" * 64)
     pages = [_page(1, 3), _page(2, 0), _page(3, 5)]
     pages[0] = pages[0].model_copy(update={"original_text": "Quyet0 Quyet1 Quyet2"})
+    box = Box(x0=0, y0=0, x1=9, y1=1)
+    pages[2] = pages[2].model_copy(  # second readings: memory goes without them too
+        update={
+            "line_readings": [LineReading(box=box, words=pages[2].words[:2], model="t")],
+            "heading": HeadingReading(box=box, dpi=400, text="Quyết0", words=pages[2].words[:1]),
+        }
+    )
     light = [spool.add(p) for p in pages]
     assert [p.words for p in light] == [[], [], []]
+    assert (light[2].line_readings, light[2].heading) == ([], None)
     assert [p.text for p in light] == [p.text for p in pages]
     assert [p.original_text for p in light] == [None, None, None]  # only its row needs it
     assert light[1] is pages[1]  # nothing to leave out: the page itself, no copy
-    assert spool.words(3) == pages[2].words and spool.words(2) == [] and spool.words(9) == []
+    assert spool.page(3) == pages[2] and spool.page(9) is None  # read back whole
     stored = spool.stored()
     unspooled = [repo.stored_page(p) for p in pages]
     assert list(stored) == unspooled  # what an unspooled document stores, page for page
@@ -69,9 +77,10 @@ def test_pages_are_spooled_as_they_finish(data_dir: Path) -> None:
         env.close()
     assert lines_seen == [1, 2]
     document, record = out.result()
-    assert all(not p.words for p in document.pages)
+    assert all(not p.words and not p.line_readings and p.heading is None for p in document.pages)
     full, full_record = whole.result()
-    assert any(p.words for p in full.pages)
+    assert any(p.words for p in full.pages) and full.pages[0].heading is not None
+    assert any(p.line_readings for p in full.pages) and full.pages[0].hand_digits
     assert record == full_record  # extraction read the same words back from the spool
     assert out.stored_pages is not None
     assert list(out.stored_pages) == [repo.stored_page(p) for p in full.pages]
