@@ -105,6 +105,21 @@ def test_layout_ends_the_title_at_a_blank_lines_gap() -> None:
     )
 
 
+def test_layout_keeps_a_title_set_at_a_looser_line_spacing() -> None:
+    """Line spacing varies (single, 1.15, an exact 17 pt): a word box is the letters, not
+    the line, so a title line 1.7 of its words' height under the other still continues it
+    (a synthetic công văn's "V/v … Ban Chỉ / đạo" was cut at 1.65). A blank line at single
+    spacing (2.4 heights) still ends it."""
+    rows = [
+        ("BÁO CÁO", 1100, 500),
+        centred("Về việc kiện toàn Ban Chỉ", 560),
+        centred("đạo", 628),
+    ]
+    assert build_record(laid_out(HEAD, rows)).doc.title == "Về việc kiện toàn Ban Chỉ đạo"
+    rows[2] = centred("đạo", 656)
+    assert build_record(laid_out(HEAD, rows)).doc.title == "Về việc kiện toàn Ban Chỉ"
+
+
 def test_marks_the_body_disputes_make_the_title_suspect() -> None:
     body = (
         "QUYẾT ĐỊNH\nVề việc xếp lương đôi với bà Lê Thị Lan\n"
