@@ -172,6 +172,9 @@ def _header(pages: list[PageText], signed_on: str | None) -> DocHeader:
         header.detail[name] = detail
         if f.value is not None:
             setattr(header, name, f.value)
+    for name in fields.unread:  # its line is on the page: empty is a failed reading
+        if getattr(header, name) is None:
+            header.detail.setdefault(name, FieldDetail()).flags.append("missing")
     return header
 
 

@@ -156,3 +156,19 @@ def test_a_place_the_gazetteer_does_not_hold_is_doubtful(
     assert h.place == place
     assert ("doubtful" in h.detail["place"].flags) is bool(flags)
     assert h.detail["place"].needs_review is bool(flags)
+
+
+@pytest.mark.parametrize("line", ["Số: 1337 7C1-5N", "Số: 05 CT-UBND", "Số: 12 BC HKH"])
+def test_a_number_line_read_past_parsing_leaves_the_number_flagged_missing(line: str) -> None:
+    """A seal or stamp over the symbol: the page shows a number, none was read. Empty and
+    unflagged would pass for a document without a number."""
+    h = build_record(doc(HEADER.replace("Số: 12/BC-HKH", line) + END)).doc
+    assert h.number is None
+    assert h.detail["number"].flags == ["missing"] and h.detail["number"].needs_review
+
+
+def test_a_header_without_a_number_line_or_with_its_number_read_flags_nothing() -> None:
+    h = build_record(doc(HEADER.replace("Số: 12/BC-HKH", "") + END)).doc
+    assert h.number is None and "number" not in h.detail  # no line: nothing failed
+    h = build_record(doc(HEADER + END)).doc
+    assert (h.number, h.detail["number"].flags) == ("12/BC-HKH", [])

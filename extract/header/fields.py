@@ -44,6 +44,9 @@ class HeaderResult:
     signer: HeaderField | None = None
     signer_title: HeaderField | None = None
     recipients: HeaderField | None = None
+    # fields whose line the page shows but whose value was not read ("Số: 1337 7C1-5N", a
+    # seal over the symbol): left empty, they are flagged ``missing``, not silently absent
+    unread: list[str] = field(default_factory=list)
 
     def get(self, name: str) -> HeaderField | None:
         """The field by name (``None`` when absent or unknown): the record builds by name."""
@@ -51,4 +54,4 @@ class HeaderResult:
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
+        return tuple(f.name for f in fields(cls) if f.name != "unread")

@@ -107,6 +107,8 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
         read_issuer(page.number, left, out)
         if number_unread and out.issuer and "doubtful" not in out.issuer.flags:
             out.issuer.flags.append("doubtful")  # the line under it was damaged past reading
+    if number_unread and out.number is None:
+        out.unread.append("number")  # the digits' second reading may still give it
     _type_from_number(out)
 
 
