@@ -172,3 +172,18 @@ def test_a_header_without_a_number_line_or_with_its_number_read_flags_nothing() 
     assert h.number is None and "number" not in h.detail  # no line: nothing failed
     h = build_record(doc(HEADER + END)).doc
     assert (h.number, h.detail["number"].flags) == ("12/BC-HKH", [])
+
+
+@pytest.mark.parametrize("title", [".CHÁNH VĂN PHÒNG", "_—— TRƯỞNG BAN", "'KT. CHỦ TỊCH"])
+def test_marks_before_the_signers_title_are_specks_not_its(title: str) -> None:
+    """A speck or a seal's stroke read as marks before the title ('.CHÁNH VĂN PHÒNG'): the
+    title was not recognised, and the name under it, alone on its line, was lost with it."""
+    end = f"Nơi nhận:    {title}\n- Như trên;\n- Lưu: VT.\n\nLê Xuân Hải\n"
+    h = build_record(doc(HEADER + end)).doc
+    assert (h.signer_title, h.signer) == (title.lstrip(".'_— "), "Lê Xuân Hải")
+
+
+def test_a_recipients_bullet_line_in_capitals_is_no_signers_title() -> None:
+    end = "Nơi nhận:\n- CHỦ TỊCH UBND TỈNH;\n- Lưu: VT.\n"
+    h = build_record(doc(HEADER + end)).doc
+    assert h.signer_title is None and "CHỦ TỊCH UBND TỈNH" in (h.recipients or [])

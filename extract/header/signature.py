@@ -37,7 +37,12 @@ for _w in _TITLE_WORDS_LIST.split(" "):
 # only folds with one spelling can be restored (THƯ and THỦ both fold to "thu")
 _TITLE_VOCAB = {k: next(iter(v)) for k, v in _TITLE_FORMS.items() if len(v) == 1}
 _TITLE_KNOWN = {w for forms in _TITLE_FORMS.values() for w in forms}
-_LEAD_TITLE = re.compile(rf"^\s*((?:{_SIGN_FOR}\.?\s*)?(?:[A-ZÀ-ỸĐ]{{2,}}[ \t]*)+)")
+# a title opening a column piece; specks or a seal's strokes read as marks before it
+# (".CHÁNH VĂN PHÒNG", "_—— TRƯỞNG BAN") are not its, but a list's bullet ("- ", "+ ") is
+# a recipient's line
+_LEAD_TITLE = re.compile(
+    rf"^\s*(?:[._—–~¬'\"`,:;|*]+\s*)?((?:{_SIGN_FOR}\.?\s*)?(?:[A-ZÀ-ỸĐ]{{2,}}[ \t]*)+)"
+)
 _JUNK_TAIL = re.compile(r"(?:\s+(?:\S|[^\w\s]+))+\s*$")
 
 
