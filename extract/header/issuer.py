@@ -41,8 +41,16 @@ _ORG_PHRASES = {
 }
 # The bodies the key lexicon names (codes.json's issuers and the key parser's table), in
 # their own spelling: "SỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG" is "Sở Tài nguyên và Môi trường".
+# Keyed without dashes: the heading's column cut drops a dash ending a wrapped line
+# ("SỞ LAO ĐỘNG -" / "THƯƠNG BINH VÀ XÃ" / "HỘI"), and OCR reads one as a speck or not at all.
+
+
+def _body_key(text: str) -> str:
+    return " ".join(re.sub(r"[-–—]", " ", org_key(fold(text))).split())
+
+
 _KNOWN_BODIES = {
-    fold(name): name for name in [*default_lexicon().names.values(), *ISSUER_CODES.values()]
+    _body_key(name): name for name in [*default_lexicon().names.values(), *ISSUER_CODES.values()]
 }
 # Locality words that are also the fold of common words of a body's name ("XÃ HỘI",
 # "QUẢN LÝ", "QUÂN SỰ", "ĐỊA PHƯƠNG"): a locality only when a place name follows.
@@ -128,7 +136,7 @@ def _known_head(words: list[str], out: list[str]) -> int:
     own spelling ("HỘI LIÊN HIỆP PHỤ NỮ TỈNH ..." -> "Hội Liên hiệp Phụ nữ"); how many
     words it took (0: none)."""
     for n in range(len(words), 0, -1):
-        known = _KNOWN_BODIES.get(org_key(fold(" ".join(words[:n]))))
+        known = _KNOWN_BODIES.get(_body_key(" ".join(words[:n])))
         if known:
             out.append(known)
             return n
@@ -235,7 +243,7 @@ def _opens_with_kind(text: str) -> bool:
 def _opens_known(text: str) -> bool:
     """Whether ``text`` is a known body's whole name (``_KNOWN_BODIES``), as two heading
     lines that one long name wraps over."""
-    return org_key(fold(" ".join(text.split()))) in _KNOWN_BODIES
+    return _body_key(text) in _KNOWN_BODIES
 
 
 def read_issuer(page: int, left: list[tuple[int, str]], out: HeaderResult) -> None:
