@@ -356,6 +356,21 @@ def _state_retyped(written: str, lex: Lexicon) -> KeyParts | None:
     return parse_key(f"{m.group(1)}/{m.group(2) or ''}{cands[0]}-{issuer}")
 
 
+def typed_as(written: str, type_code: str, lex: Lexicon | None = None) -> KeyParts | None:
+    """``793/TTTr-PTK`` under the heading TỜ TRÌNH: a type part that is no code, one OCR
+    confusion from ``type_code`` (the code of the type the document's own heading names,
+    read apart in larger print), is that code. Unlike :func:`retyped`, the issuer need not
+    be known: the heading is the context. A part the lexicon knows is never touched."""
+    lex = lex or default_lexicon()
+    m = _STATE_FORM.fullmatch(re.sub(r"\s+", "", written))
+    if not m or m.group(3).count("-") < 1:
+        return None
+    part, issuer = m.group(3).split("-", 1)
+    if lex.knows(part, "type") or lex.knows(part) or fold(type_code) not in confusions(part):
+        return None
+    return parse_key(f"{m.group(1)}/{m.group(2) or ''}{type_code}-{issuer}")
+
+
 def reissued(written: str, lex: Lexicon | None = None) -> KeyParts | None:
     """A key the parser refuses for its damaged issuer (``6717/U8ND-NC``, ``2105/UBNlD-NC``,
     ``4039/5TC-HCSN``, ``01/KH-8CĐ``), issuer repaired: only when the part shows damage (a

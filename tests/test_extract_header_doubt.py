@@ -187,3 +187,43 @@ def test_a_recipients_bullet_line_in_capitals_is_no_signers_title() -> None:
     end = "Nơi nhận:\n- CHỦ TỊCH UBND TỈNH;\n- Lưu: VT.\n"
     h = build_record(doc(HEADER + end)).doc
     assert h.signer_title is None and "CHỦ TỊCH UBND TỈNH" in (h.recipients or [])
+
+
+def test_a_known_bodys_name_wrapped_after_its_dash_is_one_body() -> None:
+    """The column cut drops a dash that ends a wrapped heading line: "SỞ LAO ĐỘNG -" /
+    "THƯƠNG BINH VÀ XÃ" / "HỘI" is one known body (not "Hội" under a parent named
+    "Sở Lao động thương binh và xã", silently). Known names match with or without dashes."""
+    head = (
+        "UBND TỈNH HÀ GIANG    CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "SỞ LAO ĐỘNG -    Độc lập - Tự do - Hạnh phúc\nTHƯƠNG BINH VÀ XÃ\nHỘI\n"
+        "Số: 27/BC-SLĐTBXH    Hà Giang, ngày 24 tháng 7 năm 2018\nBÁO CÁO\nKết quả năm 2018\n"
+    )
+    h = build_record(doc(head + END)).doc
+    assert (h.issuer, h.parent_issuer) == (
+        "Sở Lao động - Thương binh và Xã hội",
+        "UBND tỉnh Hà Giang",
+    )
+    other = head.replace("SỞ LAO ĐỘNG -    Độc", "TRUNG TÂM DỊCH VỤ    Độc").replace(
+        "THƯƠNG BINH VÀ XÃ\nHỘI\n", "VIỆC LÀM\n"
+    )
+    h = build_record(doc(other + END)).doc  # a name the lexicon lacks is read as printed
+    assert (h.issuer, h.parent_issuer) == ("Trung tâm dịch vụ việc làm", "UBND tỉnh Hà Giang")
+
+
+@pytest.mark.parametrize(
+    ("line", "heading", "number", "flags"),
+    [
+        ("Số: 793/TTTr-PTK", "TỜ TRÌNH", "793/TTr-PTK", ["key_repaired", "unknown_code"]),
+        ("Số: 1/TIr-SNP", "TỜ TRÌNH", "1/TTr-SNP", ["key_repaired", "unknown_code"]),
+        ("Số: 793/TTTr-PTK", "BÁO CÁO", None, ["uncertain_digits"]),  # not BC's code: unread
+        ("Số: 12/KH-PTK", "TỜ TRÌNH", "12/KH-PTK", ["unknown_code", "fields_disagree"]),
+    ],
+)
+def test_a_refused_symbol_one_confusion_from_its_headings_code_takes_it(
+    line: str, heading: str, number: str | None, flags: list[str]
+) -> None:
+    """The type heading, read apart in larger print, names the type code the number's
+    symbol should carry: "793/TTTr-PTK" under TỜ TRÌNH is 793/TTr-PTK, flagged."""
+    text = HEADER.replace("Số: 12/BC-HKH", line).replace("BÁO CÁO", heading)
+    h = build_record(doc(text + END)).doc
+    assert (h.number, h.detail["number"].flags) == (number, flags)

@@ -19,7 +19,7 @@ from extract.header.issuer import opens_a_body, read_issuer
 from extract.header.lines import DATE_LINE, PLACE, Line, cut_right, is_upper, org_key
 from extract.header.title import TYPE_NAMES, type_title
 from extract.text import PageText
-from normalize.codes import KEY_REPAIRED, retyped
+from normalize.codes import KEY_REPAIRED, retyped, typed_as
 from normalize.keys import TYPE_CODES, canonical_key, parse_key
 
 log = logging.getLogger(__name__)
@@ -109,7 +109,29 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
             out.issuer.flags.append("doubtful")  # the line under it was damaged past reading
     if number_unread and out.number is None:
         out.unread.append("number")  # the digits' second reading may still give it
+    _number_by_type(page, out)
     _type_from_number(out)
+
+
+_CODE_OF_TYPE = {  # a type of one code only (Quy định has two)
+    name: code for code, name in TYPE_CODES.items() if list(TYPE_CODES.values()).count(name) == 1
+}
+
+
+def _number_by_type(page: PageText, out: HeaderResult) -> None:
+    """A number whose symbol the reader refused ("793/TTTr-PTK"), its type part one OCR
+    confusion from the code of the type heading under it (TỜ TRÌNH: TTr): that key,
+    flagged ``key_repaired``, unless its digits are doubtful."""
+    n, kind = out.number, out.doc_type
+    if n is None or n.value is not None or kind is None or n.page != page.number:
+        return
+    code = _CODE_OF_TYPE.get(str(kind.value))
+    m = re.search(r"(\d{1,5})\s*/", page.text[n.start : n.end])
+    if code is None or m is None or doubtful_digits(page, n.start + m.start(1), n.start + m.end(1)):
+        return
+    parts = typed_as(page.text[n.start + m.start(1) : n.end], code)
+    if parts is not None:
+        n.value, n.symbol, n.flags = parts.key, parts.key.split("/", 1)[1], [KEY_REPAIRED]
 
 
 def _type_from_number(out: HeaderResult) -> None:
