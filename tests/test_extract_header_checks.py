@@ -190,17 +190,21 @@ def test_number_codes_checked(number: str, heading: str, flagged: bool) -> None:
 
 
 @pytest.mark.parametrize(
-    ("number", "read", "flags"),
+    ("number", "heading", "read", "flags"),
     [
         # a stroke read for the T of a type code: the one type the issuer issues, flagged
-        ("12/TIr-UBND", "12/TTr-UBND", ["key_repaired"]),
-        ("12/TTr-UBND", "12/TTr-UBND", []),
-        # an issuer nobody knows: no type guessed; the digits' reading stays unsure
-        ("12/TIr-XYZ", None, ["uncertain_digits"]),
+        ("12/TIr-UBND", "TỜ TRÌNH", "12/TTr-UBND", ["key_repaired"]),
+        ("12/TTr-UBND", "TỜ TRÌNH", "12/TTr-UBND", []),
+        # an issuer nobody knows: the type heading under the number names the code
+        ("12/TIr-XYZ", "TỜ TRÌNH", "12/TTr-XYZ", ["key_repaired", "unknown_code"]),
+        # ... and without it no type is guessed; the digits' reading stays unsure
+        ("12/TIr-XYZ", "BÁO CÁO", None, ["uncertain_digits"]),
     ],
 )
-def test_a_numbers_damaged_type_code(number: str, read: str | None, flags: list[str]) -> None:
-    text = TOP.format(number=number, year=2024, heading="TỜ TRÌNH")
+def test_a_numbers_damaged_type_code(
+    number: str, heading: str, read: str | None, flags: list[str]
+) -> None:
+    text = TOP.format(number=number, year=2024, heading=heading)
     page = Page(number=1, text=text, route=PageRoute.TEXT_FILE)
     doc = Document(
         source=Source(file="t", sha256="0" * 64, pages=1, kind=SourceKind.TEXT), pages=[page]
