@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from extract.dates import date_at, iso
 from extract.laws import find_laws
@@ -696,6 +697,7 @@ def check_keys(
         for seg in (h.parts.issuer_code or "").split("-")
     )
     for h in hits:
+        _retype_untyped(h, lex)
         if h.parts is not None:
             ctx = CodeContext(h.parts.type_code, h.parts.party, attested, text)
             _check_parts(h, ctx, lex)
@@ -717,6 +719,22 @@ def _retype_by_name(hits: list[CiteHit]) -> None:
         named = KeyParts(p.number, p.year, h.named, p.issuer_code, p.party)
         if named.key in attested:
             _set_parts(h, named, KEY_REPAIRED)
+
+
+def _retype_untyped(h: CiteHit, lex: Lexicon) -> None:
+    """``Tờ trình số 589/TTT-CP``: a key read without a type code whose first part is one
+    character off the code its type word names (TTr), before an issuer that issues that
+    type, is that type's key with its code misread (flagged). A letter's key (công văn,
+    ``45/SNV-VP``) has no type code to miss, and a first part farther off stays as read."""
+    p, named = h.parts, h.named
+    segs = (p.issuer_code or "").split("-") if p is not None else []
+    if p is None or p.type_code is not None or p.party or named in (None, "CV") or len(segs) < 2:
+        return
+    assert named is not None
+    first, issuer = fold(segs[0]), segs[1]
+    near = len(first) >= 2 and Levenshtein.distance(first, fold(named)) == 1
+    if near and lex.knows(issuer) and lex.fits(named, issuer, False):
+        _set_parts(h, KeyParts(p.number, p.year, named, "-".join(segs[1:]), False), KEY_REPAIRED)
 
 
 def _clean(h: CiteHit, lex: Lexicon) -> bool:

@@ -301,12 +301,29 @@ def repair_part(
         pick = attested[0]
     elif len(fitting) == 1 and not attested and role != "unit":
         pick = fitting[0]
+    elif not fitting and (inserted := _inserted(seg, role, lex, ctx)) is not None:
+        pick = inserted
     if pick is not None:
         log.debug("key part %r repaired to %r", seg, pick)
         return pick, KEY_REPAIRED
     if role == "unit" and not cands and not _LOOKS_DAMAGED.search(seg):
         return seg, None
     return seg, UNKNOWN_CODE
+
+
+def _inserted(seg: str, role: str, lex: Lexicon, ctx: CodeContext) -> str | None:
+    """The one code the document writes cleanly elsewhere, or names in full, that ``seg``
+    is with one character more (``TTEg`` beside ``TTg`` or "Thủ tướng Chính phủ": a speck
+    read as a letter inside it), or None. Only such a code, not any in the lexicon: a glyph
+    OCR adds may be any letter, so the lexicon alone offers too many codes one deletion off."""
+    f, pool = fold(seg), lex.folded[role]
+    if len(f) < 3:
+        return None
+    shorter = {f[:i] + f[i + 1 :] for i in range(len(f))}
+    found = {pool[d] for d in shorter if d in pool}
+    found = {c for c in found if fold(c) in ctx.attested or _named(c, lex, ctx)}
+    fitting = [c for c in found if _fits(c, role, lex, ctx)]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def _bare(code: str) -> str:
