@@ -16,8 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 from extract.dates import find_dates, iso
-from normalize.codes import digit_slip
-from normalize.laws import Law, catalogue, closest_name, law_key, match_law
+from normalize.laws import Law, catalogue, closest_name, law_key, match_law, near_year
 
 __all__ = ["LawMention", "find_laws"]
 
@@ -156,6 +155,8 @@ def _catalogued(
     flags = (["law_fuzzy"] if match.fuzzy or at != name_start else []) + (
         [] if match.year_fits else ["law_year_mismatch"]
     )
+    if not match.year_fits and date is not None:  # the law's day, its year misread
+        date = iso(match.law.year, int(date[5:7]), int(date[8:10])) or date
     if flags:
         log.debug("law %r read as %s (%s)", text[start:end], match.key, ", ".join(flags))
     return LawMention(
@@ -190,10 +191,10 @@ def _when(folded: str, end: int) -> tuple[int, str | None, int, list[str]] | Non
 
 def _another_law(law: Law, year: int) -> bool:
     """Whether a mention of ``law``'s name printed with ``year`` cites another law of that
-    name: no catalogue law of the name has a year one OCR digit confusion from it (2013
-    read 2018 is the 2013 law misread; 2005 is a law of 2005)."""
+    name: no catalogue law of the name has a year near it (:func:`near_year`: 2013 read
+    2018 is the 2013 law misread; 2005 is a law of 2005)."""
     same = [other for other in catalogue() if (other.head, other.name) == (law.head, law.name)]
-    return not any(digit_slip(str(other.year), str(year), consecutive=True) for other in same)
+    return not any(near_year(other.year, year) for other in same)
 
 
 def _printed(text: str, folded: str, head: str, start: int, name_start: int) -> LawMention | None:

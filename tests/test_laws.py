@@ -471,3 +471,29 @@ def test_a_damaged_date_after_a_name(text: str, key: str, iso: str, flags: list[
 )
 def test_no_damaged_date_no_law(text: str) -> None:
     assert laws_in(text) == []
+
+
+def test_a_year_one_off_picks_among_laws_of_one_name_and_the_date_takes_it() -> None:
+    """1994 read 1993 on a faded scan: of the 1994 and 2003 laws of this name the 1994 one,
+    its year and the date's flagged (the key's year is the catalogue's)."""
+    text = (
+        "- Căn cứ Luật Tổ chức HDND và UBND các cấp đã được Quốc hội Nước\n"
+        "CHXHCN Việt Nam thông qua ngày 21/6/1993."
+    )
+    assert laws_in(text) == [
+        (
+            "Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân 1994",
+            "1994-06-21",
+            ["law_fuzzy", "law_year_mismatch"],
+        )
+    ]
+    m = match_law("Tiếp công dân", 2014)  # one law of the name, a year off: it, flagged
+    assert m is not None and m.key == "Luật Tiếp công dân 2013" and not m.year_fits
+
+
+@pytest.mark.parametrize(
+    ("name", "year"), [("Đất đai", 2011), ("Đất đai", 2020), ("Đất đai", None)]
+)
+def test_no_near_year_among_several_laws_gives_no_match(name: str, year: int | None) -> None:
+    # 2011 and 2020 are near none of 1993, 2003, 2013, 2024 (nor two of them): no law picked
+    assert match_law(name, year) is None
