@@ -98,6 +98,13 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _YEAR_STROKE = re.compile(
     r"(?<=\d/)(?:19|20)\d\d(?P<stroke>[lLI|!\]])(?=[ \t]{0,2}/[ \t]{0,2}[A-ZĐÐ])"
 )
+# an 8 OCR read as "§" at the end of a key's number ("số : 8§/CP. ngày 17/8/1994", a faded
+# scan's "88/CP"): read back, and flagged since it is not written so (``_respelt``); a "§"
+# between digits is a speck, dropped as before ("38§9")
+_EIGHT_READ = re.compile(
+    r"(?<![\w/.,§])(?P<num>\d{1,4})§"
+    r"(?=[ \t]{0,2}/[ \t]{0,2}(?:(?:19|20)\d\d[ \t]{0,2}/[ \t]{0,2})?[A-ZĐÐ])"
+)
 # a number's first digits split off by a space ("số 1 2/2021/QĐ-TTg"): after "số" or a
 # type word they are the same number, not a lost digit
 _SPLIT_LEAD = re.compile(r"(?<![\d/])(?P<lead>\d{1,3})[ \t]$")
@@ -230,6 +237,7 @@ def _digits_read(text: str) -> str:
     year that then reads 19xx or 20xx. A stroke glued to a year is blanked: the key is
     then read, and flagged since it is not written so (``_respelt``)."""
     text = _YEAR_STROKE.sub(lambda m: m.group()[:-1] + " ", text)
+    text = _EIGHT_READ.sub(lambda m: m.group("num") + "8", text)
 
     def fix(m: re.Match[str]) -> str:
         num, out = m.group("num"), m.group()

@@ -55,9 +55,10 @@ _SPLIT = (
 # g 9, and O 0, l or I 1 beyond the one letter the forms below allow): "ngày 1S/3/2024",
 # "20/0B/2011", "năm Z006". Only after "ngày", where nothing but a date is written, its
 # year with two real digits; read back, and flagged (``DateHit.confused``) for S, B, Z, g.
-# ("]" and "|": a 1 whose foot or serif OCR lost, "ngày ]7 tháng 5", "tháng 1] năm")
-_LOOKS = "ilosbzg]|"
-_LOOK_DIGITS = str.maketrans(_LOOKS, "110582911")
+# ("]" and "|": a 1 whose foot or serif OCR lost, "ngày ]7 tháng 5", "tháng 1] năm"; "§":
+# a faded 8, "ngày 1§ tháng 01")
+_LOOKS = "ilosbzg]|§"
+_LOOK_DIGITS = str.maketrans(_LOOKS, "1105829118")
 _LC = re.escape(_LOOKS)
 _L = rf"[\d{_LC}]"
 _LDM = rf"(?:\d{_L}?|[{_LC}]\d?)"

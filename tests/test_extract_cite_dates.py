@@ -42,6 +42,7 @@ LOOKALIKE_POS = [
     ("ngày ]7 tháng 5 năm\n2010", "2010-05-17"),  # a 1 that lost its foot: "]"
     ("ngày 22 tháng 1] năm 2006", "2006-11-22"),
     ("ngày 1|/3/2024", "2024-03-11"),
+    ("ngày 1§ tháng 01 năm 1999", "1999-01-18"),  # a faded 8 read "§"
 ]
 
 

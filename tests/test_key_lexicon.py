@@ -529,3 +529,13 @@ def test_an_added_glyph_never_touches_a_known_or_archive_code() -> None:
     lex = LEX.with_extra(["SNVX"])
     text = "UBND tỉnh. Báo cáo số 12/BC-SNVX ngày 1/2/2024 của Sở Nội vụ"
     assert checked(text, lexicon=lex) == [("12/BC-SNVX", [])]
+
+
+def test_an_eight_read_as_a_section_mark_ends_a_number() -> None:
+    """ "số : 8§/CP" on a faded scan is 88/CP: read back and flagged; a "§" between digits
+    or inside an issuer is a speck, dropped as before."""
+    text = "Nghị định của Hội đồng Chính phủ số : 8§/CP. ngày 17/8/1994. số 60/CP. ngày 5/7/1994"
+    assert checked(text) == [("88/CP", [KEY_REPAIRED]), ("60/CP", [])]
+    assert checked("Quyết định số 38§9/QĐ-UBND ngày 05/01/2024") == [("389/QĐ-UBND", [])]
+    assert checked("Kế hoạch số 01/KH-BCĐ38§9QNg ngày 05/01/2024") == [("01/KH-BCĐ389QNg", [])]
+    assert checked("theo § 5 và 12/2021§/QĐ-UBND") == []
