@@ -228,6 +228,14 @@ def _respelt(written: str, key: str) -> bool:
     return plain(written) != plain(key)
 
 
+def _space_glued(written: str, key: str) -> bool:
+    """Whether the parser glued two runs of capitals a space split (``QĐ-UB ND``: UBND):
+    read with the space as a hyphen the key is another, so the gluing is a repair."""
+    spaced = re.sub(r"(?<=[^\W\d_])[ \t]+(?=[A-ZĐ])", "-", written.strip())
+    other = parse_key(spaced) if spaced != written.strip() else None
+    return other is not None and other.key != key
+
+
 _NO_BAR = str.maketrans({"Đ": "D", "Ð": "D", "đ": "d"})
 
 
@@ -355,7 +363,9 @@ def _full_keys(page: PageText) -> list[CiteHit]:
                 if glued and not parts.key.endswith(glued.group()):
                     end -= len(glued.group())
                 written = _STROKE.sub("-", _SPECK.sub("", page.text[start:end]))
-                if KEY_REPAIRED not in flags and _respelt(written, parts.key):
+                if KEY_REPAIRED not in flags and (
+                    _respelt(written, parts.key) or _space_glued(written, parts.key)
+                ):
                     flags.append(KEY_REPAIRED)
                 lead = _split_lead(page, start)
                 if (
