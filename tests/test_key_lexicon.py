@@ -502,6 +502,9 @@ def test_an_untyped_key_far_from_its_word_stays_as_read(text: str, key: str) -> 
             "4/CĐ-TTg",
         ),
         ("UBND tỉnh. Báo cáo số 12/BC-SNVX ngày 1/2/2024 của Sở Nội vụ", "12/BC-SNV"),
+        # one other glyph (the g's tail lost) against the named body, or the clean key
+        ("Quyết định số 12/2021/QĐ-TTE ngày 05/3/2021 của Thủ tướng Chính phủ", "12/2021/QĐ-TTg"),
+        ("các Công điện số 4/CĐ-TTE và 7/CĐ-TTg ngày 17/3/2019", "4/CĐ-TTg"),
     ],
 )
 def test_an_added_glyph_is_dropped_for_an_attested_code(text: str, expected: str) -> None:
@@ -512,6 +515,7 @@ def test_an_added_glyph_is_dropped_for_an_attested_code(text: str, expected: str
     "text",
     [  # neither written cleanly nor named: one deletion off many codes, kept and flagged
         "Công điện số 4/CĐ-TTEg ngày 17/3/2019",
+        "Quyết định số 12/2021/QĐ-TTE ngày 05/3/2021",
         "UBND tỉnh. Báo cáo số 12/BC-SNVX ngày 1/2/2024 và Báo cáo số 13/BC-SNX ngày 1/2/2024",
     ],
 )
