@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from extract.dates import date_at, iso
 from extract.laws import find_laws
@@ -96,6 +97,13 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 # a speck or the slash's foot, never a letter of the key (the year is four digits)
 _YEAR_STROKE = re.compile(
     r"(?<=\d/)(?:19|20)\d\d(?P<stroke>[lLI|!\]])(?=[ \t]{0,2}/[ \t]{0,2}[A-ZĐÐ])"
+)
+# an 8 OCR read as "§" at the end of a key's number ("số : 8§/CP. ngày 17/8/1994", a faded
+# scan's "88/CP"): read back, and flagged since it is not written so (``_respelt``); a "§"
+# between digits is a speck, dropped as before ("38§9")
+_EIGHT_READ = re.compile(
+    r"(?<![\w/.,§])(?P<num>\d{1,4})§"
+    r"(?=[ \t]{0,2}/[ \t]{0,2}(?:(?:19|20)\d\d[ \t]{0,2}/[ \t]{0,2})?[A-ZĐÐ])"
 )
 # a number's first digits split off by a space ("số 1 2/2021/QĐ-TTg"): after "số" or a
 # type word they are the same number, not a lost digit
@@ -220,6 +228,14 @@ def _respelt(written: str, key: str) -> bool:
     return plain(written) != plain(key)
 
 
+def _space_glued(written: str, key: str) -> bool:
+    """Whether the parser glued two runs of capitals a space split (``QĐ-UB ND``: UBND):
+    read with the space as a hyphen the key is another, so the gluing is a repair."""
+    spaced = re.sub(r"(?<=[^\W\d_])[ \t]+(?=[A-ZĐ])", "-", written.strip())
+    other = parse_key(spaced) if spaced != written.strip() else None
+    return other is not None and other.key != key
+
+
 _NO_BAR = str.maketrans({"Đ": "D", "Ð": "D", "đ": "d"})
 
 
@@ -229,6 +245,7 @@ def _digits_read(text: str) -> str:
     year that then reads 19xx or 20xx. A stroke glued to a year is blanked: the key is
     then read, and flagged since it is not written so (``_respelt``)."""
     text = _YEAR_STROKE.sub(lambda m: m.group()[:-1] + " ", text)
+    text = _EIGHT_READ.sub(lambda m: m.group("num") + "8", text)
 
     def fix(m: re.Match[str]) -> str:
         num, out = m.group("num"), m.group()
@@ -346,7 +363,9 @@ def _full_keys(page: PageText) -> list[CiteHit]:
                 if glued and not parts.key.endswith(glued.group()):
                     end -= len(glued.group())
                 written = _STROKE.sub("-", _SPECK.sub("", page.text[start:end]))
-                if KEY_REPAIRED not in flags and _respelt(written, parts.key):
+                if KEY_REPAIRED not in flags and (
+                    _respelt(written, parts.key) or _space_glued(written, parts.key)
+                ):
                     flags.append(KEY_REPAIRED)
                 lead = _split_lead(page, start)
                 if (
@@ -696,6 +715,7 @@ def check_keys(
         for seg in (h.parts.issuer_code or "").split("-")
     )
     for h in hits:
+        _retype_untyped(h, lex)
         if h.parts is not None:
             ctx = CodeContext(h.parts.type_code, h.parts.party, attested, text)
             _check_parts(h, ctx, lex)
@@ -717,6 +737,22 @@ def _retype_by_name(hits: list[CiteHit]) -> None:
         named = KeyParts(p.number, p.year, h.named, p.issuer_code, p.party)
         if named.key in attested:
             _set_parts(h, named, KEY_REPAIRED)
+
+
+def _retype_untyped(h: CiteHit, lex: Lexicon) -> None:
+    """``Tờ trình số 589/TTT-CP``: a key read without a type code whose first part is one
+    character off the code its type word names (TTr), before an issuer that issues that
+    type, is that type's key with its code misread (flagged). A letter's key (công văn,
+    ``45/SNV-VP``) has no type code to miss, and a first part farther off stays as read."""
+    p, named = h.parts, h.named
+    segs = (p.issuer_code or "").split("-") if p is not None else []
+    if p is None or p.type_code is not None or p.party or named in (None, "CV") or len(segs) < 2:
+        return
+    assert named is not None
+    first, issuer = fold(segs[0]), segs[1]
+    near = len(first) >= 2 and Levenshtein.distance(first, fold(named)) == 1
+    if near and lex.knows(issuer) and lex.fits(named, issuer, False):
+        _set_parts(h, KeyParts(p.number, p.year, named, "-".join(segs[1:]), False), KEY_REPAIRED)
 
 
 def _clean(h: CiteHit, lex: Lexicon) -> bool:

@@ -55,11 +55,14 @@ _SPLIT = (
 # g 9, and O 0, l or I 1 beyond the one letter the forms below allow): "ngày 1S/3/2024",
 # "20/0B/2011", "năm Z006". Only after "ngày", where nothing but a date is written, its
 # year with two real digits; read back, and flagged (``DateHit.confused``) for S, B, Z, g.
-_LOOKS = "ilosbzg"
-_LOOK_DIGITS = str.maketrans(_LOOKS, "1105829")
-_L = rf"[\d{_LOOKS}]"
-_LDM = rf"(?:\d{_L}?|[{_LOOKS}]\d?)"
-_LY = rf"(?=(?:[{_LOOKS}]*\d){{2}})[12{_LOOKS}]{_L}{{3}}"
+# ("]" and "|": a 1 whose foot or serif OCR lost, "ngày ]7 tháng 5", "tháng 1] năm"; "§":
+# a faded 8, "ngày 1§ tháng 01")
+_LOOKS = "ilosbzg]|§"
+_LOOK_DIGITS = str.maketrans(_LOOKS, "1105829118")
+_LC = re.escape(_LOOKS)
+_L = rf"[\d{_LC}]"
+_LDM = rf"(?:\d{_L}?|[{_LC}]\d?)"
+_LY = rf"(?=(?:[{_LC}]*\d){{2}})[12{_LC}]{_L}{{3}}"
 _LOOKALIKE = (
     rf"{_NGAY}{_GAP}(?P<d>{_LDM})(?:{_SEP}(?P<s>[/.\-]){_SEP}(?P<m>{_LDM}){_SEP}(?P=s)"
     rf"|{_GAP}{_THANG}{_GAP}(?P<m2>{_LDM}){_GAP}{_NAM}){_SEP}(?P<y>{_LY})(?![\w])"

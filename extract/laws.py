@@ -15,8 +15,8 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from extract.dates import iso
-from normalize.laws import closest_name, law_key, match_law
+from extract.dates import find_dates, iso
+from normalize.laws import Law, catalogue, closest_name, law_key, match_law, near_year
 
 __all__ = ["LawMention", "find_laws"]
 
@@ -48,20 +48,26 @@ _JUNK = re.compile(r"[\d:;.,'\"|!]{1,3}[ \t]*(?=\w)")
 # slash is no year); the line may break anywhere inside the date ("ngày 8" / "tháng 7 năm
 # 2024", "năm" / "2004"), as the page's width decides
 _DATE = (
-    r"(?:ngay[ \t\n]*(?P<d>\d{1,2})[ \t\n]*(?:/|thang)[ \t\n]*(?P<m>\d{1,2})[ \t\n]*"
-    r"(?:/|nam)[ \t\n]*(?P<y1>\d{4})|nam[ \t\n]+(?P<y2>\d{4})"
+    r"(?:ngay[ \t\n]*(?P<d>\d{1,2})[ \t\n]*(?:[/.\-]|thang)[ \t\n]*(?P<m>\d{1,2})[ \t\n]*"
+    r"(?:[/.\-]|nam)[ \t\n]*(?P<y1>\d{4})|nam[ \t\n]+(?P<y2>\d{4})"
     r"|(?<!,)(?<!, )(?P<y3>(?:19|20)\d\d)(?![\d/]))"
 )
+# "Luật Tổ chức HĐND và UBND (sửa đổi) ngày 21/6/1994": the 1990s wrote a law passed anew
+# under an old name with "(sửa đổi)" after it; the mark is no part of the name or the date
+_REVISED = r"(?:[ \t\n]*\([ \t\n]*sua doi(?:,?[ \t\n]*bo sung)?[ \t\n]*\))?"
 # The year of the mention: right after the name, over "đã được Quốc hội ... thông qua"
 # or "của Chủ tịch nước công bố", never over another document or number.
 _WHEN = re.compile(
-    r"[ \t\n]*,?[ \t\n]*(?:(?:(?!luat|nghi dinh|quyet dinh|thong tu|nghi quyet)[^\d;.()]){0,90}?"
+    _REVISED
+    + r"[ \t\n]*,?[ \t\n]*(?:(?:(?!luat|nghi dinh|quyet dinh|thong tu|nghi quyet)[^\d;.()]){0,90}?"
     r"\b(?:thong qua|cong bo|ban hanh)[ \t\n]+)?" + _DATE
 )
 # A name not in the catalogue, as printed up to its date (the rule before the catalogue).
 _PRINTED = re.compile(
     r"(?P<name>(?:(?!\b(?:ngay|nam|da|duoc|hien hanh)\b)[^;.()\d:\"“”]){1,200}?)"
-    r"[ \t\n]*,?[ \t\n]*" + _DATE
+    + _REVISED
+    + r"[ \t\n]*,?[ \t\n]*"
+    + _DATE
 )
 
 
@@ -130,23 +136,65 @@ def _catalogued(
     junk = _JUNK.match(folded, name_start)
     for at in (name_start, junk.end()) if junk else (name_start,):
         end = _name_end(text, folded, at)
-        when = _WHEN.match(folded, end) if end else None
+        when = _when(folded, end) if end else None
         if end is not None and when is not None:
             break
     if end is None or when is None:
         return None
-    year, date = _date_of(when)
+    year, date, stop, confused = when
     match = match_law(text[at:end], year, head)
     if match is None:
         return None
+    if not match.year_fits and _another_law(match.law, year):
+        # "Luật sửa đổi … Luật Thi đua, khen thưởng ngày 14/6/2005" where the catalogue
+        # holds only the 2013 law of that name: a law of the printed year it lacks
+        name = law_key(head, match.law.name, year)
+        flags = ["law_not_in_catalogue"] + (["law_fuzzy"] if match.score < 100.0 else [])
+        log.debug("law %r read as %s, not in the catalogue", text[start:end], name)
+        return LawMention(name, head, date, start, stop, [*flags, *confused])
     flags = (["law_fuzzy"] if match.fuzzy or at != name_start else []) + (
         [] if match.year_fits else ["law_year_mismatch"]
     )
+    if not match.year_fits and date is not None:  # the law's day, its year misread
+        date = iso(match.law.year, int(date[5:7]), int(date[8:10])) or date
     if flags:
         log.debug("law %r read as %s (%s)", text[start:end], match.key, ", ".join(flags))
     return LawMention(
-        match.key, head, date, start, when.end(), flags, [match.number] if match.number else []
+        match.key,
+        head,
+        date,
+        start,
+        stop,
+        [*flags, *confused],
+        [match.number] if match.number else [],
     )
+
+
+# the date after a name that the plain forms above miss: "ngày" and a date OCR damaged
+# ("ngày 22 tháng 07 năm Z008", "nă m 2024", "ngảy 1S/3/2024"), read by the date reader
+_NGAY_NEXT = re.compile(_REVISED + r"[ \t\n]*,?[ \t\n]*(?=nga ?[yv]\b)")
+
+
+def _when(folded: str, end: int) -> tuple[int, str | None, int, list[str]] | None:
+    """The year and date printed after a law's name ending at ``end``, where the mention
+    ends, and ``uncertain_digits`` when a digit was read back from its look-alike letter."""
+    when = _WHEN.match(folded, end)
+    if when is not None:
+        return (*_date_of(when), when.end(), [])
+    ngay = _NGAY_NEXT.match(folded, end)
+    hits = find_dates(folded[ngay.end() : ngay.end() + 40]) if ngay else []
+    if not ngay or not hits or hits[0].start != 0 or hits[0].precision != "day":
+        return None
+    hit = hits[0]
+    return int(hit.value[:4]), hit.value, ngay.end() + hit.end, ["uncertain_digits"] * hit.confused
+
+
+def _another_law(law: Law, year: int) -> bool:
+    """Whether a mention of ``law``'s name printed with ``year`` cites another law of that
+    name: no catalogue law of the name has a year near it (:func:`near_year`: 2013 read
+    2018 is the 2013 law misread; 2005 is a law of 2005)."""
+    same = [other for other in catalogue() if (other.head, other.name) == (law.head, law.name)]
+    return not any(near_year(other.year, year) for other in same)
 
 
 def _printed(text: str, folded: str, head: str, start: int, name_start: int) -> LawMention | None:

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 from normalize.fold import fold
 from normalize.keys import (
     ISSUER_CODES,
@@ -301,12 +303,33 @@ def repair_part(
         pick = attested[0]
     elif len(fitting) == 1 and not attested and role != "unit":
         pick = fitting[0]
+    elif not fitting and (edited := _one_edit(seg, role, lex, ctx)) is not None:
+        pick = edited
     if pick is not None:
         log.debug("key part %r repaired to %r", seg, pick)
         return pick, KEY_REPAIRED
     if role == "unit" and not cands and not _LOOKS_DAMAGED.search(seg):
         return seg, None
     return seg, UNKNOWN_CODE
+
+
+def _one_edit(seg: str, role: str, lex: Lexicon, ctx: CodeContext) -> str | None:
+    """The one code the document writes cleanly elsewhere, or names in full, that ``seg``
+    is one character off: one more (``TTEg`` beside ``TTg`` or "Thủ tướng Chính phủ": a
+    speck read as a letter), one other (``TTE``: the g's tail lost) or one fewer; or None.
+    Only such a code, not any in the lexicon: an added or misread glyph may be any letter,
+    so the lexicon alone offers too many codes one edit away."""
+    f = fold(seg)
+    if len(f) < 3:
+        return None
+    found = {
+        code
+        for folded, code in lex.folded[role].items()
+        if len(folded) >= 3 and Levenshtein.distance(f, folded) == 1
+    }
+    found = {c for c in found if fold(c) in ctx.attested or _named(c, lex, ctx)}
+    fitting = [c for c in found if _fits(c, role, lex, ctx)]
+    return fitting[0] if len(fitting) == 1 else None
 
 
 def _bare(code: str) -> str:

@@ -342,6 +342,8 @@ def parse_key(text: str) -> KeyParts | None:
     s = unicodedata.normalize("NFC", text).translate(_DASHES).strip()
     s = re.sub(r"\s*([-/])\s*", r"\1", s)
     head, slash, tail = s.partition("/")
+    # "QĐ-UB ND": a space OCR put inside an issuer code, glued back
+    tail = _SPLIT_CODE.sub(_glued_code, tail)
     # "1658/QD TTg": a space standing for the hyphen between type and issuer
     tail = re.sub(r"(?<=[A-Za-zĐđ])\s+([A-ZĐ][\wĐđ]*)", _space_as_hyphen, tail)
     if re.search(r"\s", tail):
@@ -349,6 +351,18 @@ def parse_key(text: str) -> KeyParts | None:
     s = re.sub(r"\s+", "", head + slash + tail)
     s = re.sub(r"^(?:s[oốố6ôóòbé]|số)[:.]?", "", s, flags=re.IGNORECASE)
     return _parse_party(s) or _parse_state(s)
+
+
+_SPLIT_CODE = re.compile(r"(?<![\wĐđ])([A-ZĐ]{1,4})[ \t]+([A-ZĐ]{1,4})(?![\wĐđ])")
+
+
+def _glued_code(m: re.Match[str]) -> str:
+    """Two runs of capitals split by a space, glued when together they are a known issuer
+    code and the second alone is none ("UB ND": UBND, not the old UB and a type NĐ); "QĐ
+    UBND", "SNV VP" and "BTV TU" (TU is Tỉnh ủy) are left to the rules after."""
+    whole, second = m.group(1) + m.group(2), m.group(2)
+    known = fold(whole) in _ISSUER_FOLD and fold(second) not in _ISSUER_FOLD
+    return whole if known else m.group()
 
 
 def _space_as_hyphen(m: re.Match[str]) -> str:

@@ -32,6 +32,7 @@ __all__ = [
     "law_keys",
     "match_law",
     "name_fold",
+    "near_year",
 ]
 
 log = logging.getLogger(__name__)
@@ -173,11 +174,25 @@ def match_law(name_text: str, year: int | None, head: str | None = None) -> LawM
     fitting = [law for law in laws if law.year == year]
     if fitting:
         return LawMatch(fitting[0], score, score < 100.0, True)
+    # "Luật Tổ chức HĐND và UBND … ngày 21/6/1993": the 1994 law, its year misread; of the
+    # laws of one name, the one whose year is near the printed one (flagged fuzzy)
+    near = [law for law in laws if year is not None and near_year(law.year, year)]
+    if len(near) == 1:
+        return LawMatch(near[0], score, True, False)
     if len(laws) == 1 and year is not None:
         return LawMatch(laws[0], score, True, False)
     if len(laws) == 1 and year is None:
         return LawMatch(laws[0], score, score < 100.0, True)
     return None
+
+
+def near_year(year: int, printed: int) -> bool:
+    """Whether ``printed`` may be a law's ``year`` misread or misremembered: one OCR digit
+    confusion off (2013 read 2018), or one year off (1994 read 1993 on a faded scan; a law
+    passed late in a year is often named by the next, when it took effect)."""
+    from normalize.codes import digit_slip  # normalize.codes imports this module's users
+
+    return abs(year - printed) == 1 or digit_slip(str(year), str(printed), consecutive=True)
 
 
 def law_key_for_number(number: str) -> str | None:

@@ -39,6 +39,10 @@ LOOKALIKE_POS = [
     ("ngày Z tháng 10 năm 2006", "2006-10-02"),  # a one-letter day between the words
     ("ngày 1Z thảng 11 nâm 2023", "2023-11-12"),  # and the words' marks misread
     ("ngay 0S.11.2006", "2006-11-05"),
+    ("ngày ]7 tháng 5 năm\n2010", "2010-05-17"),  # a 1 that lost its foot: "]"
+    ("ngày 22 tháng 1] năm 2006", "2006-11-22"),
+    ("ngày 1|/3/2024", "2024-03-11"),
+    ("ngày 1§ tháng 01 năm 1999", "1999-01-18"),  # a faded 8 read "§"
 ]
 
 
@@ -55,6 +59,8 @@ LOOKALIKE_NEG = [
     "ngày 1S/3/ZOZ4",  # a year needs two real digits
     "ngày 3l/02/2024",  # 31 February: no such day
     "ngày 15/3/2b24",  # 2824: no year of these documents
+    "ngày ]]/3/2024",  # marks only, no digit: no day
+    "số ]2 ngày 5",  # a bracket outside a date after "ngày" is no digit
 ]
 
 

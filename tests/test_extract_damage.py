@@ -271,6 +271,7 @@ def test_a_type_code_unlike_its_type_word_is_the_key_the_document_writes_whole()
         ("1 2/2021/QĐ-TTg", "12/2021/QĐ-TTg"),  # the first digit split off after "số"
         ("12/2021/QĐ-TT g", "12/2021/QĐ-TTg"),  # the last letter split off
         ("1234/QĐ-UBN D", "1234/QĐ-UBND"),
+        ("1234/QĐ-UB ND", "1234/QĐ-UBND"),  # split inside the code: not the old UB and NĐ
         ("12/2021L/QĐ-TTg", "12/2021/QĐ-TTg"),  # a stroke glued to the year
         ("12/2021l /QĐ-TTg", "12/2021/QĐ-TTg"),
         ("12/2021|/QĐ- TTg", "12/2021/QĐ-TTg"),

@@ -457,3 +457,89 @@ def _record_cites(text: str) -> dict[str, bool]:
     return {
         c.key: c.needs_review for c in build_record(Document(source=src, pages=[page])).citations
     }
+
+
+# --- unseen-scan damage (#15): a type code misread in a key read untyped, a glyph added ---
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # "TTr" read "TTT", a code of its own: the type word says Tờ trình, CP issues one
+            "triển khai Tờ trình số 589/TTT-CP\nngày 14-12-2023 của Chính phủ",
+            [("589/TTr-CP", [KEY_REPAIRED])],
+        ),
+        ("theo Kế hoạch số 45/KHI-UBND ngày 10/5/2023", [("45/KH-UBND", [KEY_REPAIRED])]),
+    ],
+)
+def test_an_untyped_key_takes_the_type_its_word_names(text: str, expected: list) -> None:
+    assert checked(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("theo Công văn số 45/SNV-VP ngày 10/5/2023", "45/SNV-VP"),  # a letter has no type code
+        ("theo Tờ trình số 45/SNV-VP ngày 10/5/2023", "45/SNV-VP"),  # SNV is not one off TTr
+        ("theo Kế hoạch số 45/TTT-UBND ngày 10/5/2023", "45/TTT-UBND"),  # TTT is two off KH
+        ("theo Tờ trình 45/TTT-XYZ ngày 10/5/2023", "45/TTT-XYZ"),  # no issuer after it
+    ],
+)
+def test_an_untyped_key_far_from_its_word_stays_as_read(text: str, key: str) -> None:
+    [(got, flags)] = checked(text)
+    assert got == key and KEY_REPAIRED not in flags
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (  # a speck read as a letter inside TTg, written cleanly in the same list
+            "các Công điện số 4/CĐ-TTEg và 7/CĐ-TTg ngày 17/3/2019 của Thủ tướng Chính phủ",
+            "4/CĐ-TTg",
+        ),
+        (  # or its body named in full
+            "Công điện số 4/CĐ-TTEg ngày 17/3/2019 của Thủ tướng Chính phủ",
+            "4/CĐ-TTg",
+        ),
+        ("UBND tỉnh. Báo cáo số 12/BC-SNVX ngày 1/2/2024 của Sở Nội vụ", "12/BC-SNV"),
+        # one other glyph (the g's tail lost) against the named body, or the clean key
+        ("Quyết định số 12/2021/QĐ-TTE ngày 05/3/2021 của Thủ tướng Chính phủ", "12/2021/QĐ-TTg"),
+        ("các Công điện số 4/CĐ-TTE và 7/CĐ-TTg ngày 17/3/2019", "4/CĐ-TTg"),
+    ],
+)
+def test_an_added_glyph_is_dropped_for_an_attested_code(text: str, expected: str) -> None:
+    assert checked(text)[0] == (expected, [KEY_REPAIRED])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # neither written cleanly nor named: one deletion off many codes, kept and flagged
+        "Công điện số 4/CĐ-TTEg ngày 17/3/2019",
+        "Quyết định số 12/2021/QĐ-TTE ngày 05/3/2021",
+        "UBND tỉnh. Báo cáo số 12/BC-SNVX ngày 1/2/2024 và Báo cáo số 13/BC-SNX ngày 1/2/2024",
+    ],
+)
+def test_an_added_glyph_without_attestation_is_flagged(text: str) -> None:
+    got = checked(text)
+    assert got and all(flags == [UNKNOWN_CODE] for _, flags in got), got
+
+
+def test_an_added_glyph_never_touches_a_known_or_archive_code() -> None:
+    # BTTTT is a code (Bộ Thông tin và Truyền thông), BTTT attested beside it changes nothing;
+    # an archive's rare code one letter longer than a clean one is kept
+    assert checked("Thông tư số 01/2011/TT-BTTTT ngày 1/2/2011 và Công văn 5/BTTT") == [
+        ("01/2011/TT-BTTTT", [])
+    ]
+    lex = LEX.with_extra(["SNVX"])
+    text = "UBND tỉnh. Báo cáo số 12/BC-SNVX ngày 1/2/2024 của Sở Nội vụ"
+    assert checked(text, lexicon=lex) == [("12/BC-SNVX", [])]
+
+
+def test_an_eight_read_as_a_section_mark_ends_a_number() -> None:
+    """ "số : 8§/CP" on a faded scan is 88/CP: read back and flagged; a "§" between digits
+    or inside an issuer is a speck, dropped as before."""
+    text = "Nghị định của Hội đồng Chính phủ số : 8§/CP. ngày 17/8/1994. số 60/CP. ngày 5/7/1994"
+    assert checked(text) == [("88/CP", [KEY_REPAIRED]), ("60/CP", [])]
+    assert checked("Quyết định số 38§9/QĐ-UBND ngày 05/01/2024") == [("389/QĐ-UBND", [])]
+    assert checked("Kế hoạch số 01/KH-BCĐ38§9QNg ngày 05/01/2024") == [("01/KH-BCĐ389QNg", [])]
+    assert checked("theo § 5 và 12/2021§/QĐ-UBND") == []

@@ -38,6 +38,14 @@ POSITIVE = [
     # a letter of a Sở whose code joins two words by "&", with its unit
     ("41/SNN&PTNT-XD", "41/SNN&PTNT-XD"),
     ("6507/STN&MT-CNXD", "6507/STN&MT-CNXD"),
+    # a space OCR put inside an issuer code: glued where the whole is a code
+    ("1234/QĐ-UB ND", "1234/QĐ-UBND"),
+    ("12/BC-S NV", "12/BC-SNV"),
+    # ... and not where its second run is a code of its own (a space for a hyphen)
+    ("1234/QĐ UBND", "1234/QĐ-UBND"),
+    ("45/SNV VP", "45/SNV-VP"),
+    ("03-NQ/BTV TU", "03-NQ/BTV-TU"),
+    ("204/QĐ-NĐ-UB", "204/QĐ-NĐ-UB"),
 ]
 NEGATIVE = [
     "30/5/2025",

@@ -373,3 +373,127 @@ def test_a_date_broken_over_lines_is_the_laws_date(
 )
 def test_a_broken_date_needs_its_whole_form(text: str) -> None:
     assert laws_in(text) == []
+
+
+# --- unseen-scan forms (#15): old date separators, "(sửa đổi)", a year the catalogue lacks --
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("Căn cứ Luật Tổ chức HĐND và UBND ngày 21-6-1994;", "1994-06-21"),
+        ("Căn cứ Luật Tổ chức HĐND và UBND ngày 21.6.1994;", "1994-06-21"),
+        ("Căn cứ Luật Ngân sách nhà nước ngày 25 - 6 - 2015;", "2015-06-25"),
+    ],
+)
+def test_a_laws_date_with_dashes_or_dots(text: str, iso: str) -> None:
+    [(key, got, flags)] = laws_in(text)
+    assert got == iso and flags == [] and key.endswith(iso[:4])
+
+
+def test_a_dashed_number_after_a_law_is_no_date() -> None:
+    # "ngày" must open it: a number of another document after the name gives no date
+    assert laws_in("theo Luật Đất đai 21-6-1994") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Căn cứ Luật Tổ chức HĐND và UBND (sửa đổi) ngày 21/6/1994;",
+        "Căn cứ Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân (sửa đổi)\nngày 21 tháng 6 năm"
+        " 1994;",
+        "Căn cứ Luật Tổ chức HĐND và UBND (sửa đổi, bổ sung) năm 1994;",
+    ],
+)
+def test_revised_mark_between_name_and_date(text: str) -> None:
+    [(key, _, flags)] = laws_in(text)
+    assert key == "Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân 1994" and flags == []
+
+
+def test_other_brackets_still_end_a_name() -> None:
+    # only "(sửa đổi)" is passed over: a bracket of another kind is no law's date
+    assert laws_in("Căn cứ Luật Đất đai (đã hết hiệu lực) ngày 18/01/2024;") == []
+
+
+def test_a_year_the_catalogue_lacks_is_another_law_of_that_name() -> None:
+    """The catalogue holds the 2013 amending law of Thi đua, khen thưởng, not the 2005 one:
+    the 2005 mention is a law of 2005 (flagged), not the 2013 law with a wrong date."""
+    text = (
+        "Căn cứ Luật Thi đua, khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một "
+        "số điều của Luật Thi đua, khen thưởng ngày 14 tháng 6 năm 2005 và Luật sửa đổi, bổ sung "
+        "một số điều của Luật Thi đua, khen thưởng ngày 16 tháng 11 năm 2013;"
+    )
+    amending = "Luật sửa đổi, bổ sung một số điều của Luật Thi đua, khen thưởng"
+    assert laws_in(text) == [
+        ("Luật Thi đua, khen thưởng 2003", "2003-11-26", []),
+        (f"{amending} 2005", "2005-06-14", ["law_not_in_catalogue"]),
+        (f"{amending} 2013", "2013-11-16", []),
+    ]
+
+
+def test_a_year_one_digit_confusion_off_stays_the_catalogues_law() -> None:
+    # 2013 read 2018 (3/8): the catalogue's 2013 law, its year flagged
+    assert laws_in("Căn cứ Luật Tiếp công dân năm 2018;") == [
+        ("Luật Tiếp công dân 2013", None, ["law_fuzzy", "law_year_mismatch"])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "iso", "flags"),
+    [  # the date after a name as OCR damages it: read by the date reader, look-alikes flagged
+        (
+            "theo Luật sửa đổi, bổ sung một số điều của Luật Phòng, chống\nma túy ngày 22 tháng"
+            " 07 năm Z008.",
+            "Luật sửa đổi, bổ sung một số điều của Luật Phòng, chống ma túy 2008",
+            "2008-07-22",
+            ["uncertain_digits"],
+        ),
+        (
+            "triển khai Luật Công nghiệp quốc phòng, an ninh\nvà động viên công nghiệp ngày 27"
+            " tháng 4 nă m 2024.",
+            "Luật Công nghiệp quốc phòng, an ninh và động viên công nghiệp 2024",
+            "2024-04-27",
+            [],
+        ),
+        ("Căn cứ Luật Đất đai ngảy 18/0l/2024;", "Luật Đất đai 2024", "2024-01-18", []),
+    ],
+)
+def test_a_damaged_date_after_a_name(text: str, key: str, iso: str, flags: list[str]) -> None:
+    assert laws_in(text) == [(key, iso, flags)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [  # the date reader is asked only right after the name, and for a whole day
+        "Căn cứ Luật Đất đai ngày 18 tháng 01;",
+        "Căn cứ Luật Đất đai, Sở đã họp ngày 18/01/2024;",
+    ],
+)
+def test_no_damaged_date_no_law(text: str) -> None:
+    assert laws_in(text) == []
+
+
+def test_a_year_one_off_picks_among_laws_of_one_name_and_the_date_takes_it() -> None:
+    """1994 read 1993 on a faded scan: of the 1994 and 2003 laws of this name the 1994 one,
+    its year and the date's flagged (the key's year is the catalogue's)."""
+    text = (
+        "- Căn cứ Luật Tổ chức HDND và UBND các cấp đã được Quốc hội Nước\n"
+        "CHXHCN Việt Nam thông qua ngày 21/6/1993."
+    )
+    assert laws_in(text) == [
+        (
+            "Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân 1994",
+            "1994-06-21",
+            ["law_fuzzy", "law_year_mismatch"],
+        )
+    ]
+    m = match_law("Tiếp công dân", 2014)  # one law of the name, a year off: it, flagged
+    assert m is not None and m.key == "Luật Tiếp công dân 2013" and not m.year_fits
+
+
+@pytest.mark.parametrize(
+    ("name", "year"), [("Đất đai", 2011), ("Đất đai", 2020), ("Đất đai", None)]
+)
+def test_no_near_year_among_several_laws_gives_no_match(name: str, year: int | None) -> None:
+    # 2011 and 2020 are near none of 1993, 2003, 2013, 2024 (nor two of them): no law picked
+    assert match_law(name, year) is None
