@@ -181,6 +181,10 @@ def test_unsigned_day_left_unread_when_no_valid_reading_stands_out() -> None:
     # stray, but its cuts ("11", "21") outweigh the valid reading beside it
     assert _date(_doc({"day": [("211", 0.6), ("06", 0.3)]}, None)) == month
     assert _date(_doc({"day": [("211", 0.91), ("214", 0.04)]}, None)) == month
+    # a reading of another count of digits than the likeliest comes from another cut of
+    # the blank ("81" read where "4" is a printed letter's tail glued to "1" or not)
+    assert _date(_doc({"day": [("81", 0.31), ("4", 0.29), ("1", 0.02)]}, None)) == month
+    assert _date(_doc({"day": [("118", 0.5), ("06", 0.3)]}, None)) == month
     # a day the month does not have is no candidate ("31" in February)
     text = TEXT.replace("tháng 01", "tháng 02")
     feb = ("2025-02", ["uncertain_digits"])

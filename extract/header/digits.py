@@ -163,7 +163,7 @@ def _pick_day(
         if p >= HAND_MIN_P and whole and len(months) == 1:
             return value, p, True
     if signed_on is None:
-        return _valid_day(cands, len(months))
+        return _valid_day(cands, len(months), hand)
     near: dict[str, float] = {}
     for value, p, _ in cands:
         if 0 <= _days(value, signed_on) <= WINDOW_DAYS:
@@ -171,7 +171,9 @@ def _pick_day(
     return _dominant(near)
 
 
-def _valid_day(cands: list[tuple[str, float, bool]], months: int) -> tuple[str, float, bool] | None:
+def _valid_day(
+    cands: list[tuple[str, float, bool]], months: int, hand: DigitReading
+) -> tuple[str, float, bool] | None:
     """A document with no signature to bound its day (a printout, a scan of paper): among
     the readings read whole that make a real day of the known month, the likeliest, when
     it carries at least :data:`UNSIGNED_MIN_P` and twice what the other real days carry;
@@ -179,14 +181,18 @@ def _valid_day(cands: list[tuple[str, float, bool]], months: int) -> tuple[str, 
     (0.21), "16" (0.08) leaves "06"; "68" (0.87), "08" (0.04) leaves nothing, nor does
     "08" (0.45) beside "18" (0.25). A three-digit reading is never taken cut to two (no
     window says which digit is the stray one) but its cuts compete: "211" (0.6) beside
-    "06" (0.3) leaves nothing."""
-    if months != 1:
+    "06" (0.3) leaves nothing. Nor is a reading with another count of digits than the
+    likeliest taken: it comes from another cut of the blank ("4" beside "81": a printed
+    letter's tail glued to a digit or not), and which cut is right is what is in doubt."""
+    if months != 1 or not hand.alternatives:
         return None
+    size = len(hand.alternatives[0].text)
+    same_cut = {int(a.text) for a in hand.alternatives if len(a.text) == size and a.text.isdigit()}
     near: dict[str, float] = {}
     whole: set[str] = set()
     for value, p, read_whole in cands:
         near[value] = max(p, near.get(value, 0.0))
-        if read_whole:
+        if read_whole and int(value[8:10]) in same_cut:
             whole.add(value)
     pick = _dominant(near)
     if pick is None or pick[0] not in whole or pick[1] < UNSIGNED_MIN_P:
