@@ -271,9 +271,13 @@ def test_handwriting_readings_fill_unsure_digits() -> None:
 
 
 def test_unsure_handwriting_readings_are_not_used() -> None:
-    rec = build_record(_hand_doc([("number", [("01", 0.5)]), ("day", [("06", 0.4)])], None))
+    rec = build_record(_hand_doc([("number", [("01", 0.5)]), ("day", [("06", 0.15)])], None))
     assert rec.doc.number is None and "uncertain_digits" in rec.doc.detail["number"].flags
     assert rec.doc.date == "2025-01"
+    # an unsure day that is the one real day read is given, but never as sure
+    rec = build_record(_hand_doc([("day", [("06", 0.4)])], None))
+    assert rec.doc.date == "2025-01-06"
+    assert rec.doc.detail["date"].flags == ["handwritten", "doubtful"]
 
 
 def test_day_reading_must_be_a_date_not_after_signing() -> None:
@@ -281,8 +285,12 @@ def test_day_reading_must_be_a_date_not_after_signing() -> None:
     assert after.doc.date == "2025-01"  # signed on the 7th: cannot be dated the 9th
     invalid = build_record(_hand_doc([("day", [("66", 0.7), ("06", 0.65)])], None))
     assert invalid.doc.date == "2025-01-06"  # no 66th: the next reading above the bar
-    below = build_record(_hand_doc([("day", [("66", 0.7), ("06", 0.2)])], None))
+    below = build_record(_hand_doc([("day", [("66", 0.7), ("06", 0.15)])], None))
     assert below.doc.date == "2025-01"
+    # unsigned, the one real day read beside "66" stands when likely enough: doubtful
+    unsure = build_record(_hand_doc([("day", [("66", 0.7), ("06", 0.25)])], None))
+    assert unsure.doc.date == "2025-01-06"
+    assert unsure.doc.detail["date"].flags == ["handwritten", "doubtful"]
 
 
 def test_sure_ocr_digits_win_over_readings() -> None:

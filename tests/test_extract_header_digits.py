@@ -157,3 +157,48 @@ def test_printed_date_after_the_signing_is_doubtful() -> None:
     # the same read less surely than print is
     words = _worded(text, {"06": 85.0})
     assert _date(_doc({}, "2025-06-05T08:00:00", text, words)) == ("2025-01-06", ["doubtful"])
+
+
+def test_unsigned_day_from_the_one_valid_reading_that_stands_out() -> None:
+    # a printout of a signed file, degraded: "06" read "45" (no day), "06" the next reading
+    alts = [("45", 0.61), ("06", 0.21), ("16", 0.08), ("48", 0.05)]
+    assert _date(_doc({"day": alts}, None)) == ("2025-01-06", ["handwritten", "doubtful"])
+    # a valid top reading under the bar, twice as likely as the other valid days together
+    alts = [("08", 0.45), ("18", 0.17), ("05", 0.04)]
+    assert _date(_doc({"day": alts}, None)) == ("2025-01-08", ["handwritten", "doubtful"])
+
+
+def test_unsigned_day_left_unread_when_no_valid_reading_stands_out() -> None:
+    month = ("2025-01", ["uncertain_digits"])
+    # the only valid reading is too unlikely to be more than noise
+    assert _date(_doc({"day": [("68", 0.87), ("65", 0.05), ("08", 0.04)]}, None)) == month
+    # two valid readings share the probability
+    assert _date(_doc({"day": [("45", 0.5), ("06", 0.25), ("16", 0.2)]}, None)) == month
+    assert _date(_doc({"day": [("08", 0.45), ("18", 0.25)]}, None)) == month
+    # no valid reading at all
+    assert _date(_doc({"day": [("77", 0.55), ("73", 0.06), ("37", 0.05)]}, None)) == month
+    # a three-digit reading is not cut without a signing window to say which digit is
+    # stray, but its cuts ("11", "21") outweigh the valid reading beside it
+    assert _date(_doc({"day": [("211", 0.6), ("06", 0.3)]}, None)) == month
+    assert _date(_doc({"day": [("211", 0.91), ("214", 0.04)]}, None)) == month
+    # a reading of another count of digits than the likeliest comes from another cut of
+    # the blank ("81" read where "4" is a printed letter's tail glued to "1" or not)
+    assert _date(_doc({"day": [("81", 0.31), ("4", 0.29), ("1", 0.02)]}, None)) == month
+    assert _date(_doc({"day": [("118", 0.5), ("06", 0.3)]}, None)) == month
+    # a day the month does not have is no candidate ("31" in February)
+    text = TEXT.replace("tháng 01", "tháng 02")
+    feb = ("2025-02", ["uncertain_digits"])
+    assert _date(_doc({"day": [("31", 0.45), ("71", 0.3)]}, None, text)) == feb
+
+
+def test_a_sure_unsigned_reading_is_not_made_doubtful() -> None:
+    assert _date(_doc({"day": [("06", 0.9), ("08", 0.05)]}, None)) == (
+        "2025-01-06",
+        ["handwritten"],
+    )
+
+
+def test_signed_documents_keep_the_signing_window_not_the_unsigned_rule() -> None:
+    # the valid reading stands out but falls outside the signing window: left unread
+    alts = [("45", 0.61), ("06", 0.21), ("16", 0.08)]
+    assert _date(_doc({"day": alts}, "2025-01-27T08:00:00")) == ("2025-01", ["uncertain_digits"])

@@ -32,6 +32,9 @@ SURE_PRINT = 90.0
 WINDOW_DAYS = 7
 # a reading less likely than this is noise, even where the signing window points at it
 FALLBACK_MIN_P = 0.05
+# unsigned (a printout, a scan of paper): the one prior left is that a day is a day of the
+# month; a valid reading under the bar is taken (doubtful) only when at least this likely
+UNSIGNED_MIN_P = 0.2
 
 
 def doubtful_digits(page: PageText, start: int, end: int) -> bool:
@@ -153,18 +156,48 @@ def _pick_day(
     day it is dated or a few days later), a reading that falls in that window and carries
     most of the window's probability is taken as not sure: "29" read where the signing was
     on the 27th leaves "27"; "211" (a stray stroke read as a digit) leaves "11".
+    Unsigned, the valid days alone are the prior (:func:`_valid_day`).
     """
     cands = _candidates(year, months, hand, signed_on)
     for value, p, whole in cands:
         if p >= HAND_MIN_P and whole and len(months) == 1:
             return value, p, True
     if signed_on is None:
-        return None
+        return _valid_day(cands, len(months), hand)
     near: dict[str, float] = {}
     for value, p, _ in cands:
         if 0 <= _days(value, signed_on) <= WINDOW_DAYS:
             near[value] = max(p, near.get(value, 0.0))
     return _dominant(near)
+
+
+def _valid_day(
+    cands: list[tuple[str, float, bool]], months: int, hand: DigitReading
+) -> tuple[str, float, bool] | None:
+    """A document with no signature to bound its day (a printout, a scan of paper): among
+    the readings read whole that make a real day of the known month, the likeliest, when
+    it carries at least :data:`UNSIGNED_MIN_P` and twice what the other real days carry;
+    taken as not sure (``doubtful``). A degraded scan's "06" read "45" (p 0.61), "06"
+    (0.21), "16" (0.08) leaves "06"; "68" (0.87), "08" (0.04) leaves nothing, nor does
+    "08" (0.45) beside "18" (0.25). A three-digit reading is never taken cut to two (no
+    window says which digit is the stray one) but its cuts compete: "211" (0.6) beside
+    "06" (0.3) leaves nothing. Nor is a reading with another count of digits than the
+    likeliest taken: it comes from another cut of the blank ("4" beside "81": a printed
+    letter's tail glued to a digit or not), and which cut is right is what is in doubt."""
+    if months != 1 or not hand.alternatives:
+        return None
+    size = len(hand.alternatives[0].text)
+    same_cut = {int(a.text) for a in hand.alternatives if len(a.text) == size and a.text.isdigit()}
+    near: dict[str, float] = {}
+    whole: set[str] = set()
+    for value, p, read_whole in cands:
+        near[value] = max(p, near.get(value, 0.0))
+        if read_whole and int(value[8:10]) in same_cut:
+            whole.add(value)
+    pick = _dominant(near)
+    if pick is None or pick[0] not in whole or pick[1] < UNSIGNED_MIN_P:
+        return None
+    return pick
 
 
 def _candidates(
