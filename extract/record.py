@@ -71,8 +71,13 @@ log = logging.getLogger(__name__)
 # a list's one date shared only after "các" or "cùng ngày", a date opening the next clause
 # not the key's, a key's and its date's years one confusion apart flagged, a date past a
 # page break; 0.7.9: a scan's signature block ending on its delegation is suspect without
-# the signer's name too, a letter read before the word it begins makes a title suspect
-EXTRACTOR_VERSION = "extract-0.7.9"
+# the signer's name too, a letter read before the word it begins makes a title suspect;
+# 0.8.0: title lines up to 1.8 heights apart, a number line read past parsing flagged
+# missing, marks before the signer's title, known bodies matched without dashes, a refused
+# number symbol one confusion from its type heading's code; citation repairs against codes
+# the document attests, laws by name dated with dashes or a year one slip off, '§' for 8;
+# an unsigned scan's day from the one likely real day, flagged
+EXTRACTOR_VERSION = "extract-0.8.0"
 
 CITED_AFTER = "cited_after"
 NUMBER_ORDER = numbering.NUMBER_ORDER
