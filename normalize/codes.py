@@ -361,37 +361,44 @@ _STROKE_END = re.compile(r"(?<=[A-ZĐ])[l|1]$")
 _STROKE = re.compile(r"[Il1|!]")
 
 
-def _state_retyped(written: str, lex: Lexicon) -> KeyParts | None:
-    """``01/TIr-UBND``: a type part that is no code, with a stroke in it, where one
-    confusion gives exactly one type code that the known issuer after it issues. A part
-    the lexicon knows as type or issuer (an archive's rare code) is never touched."""
+def _unknown_type(written: str, lex: Lexicon) -> tuple[str, str, str, str] | None:
+    """(number, "year/" or "", type part, issuer) of a State key whose type part the
+    lexicon knows neither as type nor as issuer (an archive's rare code is never touched);
+    None for any other text."""
     m = _STATE_FORM.fullmatch(re.sub(r"\s+", "", written))
     if not m or m.group(3).count("-") < 1:
         return None
     part, issuer = m.group(3).split("-", 1)
-    if lex.knows(part, "type") or lex.knows(part) or not _STROKE.search(part):
+    if lex.knows(part, "type") or lex.knows(part):
         return None
+    return m.group(1), m.group(2) or "", part, issuer
+
+
+def _state_retyped(written: str, lex: Lexicon) -> KeyParts | None:
+    """``01/TIr-UBND``: a type part that is no code, with a stroke in it, where one
+    confusion gives exactly one type code that the known issuer after it issues."""
+    found = _unknown_type(written, lex)
+    if found is None or not _STROKE.search(found[2]):
+        return None
+    number, year, part, issuer = found
     pool = lex.folded["type"]
     cands = sorted({pool[f] for f in confusions(part) if f in pool})
     first = issuer.split("-")[0]
     if len(cands) != 1 or not lex.knows(first) or not lex.fits(cands[0], first, False):
         return None
-    return parse_key(f"{m.group(1)}/{m.group(2) or ''}{cands[0]}-{issuer}")
+    return parse_key(f"{number}/{year}{cands[0]}-{issuer}")
 
 
 def typed_as(written: str, type_code: str, lex: Lexicon | None = None) -> KeyParts | None:
     """``793/TTTr-PTK`` under the heading TỜ TRÌNH: a type part that is no code, one OCR
     confusion from ``type_code`` (the code of the type the document's own heading names,
     read apart in larger print), is that code. Unlike :func:`retyped`, the issuer need not
-    be known: the heading is the context. A part the lexicon knows is never touched."""
-    lex = lex or default_lexicon()
-    m = _STATE_FORM.fullmatch(re.sub(r"\s+", "", written))
-    if not m or m.group(3).count("-") < 1:
+    be known: the heading is the context."""
+    found = _unknown_type(written, lex or default_lexicon())
+    if found is None or fold(type_code) not in confusions(found[2]):
         return None
-    part, issuer = m.group(3).split("-", 1)
-    if lex.knows(part, "type") or lex.knows(part) or fold(type_code) not in confusions(part):
-        return None
-    return parse_key(f"{m.group(1)}/{m.group(2) or ''}{type_code}-{issuer}")
+    number, year, _, issuer = found
+    return parse_key(f"{number}/{year}{type_code}-{issuer}")
 
 
 def reissued(written: str, lex: Lexicon | None = None) -> KeyParts | None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from dataclasses import replace
 
 from extract.dates import iso
@@ -113,8 +114,9 @@ def read_top(page: PageText, lines: list[Line], out: HeaderResult) -> None:
     _type_from_number(out)
 
 
+_CODES_OF = Counter(TYPE_CODES.values())
 _CODE_OF_TYPE = {  # a type of one code only (Quy định has two)
-    name: code for code, name in TYPE_CODES.items() if list(TYPE_CODES.values()).count(name) == 1
+    name: code for code, name in TYPE_CODES.items() if _CODES_OF[name] == 1
 }
 
 
