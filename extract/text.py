@@ -7,9 +7,10 @@ import unicodedata
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from normalize.fold import fold
-from schemas import Box, DigitReading, LineReading, Page, PageRoute, Span, Word
+from schemas import Box, DigitReading, HeadingReading, LineReading, Page, PageRoute, Span, Word
 
 PageSource = Callable[[int], Page | None]  # a page with its OCR detail, by page number
 _Placed = tuple[list[int], list[Word]]  # word starts in the text, the words in that order
@@ -25,21 +26,28 @@ class OcrDetail:
     """What OCR read on a page beside its text: its words by offset and its second
     readings (the header's digits, lines read alone, the heading block)."""
 
+    number: int = 0
     placed: _Placed = field(default_factory=lambda: ([], []))
     hand_digits: list[DigitReading] = field(default_factory=list)
     # lines OCR read a second time on their own (a signer's name, a line of unsure keys)
     line_readings: list[LineReading] = field(default_factory=list)
-    # the heading block read again at a higher resolution (``Page.heading``), as a page of
-    # its own: its offsets are into its own text, its words' boxes in this page's pixels
-    heading: PageText | None = None
+    reading: HeadingReading | None = None
 
     @classmethod
     def of(cls, page: Page) -> OcrDetail:
-        heading = None
-        if page.heading is not None and page.heading.text.strip():
-            head = unicodedata.normalize("NFC", page.heading.text)
-            heading = PageText(page.number, head, fold(head), cls(_place(page.heading.words)))
-        return cls(_place(page.words), list(page.hand_digits), list(page.line_readings), heading)
+        readings = list(page.line_readings)
+        return cls(page.number, _place(page.words), list(page.hand_digits), readings, page.heading)
+
+    @cached_property
+    def heading(self) -> PageText | None:
+        """The heading block read again at a higher resolution (``Page.heading``), as a page
+        of its own: its offsets are into its own text, its words' boxes in this page's
+        pixels. Built when asked: every content page has the reading, the header reads the
+        first page's."""
+        if self.reading is None or not self.reading.text.strip():
+            return None
+        head = unicodedata.normalize("NFC", self.reading.text)
+        return PageText(self.number, head, fold(head), OcrDetail(placed=_place(self.reading.words)))
 
 
 class LazyPages:
