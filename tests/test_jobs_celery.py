@@ -201,7 +201,7 @@ def test_ingest_with_no_live_worker_says_so_then_resume_waits_for_one(
     finally:
         workers.stop()
     assert res.returncode == 0, res.stderr.decode() + workers.tail()
-    assert "worker: 1 OCR process(es)" in workers.tail()  # shown without -v
+    assert "worker: 1 OCR process(es)" in workers.log.read_text(errors="replace")  # without -v
     assert "batch 1: done: 2  already known: 0  failed: 0" in res.stdout.decode()
     assert batches.open_item_ids(db) == []
     db.close()
